@@ -1,0 +1,329 @@
+"""The ``mdb-triage`` command line (contract.md). Messages to people go to stderr in Dutch;
+machine output goes to stdout. Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 refused by a rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from mdbtriage.core.csvimport import ParseResult, parse_cases, parse_staff, rejected_csv
+from mdbtriage.core.model import Actor
+from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
+from mdbtriage.core.triage import Placement, build_queue, placement_dict
+from mdbtriage.core.validation import ValidationError, format_date, mask_bsn, parse_date
+from mdbtriage.store.database import Store, StoreError, StoreLocked
+from mdbtriage.store.locations import ENV_USER, resolve_store_path
+from mdbtriage.store.records import CaseRow, WriteCounts, get_staff, open_cases, upsert_cases
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_REFUSED = 0, 1, 2, 3
+T = TypeVar("T")
+
+
+def say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    say(message)
+    sys.exit(code)
+
+
+@dataclass
+class Context:
+    db_option: str | None
+    user_option: str | None
+    _store: Store | None = None
+
+    @property
+    def path(self) -> Path:
+        return resolve_store_path(self.db_option)
+
+    def store(self) -> Store:
+        if self._store is None:
+            try:
+                self._store = Store.open(self.path)
+            except StoreLocked as error:
+                fail(f"Opslag geweigerd: {error}", EXIT_REFUSED)
+            except StoreError as error:
+                fail(f"Opslag kan niet worden gebruikt: {error}", EXIT_UNEXPECTED)
+        return self._store
+
+    def actor(self) -> Actor:
+        """Who acts: ``--user``/``MDB_TRIAGE_USER`` as a staff id, else the OS account."""
+        import os
+
+        wanted = self.user_option or os.environ.get(ENV_USER)
+        if wanted:
+            staff = get_staff(self.store(), wanted)
+            if staff is None:
+                fail(f"Gebruiker '{wanted}' (--user/{ENV_USER}) is geen bekende medewerker", 2)
+            if not staff.active:
+                fail(f"Medewerker {wanted} is niet actief en mag niet werken", EXIT_REFUSED)
+            return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+        try:
+            account = getpass.getuser()
+        except (KeyError, OSError):
+            account = "onbekend"
+        return Actor.system_account(account)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def parse_date_option(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValidationError as error:
+        fail(f"Optie {name}, waarde '{value}': {error}")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="PAD", help="Opslagbestand (anders MDB_TRIAGE_DB of de standaardlocatie).")
+@click.option("--user", "user", metavar="STAFF_ID", help="Wie handelt (anders MDB_TRIAGE_USER of het systeemaccount).")
+@click.version_option(package_name="mdb-triage", message="MDB Triage %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
+    """MDB Triage: werkvoorraad, MDB-sessies en taakdelegatie voor sociaal-medische teams.
+
+    Zonder opdracht opent de desktoptoepassing.
+    """
+    context = Context(db_option=db, user_option=user)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(gui)
+
+
+@cli.command()
+@pass_ctx
+def gui(context: Context) -> None:
+    """Open de desktoptoepassing."""
+    from mdbtriage.ui.app import run_app
+
+    sys.exit(run_app(context.path))
+
+
+@cli.command()
+@click.option("--cases", "n_cases", default=2000, show_default=True, type=click.IntRange(1, 2_000_000),
+              help="Aantal zaken.")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Startwaarde van de toevalsgenerator.")
+@click.option("--on", "on", metavar="DATUM", help="Peildatum (standaard vandaag).")
+@pass_ctx
+def demo(context: Context, n_cases: int, seed: int, on: str | None) -> None:
+    """Vul de opslag met een realistisch synthetisch team of district."""
+    from mdbtriage.store.demo import load_demo
+
+    today = parse_date_option(on, "--on") or date.today()
+    store = context.store()
+    summary = load_demo(store, n_cases=n_cases, seed=seed, today=today, actor=context.actor())
+    say(
+        f"Demogegevens geladen in {store.path}: {summary.teams} teams, {summary.staff} "
+        f"medewerkers, {summary.cases} zaken."
+    )
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        fail(f"{path}: bestand kan niet worden gelezen ({error.strerror})")
+
+
+def _run_import(
+    path: str,
+    result: ParseResult[T],
+    skip_invalid: bool,
+    write: Callable[[Sequence[T]], WriteCounts],
+    noun: str,
+) -> None:
+    name = Path(path).name
+    if result.file_errors:
+        for error in result.file_errors:
+            say(error.message(name))
+        fail(f"Import van {name} geweigerd: er is niets geschreven.")
+    invalid = result.invalid
+    if invalid and not skip_invalid:
+        for error in result.errors:
+            say(error.message(name))
+        fail(
+            f"Import van {name} geweigerd: {len(invalid)} van {len(result.rows)} regels ongeldig; "
+            "er is niets geschreven. Gebruik --skip-invalid om de geldige regels te importeren."
+        )
+    rejected_path: Path | None = None
+    if invalid:
+        rejected_path = Path(path + ".rejected.csv") if not path.endswith(".csv") else Path(
+            path[: -len(".csv")] + ".rejected.csv"
+        )
+        try:
+            rejected_path.write_text(rejected_csv(result, name), encoding="utf-8-sig")
+        except OSError as error:
+            fail(f"{rejected_path}: afgekeurde regels kunnen niet worden bewaard ({error.strerror}); "
+                 "er is niets geschreven.")
+    counts = write(result.valid)
+    say(f"{name}: {counts.created} {noun} toegevoegd, {counts.updated} bijgewerkt.")
+    if rejected_path is not None:
+        for error in result.errors:
+            say(error.message(name))
+        say(f"{len(invalid)} ongeldige regels bewaard in {rejected_path} (kolom 'reden').")
+
+
+@cli.command("import-staff")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--skip-invalid", is_flag=True, help="Importeer de geldige regels; bewaar de rest in FILE.rejected.csv.")
+@pass_ctx
+def import_staff(context: Context, file: str, skip_invalid: bool) -> None:
+    """Importeer medewerkers uit een CSV-bestand."""
+    from mdbtriage.store.records import upsert_staff
+
+    result = parse_staff(_read_file(file))
+    store = context.store()
+    _run_import(file, result, skip_invalid, lambda rows: upsert_staff(store, rows), "medewerkers")
+
+
+@cli.command("import-cases")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--skip-invalid", is_flag=True, help="Importeer de geldige regels; bewaar de rest in FILE.rejected.csv.")
+@pass_ctx
+def import_cases(context: Context, file: str, skip_invalid: bool) -> None:
+    """Importeer zaken uit een CSV-bestand."""
+    result = parse_cases(_read_file(file), today=date.today())
+    store = context.store()
+    actor = context.actor()
+    _run_import(
+        file,
+        result,
+        skip_invalid,
+        lambda rows: upsert_cases(store, rows, actor, purpose=f"import {Path(file).name}"),
+        "zaken",
+    )
+
+
+QUEUE_CSV_COLUMNS = (
+    "position", "class", "case_ref", "service", "route", "lead_role", "received_on",
+    "waiting_days", "overdue_days", "over_six_months", "flags", "reasons",
+)
+
+
+def _queue_table(placements: list[Placement], rows: dict[str, CaseRow]) -> str:
+    header = ("pos", "kl", "zaak", "dienst", "cliënt", "BSN", "ontvangen", "wk", "termijn+",
+              ">6m", "route", "regie", "signalen")
+    lines = [header]
+    for p in placements:
+        row = rows[p.case_ref]
+        lines.append((
+            str(p.position), p.klasse, p.case_ref, p.facts.service, row.client_name[:24],
+            mask_bsn(row.bsn), format_date(p.facts.received_on), str(p.waiting_weeks),
+            str(p.overdue_days) if p.overdue_days else "", "ja" if p.over_six_months else "",
+            p.route.code, p.route.lead_role, ", ".join(p.flags),
+        ))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
+    out = io.StringIO()
+    for line in lines:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(line[:-1])]
+        out.write("  ".join([*cells, line[-1]]).rstrip() + "\n")
+    return out.getvalue()
+
+
+@cli.command()
+@click.option("--on", "on", metavar="DATUM", help="Peildatum (standaard vandaag).")
+@click.option("--team", metavar="TEAM", help="Alleen de zaken van dit team.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--policy", "policy_id", default=DEFAULT_POLICY, show_default=True,
+              help="Prioriteringsbeleid (" + ", ".join(available_policies()) + ").")
+@pass_ctx
+def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_id: str) -> None:
+    """De werkvoorraad in triagevolgorde op een datum."""
+    day = parse_date_option(on, "--on") or date.today()
+    try:
+        policy = load_policy(policy_id)
+    except PolicyError as error:
+        fail(f"Optie --policy: {error}")
+    store = context.store()
+    if team and not store.conn.execute("SELECT 1 FROM teams WHERE team_id = ?", (team,)).fetchone():
+        fail(f"Optie --team, waarde '{team}': dit team bestaat niet in {store.path}")
+    rows = open_cases(store, team)
+    placements = build_queue((r.facts for r in rows), day, policy)
+    from mdbtriage.store.audit import AuditEntry, log
+
+    with store.atomic() as conn:
+        log(conn, context.actor(), AuditEntry(
+            event="export" if fmt != "table" else "search",
+            purpose="werkvoorraad opvragen",
+            details=f"queue --on {day.isoformat()} --team {team or '*'} --format {fmt}: "
+                    f"{len(placements)} zaken",
+        ))
+    if fmt == "json":
+        json.dump([placement_dict(p, policy) for p in placements], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(QUEUE_CSV_COLUMNS)
+        for p in placements:
+            d: dict[str, Any] = placement_dict(p, policy)
+            d["flags"] = " | ".join(d["flags"])
+            d["reasons"] = " | ".join(d["reasons"])
+            d["over_six_months"] = "ja" if d["over_six_months"] else "nee"
+            writer.writerow([d[c] for c in QUEUE_CSV_COLUMNS])
+    else:
+        by_ref = {r.facts.case_ref: r for r in rows}
+        if not placements:
+            say("De werkvoorraad is leeg. Vul de opslag met 'mdb-triage demo' of 'import-cases'.")
+        else:
+            click.echo(_queue_table(placements, by_ref), nl=False)
+            say(f"{len(placements)} zaken op {format_date(day)} volgens {policy.name}.")
+
+
+@cli.command()
+@pass_ctx
+def check(context: Context) -> None:
+    """Controleer de opslag (integriteit, verwijzingen, schemaversie)."""
+    store = context.store()
+    problems = store.integrity_problems()
+    if problems:
+        for problem in problems[:50]:
+            say(f"Probleem: {problem}")
+        fail(f"{store.path} is beschadigd: {len(problems)} problemen gevonden.", EXIT_UNEXPECTED)
+    say(
+        f"{store.path} is in orde: schemaversie {store.schema_version()}, "
+        f"{store.count('cases')} zaken, {store.count('staff')} medewerkers, "
+        f"{store.count('audit_log')} logregels."
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: click's own errors keep exit code 2; anything unexpected becomes 1."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="mdb-triage",
+                 standalone_mode=True)
+    except SystemExit as exit_:
+        code = exit_.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except StoreError as error:
+        say(f"Opslagfout: {error}")
+        return EXIT_UNEXPECTED
+    except Exception as error:  # noqa: BLE001 - last resort: never show a traceback
+        say(f"Onverwachte fout: {type(error).__name__}: {error}")
+        return EXIT_UNEXPECTED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+"""Reading and validating the staff and case CSV files of the contract.
+
+Plain Python: bytes in, validated records and row errors out. The store writes the records; the
+CLI and the GUI report the errors. Nothing here decides whether to write: that is the caller's
+all-or-nothing or ``--skip-invalid`` choice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Generic, TypeVar
+
+from mdbtriage.core.model import BIG_ROLES, REQUESTER_SERVICES, REQUESTERS, ROLES, SERVICES
+from mdbtriage.core.model import Case, Client, Staff
+from mdbtriage.core.validation import (
+    ValidationError,
+    parse_big_number,
+    parse_bool,
+    parse_bsn,
+    parse_date,
+)
+
+T = TypeVar("T")
+
+STAFF_COLUMNS = (
+    "staff_id",
+    "name",
+    "role",
+    "team",
+    "big_number",
+    "qualifications",
+    "hours_per_week",
+)
+STAFF_OPTIONAL = frozenset({"big_number", "qualifications", "hours_per_week"})
+STAFF_EXTRA = ("active",)
+
+CASE_COLUMNS = (
+    "case_ref",
+    "bsn",
+    "name",
+    "birth_date",
+    "service",
+    "received_on",
+    "team",
+    "requester",
+    "motivated",
+    "working",
+    "schrijnend",
+    "schrijnend_ref",
+    "ingebrekestelling",
+)
+CASE_OPTIONAL = frozenset(
+    {"requester", "motivated", "working", "schrijnend", "schrijnend_ref", "ingebrekestelling"}
+)
+CASE_EXTRA = ("consents_60_plus", "dwangsom", "status")
+
+MAX_FIELD = 500
+_CODE = re.compile(r"^[A-Z0-9_]{1,40}$")
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem in one row: line (1 = header), column, value and the Dutch reason."""
+
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def message(self, filename: str) -> str:
+        where = f"{filename}, regel {self.line}"
+        if self.column:
+            where += f", kolom {self.column}"
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            where += f", waarde '{shown}'"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class ParsedRow(Generic[T]):
+    line: int
+    raw: dict[str, str]
+    record: T | None
+    errors: list[RowError]
+
+
+@dataclass(slots=True)
+class ParseResult(Generic[T]):
+    """The outcome of reading a file: the header problems, and every row with its errors."""
+
+    header: list[str] = field(default_factory=list)
+    file_errors: list[RowError] = field(default_factory=list)
+    rows: list[ParsedRow[T]] = field(default_factory=list)
+
+    @property
+    def valid(self) -> list[T]:
+        return [row.record for row in self.rows if row.record is not None and not row.errors]
+
+    @property
+    def invalid(self) -> list[ParsedRow[T]]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def errors(self) -> list[RowError]:
+        found = list(self.file_errors)
+        for row in self.rows:
+            found.extend(row.errors)
+        return found
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM; anything else is refused with a clear reason."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"het bestand is geen UTF-8 (onleesbaar teken op positie {error.start}); "
+            "sla het op als 'CSV UTF-8'"
+        ) from None
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """``;`` (Dutch spreadsheet export) or ``,``, whichever the header uses more."""
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def read_rows(
+    data: bytes,
+    columns: Sequence[str],
+    optional: frozenset[str],
+    extra: Sequence[str],
+) -> tuple[list[str], list[RowError], list[tuple[int, dict[str, str]]]]:
+    """Split a CSV file into its header and rows keyed by lower-case column name."""
+    try:
+        text = decode(data)
+    except ValidationError as error:
+        return [], [RowError(0, "", "", str(error))], []
+    if "\x00" in text:
+        return [], [RowError(0, "", "", "het bestand bevat binaire gegevens, geen CSV-tekst")], []
+    first_line = text.split("\n", 1)[0]
+    if not first_line.strip():
+        return [], [RowError(1, "", "", "de kopregel ontbreekt: het bestand is leeg")], []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except csv.Error as error:
+        return [], [RowError(1, "", "", f"kopregel onleesbaar: {error}")], []
+    problems: list[RowError] = []
+    allowed = set(columns) | set(extra)
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(RowError(1, name, name, "kolom komt twee keer voor"))
+        seen.add(name)
+        if name not in allowed:
+            problems.append(
+                RowError(1, name, name, f"onbekende kolom; toegestaan: {', '.join(columns)}")
+            )
+    for name in columns:
+        if name not in seen and name not in optional:
+            problems.append(RowError(1, name, "", "verplichte kolom ontbreekt"))
+    rows: list[tuple[int, dict[str, str]]] = []
+    if problems:
+        return header, problems, rows
+    line = reader.line_num
+    try:
+        for values in reader:
+            start = line + 1
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            row = {name: "" for name in header}
+            if len(values) != len(header):
+                row["__width__"] = f"{len(values)} velden, verwacht {len(header)}"
+            for name, value in zip(header, values, strict=False):
+                row[name] = value
+            rows.append((start, row))
+    except csv.Error as error:
+        problems.append(RowError(line + 1, "", "", f"regel onleesbaar: {error}"))
+    return header, problems, rows
+
+
+def _parse(
+    data: bytes,
+    columns: Sequence[str],
+    optional: frozenset[str],
+    extra: Sequence[str],
+    convert: Callable[[dict[str, str], list[RowError], int], T | None],
+) -> ParseResult[T]:
+    header, problems, rows = read_rows(data, columns, optional, extra)
+    result: ParseResult[T] = ParseResult(header=header, file_errors=problems)
+    for line, raw in rows:
+        errors: list[RowError] = []
+        width = raw.pop("__width__", None)
+        if width:
+            errors.append(RowError(line, "", "", f"aantal velden klopt niet: {width}"))
+        for name, value in raw.items():
+            if len(value) > MAX_FIELD:
+                errors.append(
+                    RowError(line, name, value, f"waarde is te lang (meer dan {MAX_FIELD} tekens)")
+                )
+        record = None if errors else convert(raw, errors, line)
+        result.rows.append(ParsedRow(line, raw, None if errors else record, errors))
+    return result
+
+
+class _Row:
+    """Helper that reads fields of one row and collects the errors."""
+
+    def __init__(self, raw: dict[str, str], errors: list[RowError], line: int) -> None:
+        self.raw = raw
+        self.errors = errors
+        self.line = line
+
+    def text(self, name: str, required: bool = True) -> str:
+        value = self.raw.get(name, "").strip()
+        if required and not value:
+            self.fail(name, "is verplicht")
+        elif any(ch in value for ch in "\r\n\t") or any(ord(ch) < 32 for ch in value):
+            self.fail(name, "bevat regeleinden of stuurtekens")
+        return value
+
+    def fail(self, name: str, reason: str) -> None:
+        self.errors.append(RowError(self.line, name, self.raw.get(name, ""), reason))
+
+    def convert(self, name: str, parse: Callable[[str], T]) -> T | None:
+        try:
+            return parse(self.raw.get(name, ""))
+        except ValidationError as error:
+            self.fail(name, str(error))
+            return None
+
+    def optional_date(self, name: str) -> date | None:
+        if not self.raw.get(name, "").strip():
+            return None
+        return self.convert(name, parse_date)
+
+
+def parse_staff(data: bytes) -> ParseResult[Staff]:
+    """Read a staff CSV (contract.md): every row validated, duplicates refused."""
+    seen: dict[str, int] = {}
+
+    def convert(raw: dict[str, str], errors: list[RowError], line: int) -> Staff | None:
+        row = _Row(raw, errors, line)
+        staff_id = row.text("staff_id")
+        if staff_id and not _REF.match(staff_id):
+            row.fail("staff_id", "mag alleen letters, cijfers en - _ . / bevatten (max. 40)")
+        elif staff_id in seen:
+            row.fail("staff_id", f"komt al voor op regel {seen[staff_id]}")
+        else:
+            seen[staff_id] = line
+        name = row.text("name")
+        role = row.text("role").upper()
+        if role and role not in ROLES:
+            row.fail("role", f"onbekende rol; kies uit {' '.join(ROLES)}")
+        team = row.text("team")
+        big_raw = row.text("big_number", required=False)
+        big: str | None = None
+        if big_raw:
+            big = row.convert("big_number", parse_big_number)
+        elif role in BIG_ROLES:
+            row.fail("big_number", f"BIG-nummer is verplicht voor rol {role}")
+        quals: list[str] = []
+        for code in row.text("qualifications", required=False).replace(",", ";").split(";"):
+            code = code.strip().upper()
+            if not code:
+                continue
+            if not _CODE.match(code):
+                row.fail("qualifications", f"ongeldige kwalificatiecode '{code}'")
+            quals.append(code)
+        hours_text = row.text("hours_per_week", required=False).replace(",", ".")
+        hours: float | None = None
+        if hours_text:
+            try:
+                hours = float(hours_text)
+            except ValueError:
+                row.fail("hours_per_week", "moet een getal zijn (bijv. 32 of 32,5)")
+            else:
+                if not 0 < hours <= 60:
+                    row.fail("hours_per_week", "moet tussen 0 en 60 uur liggen")
+        active = True
+        if "active" in raw:
+            active = bool(row.convert("active", parse_bool))
+        if errors:
+            return None
+        return Staff(
+            staff_id=staff_id,
+            name=name,
+            role=role,
+            team=team,
+            big_number=big,
+            qualifications=tuple(sorted(set(quals))),
+            hours_per_week=hours,
+            active=active,
+        )
+
+    return _parse(data, STAFF_COLUMNS, STAFF_OPTIONAL, STAFF_EXTRA, convert)
+
+
+def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
+    """Read a case CSV (contract.md). ``today`` bounds receipt and birth dates."""
+    seen_refs: dict[str, int] = {}
+    seen_bsn: dict[str, tuple[int, str, date | None]] = {}
+
+    def convert(raw: dict[str, str], errors: list[RowError], line: int) -> Case | None:
+        row = _Row(raw, errors, line)
+        ref = row.text("case_ref")
+        if ref and not _REF.match(ref):
+            row.fail("case_ref", "mag alleen letters, cijfers en - _ . / bevatten (max. 40)")
+        elif ref in seen_refs:
+            row.fail("case_ref", f"komt al voor op regel {seen_refs[ref]}")
+        else:
+            seen_refs[ref] = line
+        bsn = row.convert("bsn", parse_bsn)
+        name = row.text("name")
+        birth = row.convert("birth_date", parse_date)
+        service = row.text("service").upper()
+        if service and service not in SERVICES:
+            row.fail("service", f"onbekende dienst; kies uit {' '.join(SERVICES)}")
+        received = row.convert("received_on", parse_date)
+        if received and received > today:
+            row.fail("received_on", f"ligt in de toekomst (na {today.isoformat()})")
+        if birth and birth > today:
+            row.fail("birth_date", "ligt in de toekomst")
+        elif birth and received and birth >= received:
+            row.fail("birth_date", "ligt niet vóór de ontvangstdatum")
+        elif birth and received and received.year - birth.year > 120:
+            row.fail("birth_date", "geeft een leeftijd boven 120 jaar")
+        team = row.text("team")
+        requester = row.text("requester", required=False).lower() or None
+        if requester and requester not in REQUESTERS:
+            row.fail("requester", f"onbekende aanvrager; kies uit {' '.join(REQUESTERS)}")
+        elif not requester and service in REQUESTER_SERVICES:
+            row.fail("requester", f"is verplicht bij {service}")
+        flags = {
+            name: bool(row.convert(name, parse_bool))
+            for name in (
+                "motivated",
+                "working",
+                "schrijnend",
+                "ingebrekestelling",
+                "consents_60_plus",
+                "dwangsom",
+            )
+        }
+        schrijnend_ref = row.text("schrijnend_ref", required=False) or None
+        if schrijnend_ref and not flags["schrijnend"]:
+            row.fail("schrijnend_ref", "ingevuld terwijl schrijnend 'nee' is")
+        status = row.text("status", required=False).lower() or "open"
+        if status not in ("open", "in_behandeling", "afgerond"):
+            row.fail("status", "kies uit open, in_behandeling, afgerond")
+        if bsn:
+            earlier = seen_bsn.get(bsn)
+            if earlier and (earlier[1] != name or earlier[2] != birth):
+                row.fail(
+                    "bsn",
+                    f"zelfde BSN als regel {earlier[0]} maar met andere naam of geboortedatum",
+                )
+            elif not earlier:
+                seen_bsn[bsn] = (line, name, birth)
+        if errors or bsn is None or received is None:
+            return None
+        return Case(
+            case_ref=ref,
+            client=Client(bsn=bsn, name=name, birth_date=birth),
+            service=service,
+            received_on=received,
+            team=team,
+            requester=requester,
+            schrijnend_ref=schrijnend_ref,
+            status=status,
+            **flags,
+        )
+
+    return _parse(data, CASE_COLUMNS, CASE_OPTIONAL, CASE_EXTRA, convert)
+
+
+def rejected_csv(result: ParseResult[T], filename: str) -> str:
+    """The invalid rows, unchanged, with a ``reden`` column (contract: no row is ever lost)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([*result.header, "reden"])
+    for row in result.invalid:
+        reasons = "; ".join(error.message(filename) for error in row.errors)
+        writer.writerow([*(row.raw.get(name, "") for name in result.header), reasons])
+    return out.getvalue()

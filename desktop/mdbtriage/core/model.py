@@ -1,0 +1,106 @@
+"""The entities of a sociaal-medisch team: roles, services, staff, clients and cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final
+
+ROLES: Final[dict[str, str]] = {
+    "VA": "verzekeringsarts",
+    "AIOS": "arts in opleiding tot specialist",
+    "SMV": "sociaal-medisch verpleegkundige",
+    "AD": "arbeidsdeskundige",
+    "RIB": "re-integratiebegeleider",
+    "PB": "procesbegeleider",
+    "MS": "medisch secretaresse",
+    "TL": "teamleider",
+}
+BIG_ROLES: Final = frozenset({"VA", "AIOS", "SMV"})
+MEDICAL_ROLES: Final = frozenset({"VA", "AIOS", "SMV"})
+
+SERVICES: Final[dict[str, str]] = {
+    "WIA_CLAIM": "WIA-claimbeoordeling",
+    "ABA": "beoordeling arbeidsvermogen",
+    "HERBEOORDELING": "herbeoordeling",
+    "BEZWAAR": "medische bezwaar- en beroepszaak",
+    "WIJZIGING_GEZONDHEID": "melding wijziging gezondheidssituatie",
+    "ZW": "Ziektewet-dienstverlening",
+    "EZWB": "Eerstejaarsziektewetbeoordeling",
+    "DESKUNDIGENOORDEEL": "deskundigenoordeel",
+    "RIV_TOETS": "toets re-integratieverslag",
+}
+REQUESTER_SERVICES: Final = frozenset({"HERBEOORDELING", "BEZWAAR"})
+REQUESTERS: Final[dict[str, str]] = {
+    "werknemer": "werknemer (cliënt)",
+    "werkgever": "werkgever",
+    "eigenrisicodrager": "eigenrisicodrager / verzekeraar",
+    "gemachtigde": "gemachtigde",
+    "uwv": "UWV (professionele herbeoordeling)",
+}
+CASE_STATUSES: Final[dict[str, str]] = {
+    "open": "open",
+    "in_behandeling": "in behandeling",
+    "afgerond": "afgerond",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    team_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    staff_id: str
+    name: str
+    role: str
+    team: str
+    big_number: str | None = None
+    qualifications: tuple[str, ...] = ()
+    hours_per_week: float | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    bsn: str
+    name: str
+    birth_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A case as recorded: the facts the triage engine reads, plus who the client is."""
+
+    case_ref: str
+    client: Client
+    service: str
+    received_on: date
+    team: str
+    requester: str | None = None
+    motivated: bool = False
+    working: bool = False
+    consents_60_plus: bool = False
+    schrijnend: bool = False
+    schrijnend_ref: str | None = None
+    ingebrekestelling: bool = False
+    dwangsom: bool = False
+    status: str = "open"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts, for the access log: a staff member, or an operating-system account."""
+
+    user_id: str
+    name: str
+    role: str
+    on_behalf_of: str | None = None
+
+    @classmethod
+    def system_account(cls, account: str) -> Actor:
+        """An operating-system account that is not a known staff member."""
+        return cls(user_id=f"os:{account}", name=account, role="onbekend")

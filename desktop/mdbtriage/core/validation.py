@@ -1,0 +1,119 @@
+"""Validation of the identifiers and values that enter MDB Triage: BSN, BIG number, dates, booleans.
+
+Every function returns the clean value or raises ``ValidationError`` with a Dutch reason that a
+person can act on. The callers add file, line, field and value.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DUTCH = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
+_DIGITS = re.compile(r"^\d+$")
+
+TRUE_WORDS = frozenset({"ja", "j", "true", "waar", "1", "yes", "y"})
+FALSE_WORDS = frozenset({"nee", "n", "false", "onwaar", "0", "no", ""})
+
+
+class ValidationError(ValueError):
+    """A value that does not satisfy a rule; ``str(error)`` is the Dutch reason."""
+
+
+def bsn_check(digits: str) -> bool:
+    """The 11-check (elfproef) of a nine-digit BSN: 9a+8b+...+2h-1i divisible by 11, not all zeros."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    total -= int(digits[8])
+    return total % 11 == 0
+
+
+def parse_bsn(value: str) -> str:
+    """A valid BSN as nine digits. Eight digits are accepted with the leading zero restored,
+    because spreadsheets drop it."""
+    text = value.strip().replace(" ", "").replace(".", "")
+    if not text:
+        raise ValidationError("BSN ontbreekt")
+    if not _DIGITS.match(text):
+        raise ValidationError("BSN mag alleen cijfers bevatten")
+    if len(text) == 8:
+        text = "0" + text
+    if len(text) != 9:
+        raise ValidationError(f"BSN moet 9 cijfers hebben, niet {len(text)}")
+    if text == "000000000":
+        raise ValidationError("BSN 000000000 is geen geldig BSN")
+    if not bsn_check(text):
+        raise ValidationError("BSN voldoet niet aan de elfproef")
+    return text
+
+
+def mask_bsn(bsn: str) -> str:
+    """The BSN as shown outside forms that require it: only the last three digits visible."""
+    return "******" + bsn[-3:] if len(bsn) == 9 else "*********"
+
+
+def parse_big_number(value: str) -> str:
+    """A BIG registration number: exactly 11 digits."""
+    text = value.strip().replace(" ", "")
+    if not text:
+        raise ValidationError("BIG-nummer ontbreekt")
+    if not _DIGITS.match(text) or len(text) != 11:
+        raise ValidationError("BIG-nummer moet uit precies 11 cijfers bestaan")
+    return text
+
+
+def parse_date(value: str) -> date:
+    """A date written as ``YYYY-MM-DD`` or ``DD-MM-YYYY``; impossible dates are refused."""
+    text = value.strip()
+    if not text:
+        raise ValidationError("datum ontbreekt")
+    match = _ISO.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DUTCH.match(text)
+        if not match:
+            raise ValidationError("datum moet de vorm JJJJ-MM-DD of DD-MM-JJJJ hebben")
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValidationError("deze datum bestaat niet") from None
+
+
+def parse_bool(value: str) -> bool:
+    """ja/nee, true/false, 1/0; empty means nee."""
+    text = value.strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValidationError("moet ja of nee zijn (ook toegestaan: true/false, 1/0, leeg = nee)")
+
+
+def format_date(value: date) -> str:
+    """A date as Dutch users read it: DD-MM-YYYY."""
+    return value.strftime("%d-%m-%Y")
+
+
+def add_months(day: date, months: int) -> date:
+    """The same calendar day ``months`` later (negative: earlier), clamped to the month's end."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Age in whole years on a date."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years

@@ -1,0 +1,71 @@
+"""The NEN 7513 access log: one record per access to a client's data, in the same transaction.
+
+The table is append-only; triggers in the schema refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mdbtriage.core.model import Actor
+from mdbtriage.store.database import utc_now
+
+EVENTS = ("create", "read", "change", "delete", "print", "export", "search", "emergency")
+EVENT_LABELS = {
+    "create": "aanmaken",
+    "read": "inzien",
+    "change": "wijzigen",
+    "delete": "verwijderen",
+    "print": "afdrukken",
+    "export": "exporteren",
+    "search": "zoeken",
+    "emergency": "noodtoegang",
+    "signin": "aanmelden",
+    "signout": "afmelden",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    event: str
+    purpose: str
+    client_id: int | None = None
+    case_ref: str | None = None
+    outcome: str = "gelukt"
+    details: str = ""
+
+
+_INSERT = (
+    "INSERT INTO audit_log (at, event, client_id, case_ref, user_id, user_name, role, "
+    "on_behalf_of, outcome, purpose, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def log(conn: sqlite3.Connection, actor: Actor, entry: AuditEntry) -> None:
+    """Append one record; call inside the transaction of the action it records."""
+    log_many(conn, actor, (entry,))
+
+
+def log_many(conn: sqlite3.Connection, actor: Actor, entries: Iterable[AuditEntry]) -> None:
+    at = utc_now()
+    conn.executemany(
+        _INSERT,
+        (
+            (
+                at,
+                e.event,
+                e.client_id,
+                e.case_ref,
+                actor.user_id,
+                actor.name,
+                actor.role,
+                actor.on_behalf_of,
+                e.outcome,
+                e.purpose,
+                e.details,
+            )
+            for e in entries
+        ),
+    )

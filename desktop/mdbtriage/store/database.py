@@ -1,0 +1,274 @@
+"""The store: one SQLite file opened through sqlite-utils, migrated on open, with explicit
+transactions.
+
+WAL, ``foreign_keys=ON``, ``synchronous=FULL`` and a busy timeout are set on every connection.
+Migrations are the numbered SQL files in ``db/``; each runs in its own transaction and is recorded
+in ``schema_migrations``. Before an existing store is migrated, a backup copy is written next to
+it. A store written by a newer version of the program is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message is Dutch and says what to do."""
+
+
+class StoreLocked(StoreError):
+    """Another program holds the store."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The migration ladder shipped in ``db/``, in order."""
+    found: list[Migration] = []
+    for entry in resources.files("mdbtriage.db").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    for expected, migration in enumerate(found, start=1):
+        if migration.version != expected:
+            raise StoreError(f"migratie {expected:04d} ontbreekt in het pakket")
+    return found
+
+
+def schema_version_supported() -> int:
+    return migrations()[-1].version
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _check_header(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is geen MDB Triage-opslag of is beschadigd (geen SQLite-bestand). "
+            "Zet een reservekopie terug met 'mdb-triage restore BESTAND'."
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        str(path),
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        check_same_thread=False,
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(f"{path}: WAL-modus kan niet worden ingeschakeld (modus: {mode})")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _explain(path: Path, error: sqlite3.Error) -> StoreError:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return StoreLocked(
+            f"{path} is in gebruik door een ander programma en kan nu niet worden geopend"
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StoreError(
+            f"{path} is beschadigd ({text}). Zet een reservekopie terug met "
+            "'mdb-triage restore BESTAND'."
+        )
+    if "readonly" in text or "unable to open" in text:
+        return StoreError(f"{path} kan niet worden geopend of beschreven ({text})")
+    return StoreError(f"{path} kan niet worden gebruikt: {text}")
+
+
+class Store:
+    """An open store. Use :meth:`atomic` around every write."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._depth = 0
+
+    @classmethod
+    def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> Store:
+        """Open (creating when missing) and migrate the store at ``path``."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"map {path.parent} kan niet worden gemaakt: {error}") from None
+        _check_header(path)
+        try:
+            conn = _connect(path)
+        except sqlite3.Error as error:
+            raise _explain(path, error) from None
+        store = cls(path, conn)
+        try:
+            store._migrate(backup_dir or path.parent)
+        except sqlite3.Error as error:
+            conn.close()
+            raise _explain(path, error) from None
+        except StoreError:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """A transaction; nested calls become savepoints. Rolls back on any exception."""
+        conn = self.conn
+        if self._depth == 0:
+            conn.execute("BEGIN IMMEDIATE")
+        else:
+            conn.execute(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield conn
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                conn.execute("ROLLBACK")
+            else:
+                conn.execute(f"ROLLBACK TO sp{self._depth}")
+                conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        else:
+            self._depth -= 1
+            if self._depth == 0:
+                conn.execute("COMMIT")
+            else:
+                conn.execute(f"RELEASE sp{self._depth}")
+
+    def schema_version(self) -> int:
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        ).fetchone()
+        if not exists:
+            return 0
+        row = self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self, backup_dir: Path) -> None:
+        ladder = migrations()
+        current = self.schema_version()
+        newest = ladder[-1].version
+        if current > newest:
+            raise StoreError(
+                f"{self.path} is gemaakt met een nieuwere versie van MDB Triage "
+                f"(schemaversie {current}; deze versie kent tot en met {newest}). "
+                "Installeer de nieuwste versie van MDB Triage; de opslag is niet gewijzigd."
+            )
+        pending = [m for m in ladder if m.version > current]
+        if not pending:
+            return
+        has_data = current > 0 or self.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ).fetchone()[0]
+        if has_data and current == 0:
+            raise StoreError(
+                f"{self.path} is een SQLite-bestand, maar geen MDB Triage-opslag; "
+                "kies een ander bestand"
+            )
+        if current > 0:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            target = backup_dir / f"{self.path.stem}.voor-migratie-v{current}-{stamp}.sqlite3"
+            self.backup_to(target)
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        for migration in pending:
+            script = (
+                "BEGIN IMMEDIATE;\n"
+                f"{migration.sql}\n;\n"
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+                f"({migration.version}, '{migration.name}', '{utc_now()}');\n"
+                "COMMIT;"
+            )
+            try:
+                self.conn.executescript(script)
+            except sqlite3.Error as error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise StoreError(
+                    f"migratie {migration.version:04d} ({migration.name}) is mislukt: {error}; "
+                    "de opslag is teruggezet naar de vorige versie"
+                ) from None
+
+    def backup_to(self, target: Path) -> Path:
+        """Write a consistent copy of the store with SQLite's online backup API."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        dest = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+    def integrity_problems(self, quick: bool = False) -> list[str]:
+        """What SQLite's integrity and foreign-key checks find; empty when the store is sound."""
+        problems: list[str] = []
+        pragma = "quick_check" if quick else "integrity_check"
+        try:
+            rows = self.conn.execute(f"PRAGMA {pragma}").fetchall()
+            problems.extend(str(r[0]) for r in rows if r[0] != "ok")
+            for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
+                problems.append(f"tabel {table} rij {rowid} verwijst naar ontbrekende {parent}")
+        except sqlite3.DatabaseError as error:
+            problems.append(str(error))
+        return problems
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.atomic() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+    def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        cursor = self.conn.execute(sql, params)
+        return cursor.fetchall()

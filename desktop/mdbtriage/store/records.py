@@ -1,0 +1,289 @@
+"""Repositories for teams, staff, clients and cases. Every write is one transaction, with its
+access-log records written inside it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from mdbtriage.core.model import Actor, Case, Client, Staff, Team
+from mdbtriage.core.triage import CaseFacts
+from mdbtriage.store.audit import AuditEntry, log_many
+from mdbtriage.store.database import Store, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class WriteCounts:
+    created: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+
+def ensure_teams(store: Store, team_ids: Iterable[str]) -> None:
+    """Create the teams that do not exist yet (named after their id)."""
+    with store.atomic() as conn:
+        conn.executemany(
+            "INSERT OR IGNORE INTO teams (team_id, name) VALUES (?, ?)",
+            ((t, t) for t in sorted(set(team_ids))),
+        )
+
+
+def upsert_teams(store: Store, teams: Iterable[Team]) -> None:
+    with store.atomic() as conn:
+        conn.executemany(
+            "INSERT INTO teams (team_id, name) VALUES (?, ?) "
+            "ON CONFLICT (team_id) DO UPDATE SET name = excluded.name",
+            ((t.team_id, t.name) for t in teams),
+        )
+
+
+def list_teams(store: Store) -> list[Team]:
+    rows = store.conn.execute("SELECT team_id, name FROM teams ORDER BY team_id")
+    return [Team(team_id=r[0], name=r[1]) for r in rows]
+
+
+def upsert_staff(store: Store, staff: Sequence[Staff]) -> WriteCounts:
+    """Insert or update staff by ``staff_id`` (re-import updates, never duplicates)."""
+    with store.atomic() as conn:
+        ensure_teams(store, (s.team for s in staff))
+        existing = {
+            r[0]
+            for r in conn.execute("SELECT staff_id FROM staff")
+            if r[0] in {s.staff_id for s in staff}
+        }
+        now = utc_now()
+        conn.executemany(
+            "INSERT INTO staff (staff_id, name, role, team_id, big_number, qualifications, "
+            "hours_per_week, active, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (staff_id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+            "team_id = excluded.team_id, big_number = excluded.big_number, "
+            "qualifications = excluded.qualifications, hours_per_week = excluded.hours_per_week, "
+            "active = excluded.active, updated_at = excluded.updated_at",
+            (
+                (
+                    s.staff_id,
+                    s.name,
+                    s.role,
+                    s.team,
+                    s.big_number,
+                    ";".join(s.qualifications),
+                    s.hours_per_week,
+                    int(s.active),
+                    now,
+                )
+                for s in staff
+            ),
+        )
+    return WriteCounts(created=len(staff) - len(existing), updated=len(existing))
+
+
+def _staff(row: Sequence[object]) -> Staff:
+    quals = str(row[5] or "")
+    hours = row[6]
+    return Staff(
+        staff_id=str(row[0]),
+        name=str(row[1]),
+        role=str(row[2]),
+        team=str(row[3]),
+        big_number=str(row[4]) if row[4] else None,
+        qualifications=tuple(q for q in quals.split(";") if q),
+        hours_per_week=float(hours) if isinstance(hours, int | float) else None,
+        active=bool(row[7]),
+    )
+
+
+_STAFF_SELECT = (
+    "SELECT staff_id, name, role, team_id, big_number, qualifications, hours_per_week, active "
+    "FROM staff"
+)
+
+
+def list_staff(store: Store, team: str | None = None) -> list[Staff]:
+    if team:
+        rows = store.conn.execute(_STAFF_SELECT + " WHERE team_id = ? ORDER BY name", (team,))
+    else:
+        rows = store.conn.execute(_STAFF_SELECT + " ORDER BY team_id, name")
+    return [_staff(r) for r in rows]
+
+
+def get_staff(store: Store, staff_id: str) -> Staff | None:
+    row = store.conn.execute(_STAFF_SELECT + " WHERE staff_id = ?", (staff_id,)).fetchone()
+    return _staff(row) if row else None
+
+
+def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str) -> WriteCounts:
+    """Insert or update cases by ``case_ref`` with their clients (by BSN), logging each one."""
+    created = updated = 0
+    now = utc_now()
+    with store.atomic() as conn:
+        ensure_teams(store, (c.team for c in cases))
+        conn.executemany(
+            "INSERT INTO clients (bsn, name, birth_date) VALUES (?, ?, ?) "
+            "ON CONFLICT (bsn) DO UPDATE SET name = excluded.name, "
+            "birth_date = excluded.birth_date",
+            (
+                (
+                    c.client.bsn,
+                    c.client.name,
+                    c.client.birth_date.isoformat() if c.client.birth_date else None,
+                )
+                for c in cases
+            ),
+        )
+        client_ids: dict[str, int] = {}
+        bsns = sorted({c.client.bsn for c in cases})
+        for start in range(0, len(bsns), 500):
+            chunk = bsns[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for client_id, bsn in conn.execute(
+                f"SELECT client_id, bsn FROM clients WHERE bsn IN ({marks})", chunk
+            ):
+                client_ids[bsn] = client_id
+        refs = [c.case_ref for c in cases]
+        existing: set[str] = set()
+        for start in range(0, len(refs), 500):
+            chunk = refs[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            existing.update(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT case_ref FROM cases WHERE case_ref IN ({marks})", chunk
+                )
+            )
+        conn.executemany(
+            "INSERT INTO cases (case_ref, client_id, service, received_on, team_id, requester, "
+            "motivated, working, consents_60_plus, schrijnend, schrijnend_ref, "
+            "ingebrekestelling, dwangsom, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
+            "service = excluded.service, received_on = excluded.received_on, "
+            "team_id = excluded.team_id, requester = excluded.requester, "
+            "motivated = excluded.motivated, working = excluded.working, "
+            "consents_60_plus = excluded.consents_60_plus, schrijnend = excluded.schrijnend, "
+            "schrijnend_ref = excluded.schrijnend_ref, "
+            "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
+            "status = excluded.status, updated_at = excluded.updated_at",
+            (
+                (
+                    c.case_ref,
+                    client_ids[c.client.bsn],
+                    c.service,
+                    c.received_on.isoformat(),
+                    c.team,
+                    c.requester,
+                    int(c.motivated),
+                    int(c.working),
+                    int(c.consents_60_plus),
+                    int(c.schrijnend),
+                    c.schrijnend_ref,
+                    int(c.ingebrekestelling),
+                    int(c.dwangsom),
+                    c.status,
+                    now,
+                    now,
+                )
+                for c in cases
+            ),
+        )
+        entries = []
+        for c in cases:
+            is_update = c.case_ref in existing
+            if is_update:
+                updated += 1
+            else:
+                created += 1
+            entries.append(
+                AuditEntry(
+                    event="change" if is_update else "create",
+                    purpose=purpose,
+                    client_id=client_ids[c.client.bsn],
+                    case_ref=c.case_ref,
+                )
+            )
+        log_many(conn, actor, entries)
+    return WriteCounts(created=created, updated=updated)
+
+
+_CASE_SELECT = (
+    "SELECT c.case_ref, c.service, c.received_on, k.birth_date, c.requester, c.motivated, "
+    "c.working, c.consents_60_plus, c.schrijnend, c.schrijnend_ref, c.ingebrekestelling, "
+    "c.dwangsom, k.bsn, k.name, c.team_id, c.status, c.client_id "
+    "FROM cases c JOIN clients k ON k.client_id = c.client_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A case as the werkvoorraad shows it: triage facts plus who and where."""
+
+    facts: CaseFacts
+    bsn: str
+    client_name: str
+    team: str
+    status: str
+    client_id: int
+
+
+def _case_row(r: Sequence[object]) -> CaseRow:
+    fromiso = date.fromisoformat
+    return CaseRow(
+        facts=CaseFacts(
+            case_ref=str(r[0]),
+            service=str(r[1]),
+            received_on=fromiso(str(r[2])),
+            birth_date=fromiso(str(r[3])) if r[3] else None,
+            requester=str(r[4]) if r[4] else None,
+            motivated=bool(r[5]),
+            working=bool(r[6]),
+            consents_60_plus=bool(r[7]),
+            schrijnend=bool(r[8]),
+            schrijnend_ref=str(r[9]) if r[9] else None,
+            ingebrekestelling=bool(r[10]),
+            dwangsom=bool(r[11]),
+        ),
+        bsn=str(r[12]),
+        client_name=str(r[13]),
+        team=str(r[14]),
+        status=str(r[15]),
+        client_id=int(str(r[16])),
+    )
+
+
+def open_cases(store: Store, team: str | None = None) -> list[CaseRow]:
+    """Every case that is not afgerond, optionally of one team."""
+    sql = _CASE_SELECT + " WHERE c.status != 'afgerond'"
+    params: tuple[str, ...] = ()
+    if team:
+        sql += " AND c.team_id = ?"
+        params = (team,)
+    return [_case_row(r) for r in store.conn.execute(sql, params)]
+
+
+def get_case(store: Store, case_ref: str) -> CaseRow | None:
+    row = store.conn.execute(_CASE_SELECT + " WHERE c.case_ref = ?", (case_ref,)).fetchone()
+    return _case_row(row) if row else None
+
+
+def to_case(row: CaseRow) -> Case:
+    """The full entity of a stored case."""
+    f = row.facts
+    return Case(
+        case_ref=f.case_ref,
+        client=Client(bsn=row.bsn, name=row.client_name, birth_date=f.birth_date),
+        service=f.service,
+        received_on=f.received_on,
+        team=row.team,
+        requester=f.requester,
+        motivated=f.motivated,
+        working=f.working,
+        consents_60_plus=f.consents_60_plus,
+        schrijnend=f.schrijnend,
+        schrijnend_ref=f.schrijnend_ref,
+        ingebrekestelling=f.ingebrekestelling,
+        dwangsom=f.dwangsom,
+        status=row.status,
+    )

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every check of the project: ruff (lint and format), mypy strict on core and store, the layer
+# contracts (import-linter), and the whole pytest suite, GUI tests offscreen included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+echo "== ruff"
+.venv/bin/ruff check desktop tests benchmarks
+.venv/bin/ruff format --check desktop tests benchmarks
+echo "== mypy (core, store)"
+.venv/bin/mypy desktop/mdbtriage/core desktop/mdbtriage/store
+echo "== import-linter"
+.venv/bin/lint-imports
+echo "== pytest"
+.venv/bin/python -m pytest "$@"
