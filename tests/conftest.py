@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from mdbtriage.core.model import Actor  # noqa: E402
-from mdbtriage.store.database import Store  # noqa: E402
+from mdbtriage.core.model import Actor
+from mdbtriage.store.database import Store
 
 TODAY = date(2026, 11, 23)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -23,14 +24,33 @@ ON = date(2026, 11, 23)
 
 WORKED_EXAMPLE = [
     CaseFacts("R-7", "ZW", date(2026, 4, 2)),
-    CaseFacts("R-3", "HERBEOORDELING", date(2025, 10, 1), requester="werkgever",
-              motivated=False, ingebrekestelling=True),
+    CaseFacts(
+        "R-3",
+        "HERBEOORDELING",
+        date(2025, 10, 1),
+        requester="werkgever",
+        motivated=False,
+        ingebrekestelling=True,
+    ),
     CaseFacts("R-5", "WIA_CLAIM", date(2026, 8, 14), birth_date=date(1963, 5, 1), working=True),
     CaseFacts("R-1", "ABA", date(2026, 8, 14)),
-    CaseFacts("R-9", "BEZWAAR", date(2026, 1, 20), requester="werknemer", motivated=True,
-              schrijnend=True, schrijnend_ref="CT-2026-004"),
-    CaseFacts("R-2", "HERBEOORDELING", date(2026, 2, 11), requester="werknemer", motivated=True,
-              schrijnend=True),
+    CaseFacts(
+        "R-9",
+        "BEZWAAR",
+        date(2026, 1, 20),
+        requester="werknemer",
+        motivated=True,
+        schrijnend=True,
+        schrijnend_ref="CT-2026-004",
+    ),
+    CaseFacts(
+        "R-2",
+        "HERBEOORDELING",
+        date(2026, 2, 11),
+        requester="werknemer",
+        motivated=True,
+        schrijnend=True,
+    ),
 ]
 
 
@@ -39,11 +59,20 @@ def test_worked_example_order_classes_and_routes() -> None:
     assert [p.case_ref for p in queue] == ["R-1", "R-5", "R-9", "R-7", "R-3", "R-2"]
     by_ref = {p.case_ref: p for p in queue}
     assert {r: by_ref[r].klasse for r in by_ref} == {
-        "R-1": "A", "R-5": "A", "R-9": "B", "R-7": "C", "R-3": "D", "R-2": "D",
+        "R-1": "A",
+        "R-5": "A",
+        "R-9": "B",
+        "R-7": "C",
+        "R-3": "D",
+        "R-2": "D",
     }
     assert {r: by_ref[r].route.code for r in by_ref} == {
-        "R-1": "REGULIER", "R-5": "PRAKTISCH", "R-9": "REGULIER", "R-7": "REGULIER",
-        "R-3": "ONVOLLEDIG", "R-2": "REGULIER",
+        "R-1": "REGULIER",
+        "R-5": "PRAKTISCH",
+        "R-9": "REGULIER",
+        "R-7": "REGULIER",
+        "R-3": "ONVOLLEDIG",
+        "R-2": "REGULIER",
     }
     r3 = by_ref["R-3"]
     assert (r3.waiting_days, r3.overdue_days, r3.over_six_months) == (418, 362, True)
@@ -66,14 +95,30 @@ def test_reasons_are_checkable_sentences() -> None:
 def test_json_object_has_every_contract_key() -> None:
     placement = build_queue(WORKED_EXAMPLE, ON, POLICY)[0]
     assert set(placement_dict(placement, POLICY)) >= {
-        "case_ref", "position", "class", "service", "route", "lead_role", "received_on",
-        "waiting_days", "overdue_days", "over_six_months", "flags", "reasons",
+        "case_ref",
+        "position",
+        "class",
+        "service",
+        "route",
+        "lead_role",
+        "received_on",
+        "waiting_days",
+        "overdue_days",
+        "over_six_months",
+        "flags",
+        "reasons",
     }
 
 
 def test_sixty_plus_only_while_in_force_and_with_consent() -> None:
-    base = CaseFacts("X", "WIA_CLAIM", date(2025, 6, 1), birth_date=date(1963, 1, 1),
-                     consents_60_plus=True, working=True)
+    base = CaseFacts(
+        "X",
+        "WIA_CLAIM",
+        date(2025, 6, 1),
+        birth_date=date(1963, 1, 1),
+        consents_60_plus=True,
+        working=True,
+    )
     assert build_queue([base], ON, POLICY)[0].route.code == "60_PLUS"
     no_consent = replace(base, consents_60_plus=False)
     assert build_queue([no_consent], ON, POLICY)[0].route.code == "PRAKTISCH"
@@ -112,7 +157,9 @@ facts = st.builds(
     case_ref=refs,
     service=st.sampled_from(sorted(SERVICES)),
     received_on=st.dates(min_value=date(2023, 1, 1), max_value=ON),
-    birth_date=st.one_of(st.none(), st.dates(min_value=date(1950, 1, 1), max_value=date(2004, 1, 1))),
+    birth_date=st.one_of(
+        st.none(), st.dates(min_value=date(1950, 1, 1), max_value=date(2004, 1, 1))
+    ),
     requester=st.one_of(st.none(), st.sampled_from(sorted(REQUESTERS))),
     motivated=st.booleans(),
     working=st.booleans(),
@@ -126,7 +173,9 @@ case_lists = st.lists(facts, max_size=40, unique_by=lambda f: f.case_ref)
 
 
 @given(case_lists, st.data())
-def test_ingebrekestelling_and_dwangsom_never_change_the_order(cases: list[CaseFacts], data: st.DataObject) -> None:
+def test_ingebrekestelling_and_dwangsom_never_change_the_order(
+    cases: list[CaseFacts], data: st.DataObject
+) -> None:
     flipped = [
         replace(c, ingebrekestelling=data.draw(st.booleans()), dwangsom=data.draw(st.booleans()))
         for c in cases
@@ -139,10 +188,13 @@ def test_ingebrekestelling_and_dwangsom_never_change_the_order(cases: list[CaseF
 @given(case_lists)
 def test_within_a_class_receipt_dates_never_decrease(cases: list[CaseFacts]) -> None:
     queue = build_queue(cases, ON, POLICY)
-    for before, after in zip(queue, queue[1:], strict=False):
+    for before, after in itertools.pairwise(queue):
         assert before.klasse <= after.klasse
         if before.klasse == after.klasse:
-            assert (before.facts.received_on, before.case_ref) < (after.facts.received_on, after.case_ref)
+            assert (before.facts.received_on, before.case_ref) < (
+                after.facts.received_on,
+                after.case_ref,
+            )
 
 
 @given(case_lists, st.randoms())

@@ -48,7 +48,7 @@ def test_exactly_one_check_digit_or_none_completes_a_bsn(body: str) -> None:
     valid = [d for d in "0123456789" if bsn_check(body + d)]
     assert len(valid) <= 1
     if body == "00000000":
-        assert valid == [] or valid == ["0"] and not bsn_check("000000000")
+        assert valid == [] or (valid == ["0"] and not bsn_check("000000000"))
 
 
 def test_mask_shows_only_last_three_digits() -> None:
@@ -79,8 +79,10 @@ def test_dates_round_trip_in_both_formats(day: date) -> None:
     assert parse_date(day.strftime("%d-%m-%Y")) == day
 
 
-@pytest.mark.parametrize(("text", "value"), [("ja", True), ("Nee", False), ("1", True),
-                                             ("false", False), ("", False), ("TRUE", True)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("ja", True), ("Nee", False), ("1", True), ("false", False), ("", False), ("TRUE", True)],
+)
 def test_booleans(text: str, value: bool) -> None:
     assert parse_bool(text) is value
 

@@ -15,8 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
-from mdbtriage.core.model import BIG_ROLES, REQUESTER_SERVICES, REQUESTERS, ROLES, SERVICES
-from mdbtriage.core.model import Case, Client, Staff
+from mdbtriage.core.model import (
+    BIG_ROLES,
+    REQUESTER_SERVICES,
+    REQUESTERS,
+    ROLES,
+    SERVICES,
+    Case,
+    Client,
+    Staff,
+)
 from mdbtriage.core.validation import (
     ValidationError,
     parse_big_number,
@@ -375,7 +383,12 @@ def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
             requester=requester,
             schrijnend_ref=schrijnend_ref,
             status=status,
-            **flags,
+            motivated=flags["motivated"],
+            working=flags["working"],
+            schrijnend=flags["schrijnend"],
+            ingebrekestelling=flags["ingebrekestelling"],
+            consents_60_plus=flags["consents_60_plus"],
+            dwangsom=flags["dwangsom"],
         )
 
     return _parse(data, CASE_COLUMNS, CASE_OPTIONAL, CASE_EXTRA, convert)

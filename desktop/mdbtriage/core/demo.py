@@ -18,25 +18,137 @@ from mdbtriage.core.validation import bsn_check
 CASES_PER_TEAM = 2000
 
 FIRST_NAMES = (
-    "Anna", "Sanne", "Lotte", "Emma", "Fleur", "Iris", "Maaike", "Ingrid", "Wilma", "Petra",
-    "Ans", "Marieke", "Yvonne", "Fatima", "Aylin", "Noor", "Esther", "Hanneke", "Joke", "Karin",
-    "Jan", "Pieter", "Kees", "Henk", "Willem", "Johan", "Bram", "Daan", "Sem", "Mohammed",
-    "Mehmet", "Ruud", "Gerrit", "Thijs", "Lucas", "Jeroen", "Sander", "Bas", "Wouter", "Erik",
-    "Dewi", "Priya", "Anouk", "Bart", "Joost", "Rik", "Sophie", "Lieke", "Mila", "Tom",
+    "Anna",
+    "Sanne",
+    "Lotte",
+    "Emma",
+    "Fleur",
+    "Iris",
+    "Maaike",
+    "Ingrid",
+    "Wilma",
+    "Petra",
+    "Ans",
+    "Marieke",
+    "Yvonne",
+    "Fatima",
+    "Aylin",
+    "Noor",
+    "Esther",
+    "Hanneke",
+    "Joke",
+    "Karin",
+    "Jan",
+    "Pieter",
+    "Kees",
+    "Henk",
+    "Willem",
+    "Johan",
+    "Bram",
+    "Daan",
+    "Sem",
+    "Mohammed",
+    "Mehmet",
+    "Ruud",
+    "Gerrit",
+    "Thijs",
+    "Lucas",
+    "Jeroen",
+    "Sander",
+    "Bas",
+    "Wouter",
+    "Erik",
+    "Dewi",
+    "Priya",
+    "Anouk",
+    "Bart",
+    "Joost",
+    "Rik",
+    "Sophie",
+    "Lieke",
+    "Mila",
+    "Tom",
 )
 PREFIXES = ("", "", "", "", "van ", "de ", "van der ", "van den ", "ter ", "den ")
 SURNAMES = (
-    "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks",
-    "Dekker", "Brouwer", "Dijkstra", "Koster", "Prins", "Willems", "Kok", "Jacobs", "Vermeulen",
-    "Berg", "Leeuwen", "Dijk", "Wal", "Veen", "Heuvel", "Boer", "Linden", "Graaf", "Wit",
-    "Yilmaz", "El Amrani", "Kaya", "Öztürk", "Bouzid", "Nguyen", "Çelik", "Hoekstra", "Postma",
-    "Kuipers", "Schouten", "Groen", "Sanders", "Maas", "Verhoeven", "Timmermans", "Molenaar",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Brouwer",
+    "Dijkstra",
+    "Koster",
+    "Prins",
+    "Willems",
+    "Kok",
+    "Jacobs",
+    "Vermeulen",
+    "Berg",
+    "Leeuwen",
+    "Dijk",
+    "Wal",
+    "Veen",
+    "Heuvel",
+    "Boer",
+    "Linden",
+    "Graaf",
+    "Wit",
+    "Yilmaz",
+    "El Amrani",
+    "Kaya",
+    "Öztürk",
+    "Bouzid",
+    "Nguyen",
+    "Çelik",
+    "Hoekstra",
+    "Postma",
+    "Kuipers",
+    "Schouten",
+    "Groen",
+    "Sanders",
+    "Maas",
+    "Verhoeven",
+    "Timmermans",
+    "Molenaar",
 )
 PLACES = (
-    "Utrecht", "Amersfoort", "Zwolle", "Groningen", "Leeuwarden", "Arnhem", "Nijmegen",
-    "Eindhoven", "Tilburg", "Breda", "Den Bosch", "Maastricht", "Heerlen", "Rotterdam",
-    "Den Haag", "Leiden", "Haarlem", "Amsterdam", "Alkmaar", "Almere", "Enschede", "Apeldoorn",
-    "Emmen", "Venlo", "Dordrecht", "Middelburg", "Hoorn", "Assen", "Deventer", "Zaandam",
+    "Utrecht",
+    "Amersfoort",
+    "Zwolle",
+    "Groningen",
+    "Leeuwarden",
+    "Arnhem",
+    "Nijmegen",
+    "Eindhoven",
+    "Tilburg",
+    "Breda",
+    "Den Bosch",
+    "Maastricht",
+    "Heerlen",
+    "Rotterdam",
+    "Den Haag",
+    "Leiden",
+    "Haarlem",
+    "Amsterdam",
+    "Alkmaar",
+    "Almere",
+    "Enschede",
+    "Apeldoorn",
+    "Emmen",
+    "Venlo",
+    "Dordrecht",
+    "Middelburg",
+    "Hoorn",
+    "Assen",
+    "Deventer",
+    "Zaandam",
 )
 SERVICE_WEIGHTS = (
     ("WIA_CLAIM", 34),
@@ -57,8 +169,16 @@ REQUESTER_WEIGHTS = (
     ("uwv", 8),
 )
 # (role, count per team, qualifications for some)
-TEAM_ROLES = (("VA", 3), ("AIOS", 1), ("SMV", 3), ("AD", 2), ("RIB", 1), ("PB", 1), ("MS", 1),
-              ("TL", 1))
+TEAM_ROLES = (
+    ("VA", 3),
+    ("AIOS", 1),
+    ("SMV", 3),
+    ("AD", 2),
+    ("RIB", 1),
+    ("PB", 1),
+    ("MS", 1),
+    ("TL", 1),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +259,9 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
         # Receipt dates over two years, more of them recent (a backlog that drains slowly).
         age_days = int(span * (rng.random() ** 1.6))
         received = today - timedelta(days=age_days)
-        age_years = rng.choices((rng.randint(18, 39), rng.randint(40, 59), rng.randint(60, 66)),
-                                weights=(35, 45, 20))[0]
+        age_years = rng.choices(
+            (rng.randint(18, 39), rng.randint(40, 59), rng.randint(60, 66)), weights=(35, 45, 20)
+        )[0]
         birth = received - timedelta(days=age_years * 365 + rng.randint(0, 364))
         requester = next(requesters) if service in ("HERBEOORDELING", "BEZWAAR") else None
         schrijnend = requester is not None and rng.random() < 0.05
@@ -190,12 +311,28 @@ def _coverage_cases(team: str, today: date, rng: random.Random) -> Iterator[Case
     yield case("V-0001", "WIA_CLAIM", sixty_days, 62, consents_60_plus=True)
     yield case("V-0002", "WIA_CLAIM", 101, 63, working=True)
     yield case("V-0003", "ABA", 12, 19)
-    yield case("V-0004", "BEZWAAR", 307, 45, requester="werknemer", motivated=True,
-               schrijnend=True, schrijnend_ref=f"CT-{today.year}-004")
-    yield case("V-0005", "HERBEOORDELING", 418, 51, requester="werkgever",
-               ingebrekestelling=True, dwangsom=True)
-    yield case("V-0006", "HERBEOORDELING", 285, 48, requester="werknemer", motivated=True,
-               schrijnend=True)
+    yield case(
+        "V-0004",
+        "BEZWAAR",
+        307,
+        45,
+        requester="werknemer",
+        motivated=True,
+        schrijnend=True,
+        schrijnend_ref=f"CT-{today.year}-004",
+    )
+    yield case(
+        "V-0005",
+        "HERBEOORDELING",
+        418,
+        51,
+        requester="werkgever",
+        ingebrekestelling=True,
+        dwangsom=True,
+    )
+    yield case(
+        "V-0006", "HERBEOORDELING", 285, 48, requester="werknemer", motivated=True, schrijnend=True
+    )
     yield case("V-0007", "ZW", 235, 33)
     yield case("V-0008", "WIJZIGING_GEZONDHEID", 20, 55)
     yield case("V-0009", "HERBEOORDELING", 40, 57, requester="uwv", motivated=True, working=True)

@@ -185,7 +185,9 @@ def build_queue(cases: Iterable[CaseFacts], on: date, policy: Policy) -> list[Pl
     keyed = []
     for facts in cases:
         klasse, approved = classify(facts, policy)
-        keyed.append(((_CLASS_RANK[klasse], facts.received_on, facts.case_ref), klasse, approved, facts))
+        keyed.append(
+            ((_CLASS_RANK[klasse], facts.received_on, facts.case_ref), klasse, approved, facts)
+        )
     keyed.sort(key=lambda item: item[0])
     placements: list[Placement] = []
     term_cache: dict[date, int] = {}

@@ -49,9 +49,9 @@ def migrations() -> list[Migration]:
         if match:
             found.append(Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8")))
     found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise StoreError(f"migratie {expected:04d} ontbreekt in het pakket")
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise StoreError("twee migraties hebben hetzelfde nummer in het pakket")
     return found
 
 
@@ -175,18 +175,21 @@ class Store:
             else:
                 conn.execute(f"RELEASE sp{self._depth}")
 
-    def schema_version(self) -> int:
+    def applied_versions(self) -> set[int]:
         exists = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
         ).fetchone()
         if not exists:
-            return 0
-        row = self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
-        return int(row[0] or 0)
+            return set()
+        return {int(r[0]) for r in self.conn.execute("SELECT version FROM schema_migrations")}
+
+    def schema_version(self) -> int:
+        return max(self.applied_versions(), default=0)
 
     def _migrate(self, backup_dir: Path) -> None:
         ladder = migrations()
-        current = self.schema_version()
+        applied = self.applied_versions()
+        current = max(applied, default=0)
         newest = ladder[-1].version
         if current > newest:
             raise StoreError(
@@ -194,12 +197,15 @@ class Store:
                 f"(schemaversie {current}; deze versie kent tot en met {newest}). "
                 "Installeer de nieuwste versie van MDB Triage; de opslag is niet gewijzigd."
             )
-        pending = [m for m in ladder if m.version > current]
+        pending = [m for m in ladder if m.version not in applied]
         if not pending:
             return
-        has_data = current > 0 or self.conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-        ).fetchone()[0]
+        has_data = (
+            current > 0
+            or self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+        )
         if has_data and current == 0:
             raise StoreError(
                 f"{self.path} is een SQLite-bestand, maar geen MDB Triage-opslag; "

@@ -29,8 +29,11 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
             "INSERT INTO clients (bsn, name, birth_date) VALUES (?, ?, ?) "
             "ON CONFLICT (bsn) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date",
             (
-                (c.client.bsn, c.client.name,
-                 c.client.birth_date.isoformat() if c.client.birth_date else None)
+                (
+                    c.client.bsn,
+                    c.client.name,
+                    c.client.birth_date.isoformat() if c.client.birth_date else None,
+                )
                 for c in data.cases
             ),
         )
@@ -48,16 +51,32 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
             "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
             "status = excluded.status",
             (
-                (c.case_ref, ids[c.client.bsn], c.service, c.received_on.isoformat(), c.team,
-                 c.requester, int(c.motivated), int(c.working), int(c.consents_60_plus),
-                 int(c.schrijnend), c.schrijnend_ref, int(c.ingebrekestelling), int(c.dwangsom),
-                 c.status)
+                (
+                    c.case_ref,
+                    ids[c.client.bsn],
+                    c.service,
+                    c.received_on.isoformat(),
+                    c.team,
+                    c.requester,
+                    int(c.motivated),
+                    int(c.working),
+                    int(c.consents_60_plus),
+                    int(c.schrijnend),
+                    c.schrijnend_ref,
+                    int(c.ingebrekestelling),
+                    int(c.dwangsom),
+                    c.status,
+                )
                 for c in data.cases
             ),
         )
-        log(conn, actor, AuditEntry(
-            event="create",
-            purpose="demogegevens laden",
-            details=f"{len(data.cases)} synthetische zaken, seed {seed}, peildatum {today}",
-        ))
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="create",
+                purpose="demogegevens laden",
+                details=f"{len(data.cases)} synthetische zaken, seed {seed}, peildatum {today}",
+            ),
+        )
     return DemoSummary(teams=len(data.teams), staff=len(data.staff), cases=len(data.cases))

@@ -26,21 +26,29 @@ class QueueModel(QAbstractTableModel):
         super().__init__()
         self._rows = placements
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
             return None
         p = self._rows[index.row()]
-        values = (p.position, p.klasse, p.case_ref, p.facts.service,
-                  format_date(p.facts.received_on), p.waiting_weeks, p.route.code, p.lead_role)
+        values = (
+            p.position,
+            p.klasse,
+            p.case_ref,
+            p.facts.service,
+            format_date(p.facts.received_on),
+            p.waiting_weeks,
+            p.route.code,
+            p.lead_role,
+        )
         return str(values[index.column()])
 
-    def headerData(  # noqa: N802 - Qt API
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:

@@ -96,8 +96,15 @@ def parse_date_option(value: str | None, name: str) -> date | None:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PAD", help="Opslagbestand (anders MDB_TRIAGE_DB of de standaardlocatie).")
-@click.option("--user", "user", metavar="STAFF_ID", help="Wie handelt (anders MDB_TRIAGE_USER of het systeemaccount).")
+@click.option(
+    "--db", "db", metavar="PAD", help="Opslagbestand (anders MDB_TRIAGE_DB of de standaardlocatie)."
+)
+@click.option(
+    "--user",
+    "user",
+    metavar="STAFF_ID",
+    help="Wie handelt (anders MDB_TRIAGE_USER of het systeemaccount).",
+)
 @click.version_option(package_name="mdb-triage", message="MDB Triage %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
@@ -122,9 +129,17 @@ def gui(context: Context) -> None:
 
 
 @cli.command()
-@click.option("--cases", "n_cases", default=2000, show_default=True, type=click.IntRange(1, 2_000_000),
-              help="Aantal zaken.")
-@click.option("--seed", default=2026, show_default=True, type=int, help="Startwaarde van de toevalsgenerator.")
+@click.option(
+    "--cases",
+    "n_cases",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1, 2_000_000),
+    help="Aantal zaken.",
+)
+@click.option(
+    "--seed", default=2026, show_default=True, type=int, help="Startwaarde van de toevalsgenerator."
+)
 @click.option("--on", "on", metavar="DATUM", help="Peildatum (standaard vandaag).")
 @pass_ctx
 def demo(context: Context, n_cases: int, seed: int, on: str | None) -> None:
@@ -169,14 +184,18 @@ def _run_import(
         )
     rejected_path: Path | None = None
     if invalid:
-        rejected_path = Path(path + ".rejected.csv") if not path.endswith(".csv") else Path(
-            path[: -len(".csv")] + ".rejected.csv"
+        rejected_path = (
+            Path(path + ".rejected.csv")
+            if not path.endswith(".csv")
+            else Path(path[: -len(".csv")] + ".rejected.csv")
         )
         try:
             rejected_path.write_text(rejected_csv(result, name), encoding="utf-8-sig")
         except OSError as error:
-            fail(f"{rejected_path}: afgekeurde regels kunnen niet worden bewaard ({error.strerror}); "
-                 "er is niets geschreven.")
+            fail(
+                f"{rejected_path}: afgekeurde regels kunnen niet worden bewaard ({error.strerror}); "
+                "er is niets geschreven."
+            )
     counts = write(result.valid)
     say(f"{name}: {counts.created} {noun} toegevoegd, {counts.updated} bijgewerkt.")
     if rejected_path is not None:
@@ -187,7 +206,11 @@ def _run_import(
 
 @cli.command("import-staff")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--skip-invalid", is_flag=True, help="Importeer de geldige regels; bewaar de rest in FILE.rejected.csv.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Importeer de geldige regels; bewaar de rest in FILE.rejected.csv.",
+)
 @pass_ctx
 def import_staff(context: Context, file: str, skip_invalid: bool) -> None:
     """Importeer medewerkers uit een CSV-bestand."""
@@ -200,7 +223,11 @@ def import_staff(context: Context, file: str, skip_invalid: bool) -> None:
 
 @cli.command("import-cases")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--skip-invalid", is_flag=True, help="Importeer de geldige regels; bewaar de rest in FILE.rejected.csv.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Importeer de geldige regels; bewaar de rest in FILE.rejected.csv.",
+)
 @pass_ctx
 def import_cases(context: Context, file: str, skip_invalid: bool) -> None:
     """Importeer zaken uit een CSV-bestand."""
@@ -217,23 +244,57 @@ def import_cases(context: Context, file: str, skip_invalid: bool) -> None:
 
 
 QUEUE_CSV_COLUMNS = (
-    "position", "class", "case_ref", "service", "route", "lead_role", "received_on",
-    "waiting_days", "overdue_days", "over_six_months", "flags", "reasons",
+    "position",
+    "class",
+    "case_ref",
+    "service",
+    "route",
+    "lead_role",
+    "received_on",
+    "waiting_days",
+    "overdue_days",
+    "over_six_months",
+    "flags",
+    "reasons",
 )
 
 
 def _queue_table(placements: list[Placement], rows: dict[str, CaseRow]) -> str:
-    header = ("pos", "kl", "zaak", "dienst", "cliënt", "BSN", "ontvangen", "wk", "termijn+",
-              ">6m", "route", "regie", "signalen")
+    header = (
+        "pos",
+        "kl",
+        "zaak",
+        "dienst",
+        "cliënt",
+        "BSN",
+        "ontvangen",
+        "wk",
+        "termijn+",
+        ">6m",
+        "route",
+        "regie",
+        "signalen",
+    )
     lines = [header]
     for p in placements:
         row = rows[p.case_ref]
-        lines.append((
-            str(p.position), p.klasse, p.case_ref, p.facts.service, row.client_name[:24],
-            mask_bsn(row.bsn), format_date(p.facts.received_on), str(p.waiting_weeks),
-            str(p.overdue_days) if p.overdue_days else "", "ja" if p.over_six_months else "",
-            p.route.code, p.route.lead_role, ", ".join(p.flags),
-        ))
+        lines.append(
+            (
+                str(p.position),
+                p.klasse,
+                p.case_ref,
+                p.facts.service,
+                row.client_name[:24],
+                mask_bsn(row.bsn),
+                format_date(p.facts.received_on),
+                str(p.waiting_weeks),
+                str(p.overdue_days) if p.overdue_days else "",
+                "ja" if p.over_six_months else "",
+                p.route.code,
+                p.route.lead_role,
+                ", ".join(p.flags),
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
     out = io.StringIO()
     for line in lines:
@@ -245,9 +306,20 @@ def _queue_table(placements: list[Placement], rows: dict[str, CaseRow]) -> str:
 @cli.command()
 @click.option("--on", "on", metavar="DATUM", help="Peildatum (standaard vandaag).")
 @click.option("--team", metavar="TEAM", help="Alleen de zaken van dit team.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("--policy", "policy_id", default=DEFAULT_POLICY, show_default=True,
-              help="Prioriteringsbeleid (" + ", ".join(available_policies()) + ").")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--policy",
+    "policy_id",
+    default=DEFAULT_POLICY,
+    show_default=True,
+    help="Prioriteringsbeleid (" + ", ".join(available_policies()) + ").",
+)
 @pass_ctx
 def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_id: str) -> None:
     """De werkvoorraad in triagevolgorde op een datum."""
@@ -264,14 +336,23 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
     from mdbtriage.store.audit import AuditEntry, log
 
     with store.atomic() as conn:
-        log(conn, context.actor(), AuditEntry(
-            event="export" if fmt != "table" else "search",
-            purpose="werkvoorraad opvragen",
-            details=f"queue --on {day.isoformat()} --team {team or '*'} --format {fmt}: "
-                    f"{len(placements)} zaken",
-        ))
+        log(
+            conn,
+            context.actor(),
+            AuditEntry(
+                event="export" if fmt != "table" else "search",
+                purpose="werkvoorraad opvragen",
+                details=f"queue --on {day.isoformat()} --team {team or '*'} --format {fmt}: "
+                f"{len(placements)} zaken",
+            ),
+        )
     if fmt == "json":
-        json.dump([placement_dict(p, policy) for p in placements], sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(
+            [placement_dict(p, policy) for p in placements],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=1,
+        )
         sys.stdout.write("\n")
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -311,15 +392,18 @@ def check(context: Context) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: click's own errors keep exit code 2; anything unexpected becomes 1."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="mdb-triage",
-                 standalone_mode=True)
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="mdb-triage",
+            standalone_mode=True,
+        )
     except SystemExit as exit_:
         code = exit_.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except StoreError as error:
         say(f"Opslagfout: {error}")
         return EXIT_UNEXPECTED
-    except Exception as error:  # noqa: BLE001 - last resort: never show a traceback
+    except Exception as error:
         say(f"Onverwachte fout: {type(error).__name__}: {error}")
         return EXIT_UNEXPECTED
     return EXIT_OK
