@@ -411,3 +411,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# Command modules register themselves on ``cli`` when imported (one line per module).
+# isort: off
+# isort: on

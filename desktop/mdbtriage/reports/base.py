@@ -1,0 +1,78 @@
+"""Shared building blocks of every PDF: the embedded DejaVu font, A4 page furniture with
+"pagina x van y", and deterministic output (reportlab ``invariant=1``).
+
+Reports take plain data and return bytes; they never read the store or the clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdfcanvas
+
+from mdbtriage.core.resources import resource
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+PAGE_SIZE = A4
+MARGIN = 18 * mm
+
+_registered = False
+
+
+def register_fonts() -> None:
+    """Register the shipped DejaVu fonts once (they print every Dutch and Turkish character)."""
+    global _registered
+    if _registered:
+        return
+    for name in (FONT, FONT_BOLD, FONT_ITALIC):
+        with resource("fonts", f"{name}.ttf").open("rb") as handle:
+            pdfmetrics.registerFont(TTFont(name, handle))
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
+    )
+    _registered = True
+
+
+class NumberedCanvas(pdfcanvas.Canvas):
+    """A canvas that writes "pagina x van y" and a footer line on every page once the total
+    is known. Set ``footer_left`` (e.g. reference and date) before building."""
+
+    footer_left = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("invariant", 1)
+        super().__init__(*args, **kwargs)
+        self._saved_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            self._draw_footer(total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        width, _ = self._pagesize
+        self.saveState()
+        self.setFont(FONT, 8)
+        self.setStrokeGray(0.6)
+        self.line(MARGIN, 14 * mm, width - MARGIN, 14 * mm)
+        self.drawString(MARGIN, 10 * mm, self.footer_left)
+        self.drawRightString(width - MARGIN, 10 * mm, f"pagina {self._pageNumber} van {total}")
+        self.restoreState()
+
+
+def numbered_canvas(footer_left: str) -> type[NumberedCanvas]:
+    """A NumberedCanvas class with a fixed footer text, for ``doc.build(canvasmaker=...)``."""
+    return type("FooterCanvas", (NumberedCanvas,), {"footer_left": footer_left})
