@@ -118,6 +118,24 @@ SURNAMES = (
     "Timmermans",
     "Molenaar",
 )
+DUTCH_WITH_PREFIX = frozenset(
+    {
+        "Berg",
+        "Leeuwen",
+        "Dijk",
+        "Wal",
+        "Veen",
+        "Heuvel",
+        "Boer",
+        "Linden",
+        "Graaf",
+        "Wit",
+        "Bos",
+        "Vos",
+        "Brink",
+        "Kok",
+    }
+)
 PLACES = (
     "Utrecht",
     "Amersfoort",
@@ -196,7 +214,9 @@ def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> Iterato
 
 
 def _name(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(PREFIXES)}{rng.choice(SURNAMES)}"
+    surname = rng.choice(SURNAMES)
+    prefix = rng.choice(PREFIXES) if surname in DUTCH_WITH_PREFIX else ""
+    return f"{rng.choice(FIRST_NAMES)} {prefix}{surname}"
 
 
 def _bsn(rng: random.Random, used: set[str]) -> str:
