@@ -21,6 +21,8 @@ from typing import Any
 
 import sqlite_utils
 
+from mdbtriage.store import safety
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -32,6 +34,27 @@ class StoreError(Exception):
 
 class StoreLocked(StoreError):
     """Another program holds the store."""
+
+
+class StoreCorrupt(StoreError):
+    """The store file is damaged; ``problems`` lists what the checks found."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
+
+
+class StoreOnNetworkShare(StoreError):
+    """The store lies on a network file system, where SQLite's WAL is not safe."""
+
+
+def _corrupt(path: Path, problems: list[str]) -> StoreCorrupt:
+    more = f" (en nog {len(problems) - 1} problemen)" if len(problems) > 1 else ""
+    return StoreCorrupt(
+        f"{path} is beschadigd: {problems[0]}{more}. Zet de nieuwste goede reservekopie terug "
+        f"met 'mdb-triage restore BESTAND'; reservekopieën staan in {path.parent / 'backups'}.",
+        problems,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +92,7 @@ def _check_header(path: Path) -> None:
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
-        raise StoreError(
+        raise StoreCorrupt(
             f"{path} is geen MDB Triage-opslag of is beschadigd (geen SQLite-bestand). "
             "Zet een reservekopie terug met 'mdb-triage restore BESTAND'."
         )
@@ -98,10 +121,7 @@ def _explain(path: Path, error: sqlite3.Error) -> StoreError:
             f"{path} is in gebruik door een ander programma en kan nu niet worden geopend"
         )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return StoreError(
-            f"{path} is beschadigd ({text}). Zet een reservekopie terug met "
-            "'mdb-triage restore BESTAND'."
-        )
+        return _corrupt(path, [f"SQLite meldt '{text}'"])
     if "readonly" in text or "unable to open" in text:
         return StoreError(f"{path} kan niet worden geopend of beschreven ({text})")
     return StoreError(f"{path} kan niet worden gebruikt: {text}")
@@ -115,21 +135,38 @@ class Store:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._depth = 0
+        self.damaged = False
 
     @classmethod
     def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> Store:
-        """Open (creating when missing) and migrate the store at ``path``."""
+        """Open (creating when missing) and migrate the store at ``path``.
+
+        Refuses a store on a network share and checks the file on every start (header, length,
+        seal, ``quick_check``): damage raises :class:`StoreCorrupt` before anything is written.
+        """
         path = Path(path)
+        refusal = safety.network_share_reason(path)
+        if refusal:
+            raise StoreOnNetworkShare(refusal)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"map {path.parent} kan niet worden gemaakt: {error}") from None
         _check_header(path)
+        damage, sealed = safety.file_problems(path)
+        if damage:
+            raise _corrupt(path, damage)
         try:
             conn = _connect(path)
         except sqlite3.Error as error:
             raise _explain(path, error) from None
         store = cls(path, conn)
+        # A matching seal proves the file is as SQLite left it; otherwise check it fully.
+        damage = store.integrity_problems(quick=sealed)
+        if damage:
+            conn.close()
+            raise _corrupt(path, [f"de integriteitscontrole meldt '{p}'" for p in damage])
+        safety.unseal(path)
         try:
             store._migrate(backup_dir or path.parent)
         except sqlite3.Error as error:
@@ -141,7 +178,10 @@ class Store:
         return store
 
     def close(self) -> None:
+        """Close the connection; the last program to close the store seals it."""
         self.conn.close()
+        if not self.damaged:
+            safety.seal(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -258,6 +298,8 @@ class Store:
                 problems.append(f"tabel {table} rij {rowid} verwijst naar ontbrekende {parent}")
         except sqlite3.DatabaseError as error:
             problems.append(str(error))
+        if problems:
+            self.damaged = True  # never seal a store known to be damaged
         return problems
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:

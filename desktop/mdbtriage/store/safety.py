@@ -1,0 +1,293 @@
+"""Startup safety checks of the store file, done before and right after SQLite opens it.
+
+Three things are checked on every start:
+
+* the store must not live on a network file system: SQLite's WAL needs shared memory that
+  network file systems do not provide, so two workstations would silently corrupt it;
+* the file must be whole: the page size and the page count in the SQLite header must agree
+  with the file's length (a truncated copy or a half-finished transfer fails here);
+* a store that MDB Triage closed cleanly carries a seal (``<store>.seal``: length and SHA-256),
+  so any change made to the file outside SQLite afterwards, such as a flipped bit in a record,
+  is noticed even where SQLite's own ``quick_check`` cannot see it. The seal is removed while
+  the store is open and written again by the last program that closes it.
+
+These functions only report: each returns Dutch problem texts (empty when all is well) and
+the store decides what to raise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path, PurePath, PureWindowsPath
+
+HEADER_LENGTH = 100
+NETWORK_FS_TYPES = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb2",
+        "smb3",
+        "smbfs",
+        "sshfs",
+        "fuse.sshfs",
+        "9p",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "fuse.glusterfs",
+        "lustre",
+        "gfs2",
+        "ocfs2",
+        "davfs",
+        "fuse.davfs2",
+        "fuse.rclone",
+        "fuse.s3fs",
+        "virtiofs",
+        "vboxsf",
+        "ncpfs",
+        "coda",
+    }
+)
+DRIVE_REMOTE = 4
+SEAL_SUFFIX = ".seal"
+
+
+# ---------------------------------------------------------------- network file systems
+
+
+def _unescape_mount(field: str) -> str:
+    """/proc/mounts writes space, tab, newline and backslash as octal escapes."""
+    for code, char in (("\\040", " "), ("\\011", "\t"), ("\\012", "\n"), ("\\134", "\\")):
+        field = field.replace(code, char)
+    return field
+
+
+def mount_for(path: Path, mounts_text: str) -> tuple[str, str] | None:
+    """The (mount point, file system type) that holds ``path``, from a /proc/mounts text."""
+    best: tuple[str, str] | None = None
+    target = str(path)
+    for line in mounts_text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point, fstype = _unescape_mount(fields[1]), fields[2]
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) >= len(best[0])):
+            best = (point, fstype)
+    return best
+
+
+def is_network_fstype(fstype: str) -> bool:
+    fstype = fstype.lower()
+    return fstype in NETWORK_FS_TYPES or fstype.startswith(("nfs", "smb", "fuse.sshfs"))
+
+
+def _real_path(path: Path) -> Path:
+    """``path`` with symlinks resolved in the part that exists (a new store has no file yet)."""
+    path = Path(os.path.abspath(path))
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate.resolve() / path.relative_to(candidate)
+    return path
+
+
+def linux_network_reason(path: Path, mounts_text: str) -> str | None:
+    found = mount_for(_real_path(path), mounts_text)
+    if found and is_network_fstype(found[1]):
+        return (
+            f"{path} staat op een netwerkschijf ({found[1]} op {found[0]}). MDB Triage werkt "
+            "alleen met een opslag op een lokale schijf: SQLite kan een opslag op het netwerk "
+            "niet veilig delen en zou hem kunnen beschadigen. Kies een map op deze computer, "
+            "bijvoorbeeld met --db of MDB_TRIAGE_DB."
+        )
+    return None
+
+
+def windows_network_reason(
+    path: PurePath | str, drive_type: Callable[[str], int] | None = None
+) -> str | None:
+    """A UNC path (``\\\\server\\share``) or a drive letter that Windows reports as remote."""
+    text = str(path)
+    win = PureWindowsPath(text)
+    unc = text.startswith(("\\\\", "//")) and not text.startswith(("\\\\?\\", "\\\\.\\"))
+    if text.startswith("\\\\?\\UNC\\"):
+        unc = True
+    reason = None
+    if unc:
+        reason = "een netwerkpad (UNC)"
+    elif win.drive and drive_type is not None:
+        root = win.drive + "\\"
+        if drive_type(root) == DRIVE_REMOTE:
+            reason = f"een netwerkstation ({win.drive})"
+    if reason is None:
+        return None
+    return (
+        f"{text} staat op {reason}. MDB Triage werkt alleen met een opslag op een lokale "
+        "schijf: SQLite kan een opslag op het netwerk niet veilig delen en zou hem kunnen "
+        "beschadigen. Kies een map op deze computer, bijvoorbeeld met --db of MDB_TRIAGE_DB."
+    )
+
+
+def _windows_drive_type(root: str) -> int:  # pragma: no cover - Windows only
+    import ctypes
+
+    windll = getattr(ctypes, "windll", None)
+    if windll is None:
+        return 0
+    return int(windll.kernel32.GetDriveTypeW(root))
+
+
+def network_share_reason(path: Path) -> str | None:
+    """Why ``path`` is on a network file system (Dutch), or None when it is local."""
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        return windows_network_reason(os.path.abspath(path), _windows_drive_type)
+    if sys.platform.startswith("linux"):
+        mounts = read_mounts()
+        return linux_network_reason(path, mounts) if mounts else None
+    return None
+
+
+def read_mounts() -> str:
+    try:
+        return Path("/proc/mounts").read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------- file shape
+
+
+def _wal_has_frames(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    try:
+        return wal.stat().st_size > 32
+    except OSError:
+        return False
+
+
+def header_problems(path: Path) -> list[str]:
+    """Truncation and an impossible page size, read from the SQLite header alone."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(HEADER_LENGTH)
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        return [f"het bestand kan niet worden gelezen ({error.strerror})"]
+    if size == 0:
+        return []
+    if size < HEADER_LENGTH:
+        return [f"het bestand is afgebroken: {size} bytes, te kort voor een SQLite-kop"]
+    raw_page = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if raw_page == 1 else raw_page
+    if page_size < 512 or page_size > 65536 or page_size & (page_size - 1):
+        return [f"de kop van het bestand is beschadigd (paginagrootte {raw_page})"]
+    if size % page_size:
+        return [
+            f"het bestand is afgebroken: {size} bytes is geen veelvoud van de "
+            f"paginagrootte {page_size}"
+        ]
+    pages = int.from_bytes(header[28:32], "big")
+    change_counter = header[24:28]
+    valid_for = header[92:96]
+    if pages and change_counter == valid_for and not _wal_has_frames(path):
+        expected = pages * page_size
+        if size < expected:
+            return [
+                f"het bestand is afgebroken: {size} bytes, volgens de kop {expected} bytes "
+                f"({pages} pagina's)"
+            ]
+    return []
+
+
+# ---------------------------------------------------------------- the seal
+
+
+def seal_path(path: Path) -> Path:
+    return path.with_name(path.name + SEAL_SUFFIX)
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def seal(path: Path) -> bool:
+    """Record length and SHA-256 of a cleanly closed store. Only the last program to close it
+    seals it (its WAL file is gone then); returns whether a seal was written."""
+    if Path(f"{path}-wal").exists() or not path.exists():
+        return False
+    data = {
+        "size": path.stat().st_size,
+        "sha256": file_digest(path),
+        "sealed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    target = seal_path(path)
+    temporary = target.with_name(target.name + ".tmp")
+    try:
+        temporary.write_text(json.dumps(data), "utf-8")
+        os.replace(temporary, target)
+    except OSError:
+        return False
+    if Path(f"{path}-wal").exists():  # another program opened it meanwhile
+        unseal(path)
+        return False
+    return True
+
+
+def unseal(path: Path) -> None:
+    """Remove the seal: the store is open and may change."""
+    with contextlib.suppress(FileNotFoundError):
+        seal_path(path).unlink()
+
+
+def seal_problems(path: Path) -> list[str] | None:
+    """Compare a sealed store with its seal; a changed length or checksum is damage (or a
+    change made outside MDB Triage, which is treated the same). None when there is no usable
+    seal (first start, or the last program did not close cleanly): nothing is proven then."""
+    target = seal_path(path)
+    if not target.exists() or _wal_has_frames(path):
+        return None
+    try:
+        data = json.loads(target.read_text("utf-8"))
+        size, digest, when = int(data["size"]), str(data["sha256"]), str(data["sealed_at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        actual_size = path.stat().st_size if path.exists() else -1
+    except OSError as error:
+        return [f"het bestand kan niet worden gelezen ({error.strerror})"]
+    if actual_size < 0:
+        return [f"het bestand ontbreekt, maar MDB Triage sloot het op {when} met {size} bytes"]
+    if actual_size != size:
+        return [
+            f"het bestand is {actual_size} bytes groot, maar was {size} bytes toen MDB Triage "
+            f"het op {when} sloot (afgebroken of buiten MDB Triage om gewijzigd)"
+        ]
+    if file_digest(path) != digest:
+        return [
+            f"de inhoud is veranderd sinds MDB Triage het bestand op {when} sloot "
+            "(controlegetal klopt niet): beschadigd of buiten MDB Triage om gewijzigd"
+        ]
+    return []
+
+
+def file_problems(path: Path) -> tuple[list[str], bool]:
+    """Everything wrong with the store file that can be seen before SQLite opens it, and
+    whether a seal proved the file unchanged since its last clean close."""
+    problems = header_problems(path)
+    if problems:
+        return problems, False
+    sealed = seal_problems(path)
+    if sealed is None:
+        return [], False
+    return sealed, not sealed

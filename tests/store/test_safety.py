@@ -1,0 +1,213 @@
+"""Startup safety: network shares refused, truncated and bit-flipped stores detected at start."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from datetime import date
+from pathlib import Path, PureWindowsPath
+
+import pytest
+
+from mdbtriage.core.model import Actor
+from mdbtriage.store import safety
+from mdbtriage.store.database import Store, StoreCorrupt, StoreOnNetworkShare
+from mdbtriage.store.demo import load_demo
+
+MOUNTS = """\
+sysfs /sys sysfs rw,nosuid 0 0
+/dev/sda1 / ext4 rw,relatime 0 0
+/dev/sdb1 /home ext4 rw 0 0
+server:/export /mnt/nfs nfs4 rw,vers=4.2 0 0
+//fs01/team /mnt/team\\040share cifs rw 0 0
+//fs01/smb /mnt/smb smb3 rw 0 0
+user@host:/data /mnt/ssh fuse.sshfs rw 0 0
+hostshare /mnt/p9 9p rw 0 0
+"""
+
+
+@pytest.fixture(scope="module")
+def sealed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed (sealed) store with a small demo team, copied by each test."""
+    path = tmp_path_factory.mktemp("template") / "store.sqlite3"
+    store = Store.open(path)
+    load_demo(store, n_cases=120, seed=7, today=date(2026, 11, 23), actor=Actor.system_account("t"))
+    store.close()
+    assert safety.seal_path(path).exists()
+    return path
+
+
+def _copy(template: Path, target_dir: Path, with_seal: bool = True) -> Path:
+    target = target_dir / "store.sqlite3"
+    shutil.copy2(template, target)
+    if with_seal:
+        shutil.copy2(safety.seal_path(template), safety.seal_path(target))
+    return target
+
+
+# ---------------------------------------------------------------- network shares
+
+
+@pytest.mark.parametrize(
+    ("where", "fstype"),
+    [
+        ("/mnt/nfs/mdb/store.sqlite3", "nfs4"),
+        ("/mnt/team share/store.sqlite3", "cifs"),
+        ("/mnt/smb/a/b/store.sqlite3", "smb3"),
+        ("/mnt/ssh/store.sqlite3", "fuse.sshfs"),
+        ("/mnt/p9/store.sqlite3", "9p"),
+    ],
+)
+def test_network_file_systems_are_refused(where: str, fstype: str) -> None:
+    reason = safety.linux_network_reason(Path(where), MOUNTS)
+    assert reason is not None
+    assert "netwerkschijf" in reason and fstype in reason and "lokale schijf" in reason
+
+
+@pytest.mark.parametrize("where", ["/home/va/store.sqlite3", "/mnt/nfsx/store.sqlite3", "/tmp/x"])
+def test_local_file_systems_pass(where: str) -> None:
+    assert safety.linux_network_reason(Path(where), MOUNTS) is None
+
+
+def test_store_open_refuses_a_network_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mounts = f"/dev/sda1 / ext4 rw 0 0\nserver:/x {tmp_path} nfs rw 0 0\n"
+    monkeypatch.setattr(safety, "read_mounts", lambda: mounts)
+    target = tmp_path / "sub" / "store.sqlite3"
+    with pytest.raises(StoreOnNetworkShare, match="netwerkschijf"):
+        Store.open(target)
+    assert not target.exists() and not target.parent.exists()  # nothing was created
+
+
+@pytest.mark.parametrize(
+    ("path", "drive_type", "refused"),
+    [
+        (r"\\fileserver\team\store.sqlite3", 3, True),
+        ("//fileserver/team/store.sqlite3", 3, True),
+        (r"\\?\UNC\fileserver\team\store.sqlite3", 3, True),
+        (r"H:\mdb\store.sqlite3", 4, True),  # DRIVE_REMOTE
+        (r"C:\Users\va\store.sqlite3", 3, False),  # DRIVE_FIXED
+        (r"\\?\C:\Users\va\store.sqlite3", 3, False),
+    ],
+)
+def test_windows_unc_and_remote_drives(path: str, drive_type: int, refused: bool) -> None:
+    seen: list[str] = []
+
+    def kind(root: str) -> int:
+        seen.append(root)
+        return drive_type
+
+    reason = safety.windows_network_reason(PureWindowsPath(path), kind)
+    assert (reason is not None) == refused
+    if reason:
+        assert "netwerk" in reason
+
+
+# ---------------------------------------------------------------- truncation
+
+
+def test_sealed_store_reopens_and_seal_is_removed_while_open(
+    sealed_template: Path, tmp_path: Path
+) -> None:
+    path = _copy(sealed_template, tmp_path)
+    store = Store.open(path)
+    assert not safety.seal_path(path).exists()
+    assert store.count("cases") == 120
+    other = Store.open(path)  # a second program
+    other.close()
+    assert not safety.seal_path(path).exists()  # the first is still open: no seal yet
+    store.close()
+    assert safety.seal_path(path).exists()
+
+
+@pytest.mark.parametrize("with_seal", [True, False])
+def test_every_truncation_is_detected(
+    sealed_template: Path, tmp_path: Path, with_seal: bool
+) -> None:
+    size = sealed_template.stat().st_size
+    page = 4096
+    cuts = sorted({1, 15, 50, 99, 100, 101, 4095, page, 2 * page, size // 2, size - page, size - 1})
+    if with_seal:
+        cuts.insert(0, 0)
+    for cut in cuts:
+        path = _copy(sealed_template, tmp_path, with_seal=with_seal)
+        with path.open("r+b") as handle:
+            handle.truncate(cut)
+        with pytest.raises(StoreCorrupt) as caught:
+            Store.open(path).close()
+        message = str(caught.value)
+        assert "beschadigd" in message and "restore" in message, (cut, message)
+        assert "Traceback" not in message
+
+
+def test_a_missing_sealed_store_is_not_silently_recreated(
+    sealed_template: Path, tmp_path: Path
+) -> None:
+    path = _copy(sealed_template, tmp_path)
+    path.unlink()
+    with pytest.raises(StoreCorrupt, match="ontbreekt"):
+        Store.open(path)
+    assert not path.exists()
+
+
+# ---------------------------------------------------------------- bit flips
+
+
+def test_every_bit_flip_in_a_sealed_store_is_detected(
+    sealed_template: Path, tmp_path: Path
+) -> None:
+    size = sealed_template.stat().st_size
+    rng = random.Random(20261123)
+    positions = [0, 18, 28, 92, 100, size - 1, *(rng.randrange(size) for _ in range(40))]
+    for position in positions:
+        path = _copy(sealed_template, tmp_path)
+        with path.open("r+b") as handle:
+            handle.seek(position)
+            byte = handle.read(1)[0]
+            handle.seek(position)
+            handle.write(bytes([byte ^ (1 << rng.randrange(8))]))
+        with pytest.raises(StoreCorrupt):
+            Store.open(path).close()
+
+
+def test_unsealed_structural_damage_is_found_by_the_full_check(
+    sealed_template: Path, tmp_path: Path
+) -> None:
+    """After a crash there is no seal; the startup check then runs integrity_check."""
+    path = _copy(sealed_template, tmp_path, with_seal=False)
+    with path.open("r+b") as handle:  # wipe an index page somewhere in the middle
+        handle.seek(4096 * 10)
+        handle.write(b"\x00" * 4096)
+    with pytest.raises(StoreCorrupt, match=r"integriteitscontrole|SQLite meldt"):
+        Store.open(path)
+
+
+def test_a_damaged_store_is_never_sealed(sealed_template: Path, tmp_path: Path) -> None:
+    """Damage found while open (e.g. by 'check') must not be vouched for by a new seal."""
+    path = _copy(sealed_template, tmp_path, with_seal=False)
+    store = Store.open(path)
+    store.conn.execute("PRAGMA cache_size = 0")
+    with path.open("r+b") as handle:
+        handle.seek(4096 * 10)
+        handle.write(b"\x00" * 4096)
+    assert store.integrity_problems() != []
+    store.close()
+    assert not safety.seal_path(path).exists()
+
+
+def test_cli_reports_a_corrupt_store_in_dutch_without_traceback(
+    sealed_template: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from mdbtriage.cli import cli
+
+    path = _copy(sealed_template, tmp_path)
+    with path.open("r+b") as handle:
+        handle.seek(path.stat().st_size // 2)
+        handle.write(b"\xff\xfe")
+    result = CliRunner().invoke(cli, ["--db", str(path), "check"])
+    assert result.exit_code == 1
+    assert "is beschadigd" in result.output and "restore" in result.output
+    assert "Traceback" not in result.output
