@@ -1,0 +1,209 @@
+"""MDB Triage benchmarks: speed and memory of the werkvoorraad, the GUI, the PDFs and imports.
+
+    .venv/bin/python benchmarks/run.py --cases 20000          # readable table
+    .venv/bin/python benchmarks/run.py --cases 20000 --json   # one JSON object on the last line
+
+Every number is the median of several runs (``--runs``); the machine may be shared, so single
+runs are noisy. Floors are what the bare libraries do with the same data (``sqlite3`` for the
+queue, a plain reportlab canvas for the PDF); ratios are against those floors. A metric whose
+component does not exist (yet) is reported as ``null`` / "n.v.t.", never estimated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import metrics  # noqa: E402
+import synthetic  # noqa: E402
+from mdbtriage.core.policy import DEFAULT_POLICY, load_policy  # noqa: E402
+from mdbtriage.store.database import Store  # noqa: E402
+
+# metric: (label, unit, goal at 250,000 cases, "max" or "min", floor metric)
+METRICS: dict[str, tuple[str, str, float | None, str, str | None]] = {
+    "queue_ms": ("werkvoorraad met redenen", "ms", None, "max", "queue_floor_ms"),
+    "queue_floor_ms": ("  vloer: sqlite3 SELECT … ORDER BY", "ms", None, "max", None),
+    "first_paint_ms": ("eerste weergave werkvoorraad", "ms", 500, "max", None),
+    "filter_ms": ("zoekterm → weergave bijgewerkt", "ms", 100, "max", None),
+    "startup_ms": ("opstarten tot hoofdvenster", "ms", 1000, "max", None),
+    "herbeoordeling_pdf_ms": ("herbeoordelings-PDF", "ms", 30, "max", "pdf_floor_ms"),
+    "pdf_floor_ms": ("  vloer: kale reportlab-pagina", "ms", None, "max", None),
+    "mdb_summary_pdf_ms": ("MDB-samenvatting (40 zaken)", "ms", 300, "max", None),
+    "import_rows_per_s": ("import-cases", "regels/s", 20000, "min", None),
+    "rss_mb": ("piekgeheugen met werkvoorraad open", "MB", 400, "max", None),
+}
+QUEUE_RATIO_GOAL = 3.0
+
+
+def median_of(runs: int, sample: Callable[[], float]) -> float:
+    return statistics.median(sample() for _ in range(runs))
+
+
+def measure(
+    n_cases: int, runs: int, seed: int, only: set[str] | None, store_dir: Path
+) -> dict[str, Any]:
+    notes: list[str] = []
+    bench = synthetic.demo_store(n_cases, seed, store_dir)
+    if bench.built_s is not None:
+        notes.append(f"opslag van {n_cases} zaken gebouwd in {bench.built_s:.1f} s")
+    policy = load_policy(DEFAULT_POLICY)
+    result: dict[str, Any] = dict.fromkeys(METRICS)
+
+    def wanted(name: str) -> bool:
+        return only is None or name in only
+
+    with Store.open(bench.path) as store:
+        open_count = store.conn.execute(
+            "SELECT count(*) FROM cases WHERE status != 'afgerond'"
+        ).fetchone()[0]
+        if wanted("queue_ms"):
+            counts: set[int] = set()
+
+            def queue() -> float:
+                elapsed, count = metrics.queue_sample(store, policy, bench.today)
+                counts.add(count)
+                return elapsed
+
+            queue()  # warm the page cache and the policy caches like a running GUI
+            result["queue_ms"] = median_of(runs, queue)
+            floor_counts: set[int] = set()
+
+            def floor() -> float:
+                elapsed, count = metrics.queue_floor_sample(bench.path, policy)
+                floor_counts.add(count)
+                return elapsed
+
+            floor()
+            result["queue_floor_ms"] = median_of(runs, floor)
+            if counts != floor_counts:
+                raise RuntimeError(f"queue and floor disagree on the rows: {counts} {floor_counts}")
+    if wanted("import_rows_per_s"):
+        rows = min(n_cases, 20_000)
+        import_runs = max(1, min(runs, 3))
+        result["import_rows_per_s"] = median_of(
+            import_runs, lambda: metrics.import_sample(bench.path, rows, seed + 1)
+        )
+        notes.append(
+            f"import: {rows} nieuwe zaken in een kopie van de opslag, mediaan van {import_runs}"
+        )
+    for name in ("first_paint_ms", "filter_ms", "startup_ms", "rss_mb"):
+        if result[name] is None and wanted(name):
+            notes.append(f"{name}: n.v.t. (werkvoorraadvenster nog niet aanwezig)")
+    for name in ("herbeoordeling_pdf_ms", "pdf_floor_ms"):
+        if result[name] is None and wanted(name):
+            notes.append(f"{name}: n.v.t. (reports.herbeoordeling_pdf nog niet aanwezig)")
+    if result["mdb_summary_pdf_ms"] is None and wanted("mdb_summary_pdf_ms"):
+        notes.append("mdb_summary_pdf_ms: n.v.t. (reports.mdb_summary nog niet aanwezig)")
+
+    ratios: dict[str, float | None] = {}
+    for name, (_, _, _, _, floor_name) in METRICS.items():
+        if floor_name is not None:
+            value, floor_value = result[name], result[floor_name]
+            ratios[name] = (
+                round(value / floor_value, 2) if value is not None and floor_value else None
+            )
+    return {
+        "cases": n_cases,
+        "open_cases": open_count,
+        "runs": runs,
+        "seed": seed,
+        "store": str(bench.path.relative_to(synthetic.ROOT))
+        if bench.path.is_relative_to(synthetic.ROOT)
+        else str(bench.path),
+        **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in result.items()},
+        "ratios": ratios,
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "notes": notes,
+    }
+
+
+def goal_met(name: str, value: float | None, ratios: dict[str, float | None]) -> str:
+    if value is None:
+        return ""
+    if name == "queue_ms":
+        ratio = ratios.get("queue_ms")
+        return "" if ratio is None else ("ja" if ratio <= QUEUE_RATIO_GOAL else "nee")
+    goal, direction = METRICS[name][2], METRICS[name][3]
+    if goal is None:
+        return ""
+    ok = value <= goal if direction == "max" else value >= goal
+    return "ja" if ok else "nee"
+
+
+def dutch(value: float, decimals: int) -> str:
+    """1234.5 -> '1.234,5' (Dutch thousands and decimal separators)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def table(report: dict[str, Any]) -> str:
+    ratios = report["ratios"]
+    lines = [
+        f"MDB Triage benchmarks: {report['cases']} zaken ({report['open_cases']} open), "
+        f"mediaan van {report['runs']} runs, Python {report['python']}, {report['machine']}",
+        "",
+        f"{'meting':<38} {'waarde':>12}  {'eenheid':<9} {'t.o.v. vloer':>12}  "
+        f"{'doel (250k)':<12} {'gehaald':<7}",
+    ]
+    for name, (label, unit, goal, direction, floor_name) in METRICS.items():
+        value = report[name]
+        shown = "n.v.t." if value is None else dutch(value, 1)
+        ratio = ratios.get(name) if floor_name else None
+        ratio_text = f"{ratio:.2f}×" if ratio is not None else ""
+        if name == "queue_ms":
+            goal_text = f"≤ {QUEUE_RATIO_GOAL:g}× vloer"
+        elif goal is None:
+            goal_text = ""
+        else:
+            goal_text = f"{'≤' if direction == 'max' else '≥'} {dutch(goal, 0)}"
+        lines.append(
+            f"{label:<38} {shown:>12}  {unit:<9} {ratio_text:>12}  {goal_text:<12} "
+            f"{goal_met(name, value, ratios):<7}".rstrip()
+        )
+    if report["notes"]:
+        lines.append("")
+        lines.extend(f"- {note}" for note in report["notes"])
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=2000, help="number of open cases")
+    parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
+    parser.add_argument("--runs", type=int, default=5, help="runs per metric (median)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--only", help="comma-separated metric names (the others are reported as null)"
+    )
+    parser.add_argument(
+        "--store-dir",
+        type=Path,
+        default=synthetic.STORES,
+        help="where the synthetic stores are cached (default benchmarks/stores/)",
+    )
+    args = parser.parse_args(argv)
+    if args.cases < 10:
+        parser.error("--cases: at least 10")
+    only = set(args.only.split(",")) if args.only else None
+    report = measure(args.cases, max(1, args.runs), args.seed, only, args.store_dir)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Smoke test of the benchmark runner (not a timed test): it runs, and reports every metric."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+RUNNER = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"
+RUN = (sys.executable, str(RUNNER), "--cases", "200", "--runs", "1")
+KEYS = {
+    "queue_ms",
+    "queue_floor_ms",
+    "first_paint_ms",
+    "filter_ms",
+    "startup_ms",
+    "herbeoordeling_pdf_ms",
+    "pdf_floor_ms",
+    "mdb_summary_pdf_ms",
+    "import_rows_per_s",
+    "rss_mb",
+}
+
+
+def test_runner_reports_every_metric_as_json(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [*RUN, "--json", "--store-dir", str(tmp_path / "stores")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(report) >= KEYS
+    assert report["cases"] == 200 and report["open_cases"] == 200
+    assert report["queue_ms"] > 0 and report["queue_floor_ms"] > 0
+    assert report["ratios"]["queue_ms"] > 0
+    assert report["import_rows_per_s"] > 0
+    for key in KEYS:
+        value = report[key]
+        assert value is None or (isinstance(value, int | float) and value > 0), key
+    assert list((tmp_path / "stores").glob("demo-200-*.sqlite3"))
+
+
+def test_runner_prints_a_readable_table(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*RUN, "--only", "queue_ms", "--store-dir", str(tmp_path / "stores")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "werkvoorraad met redenen" in done.stdout
+    assert "vloer" in done.stdout and "×" in done.stdout
