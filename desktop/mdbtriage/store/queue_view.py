@@ -1,0 +1,123 @@
+"""The werkvoorraad as the desktop shows it: the triage queue computed once into compact rows.
+
+Each row keeps what the table, its filters and its search need (codes, numbers, a lower-cased
+search key), so that filtering and sorting a quarter of a million rows is a plain Python loop.
+The next open task per case is read from the task table when the taakdelegatie schema is there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from mdbtriage.core.policy import Policy
+from mdbtriage.core.triage import Placement, build_queue
+from mdbtriage.core.validation import mask_bsn
+from mdbtriage.store.database import Store
+from mdbtriage.store.records import CaseRow, open_cases
+
+
+@dataclass(slots=True)
+class QueueEntry:
+    """One row of the werkvoorraad: the placement and the few facts the view shows."""
+
+    placement: Placement
+    case_ref: str
+    client_name: str
+    bsn_masked: str
+    team: str
+    status: str
+    client_id: int
+    next_task: str
+    search_key: str
+
+    @property
+    def position(self) -> int:
+        return self.placement.position
+
+    @property
+    def klasse(self) -> str:
+        return self.placement.klasse
+
+    @property
+    def service(self) -> str:
+        return self.placement.facts.service
+
+    @property
+    def received_on(self) -> date:
+        return self.placement.facts.received_on
+
+    @property
+    def route(self) -> str:
+        return self.placement.route.code
+
+    @property
+    def lead_role(self) -> str:
+        return self.placement.route.lead_role
+
+
+def _table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {str(r[1]) for r in conn.execute(f"PRAGMA table_info([{table}])")}
+
+
+def next_tasks(store: Store) -> dict[str, str]:
+    """The first open task per case (by due date), as ``"TAAK → medewerker (dd-mm)"``.
+
+    Empty while the task schema does not exist; tolerant of its exact column names.
+    """
+    conn = store.conn
+    columns = _table_columns(conn, "tasks")
+    if not {"case_ref", "status"} <= columns:
+        return {}
+    task_col = next((c for c in ("task_code", "task", "code") if c in columns), None)
+    who_col = next((c for c in ("assignee", "assigned_to", "staff_id") if c in columns), None)
+    due_col = next((c for c in ("due_on", "due", "due_date") if c in columns), None)
+    if task_col is None:
+        return {}
+    select = f"SELECT case_ref, {task_col}, {who_col or 'NULL'}, {due_col or 'NULL'} FROM tasks"
+    select += " WHERE status NOT IN ('afgerond', 'geaccordeerd', 'ingetrokken', 'geannuleerd')"
+    order = f" ORDER BY case_ref, {due_col} IS NULL, {due_col}" if due_col else " ORDER BY case_ref"
+    found: dict[str, str] = {}
+    for case_ref, task, who, due in conn.execute(select + order):
+        if case_ref in found:
+            continue
+        text = str(task)
+        if who:
+            text += f" → {who}"
+        if due:
+            text += f" ({str(due)[8:10]}-{str(due)[5:7]})"
+        found[case_ref] = text
+    return found
+
+
+def entries_from(
+    rows: list[CaseRow], on: date, policy: Policy, tasks: dict[str, str] | None = None
+) -> list[QueueEntry]:
+    """Place the cases and wrap each placement into a compact row, in triage order."""
+    by_ref = {r.facts.case_ref: r for r in rows}
+    tasks = tasks or {}
+    entries: list[QueueEntry] = []
+    append = entries.append
+    for placement in build_queue((r.facts for r in rows), on, policy):
+        ref = placement.facts.case_ref
+        row = by_ref[ref]
+        append(
+            QueueEntry(
+                placement=placement,
+                case_ref=ref,
+                client_name=row.client_name,
+                bsn_masked=mask_bsn(row.bsn),
+                team=row.team,
+                status=row.status,
+                client_id=row.client_id,
+                next_task=tasks.get(ref, ""),
+                search_key=f"{ref.casefold()}\t{row.client_name.casefold()}\t{row.bsn}",
+            )
+        )
+    return entries
+
+
+def load_queue(store: Store, on: date, policy: Policy, team: str | None = None) -> list[QueueEntry]:
+    """The open cases of the store (or one team) as the werkvoorraad on ``on``."""
+    return entries_from(open_cases(store, team), on, policy, next_tasks(store))

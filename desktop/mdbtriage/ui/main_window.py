@@ -1,0 +1,188 @@
+"""The main window: menus, the screens as tabs, and remembered geometry and columns.
+
+The window owns no domain logic: each screen gets the store, the session and the policy it
+needs and does its own work.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from mdbtriage.core.policy import Policy
+from mdbtriage.store.database import Store
+from mdbtriage.ui.dialogs import Ask
+from mdbtriage.ui.session import Session
+from mdbtriage.ui.werkvoorraad import WerkvoorraadView
+
+
+class MainWindow(QMainWindow):
+    """MDB Triage for one signed-in person on one store."""
+
+    signed_out = Signal()
+    lock_requested = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        session: Session,
+        policy: Policy,
+        on: date,
+        settings: QSettings,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session = session
+        self.policy = policy
+        self.on = on
+        self.settings = settings
+        self._dossiers: dict[str, QWidget] = {}
+        self._signing_out = False
+        self.setObjectName("main_window")
+        self.setWindowTitle(f"MDB Triage: {store.path.name}")
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.tabs.setDocumentMode(True)
+        self.werkvoorraad = WerkvoorraadView(store, session, policy, on)
+        self.werkvoorraad.open_case.connect(self.open_dossier)
+        self.tabs.addTab(self.werkvoorraad, "&Werkvoorraad")
+        self.setCentralWidget(self.tabs)
+
+        self._build_menus()
+        who = QLabel(f"Aangemeld: {session.label}")
+        who.setObjectName("signed_in_as")
+        self.statusBar().addPermanentWidget(who)
+        self.statusBar().addWidget(QLabel(str(store.path)))
+        self.resize(1280, 780)
+        self._restore()
+        self.werkvoorraad.reload()
+
+    # Menus ------------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Bestand")
+        self.export_action = self._action(
+            "Werkvoorraad &exporteren naar CSV…", self.export_view, "Ctrl+E", "export"
+        )
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        self.lock_action = self._action("Scherm &vergrendelen", self.lock_requested.emit, "Ctrl+L")
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self._action("&Afmelden", self.sign_out, None, "sign_out"))
+        file_menu.addAction(
+            self._action("A&fsluiten", self.close, QKeySequence.StandardKey.Quit, "quit")
+        )
+        self.file_menu = file_menu
+
+        case_menu = bar.addMenu("&Zaak")
+        case_menu.addAction(
+            self._action("Dossier &openen", self.werkvoorraad.open_current, "Ctrl+O", "open")
+        )
+        self.case_menu = case_menu
+
+        view_menu = bar.addMenu("Bee&ld")
+        view_menu.addAction(
+            self._action("Werkvoorraad &vernieuwen", self.werkvoorraad.reload, "F5", "reload")
+        )
+        view_menu.addAction(self._action("&Zoeken", self._focus_search, None, "find"))
+        view_menu.addAction(
+            self._action("Filters &wissen", self.werkvoorraad.clear_filters, None, "clear")
+        )
+        self.view_menu = view_menu
+
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.werkvoorraad)
+        self.werkvoorraad.focus_search()
+
+    # Actions ----------------------------------------------------------------------------------
+
+    def export_view(self) -> None:
+        path = Ask.save_path(
+            self,
+            "Werkvoorraad exporteren",
+            f"werkvoorraad-{self.on.isoformat()}.csv",
+            "CSV-bestanden (*.csv)",
+        )
+        if path is None:
+            return
+        try:
+            count = self.werkvoorraad.export_csv(path)
+        except OSError as error:
+            Ask.warn(self, "Exporteren mislukt", f"{path} kan niet worden geschreven: {error}")
+            return
+        self.statusBar().showMessage(f"{count} zaken geëxporteerd naar {path}", 8000)
+
+    def open_dossier(self, case_ref: str) -> None:
+        """Open (or bring to the front) the dossier of a case."""
+        from mdbtriage.ui.dossier import DossierWindow
+
+        window = self._dossiers.get(case_ref)
+        if window is None or not window.isVisible():
+            window = DossierWindow(self.store, self.session, self.policy, self.on, case_ref, self)
+            window.changed.connect(self._case_changed)
+            window.destroyed.connect(lambda _obj=None, ref=case_ref: self._dossiers.pop(ref, None))
+            self._dossiers[case_ref] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _case_changed(self, case_ref: str) -> None:
+        self.werkvoorraad.reload(keep_case=case_ref)
+
+    def sign_out(self) -> None:
+        self._signing_out = True
+        self.close()
+
+    def close_dossiers(self) -> None:
+        for window in list(self._dossiers.values()):
+            window.close()
+        self._dossiers.clear()
+
+    # State ------------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.werkvoorraad.restore_header_state(self.settings.value("werkvoorraad/header"))
+        splitter = self.settings.value("werkvoorraad/splitter")
+        if splitter is not None:
+            self.werkvoorraad.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        self.settings.setValue("werkvoorraad/header", self.werkvoorraad.header_state())
+        self.settings.setValue("werkvoorraad/splitter", self.werkvoorraad.splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.close_dossiers()
+        if self._signing_out:
+            self._signing_out = False
+            self.signed_out.emit()
+        event.accept()
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            self.tabs.currentWidget() is self.werkvoorraad
+        ):
+            self.werkvoorraad.open_current()
+            return
+        super().keyPressEvent(event)

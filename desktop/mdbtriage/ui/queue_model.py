@@ -1,0 +1,288 @@
+"""The werkvoorraad table model: compact rows, filtered, searched and sorted inside the model.
+
+No proxy model: with 250,000 rows a ``QSortFilterProxyModel`` calls ``data()`` millions of times.
+Here a filter is one list comprehension over the compact rows and a sort is one ``sorted()``
+with a key on plain attributes; ``data()`` formats only the cells that are painted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from mdbtriage.core.model import CASE_STATUSES, SERVICES
+from mdbtriage.core.validation import format_date, parse_bsn
+from mdbtriage.store.queue_view import QueueEntry
+
+_Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    tip: str
+    text: Callable[[QueueEntry], str]
+    sort_key: Callable[[QueueEntry], Any]
+    numeric: bool = False
+
+
+def _overdue_text(e: QueueEntry) -> str:
+    days = e.placement.overdue_days
+    return str(days) if days else ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "position",
+        "Positie",
+        "Plaats in de triagevolgorde",
+        lambda e: str(e.position),
+        lambda e: e.position,
+        True,
+    ),
+    Column("klasse", "Klasse", "Beleidsklasse A-D", lambda e: e.klasse, lambda e: e.klasse),
+    Column("service", "Dienst", "Soort dienstverlening", lambda e: e.service, lambda e: e.service),
+    Column("case_ref", "Zaak", "Zaaknummer", lambda e: e.case_ref, lambda e: e.case_ref),
+    Column(
+        "client",
+        "Cliënt",
+        "Naam van de cliënt",
+        lambda e: e.client_name,
+        lambda e: e.client_name.casefold(),
+    ),
+    Column("bsn", "BSN", "BSN (gemaskeerd)", lambda e: e.bsn_masked, lambda e: e.bsn_masked[-3:]),
+    Column(
+        "received",
+        "Ontvangen",
+        "Ontvangstdatum",
+        lambda e: format_date(e.received_on),
+        lambda e: e.received_on,
+    ),
+    Column(
+        "waiting",
+        "Wacht (wk)",
+        "Wachttijd in weken",
+        lambda e: str(e.placement.waiting_weeks),
+        lambda e: e.placement.waiting_days,
+        True,
+    ),
+    Column(
+        "overdue",
+        "Termijn + (dg)",
+        "Dagen na de wettelijke beslistermijn",
+        _overdue_text,
+        lambda e: e.placement.overdue_days,
+        True,
+    ),
+    Column(
+        "six_months",
+        "> 6 mnd",
+        "Langer dan zes maanden in behandeling",
+        lambda e: "ja" if e.placement.over_six_months else "",
+        lambda e: e.placement.over_six_months,
+    ),
+    Column("route", "Route", "Behandelroute", lambda e: e.route, lambda e: e.route),
+    Column(
+        "lead", "Regie", "Voorgestelde regie (rol)", lambda e: e.lead_role, lambda e: e.lead_role
+    ),
+    Column(
+        "status",
+        "Status",
+        "Status van de zaak",
+        lambda e: CASE_STATUSES.get(e.status, e.status),
+        lambda e: e.status,
+    ),
+    Column(
+        "next_task",
+        "Volgende taak",
+        "Eerste openstaande taak",
+        lambda e: e.next_task,
+        lambda e: (e.next_task == "", e.next_task),
+    ),
+    Column("team", "Team", "SMC-team", lambda e: e.team, lambda e: e.team),
+)
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+
+_WARN = QBrush(QColor("#b35c00"))
+_LATE = QBrush(QColor("#b00020"))
+_MUTED = QBrush(QColor("#6b6b6b"))
+_BOLD = QFont()
+_BOLD.setBold(True)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What the user narrowed the werkvoorraad to; ``None`` means all."""
+
+    klasse: str | None = None
+    service: str | None = None
+    route: str | None = None
+    lead_role: str | None = None
+    team: str | None = None
+    status: str | None = None
+    text: str = ""
+
+    def with_(self, **changes: Any) -> QueueFilter:
+        return replace(self, **changes)
+
+    def matcher(self) -> Callable[[QueueEntry], bool] | None:
+        """One predicate over a row, or ``None`` when nothing is filtered."""
+        checks: list[Callable[[QueueEntry], bool]] = []
+        if self.klasse:
+            k = self.klasse
+            checks.append(lambda e: e.placement.klasse == k)
+        if self.service:
+            s = self.service
+            checks.append(lambda e: e.placement.facts.service == s)
+        if self.route:
+            r = self.route
+            checks.append(lambda e: e.placement.route.code == r)
+        if self.lead_role:
+            lr = self.lead_role
+            checks.append(lambda e: e.placement.route.lead_role == lr)
+        if self.team:
+            t = self.team
+            checks.append(lambda e: e.team == t)
+        if self.status:
+            st = self.status
+            checks.append(lambda e: e.status == st)
+        needle = self.text.strip().casefold()
+        if needle:
+            digits = needle.replace(" ", "").replace(".", "")
+            if digits.isdigit() and len(digits) in (8, 9):
+                try:
+                    needle = parse_bsn(digits)
+                except ValueError:
+                    needle = digits
+            checks.append(lambda e: needle in e.search_key)
+        if not checks:
+            return None
+        if len(checks) == 1:
+            return checks[0]
+        return lambda e: all(check(e) for check in checks)
+
+
+class QueueModel(QAbstractTableModel):
+    """The werkvoorraad rows in view order; the full list is kept for refiltering."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._all: list[QueueEntry] = []
+        self._rows: list[QueueEntry] = []
+        self._filter = QueueFilter()
+        self._sort_column = 0
+        self._sort_order = Qt.SortOrder.AscendingOrder
+
+    # Qt interface -----------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        entry = self._rows[index.row()]
+        column = COLUMNS[index.column()]
+        if role == _DISPLAY:
+            return column.text(entry)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column.key == "overdue" and entry.placement.overdue_days:
+                return _LATE if entry.placement.overdue_days > 56 else _WARN
+            if column.key == "six_months" and entry.placement.over_six_months:
+                return _LATE
+            if entry.placement.klasse == "D":
+                return _MUTED
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if column.key == "overdue" and entry.placement.overdue_days > 56:
+                return _BOLD
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.key == "service":
+                return SERVICES.get(entry.service, entry.service)
+            return ", ".join(entry.placement.flags) or None
+        if role == ENTRY_ROLE:
+            return entry
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == _DISPLAY:
+            return COLUMNS[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMNS[section].tip
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sort_column = column
+        self._sort_order = order
+        self.layoutAboutToBeChanged.emit()
+        self._rows = self._sorted(self._rows)
+        self.layoutChanged.emit()
+
+    # Our interface ----------------------------------------------------------------------------
+
+    def set_entries(self, entries: list[QueueEntry]) -> None:
+        self.beginResetModel()
+        self._all = entries
+        self._rows = self._sorted(self._filtered())
+        self.endResetModel()
+
+    def set_filter(self, queue_filter: QueueFilter) -> None:
+        if queue_filter == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = queue_filter
+        self._rows = self._sorted(self._filtered())
+        self.endResetModel()
+
+    @property
+    def current_filter(self) -> QueueFilter:
+        return self._filter
+
+    def entry(self, row: int) -> QueueEntry:
+        return self._rows[row]
+
+    def entries(self) -> list[QueueEntry]:
+        """The rows in view order (filtered and sorted)."""
+        return list(self._rows)
+
+    def all_entries(self) -> list[QueueEntry]:
+        return self._all
+
+    def row_of(self, case_ref: str) -> int | None:
+        for row, entry in enumerate(self._rows):
+            if entry.case_ref == case_ref:
+                return row
+        return None
+
+    def _filtered(self) -> list[QueueEntry]:
+        match = self._filter.matcher()
+        if match is None:
+            return self._all
+        return [e for e in self._all if match(e)]
+
+    def _sorted(self, rows: list[QueueEntry]) -> list[QueueEntry]:
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        if self._sort_column == 0:
+            # The triage order itself; Timsort is linear on the already ordered full list.
+            return sorted(rows, key=lambda e: e.position, reverse=descending)
+        key = COLUMNS[self._sort_column].sort_key
+        return sorted(rows, key=lambda e: (key(e), e.position), reverse=descending)

@@ -1,0 +1,442 @@
+"""The werkvoorraad screen: the queue in policy order, filters, search, reasons and CSV export."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core.model import CASE_STATUSES, ROLES, SERVICES
+from mdbtriage.core.policy import Policy
+from mdbtriage.core.validation import format_date
+from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.database import Store
+from mdbtriage.store.queue_view import QueueEntry, load_queue
+from mdbtriage.store.records import list_teams
+from mdbtriage.ui.queue_model import COLUMNS, QueueFilter, QueueModel
+from mdbtriage.ui.session import Session
+from mdbtriage.ui.worker import run_in_background
+
+ROUTES = {
+    "60_PLUS": "60-plusmaatregel",
+    "PRAKTISCH": "praktisch beoordelen",
+    "LICHT": "lichte route",
+    "ONVOLLEDIG": "onvolledig verzoek",
+    "REGULIER": "regulier",
+}
+CLASSES = {"A": "A: voorrang", "B": "B: schrijnend", "C": "C: overig", "D": "D: niet opgepakt"}
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def compute_queue(store_path: Path, on: date, policy: Policy) -> list[QueueEntry]:
+    """The werkvoorraad computed on a connection of its own (for a worker thread)."""
+    with Store.open(store_path) as store:
+        return load_queue(store, on, policy)
+
+
+class _Combo(QComboBox):
+    """A filter choice whose first item means 'all'."""
+
+    def __init__(self, all_text: str, items: dict[str, str], name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.addItem(all_text, None)
+        for code, label in items.items():
+            self.addItem(label, code)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(10)
+        self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
+
+    def value(self) -> str | None:
+        data = self.currentData()
+        return str(data) if data is not None else None
+
+    def choose(self, code: str | None) -> None:
+        index = self.findData(code)
+        self.setCurrentIndex(max(index, 0))
+
+
+class _SearchEdit(QLineEdit):
+    """The search box; Esc clears the search and every filter."""
+
+    escaped = Signal()
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class WerkvoorraadView(QWidget):
+    """The queue table with its filter bar and the reasons of the selected case."""
+
+    open_case = Signal(str)
+    loaded = Signal(int)
+    SEARCH_DELAY_MS = 150
+    LOG_SEARCH_DELAY_MS = 1500
+
+    def __init__(
+        self, store: Store, session: Session, policy: Policy, on: date, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session = session
+        self.policy = policy
+        self.on = on
+        self.model = QueueModel(self)
+        self._loading = False
+        self._logged_search = ""
+
+        self.klasse = _Combo("Alle klassen", CLASSES, "filter_klasse")
+        self.service = _Combo("Alle diensten", dict(SERVICES), "filter_service")
+        self.route = _Combo("Alle routes", ROUTES, "filter_route")
+        self.lead = _Combo(
+            "Alle regierollen",
+            {code: f"{code}: {name}" for code, name in ROLES.items()},
+            "filter_lead",
+        )
+        self.team = _Combo("Alle teams", {}, "filter_team")
+        self.status = _Combo("Alle statussen", dict(CASE_STATUSES), "filter_status")
+        self.status.removeItem(self.status.findData("afgerond"))
+        self.search = _SearchEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Zoek op naam, zaaknummer of BSN (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.count = QLabel()
+        self.count.setObjectName("count")
+
+        filters = QHBoxLayout()
+        for widget in (self.klasse, self.service, self.route, self.lead, self.team, self.status):
+            filters.addWidget(widget)
+            widget.currentIndexChanged.connect(self._apply_filter)
+        filters.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+
+        self.table = QTableView()
+        self.table.setObjectName("queue_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        for i, width in enumerate((60, 55, 150, 100, 180, 95, 90, 80, 95, 65, 95, 55, 110, 180)):
+            self.table.setColumnWidth(i, width)
+        self.table.activated.connect(self._open_index)
+        self.table.selectionModel().currentRowChanged.connect(self._show_reasons)
+
+        self.empty = QLabel()
+        self.empty.setObjectName("empty_state")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        self.reasons = QTextBrowser()
+        self.reasons.setObjectName("reasons")
+        self.reasons.setMinimumWidth(260)
+        self.reasons.setOpenLinks(False)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.stack)
+        splitter.addWidget(self.reasons)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self._log_timer = QTimer(self, singleShot=True, interval=self.LOG_SEARCH_DELAY_MS)
+        self._log_timer.timeout.connect(self._log_search)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.search.escaped.connect(self.clear_filters)
+        self.search.returnPressed.connect(self._search_enter)
+        self._fill_teams()
+        self._show_reasons(QModelIndex())
+        self._update_state()
+
+    # Loading ----------------------------------------------------------------------------------
+
+    def reload(self, keep_case: str | None = None) -> None:
+        """Recompute the werkvoorraad in the background; the table stays usable meanwhile."""
+        if self._loading:
+            return
+        self._loading = True
+        if not self.model.all_entries():
+            self.empty.setText("De werkvoorraad wordt berekend…")
+            self.stack.setCurrentWidget(self.empty)
+        self.count.setText("bezig met berekenen…")
+        path, on, policy = self.store.path, self.on, self.policy
+        if keep_case is None:
+            keep_case = self.current_case()
+
+        def done(entries: list[QueueEntry]) -> None:
+            self._loading = False
+            self.model.set_entries(entries)
+            self._fill_teams()
+            self._update_state()
+            if keep_case:
+                self.select_case(keep_case)
+            self.loaded.emit(len(entries))
+
+        def failed(error: BaseException) -> None:
+            self._loading = False
+            self.empty.setText(f"De werkvoorraad kon niet worden berekend: {error}")
+            self.stack.setCurrentWidget(self.empty)
+            self.count.setText("")
+
+        run_in_background(lambda _progress: compute_queue(path, on, policy), done, failed)
+
+    def _fill_teams(self) -> None:
+        current = self.team.value()
+        self.team.blockSignals(True)
+        while self.team.count() > 1:
+            self.team.removeItem(1)
+        for team in list_teams(self.store):
+            label = team.team_id if team.name == team.team_id else f"{team.name}"
+            self.team.addItem(label, team.team_id)
+        self.team.choose(current)
+        self.team.blockSignals(False)
+
+    # Filtering and search ---------------------------------------------------------------------
+
+    def current_filter(self) -> QueueFilter:
+        return QueueFilter(
+            klasse=self.klasse.value(),
+            service=self.service.value(),
+            route=self.route.value(),
+            lead_role=self.lead.value(),
+            team=self.team.value(),
+            status=self.status.value(),
+            text=self.search.text(),
+        )
+
+    def _apply_filter(self) -> None:
+        self._search_timer.stop()
+        keep = self.current_case()
+        self.model.set_filter(self.current_filter())
+        self._update_state()
+        if keep:
+            self.select_case(keep, scroll=False)
+        if self.search.text().strip():
+            self._log_timer.start()
+
+    def apply_filter_now(self) -> None:
+        """Apply pending typing at once (Enter in the search box, and tests)."""
+        self._apply_filter()
+
+    def _search_enter(self) -> None:
+        self._apply_filter()
+        if self.model.rowCount() and not self.current_case():
+            self.table.selectRow(0)
+        self.table.setFocus()
+
+    def _log_search(self) -> None:
+        text = self.search.text().strip()
+        if not text or text == self._logged_search:
+            return
+        self._logged_search = text
+        with self.store.atomic() as conn:
+            log(
+                conn,
+                self.session.actor,
+                AuditEntry(
+                    event="search",
+                    purpose="werkvoorraad doorzoeken",
+                    details=f"zoekterm '{text}': {self.model.rowCount()} zaken gevonden",
+                ),
+            )
+
+    def clear_filters(self) -> None:
+        for combo in (self.klasse, self.service, self.route, self.lead, self.team, self.status):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.clear()
+        self._apply_filter()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # Selection, reasons, opening --------------------------------------------------------------
+
+    def current_case(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.entry(index.row()).case_ref
+
+    def select_case(self, case_ref: str, scroll: bool = True) -> bool:
+        row = self.model.row_of(case_ref)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(row)
+        if scroll:
+            self.table.scrollTo(index, QTableView.ScrollHint.PositionAtCenter)
+        return True
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_case.emit(self.model.entry(index.row()).case_ref)
+
+    def open_current(self) -> None:
+        case_ref = self.current_case()
+        if case_ref:
+            self.open_case.emit(case_ref)
+
+    def _show_reasons(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            self.reasons.setHtml(
+                "<h3>Waarom deze plek?</h3><p>Kies een zaak in de lijst om te zien waarom zij "
+                "op deze plek staat. Enter opent het dossier.</p>"
+            )
+            return
+        entry = self.model.entry(index.row())
+        p = entry.placement
+        items = "".join(f"<li>{_escape(r)}</li>" for r in p.reasons(self.policy))
+        flags = (
+            "".join(f"<li><b>{_escape(f)}</b></li>" for f in p.flags) or "<li>geen signalen</li>"
+        )
+        self.reasons.setHtml(
+            f"<h3>{_escape(entry.case_ref)}: positie {_number(p.position)}</h3>"
+            f"<p>{_escape(entry.client_name)} · {entry.bsn_masked} · "
+            f"{_escape(SERVICES.get(entry.service, entry.service))}</p>"
+            f"<p><b>Redenen</b></p><ul>{items}</ul><p><b>Signalen</b></p><ul>{flags}</ul>"
+        )
+
+    def _update_state(self) -> None:
+        shown, total = self.model.rowCount(), len(self.model.all_entries())
+        if total == 0 and not self._loading:
+            self.empty.setText(
+                "De werkvoorraad is leeg.\n\nImporteer zaken via Bestand › Zaken importeren "
+                "(Ctrl+I) of maak een zaak aan met Bestand › Nieuwe zaak (Ctrl+N)."
+            )
+            self.stack.setCurrentWidget(self.empty)
+        elif shown == 0 and total:
+            self.empty.setText(
+                "Geen zaken gevonden met deze filters of zoekterm.\n\n"
+                "Druk op Esc in het zoekveld of kies ‘Alle …’ om de filters te wissen."
+            )
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            self.stack.setCurrentWidget(self.table)
+        if not self._loading:
+            text = f"{_number(shown)} zaken"
+            if shown != total:
+                text = f"{_number(shown)} van {_number(total)} zaken"
+            self.count.setText(f"{text} op {format_date(self.on)}")
+
+    # Columns ----------------------------------------------------------------------------------
+
+    def _column_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("column_menu")
+        header = self.table.horizontalHeader()
+        for i, column in enumerate(COLUMNS):
+            action = QAction(column.title, menu, checkable=True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.setEnabled(i != 0)
+            action.toggled.connect(lambda on, i=i: self.set_column_visible(i, on))
+            menu.addAction(action)
+        menu.popup(header.mapToGlobal(pos))
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(column, not visible)
+
+    def header_state(self) -> QByteArray:
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header_state(self, state: Any) -> None:
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.table.horizontalHeader().restoreState(state)
+
+    # Export -----------------------------------------------------------------------------------
+
+    def export_csv(self, path: Path) -> int:
+        """Write the rows in view (filtered and sorted) to CSV and log it as an export."""
+        entries = self.model.entries()
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow([c.title for c in COLUMNS] + ["Signalen"])
+            for entry in entries:
+                writer.writerow(
+                    [c.text(entry) for c in COLUMNS] + [" | ".join(entry.placement.flags)]
+                )
+        with self.store.atomic() as conn:
+            log(
+                conn,
+                self.session.actor,
+                AuditEntry(
+                    event="export",
+                    purpose="werkvoorraad exporteren",
+                    details=f"{len(entries)} zaken naar {path.name}; filter: "
+                    f"{_describe(self.model.current_filter)}",
+                ),
+            )
+        return len(entries)
+
+
+def _describe(f: QueueFilter) -> str:
+    parts = [
+        f"{name}={value}"
+        for name, value in (
+            ("klasse", f.klasse),
+            ("dienst", f.service),
+            ("route", f.route),
+            ("regie", f.lead_role),
+            ("team", f.team),
+            ("status", f.status),
+            ("zoekterm", f.text.strip() or None),
+        )
+        if value
+    ]
+    return ", ".join(parts) or "geen"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
