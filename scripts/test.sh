@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 echo "== ruff"
-.venv/bin/ruff check desktop tests benchmarks
-.venv/bin/ruff format --check desktop tests benchmarks
+.venv/bin/ruff check
+.venv/bin/ruff format --check
 echo "== mypy (core, store)"
 .venv/bin/mypy desktop/mdbtriage/core desktop/mdbtriage/store
 echo "== import-linter"
