@@ -22,7 +22,13 @@ from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
 from mdbtriage.core.triage import Placement, build_queue, placement_dict
 from mdbtriage.core.validation import ValidationError, format_date, mask_bsn, parse_date
-from mdbtriage.store.database import Store, StoreError, StoreLocked
+from mdbtriage.store.database import (
+    Store,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    StoreOnNetworkShare,
+)
 from mdbtriage.store.locations import ENV_USER, resolve_store_path
 from mdbtriage.store.records import CaseRow, WriteCounts, get_staff, open_cases, upsert_cases
 
@@ -53,8 +59,19 @@ class Context:
         if self._store is None:
             try:
                 self._store = Store.open(self.path)
-            except StoreLocked as error:
+            except (StoreLocked, StoreOnNetworkShare) as error:
                 fail(f"Opslag geweigerd: {error}", EXIT_REFUSED)
+            except StoreCorrupt as error:
+                from mdbtriage.store.backup import newest_good_backup
+
+                good = newest_good_backup(self.path)
+                hint = (
+                    f"Nieuwste goede reservekopie: {good}\n"
+                    f"Terugzetten: mdb-triage --db '{self.path}' restore '{good}'"
+                    if good
+                    else "Er is geen goede automatische reservekopie gevonden."
+                )
+                fail(f"Opslag kan niet worden gebruikt: {error}\n{hint}", EXIT_UNEXPECTED)
             except StoreError as error:
                 fail(f"Opslag kan niet worden gebruikt: {error}", EXIT_UNEXPECTED)
         return self._store
@@ -415,4 +432,5 @@ if __name__ == "__main__":
 
 # Command modules register themselves on ``cli`` when imported (one line per module).
 # isort: off
+from mdbtriage.cli import maintenance as _maintenance  # noqa: E402, F401
 # isort: on
