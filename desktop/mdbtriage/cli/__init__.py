@@ -433,4 +433,5 @@ if __name__ == "__main__":
 # Command modules register themselves on ``cli`` when imported (one line per module).
 # isort: off
 from mdbtriage.cli import maintenance as _maintenance  # noqa: E402, F401
+from mdbtriage.cli import herbeoordeling as _herbeoordeling  # noqa: E402, F401
 # isort: on

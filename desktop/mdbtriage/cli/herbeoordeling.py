@@ -1,0 +1,114 @@
+"""``mdb-triage herbeoordeling FILE.json --out FILE.pdf``: validate a request and write the
+standard PDF (contract.md).
+
+Exit 2 names every missing or invalid field and writes nothing; exit 3 when the request is
+complete but refused by a rule (a worker's request while a WIA decision or bezwaar of the
+client is pending in the store). With ``--ontvangstbewijs`` an incomplete request is written as
+a receipt marked ONVOLLEDIG instead. Warnings (medical detail in an employer's text) go to
+stderr and do not stop the PDF. Every PDF written is recorded in the access log as an export.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from mdbtriage.cli import EXIT_BAD_INPUT, EXIT_REFUSED, Context, cli, fail, pass_ctx, say
+from mdbtriage.core.herbeoordeling import RequestFileError, intake_outcome, parse_json
+from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
+from mdbtriage.reports.herbeoordeling_pdf import render_receipt, render_request
+from mdbtriage.store.herbeoordeling import assess_with_store, log_output
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    """Write the whole file or nothing: a temporary file in the same folder, then a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@cli.command("herbeoordeling")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--out", "out", required=True, metavar="FILE.pdf", help="Het PDF-bestand.")
+@click.option(
+    "--ontvangstbewijs",
+    is_flag=True,
+    help="Schrijf een onvolledige aanvraag als ontvangstbewijs 'ONVOLLEDIG'.",
+)
+@click.option(
+    "--policy",
+    "policy_id",
+    default=DEFAULT_POLICY,
+    show_default=True,
+    help="Prioriteringsbeleid voor de route (" + ", ".join(available_policies()) + ").",
+)
+@pass_ctx
+def herbeoordeling(
+    context: Context, file: str, out: str, ontvangstbewijs: bool, policy_id: str
+) -> None:
+    """Controleer een aanvraag herbeoordeling (JSON) en schrijf het standaardformulier als PDF."""
+    name = Path(file).name
+    try:
+        text = Path(file).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        fail(f"{file}: bestand kan niet worden gelezen ({error.strerror})")
+    except UnicodeDecodeError:
+        fail(f"{file}: bestand is geen UTF-8-tekst")
+    try:
+        data = parse_json(text)
+    except RequestFileError as error:
+        fail(f"{name}: {error}; er is niets geschreven.")
+    try:
+        policy = load_policy(policy_id)
+    except PolicyError as error:
+        fail(f"Optie --policy: {error}")
+    store = context.store()
+    assessment = assess_with_store(store, data)
+    for warning in assessment.warnings:
+        say(f"{name}: waarschuwing: {warning.text()}")
+    outcome = intake_outcome(assessment, policy)
+    target = Path(out)
+    if assessment.problems:
+        for problem in assessment.problems:
+            say(f"{name}: {problem.text()}")
+        if not ontvangstbewijs:
+            count = len(assessment.problems)
+            if assessment.refused:
+                fail(f"{name}: aanvraag geweigerd; er is niets geschreven.", EXIT_REFUSED)
+            fail(
+                f"{name}: aanvraag onvolledig of ongeldig ({count} "
+                f"{'punt' if count == 1 else 'punten'}); er is niets geschreven. "
+                "Gebruik --ontvangstbewijs voor een ontvangstbewijs 'ONVOLLEDIG'.",
+                EXIT_BAD_INPUT,
+            )
+        content = render_receipt(assessment, outcome)
+        kind = "ontvangstbewijs ONVOLLEDIG"
+    else:
+        if ontvangstbewijs:
+            say(f"{name}: de aanvraag is volledig; het volledige formulier wordt geschreven.")
+        content = render_request(assessment, outcome)
+        kind = "aanvraagformulier"
+    reference = assessment.request.reference
+    try:
+        with store.atomic():
+            log_output(
+                store,
+                context.actor(),
+                assessment,
+                "export",
+                f"{kind} {reference} naar {target.name}",
+            )
+            _write_atomically(target, content)
+    except OSError as error:
+        fail(f"{out}: PDF kan niet worden geschreven ({error.strerror}); er is niets geschreven.")
+    route = f", route {outcome.route.code}" if outcome.route else ""
+    say(f"{kind[0].upper()}{kind[1:]} {reference} geschreven naar {out}{route}.")

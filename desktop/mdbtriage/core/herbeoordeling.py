@@ -1,0 +1,805 @@
+"""The standard herbeoordeling request (aanvraag herbeoordeling): reading, validating and the
+team's intake.
+
+One rule set serves the form in the application and ``mdb-triage herbeoordeling``: both build
+the request as the contract's JSON object (contract.md, "Herbeoordeling request JSON") and call
+:func:`assess`, which reports every problem at once, by field, in Dutch.
+
+Rules beyond the contract text, chosen for this tool (documented in the README):
+
+* ``requester.kind`` is one of ``werknemer`` (the client), ``werkgever``, ``eigenrisicodrager``
+  and ``gemachtigde``; a professional herbeoordeling by UWV does not use this form.
+* A ``wijziging_gezondheid`` is reported by the client or a gemachtigde, needs ``change`` and
+  ``since``, and becomes a WIJZIGING_GEZONDHEID case (route LICHT).
+* Law and regime: WGA and IVA belong to the WIA. For the WIA the regime is required and must fit
+  the percentage: ``GEEN`` below 35, ``WGA_35_80`` from 35 to below 80, ``WGA_80_100`` and
+  ``IVA`` from 80 to 100. For WAO, WAZ and Wajong the regime is left empty (``null``) and the
+  percentage is the law's own degree of disability, 0 to 100.
+* A loonheffingennummer is nine digits passing the 11-check, ``L`` and two digits.
+* Dates: the birth date comes before every other date; the last assessment and the change
+  ("since") are not after the date of the request.
+* A worker (``werknemer``) cannot request a herbeoordeling while a WIA decision or a bezwaar
+  for the same client is pending; the caller supplies those cases (:class:`PendingCase`),
+  because only the store knows them. A melding wijziging gezondheid stays possible.
+
+Two optional keys extend the contract: ``reference`` (the request's reference number; when
+absent it is derived from the content, so the same request always gets the same number) and
+``intake`` (the team's intake: ``team``, ``schrijnend``, ``schrijnend_ref``, ``working``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from mdbtriage.core.policy import Policy, Route
+from mdbtriage.core.triage import CaseFacts, choose_route, classify
+from mdbtriage.core.validation import (
+    ValidationError,
+    bsn_check,
+    format_date,
+    parse_bool,
+    parse_bsn,
+    parse_date,
+)
+
+REQUESTER_KINDS: Final[dict[str, str]] = {
+    "werknemer": "werknemer (de cliënt zelf)",
+    "werkgever": "werkgever",
+    "eigenrisicodrager": "eigenrisicodrager / verzekeraar",
+    "gemachtigde": "gemachtigde",
+}
+REQUEST_KINDS: Final[dict[str, str]] = {
+    "herbeoordeling": "aanvraag herbeoordeling",
+    "wijziging_gezondheid": "melding wijziging gezondheidssituatie",
+}
+LAWS: Final[dict[str, str]] = {"WIA": "WIA", "WAO": "WAO", "WAZ": "WAZ", "Wajong": "Wajong"}
+REGIMES: Final[dict[str, str]] = {
+    "WGA_35_80": "WGA 35-80%",
+    "WGA_80_100": "WGA 80-100%",
+    "IVA": "IVA",
+    "GEEN": "geen uitkering (minder dan 35%)",
+}
+EFFECTS: Final[dict[str, str]] = {
+    "meer": "kan meer werken",
+    "minder": "kan minder werken",
+    "onbekend": "onbekend",
+}
+WIJZIGING_KINDS: Final = frozenset({"werknemer", "gemachtigde"})
+PENDING_SERVICES: Final[dict[str, str]] = {
+    "WIA_CLAIM": "WIA-claimbeoordeling",
+    "BEZWAAR": "bezwaarzaak",
+}
+
+FIELD_LABELS: Final[dict[str, str]] = {
+    "reference": "Referentienummer",
+    "requested_on": "Datum aanvraag",
+    "requester": "Aanvrager",
+    "requester.kind": "Soort aanvrager",
+    "requester.name": "Naam aanvrager",
+    "requester.organisation": "Organisatie",
+    "requester.contact": "Contactgegevens",
+    "requester.loonheffingennummer": "Loonheffingennummer",
+    "requester.authorisation": "Machtiging",
+    "client": "Cliënt",
+    "client.bsn": "BSN",
+    "client.name": "Naam cliënt",
+    "client.birth_date": "Geboortedatum",
+    "benefit": "Huidige uitkering",
+    "benefit.law": "Wet",
+    "benefit.regime": "Regime",
+    "benefit.percentage": "Arbeidsongeschiktheidspercentage",
+    "benefit.last_assessment": "Datum laatste beoordeling",
+    "request": "Aanvraag",
+    "request.kind": "Soort aanvraag",
+    "request.reason": "Reden van de aanvraag",
+    "request.change": "Wat is er veranderd",
+    "request.since": "Sinds",
+    "request.confirmed_by": "Wie kan dit bevestigen",
+    "request.effect_on_work": "Gevolg voor het werk",
+    "request.attachments": "Bijlagen",
+    "consent": "Toestemming van de cliënt",
+    "intake": "Intake door het team",
+    "intake.team": "Team",
+    "intake.schrijnend": "Schrijnend",
+    "intake.schrijnend_ref": "Referentie centrale toets",
+    "intake.working": "Cliënt heeft inkomsten uit werk",
+}
+SECTIONS: Final[dict[str, tuple[str, ...]]] = {
+    "requester": (
+        "kind",
+        "name",
+        "organisation",
+        "contact",
+        "loonheffingennummer",
+        "authorisation",
+    ),
+    "client": ("bsn", "name", "birth_date"),
+    "benefit": ("law", "regime", "percentage", "last_assessment"),
+    "request": (
+        "kind",
+        "reason",
+        "change",
+        "since",
+        "confirmed_by",
+        "effect_on_work",
+        "attachments",
+    ),
+    "intake": ("team", "schrijnend", "schrijnend_ref", "working"),
+}
+TOP_LEVEL: Final = (
+    "reference",
+    "requested_on",
+    "requester",
+    "client",
+    "benefit",
+    "request",
+    "consent",
+    "intake",
+)
+MOTIVATION_FIELDS: Final = ("reason", "change", "since", "confirmed_by", "effect_on_work")
+
+MAX_TEXT = 2000
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
+_LOONHEFFINGEN = re.compile(r"^(\d{9})L(\d{2})$")
+
+# Words that betray medical detail (diagnoses, medication, treatment). An employer describes
+# function and work, not medicine (AVG, KNMG); medical information travels separately from the
+# bedrijfsarts, marked "Medisch geheim". Stems match the start of a word.
+MEDICAL_STEMS: Final = (
+    "depressi",
+    "burn-out",
+    "burnout",
+    "overspannen",
+    "hernia",
+    "kanker",
+    "tumor",
+    "tumour",
+    "carcinoom",
+    "chemo",
+    "bestraling",
+    "diagnos",
+    "medicijn",
+    "medicatie",
+    "medicament",
+    "antidepressiv",
+    "pijnstill",
+    "slaapmiddel",
+    "oxazepam",
+    "diazepam",
+    "sertraline",
+    "paroxetine",
+    "citalopram",
+    "oxycodon",
+    "tramadol",
+    "morfine",
+    "paracetamol",
+    "ibuprofen",
+    "naproxen",
+    "insuline",
+    "psychose",
+    "psychotisch",
+    "schizofren",
+    "bipolair",
+    "angststoornis",
+    "paniekstoorn",
+    "ptss",
+    "adhd",
+    "autisme",
+    "diabetes",
+    "reuma",
+    "artrose",
+    "fibromyalg",
+    "whiplash",
+    "long covid",
+    "hartinfarct",
+    "beroerte",
+    "herseninfarct",
+    "epilep",
+    "migraine",
+    "psychiat",
+    "psycholo",
+    "fysiotherap",
+    "therapie",
+    "ziekenhuis",
+    "operatie",
+    "geopereerd",
+    "mri",
+    "röntgen",
+    "ct-scan",
+    "verslaving",
+    "alcoholis",
+)
+_MEDICAL = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in MEDICAL_STEMS) + r")[\w-]*"
+    r"|\b\d+(?:[.,]\d+)?\s*mg\b|(?<![\w-])mg\b",
+    re.IGNORECASE,
+)
+
+
+def medical_terms(text: str) -> list[str]:
+    """The words in a text that look like medical detail, in order of appearance, each once."""
+    found: list[str] = []
+    for match in _MEDICAL.finditer(text):
+        word = match.group(0)
+        if word.lower() not in (w.lower() for w in found):
+            found.append(word)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem with one field: ``field`` is the JSON path (``client.bsn``); ``refusal`` marks
+    a rule that refuses a well-formed request rather than a missing or invalid value."""
+
+    field: str
+    message: str
+    refusal: bool = False
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
+    def text(self) -> str:
+        if self.label == self.field:
+            return f"{self.field}: {self.message}"
+        return f"{self.label} ({self.field}): {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCase:
+    """A case of the same client that blocks a worker's herbeoordeling while it is pending."""
+
+    case_ref: str
+    service: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Requester:
+    kind: str | None
+    name: str
+    organisation: str
+    contact: str
+    loonheffingennummer: str | None
+    authorisation: str | None
+
+    @property
+    def is_client(self) -> bool:
+        return self.kind == "werknemer"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPart:
+    bsn: str | None
+    name: str
+    birth_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Benefit:
+    law: str | None
+    regime: str | None
+    percentage: float | None
+    last_assessment: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Motivation:
+    kind: str | None
+    reason: str
+    change: str
+    since: date | None
+    confirmed_by: str
+    effect_on_work: str | None
+    attachments: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    team: str | None
+    schrijnend: bool
+    schrijnend_ref: str | None
+    working: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HerbeoordelingRequest:
+    """A request as far as it could be read: invalid or missing values are ``None`` or empty."""
+
+    reference: str
+    requested_on: date | None
+    requester: Requester
+    client: ClientPart
+    benefit: Benefit
+    request: Motivation
+    consent: bool | None
+    intake: Intake
+
+    @property
+    def service(self) -> str:
+        """The kind of case the request becomes."""
+        if self.request.kind == "wijziging_gezondheid":
+            return "WIJZIGING_GEZONDHEID"
+        return "HERBEOORDELING"
+
+    @property
+    def motivated(self) -> bool:
+        """Whether every part of the medical motivation came with the request."""
+        m = self.request
+        return bool(m.reason and m.change and m.since and m.confirmed_by and m.effect_on_work)
+
+    @property
+    def title(self) -> str:
+        if self.request.kind == "wijziging_gezondheid":
+            return "Melding wijziging gezondheidssituatie"
+        return "Aanvraag herbeoordeling"
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The outcome of :func:`assess`: the request as read, its problems and its warnings."""
+
+    request: HerbeoordelingRequest
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+    @property
+    def refused(self) -> bool:
+        """Only refusals stand in the way (the request itself is complete and valid)."""
+        return bool(self.problems) and all(p.refusal for p in self.problems)
+
+    def problems_for(self, field: str) -> list[Problem]:
+        return [p for p in self.problems if p.field == field]
+
+    def warnings_for(self, field: str) -> list[Problem]:
+        return [w for w in self.warnings if w.field == field]
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeOutcome:
+    """The team's intake as printed on the form: completeness, route, class, schrijnend."""
+
+    complete: bool
+    service: str
+    route: Route | None
+    klasse: str | None
+    klasse_label: str
+    schrijnend: bool
+    schrijnend_ref: str | None
+    schrijnend_approved: bool
+
+
+class RequestFileError(ValidationError):
+    """A request file that is not a JSON object at all."""
+
+
+def parse_json(text: str) -> dict[str, Any]:
+    """The JSON object of a request file, or :class:`RequestFileError` naming line and column."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RequestFileError(
+            f"geen geldige JSON op regel {error.lineno}, kolom {error.colno}: {error.msg}"
+        ) from None
+    if not isinstance(data, dict):
+        raise RequestFileError("het bestand moet één JSON-object bevatten ({ ... })")
+    return data
+
+
+def derive_reference(data: Mapping[str, Any]) -> str:
+    """A reference number that follows from the content of the request (not from the intake),
+    so the same request always gets the same number."""
+    content = {k: v for k, v in data.items() if k not in ("reference", "intake")}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:10].upper()
+    return f"HB-{digest}"
+
+
+class _Reader:
+    """Collects problems while reading the raw values of one request."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def fail(self, field: str, message: str, *, refusal: bool = False) -> None:
+        self.problems.append(Problem(field, message, refusal))
+
+    def problems_for(self, field: str) -> list[Problem]:
+        return [p for p in self.problems if p.field == field]
+
+    def missing(self, field: str, message: str) -> None:
+        """Report a required field as missing, unless its value was already refused."""
+        if not self.problems_for(field):
+            self.fail(field, message)
+
+    def section(self, data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+        value = data.get(name)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(name, "moet een object zijn ({ ... })")
+            return {}
+        for key in sorted(set(value) - set(SECTIONS[name])):
+            self.fail(f"{name}.{key}", f"onbekend veld; toegestaan: {', '.join(SECTIONS[name])}")
+        return value
+
+    def text(self, data: Mapping[str, Any], field: str, *, required: bool = False) -> str:
+        key = field.rsplit(".", 1)[-1]
+        value = data.get(key)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.fail(field, f"moet tekst zijn, niet {json.dumps(value, ensure_ascii=False)}")
+            return ""
+        value = value.strip()
+        if len(value) > MAX_TEXT:
+            self.fail(field, f"is te lang ({len(value)} tekens; ten hoogste {MAX_TEXT})")
+            return ""
+        if required and not value:
+            self.fail(field, "ontbreekt")
+        return value
+
+    def choice(
+        self, data: Mapping[str, Any], field: str, options: Mapping[str, str], *, required: bool
+    ) -> str | None:
+        value = self.text(data, field, required=required)
+        if not value:
+            return None
+        for code in options:
+            if value.lower() == code.lower():
+                return code
+        self.fail(field, f"'{value}' is onbekend; kies uit {', '.join(options)}")
+        return None
+
+    def date(self, data: Mapping[str, Any], field: str, *, required: bool) -> date | None:
+        value = self.text(data, field, required=required)
+        if not value:
+            return None
+        try:
+            return parse_date(value)
+        except ValidationError as error:
+            self.fail(field, f"'{value}': {error}")
+            return None
+
+    def flag(self, data: Mapping[str, Any], field: str) -> bool | None:
+        key = field.rsplit(".", 1)[-1]
+        value = data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip():
+            try:
+                return parse_bool(value)
+            except ValidationError as error:
+                self.fail(field, f"'{value}': {error}")
+                return None
+        if isinstance(value, str):
+            return None
+        self.fail(field, f"moet true of false zijn, niet {json.dumps(value, ensure_ascii=False)}")
+        return None
+
+
+def _percentage(reader: _Reader, data: Mapping[str, Any]) -> float | None:
+    field = "benefit.percentage"
+    value = data.get("percentage")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        reader.fail(field, "ontbreekt")
+        return None
+    if isinstance(value, bool):
+        reader.fail(field, f"moet een getal van 0 tot en met 100 zijn, niet {json.dumps(value)}")
+        return None
+    if isinstance(value, str):
+        text = value.strip().rstrip("%").strip().replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            reader.fail(field, f"'{value}' is geen getal (0 tot en met 100)")
+            return None
+    elif isinstance(value, int | float):
+        number = float(value)
+    else:
+        reader.fail(field, "moet een getal van 0 tot en met 100 zijn")
+        return None
+    if not 0 <= number <= 100:
+        reader.fail(field, f"{format_percentage(number)} ligt niet tussen 0 en 100")
+        return None
+    return number
+
+
+def format_percentage(value: float) -> str:
+    """A percentage as Dutch readers write it: 85%, 42,5%."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text}%"
+
+
+def regime_problem(law: str, regime: str | None, percentage: float) -> str | None:
+    """Why a regime does not fit the law and the percentage, or ``None`` when it does."""
+    if law != "WIA":
+        if regime is not None:
+            return (
+                f"{REGIMES[regime]} hoort bij de WIA; laat het regime leeg bij {law} "
+                "(het percentage is dan de mate van arbeidsongeschiktheid)"
+            )
+        return None
+    if regime is None:
+        return "ontbreekt (verplicht bij de WIA)"
+    pct = format_percentage(percentage)
+    if regime == "GEEN" and percentage >= 35:
+        return f"bij {pct} is er wel een WIA-uitkering; 'geen' geldt alleen onder 35%"
+    if regime == "WGA_35_80" and not 35 <= percentage < 80:
+        return f"{REGIMES[regime]} vraagt een percentage van 35 tot 80, niet {pct}"
+    if regime in ("WGA_80_100", "IVA") and percentage < 80:
+        return f"{REGIMES[regime]} vraagt een percentage van 80 tot en met 100, niet {pct}"
+    return None
+
+
+def _loonheffingennummer(reader: _Reader, value: str) -> str | None:
+    field = "requester.loonheffingennummer"
+    text = value.upper().replace(" ", "").replace(".", "")
+    match = _LOONHEFFINGEN.match(text)
+    if not match:
+        reader.fail(field, f"'{value}' moet de vorm 123456789L01 hebben (9 cijfers, L, 2 cijfers)")
+        return None
+    if not bsn_check(match.group(1)):
+        reader.fail(field, f"'{value}': de eerste 9 cijfers voldoen niet aan de elfproef")
+        return None
+    return text
+
+
+def assess(data: Mapping[str, Any], pending: Sequence[PendingCase] = ()) -> Assessment:
+    """Read and check a request; every problem is reported, by field, in Dutch.
+
+    ``pending`` are the open or in_behandeling WIA_CLAIM and BEZWAAR cases of the client's BSN
+    as the store knows them (other cases are ignored here).
+    """
+    r = _Reader()
+    for key in sorted(set(data) - set(TOP_LEVEL)):
+        r.fail(key, f"onbekend veld; toegestaan: {', '.join(TOP_LEVEL)}")
+
+    reference = r.text(data, "reference")
+    if reference and not _REFERENCE.match(reference):
+        r.fail(
+            "reference", f"'{reference}' mag alleen letters, cijfers en - _ . / bevatten (max. 40)"
+        )
+        reference = ""
+    reference = reference or derive_reference(data)
+    requested_on = r.date(data, "requested_on", required=True)
+
+    # Requester
+    raw = r.section(data, "requester")
+    kind = r.choice(raw, "requester.kind", REQUESTER_KINDS, required=True)
+    is_client = kind == "werknemer"
+    name = r.text(raw, "requester.name", required=True)
+    organisation = r.text(raw, "requester.organisation")
+    if kind in ("werkgever", "eigenrisicodrager") and not organisation:
+        r.missing("requester.organisation", f"ontbreekt (verplicht voor een {kind})")
+    contact = r.text(raw, "requester.contact", required=True)
+    lh_text = r.text(raw, "requester.loonheffingennummer")
+    loonheffingen: str | None = None
+    if lh_text:
+        loonheffingen = _loonheffingennummer(r, lh_text)
+    elif kind == "werkgever":
+        r.fail("requester.loonheffingennummer", "ontbreekt (verplicht voor een werkgever)")
+    authorisation = r.text(raw, "requester.authorisation") or None
+    if kind == "gemachtigde" and not authorisation:
+        r.fail("requester.authorisation", "ontbreekt (een gemachtigde vermeldt de machtiging)")
+    requester = Requester(kind, name, organisation, contact, loonheffingen, authorisation)
+
+    # Client
+    raw = r.section(data, "client")
+    bsn: str | None = None
+    bsn_text = r.text(raw, "client.bsn", required=True)
+    if bsn_text:
+        try:
+            bsn = parse_bsn(bsn_text)
+        except ValidationError as error:
+            r.fail("client.bsn", f"'{bsn_text}': {error}")
+    client_name = r.text(raw, "client.name", required=True)
+    birth_date = r.date(raw, "client.birth_date", required=True)
+    client = ClientPart(bsn, client_name, birth_date)
+
+    # Current benefit
+    raw = r.section(data, "benefit")
+    law = r.choice(raw, "benefit.law", LAWS, required=True)
+    regime = r.choice(raw, "benefit.regime", REGIMES, required=False)
+    regime_given = not r.problems_for("benefit.regime")
+    percentage = _percentage(r, raw)
+    last_assessment = r.date(raw, "benefit.last_assessment", required=True)
+    if law and regime_given:
+        if percentage is not None:
+            why = regime_problem(law, regime, percentage)
+            if why:
+                r.fail("benefit.regime", why)
+        elif law == "WIA" and regime is None:
+            r.fail("benefit.regime", "ontbreekt (verplicht bij de WIA)")
+        elif law != "WIA" and regime is not None:
+            r.fail("benefit.regime", f"{REGIMES[regime]} hoort bij de WIA; laat het leeg bij {law}")
+    benefit = Benefit(law, regime, percentage, last_assessment)
+
+    # What is asked and why
+    raw = r.section(data, "request")
+    request_kind = r.choice(raw, "request.kind", REQUEST_KINDS, required=True)
+    motivated_required = request_kind == "herbeoordeling" and kind is not None and not is_client
+    wijziging = request_kind == "wijziging_gezondheid"
+    why_required = f"verplicht voor een gemotiveerde aanvraag door een {kind}"
+    texts: dict[str, str] = {}
+    for key in ("reason", "change", "confirmed_by"):
+        field = f"request.{key}"
+        texts[key] = r.text(raw, field)
+        if (motivated_required or (wijziging and key == "change")) and not texts[key]:
+            r.missing(field, f"ontbreekt ({why_required})" if motivated_required else "ontbreekt")
+    since = r.date(raw, "request.since", required=False)
+    if (motivated_required or wijziging) and since is None:
+        r.missing(
+            "request.since", f"ontbreekt ({why_required})" if motivated_required else "ontbreekt"
+        )
+    effect = r.choice(raw, "request.effect_on_work", EFFECTS, required=False)
+    if motivated_required and effect is None:
+        r.missing(
+            "request.effect_on_work", f"ontbreekt ({why_required}); kies meer, minder of onbekend"
+        )
+    attachments: list[str] = []
+    raw_attachments = raw.get("attachments")
+    if raw_attachments is not None:
+        if not isinstance(raw_attachments, list):
+            r.fail("request.attachments", 'moet een lijst zijn (["...", ...])')
+        else:
+            for index, item in enumerate(raw_attachments, start=1):
+                if not isinstance(item, str) or not item.strip():
+                    r.fail("request.attachments", f"bijlage {index} moet een niet-lege tekst zijn")
+                else:
+                    attachments.append(item.strip())
+    if wijziging and kind is not None and kind not in WIJZIGING_KINDS:
+        r.fail(
+            "request.kind",
+            f"een wijziging in de gezondheid meldt de cliënt zelf (of een gemachtigde), "
+            f"niet een {kind}; een {kind} vraagt een herbeoordeling aan",
+        )
+    motivation = Motivation(
+        request_kind,
+        texts["reason"],
+        texts["change"],
+        since,
+        texts["confirmed_by"],
+        effect,
+        tuple(attachments),
+    )
+
+    # Consent
+    consent = r.flag(data, "consent")
+    if kind is not None and not is_client:
+        if consent is None:
+            r.missing("consent", f"ontbreekt (verplicht als de aanvrager een {kind} is)")
+        elif consent is False:
+            r.fail("consent", "de cliënt moet toestemming geven als iemand anders de aanvraag doet")
+
+    # Team's intake (optional extension)
+    raw = r.section(data, "intake")
+    team = r.text(raw, "intake.team") or None
+    schrijnend = bool(r.flag(raw, "intake.schrijnend"))
+    schrijnend_ref = r.text(raw, "intake.schrijnend_ref") or None
+    if schrijnend_ref and not schrijnend:
+        r.fail("intake.schrijnend_ref", "alleen invullen als de zaak schrijnend is")
+    working = bool(r.flag(raw, "intake.working"))
+    intake = Intake(team, schrijnend, schrijnend_ref, working)
+
+    # Dates against each other
+    if birth_date is not None:
+        for field, day in (
+            ("requested_on", requested_on),
+            ("benefit.last_assessment", last_assessment),
+            ("request.since", since),
+        ):
+            if day is not None and day <= birth_date:
+                r.fail(
+                    field,
+                    f"{format_date(day)} ligt niet na de geboortedatum {format_date(birth_date)}",
+                )
+    if requested_on is not None:
+        for field, day in (("benefit.last_assessment", last_assessment), ("request.since", since)):
+            if day is not None and day > requested_on and not (birth_date and day <= birth_date):
+                r.fail(
+                    field,
+                    f"{format_date(day)} ligt na de datum van de aanvraag {format_date(requested_on)}",
+                )
+
+    # A worker's herbeoordeling while a WIA decision or bezwaar is pending
+    if request_kind == "herbeoordeling" and is_client:
+        for case in pending:
+            if case.service in PENDING_SERVICES and case.status in ("open", "in_behandeling"):
+                r.fail(
+                    "request.kind",
+                    f"geweigerd: er loopt nog een {PENDING_SERVICES[case.service]} "
+                    f"(zaak {case.case_ref}, {case.status.replace('_', ' ')}); een werknemer kan "
+                    "geen herbeoordeling aanvragen zolang een WIA-beslissing of bezwaar loopt "
+                    "(een melding wijziging gezondheid kan wel)",
+                    refusal=True,
+                )
+
+    # Medical detail in a non-client's text: a warning, never an error
+    if kind is not None and not is_client:
+        for field, text in (
+            ("request.reason", motivation.reason),
+            ("request.change", motivation.change),
+            ("request.attachments", " ".join(motivation.attachments)),
+        ):
+            words = medical_terms(text)
+            if words:
+                r.warnings.append(
+                    Problem(
+                        field,
+                        f"lijkt medische details te bevatten ({', '.join(words)}); een {kind} "
+                        "beschrijft functioneren en werk, geen diagnoses of medicatie. Medische "
+                        "informatie gaat apart via de bedrijfsarts, gemarkeerd 'Medisch geheim'.",
+                    )
+                )
+
+    request = HerbeoordelingRequest(
+        reference=reference,
+        requested_on=requested_on,
+        requester=requester,
+        client=client,
+        benefit=benefit,
+        request=motivation,
+        consent=consent,
+        intake=intake,
+    )
+    return Assessment(request, _ordered(r.problems), tuple(r.warnings))
+
+
+def _ordered(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Problems in the order of the form, each (field, message) once."""
+    order = {field: index for index, field in enumerate(FIELD_LABELS)}
+    unique = list(dict.fromkeys(problems))
+    return tuple(sorted(unique, key=lambda p: order.get(p.field, len(order))))
+
+
+def intake_outcome(assessment: Assessment, policy: Policy) -> IntakeOutcome:
+    """The team's intake: completeness, and for a complete request its route and class under
+    the policy on the date of the request."""
+    request = assessment.request
+    intake = request.intake
+    route: Route | None = None
+    klasse: str | None = None
+    approved = False
+    if assessment.complete and request.requested_on is not None:
+        facts = case_facts(request)
+        route = choose_route(facts, policy)
+        klasse, approved = classify(facts, policy)
+    return IntakeOutcome(
+        complete=assessment.complete,
+        service=request.service,
+        route=route,
+        klasse=klasse,
+        klasse_label=policy.class_labels.get(klasse, "") if klasse else "",
+        schrijnend=intake.schrijnend,
+        schrijnend_ref=intake.schrijnend_ref,
+        schrijnend_approved=approved,
+    )
+
+
+def case_facts(request: HerbeoordelingRequest, case_ref: str | None = None) -> CaseFacts:
+    """What the triage engine reads of a (complete) request."""
+    if request.requested_on is None:
+        raise ValueError("a request without a date cannot be placed")
+    return CaseFacts(
+        case_ref=case_ref or request.reference,
+        service=request.service,
+        received_on=request.requested_on,
+        birth_date=request.client.birth_date,
+        requester=request.requester.kind if request.service == "HERBEOORDELING" else None,
+        motivated=request.motivated,
+        working=request.intake.working,
+        schrijnend=request.intake.schrijnend,
+        schrijnend_ref=request.intake.schrijnend_ref,
+    )

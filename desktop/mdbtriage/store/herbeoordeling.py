@@ -1,0 +1,201 @@
+"""Herbeoordeling requests in the store: the facts core's rules need (pending WIA decisions and
+bezwaren of a client), saving a complete request as its case, and logging prints and exports.
+
+Saving re-checks the request inside the transaction, so a request that became invalid in the
+meantime (a WIA claim registered for the client) is refused and nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mdbtriage.core.herbeoordeling import (
+    PENDING_SERVICES,
+    Assessment,
+    PendingCase,
+    Problem,
+    assess,
+    case_facts,
+)
+from mdbtriage.core.model import Actor, Case, Client
+from mdbtriage.core.policy import Policy
+from mdbtriage.core.triage import choose_route
+from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.records import get_case, upsert_cases
+
+PURPOSE = "aanvraag herbeoordeling"
+
+
+class RequestRefused(Exception):
+    """The request cannot be saved; ``problems`` say why, by field."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(p.text() for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRequest:
+    case_ref: str
+    created: bool
+    service: str
+    route: str
+
+
+def pending_cases(store: Store, bsn: str, exclude_ref: str | None = None) -> list[PendingCase]:
+    """Open or in_behandeling WIA_CLAIM and BEZWAAR cases of the client with this BSN."""
+    marks = ",".join("?" * len(PENDING_SERVICES))
+    rows = store.conn.execute(
+        "SELECT c.case_ref, c.service, c.status FROM cases c "
+        "JOIN clients k ON k.client_id = c.client_id "
+        f"WHERE k.bsn = ? AND c.service IN ({marks}) "
+        "AND c.status IN ('open', 'in_behandeling') ORDER BY c.case_ref",
+        (bsn, *PENDING_SERVICES),
+    )
+    return [
+        PendingCase(case_ref=str(r[0]), service=str(r[1]), status=str(r[2]))
+        for r in rows
+        if r[0] != exclude_ref
+    ]
+
+
+def assess_with_store(
+    store: Store, data: Mapping[str, Any], exclude_ref: str | None = None
+) -> Assessment:
+    """Core's assessment with the client's pending cases as the store knows them."""
+    first = assess(data)
+    bsn = first.request.client.bsn
+    if bsn is None or first.request.requester.kind != "werknemer":
+        return first
+    pending = pending_cases(store, bsn, exclude_ref or first.request.reference)
+    return assess(data, pending) if pending else first
+
+
+def load_request(store: Store, case_ref: str) -> dict[str, Any] | None:
+    """The request document saved for a case, as the contract's JSON object."""
+    row = store.conn.execute(
+        "SELECT document FROM herbeoordeling_requests WHERE case_ref = ?", (case_ref,)
+    ).fetchone()
+    if row is None:
+        return None
+    document = json.loads(str(row[0]))
+    return document if isinstance(document, dict) else None
+
+
+def save_request(
+    store: Store,
+    data: Mapping[str, Any],
+    actor: Actor,
+    policy: Policy,
+    *,
+    team: str | None = None,
+) -> SavedRequest:
+    """Create or update the HERBEOORDELING (or WIJZIGING_GEZONDHEID) case of a complete request,
+    with requester, motivation and the request itself, logged as create or change."""
+    with store.atomic() as conn:
+        assessment = assess_with_store(store, data)
+        if assessment.problems:
+            raise RequestRefused(assessment.problems)
+        request = assessment.request
+        case_ref = request.reference
+        chosen_team = team or request.intake.team
+        if not chosen_team:
+            raise RequestRefused([Problem("intake.team", "ontbreekt: kies het behandelend team")])
+        existing = get_case(store, case_ref)
+        if existing is not None:
+            if existing.facts.service != request.service:
+                raise RequestRefused(
+                    [
+                        Problem(
+                            "reference",
+                            f"zaak {case_ref} bestaat al als {existing.facts.service}, "
+                            f"niet als {request.service}",
+                        )
+                    ]
+                )
+            if existing.bsn != request.client.bsn:
+                raise RequestRefused(
+                    [Problem("client.bsn", f"zaak {case_ref} hoort bij een andere cliënt")]
+                )
+        facts = case_facts(request, case_ref)
+        assert request.client.bsn is not None and request.requested_on is not None
+        case = Case(
+            case_ref=case_ref,
+            client=Client(
+                bsn=request.client.bsn,
+                name=request.client.name,
+                birth_date=request.client.birth_date,
+            ),
+            service=request.service,
+            received_on=request.requested_on,
+            team=chosen_team,
+            requester=facts.requester,
+            motivated=facts.motivated,
+            working=facts.working,
+            consents_60_plus=existing.facts.consents_60_plus if existing else False,
+            schrijnend=facts.schrijnend,
+            schrijnend_ref=facts.schrijnend_ref,
+            ingebrekestelling=existing.facts.ingebrekestelling if existing else False,
+            dwangsom=existing.facts.dwangsom if existing else False,
+            status=existing.status if existing else "open",
+        )
+        upsert_cases(store, [case], actor, purpose=PURPOSE)
+        route = choose_route(facts, policy).code
+        document = dict(data)
+        document["reference"] = case_ref
+        intake = dict(document.get("intake") or {})
+        intake["team"] = chosen_team
+        document["intake"] = intake
+        now = utc_now()
+        conn.execute(
+            "INSERT INTO herbeoordeling_requests "
+            "(case_ref, reference, document, route, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_ref) DO UPDATE SET "
+            "reference = excluded.reference, document = excluded.document, "
+            "route = excluded.route, updated_at = excluded.updated_at",
+            (
+                case_ref,
+                request.reference,
+                json.dumps(document, ensure_ascii=False, sort_keys=True),
+                route,
+                now,
+                now,
+            ),
+        )
+    return SavedRequest(
+        case_ref=case_ref, created=existing is None, service=request.service, route=route
+    )
+
+
+def log_output(
+    store: Store, actor: Actor, assessment: Assessment, event: str, details: str
+) -> None:
+    """Record a print or export of a request in the access log (client and case when known)."""
+    if event not in ("print", "export"):
+        raise ValueError(f"unexpected event {event!r}")
+    request = assessment.request
+    with store.atomic() as conn:
+        client_id: int | None = None
+        if request.client.bsn:
+            row = conn.execute(
+                "SELECT client_id FROM clients WHERE bsn = ?", (request.client.bsn,)
+            ).fetchone()
+            client_id = int(row[0]) if row else None
+        known = conn.execute(
+            "SELECT 1 FROM cases WHERE case_ref = ?", (request.reference,)
+        ).fetchone()
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event=event,
+                purpose=PURPOSE,
+                client_id=client_id,
+                case_ref=request.reference if known else None,
+                details=details,
+            ),
+        )

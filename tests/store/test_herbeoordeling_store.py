@@ -1,0 +1,94 @@
+"""Saving a request as its case: the werkvoorraad place, the access log, the pending rule."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mdbtriage.core.model import Actor, Case, Client
+from mdbtriage.core.policy import load_policy
+from mdbtriage.core.triage import build_queue
+from mdbtriage.store.database import Store
+from mdbtriage.store.herbeoordeling import (
+    RequestRefused,
+    assess_with_store,
+    load_request,
+    pending_cases,
+    save_request,
+)
+from mdbtriage.store.records import get_case, open_cases, upsert_cases
+
+EXAMPLE = Path(__file__).parents[2] / "docs" / "voorbeelden" / "herbeoordeling.json"
+POLICY = load_policy()
+
+
+def example() -> dict[str, object]:
+    data: dict[str, object] = json.loads(EXAMPLE.read_text("utf-8"))
+    return data
+
+
+def worker_request() -> dict[str, object]:
+    data = example()
+    data["requester"] = {"kind": "werknemer", "name": "Jan Jansen", "contact": "06 1234 5678"}
+    data["request"] = {"kind": "herbeoordeling"}
+    return data
+
+
+def add_case(store: Store, actor: Actor, ref: str, service: str, status: str = "open") -> None:
+    client = Client("123456782", "Jan Jansen", date(1968, 4, 12))
+    upsert_cases(
+        store,
+        [Case(ref, client, service, date(2026, 9, 1), "SMC-GRONINGEN", status=status)],
+        actor,
+        purpose="test",
+    )
+
+
+def test_saving_creates_the_case_in_its_policy_place_and_logs_it(
+    store: Store, actor: Actor
+) -> None:
+    saved = save_request(store, example(), actor, POLICY)
+    assert saved.created and saved.service == "HERBEOORDELING" and saved.route == "REGULIER"
+    row = get_case(store, saved.case_ref)
+    assert row is not None
+    assert row.facts.requester == "werkgever" and row.facts.motivated
+    assert row.team == "SMC-GRONINGEN"
+    placement = build_queue([r.facts for r in open_cases(store)], date(2026, 11, 23), POLICY)[0]
+    assert placement.klasse == "D" and placement.route.code == "REGULIER"
+    document = load_request(store, saved.case_ref)
+    assert document is not None and document["reference"] == saved.case_ref
+    events = store.query("SELECT event, case_ref FROM audit_log")
+    assert [tuple(e) for e in events] == [("create", saved.case_ref)]
+    again = save_request(store, example(), actor, POLICY)
+    assert not again.created
+    assert store.count("cases") == 1
+    assert store.query("SELECT event FROM audit_log ORDER BY log_id")[-1][0] == "change"
+
+
+def test_a_workers_request_is_refused_while_a_wia_claim_is_pending(
+    store: Store, actor: Actor
+) -> None:
+    add_case(store, actor, "W-1", "WIA_CLAIM", "in_behandeling")
+    assert [c.case_ref for c in pending_cases(store, "123456782")] == ["W-1"]
+    assessment = assess_with_store(store, worker_request())
+    assert assessment.refused
+    with pytest.raises(RequestRefused, match="W-1"):
+        save_request(store, worker_request(), actor, POLICY)
+    assert store.count("herbeoordeling_requests") == 0
+    assert [r.facts.case_ref for r in open_cases(store)] == ["W-1"]
+
+
+def test_a_decided_claim_blocks_nothing(store: Store, actor: Actor) -> None:
+    add_case(store, actor, "W-1", "WIA_CLAIM", "afgerond")
+    assert save_request(store, worker_request(), actor, POLICY).created
+
+
+def test_an_incomplete_request_writes_nothing(store: Store, actor: Actor) -> None:
+    data = example()
+    data["consent"] = False
+    with pytest.raises(RequestRefused, match="consent"):
+        save_request(store, data, actor, POLICY)
+    assert store.count("cases") == 0 and store.count("audit_log") == 0
