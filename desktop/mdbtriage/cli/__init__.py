@@ -434,4 +434,5 @@ if __name__ == "__main__":
 # isort: off
 from mdbtriage.cli import maintenance as _maintenance  # noqa: E402, F401
 from mdbtriage.cli import herbeoordeling as _herbeoordeling  # noqa: E402, F401
+from mdbtriage.cli import meetings as _meetings  # noqa: E402, F401
 # isort: on

@@ -9,6 +9,7 @@ from mdbtriage.core.demo import generate
 from mdbtriage.core.model import Actor
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store
+from mdbtriage.store.meetings import load_demo_meetings
 from mdbtriage.store.records import upsert_staff, upsert_teams
 
 
@@ -79,4 +80,5 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
                 details=f"{len(data.cases)} synthetische zaken, seed {seed}, peildatum {today}",
             ),
         )
+    load_demo_meetings(store, today=today, actor=actor)
     return DemoSummary(teams=len(data.teams), staff=len(data.staff), cases=len(data.cases))

@@ -1,0 +1,96 @@
+"""The MDB commands: mdb-create, mdb-list, mdb-show, mdb-close, mdb-summary with its versions,
+refusals (exit 3) and access-log records."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mdbtriage.store.database import Store
+from tests.cli.conftest import Run
+
+TEAM = "SMC-UTRECH-1"
+
+
+def _demo(run: Run) -> None:
+    assert run("demo", "--cases", "400", "--on", "2026-11-23").exit_code == 0
+
+
+def test_create_list_and_show(run: Run) -> None:
+    _demo(run)
+    created = run("mdb-create", "--team", TEAM, "--on", "14-12-2026")
+    assert created.exit_code == 0, created.stderr
+    meeting_id = int(created.stdout.strip())
+    assert "zaken voorgesteld" in created.stderr
+    listed = json.loads(run("mdb-list", "--team", TEAM, "--format", "json").stdout)
+    assert listed[0]["meeting_id"] == meeting_id
+    assert listed[0]["held_on"] == "2026-12-14" and listed[0]["status"] == "voorbereiding"
+    assert {m["status"] for m in listed} == {"voorbereiding", "gesloten"}
+    shown = run("mdb-show", str(meeting_id))
+    assert shown.exit_code == 0 and "bespreken" in shown.stdout and "Aanwezig:" in shown.stdout
+    missing = run("mdb-show", "999")
+    assert missing.exit_code == 2 and "MDB 999 bestaat niet" in missing.stderr
+    bad = run("mdb-create", "--team", "GEEN", "--on", "2026-12-14")
+    assert bad.exit_code == 2 and "Team 'GEEN' bestaat niet" in bad.stderr
+
+
+def test_summary_versions_and_refusal(run: Run, tmp_path: Path, store_path: Path) -> None:
+    _demo(run)
+    listed = json.loads(run("mdb-list", "--format", "json").stdout)
+    closed = next(m for m in listed if m["status"] == "gesloten")
+    out = tmp_path / "verslag.pdf"
+    plain = run(
+        "--user", f"{TEAM}-TL1", "mdb-summary", str(closed["meeting_id"]), "--out", str(out)
+    )
+    assert plain.exit_code == 0, plain.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "niet-medische versie" in plain.stderr
+    refused = run(
+        "--user",
+        f"{TEAM}-TL1",
+        "mdb-summary",
+        str(closed["meeting_id"]),
+        "--out",
+        str(tmp_path / "med.pdf"),
+        "--versie",
+        "medisch",
+    )
+    assert refused.exit_code == 3
+    assert "alleen voor VA, AIOS en SMV" in refused.stderr
+    assert not (tmp_path / "med.pdf").exists()
+    allowed = run(
+        "--user",
+        f"{TEAM}-VA1",
+        "mdb-summary",
+        str(closed["meeting_id"]),
+        "--out",
+        str(tmp_path / "med.pdf"),
+        "--versie",
+        "medisch",
+    )
+    assert allowed.exit_code == 0 and (tmp_path / "med.pdf").exists()
+    with Store.open(store_path) as store:
+        per_client = store.conn.execute(
+            "SELECT count(*), count(DISTINCT client_id) FROM audit_log WHERE event = 'export' "
+            "AND purpose = 'MDB-verslag exporteren' AND user_id = ? AND outcome = 'gelukt'",
+            (f"{TEAM}-TL1",),
+        ).fetchone()
+        on_agenda = store.conn.execute(
+            "SELECT count(*) FROM meeting_agenda WHERE meeting_id = ?", (closed["meeting_id"],)
+        ).fetchone()[0]
+        refusals = store.conn.execute(
+            "SELECT count(*) FROM audit_log WHERE outcome = 'geweigerd' AND user_id = ?",
+            (f"{TEAM}-TL1",),
+        ).fetchone()[0]
+    assert per_client == (on_agenda, on_agenda)
+    assert refusals == 1
+
+
+def test_close_is_refused_for_anyone_but_the_regievoerder(run: Run) -> None:
+    _demo(run)
+    listed = json.loads(run("mdb-list", "--format", "json").stdout)
+    upcoming = next(m for m in listed if m["status"] == "voorbereiding")
+    refused = run("--user", f"{TEAM}-TL1", "mdb-close", str(upcoming["meeting_id"]))
+    assert refused.exit_code == 3
+    assert "Alleen de regievoerder" in refused.stderr
+    incomplete = run("--user", f"{TEAM}-VA1", "mdb-close", str(upcoming["meeting_id"]))
+    assert incomplete.exit_code == 3 and "nog geen besluit" in incomplete.stderr

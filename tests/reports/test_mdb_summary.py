@@ -1,0 +1,123 @@
+"""The MDB summary PDF: both versions, read back as text; the non-medical one holds no medical
+content of the demo cases; a 40-case summary is built quickly."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from mdbtriage.core.meetings import Activity, Decision
+from mdbtriage.core.model import Actor
+from mdbtriage.reports.mdb_summary import build_summary_pdf
+from mdbtriage.store import meetings as repo
+from mdbtriage.store.database import Store
+from mdbtriage.store.demo import load_demo
+from tests.conftest import TODAY
+
+TEAM = "SMC-UTRECH-1"
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def closed(store: Store, actor: Actor) -> tuple[Store, int]:
+    load_demo(store, n_cases=400, seed=3, today=TODAY, actor=actor)
+    past = [m for m in repo.list_meetings(store, TEAM) if m.closed]
+    return store, past[0].meeting_id
+
+
+def test_non_medical_summary_holds_no_medical_content_of_the_demo(
+    closed: tuple[Store, int],
+) -> None:
+    store, meeting_id = closed
+    medical = repo.summary(store, meeting_id, printed_on=TODAY, medical=True)
+    text = _flat(
+        _text(build_summary_pdf(repo.summary(store, meeting_id, printed_on=TODAY, medical=False)))
+    )
+    forbidden = {c.medical_remarks for c in medical.cases if c.medical_remarks}
+    forbidden |= {r for c in medical.cases for r in c.triage_reasons}
+    forbidden |= {c.missing for c in medical.cases if c.missing}
+    forbidden |= {c.bsn for c in medical.cases}
+    assert forbidden, "the demo meeting has medical content to leave out"
+    leaked = [f for f in forbidden if _flat(f) in text]
+    assert leaked == []
+    assert "Medische overwegingen" not in text and "Redenen triage" not in text
+    assert "niet-medische versie" in text
+    # What the team lead needs is there: planning, names, masked BSN.
+    case = next(c for c in medical.cases if c.status == "bespreken")
+    assert case.case_ref in text and case.contact_name in text and _flat(case.remarks) in text
+    assert "******" + case.bsn[-3:] in text
+
+
+def test_medical_summary_shows_reasons_and_considerations(closed: tuple[Store, int]) -> None:
+    store, meeting_id = closed
+    data = repo.summary(store, meeting_id, printed_on=TODAY, medical=True)
+    text = _flat(_text(build_summary_pdf(data)))
+    case = next(c for c in data.cases if c.status == "bespreken")
+    assert _flat(case.medical_remarks) in text
+    assert _flat(case.triage_reasons[0]) in text
+    assert case.bsn in text
+    assert "MEDISCH GEHEIM" in text
+    reader = PdfReader(io.BytesIO(build_summary_pdf(data)))
+    assert f"pagina 1 van {len(reader.pages)}" in _flat(reader.pages[0].extract_text())
+    assert "SMC Utrecht 1" in text and "Aanwezigen" in text
+
+
+def test_forty_cases_are_summarised_quickly(store: Store, actor: Actor) -> None:
+    load_demo(store, n_cases=2000, seed=5, today=TODAY, actor=actor)
+    day = TODAY + timedelta(days=21)
+    rows = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT case_ref FROM cases WHERE team_id = ? AND status != 'afgerond' "
+            "ORDER BY case_ref LIMIT 40",
+            (TEAM,),
+        )
+    ]
+    regie = Actor(f"{TEAM}-VA1", "Regievoerder", "VA")
+    meeting_id = repo.create_meeting(store, team=TEAM, held_on=day, actor=actor, agenda=[])
+    for ref in rows:
+        repo.add_case(store, meeting_id, ref, actor)
+        repo.set_item_status(store, meeting_id, ref, "bespreken", "", actor)
+        repo.save_decision(
+            store,
+            meeting_id,
+            Decision(
+                ref,
+                "VA",
+                f"{TEAM}-VA2",
+                f"{TEAM}-SMV1",
+                (
+                    Activity("DOSSIERSTUDIE", f"{TEAM}-VA2", day + timedelta(days=7)),
+                    Activity("TEL_CONTACT", f"{TEAM}-SMV1", day + timedelta(days=3)),
+                ),
+                remarks="Plan besproken met het team.",
+                medical_remarks="Medische overweging.",
+                dossier_complete=True,
+            ),
+            regie,
+        )
+    started = time.perf_counter()
+    data = repo.summary(store, meeting_id, printed_on=TODAY, medical=True)
+    pdf = build_summary_pdf(data)
+    elapsed = time.perf_counter() - started
+    assert len(data.cases) == 40
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 5
+    assert elapsed < 5.0, f"40 cases took {elapsed:.2f} s"
+
+
+def test_output_is_deterministic(closed: tuple[Store, int]) -> None:
+    store, meeting_id = closed
+    data = repo.summary(store, meeting_id, printed_on=TODAY, medical=False)
+    assert build_summary_pdf(data) == build_summary_pdf(data)

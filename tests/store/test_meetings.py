@@ -1,0 +1,185 @@
+"""MDB meetings in the store: preparation, decisions saved at once, closing, freezing, history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+import pytest
+
+from mdbtriage.core.meetings import Activity, Decision, MeetingError
+from mdbtriage.core.model import Actor
+from mdbtriage.store import meetings as repo
+from mdbtriage.store.database import Store
+from mdbtriage.store.demo import load_demo
+from tests.conftest import TODAY
+
+ON = TODAY + timedelta(days=7)
+TEAM = "SMC-UTRECH-1"
+VA1 = Actor(f"{TEAM}-VA1", "Regievoerder", "VA")
+TL = Actor(f"{TEAM}-TL1", "Teamleider", "TL")
+
+
+@pytest.fixture
+def demo(store: Store, actor: Actor) -> Store:
+    load_demo(store, n_cases=400, seed=7, today=TODAY, actor=actor)
+    return store
+
+
+def _meeting(store: Store) -> int:
+    return repo.create_meeting(store, team=TEAM, held_on=ON, actor=TL)
+
+
+def _decide(store: Store, meeting_id: int, ref: str, actor: Actor = VA1) -> Decision:
+    decision = Decision(
+        case_ref=ref,
+        lead_role="VA",
+        lead_staff_id=f"{TEAM}-VA2",
+        contact_staff_id=f"{TEAM}-SMV1",
+        activities=(Activity("SPREEKUUR", f"{TEAM}-VA2", ON + timedelta(days=10)),),
+        remarks="Cliënt uitnodigen voor spreekuur.",
+        medical_remarks="Hernia L5, pijnbehandeling loopt.",
+        dossier_complete=True,
+    )
+    repo.save_decision(store, meeting_id, decision, actor)
+    return decision
+
+
+def test_a_new_meeting_invites_the_team_and_proposes_an_agenda(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    meeting = repo.get_meeting(demo, meeting_id)
+    assert meeting.status == "voorbereiding"
+    assert meeting.regievoerder_id == f"{TEAM}-VA1"
+    items = repo.agenda(demo, meeting_id)
+    assert 0 < len(items) <= 25
+    assert [i.position for i in items] == list(range(1, len(items) + 1))
+    assert all(i.triage_reasons for i in items)
+    people = repo.attendees(demo, meeting_id)
+    assert {a.role for a in people} >= {"VA", "SMV", "AD", "TL"}
+    assert repo.warnings(demo, meeting_id) == []
+    created = demo.conn.execute(
+        "SELECT count(*) FROM audit_log WHERE purpose = 'MDB voorbereiden' "
+        "AND client_id IS NOT NULL AND details LIKE ?",
+        (f"MDB {meeting_id} %",),
+    ).fetchone()[0]
+    assert created == len(items)
+
+
+def test_preparer_marks_adds_drops_and_reorders(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    items = repo.agenda(demo, meeting_id)
+    first, second = items[0].case_ref, items[1].case_ref
+    with pytest.raises(MeetingError, match="vul in wat er in het dossier ontbreekt"):
+        repo.set_item_status(demo, meeting_id, first, "niet_gereed", " ", TL)
+    repo.set_item_status(demo, meeting_id, first, "niet_gereed", "verslag bedrijfsarts", TL)
+    repo.move_case(demo, meeting_id, second, -1)
+    order = [i.case_ref for i in repo.agenda(demo, meeting_id)]
+    assert order[:2] == [second, first]
+    on_agenda = set(order)
+    extra = next(
+        r[0]
+        for r in demo.conn.execute(
+            "SELECT case_ref FROM cases WHERE team_id = ? AND status != 'afgerond' ORDER BY case_ref",
+            (TEAM,),
+        )
+        if r[0] not in on_agenda
+    )
+    added = repo.add_case(demo, meeting_id, extra, TL)
+    assert added.reason == "handmatig" and added.position == len(order) + 1
+    with pytest.raises(MeetingError, match="staat al op de agenda"):
+        repo.add_case(demo, meeting_id, extra, TL)
+    repo.drop_case(demo, meeting_id, second, TL)
+    after = repo.agenda(demo, meeting_id)
+    assert after[0].case_ref == first and after[0].missing == "verslag bedrijfsarts"
+    assert second not in {i.case_ref for i in after}
+    assert [i.position for i in after] == list(range(1, len(after) + 1))
+
+
+def test_absent_va_blocks_medical_decisions(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    for a in repo.attendees(demo, meeting_id):
+        if a.role == "VA":
+            repo.set_present(demo, meeting_id, a.staff_id, False)
+    warnings = repo.warnings(demo, meeting_id)
+    assert any("er kunnen geen medische besluiten worden genomen" in w for w in warnings)
+    ref = next(i.case_ref for i in repo.agenda(demo, meeting_id) if i.discussed)
+    with pytest.raises(MeetingError, match="geen verzekeringsarts aanwezig"):
+        _decide(demo, meeting_id, ref)
+    assert repo.decisions(demo, meeting_id) == {}
+
+
+def test_decisions_are_saved_at_once_and_replace_the_draft(demo: Store, store_path) -> None:
+    meeting_id = _meeting(demo)
+    ref = repo.agenda(demo, meeting_id)[0].case_ref
+    _decide(demo, meeting_id, ref)
+    # Another connection (a restarted program) sees the decision without anything else done.
+    with Store.open(store_path) as again:
+        assert repo.decisions(again, meeting_id)[ref].medical_remarks.startswith("Hernia")
+    repo.save_decision(
+        demo,
+        meeting_id,
+        Decision(
+            ref, lead_role="AD", lead_staff_id=f"{TEAM}-AD1", remarks="anders", medical_remarks=""
+        ),
+        TL,
+    )
+    saved = repo.decisions(demo, meeting_id)[ref]
+    assert saved.lead_role == "AD" and saved.activities == ()
+    assert saved.medical_remarks.startswith("Hernia"), "a team lead cannot erase medical content"
+
+
+def test_closing_by_the_regievoerder_freezes_the_meeting_and_keeps_history(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    discussed = [i.case_ref for i in repo.agenda(demo, meeting_id) if i.discussed]
+    for ref in discussed[:-1]:
+        _decide(demo, meeting_id, ref)
+    with pytest.raises(MeetingError) as refused:
+        repo.close_meeting(demo, meeting_id, VA1)
+    assert refused.value.problems == [f"{discussed[-1]}: nog geen besluit"]
+    _decide(demo, meeting_id, discussed[-1])
+    with pytest.raises(MeetingError, match="Alleen de regievoerder"):
+        repo.close_meeting(demo, meeting_id, TL)
+    assert repo.get_meeting(demo, meeting_id).status == "voorbereiding"
+    repo.close_meeting(demo, meeting_id, VA1)
+    meeting = repo.get_meeting(demo, meeting_id)
+    assert meeting.closed and meeting.closed_by == VA1.user_id
+    with pytest.raises(MeetingError, match="gesloten"):
+        _decide(demo, meeting_id, discussed[0])
+    with pytest.raises(sqlite3.IntegrityError, match="gesloten"):
+        demo.conn.execute(
+            "UPDATE meeting_decisions SET remarks = 'x' WHERE meeting_id = ?", (meeting_id,)
+        )
+    history = repo.case_history(demo, discussed[0])
+    assert history[0].meeting_id == meeting_id
+    assert history[0].decision is not None and history[0].decision.activities[0].task == "SPREEKUUR"
+
+
+def test_the_next_agenda_brings_back_changed_cases(demo: Store) -> None:
+    meeting_id = repo.create_meeting(demo, team=TEAM, held_on=TODAY - timedelta(days=14), actor=TL)
+    discussed = [i.case_ref for i in repo.agenda(demo, meeting_id) if i.discussed]
+    for ref in discussed:
+        _decide(demo, meeting_id, ref)
+    repo.close_meeting(demo, meeting_id, VA1)
+    demo.conn.execute(
+        "UPDATE cases SET updated_at = '2999-01-01T00:00:00Z' WHERE case_ref = ?", (discussed[0],)
+    )
+    proposal = {i.case_ref: i.reason for i in repo.propose(demo, TEAM, ON)}
+    assert proposal[discussed[0]] == "gewijzigd"
+    assert not any(proposal.get(r) == "wacht_langst" for r in discussed[1:]), (
+        "a case discussed two weeks ago does not come back as waiting longest"
+    )
+
+
+def test_demo_has_a_closed_and_an_upcoming_meeting_per_team(store: Store, actor: Actor) -> None:
+    load_demo(store, n_cases=400, seed=7, today=TODAY, actor=actor)
+    found = repo.list_meetings(store, TEAM)
+    assert [(m.status, m.held_on) for m in found] == [
+        ("voorbereiding", TODAY + timedelta(days=7)),
+        ("gesloten", TODAY - timedelta(days=14)),
+    ]
+    past = repo.agenda(store, found[1].meeting_id)
+    upcoming = {i.case_ref: i.reason for i in repo.agenda(store, found[0].meeting_id)}
+    assert upcoming.get(past[0].case_ref) == "gewijzigd"
+    assert repo.load_demo_meetings(store, today=TODAY, actor=actor) == 0, (
+        "loading twice adds nothing"
+    )
