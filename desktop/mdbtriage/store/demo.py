@@ -7,6 +7,7 @@ from datetime import date
 
 from mdbtriage.core.demo import generate
 from mdbtriage.core.model import Actor
+from mdbtriage.store.accounts import add_demo_accounts
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store
 from mdbtriage.store.meetings import load_demo_meetings
@@ -81,4 +82,5 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
             ),
         )
     load_demo_meetings(store, today=today, actor=actor)
+    add_demo_accounts(store)
     return DemoSummary(teams=len(data.teams), staff=len(data.staff), cases=len(data.cases))

@@ -71,12 +71,14 @@ def next_tasks(store: Store) -> dict[str, str]:
     if not {"case_ref", "status"} <= columns:
         return {}
     task_col = next((c for c in ("task_code", "task", "code") if c in columns), None)
-    who_col = next((c for c in ("assignee", "assigned_to", "staff_id") if c in columns), None)
+    who_col = next(
+        (c for c in ("assignee_id", "assignee", "assigned_to", "staff_id") if c in columns), None
+    )
     due_col = next((c for c in ("due_on", "due", "due_date") if c in columns), None)
     if task_col is None:
         return {}
     select = f"SELECT case_ref, {task_col}, {who_col or 'NULL'}, {due_col or 'NULL'} FROM tasks"
-    select += " WHERE status NOT IN ('afgerond', 'geaccordeerd', 'ingetrokken', 'geannuleerd')"
+    select += " WHERE status NOT IN ('done', 'afgerond', 'geaccordeerd', 'ingetrokken')"
     order = f" ORDER BY case_ref, {due_col} IS NULL, {due_col}" if due_col else " ORDER BY case_ref"
     found: dict[str, str] = {}
     for case_ref, task, who, due in conn.execute(select + order):

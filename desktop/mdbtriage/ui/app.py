@@ -1,21 +1,29 @@
-"""Start of the desktop application: one instance per store, sign-in, then the main window."""
+"""Start of the desktop application: one instance per store, first start, sign-in, idle lock."""
 
 from __future__ import annotations
 
-import getpass
 import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from mdbtriage.core.policy import load_policy
+from mdbtriage.core.accounts import DEMO_PASSWORD
+from mdbtriage.core.model import Actor
+from mdbtriage.core.policy import Policy, load_policy
+from mdbtriage.store.accounts import has_accounts, idle_lock_minutes, sign_out
 from mdbtriage.store.database import Store, StoreError
+from mdbtriage.store.demo import load_demo
+from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.main_window import MainWindow
 from mdbtriage.ui.session import Session
+from mdbtriage.ui.signin import FirstAccountDialog, IdleWatcher, LockDialog, SignInDialog
+from mdbtriage.ui.single_instance import InstanceServer, activate_running, instance_key
 
 APP_TITLE = "MDB Triage"
+DEMO_CASES = 2000
 
 
 def application() -> QApplication:
@@ -28,21 +36,161 @@ def application() -> QApplication:
     return app
 
 
+class AppController(QObject):
+    """Carries one store through first start, sign-in, the main window, locking and sign-out."""
+
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        on: date,
+        settings: QSettings,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.policy = policy
+        self.on = on
+        self.settings = settings
+        self.window: MainWindow | None = None
+        self.session: Session | None = None
+        self.watcher = IdleWatcher(idle_lock_minutes(store) * 60_000, self)
+        self.watcher.idle.connect(self.lock)
+        self._locked = False
+
+    def start(self) -> bool:
+        """First start and sign-in; False when the person gives up (the application then ends)."""
+        session = self.bootstrap()
+        if session is None:
+            if not has_accounts(self.store):
+                return False
+            session = SignInDialog.ask(self.store)
+        if session is None:
+            return False
+        self.open_main(session)
+        return True
+
+    def bootstrap(self) -> Session | None:
+        """A store without accounts: offer demo data when it is empty, else the first team lead.
+
+        Returns a session when the first team lead was created (already signed in)."""
+        if has_accounts(self.store):
+            return None
+        empty = self.store.count("cases") == 0 and self.store.count("staff") == 0
+        if empty and Ask.confirm(
+            None,
+            "Nieuwe opslag",
+            f"De opslag {self.store.path} is nog leeg.\n\nWilt u demogegevens laden (een "
+            f"synthetisch team met {DEMO_CASES} zaken en accounts voor alle medewerkers)? "
+            "Kies Nee om met een eigen teamleidersaccount te beginnen.",
+        ):
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                load_demo(
+                    self.store,
+                    n_cases=DEMO_CASES,
+                    seed=2026,
+                    today=self.on,
+                    actor=Actor(user_id="demo", name="demo", role="onbekend"),
+                )
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+            Ask.inform(
+                None,
+                "Demogegevens geladen",
+                "De demogegevens zijn geladen. Elke medewerker heeft een account met het "
+                f"demowachtwoord: {DEMO_PASSWORD}\n\nMeld u aan als bijvoorbeeld de teamleider.",
+            )
+            return None
+        return FirstAccountDialog.ask(self.store)
+
+    def open_main(self, session: Session) -> None:
+        self.session = session
+        window = MainWindow(self.store, session, self.policy, self.on, self.settings)
+        window.signed_out.connect(self._signed_out)
+        window.lock_requested.connect(self.lock)
+        window.settings_changed.connect(self._settings_changed)
+        self.window = window
+        window.show()
+        self.watcher.set_timeout(idle_lock_minutes(self.store) * 60_000)
+        self.watcher.start()
+
+    def _settings_changed(self) -> None:
+        self.watcher.set_timeout(idle_lock_minutes(self.store) * 60_000)
+
+    def lock(self) -> None:
+        """Hide everything and ask the signed-in person for the password again."""
+        if self._locked or self.window is None or self.session is None:
+            return
+        self._locked = True
+        self.watcher.stop()
+        window = self.window
+        hidden = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        app = QApplication.instance()
+        quit_on_close = isinstance(app, QApplication) and app.quitOnLastWindowClosed()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)
+        for widget in hidden:
+            widget.hide()
+        unlocked = LockDialog.ask(self.store, self.session)
+        self._locked = False
+        if unlocked:
+            for widget in hidden:
+                widget.show()
+            self.watcher.start()
+        else:
+            window.sign_out()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(quit_on_close)
+
+    def _signed_out(self) -> None:
+        self.watcher.stop()
+        if self.session is not None:
+            sign_out(self.store, self.session.actor)
+        self.window = None
+        self.session = None
+        session = SignInDialog.ask(self.store)
+        if session is None:
+            QApplication.quit()
+            return
+        self.open_main(session)
+
+    def raise_window(self) -> None:
+        if self.window is not None and not self._locked:
+            self.window.setWindowState(self.window.windowState() & ~Qt.WindowState.WindowMinimized)
+            self.window.show()
+            self.window.raise_()
+            self.window.activateWindow()
+
+
 def run_app(store_path: Path) -> int:
     """Open the main window on the store at ``store_path``; the return value is the exit code."""
     app = application()
+    key = instance_key(store_path)
+    if activate_running(key):
+        print(
+            f"MDB Triage is al geopend voor {store_path}; dat venster is naar voren gehaald.",
+            file=sys.stderr,
+        )
+        return 0
+    server = InstanceServer(key)
+    if not server.listen():
+        print(
+            f"Let op: een tweede start op {store_path} wordt niet herkend "
+            f"({server.server.errorString()}).",
+            file=sys.stderr,
+        )
     try:
         store = Store.open(store_path)
     except StoreError as error:
         QMessageBox.critical(None, APP_TITLE, f"De opslag kan niet worden geopend.\n\n{error}")
         return 1
+    controller = AppController(store, load_policy(), date.today(), QSettings())
+    server.activate.connect(controller.raise_window)
     try:
-        account = getpass.getuser()
-    except (KeyError, OSError):
-        account = "onbekend"
-    session = Session(staff_id=f"os:{account}", name=account, role="onbekend", team="")
-    window = MainWindow(store, session, load_policy(), date.today(), QSettings())
-    window.show()
-    code = int(app.exec())
-    store.close()
-    return code
+        if not controller.start():
+            return 0
+        return int(app.exec())
+    finally:
+        server.close()
+        store.close()

@@ -25,6 +25,7 @@ class MainWindow(QMainWindow):
 
     signed_out = Signal()
     lock_requested = Signal()
+    settings_changed = Signal()
 
     def __init__(
         self,
@@ -106,6 +107,16 @@ class MainWindow(QMainWindow):
         )
         self.view_menu = view_menu
 
+        if self.session.is_team_lead:
+            admin = bar.addMenu("&Beheer")
+            admin.addAction(
+                self._action(
+                    "&Account aanmaken of herstellen…", self.manage_accounts, None, "accounts"
+                )
+            )
+            admin.addAction(self._action("&Instellingen…", self.edit_settings, None, "settings"))
+            self.admin_menu = admin
+
     def _focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.werkvoorraad)
         self.werkvoorraad.focus_search()
@@ -145,6 +156,19 @@ class MainWindow(QMainWindow):
     def _case_changed(self, case_ref: str) -> None:
         self.werkvoorraad.reload(keep_case=case_ref)
 
+    def manage_accounts(self) -> None:
+        from mdbtriage.ui.signin import AccountDialog
+
+        if AccountDialog.ask(self.store, self.session, self):
+            self.statusBar().showMessage("Account opgeslagen", 5000)
+
+    def edit_settings(self) -> None:
+        from mdbtriage.ui.signin import SettingsDialog
+
+        if SettingsDialog.ask(self.store, self.session, self):
+            self.settings_changed.emit()
+            self.statusBar().showMessage("Instellingen opgeslagen", 5000)
+
     def sign_out(self) -> None:
         self._signing_out = True
         self.close()
@@ -174,6 +198,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.close_dossiers()
+        self.werkvoorraad.deactivate()
         if self._signing_out:
             self._signing_out = False
             self.signed_out.emit()

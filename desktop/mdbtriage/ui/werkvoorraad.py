@@ -107,6 +107,7 @@ class WerkvoorraadView(QWidget):
         self.on = on
         self.model = QueueModel(self)
         self._loading = False
+        self._active = True
         self._logged_search = ""
 
         self.klasse = _Combo("Alle klassen", CLASSES, "filter_klasse")
@@ -214,6 +215,8 @@ class WerkvoorraadView(QWidget):
 
         def done(entries: list[QueueEntry]) -> None:
             self._loading = False
+            if not self._active:
+                return
             self.model.set_entries(entries)
             self._fill_teams()
             self._update_state()
@@ -223,11 +226,19 @@ class WerkvoorraadView(QWidget):
 
         def failed(error: BaseException) -> None:
             self._loading = False
+            if not self._active:
+                return
             self.empty.setText(f"De werkvoorraad kon niet worden berekend: {error}")
             self.stack.setCurrentWidget(self.empty)
             self.count.setText("")
 
         run_in_background(lambda _progress: compute_queue(path, on, policy), done, failed)
+
+    def deactivate(self) -> None:
+        """The window closes: results of work still running are dropped."""
+        self._active = False
+        self._log_timer.stop()
+        self._search_timer.stop()
 
     def _fill_teams(self) -> None:
         current = self.team.value()

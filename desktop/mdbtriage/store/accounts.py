@@ -1,0 +1,219 @@
+"""Desktop accounts: sign-in with a password per staff member, created by the team lead.
+
+Every sign-in (also a refused one) is written to the access log. A fresh store has no accounts:
+the first account is a team lead created at first start (or the demo accounts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mdbtriage.core.accounts import DEMO_PASSWORD, hash_password, password_problems, verify_password
+from mdbtriage.core.model import Actor, Staff
+from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.records import get_staff, upsert_staff
+
+IDLE_LOCK_SETTING = "ui.idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 10
+MAX_FAILED_ATTEMPTS = 5
+
+
+class AccountError(Exception):
+    """An account action that is refused; the message is Dutch and says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    staff_id: str
+    name: str
+    role: str
+    team: str
+    disabled: bool
+    failed_attempts: int
+
+
+def _actor(staff: Staff) -> Actor:
+    return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+
+
+def has_accounts(store: Store) -> bool:
+    return store.conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
+
+
+def list_accounts(store: Store) -> list[Account]:
+    """Accounts of active staff, by name."""
+    rows = store.conn.execute(
+        "SELECT s.staff_id, s.name, s.role, s.team_id, a.disabled, a.failed_attempts "
+        "FROM accounts a JOIN staff s ON s.staff_id = a.staff_id WHERE s.active = 1 "
+        "ORDER BY s.name, s.staff_id"
+    )
+    return [
+        Account(str(r[0]), str(r[1]), str(r[2]), str(r[3]), bool(r[4]), int(r[5])) for r in rows
+    ]
+
+
+def staff_without_account(store: Store) -> list[Staff]:
+    from mdbtriage.store.records import list_staff
+
+    have = {r[0] for r in store.conn.execute("SELECT staff_id FROM accounts")}
+    return [s for s in list_staff(store) if s.active and s.staff_id not in have]
+
+
+def _check_password(password: str, name: str) -> None:
+    problems = password_problems(password, name)
+    if problems:
+        raise AccountError("; ".join(problems).capitalize())
+
+
+def create_account(store: Store, actor: Actor, staff_id: str, password: str) -> None:
+    """A team lead creates (or resets) the account of a staff member."""
+    if actor.role != "TL":
+        raise AccountError("Alleen een teamleider kan accounts aanmaken")
+    staff = get_staff(store, staff_id)
+    if staff is None:
+        raise AccountError(f"Medewerker {staff_id} bestaat niet")
+    if not staff.active:
+        raise AccountError(f"Medewerker {staff.name} is niet actief")
+    _check_password(password, staff.name)
+    stored = hash_password(password)
+    now = utc_now()
+    with store.atomic() as conn:
+        existing = conn.execute("SELECT 1 FROM accounts WHERE staff_id = ?", (staff_id,)).fetchone()
+        conn.execute(
+            "INSERT INTO accounts (staff_id, password_hash, created_by, created_at, changed_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (staff_id) DO UPDATE SET "
+            "password_hash = excluded.password_hash, changed_at = excluded.changed_at, "
+            "failed_attempts = 0, disabled = 0",
+            (staff_id, stored, actor.user_id, now, now),
+        )
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="change" if existing else "create",
+                purpose="account beheren",
+                details=f"account {'hersteld' if existing else 'aangemaakt'} voor "
+                f"{staff.name} ({staff_id}, {staff.role})",
+            ),
+        )
+
+
+def create_first_team_lead(store: Store, staff: Staff, password: str) -> Staff:
+    """The bootstrap of a fresh store: a team lead with the first account."""
+    if has_accounts(store):
+        raise AccountError("Er bestaan al accounts; een teamleider maakt nieuwe accounts aan")
+    if staff.role != "TL":
+        raise AccountError("Het eerste account is dat van een teamleider")
+    if not staff.staff_id.strip() or not staff.name.strip() or not staff.team.strip():
+        raise AccountError("Personeelsnummer, naam en team zijn verplicht")
+    _check_password(password, staff.name)
+    now = utc_now()
+    with store.atomic() as conn:
+        upsert_staff(store, [staff])
+        conn.execute(
+            "INSERT INTO accounts (staff_id, password_hash, created_by, created_at, changed_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (staff.staff_id, hash_password(password), staff.staff_id, now, now),
+        )
+        log(
+            conn,
+            _actor(staff),
+            AuditEntry(
+                event="create",
+                purpose="eerste account",
+                details=f"eerste teamleider {staff.name} ({staff.staff_id})",
+            ),
+        )
+    return staff
+
+
+def sign_in(store: Store, staff_id: str, password: str) -> Staff:
+    """The staff member when the password is right; otherwise ``AccountError``. Always logged."""
+    staff = get_staff(store, staff_id)
+    row = store.conn.execute(
+        "SELECT password_hash, disabled, failed_attempts FROM accounts WHERE staff_id = ?",
+        (staff_id,),
+    ).fetchone()
+    if staff is None or row is None:
+        raise AccountError("Onbekende gebruiker")
+    actor = _actor(staff)
+    reason = ""
+    if not staff.active:
+        reason = "Deze medewerker is niet actief"
+    elif row[1] or int(row[2]) >= MAX_FAILED_ATTEMPTS:
+        reason = (
+            "Dit account is geblokkeerd na te veel mislukte pogingen; "
+            "vraag de teamleider om een nieuw wachtwoord"
+        )
+    elif not verify_password(password, str(row[0])):
+        left = MAX_FAILED_ATTEMPTS - int(row[2]) - 1
+        reason = "Onjuist wachtwoord" + (
+            f" (nog {left} {'poging' if left == 1 else 'pogingen'})"
+            if left > 0
+            else "; het account is nu geblokkeerd"
+        )
+        with store.atomic() as conn:
+            conn.execute(
+                "UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE staff_id = ?",
+                (staff_id,),
+            )
+    with store.atomic() as conn:
+        if not reason:
+            conn.execute("UPDATE accounts SET failed_attempts = 0 WHERE staff_id = ?", (staff_id,))
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="signin",
+                purpose="aanmelden in de desktoptoepassing",
+                outcome="geweigerd" if reason else "gelukt",
+                details=reason,
+            ),
+        )
+    if reason:
+        raise AccountError(reason)
+    return staff
+
+
+def sign_out(store: Store, actor: Actor, details: str = "") -> None:
+    with store.atomic() as conn:
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="signout", purpose="afmelden in de desktoptoepassing", details=details
+            ),
+        )
+
+
+def idle_lock_minutes(store: Store) -> int:
+    value = store.get_setting(IDLE_LOCK_SETTING)
+    try:
+        minutes = int(value) if value is not None else DEFAULT_IDLE_LOCK_MINUTES
+    except ValueError:
+        return DEFAULT_IDLE_LOCK_MINUTES
+    return minutes if 1 <= minutes <= 240 else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def set_idle_lock_minutes(store: Store, actor: Actor, minutes: int) -> None:
+    if actor.role != "TL":
+        raise AccountError("Alleen een teamleider kan de vergrendeltijd instellen")
+    if not 1 <= minutes <= 240:
+        raise AccountError("De vergrendeltijd moet tussen 1 en 240 minuten liggen")
+    store.set_setting(IDLE_LOCK_SETTING, str(minutes))
+
+
+def add_demo_accounts(store: Store, password: str = DEMO_PASSWORD) -> int:
+    """An account for every active staff member without one, all with the documented demo
+    password (one hash, computed once: the demo password is public anyway)."""
+    stored = hash_password(password)
+    now = utc_now()
+    with store.atomic() as conn:
+        before = store.count("accounts")
+        conn.execute(
+            "INSERT OR IGNORE INTO accounts (staff_id, password_hash, created_by, created_at, "
+            "changed_at) SELECT staff_id, ?, 'demo', ?, ? FROM staff WHERE active = 1",
+            (stored, now, now),
+        )
+        return store.count("accounts") - before
