@@ -112,7 +112,7 @@ def test_claim_exception_names_the_rule(uniform, task, service):
     assert not decision.allowed
     assert decision.permission == N
     assert "claimbeoordeling" in decision.reason
-    assert "uniform-2026 regel" in decision.reason
+    assert "regelset uniform-2026, regel" in decision.reason
     assert decision.rule is not None and service in decision.rule.services
 
 
@@ -133,12 +133,15 @@ def test_taakherschikking_smv_in_zw_needs_no_delegation(herschikking):
         decision = decide(task, "ZW", smv, None, herschikking, [], ON)
         assert decision.allowed and decision.permission == Z
         assert not decision.needs_sign_off
-        assert "taakherschikking-2026 regel" in decision.reason
+        assert "regelset taakherschikking-2026, regel " in decision.reason
+        assert "POST_HBO_AG" in decision.reason and " van uniform" not in decision.reason
     # Without the qualification, or in another service, delegation is still required.
     plain = person("S2", "SMV")
     assert not decide("SPREEKUUR", "ZW", plain, None, herschikking, [], ON).allowed
     assert not decide("SPREEKUUR", "EZWB", smv, None, herschikking, [], ON).allowed
-    assert decide("SPREEKUUR", "WIA_CLAIM", smv, None, herschikking, [], ON).permission == N
+    claim = decide("SPREEKUUR", "WIA_CLAIM", smv, None, herschikking, [], ON)
+    assert claim.permission == N
+    assert "regelset taakherschikking-2026, regel 1 van uniform-2026" in claim.reason
 
 
 def test_delegated_task_needs_an_existing_delegation(uniform):

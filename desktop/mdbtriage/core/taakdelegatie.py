@@ -70,14 +70,18 @@ class Rule:
             and self.qualifications <= frozenset(qualifications)
         )
 
-    def label(self) -> str:
-        """The rule as a person can look it up: ``uniform-2026 regel 8 (SPREEKUUR, SMV: ...)``."""
+    def label(self, ruleset_id: str | None = None) -> str:
+        """The rule as a person can look it up: ``regelset uniform-2026, regel 8 (SPREEKUUR,
+        SMV: ...)``; a rule inherited through ``based_on`` names both rule sets."""
         parts = [self.task, "/".join(sorted(self.roles))]
         if self.services:
             parts.append("diensten " + "/".join(sorted(self.services)))
         if self.qualifications:
             parts.append("kwalificatie " + "/".join(sorted(self.qualifications)))
-        return f"{self.source} regel {self.number} ({', '.join(parts)}: {self.permission})"
+        where = f"regelset {ruleset_id or self.source}, regel {self.number}"
+        if ruleset_id and ruleset_id != self.source:
+            where += f" van {self.source}"
+        return f"{where} ({', '.join(parts)}: {self.permission})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,7 +353,7 @@ def decide(
     if not assignee.active:
         return result(False, f"{_who(assignee)} is niet actief en kan geen taken krijgen.")
     if rule is None or rule.permission == "nee":
-        source = f"volgens {rule.label()}" if rule else f"volgens regelset {ruleset.ruleset_id}"
+        source = f"volgens {rule.label(ruleset.ruleset_id)}" if rule else f"volgens regelset {ruleset.ruleset_id}"
         why = f": {rule.note}" if rule and rule.note else ""
         none = "" if rule else " (geen regel staat het toe)"
         return result(
@@ -360,7 +364,7 @@ def decide(
     if rule.permission == "zelfstandig":
         return result(
             True,
-            f"Toegestaan volgens {rule.label()}: {_who(assignee)} voert taak {task_text} "
+            f"Toegestaan volgens {rule.label(ruleset.ruleset_id)}: {_who(assignee)} voert taak {task_text} "
             f"zelfstandig uit bij {service_text}"
             + (f" ({rule.note})" if rule.note else "")
             + "; accordering is niet nodig.",
@@ -387,7 +391,7 @@ def decide(
             if d.va_id in lookup and _va_problem(lookup[d.va_id], assignee) is None
         ]
     needed = (
-        f"Volgens {rule.label()} mag {_who(assignee)} taak {task_text} bij {service_text} "
+        f"volgens {rule.label(ruleset.ruleset_id)} mag {_who(assignee)} taak {task_text} bij {service_text} "
         "alleen onder delegatie van een verzekeringsarts uitvoeren"
     )
     if not fitting:

@@ -69,3 +69,59 @@ def log_many(conn: sqlite3.Connection, actor: Actor, entries: Iterable[AuditEntr
             for e in entries
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One stored record of the access log."""
+
+    log_id: int
+    at: str
+    event: str
+    client_id: int | None
+    case_ref: str | None
+    user_id: str
+    user_name: str
+    role: str
+    on_behalf_of: str | None
+    outcome: str
+    purpose: str
+    details: str
+
+
+def records(
+    conn: sqlite3.Connection,
+    *,
+    case_ref: str | None = None,
+    client_id: int | None = None,
+    user_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[AuditRecord]:
+    """The log filtered per case, per client, per employee (as user or as the responsible
+    ``on_behalf_of``) and by period (``since``/``until`` as ISO timestamps, ``until`` exclusive),
+    oldest first."""
+    where: list[str] = []
+    params: list[object] = []
+    if case_ref:
+        where.append("case_ref = ?")
+        params.append(case_ref)
+    if client_id is not None:
+        where.append("client_id = ?")
+        params.append(client_id)
+    if user_id:
+        where.append("(user_id = ? OR on_behalf_of = ?)")
+        params.extend((user_id, user_id))
+    if since:
+        where.append("at >= ?")
+        params.append(since)
+    if until:
+        where.append("at < ?")
+        params.append(until)
+    sql = (
+        "SELECT log_id, at, event, client_id, case_ref, user_id, user_name, role, on_behalf_of, "
+        "outcome, purpose, details FROM audit_log"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return [AuditRecord(*row) for row in conn.execute(sql + " ORDER BY log_id", params)]

@@ -12,6 +12,7 @@ from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store
 from mdbtriage.store.meetings import load_demo_meetings
 from mdbtriage.store.records import upsert_staff, upsert_teams
+from mdbtriage.store.tasks import add_demo_tasks
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
                 details=f"{len(data.cases)} synthetische zaken, seed {seed}, peildatum {today}",
             ),
         )
-    load_demo_meetings(store, today=today, actor=actor)
+    add_demo_tasks(store, today)
     add_demo_accounts(store)
+    load_demo_meetings(store, today=today, actor=actor)
     return DemoSummary(teams=len(data.teams), staff=len(data.staff), cases=len(data.cases))

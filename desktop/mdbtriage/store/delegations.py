@@ -1,0 +1,287 @@
+"""Rule-set adoptions per team and the individual delegations of VAs, with their access log.
+
+The rules themselves live in :mod:`mdbtriage.core.taakdelegatie`; this module stores what was
+decided and refuses what the rules refuse, inside one transaction per write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from mdbtriage.core.model import Actor, Staff
+from mdbtriage.core.taakdelegatie import (
+    Adoption,
+    Delegation,
+    RuleSet,
+    RuleSetError,
+    available_rulesets,
+    delegation_problems,
+    load_ruleset,
+    ruleset_on,
+)
+from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.records import get_staff
+
+
+class TaakdelegatieError(Exception):
+    """Bad input (unknown case, person, task or rule set); the message is Dutch."""
+
+
+class Refused(Exception):
+    """Refused by a taakdelegatie rule; ``reasons`` are Dutch sentences naming the rule."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(" ".join(self.reasons))
+
+
+def staff_or_error(store: Store, staff_id: str, what: str) -> Staff:
+    staff = get_staff(store, staff_id)
+    if staff is None:
+        raise TaakdelegatieError(f"{what} '{staff_id}' is geen bekende medewerker")
+    return staff
+
+
+def log_refusal(store: Store, actor: Actor, entry: AuditEntry) -> None:
+    """Record a refused action in its own transaction (never as 'gelukt')."""
+    with store.atomic() as conn:
+        log(conn, actor, replace(entry, outcome="geweigerd"))
+
+
+# --- rule-set adoption -----------------------------------------------------------------------
+
+
+def adoptions(store: Store, team: str | None = None) -> list[Adoption]:
+    sql = "SELECT team_id, ruleset_id, valid_from FROM team_rulesets"
+    params: tuple[str, ...] = ()
+    if team:
+        sql += " WHERE team_id = ?"
+        params = (team,)
+    return [
+        Adoption(team=r[0], ruleset_id=r[1], valid_from=date.fromisoformat(r[2]))
+        for r in store.conn.execute(sql + " ORDER BY team_id, valid_from", params)
+    ]
+
+
+def ruleset_for(store: Store, team: str, on: date) -> RuleSet:
+    """The rule set the team works under on a date."""
+    return load_ruleset(ruleset_on(adoptions(store, team), team, on))
+
+
+def adopt_ruleset(
+    store: Store, actor: Actor, team: str, ruleset_id: str, valid_from: date, by: Staff
+) -> None:
+    """The team adopts a rule set from a date; decided by the team lead or a VA of the team."""
+    if ruleset_id not in available_rulesets():
+        raise TaakdelegatieError(
+            f"regelset '{ruleset_id}' bestaat niet (beschikbaar: {', '.join(available_rulesets())})"
+        )
+    if not store.conn.execute("SELECT 1 FROM teams WHERE team_id = ?", (team,)).fetchone():
+        raise TaakdelegatieError(f"team '{team}' bestaat niet")
+    entry = AuditEntry(
+        event="change",
+        purpose="regelset taakdelegatie vaststellen",
+        details=f"team {team} werkt vanaf {valid_from.isoformat()} met regelset {ruleset_id}",
+    )
+    if by.team != team or by.role not in ("TL", "VA") or not by.active:
+        reason = (
+            f"Alleen de teamleider of een verzekeringsarts van team {team} stelt de regelset "
+            f"vast; {by.name} ({by.staff_id}, {by.role}, team {by.team}) mag dat niet."
+        )
+        log_refusal(store, actor, replace(entry, details=entry.details + f"; {reason}"))
+        raise Refused([reason])
+    with store.atomic() as conn:
+        conn.execute(
+            "INSERT INTO team_rulesets (team_id, valid_from, ruleset_id, adopted_by, adopted_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (team_id, valid_from) DO UPDATE SET "
+            "ruleset_id = excluded.ruleset_id, adopted_by = excluded.adopted_by, "
+            "adopted_at = excluded.adopted_at",
+            (team, valid_from.isoformat(), ruleset_id, by.staff_id, utc_now()),
+        )
+        log(conn, actor, entry)
+
+
+# --- delegations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DelegationRow:
+    delegation: Delegation
+    va_name: str
+    delegate_name: str
+    delegate_role: str
+    revoked_by: str | None
+    revoke_reason: str
+    created_by: str
+
+
+_DELEGATION_SELECT = (
+    "SELECT d.delegation_id, d.va_id, d.delegate_id, d.team_id, d.tasks, d.services, "
+    "d.valid_from, d.valid_to, d.revoked_on, d.review_percentage, d.note, "
+    "v.name, s.name, s.role, d.revoked_by, d.revoke_reason, d.created_by "
+    "FROM delegations d JOIN staff v ON v.staff_id = d.va_id "
+    "JOIN staff s ON s.staff_id = d.delegate_id"
+)
+
+
+def _split(text: str) -> frozenset[str]:
+    return frozenset(t for t in text.split(";") if t)
+
+
+def _delegation_row(r: Sequence[object]) -> DelegationRow:
+    def day(value: object) -> date | None:
+        return date.fromisoformat(str(value)) if value else None
+
+    return DelegationRow(
+        delegation=Delegation(
+            delegation_id=int(str(r[0])),
+            va_id=str(r[1]),
+            delegate_id=str(r[2]),
+            team=str(r[3]),
+            tasks=_split(str(r[4])),
+            services=_split(str(r[5] or "")),
+            valid_from=date.fromisoformat(str(r[6])),
+            valid_to=day(r[7]),
+            revoked_on=day(r[8]),
+            review_percentage=int(str(r[9])),
+            note=str(r[10] or ""),
+        ),
+        va_name=str(r[11]),
+        delegate_name=str(r[12]),
+        delegate_role=str(r[13]),
+        revoked_by=str(r[14]) if r[14] else None,
+        revoke_reason=str(r[15] or ""),
+        created_by=str(r[16]),
+    )
+
+
+def list_delegations(
+    store: Store,
+    *,
+    team: str | None = None,
+    va_id: str | None = None,
+    delegate_id: str | None = None,
+) -> list[DelegationRow]:
+    where: list[str] = []
+    params: list[str] = []
+    for column, value in (("d.team_id", team), ("d.va_id", va_id), ("d.delegate_id", delegate_id)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = _DELEGATION_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    rows = store.conn.execute(sql + " ORDER BY d.delegation_id", params)
+    return [_delegation_row(r) for r in rows]
+
+
+def delegations_of(store: Store, delegate_ids: Sequence[str] | None = None) -> list[Delegation]:
+    """The delegations (any state) to these people, or to everyone."""
+    if delegate_ids is None:
+        return [row.delegation for row in list_delegations(store)]
+    found: list[Delegation] = []
+    for staff_id in sorted(set(delegate_ids)):
+        found.extend(row.delegation for row in list_delegations(store, delegate_id=staff_id))
+    return found
+
+
+def get_delegation(store: Store, delegation_id: int) -> DelegationRow | None:
+    row = store.conn.execute(
+        _DELEGATION_SELECT + " WHERE d.delegation_id = ?", (delegation_id,)
+    ).fetchone()
+    return _delegation_row(row) if row else None
+
+
+def add_delegation(
+    store: Store,
+    actor: Actor,
+    *,
+    va_id: str,
+    delegate_id: str,
+    tasks: Sequence[str],
+    services: Sequence[str] = (),
+    valid_from: date,
+    valid_to: date | None = None,
+    review_percentage: int = 100,
+    note: str = "",
+) -> int:
+    """Record an individual delegation of a VA; refused (``Refused``) when the rules forbid it."""
+    va = staff_or_error(store, va_id, "Verzekeringsarts")
+    delegate = staff_or_error(store, delegate_id, "Medewerker")
+    try:
+        ruleset = ruleset_for(store, delegate.team, valid_from)
+    except RuleSetError as error:
+        raise TaakdelegatieError(str(error)) from None
+    details = (
+        f"delegatie van {va.staff_id} aan {delegate.staff_id}: taken {', '.join(sorted(tasks))}"
+        f"; diensten {', '.join(sorted(services)) or 'alle'}; vanaf {valid_from.isoformat()}"
+        f"{' tot en met ' + valid_to.isoformat() if valid_to else ''}; "
+        f"beoordeling {review_percentage}%"
+    )
+    entry = AuditEntry(event="create", purpose="taakdelegatie vastleggen", details=details)
+    problems = delegation_problems(
+        va, delegate, tasks, services, ruleset, valid_from, valid_to, review_percentage
+    )
+    if problems:
+        log_refusal(store, actor, replace(entry, details=details + "; " + "; ".join(problems)))
+        raise Refused(problems)
+    with store.atomic() as conn:
+        cursor = conn.execute(
+            "INSERT INTO delegations (va_id, delegate_id, team_id, tasks, services, valid_from, "
+            "valid_to, review_percentage, note, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                va.staff_id,
+                delegate.staff_id,
+                va.team,
+                ";".join(sorted(set(tasks))),
+                ";".join(sorted(set(services))),
+                valid_from.isoformat(),
+                valid_to.isoformat() if valid_to else None,
+                review_percentage,
+                note,
+                actor.user_id,
+                utc_now(),
+            ),
+        )
+        delegation_id = int(cursor.lastrowid or 0)
+        log(conn, actor, replace(entry, details=f"delegatie {delegation_id}: {details}"))
+    return delegation_id
+
+
+def revoke_delegation(
+    store: Store, actor: Actor, delegation_id: int, by_id: str, on: date, reason: str = ""
+) -> None:
+    """The delegating VA revokes a delegation from a date (tasks already given stay as they are)."""
+    row = get_delegation(store, delegation_id)
+    if row is None:
+        raise TaakdelegatieError(f"delegatie {delegation_id} bestaat niet")
+    by = staff_or_error(store, by_id, "Verzekeringsarts")
+    entry = AuditEntry(
+        event="change",
+        purpose="taakdelegatie intrekken",
+        details=f"delegatie {delegation_id} ingetrokken per {on.isoformat()}"
+        + (f": {reason}" if reason else ""),
+    )
+    problem: str | None = None
+    if by.staff_id != row.delegation.va_id:
+        problem = (
+            f"Alleen verzekeringsarts {row.delegation.va_id} trekt delegatie {delegation_id} in; "
+            f"{by.name} ({by.staff_id}) mag dat niet."
+        )
+    elif row.delegation.revoked_on is not None:
+        problem = (
+            f"Delegatie {delegation_id} is al ingetrokken per "
+            f"{row.delegation.revoked_on.isoformat()}."
+        )
+    if problem:
+        log_refusal(store, actor, replace(entry, details=entry.details + f"; {problem}"))
+        raise Refused([problem])
+    with store.atomic() as conn:
+        conn.execute(
+            "UPDATE delegations SET revoked_on = ?, revoked_by = ?, revoke_reason = ? "
+            "WHERE delegation_id = ?",
+            (on.isoformat(), by.staff_id, reason, delegation_id),
+        )
+        log(conn, actor, entry)

@@ -1,0 +1,659 @@
+"""Tasks on cases: assignment under the team's rule set, handing in, accordering by the
+delegating VA, rejection, the te-accorderen list and the review statistics per delegate.
+
+Every write is one transaction with its access-log record inside it; delegated work is logged
+with the delegating VA as ``on_behalf_of``. A refused action writes nothing but, in its own
+transaction, a log record with outcome ``geweigerd``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from mdbtriage.core.model import Actor, Staff
+from mdbtriage.core.taakdelegatie import (
+    Decision,
+    ReviewStats,
+    RuleSetError,
+    SignedResult,
+    TaskInfo,
+    candidates,
+    decide,
+    in_sample,
+    load_ruleset,
+    review_stats,
+    sign_off_problem,
+    submit_problem,
+)
+from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.delegations import (
+    Refused,
+    TaakdelegatieError,
+    add_delegation,
+    adopt_ruleset,
+    delegations_of,
+    get_delegation,
+    log_refusal,
+    ruleset_for,
+    staff_or_error,
+)
+from mdbtriage.store.records import CaseRow, get_case, list_staff
+
+__all__ = [
+    "Refused",
+    "TaakdelegatieError",
+    "TaskRow",
+    "TaskVersion",
+    "assign_task",
+    "judge",
+    "list_tasks",
+    "reject_task",
+    "sign_off",
+    "submit_task",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    task_id: int
+    case_ref: str
+    client_id: int
+    service: str
+    task_code: str
+    assignee_id: str
+    assignee_name: str
+    assignee_role: str
+    permission: str
+    delegating_va_id: str | None
+    delegating_va_name: str | None
+    delegation_id: int | None
+    ruleset_id: str
+    decision_reason: str
+    assigned_on: date
+    due_on: date | None
+    status: str
+    reviewed: bool | None
+    changed_by_va: bool
+    submitted_at: str | None
+    signed_by: str | None
+    signed_at: str | None
+    reject_reason: str
+    created_by: str
+
+    def info(self) -> TaskInfo:
+        return TaskInfo(
+            task_id=self.task_id,
+            task=self.task_code,
+            assignee_id=self.assignee_id,
+            delegating_va_id=self.delegating_va_id,
+            status=self.status,
+            permission=self.permission,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TaskVersion:
+    version_id: int
+    task_id: int
+    kind: str
+    author_id: str
+    author_name: str
+    result: str
+    created_at: str
+
+
+_TASK_SELECT = (
+    "SELECT t.task_id, t.case_ref, c.client_id, c.service, t.task_code, t.assignee_id, a.name, "
+    "a.role, t.permission, t.delegating_va_id, v.name, t.delegation_id, t.ruleset_id, "
+    "t.decision_reason, t.assigned_on, t.due_on, t.status, t.reviewed, t.changed_by_va, "
+    "t.submitted_at, t.signed_by, t.signed_at, t.reject_reason, t.created_by "
+    "FROM tasks t JOIN cases c ON c.case_ref = t.case_ref "
+    "JOIN staff a ON a.staff_id = t.assignee_id "
+    "LEFT JOIN staff v ON v.staff_id = t.delegating_va_id"
+)
+
+
+def _task_row(r: Sequence[object]) -> TaskRow:
+    def opt(value: object) -> str | None:
+        return str(value) if value is not None else None
+
+    return TaskRow(
+        task_id=int(str(r[0])),
+        case_ref=str(r[1]),
+        client_id=int(str(r[2])),
+        service=str(r[3]),
+        task_code=str(r[4]),
+        assignee_id=str(r[5]),
+        assignee_name=str(r[6]),
+        assignee_role=str(r[7]),
+        permission=str(r[8]),
+        delegating_va_id=opt(r[9]),
+        delegating_va_name=opt(r[10]),
+        delegation_id=int(str(r[11])) if r[11] is not None else None,
+        ruleset_id=str(r[12]),
+        decision_reason=str(r[13]),
+        assigned_on=date.fromisoformat(str(r[14])),
+        due_on=date.fromisoformat(str(r[15])) if r[15] else None,
+        status=str(r[16]),
+        reviewed=bool(r[17]) if r[17] is not None else None,
+        changed_by_va=bool(r[18]),
+        submitted_at=opt(r[19]),
+        signed_by=opt(r[20]),
+        signed_at=opt(r[21]),
+        reject_reason=str(r[22] or ""),
+        created_by=str(r[23]),
+    )
+
+
+def get_task(store: Store, task_id: int) -> TaskRow | None:
+    row = store.conn.execute(_TASK_SELECT + " WHERE t.task_id = ?", (task_id,)).fetchone()
+    return _task_row(row) if row else None
+
+
+def list_tasks(
+    store: Store,
+    *,
+    assignee_id: str | None = None,
+    va_id: str | None = None,
+    case_ref: str | None = None,
+    statuses: Sequence[str] = (),
+    team: str | None = None,
+) -> list[TaskRow]:
+    """Tasks, filtered; ordered by due date (none last), then id."""
+    where: list[str] = []
+    params: list[str] = []
+    for column, value in (
+        ("t.assignee_id", assignee_id),
+        ("t.delegating_va_id", va_id),
+        ("t.case_ref", case_ref),
+        ("a.team_id", team),
+    ):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if statuses:
+        where.append(f"t.status IN ({','.join('?' * len(statuses))})")
+        params.extend(statuses)
+    sql = _TASK_SELECT + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY t.due_on IS NULL, t.due_on, t.task_id"
+    return [_task_row(r) for r in store.conn.execute(sql, params)]
+
+
+def te_accorderen(store: Store, va_id: str) -> list[TaskRow]:
+    """The VA's sign-off list: delegated results waiting for accordering, oldest first."""
+    rows = list_tasks(store, va_id=va_id, statuses=("te_accorderen",))
+    return sorted(rows, key=lambda t: (t.submitted_at or "", t.task_id))
+
+
+def my_tasks(store: Store, staff_id: str) -> list[TaskRow]:
+    """What one person still has to do: their open tasks, and for a VA the te-accorderen list."""
+    own = list_tasks(store, assignee_id=staff_id, statuses=("open",))
+    return own + te_accorderen(store, staff_id)
+
+
+def versions(store: Store, task_id: int) -> list[TaskVersion]:
+    rows = store.conn.execute(
+        "SELECT v.version_id, v.task_id, v.kind, v.author_id, coalesce(s.name, v.author_id), "
+        "v.result, v.created_at FROM task_versions v LEFT JOIN staff s ON s.staff_id = v.author_id "
+        "WHERE v.task_id = ? ORDER BY v.version_id",
+        (task_id,),
+    )
+    return [
+        TaskVersion(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]))
+        for r in rows
+    ]
+
+
+def _case_or_error(store: Store, case_ref: str) -> CaseRow:
+    case = get_case(store, case_ref)
+    if case is None:
+        raise TaakdelegatieError(f"zaak '{case_ref}' bestaat niet")
+    return case
+
+
+def judge(
+    store: Store,
+    case_ref: str,
+    task_code: str,
+    assignee_id: str,
+    by_id: str | None,
+    on: date,
+) -> Decision:
+    """The decision on an assignment, with the team's rule set and delegations on ``on``."""
+    case = _case_or_error(store, case_ref)
+    assignee = staff_or_error(store, assignee_id, "Medewerker (--to)")
+    va = staff_or_error(store, by_id, "Delegerende verzekeringsarts (--by)") if by_id else None
+    try:
+        ruleset = ruleset_for(store, assignee.team, on)
+        team = {s.staff_id: s for s in list_staff(store, assignee.team)}
+        return decide(
+            task_code,
+            case.facts.service,
+            assignee,
+            va,
+            ruleset,
+            delegations_of(store, [assignee.staff_id]),
+            on,
+            staff=team,
+        )
+    except RuleSetError as error:
+        raise TaakdelegatieError(str(error)) from None
+
+
+def who_may(
+    store: Store, case_ref: str, task_code: str, team: str, by_id: str | None, on: date
+) -> list[tuple[Staff, Decision]]:
+    """Every member of ``team`` with the decision for this task on this case."""
+    case = _case_or_error(store, case_ref)
+    va = staff_or_error(store, by_id, "Delegerende verzekeringsarts") if by_id else None
+    staff = list_staff(store, team)
+    try:
+        ruleset = ruleset_for(store, team, on)
+        found = candidates(
+            task_code,
+            case.facts.service,
+            staff,
+            va,
+            ruleset,
+            delegations_of(store, [s.staff_id for s in staff]),
+            on,
+        )
+    except RuleSetError as error:
+        raise TaakdelegatieError(str(error)) from None
+    return [(c.staff, c.decision) for c in found]
+
+
+def _on_behalf(actor: Actor, va_id: str | None) -> Actor:
+    return replace(actor, on_behalf_of=va_id) if va_id else actor
+
+
+def assign_task(
+    store: Store,
+    actor: Actor,
+    *,
+    case_ref: str,
+    task_code: str,
+    assignee_id: str,
+    by_id: str | None = None,
+    due: date | None = None,
+    on: date,
+) -> int:
+    """Create a task when the rule set allows it; returns its id, else raises ``Refused``."""
+    decision = judge(store, case_ref, task_code, assignee_id, by_id, on)
+    case = _case_or_error(store, case_ref)
+    details = (
+        f"taak {task_code} aan {assignee_id}"
+        + (f" onder delegatie van {decision.delegating_va_id}" if decision.delegating_va_id else "")
+        + f" ({decision.permission}, regelset {decision.ruleset_id}, datum {on.isoformat()})"
+    )
+    entry = AuditEntry(
+        event="create",
+        purpose="taak toewijzen",
+        client_id=case.client_id,
+        case_ref=case_ref,
+        details=details,
+    )
+    if not decision.allowed:
+        log_refusal(
+            store,
+            _on_behalf(actor, by_id),
+            replace(entry, details=details + ": " + decision.reason),
+        )
+        raise Refused([decision.reason])
+    with store.atomic() as conn:
+        now = utc_now()
+        cursor = conn.execute(
+            "INSERT INTO tasks (case_ref, task_code, assignee_id, permission, delegating_va_id, "
+            "delegation_id, ruleset_id, decision_reason, assigned_on, due_on, status, "
+            "created_by, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
+            (
+                case_ref,
+                task_code,
+                assignee_id,
+                decision.permission,
+                decision.delegating_va_id,
+                decision.delegation_id,
+                decision.ruleset_id,
+                decision.reason,
+                on.isoformat(),
+                due.isoformat() if due else None,
+                actor.user_id,
+                now,
+                now,
+            ),
+        )
+        task_id = int(cursor.lastrowid or 0)
+        log(
+            conn,
+            _on_behalf(actor, decision.delegating_va_id),
+            replace(entry, details=f"taak {task_id}: {details}"),
+        )
+    return task_id
+
+
+def _task_or_error(store: Store, task_id: int) -> TaskRow:
+    task = get_task(store, task_id)
+    if task is None:
+        raise TaakdelegatieError(f"taak {task_id} bestaat niet")
+    return task
+
+
+def _entry(task: TaskRow, purpose: str, details: str) -> AuditEntry:
+    return AuditEntry(
+        event="change",
+        purpose=purpose,
+        client_id=task.client_id,
+        case_ref=task.case_ref,
+        details=f"taak {task.task_id} ({task.task_code}): {details}",
+    )
+
+
+def submit_task(store: Store, actor: Actor, task_id: int, by_id: str, result: str) -> str:
+    """The assignee hands in the result; returns the new status.
+
+    Own work is ``done``. Delegated work waits in the VA's te-accorderen list, unless it is
+    routine work outside the VA's review sample (then it counts as ``geaccordeerd``,
+    not reviewed).
+    """
+    task = _task_or_error(store, task_id)
+    by = staff_or_error(store, by_id, "Medewerker")
+    entry = _entry(task, "taakresultaat inleveren", f"ingeleverd door {by.staff_id}")
+    acting = _on_behalf(actor, task.delegating_va_id)
+    problem = submit_problem(task.info(), by)
+    if not problem and not result.strip():
+        problem = "Het resultaat is leeg; beschrijf wat er is gedaan."
+    if problem:
+        log_refusal(store, acting, replace(entry, details=entry.details + f"; {problem}"))
+        raise Refused([problem])
+    status, reviewed = "done", None
+    if task.permission == "gedelegeerd":
+        status, reviewed = "te_accorderen", None
+        routine = load_ruleset(task.ruleset_id).tasks[task.task_code].routine
+        deleg = get_delegation(store, task.delegation_id) if task.delegation_id else None
+        percentage = deleg.delegation.review_percentage if deleg else 100
+        if routine and not in_sample(task.task_id, task.delegation_id or 0, percentage):
+            status, reviewed = "geaccordeerd", False
+    with store.atomic() as conn:
+        now = utc_now()
+        conn.execute(
+            "INSERT INTO task_versions (task_id, kind, author_id, result, created_at) "
+            "VALUES (?, 'ingeleverd', ?, ?, ?)",
+            (task_id, by.staff_id, result, now),
+        )
+        conn.execute(
+            "UPDATE tasks SET status = ?, reviewed = ?, submitted_at = ?, updated_at = ? "
+            "WHERE task_id = ?",
+            (status, None if reviewed is None else int(reviewed), now, now, task_id),
+        )
+        note = {
+            "done": "gereed",
+            "te_accorderen": f"wacht op accordering door {task.delegating_va_id}",
+            "geaccordeerd": "buiten de steekproef van de verzekeringsarts: telt zonder beoordeling",
+        }[status]
+        log(conn, acting, replace(entry, details=entry.details + f"; {note}"))
+    return status
+
+
+def sign_off(
+    store: Store,
+    actor: Actor,
+    task_id: int,
+    by_id: str,
+    changed_result: str | None = None,
+) -> None:
+    """Accordering by the delegating VA; with ``changed_result`` the VA's version is kept next
+    to the delegate's, each with its author."""
+    task = _task_or_error(store, task_id)
+    by = staff_or_error(store, by_id, "Verzekeringsarts (--by)")
+    entry = _entry(task, "accorderen", f"geaccordeerd door {by.staff_id}")
+    problem = sign_off_problem(task.info(), by)
+    if problem:
+        log_refusal(store, actor, replace(entry, details=entry.details + f"; {problem}"))
+        raise Refused([problem])
+    changed = bool(changed_result and changed_result.strip())
+    with store.atomic() as conn:
+        now = utc_now()
+        if changed:
+            conn.execute(
+                "INSERT INTO task_versions (task_id, kind, author_id, result, created_at) "
+                "VALUES (?, 'gewijzigd_door_va', ?, ?, ?)",
+                (task_id, by.staff_id, changed_result, now),
+            )
+        conn.execute(
+            "UPDATE tasks SET status = 'geaccordeerd', reviewed = 1, changed_by_va = ?, "
+            "signed_by = ?, signed_at = ?, updated_at = ? WHERE task_id = ?",
+            (int(changed), by.staff_id, now, now, task_id),
+        )
+        extra = "; gewijzigd door de verzekeringsarts, beide versies bewaard" if changed else ""
+        if task.status == "open":
+            extra += "; zonder ingeleverd resultaat in MDB Triage"
+        log(conn, actor, replace(entry, details=entry.details + extra))
+
+
+def reject_task(store: Store, actor: Actor, task_id: int, by_id: str, reason: str) -> None:
+    """The delegating VA rejects the delegated result; it does not count."""
+    task = _task_or_error(store, task_id)
+    by = staff_or_error(store, by_id, "Verzekeringsarts (--by)")
+    entry = _entry(task, "afwijzen", f"afgewezen door {by.staff_id}: {reason}")
+    problem = sign_off_problem(task.info(), by)
+    if not problem and not reason.strip():
+        problem = "Geef een reden voor de afwijzing."
+    if problem:
+        log_refusal(store, actor, replace(entry, details=entry.details + f"; {problem}"))
+        raise Refused([problem])
+    with store.atomic() as conn:
+        now = utc_now()
+        conn.execute(
+            "UPDATE tasks SET status = 'afgewezen', reviewed = 1, reject_reason = ?, "
+            "signed_by = ?, signed_at = ?, updated_at = ? WHERE task_id = ?",
+            (reason, by.staff_id, now, now, task_id),
+        )
+        log(conn, actor, entry)
+
+
+def review_statistics(store: Store, va_id: str) -> list[ReviewStats]:
+    """Per delegate of this VA: handed in, reviewed, changed, rejected, outside the sample."""
+    rows = list_tasks(store, va_id=va_id)
+    return review_stats(
+        [SignedResult(t.assignee_id, t.status, t.reviewed, t.changed_by_va) for t in rows]
+    )
+
+
+def actor_for(staff: Staff) -> Actor:
+    return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+
+
+def add_demo_tasks(store: Store, today: date) -> int:
+    """Demo delegations and tasks for the first team: every status and the te-accorderen list.
+
+    Returns the number of tasks written; writes nothing when the team lacks the roles.
+    """
+    team_row = store.conn.execute("SELECT team_id FROM teams ORDER BY team_id LIMIT 1").fetchone()
+    if team_row is None:
+        return 0
+    team = str(team_row[0])
+    staff = list_staff(store, team)
+    by_role: dict[str, list[Staff]] = {}
+    for s in sorted(staff, key=lambda s: s.staff_id):
+        by_role.setdefault(s.role, []).append(s)
+    if not by_role.get("VA") or not by_role.get("SMV") or not by_role.get("AIOS"):
+        return 0
+    va, va2 = by_role["VA"][0], by_role["VA"][-1]
+    smv_ag = next((s for s in by_role["SMV"] if "POST_HBO_AG" in s.qualifications), None)
+    smv = by_role["SMV"][-1]
+    aios = by_role["AIOS"][0]
+    cases = [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT case_ref, service FROM cases WHERE team_id = ? AND status != 'afgerond' "
+            "AND service IN ('ZW', 'HERBEOORDELING', 'WIJZIGING_GEZONDHEID', 'EZWB', 'BEZWAAR') "
+            "ORDER BY received_on, case_ref LIMIT 8",
+            (team,),
+        )
+    ]
+    claims = [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT case_ref FROM cases WHERE team_id = ? AND service = 'WIA_CLAIM' "
+            "AND status != 'afgerond' ORDER BY received_on, case_ref LIMIT 4",
+            (team,),
+        )
+    ]
+    zw_cases = [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT case_ref FROM cases WHERE team_id = ? AND service = 'ZW' "
+            "AND status != 'afgerond' ORDER BY received_on DESC, case_ref LIMIT 6",
+            (team,),
+        )
+    ]
+    if len(cases) < 6 or len(claims) < 3:
+        return 0
+    if store.conn.execute(
+        "SELECT 1 FROM tasks t JOIN staff s ON s.staff_id = t.assignee_id WHERE s.team_id = ?",
+        (team,),
+    ).fetchone():
+        return 0
+    start = today - timedelta(days=120)
+    va_actor = actor_for(va)
+    with store.atomic():
+        add_delegation(
+            store,
+            va_actor,
+            va_id=va.staff_id,
+            delegate_id=smv.staff_id,
+            tasks=("SPREEKUUR", "RAPPORTAGE", "INFO_OPVRAGEN", "PROBLEEMANALYSE_ZW"),
+            valid_from=start,
+            review_percentage=100,
+            note="vaste werkafspraak spreekuur en rapportage buiten de claimbeoordeling",
+        )
+        if smv_ag is not None:
+            add_delegation(
+                store,
+                va_actor,
+                va_id=va.staff_id,
+                delegate_id=smv_ag.staff_id,
+                tasks=("RAPPORTAGE", "INFO_OPVRAGEN"),
+                services=("ZW",),
+                valid_from=start,
+                review_percentage=30,
+                note="ervaren SMV: steekproef van 30% van het routinewerk",
+            )
+        add_delegation(
+            store,
+            actor_for(va2),
+            va_id=va2.staff_id,
+            delegate_id=aios.staff_id,
+            tasks=("SPREEKUUR", "FML_CONCEPT", "CONCLUSIE", "RAPPORTAGE"),
+            valid_from=start,
+            note="opleidingsafspraak",
+        )
+        if smv_ag is not None:
+            # The team works under taakherschikking from a month ago.
+            adopt_ruleset(
+                store, va_actor, team, "taakherschikking-2026", today - timedelta(days=30), va
+            )
+        plan: list[tuple[str, str, Staff, Staff | None, int]] = [
+            (cases[0], "SPREEKUUR", smv, va, 5),
+            (cases[1], "RAPPORTAGE", smv, va, 9),
+            (cases[2], "INFO_OPVRAGEN", smv, va, 3),
+            (cases[3], "DOSSIERSTUDIE", smv, None, 2),
+            (claims[0], "SPREEKUUR", aios, va2, 7),
+            (claims[1], "CONCLUSIE", aios, va2, 14),
+            (claims[2], "DOSSIERSTUDIE", by_role.get("AD", [va])[0], None, 4),
+            (cases[4], "TEL_CONTACT", by_role.get("PB", [va])[0], None, 1),
+            (cases[5], "PLANNING", by_role.get("MS", [va])[0], None, 2),
+        ]
+        ids: list[int] = []
+        for case_ref, task_code, who, by, due_days in plan:
+            ids.append(
+                assign_task(
+                    store,
+                    va_actor,
+                    case_ref=case_ref,
+                    task_code=task_code,
+                    assignee_id=who.staff_id,
+                    by_id=by.staff_id if by else None,
+                    due=today + timedelta(days=due_days),
+                    on=today - timedelta(days=10),
+                )
+            )
+        # Handed in and waiting, accorded after a change, rejected, done.
+        submit_task(
+            store,
+            actor_for(smv),
+            ids[1],
+            smv.staff_id,
+            "Concept rapportage: belastbaar "
+            "voor licht fysiek werk, 4 uur per dag; herbeoordeling over 6 maanden.",
+        )
+        submit_task(
+            store,
+            actor_for(smv),
+            ids[2],
+            smv.staff_id,
+            "Informatie opgevraagd bij huisarts en behandelend orthopeed; termijn 3 weken.",
+        )
+        submit_task(
+            store,
+            actor_for(aios),
+            ids[4],
+            aios.staff_id,
+            "Spreekuur gehouden: anamnese "
+            "en lichamelijk onderzoek vastgelegd; geen nieuwe beperkingen.",
+        )
+        sign_off(
+            store,
+            actor_for(va2),
+            ids[4],
+            va2.staff_id,
+            "Spreekuur beoordeeld: aanvullend beperking in tillen (max. 10 kg) opgenomen.",
+        )
+        submit_task(
+            store,
+            actor_for(aios),
+            ids[5],
+            aios.staff_id,
+            "Conclusie: duurzaam benutbare mogelijkheden aanwezig.",
+        )
+        reject_task(
+            store,
+            actor_for(va2),
+            ids[5],
+            va2.staff_id,
+            "Prognose onvoldoende onderbouwd; eerst informatie specialist afwachten.",
+        )
+        who = by_role.get("AD", [va])[0]
+        submit_task(store, actor_for(who), ids[6], who.staff_id, "Dossier bestudeerd.")
+        if smv_ag is not None:
+            # The SMV with post-HBO A&G does the probleemanalyse in the Ziektewet alone; the
+            # rapportage stays delegated, with a 30% review sample.
+            for n, case_ref in enumerate(zw_cases):
+                for task_code, by in (("PROBLEEMANALYSE_ZW", None), ("RAPPORTAGE", va)):
+                    task_id = assign_task(
+                        store,
+                        va_actor,
+                        case_ref=case_ref,
+                        task_code=task_code,
+                        assignee_id=smv_ag.staff_id,
+                        by_id=by.staff_id if by else None,
+                        due=today + timedelta(days=6 + n),
+                        on=today - timedelta(days=10),
+                    )
+                    ids.append(task_id)
+                    if n < len(zw_cases) - 1:
+                        submit_task(
+                            store,
+                            actor_for(smv_ag),
+                            task_id,
+                            smv_ag.staff_id,
+                            "Probleemanalyse en plan van aanpak opgesteld met de cliënt."
+                            if task_code == "PROBLEEMANALYSE_ZW"
+                            else "Concept rapportage Ziektewet: werkhervatting in eigen werk "
+                            "binnen 6 weken verwacht.",
+                        )
+    return len(ids)

@@ -1,0 +1,157 @@
+"""The task commands of contract.md: assign, sign-off and audit, with their exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mdbtriage.store.database import Store
+from tests.cli.conftest import Run
+from tests.store.test_tasks import seed_team
+
+
+@pytest.fixture
+def seeded(store_path: Path) -> Path:
+    with Store.open(store_path) as store:
+        seed_team(store)
+    return store_path
+
+
+def audit_json(run: Run, *args: str) -> list[dict[str, object]]:
+    result = run("audit", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_refused_assignment_exits_3_with_the_reason(run: Run, seeded: Path) -> None:
+    result = run("assign", "R-5", "SPREEKUUR", "--to", "S1", "--by", "V1", "--on", "2026-11-23")
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert "claimbeoordeling" in result.stderr and "regelset uniform-2026" in result.stderr
+    log = audit_json(run, "--case", "R-5")
+    assert [(r["purpose"], r["outcome"]) for r in log][-1] == ("taak toewijzen", "geweigerd")
+    tasks = run("tasks", "--case", "R-5", "--format", "json")
+    assert json.loads(tasks.stdout) == []
+
+
+def test_delegation_by_va_of_another_team_is_refused(run: Run, seeded: Path) -> None:
+    result = run("delegate", "W1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01")
+    assert result.exit_code == 3
+    assert "team T2" in result.stderr and "team T1" in result.stderr
+    assert result.stdout == ""
+    assert json.loads(run("delegations", "--format", "json").stdout) == []
+    ok = run("delegate", "V1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01")
+    assert ok.exit_code == 0
+    refused = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "W1", "--on", "2026-11-23")
+    assert refused.exit_code == 3 and "team T2" in refused.stderr
+
+
+def test_full_delegated_flow_every_step_in_the_audit(run: Run, seeded: Path) -> None:
+    delegation = run(
+        "delegate",
+        "V1",
+        "S1",
+        "--task",
+        "SPREEKUUR",
+        "--task",
+        "RAPPORTAGE",
+        "--from",
+        "01-01-2026",
+        "--review",
+        "100",
+    )
+    assert delegation.exit_code == 0, delegation.stderr
+    assert delegation.stdout.strip().isdigit()
+
+    assigned = run(
+        "assign",
+        "R-7",
+        "SPREEKUUR",
+        "--to",
+        "S1",
+        "--by",
+        "V1",
+        "--due",
+        "2026-12-01",
+        "--on",
+        "2026-11-23",
+    )
+    assert assigned.exit_code == 0, assigned.stderr
+    task_id = assigned.stdout.strip()
+    assert task_id.isdigit()
+
+    done = run("--user", "S1", "complete", task_id, "--by", "S1", "--result", "Anamnese.")
+    assert done.exit_code == 0, done.stderr
+    waiting = run("te-accorderen", "V1", "--format", "json")
+    assert [str(t["task_id"]) for t in json.loads(waiting.stdout)] == [task_id]
+
+    for wrong in ("V2", "S1", "W1"):
+        refused = run("sign-off", task_id, "--by", wrong)
+        assert refused.exit_code == 3, wrong
+        assert "V1" in refused.stderr
+    impostor = run("--user", "V2", "sign-off", task_id, "--by", "V1")
+    assert impostor.exit_code == 3
+    assert "namens V1" in impostor.stderr
+
+    signed = run("sign-off", task_id, "--by", "V1", "--result", "Anamnese, aangevuld.")
+    assert signed.exit_code == 0, signed.stderr
+    again = run("sign-off", task_id, "--by", "V1")
+    assert again.exit_code == 3
+
+    log = audit_json(run, "--case", "R-7")
+    steps = [(r["purpose"], r["outcome"], r["user_id"], r["on_behalf_of"]) for r in log]
+    assert any(s[0] == "taak toewijzen" and s[1] == "gelukt" and s[3] == "V1" for s in steps)
+    assert ("taakresultaat inleveren", "gelukt", "S1", "V1") in steps
+    assert ("accorderen", "gelukt", "V1", None) in steps
+    assert sum(1 for s in steps if s[0] == "accorderen" and s[1] == "geweigerd") == 4
+    assert all(task_id in str(r["details"]) for r in log if r["purpose"] != "test")
+    required = {"at", "event", "client_id", "user_id", "role", "on_behalf_of", "outcome", "purpose"}
+    assert all(required <= set(r) for r in log)
+    assert all(r["client_id"] for r in log)
+
+    tasks = json.loads(run("tasks", "--case", "R-7", "--format", "json").stdout)
+    assert tasks[0]["status"] == "geaccordeerd" and tasks[0]["changed_by_va"] is True
+
+
+def test_zelfstandig_assignment_and_sign_off_refused(run: Run, seeded: Path) -> None:
+    assigned = run("assign", "R-5", "dossierstudie", "--to", "S1", "--on", "2026-11-23")
+    assert assigned.exit_code == 0
+    task_id = assigned.stdout.strip()
+    refused = run("sign-off", task_id, "--by", "V1")
+    assert refused.exit_code == 3 and "geen accordering nodig" in refused.stderr
+
+
+def test_bad_input_exits_2(run: Run, seeded: Path) -> None:
+    assert run("assign", "R-404", "DOSSIERSTUDIE", "--to", "S1").exit_code == 2
+    assert run("assign", "R-5", "ONZIN", "--to", "S1").exit_code == 2
+    assert run("assign", "R-5", "DOSSIERSTUDIE", "--to", "NIEMAND").exit_code == 2
+    assert run("assign", "R-5", "DOSSIERSTUDIE", "--to", "S1", "--due", "31-02-2026").exit_code == 2
+    assert run("sign-off", "999", "--by", "V1").exit_code == 2
+    assert run("audit", "--from", "gisteren").exit_code == 2
+
+
+def test_audit_per_user_and_period(run: Run, seeded: Path) -> None:
+    run("delegate", "V1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01")
+    run("--user", "T1-TL", "assign", "R-7", "RAPPORTAGE", "--to", "S1", "--on", "2026-11-23")
+    by_tl = audit_json(run, "--user", "T1-TL")
+    assert by_tl and all(r["user_id"] == "T1-TL" or r["on_behalf_of"] == "T1-TL" for r in by_tl)
+    for_v1 = audit_json(run, "--user", "V1")
+    assert any(r["user_id"] == "T1-TL" and r["on_behalf_of"] == "V1" for r in for_v1)
+    assert audit_json(run, "--to", "2000-01-01") == []
+    everything = audit_json(run, "--from", "2000-01-01")
+    assert len(everything) >= len(by_tl)
+    per_client = audit_json(run, "--bsn", "111222333")
+    assert per_client and {r["case_ref"] for r in per_client} == {"R-7"}
+    table = run("audit", "--case", "R-7")
+    assert table.exit_code == 0 and "taak toewijzen" in table.stdout
+
+
+def test_who_may_lists_everyone_with_reasons(run: Run, seeded: Path) -> None:
+    result = run("who-may", "R-5", "SPREEKUUR", "--format", "json", "--on", "2026-11-23")
+    rows = json.loads(result.stdout)
+    allowed = {r["staff_id"] for r in rows if r["allowed"]}
+    assert allowed == {"V1", "V2"}
+    smv = next(r for r in rows if r["staff_id"] == "S1")
+    assert smv["permission"] == "nee" and "claimbeoordeling" in smv["reason"]
