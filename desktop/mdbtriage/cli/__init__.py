@@ -18,6 +18,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from mdbtriage.core.csvimport import ParseResult, parse_cases, parse_staff, rejected_csv
+from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
 from mdbtriage.core.triage import Placement, build_queue, placement_dict
@@ -379,7 +380,7 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
             d["flags"] = " | ".join(d["flags"])
             d["reasons"] = " | ".join(d["reasons"])
             d["over_six_months"] = "ja" if d["over_six_months"] else "nee"
-            writer.writerow([d[c] for c in QUEUE_CSV_COLUMNS])
+            writer.writerow(safe_row(d[c] for c in QUEUE_CSV_COLUMNS))
     else:
         by_ref = {r.facts.case_ref: r for r in rows}
         if not placements:
