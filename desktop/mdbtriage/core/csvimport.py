@@ -15,22 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
+from mdbtriage.core.caserules import check_case
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import (
     BIG_ROLES,
-    REQUESTER_SERVICES,
-    REQUESTERS,
     ROLES,
-    SERVICES,
     Case,
-    Client,
     Staff,
 )
 from mdbtriage.core.validation import (
     ValidationError,
     parse_big_number,
     parse_bool,
-    parse_bsn,
     parse_date,
 )
 
@@ -319,52 +315,17 @@ def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
 
     def convert(raw: dict[str, str], errors: list[RowError], line: int) -> Case | None:
         row = _Row(raw, errors, line)
-        ref = row.text("case_ref")
-        if ref and not _REF.match(ref):
-            row.fail("case_ref", "mag alleen letters, cijfers en - _ . / bevatten (max. 40)")
-        elif ref in seen_refs:
+        checked = check_case(raw, today)
+        for name, reason in checked.problems:
+            row.fail(name, reason)
+        ref = raw.get("case_ref", "").strip()
+        if ref and ref in seen_refs:
             row.fail("case_ref", f"komt al voor op regel {seen_refs[ref]}")
-        else:
+        elif ref:
             seen_refs[ref] = line
-        bsn = row.convert("bsn", parse_bsn)
-        name = row.text("name")
-        birth = row.convert("birth_date", parse_date)
-        service = row.text("service").upper()
-        if service and service not in SERVICES:
-            row.fail("service", f"onbekende dienst; kies uit {' '.join(SERVICES)}")
-        received = row.convert("received_on", parse_date)
-        if received and received > today:
-            row.fail("received_on", f"ligt in de toekomst (na {today.isoformat()})")
-        if birth and birth > today:
-            row.fail("birth_date", "ligt in de toekomst")
-        elif birth and received and birth >= received:
-            row.fail("birth_date", "ligt niet vóór de ontvangstdatum")
-        elif birth and received and received.year - birth.year > 120:
-            row.fail("birth_date", "geeft een leeftijd boven 120 jaar")
-        team = row.text("team")
-        requester = row.text("requester", required=False).lower() or None
-        if requester and requester not in REQUESTERS:
-            row.fail("requester", f"onbekende aanvrager; kies uit {' '.join(REQUESTERS)}")
-        elif not requester and service in REQUESTER_SERVICES:
-            row.fail("requester", f"is verplicht bij {service}")
-        flags = {
-            name: bool(row.convert(name, parse_bool))
-            for name in (
-                "motivated",
-                "working",
-                "schrijnend",
-                "ingebrekestelling",
-                "consents_60_plus",
-                "dwangsom",
-            )
-        }
-        schrijnend_ref = row.text("schrijnend_ref", required=False) or None
-        if schrijnend_ref and not flags["schrijnend"]:
-            row.fail("schrijnend_ref", "ingevuld terwijl schrijnend 'nee' is")
-        status = row.text("status", required=False).lower() or "open"
-        if status not in ("open", "in_behandeling", "afgerond"):
-            row.fail("status", "kies uit open, in_behandeling, afgerond")
-        if bsn:
+        case = checked.case
+        if case is not None:
+            bsn, name, birth = case.client.bsn, case.client.name, case.client.birth_date
             earlier = seen_bsn.get(bsn)
             if earlier and (earlier[1] != name or earlier[2] != birth):
                 row.fail(
@@ -373,24 +334,7 @@ def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
                 )
             elif not earlier:
                 seen_bsn[bsn] = (line, name, birth)
-        if errors or bsn is None or received is None:
-            return None
-        return Case(
-            case_ref=ref,
-            client=Client(bsn=bsn, name=name, birth_date=birth),
-            service=service,
-            received_on=received,
-            team=team,
-            requester=requester,
-            schrijnend_ref=schrijnend_ref,
-            status=status,
-            motivated=flags["motivated"],
-            working=flags["working"],
-            schrijnend=flags["schrijnend"],
-            ingebrekestelling=flags["ingebrekestelling"],
-            consents_60_plus=flags["consents_60_plus"],
-            dwangsom=flags["dwangsom"],
-        )
+        return None if errors else case
 
     return _parse(data, CASE_COLUMNS, CASE_OPTIONAL, CASE_EXTRA, convert)
 
