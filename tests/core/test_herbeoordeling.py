@@ -475,6 +475,14 @@ def test_the_reference_follows_from_the_content_only() -> None:
     assert assess(variant(EMPLOYER, client__name="Piet")).request.reference != first
     assert assess({**EMPLOYER, "reference": "HB-2026-0042"}).request.reference == "HB-2026-0042"
     assert derive_reference(EMPLOYER) == first
+    respelled = variant(
+        EMPLOYER,
+        requested_on="02-11-2026",
+        benefit__percentage="85",
+        requester__authorisation=...,
+        request__kind="Herbeoordeling",
+    )
+    assert assess(respelled).request.reference == first
 
 
 def test_parse_json_names_line_and_column() -> None:

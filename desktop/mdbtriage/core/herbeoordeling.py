@@ -397,10 +397,19 @@ def parse_json(text: str) -> dict[str, Any]:
 
 
 def derive_reference(data: Mapping[str, Any]) -> str:
-    """A reference number that follows from the content of the request (not from the intake),
-    so the same request always gets the same number."""
-    content = {k: v for k, v in data.items() if k not in ("reference", "intake")}
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The reference number a request without one gets (see :func:`_fingerprint`)."""
+    return assess({k: v for k, v in data.items() if k != "reference"}).request.reference
+
+
+def _fingerprint(parts: Sequence[object], problems: Sequence[Problem]) -> str:
+    """A reference number that follows from the content as read (not its spelling: dates in
+    either format, 85 or "85", key order; not the intake), so the same request always gets
+    the same number. Problems (which quote invalid values) are part of the content."""
+    content = [
+        *(p.isoformat() if isinstance(p, date) else p for p in parts),
+        sorted(p.text() for p in problems if not p.field.startswith("intake")),
+    ]
+    canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:10].upper()
     return f"HB-{digest}"
 
@@ -572,7 +581,6 @@ def assess(data: Mapping[str, Any], pending: Sequence[PendingCase] = ()) -> Asse
             "reference", f"'{reference}' mag alleen letters, cijfers en - _ . / bevatten (max. 40)"
         )
         reference = ""
-    reference = reference or derive_reference(data)
     requested_on = r.date(data, "requested_on", required=True)
 
     # Requester
@@ -744,6 +752,18 @@ def assess(data: Mapping[str, Any], pending: Sequence[PendingCase] = ()) -> Asse
                     )
                 )
 
+    if not reference:
+        reference = _fingerprint(
+            [
+                requested_on,
+                *(requester.kind, name, organisation, contact, loonheffingen, authorisation),
+                *(bsn, client_name, birth_date),
+                *(law, regime, percentage, last_assessment),
+                *(request_kind, motivation.reason, motivation.change, since),
+                *(motivation.confirmed_by, effect, list(motivation.attachments), consent),
+            ],
+            r.problems,
+        )
     request = HerbeoordelingRequest(
         reference=reference,
         requested_on=requested_on,
