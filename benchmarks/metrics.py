@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from mdbtriage.cli import cli
 from mdbtriage.core.policy import CLASS_ORDER, Policy
-from mdbtriage.core.triage import build_queue, placement_dict
+from mdbtriage.core.triage import build_queue, placement_dicts
 from mdbtriage.store.database import Store
 from mdbtriage.store.records import open_cases
-from synthetic import copy_store, import_csv
+from synthetic import copy_store, import_csv, open_store
 
 
 def available(module: str) -> bool:
@@ -32,11 +32,12 @@ def available(module: str) -> bool:
 
 
 def queue_sample(store: Store, policy: Policy, on: date) -> tuple[float, int]:
-    """What ``queue --format json`` computes: open cases, placed, with flags and reasons."""
+    """What ``queue --format json`` computes (the same calls): open cases, placed, with flags
+    and reasons for every case. Writing the JSON text to stdout is not included."""
     started = time.perf_counter()
     rows = open_cases(store)
     placements = build_queue((r.facts for r in rows), on, policy)
-    objects = [placement_dict(p, policy) for p in placements]
+    objects = placement_dicts(placements, policy)
     elapsed = (time.perf_counter() - started) * 1000
     return elapsed, len(objects)
 
@@ -96,7 +97,7 @@ def import_sample(store_path: Path, n_rows: int, seed: int) -> float:
         elapsed = time.perf_counter() - started
         if result.exit_code != 0:
             raise RuntimeError(f"import-cases failed ({result.exit_code}): {result.output[-2000:]}")
-        with Store.open(target) as check:
+        with open_store(target) as check:
             imported = check.conn.execute(
                 "SELECT count(*) FROM cases WHERE case_ref LIKE 'IMP-%'"
             ).fetchone()[0]

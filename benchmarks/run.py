@@ -28,7 +28,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import metrics  # noqa: E402
 import synthetic  # noqa: E402
 from mdbtriage.core.policy import DEFAULT_POLICY, load_policy  # noqa: E402
-from mdbtriage.store.database import Store  # noqa: E402
 
 # metric: (label, unit, goal at 250,000 cases, "max" or "min", floor metric)
 METRICS: dict[str, tuple[str, str, float | None, str, str | None]] = {
@@ -63,7 +62,7 @@ def measure(
     def wanted(name: str) -> bool:
         return only is None or name in only
 
-    with Store.open(bench.path) as store:
+    with synthetic.open_store(bench.path) as store:
         open_count = store.conn.execute(
             "SELECT count(*) FROM cases WHERE status != 'afgerond'"
         ).fetchone()[0]

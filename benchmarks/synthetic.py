@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,11 @@ class BenchStore:
     seed: int
     today: date
     built_s: float | None  # seconds it took to build now; None when reused
+
+
+def open_store(path: Path) -> Store:
+    """Open a benchmark store; a backup made by a migration goes to the temporary directory."""
+    return Store.open(path, backup_dir=Path(tempfile.gettempdir()) / "mdb-bench-backups")
 
 
 def fingerprint() -> str:
@@ -62,14 +68,14 @@ def demo_store(n_cases: int, seed: int = 2026, directory: Path = STORES) -> Benc
     if path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text("utf-8"))
         return BenchStore(path, n_cases, seed, date.fromisoformat(meta["today"]), None)
-    for stale in directory.glob(f"{stem}-*"):
+    for stale in [*directory.glob(f"{stem}-*"), *directory.glob(f"{stem}.*")]:
         stale.unlink()
     today = date.today()
     building = directory / f"{stem}.building.sqlite3"
     for leftover in directory.glob(f"{stem}.building.sqlite3*"):
         leftover.unlink()
     started = time.perf_counter()
-    with Store.open(building) as store:
+    with open_store(building) as store:
         load_demo(store, n_cases=n_cases, seed=seed, today=today, actor=BENCH_ACTOR)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.conn.execute("ANALYZE")
@@ -77,13 +83,15 @@ def demo_store(n_cases: int, seed: int = 2026, directory: Path = STORES) -> Benc
     for suffix in ("-wal", "-shm"):
         Path(str(building) + suffix).unlink(missing_ok=True)
     os.replace(building, path)
+    for sidecar in directory.glob(f"{building.name}.*"):  # e.g. the store's seal
+        os.replace(sidecar, str(path) + sidecar.name[len(building.name) :])
     meta_path.write_text(json.dumps({"today": today.isoformat(), "cases": n_cases}), "utf-8")
     return BenchStore(path, n_cases, seed, today, built)
 
 
 def copy_store(source: Path, target: Path) -> Path:
     """A consistent copy with SQLite's backup API (the original stays untouched)."""
-    with Store.open(source) as store:
+    with open_store(source) as store:
         for suffix in ("", "-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         store.backup_to(target)

@@ -21,7 +21,7 @@ from mdbtriage.core.csvimport import ParseResult, parse_cases, parse_staff, reje
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
-from mdbtriage.core.triage import Placement, build_queue, placement_dict
+from mdbtriage.core.triage import Placement, build_queue, placement_dict, placement_dicts
 from mdbtriage.core.validation import ValidationError, format_date, mask_bsn, parse_date
 from mdbtriage.store.database import (
     Store,
@@ -366,7 +366,7 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
         )
     if fmt == "json":
         json.dump(
-            [placement_dict(p, policy) for p in placements],
+            placement_dicts(placements, policy),
             sys.stdout,
             ensure_ascii=False,
             indent=1,

@@ -1,0 +1,211 @@
+"""The fast paths of the triage engine and ``open_cases`` give exactly what the straightforward
+definitions give: the order of ``sort_key``, the route of ``choose_route``, the same sentences."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError, replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mdbtriage.core.model import REQUESTERS, SERVICES, Actor, Case, Client
+from mdbtriage.core.policy import available_policies, load_policy
+from mdbtriage.core.triage import (
+    CaseFacts,
+    Placement,
+    build_queue,
+    choose_route,
+    classify,
+    frozen_constructor,
+    placement_dict,
+    placement_dicts,
+    sort_key,
+)
+from mdbtriage.core.validation import add_months, age_on, format_date
+from mdbtriage.store.database import Store
+from mdbtriage.store.records import CaseRow, get_case, open_cases, upsert_cases
+
+POLICIES = [load_policy(p) for p in available_policies()]
+ON = date(2026, 11, 23)
+
+
+def reference_reasons(p: Placement, policy: object) -> list[str]:
+    """The reasons as first written, sentence by sentence (no caching)."""
+    assert hasattr(policy, "unplanned_classes")
+    facts = p.facts
+    service_name = SERVICES.get(facts.service, facts.service)
+    if p.schrijnend_approved:
+        first = f"klasse {p.klasse}: {service_name}, schrijnend met centrale toets {facts.schrijnend_ref}"
+    else:
+        first = f"klasse {p.klasse}: {service_name}"
+        if p.klasse in policy.unplanned_classes:
+            first += " (wordt niet opgepakt)"
+    reasons = [first]
+    if facts.schrijnend and not p.schrijnend_approved:
+        reasons.append(
+            f"schrijnend gemeld, maar de centrale toets ontbreekt: blijft in klasse {p.klasse}"
+        )
+    weeks = p.waiting_days // 7
+    reasons.append(
+        f"ontvangen {format_date(facts.received_on)}, wacht {weeks} "
+        f"{'week' if weeks == 1 else 'weken'} ({p.waiting_days} dagen)"
+    )
+    if p.overdue_days > 0:
+        reasons.append(f"{p.term_weeks}-wekentermijn {p.overdue_days} dagen verstreken")
+    else:
+        reasons.append(
+            f"{p.term_weeks}-wekentermijn loopt nog {p.term_weeks * 7 - p.waiting_days} dagen"
+        )
+    if p.over_six_months:
+        reasons.append("langer dan 6 maanden")
+    detail = p.route.explanation.format(
+        requester=REQUESTERS.get(facts.requester or "", facts.requester or "onbekend"),
+        age=age_on(facts.birth_date, facts.received_on) if facts.birth_date else "?",
+    )
+    reasons.append(f"route {p.route.code} ({p.route.name}): {detail}")
+    reasons.append(f"voorgestelde regie: {p.route.lead_role}")
+    if facts.ingebrekestelling:
+        reasons.append("ingebrekestelling geregistreerd: verandert de volgorde niet")
+    if facts.dwangsom:
+        reasons.append("dwangsom geregistreerd: verandert de volgorde niet")
+    return reasons
+
+
+refs = st.text(alphabet="ABZ019-./_", min_size=1, max_size=6)
+facts_strategy = st.builds(
+    CaseFacts,
+    case_ref=refs,
+    service=st.sampled_from(sorted(SERVICES)),
+    received_on=st.dates(min_value=date(2023, 1, 1), max_value=ON),
+    birth_date=st.one_of(
+        st.none(), st.dates(min_value=date(1955, 1, 1), max_value=date(2004, 1, 1))
+    ),
+    requester=st.one_of(st.none(), st.sampled_from(sorted(REQUESTERS))),
+    motivated=st.booleans(),
+    working=st.booleans(),
+    consents_60_plus=st.booleans(),
+    schrijnend=st.booleans(),
+    schrijnend_ref=st.sampled_from([None, "", " ", "CT-2026-001"]),
+    ingebrekestelling=st.booleans(),
+    dwangsom=st.booleans(),
+)
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(facts_strategy, max_size=30),
+    st.sampled_from(POLICIES),
+    st.integers(min_value=0, max_value=500),
+)
+def test_build_queue_equals_the_definition(cases: list[CaseFacts], policy, days: int) -> None:  # type: ignore[no-untyped-def]
+    on = ON + timedelta(days=days)
+    queue = build_queue(cases, on, policy)
+    expected = sorted(cases, key=lambda f: sort_key(f, policy))  # stable, duplicates included
+    assert [p.facts for p in queue] == expected
+    six = add_months(on, -policy.six_months)
+    for position, p in enumerate(queue, start=1):
+        klasse, approved = classify(p.facts, policy)
+        weeks = policy.term_weeks(p.facts.received_on)
+        waiting = (on - p.facts.received_on).days
+        assert p == Placement(
+            facts=p.facts,
+            position=position,
+            klasse=klasse,
+            route=choose_route(p.facts, policy),
+            waiting_days=waiting,
+            term_weeks=weeks,
+            overdue_days=max(0, waiting - weeks * 7),
+            over_six_months=p.facts.received_on < six,
+            schrijnend_approved=approved,
+        )
+        assert p.reasons(policy) == reference_reasons(p, policy)
+    assert placement_dicts(queue, policy) == [placement_dict(p, policy) for p in queue]
+
+
+def test_reasons_of_a_hand_made_placement_follow_its_own_fields() -> None:
+    policy = POLICIES[0]
+    base = build_queue([CaseFacts("H-1", "ZW", date(2026, 3, 1))], ON, policy)[0]
+    odd = replace(base, overdue_days=0, waiting_days=10, term_weeks=8, over_six_months=True)
+    assert odd.reasons(policy) == reference_reasons(odd, policy)
+
+
+def test_frozen_constructor_makes_ordinary_frozen_instances() -> None:
+    make = frozen_constructor(CaseFacts)
+    args = ("F-1", "ZW", date(2026, 1, 2), None, None, True, False, False, False, None, False, True)
+    made = make(*args)
+    assert made == CaseFacts(*args) and hash(made) == hash(CaseFacts(*args))
+    with pytest.raises(FrozenInstanceError):
+        made.case_ref = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        make(*args[:-1])
+
+
+def test_open_cases_reads_back_what_was_written(store: Store) -> None:
+    actor = Actor(user_id="T-TL1", name="Test", role="TL")
+    cases = [
+        Case(
+            case_ref="C-1",
+            client=Client(bsn="111222333", name="Anna de Vries", birth_date=date(1970, 5, 6)),
+            service="BEZWAAR",
+            received_on=date(2026, 2, 3),
+            team="T1",
+            requester="werkgever",
+            motivated=True,
+            schrijnend=True,
+            schrijnend_ref="CT-9",
+            dwangsom=True,
+        ),
+        Case(
+            case_ref="C-2",
+            client=Client(bsn="123456782", name="Jan Jansen", birth_date=None),
+            service="ZW",
+            received_on=date(2026, 2, 3),
+            team="T2",
+            working=True,
+            consents_60_plus=True,
+            ingebrekestelling=True,
+            status="in_behandeling",
+        ),
+        Case(
+            case_ref="C-3",
+            client=Client(bsn="123456782", name="Jan Jansen", birth_date=None),
+            service="ABA",
+            received_on=date(2025, 1, 1),
+            team="T2",
+            status="afgerond",
+        ),
+    ]
+    upsert_cases(store, cases, actor, purpose="test")
+    rows = {r.facts.case_ref: r for r in open_cases(store)}
+    assert set(rows) == {"C-1", "C-2"}
+    c1 = rows["C-1"]
+    assert c1.facts == CaseFacts(
+        "C-1",
+        "BEZWAAR",
+        date(2026, 2, 3),
+        date(1970, 5, 6),
+        "werkgever",
+        True,
+        False,
+        False,
+        True,
+        "CT-9",
+        False,
+        True,
+    )
+    assert (c1.bsn, c1.client_name, c1.team, c1.status) == (
+        "111222333",
+        "Anna de Vries",
+        "T1",
+        "open",
+    )
+    c2 = rows["C-2"]
+    assert c2.facts.birth_date is None and c2.facts.requester is None
+    assert c2.facts.schrijnend_ref is None and c2.facts.working is True
+    assert type(c2.facts.working) is bool and type(c2.facts.motivated) is bool
+    assert c2 == get_case(store, "C-2")
+    assert c1.facts.received_on is c2.facts.received_on  # one date object per distinct date
+    assert [r.facts.case_ref for r in open_cases(store, "T2")] == ["C-2"]
+    assert isinstance(c2, CaseRow) and c2.client_id == rows["C-2"].client_id
