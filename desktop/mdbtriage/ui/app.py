@@ -8,16 +8,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from mdbtriage.core.accounts import DEMO_PASSWORD
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.store.accounts import has_accounts, idle_lock_minutes, sign_out
-from mdbtriage.store.database import Store, StoreError
+from mdbtriage.store.database import Store
 from mdbtriage.store.demo import load_demo
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.main_window import MainWindow
+from mdbtriage.ui.recovery import AutoBackup, open_store_or_recover, quit_when_shown, smoke_session
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.signin import FirstAccountDialog, IdleWatcher, LockDialog, SignInDialog
 from mdbtriage.ui.single_instance import InstanceServer, activate_running, instance_key
@@ -180,17 +181,23 @@ def run_app(store_path: Path) -> int:
             f"({server.server.errorString()}).",
             file=sys.stderr,
         )
-    try:
-        store = Store.open(store_path)
-    except StoreError as error:
-        QMessageBox.critical(None, APP_TITLE, f"De opslag kan niet worden geopend.\n\n{error}")
+    store = open_store_or_recover(store_path)
+    if store is None:
         return 1
+    backups = AutoBackup(store)
     controller = AppController(store, load_policy(), date.today(), QSettings())
     server.activate.connect(controller.raise_window)
     try:
+        smoke = smoke_session(store)
+        if smoke is not None:
+            controller.open_main(smoke)
+            assert controller.window is not None
+            quit_when_shown(app, controller.window)
+            return int(app.exec())
         if not controller.start():
             return 0
         return int(app.exec())
     finally:
+        backups.on_exit()
         server.close()
         store.close()
