@@ -154,3 +154,17 @@ def case_fields(case: Case) -> dict[str, str]:
         "status": case.status,
         **{flag: yes[bool(getattr(case, flag))] for flag in FLAG_FIELDS},
     }
+
+
+DOSSIER_DOCUMENTS: Final[dict[str, str]] = {
+    "RIV": "re-integratieverslag (RIV)",
+    "BEDRIJFSARTS": "informatie van de bedrijfsarts",
+    "HUISARTS": "informatie van de huisarts",
+    "SPECIALIST": "informatie van de specialist",
+    "AD_RAPPORT": "rapport arbeidsdeskundige",
+}
+
+
+def missing_documents(present: set[str] | frozenset[str]) -> list[str]:
+    """The dossier documents that are not in yet, in checklist order."""
+    return [code for code in DOSSIER_DOCUMENTS if code not in present]

@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&Bestand")
+        file_menu.addAction(self._action("&Nieuwe zaak…", self.new_case, "Ctrl+N", "new_case"))
+        file_menu.addSeparator()
         self.export_action = self._action(
             "Werkvoorraad &exporteren naar CSV…", self.export_view, "Ctrl+E", "export"
         )
@@ -138,6 +140,14 @@ class MainWindow(QMainWindow):
             Ask.warn(self, "Exporteren mislukt", f"{path} kan niet worden geschreven: {error}")
             return
         self.statusBar().showMessage(f"{count} zaken geëxporteerd naar {path}", 8000)
+
+    def new_case(self) -> None:
+        from mdbtriage.ui.case_form import CaseFormDialog
+
+        case = CaseFormDialog.ask(self.store, self.session, self.on, None, self)
+        if case is not None:
+            self.statusBar().showMessage(f"Zaak {case.case_ref} aangemaakt", 8000)
+            self.werkvoorraad.reload(keep_case=case.case_ref)
 
     def open_dossier(self, case_ref: str) -> None:
         """Open (or bring to the front) the dossier of a case."""

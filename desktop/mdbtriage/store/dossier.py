@@ -1,0 +1,177 @@
+"""The dossier of a case: reading it (logged), the document checklist, notes, the case's own
+access history, and saving a case entered or changed in the desktop form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from mdbtriage.core.caserules import DOSSIER_DOCUMENTS
+from mdbtriage.core.model import MEDICAL_ROLES, Actor, Case
+from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log
+from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.records import CaseRow, get_case, to_case, upsert_cases
+
+
+class DossierError(Exception):
+    """A dossier action that is refused; the message is Dutch."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    note_id: int
+    medical: bool
+    text: str
+    author_name: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    at: str
+    event: str
+    user_name: str
+    role: str
+    outcome: str
+    purpose: str
+    details: str
+
+    @property
+    def event_label(self) -> str:
+        return EVENT_LABELS.get(self.event, self.event)
+
+
+def _case_or_error(store: Store, case_ref: str) -> CaseRow:
+    row = get_case(store, case_ref)
+    if row is None:
+        raise DossierError(f"Zaak {case_ref} bestaat niet")
+    return row
+
+
+def read_dossier(store: Store, actor: Actor, case_ref: str) -> CaseRow:
+    """The case, with a 'read' record in the access log."""
+    row = _case_or_error(store, case_ref)
+    with store.atomic() as conn:
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="read", purpose="dossier inzien", client_id=row.client_id, case_ref=case_ref
+            ),
+        )
+    return row
+
+
+def documents(store: Store, case_ref: str) -> dict[str, date]:
+    rows = store.conn.execute(
+        "SELECT document, received_on FROM case_documents WHERE case_ref = ?", (case_ref,)
+    )
+    return {str(r[0]): date.fromisoformat(str(r[1])) for r in rows}
+
+
+def set_document(
+    store: Store, actor: Actor, case_ref: str, document: str, present: bool, on: date
+) -> None:
+    """Tick a document of the checklist as received on a date, or as not (yet) in."""
+    if document not in DOSSIER_DOCUMENTS:
+        raise DossierError(f"Onbekend document '{document}'")
+    row = _case_or_error(store, case_ref)
+    with store.atomic() as conn:
+        if present:
+            conn.execute(
+                "INSERT INTO case_documents (case_ref, document, received_on, recorded_by) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (case_ref, document) DO UPDATE SET "
+                "received_on = excluded.received_on, recorded_by = excluded.recorded_by",
+                (case_ref, document, on.isoformat(), actor.user_id),
+            )
+        else:
+            conn.execute(
+                "DELETE FROM case_documents WHERE case_ref = ? AND document = ?",
+                (case_ref, document),
+            )
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="change",
+                purpose="dossier bijwerken",
+                client_id=row.client_id,
+                case_ref=case_ref,
+                details=f"{DOSSIER_DOCUMENTS[document]}: {'binnen' if present else 'niet binnen'}",
+            ),
+        )
+
+
+def notes(store: Store, case_ref: str, with_medical: bool) -> list[Note]:
+    sql = (
+        "SELECT note_id, medical, text, author_name, created_at FROM case_notes "
+        "WHERE case_ref = ?" + ("" if with_medical else " AND medical = 0") + " ORDER BY note_id"
+    )
+    return [
+        Note(int(r[0]), bool(r[1]), str(r[2]), str(r[3]), str(r[4]))
+        for r in store.conn.execute(sql, (case_ref,))
+    ]
+
+
+def add_note(store: Store, actor: Actor, case_ref: str, text: str, medical: bool) -> None:
+    """A note on the case; medical notes only by VA, AIOS and SMV."""
+    text = text.strip()
+    if not text:
+        raise DossierError("De notitie is leeg")
+    if medical and actor.role not in MEDICAL_ROLES:
+        raise DossierError("Alleen een VA, AIOS of SMV mag een medische notitie maken")
+    row = _case_or_error(store, case_ref)
+    with store.atomic() as conn:
+        conn.execute(
+            "INSERT INTO case_notes (case_ref, medical, text, author_id, author_name, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (case_ref, int(medical), text, actor.user_id, actor.name, utc_now()),
+        )
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="change",
+                purpose="dossier bijwerken",
+                client_id=row.client_id,
+                case_ref=case_ref,
+                details="medische notitie toegevoegd" if medical else "notitie toegevoegd",
+            ),
+        )
+
+
+def case_log(store: Store, case_ref: str) -> list[LogLine]:
+    """The access log of one case, the most recent first."""
+    rows = store.conn.execute(
+        "SELECT at, event, user_name, role, outcome, purpose, details FROM audit_log "
+        "WHERE case_ref = ? ORDER BY log_id DESC",
+        (case_ref,),
+    )
+    return [LogLine(*(str(v) for v in r)) for r in rows]
+
+
+def save_case(store: Store, actor: Actor, case: Case, *, new: bool) -> None:
+    """Write a case from the form: a new case must not reuse a reference."""
+    exists = get_case(store, case.case_ref) is not None
+    if new and exists:
+        raise DossierError(f"Zaaknummer {case.case_ref} bestaat al")
+    if not new and not exists:
+        raise DossierError(f"Zaak {case.case_ref} bestaat niet")
+    clash = store.conn.execute(
+        "SELECT name FROM clients WHERE bsn = ?", (case.client.bsn,)
+    ).fetchone()
+    if new and clash and str(clash[0]) != case.client.name:
+        raise DossierError(f"Dit BSN hoort bij cliënt '{clash[0]}'; controleer BSN en naam")
+    upsert_cases(store, [case], actor, purpose="zaak aanmaken" if new else "zaak wijzigen")
+
+
+def mark_schrijnend(store: Store, actor: Actor, case_ref: str, central_ref: str) -> Case:
+    """Mark a case schrijnend with the reference of the central approval."""
+    central_ref = central_ref.strip()
+    if not central_ref:
+        raise DossierError("De referentie van de centrale toets is verplicht")
+    case = replace(
+        to_case(_case_or_error(store, case_ref)), schrijnend=True, schrijnend_ref=central_ref
+    )
+    upsert_cases(store, [case], actor, purpose=f"schrijnend gemarkeerd ({central_ref})")
+    return case

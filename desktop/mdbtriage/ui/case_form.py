@@ -1,0 +1,209 @@
+"""Create or change a case; every rule comes from core and is shown next to its field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core.caserules import FIELD_LABELS, case_fields, check_case
+from mdbtriage.core.model import CASE_STATUSES, REQUESTERS, SERVICES, Case
+from mdbtriage.store.database import Store
+from mdbtriage.store.dossier import DossierError, save_case
+from mdbtriage.store.records import list_teams
+from mdbtriage.ui.session import Session
+from mdbtriage.ui.signin import ERROR_STYLE
+
+TEXT_FIELDS = ("case_ref", "bsn", "name", "birth_date", "received_on", "schrijnend_ref")
+FLAG_TEXT = {
+    "motivated": "medische motivering bijgevoegd",
+    "working": "cliënt heeft inkomsten uit werk",
+    "consents_60_plus": "toestemming voor de 60-plusroute",
+    "schrijnend": "schrijnend (centrale weging)",
+    "ingebrekestelling": "ingebrekestelling ontvangen (verandert de volgorde niet)",
+    "dwangsom": "dwangsom verschuldigd (verandert de volgorde niet)",
+}
+PLACEHOLDERS = {
+    "case_ref": "bijv. Z26-000123",
+    "bsn": "9 cijfers (elfproef)",
+    "birth_date": "DD-MM-JJJJ",
+    "received_on": "DD-MM-JJJJ",
+    "schrijnend_ref": "referentie centrale toets, bijv. CT-2026-004",
+}
+
+
+class CaseFormDialog(QDialog):
+    """The case form. ``case`` None: a new case."""
+
+    def __init__(
+        self,
+        store: Store,
+        session: Session,
+        on: date,
+        case: Case | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session = session
+        self.on = on
+        self.new = case is None
+        self.saved: Case | None = None
+        self.setWindowTitle("Nieuwe zaak" if self.new else f"Zaak {case.case_ref} wijzigen")
+        self.texts: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        for name in TEXT_FIELDS:
+            edit = QLineEdit(objectName=name)
+            edit.setPlaceholderText(PLACEHOLDERS.get(name, ""))
+            self.texts[name] = edit
+        self.service = self._combo(
+            "service", {code: f"{code}: {label}" for code, label in SERVICES.items()}
+        )
+        self.requester = self._combo("requester", {"": "(geen)", **REQUESTERS})
+        self.status = self._combo("status", dict(CASE_STATUSES))
+        self.team = QComboBox(objectName="team")
+        self.team.setEditable(True)
+        for team in list_teams(store):
+            self.team.addItem(team.team_id)
+        self.team.setCurrentText(session.team)
+        self.flags = {name: QCheckBox(text, objectName=name) for name, text in FLAG_TEXT.items()}
+        self.flags["schrijnend"].toggled.connect(self._schrijnend_toggled)
+
+        form = QFormLayout()
+        widgets: dict[str, QWidget] = {
+            **self.texts,
+            "service": self.service,
+            "requester": self.requester,
+            "status": self.status,
+            "team": self.team,
+        }
+        for name in (
+            "case_ref",
+            "bsn",
+            "name",
+            "birth_date",
+            "service",
+            "received_on",
+            "team",
+            "requester",
+            "status",
+        ):
+            self._add_row(form, name, widgets[name])
+        grid = QGridLayout()
+        for i, name in enumerate(FLAG_TEXT):
+            grid.addWidget(self.flags[name], i // 2, i % 2)
+        form.addRow("Kenmerken", grid)
+        for name in FLAG_TEXT:
+            form.addRow("", self._error(name))
+        self._add_row(form, "schrijnend_ref", self.texts["schrijnend_ref"])
+        self.form_error = self._error("form")
+
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton("&Opslaan", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setObjectName("save")
+        ok.setDefault(True)
+        buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.form_error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(640)
+        if case is not None:
+            self._fill(case)
+        self._schrijnend_toggled(self.flags["schrijnend"].isChecked())
+
+    def _combo(self, name: str, items: dict[str, str]) -> QComboBox:
+        combo = QComboBox(objectName=name)
+        for code, label in items.items():
+            combo.addItem(label, code)
+        return combo
+
+    def _error(self, name: str) -> QLabel:
+        label = QLabel(objectName=f"error_{name}")
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        self.errors[name] = label
+        return label
+
+    def _add_row(self, form: QFormLayout, name: str, widget: QWidget) -> None:
+        form.addRow(FIELD_LABELS[name], widget)
+        form.addRow("", self._error(name))
+
+    def _schrijnend_toggled(self, on: bool) -> None:
+        self.texts["schrijnend_ref"].setEnabled(on)
+        if not on:
+            self.texts["schrijnend_ref"].clear()
+
+    def _fill(self, case: Case) -> None:
+        values = case_fields(case)
+        for name, edit in self.texts.items():
+            edit.setText(values[name])
+        self.texts["case_ref"].setReadOnly(True)
+        self.service.setCurrentIndex(self.service.findData(case.service))
+        self.requester.setCurrentIndex(max(0, self.requester.findData(case.requester or "")))
+        self.status.setCurrentIndex(self.status.findData(case.status))
+        self.team.setCurrentText(case.team)
+        for name, box in self.flags.items():
+            box.setChecked(values[name] == "ja")
+        self.texts["schrijnend_ref"].setText(values["schrijnend_ref"])
+
+    def raw(self) -> dict[str, str]:
+        """The form as text per field, exactly as the CSV import would see it."""
+        raw = {name: edit.text() for name, edit in self.texts.items()}
+        raw["service"] = str(self.service.currentData())
+        raw["requester"] = str(self.requester.currentData() or "")
+        raw["status"] = str(self.status.currentData())
+        raw["team"] = self.team.currentText()
+        raw.update({name: "ja" if box.isChecked() else "nee" for name, box in self.flags.items()})
+        return raw
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        for name, label in self.errors.items():
+            text = problems.get(name, "")
+            if text and name != "form":
+                text = f"{FIELD_LABELS.get(name, name)} {text}" if text[0].islower() else text
+            label.setText(text)
+            label.setVisible(bool(text))
+
+    def accept(self) -> None:
+        checked = check_case(self.raw(), self.on)
+        problems = checked.by_field()
+        if checked.case is None:
+            self.show_problems(problems)
+            first = next((n for n in self.texts if n in problems), None)
+            if first:
+                self.texts[first].setFocus()
+            return
+        try:
+            save_case(self.store, self.session.actor, checked.case, new=self.new)
+        except DossierError as error:
+            self.show_problems({"form": str(error)})
+            return
+        self.saved = checked.case
+        super().accept()
+
+    @classmethod
+    def ask(
+        cls,
+        store: Store,
+        session: Session,
+        on: date,
+        case: Case | None = None,
+        parent: QWidget | None = None,
+    ) -> Case | None:
+        dialog = cls(store, session, on, case, parent)
+        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,395 @@
+"""The dossier of one case: client, case facts, triage reasons and flags, the document checklist,
+tasks, MDB decisions, notes and the case's access history. Opening it logs a 'read'."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, missing_documents
+from mdbtriage.core.model import CASE_STATUSES, REQUESTERS, SERVICES
+from mdbtriage.core.policy import Policy
+from mdbtriage.core.triage import build_queue
+from mdbtriage.core.validation import format_date, mask_bsn
+from mdbtriage.store.database import Store
+from mdbtriage.store.dossier import (
+    DossierError,
+    add_note,
+    case_log,
+    documents,
+    mark_schrijnend,
+    notes,
+    read_dossier,
+    set_document,
+)
+from mdbtriage.store.records import CaseRow, get_case, to_case
+from mdbtriage.ui.dialogs import Ask
+from mdbtriage.ui.session import Session
+from mdbtriage.ui.table_model import TablePane
+
+TASK_STATUS = {
+    "open": "open",
+    "done": "afgerond",
+    "te_accorderen": "te accorderen",
+    "geaccordeerd": "geaccordeerd",
+    "afgewezen": "afgewezen",
+}
+MEDICAL_HIDDEN = "Medische inhoud is alleen zichtbaar voor VA, AIOS en SMV."
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _local_time(stamp: str) -> str:
+    """A UTC stamp from the log as DD-MM-JJJJ UU:MM."""
+    return f"{stamp[8:10]}-{stamp[5:7]}-{stamp[0:4]} {stamp[11:16]}" if len(stamp) >= 16 else stamp
+
+
+class DossierWindow(QWidget):
+    """One case, in its own window."""
+
+    changed = Signal(str)
+
+    def __init__(
+        self,
+        store: Store,
+        session: Session,
+        policy: Policy,
+        on: date,
+        case_ref: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.store = store
+        self.session = session
+        self.policy = policy
+        self.on = on
+        self.case_ref = case_ref
+        self.row: CaseRow = read_dossier(store, session.actor, case_ref)
+        self.setObjectName("dossier")
+        self.setWindowTitle(f"Dossier {case_ref}")
+
+        self.title = QLabel(objectName="title")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.facts = QFormLayout()
+        facts_box = QWidget()
+        facts_box.setLayout(self.facts)
+        self.reasons = QTextBrowser(objectName="reasons")
+
+        overview = QWidget()
+        overview_layout = QHBoxLayout(overview)
+        overview_layout.addWidget(facts_box, 1)
+        overview_layout.addWidget(self.reasons, 1)
+
+        checklist = QWidget()
+        checklist_layout = QVBoxLayout(checklist)
+        self.document_boxes: dict[str, QCheckBox] = {}
+        for code, label in DOSSIER_DOCUMENTS.items():
+            box = QCheckBox(label, objectName=f"doc_{code}")
+            box.toggled.connect(lambda on, code=code: self._toggle_document(code, on))
+            self.document_boxes[code] = box
+            checklist_layout.addWidget(box)
+        self.checklist_summary = QLabel(objectName="checklist_summary")
+        self.checklist_summary.setWordWrap(True)
+        checklist_layout.addWidget(self.checklist_summary)
+        checklist_layout.addStretch(1)
+
+        self.tasks = TablePane(
+            ("Taak", "Uitvoerder", "Rol", "Bevoegdheid", "Namens VA", "Uiterlijk", "Status"),
+            "Nog geen taken voor deze zaak. Een taak wordt toegewezen vanuit de MDB of via "
+            "Taken › Taak toewijzen.",
+            "tasks_table",
+        )
+        self.decisions = TablePane(
+            ("MDB", "Team", "Aan kop", "Activiteiten", "Dossier compleet", "Opmerkingen"),
+            "Deze zaak is nog niet in een MDB besproken.",
+            "decisions_table",
+        )
+        self.history = TablePane(
+            ("Tijdstip (UTC)", "Handeling", "Door", "Rol", "Uitkomst", "Doel", "Details"),
+            "Nog niets vastgelegd.",
+            "history_table",
+        )
+
+        notes_tab = QWidget()
+        notes_layout = QVBoxLayout(notes_tab)
+        self.notes_view = QTextBrowser(objectName="notes")
+        self.note_text = QPlainTextEdit(objectName="note_text")
+        self.note_text.setPlaceholderText("Nieuwe notitie…")
+        self.note_text.setMaximumHeight(90)
+        self.note_medical = QCheckBox("medische notitie", objectName="note_medical")
+        self.note_medical.setVisible(session.sees_medical)
+        add = QPushButton("Notitie &toevoegen", objectName="add_note")
+        add.clicked.connect(self._add_note)
+        row = QHBoxLayout()
+        row.addWidget(self.note_medical)
+        row.addStretch(1)
+        row.addWidget(add)
+        notes_layout.addWidget(self.notes_view, 1)
+        notes_layout.addWidget(self.note_text)
+        notes_layout.addLayout(row)
+
+        self.tabs = QTabWidget(objectName="dossier_tabs")
+        self.tabs.addTab(overview, "&Zaak en triage")
+        self.tabs.addTab(checklist, "&Dossierstukken")
+        self.tabs.addTab(self.tasks.widget, "&Taken")
+        self.tabs.addTab(self.decisions.widget, "&MDB-besluiten")
+        self.tabs.addTab(notes_tab, "&Notities")
+        self.tabs.addTab(self.history.widget, "&Logboek")
+
+        edit = QPushButton("&Wijzigen…", objectName="edit")
+        edit.clicked.connect(self.edit_case)
+        self.schrijnend_button = QPushButton("&Schrijnend markeren…", objectName="schrijnend")
+        self.schrijnend_button.clicked.connect(self.mark_schrijnend)
+        close = QPushButton("Sl&uiten", objectName="close")
+        close.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(edit)
+        buttons.addWidget(self.schrijnend_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        self.resize(980, 620)
+        self.refresh()
+
+    # Filling ----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        row = get_case(self.store, self.case_ref)
+        if row is None:
+            return
+        self.row = row
+        facts = row.facts
+        self.title.setText(
+            f"<h2>{_escape(row.client_name)} · {mask_bsn(row.bsn)} · {_escape(facts.case_ref)}</h2>"
+        )
+        while self.facts.rowCount():
+            self.facts.removeRow(0)
+        requester = REQUESTERS.get(facts.requester or "", "")
+        yes = {True: "ja", False: "nee"}
+        for label, value in (
+            ("Cliënt", row.client_name),
+            ("BSN", mask_bsn(row.bsn)),
+            ("Geboortedatum", format_date(facts.birth_date) if facts.birth_date else "onbekend"),
+            ("Dienst", f"{facts.service}: {SERVICES.get(facts.service, '')}"),
+            ("Ontvangen op", format_date(facts.received_on)),
+            ("Team", row.team),
+            ("Status", CASE_STATUSES.get(row.status, row.status)),
+            ("Aanvrager", requester or "(geen)"),
+            ("Medische motivering", yes[facts.motivated]),
+            ("Heeft inkomsten", yes[facts.working]),
+            (
+                "Schrijnend",
+                f"ja, centrale toets {facts.schrijnend_ref}"
+                if facts.schrijnend and facts.schrijnend_ref
+                else ("ja, centrale toets ontbreekt" if facts.schrijnend else "nee"),
+            ),
+            ("Ingebrekestelling", yes[facts.ingebrekestelling]),
+            ("Dwangsom", yes[facts.dwangsom]),
+        ):
+            value_label = QLabel(value)
+            value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.facts.addRow(f"{label}:", value_label)
+        placement = build_queue([facts], self.on, self.policy)[0]
+        reasons = "".join(f"<li>{_escape(r)}</li>" for r in placement.reasons(self.policy))
+        flags = "".join(f"<li><b>{_escape(f)}</b></li>" for f in placement.flags)
+        self.reasons.setHtml(
+            f"<h3>Triage op {format_date(self.on)}: klasse {placement.klasse}, "
+            f"route {placement.route.code}</h3><ul>{reasons}</ul>"
+            f"<p><b>Signalen</b></p><ul>{flags or '<li>geen signalen</li>'}</ul>"
+        )
+        self.schrijnend_button.setEnabled(
+            facts.service in ("HERBEOORDELING", "BEZWAAR") and not facts.schrijnend_ref
+        )
+        self._fill_documents()
+        self._fill_tasks()
+        self._fill_decisions()
+        self._fill_notes()
+        self._fill_history()
+
+    def _fill_documents(self) -> None:
+        present = documents(self.store, self.case_ref)
+        for code, box in self.document_boxes.items():
+            box.blockSignals(True)
+            box.setChecked(code in present)
+            label = DOSSIER_DOCUMENTS[code]
+            box.setText(
+                f"{label} (binnen op {format_date(present[code])})" if code in present else label
+            )
+            box.blockSignals(False)
+        missing = missing_documents(set(present))
+        self.checklist_summary.setText(
+            "Het dossier is compleet."
+            if not missing
+            else "Ontbreekt nog: " + ", ".join(DOSSIER_DOCUMENTS[m] for m in missing) + "."
+        )
+
+    def _fill_tasks(self) -> None:
+        try:
+            from mdbtriage.store.tasks import list_tasks
+        except ImportError:
+            self.tasks.set_rows([])
+            return
+        rows = list_tasks(self.store, case_ref=self.case_ref)
+        self.tasks.set_rows(
+            [
+                (
+                    t.task_code,
+                    t.assignee_name,
+                    t.assignee_role,
+                    t.permission,
+                    t.delegating_va_name or "",
+                    format_date(t.due_on) if t.due_on else "",
+                    TASK_STATUS.get(t.status, t.status),
+                )
+                for t in rows
+            ],
+            [t.task_id for t in rows],
+        )
+
+    def _fill_decisions(self) -> None:
+        try:
+            from mdbtriage.store.meetings import case_history
+        except ImportError:
+            self.decisions.set_rows([])
+            return
+        rows = []
+        for entry in case_history(self.store, self.case_ref):
+            d = entry.decision
+            activities = (
+                ", ".join(
+                    f"{a.task} → {a.assignee_id} ({format_date(a.due_on)})" for a in d.activities
+                )
+                if d
+                else ""
+            )
+            remarks = d.remarks if d else ""
+            if d and d.medical_remarks:
+                remarks += (
+                    (" | medisch: " + d.medical_remarks)
+                    if self.session.sees_medical
+                    else (" | " + MEDICAL_HIDDEN)
+                )
+            complete = (
+                ""
+                if d is None or d.dossier_complete is None
+                else ("ja" if d.dossier_complete else "nee")
+            )
+            rows.append(
+                (
+                    f"{format_date(entry.held_on)} ({entry.meeting_status})",
+                    entry.team_id,
+                    (d.lead_role or "") + (f" / {d.lead_staff_id}" if d and d.lead_staff_id else "")
+                    if d
+                    else "nog geen besluit",
+                    activities,
+                    complete,
+                    remarks.strip(" |"),
+                )
+            )
+        self.decisions.set_rows(rows)
+
+    def _fill_notes(self) -> None:
+        shown = notes(self.store, self.case_ref, with_medical=self.session.sees_medical)
+        parts = [
+            f"<p><b>{_escape(n.author_name)}</b>, {_local_time(n.created_at)}"
+            f"{' · <i>medisch</i>' if n.medical else ''}<br>{_escape(n.text)}</p>"
+            for n in shown
+        ]
+        if not self.session.sees_medical:
+            parts.append(f"<p><i>{MEDICAL_HIDDEN}</i></p>")
+        if not shown:
+            parts.insert(0, "<p>Nog geen notities bij deze zaak.</p>")
+        self.notes_view.setHtml("".join(parts))
+
+    def _fill_history(self) -> None:
+        lines = case_log(self.store, self.case_ref)
+        self.history.set_rows(
+            [
+                (
+                    _local_time(x.at),
+                    x.event_label,
+                    x.user_name,
+                    x.role,
+                    x.outcome,
+                    x.purpose,
+                    x.details,
+                )
+                for x in lines
+            ]
+        )
+
+    # Actions ----------------------------------------------------------------------------------
+
+    def _toggle_document(self, code: str, present: bool) -> None:
+        set_document(self.store, self.session.actor, self.case_ref, code, present, self.on)
+        self._fill_documents()
+        self._fill_history()
+
+    def _add_note(self) -> None:
+        try:
+            add_note(
+                self.store,
+                self.session.actor,
+                self.case_ref,
+                self.note_text.toPlainText(),
+                self.note_medical.isChecked(),
+            )
+        except DossierError as error:
+            Ask.warn(self, "Notitie", str(error))
+            return
+        self.note_text.clear()
+        self._fill_notes()
+        self._fill_history()
+
+    def edit_case(self) -> None:
+        from mdbtriage.ui.case_form import CaseFormDialog
+
+        saved = CaseFormDialog.ask(self.store, self.session, self.on, to_case(self.row), self)
+        if saved is not None:
+            self.refresh()
+            self.changed.emit(self.case_ref)
+
+    def mark_schrijnend(self) -> None:
+        reference = Ask.text(
+            self,
+            "Schrijnend markeren",
+            "Referentie van de centrale toets (bijv. CT-2026-004):",
+        )
+        if reference is None:
+            return
+        try:
+            mark_schrijnend(self.store, self.session.actor, self.case_ref, reference)
+        except DossierError as error:
+            Ask.warn(self, "Schrijnend markeren", str(error))
+            return
+        self.refresh()
+        self.changed.emit(self.case_ref)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)

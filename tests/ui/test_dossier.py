@@ -1,0 +1,207 @@
+"""The dossier and the case form, driven with keyboard and mouse."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from mdbtriage.store.dossier import add_note, documents
+from mdbtriage.store.records import get_case
+from mdbtriage.ui.case_form import CaseFormDialog
+from mdbtriage.ui.dialogs import Ask
+from mdbtriage.ui.dossier import DossierWindow
+from mdbtriage.ui.table_model import RowsModel
+from tests.conftest import TODAY
+
+
+def _reads(store, ref):
+    return store.conn.execute(
+        "SELECT user_id FROM audit_log WHERE event = 'read' AND case_ref = ?", (ref,)
+    ).fetchall()
+
+
+def _dossier(qtbot, store, session, policy, ref):
+    window = DossierWindow(store, session, policy, TODAY, ref)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_enter_in_queue_opens_dossier_and_logs_read(qtbot, make_window, tl_session, demo_store):
+    window = make_window(tl_session)
+    view = window.werkvoorraad
+    view.table.setFocus()
+    view.table.selectRow(2)
+    ref = view.model.entry(2).case_ref
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    dossier = window._dossiers[ref]
+    assert dossier.isVisible()
+    assert ref in dossier.title.text()
+    assert _reads(demo_store, ref) == [(tl_session.staff_id,)]
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert len(window._dossiers) == 1
+
+
+def test_dossier_shows_facts_reasons_and_history(qtbot, demo_store, tl_session, policy):
+    ref = (
+        "R-9"
+        if get_case(demo_store, "R-9")
+        else demo_store.conn.execute(
+            "SELECT case_ref FROM cases WHERE schrijnend_ref IS NOT NULL LIMIT 1"
+        ).fetchone()[0]
+    )
+    window = _dossier(qtbot, demo_store, tl_session, policy, ref)
+    text = window.reasons.toPlainText()
+    assert "schrijnend met centrale toets" in text
+    assert "klasse B" in text
+    assert window.history.model.rowCount() >= 1
+    assert window.history.model.index(0, 1).data() == "inzien"
+    assert "******" in window.title.text()
+
+
+def test_checklist_ticks_are_saved_and_logged(qtbot, demo_store, va_session, policy):
+    ref = demo_store.conn.execute("SELECT case_ref FROM cases LIMIT 1").fetchone()[0]
+    window = _dossier(qtbot, demo_store, va_session, policy, ref)
+    window.tabs.setCurrentIndex(1)
+    assert "Ontbreekt nog" in window.checklist_summary.text()
+    for code in ("RIV", "BEDRIJFSARTS", "HUISARTS", "SPECIALIST", "AD_RAPPORT"):
+        qtbot.keyClick(window.document_boxes[code], Qt.Key.Key_Space)
+    assert set(documents(demo_store, ref)) == {
+        "RIV",
+        "BEDRIJFSARTS",
+        "HUISARTS",
+        "SPECIALIST",
+        "AD_RAPPORT",
+    }
+    assert window.checklist_summary.text() == "Het dossier is compleet."
+    qtbot.keyClick(window.document_boxes["HUISARTS"], Qt.Key.Key_Space)
+    assert "HUISARTS" not in documents(demo_store, ref)
+    assert "huisarts" in window.checklist_summary.text()
+    changes = demo_store.conn.execute(
+        "SELECT count(*) FROM audit_log WHERE event = 'change' AND case_ref = ?", (ref,)
+    ).fetchone()[0]
+    assert changes == 6
+
+
+def test_medical_notes_only_for_medical_roles(qtbot, demo_store, va_session, ad_session, policy):
+    ref = demo_store.conn.execute("SELECT case_ref FROM cases LIMIT 1").fetchone()[0]
+    window = _dossier(qtbot, demo_store, va_session, policy, ref)
+    window.tabs.setCurrentIndex(4)
+    qtbot.keyClicks(window.note_text, "Anamnese: rugklachten sinds 2024")
+    window.note_medical.setChecked(True)
+    qtbot.mouseClick(
+        window.findChild(type(window.schrijnend_button), "add_note"), Qt.MouseButton.LeftButton
+    )
+    add_note(demo_store, ad_session.actor, ref, "Werkgever gebeld over passend werk", medical=False)
+    assert "rugklachten" in window.notes_view.toPlainText()
+    other = _dossier(qtbot, demo_store, ad_session, policy, ref)
+    text = other.notes_view.toPlainText()
+    assert "rugklachten" not in text
+    assert "Werkgever gebeld" in text
+    assert "alleen zichtbaar voor VA, AIOS en SMV" in text
+    assert not other.note_medical.isVisibleTo(other)
+
+
+def test_mark_schrijnend_moves_case_to_class_b(qtbot, demo_store, tl_session, policy, monkeypatch):
+    ref = demo_store.conn.execute(
+        "SELECT case_ref FROM cases WHERE service = 'BEZWAAR' AND schrijnend = 0 LIMIT 1"
+    ).fetchone()[0]
+    window = _dossier(qtbot, demo_store, tl_session, policy, ref)
+    monkeypatch.setattr(Ask, "text", classmethod(lambda cls, *a, **k: "CT-2026-123"))
+    changed = []
+    window.changed.connect(changed.append)
+    qtbot.mouseClick(window.schrijnend_button, Qt.MouseButton.LeftButton)
+    case = get_case(demo_store, ref)
+    assert case.facts.schrijnend and case.facts.schrijnend_ref == "CT-2026-123"
+    assert "klasse B" in window.reasons.toPlainText()
+    assert changed == [ref]
+    assert not window.schrijnend_button.isEnabled()
+
+
+def test_new_case_form_shows_errors_next_to_fields(qtbot, demo_store, tl_session):
+    dialog = CaseFormDialog(demo_store, tl_session, TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.texts["case_ref"], "NIEUW-1")
+    qtbot.keyClicks(dialog.texts["bsn"], "123456789")
+    qtbot.keyClicks(dialog.texts["received_on"], "31-02-2026")
+    dialog.service.setCurrentIndex(dialog.service.findData("HERBEOORDELING"))
+    qtbot.keyClick(dialog.texts["received_on"], Qt.Key.Key_Return)
+    assert dialog.errors["bsn"].text() == "BSN voldoet niet aan de elfproef"
+    assert dialog.errors["name"].text() == "Naam is verplicht"
+    assert dialog.errors["received_on"].text() == "Ontvangen op deze datum bestaat niet"
+    assert dialog.errors["requester"].isVisibleTo(dialog)
+    assert not dialog.errors["case_ref"].isVisibleTo(dialog)
+    assert get_case(demo_store, "NIEUW-1") is None
+
+
+def test_new_case_is_saved_logged_and_appears_in_queue(
+    qtbot, make_window, tl_session, demo_store, monkeypatch
+):
+    window = make_window(tl_session)
+    total = window.werkvoorraad.model.rowCount()
+
+    def fill(cls, store, session, on, case=None, parent=None):
+        dialog = cls(store, session, on, case, parent)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.texts["case_ref"], "NIEUW-2")
+        qtbot.keyClicks(dialog.texts["bsn"], "111222333")
+        qtbot.keyClicks(dialog.texts["name"], "Joke Bakker")
+        qtbot.keyClicks(dialog.texts["birth_date"], "12-04-1968")
+        qtbot.keyClicks(dialog.texts["received_on"], "01-10-2026")
+        dialog.service.setCurrentIndex(dialog.service.findData("WIA_CLAIM"))
+        qtbot.keyClick(dialog.texts["name"], Qt.Key.Key_Return)
+        return dialog.saved
+
+    monkeypatch.setattr(CaseFormDialog, "ask", classmethod(fill))
+    with qtbot.waitSignal(window.werkvoorraad.loaded, timeout=10000):
+        qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.werkvoorraad.model.rowCount() == total + 1
+    assert window.werkvoorraad.current_case() == "NIEUW-2"
+    assert get_case(demo_store, "NIEUW-2").team == tl_session.team
+    created = demo_store.conn.execute(
+        "SELECT user_id FROM audit_log WHERE event = 'create' AND case_ref = 'NIEUW-2'"
+    ).fetchall()
+    assert created == [(tl_session.staff_id,)]
+
+
+def test_edit_case_keeps_reference_and_updates(qtbot, demo_store, tl_session, policy, monkeypatch):
+    ref = demo_store.conn.execute(
+        "SELECT case_ref FROM cases WHERE service = 'ZW' LIMIT 1"
+    ).fetchone()[0]
+    window = _dossier(qtbot, demo_store, tl_session, policy, ref)
+
+    def edit(cls, store, session, on, case=None, parent=None):
+        dialog = cls(store, session, on, case, parent)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.texts["case_ref"].isReadOnly()
+        dialog.status.setCurrentIndex(dialog.status.findData("in_behandeling"))
+        dialog.flags["ingebrekestelling"].setChecked(True)
+        dialog.accept()
+        return dialog.saved
+
+    monkeypatch.setattr(CaseFormDialog, "ask", classmethod(edit))
+    qtbot.mouseClick(
+        window.findChild(type(window.schrijnend_button), "edit"), Qt.MouseButton.LeftButton
+    )
+    row = get_case(demo_store, ref)
+    assert row.status == "in_behandeling" and row.facts.ingebrekestelling
+    assert "ingebrekestelling geregistreerd" in window.reasons.toPlainText()
+
+
+def test_escape_closes_dossier(qtbot, demo_store, tl_session, policy):
+    ref = demo_store.conn.execute("SELECT case_ref FROM cases LIMIT 1").fetchone()[0]
+    window = _dossier(qtbot, demo_store, tl_session, policy, ref)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(window.tabs, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+
+
+def test_rows_model_passes_modeltester(qtmodeltester):
+    model = RowsModel(("A", "B"))
+    model.set_rows([("1", "2"), ("3",)], keys=[10, 11])
+    qtmodeltester.check(model, force_py=True)
+    assert model.index(1, 1).data() == ""
+    assert model.key(1) == 11
