@@ -183,3 +183,23 @@ def test_demo_has_a_closed_and_an_upcoming_meeting_per_team(store: Store, actor:
     assert repo.load_demo_meetings(store, today=TODAY, actor=actor) == 0, (
         "loading twice adds nothing"
     )
+
+
+def test_activities_go_through_the_taakdelegatie_rules(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    ref = repo.agenda(demo, meeting_id)[0].case_ref
+    refused = Decision(ref, activities=(Activity("ARBEIDSKUNDIG", f"{TEAM}-SMV1", ON),))
+    with pytest.raises(MeetingError) as error:
+        repo.save_decision(demo, meeting_id, refused, VA1)
+    assert "Activiteit 1" in str(error.value) and "regel" in str(error.value)
+    assert ref not in repo.decisions(demo, meeting_id)
+    for item in repo.agenda(demo, meeting_id):
+        if item.discussed:
+            _decide(demo, meeting_id, item.case_ref)
+    task_ids = repo.close_meeting(demo, meeting_id, VA1)
+    created = demo.conn.execute(
+        f"SELECT count(*) FROM tasks WHERE task_id IN ({','.join('?' * len(task_ids))}) "
+        "AND task_code = 'SPREEKUUR'",
+        task_ids,
+    ).fetchone()[0]
+    assert created == len(task_ids) == sum(1 for i in repo.agenda(demo, meeting_id) if i.discussed)

@@ -131,9 +131,7 @@ def mdb_close(context: Context, meeting_id: int) -> None:
     _meeting_or_fail(context, meeting_id)
     store = context.store()
     try:
-        task_ids = repo.close_meeting(
-            store, meeting_id, context.actor(), create_task=repo.default_task_creator(store)
-        )
+        task_ids = repo.close_meeting(store, meeting_id, context.actor())
     except MeetingError as error:
         for problem in error.problems:
             say(problem)

@@ -27,8 +27,10 @@ from mdbtriage.core.model import SERVICES, Actor, Staff
 from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.core.triage import build_queue
 from mdbtriage.core.validation import format_date
+from mdbtriage.store import tasks
 from mdbtriage.store.audit import AuditEntry, log_many
 from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.delegations import Refused, TaakdelegatieError
 from mdbtriage.store.records import get_case, list_staff, open_cases
 
 # An assignment check: (meeting, case_ref, activity) -> refusal reason, or None when allowed.
@@ -485,15 +487,22 @@ def check_activities(
 
 
 def default_assignment_check(store: Store) -> AssignmentCheck:
-    """The assignment check of the team's taakdelegatie rules."""
-    staff_cache: dict[str, dict[str, Staff]] = {}
+    """The assignment check of the team's taakdelegatie rules on the day of the MDB: the
+    refusal reason names the rule, or ``None`` when the assignment may go ahead."""
 
     def check(meeting: Meeting, case_ref: str, activity: Activity) -> str | None:
-        staff = staff_cache.setdefault(meeting.team_id, team_staff(store, meeting.team_id))
-        assignee = staff.get(activity.assignee_id)
-        if assignee is None:
-            return f"medewerker '{activity.assignee_id}' hoort niet bij dit team"
-        return None
+        try:
+            verdict = tasks.judge(
+                store,
+                case_ref,
+                activity.task,
+                activity.assignee_id,
+                activity.delegated_by,
+                meeting.held_on,
+            )
+        except TaakdelegatieError as error:
+            return str(error)
+        return None if verdict.allowed else verdict.reason
 
     return check
 
@@ -580,7 +589,7 @@ def save_decision(
 # --- Closing ------------------------------------------------------------------------------
 
 # Creates the task of one activity and returns its id; raises MeetingError when refused.
-TaskCreator = Callable[[sqlite3.Connection, Meeting, str, Activity, Actor], int | None]
+TaskCreator = Callable[[sqlite3.Connection, Meeting, str, Activity, Actor], int]
 
 
 def closing_problems(store: Store, meeting_id: int, actor: Actor) -> list[str]:
@@ -618,6 +627,7 @@ def close_meeting(
             )
     if problems:
         raise MeetingError(problems)
+    create_task = create_task or default_task_creator(store)
     task_ids: list[int] = []
     with store.atomic() as conn:
         # Decisions of cases no longer discussed are not decisions of this MDB.
@@ -626,21 +636,19 @@ def close_meeting(
             "(SELECT case_ref FROM meeting_agenda WHERE meeting_id = ? AND status != 'bespreken')",
             (meeting_id, meeting_id),
         )
-        if create_task is not None:
-            rows = conn.execute(
-                "SELECT activity_id, case_ref, task, assignee_id, due_on, delegated_by "
-                "FROM meeting_activities WHERE meeting_id = ? ORDER BY case_ref, seq",
-                (meeting_id,),
-            ).fetchall()
-            for activity_id, ref, task, assignee, due, delegated in rows:
-                activity = Activity(task, assignee, date.fromisoformat(due), delegated)
-                task_id = create_task(conn, meeting, ref, activity, actor)
-                if task_id is not None:
-                    task_ids.append(task_id)
-                    conn.execute(
-                        "UPDATE meeting_activities SET task_id = ? WHERE activity_id = ?",
-                        (task_id, activity_id),
-                    )
+        rows = conn.execute(
+            "SELECT activity_id, case_ref, task, assignee_id, due_on, delegated_by "
+            "FROM meeting_activities WHERE meeting_id = ? ORDER BY case_ref, seq",
+            (meeting_id,),
+        ).fetchall()
+        for activity_id, ref, task, assignee, due, delegated in rows:
+            activity = Activity(task, assignee, date.fromisoformat(due), delegated)
+            task_id = create_task(conn, meeting, ref, activity, actor)
+            task_ids.append(task_id)
+            conn.execute(
+                "UPDATE meeting_activities SET task_id = ? WHERE activity_id = ?",
+                (task_id, activity_id),
+            )
         now = utc_now()
         conn.execute(
             "UPDATE meetings SET status = 'gesloten', closed_at = ?, closed_by = ?, "
@@ -803,8 +811,8 @@ def log_summary_output(
 
 
 def load_demo_meetings(store: Store, *, today: date, actor: Actor) -> int:
-    """Per team a closed MDB two weeks ago (decided, with tasks where the task store is present)
-    and an MDB in preparation next week. Returns the number of meetings written."""
+    """Per team a closed MDB two weeks ago (decided, its activities created as tasks) and an MDB
+    in preparation next week. Returns the number of meetings written."""
     written = 0
     teams = [str(r[0]) for r in store.conn.execute("SELECT team_id FROM teams ORDER BY team_id")]
     for team in teams:
@@ -821,7 +829,7 @@ def load_demo_meetings(store: Store, *, today: date, actor: Actor) -> int:
             )
             _demo_decisions(store, meeting_id, staff, regie, past_on)
             regie_actor = Actor(regie, staff[regie].name, "VA")
-            close_meeting(store, meeting_id, regie_actor, create_task=default_task_creator(store))
+            close_meeting(store, meeting_id, regie_actor)
             written += 1
             # After the MDB the client of the first discussed case started working again: the
             # situation changed, so the next agenda brings the case back.
@@ -882,6 +890,26 @@ def _demo_decisions(
         )
 
 
-def default_task_creator(store: Store) -> TaskCreator | None:
-    """The task creator of the taakdelegatie store, when it is installed."""
-    return None
+def default_task_creator(store: Store) -> TaskCreator:
+    """Create each activity as a task through the taakdelegatie rules (refused: nothing)."""
+
+    def create(
+        conn: sqlite3.Connection, meeting: Meeting, case_ref: str, activity: Activity, actor: Actor
+    ) -> int:
+        try:
+            return tasks.assign_task(
+                store,
+                actor,
+                case_ref=case_ref,
+                task_code=activity.task,
+                assignee_id=activity.assignee_id,
+                by_id=activity.delegated_by,
+                due=activity.due_on,
+                on=meeting.held_on,
+            )
+        except Refused as refused:
+            raise MeetingError([f"{case_ref}: {r}" for r in refused.reasons]) from None
+        except TaakdelegatieError as error:
+            raise MeetingError([f"{case_ref}: {error}"]) from None
+
+    return create

@@ -1,0 +1,1086 @@
+"""The MDB window: prepare the agenda, register attendance, decide case by case during the
+meeting (keyboard first, saved as you go), close as regievoerder, preview and print the summary.
+
+Open it from anywhere with::
+
+    window = MdbWindow(store, actor, today=date.today(), meeting_id=None)
+    window.show()
+
+``store`` is an open :class:`mdbtriage.store.database.Store`, ``actor`` the signed-in
+:class:`mdbtriage.core.model.Actor` (its role decides whether medical content is shown),
+``today`` the date for new meetings and summaries, ``meeting_id`` the MDB to open first
+(default: the nearest one in preparation). Decisions are written to the store as they are made;
+closing the window mid-meeting loses nothing, and reopening it resumes where it stopped.
+
+Keys in the Bespreking tab: Ctrl+Enter saves and goes to the next case, Ctrl+PgDown/PgUp go to
+the next/previous case, Ctrl+T adds the activity being entered, Ctrl+S saves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QBuffer,
+    QByteArray,
+    QDate,
+    QIODevice,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPainter, QShortcut
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core import meetings as rules
+from mdbtriage.core.meetings import (
+    AGENDA_REASONS,
+    AGENDA_STATUSES,
+    MEETING_STATUSES,
+    Activity,
+    AgendaItem,
+    Decision,
+    MeetingError,
+)
+from mdbtriage.core.model import ROLES, SERVICES, Actor, Staff
+from mdbtriage.core.validation import format_date, mask_bsn
+from mdbtriage.reports.mdb_summary import build_summary_pdf
+from mdbtriage.store import meetings as repo
+from mdbtriage.store.database import Store
+from mdbtriage.store.records import get_case, list_teams
+
+_Index = QModelIndex | QPersistentModelIndex
+AGENDA_COLUMNS = (
+    "#",
+    "Zaak",
+    "Cliënt",
+    "Klasse",
+    "Route",
+    "Voorstel regie",
+    "Reden",
+    "Status",
+    "Ontbreekt",
+)
+SAVE_DELAY_MS = 600
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class AgendaModel(QAbstractTableModel):
+    """The agenda rows with the client shown by name and masked BSN."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: list[AgendaItem] = []
+        self._clients: dict[str, str] = {}
+
+    def reset(self, items: list[AgendaItem], clients: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._items = items
+        self._clients = clients
+        self.endResetModel()
+
+    def item(self, row: int) -> AgendaItem:
+        return self._items[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(AGENDA_COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        i = self._items[index.row()]
+        values = (
+            str(i.position),
+            i.case_ref,
+            self._clients.get(i.case_ref, ""),
+            i.klasse,
+            i.route,
+            i.proposed_lead,
+            AGENDA_REASONS.get(i.reason, i.reason),
+            AGENDA_STATUSES.get(i.status, i.status),
+            i.missing,
+        )
+        return values[index.column()]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return AGENDA_COLUMNS[section]
+        return None
+
+
+class MdbWindow(QMainWindow):
+    """Prepare, hold, close and print MDBs (see the module docstring)."""
+
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        *,
+        today: date | None = None,
+        meeting_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.today = today or date.today()
+        self.medical = rules.may_see_medical(actor.role)
+        self.meeting: repo.Meeting | None = None
+        self.staff: dict[str, Staff] = {}
+        self._current_ref: str | None = None
+        self._loading = False
+        self._dirty = False
+        self._pdf_bytes = b""
+        self.setWindowTitle("MDB-sessies · MDB Triage")
+        self.resize(1200, 780)
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_current)
+        self._build()
+        self._fill_meetings(meeting_id)
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("MDB:"))
+        self.meeting_combo = QComboBox()
+        self.meeting_combo.setMinimumWidth(360)
+        self.meeting_combo.currentIndexChanged.connect(self._meeting_chosen)
+        top.addWidget(self.meeting_combo)
+        top.addSpacing(24)
+        top.addWidget(QLabel("Nieuwe MDB voor"))
+        self.team_combo = QComboBox()
+        for team in list_teams(self.store):
+            self.team_combo.addItem(team.name, team.team_id)
+        top.addWidget(self.team_combo)
+        top.addWidget(QLabel("op"))
+        self.new_date = QDateEdit(_qdate(self.today + timedelta(days=7)))
+        self.new_date.setDisplayFormat("dd-MM-yyyy")
+        self.new_date.setCalendarPopup(True)
+        top.addWidget(self.new_date)
+        self.create_button = QPushButton("Agenda voorstellen")
+        self.create_button.clicked.connect(self.create_meeting)
+        top.addWidget(self.create_button)
+        top.addStretch(1)
+        outer.addLayout(top)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        outer.addWidget(self.status_label)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_agenda(), "1 Voorbereiding")
+        self.tabs.addTab(self._build_attendance(), "2 Aanwezigheid")
+        self.tabs.addTab(self._build_live(), "3 Bespreking")
+        self.tabs.addTab(self._build_report(), "4 Verslag")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        outer.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+    def _build_agenda(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.agenda_model = AgendaModel()
+        self.agenda_view = QTableView()
+        self.agenda_view.setModel(self.agenda_model)
+        self.agenda_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.agenda_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.agenda_view.verticalHeader().hide()
+        header = self.agenda_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.agenda_view, 1)
+        self.agenda_empty = QLabel(
+            "Nog geen MDB gekozen. Kies hierboven een team en een datum en klik op "
+            "'Agenda voorstellen'."
+        )
+        layout.addWidget(self.agenda_empty)
+        buttons = QHBoxLayout()
+        self.agenda_buttons: list[QPushButton] = []
+        for text, key, slot in (
+            ("Bespreken", "Ctrl+1", lambda: self.mark("bespreken")),
+            ("Niet gereed…", "Ctrl+2", lambda: self.mark("niet_gereed")),
+            ("Standaardroute", "Ctrl+3", lambda: self.mark("standaardroute")),
+            ("Omhoog", "Alt+Up", lambda: self.move(-1)),
+            ("Omlaag", "Alt+Down", lambda: self.move(1)),
+            ("Van agenda halen", "Del", self.drop),
+        ):
+            button = QPushButton(f"{text} ({key})")
+            button.clicked.connect(slot)
+            QShortcut(QKeySequence(key), self.agenda_view, activated=slot)
+            buttons.addWidget(button)
+            self.agenda_buttons.append(button)
+        buttons.addStretch(1)
+        self.add_ref = QLineEdit()
+        self.add_ref.setPlaceholderText("zaaknummer")
+        self.add_ref.returnPressed.connect(self.add_case)
+        buttons.addWidget(self.add_ref)
+        add = QPushButton("Zaak toevoegen")
+        add.clicked.connect(self.add_case)
+        buttons.addWidget(add)
+        self.agenda_buttons.append(add)
+        layout.addLayout(buttons)
+        return page
+
+    def _build_attendance(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        self.regie_combo = QComboBox()
+        self.regie_combo.activated.connect(self._regie_chosen)
+        form.addRow("Regievoerder (VA)", self.regie_combo)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Aanwezig (vink af wie er niet is):"))
+        self.attendee_list = QListWidget()
+        self.attendee_list.itemChanged.connect(self._attendee_changed)
+        layout.addWidget(self.attendee_list, 1)
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("color: #8a1c1c;")
+        layout.addWidget(self.warning_label)
+        return page
+
+    def _build_live(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        splitter = QSplitter()
+        self.case_list = QListWidget()
+        self.case_list.currentRowChanged.connect(self._case_chosen)
+        splitter.addWidget(self.case_list)
+        right = QWidget()
+        form_layout = QVBoxLayout(right)
+        self.case_title = QLabel()
+        self.case_title.setStyleSheet("font-weight: bold; font-size: 14px;")
+        form_layout.addWidget(self.case_title)
+        self.proposal_label = QLabel()
+        self.proposal_label.setWordWrap(True)
+        self.proposal_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form_layout.addWidget(self.proposal_label)
+        form = QFormLayout()
+        self.lead_role = QComboBox()
+        self.lead_role.addItem("— kies —", None)
+        for code, name in ROLES.items():
+            if code != "TL":
+                self.lead_role.addItem(f"{code} · {name}", code)
+        self.lead_role.currentIndexChanged.connect(self._lead_role_changed)
+        form.addRow("&Aan kop", self.lead_role)
+        self.lead_staff = QComboBox()
+        self.lead_staff.currentIndexChanged.connect(self._changed)
+        form.addRow("Wie aan &kop", self.lead_staff)
+        self.contact = QComboBox()
+        self.contact.currentIndexChanged.connect(self._changed)
+        form.addRow("&Vast aanspreekpunt", self.contact)
+        self.dossier = QComboBox()
+        for text, value in (("— onbekend —", None), ("ja", True), ("nee", False)):
+            self.dossier.addItem(text, value)
+        self.dossier.currentIndexChanged.connect(self._changed)
+        form.addRow("&Dossier compleet", self.dossier)
+        form_layout.addLayout(form)
+        form_layout.addWidget(QLabel("Vervolgactiviteiten"))
+        self.activities = QTableWidget(0, 4)
+        self.activities.setHorizontalHeaderLabels(
+            ["Activiteit", "Wie", "Uiterlijk", "Onder delegatie van"]
+        )
+        self.activities.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.activities.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.activities.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.activities.setMaximumHeight(150)
+        form_layout.addWidget(self.activities)
+        entry = QHBoxLayout()
+        self.task_combo = QComboBox()
+        for code, name in rules.activities().items():
+            self.task_combo.addItem(name, code)
+        entry.addWidget(self.task_combo, 2)
+        self.assignee = QComboBox()
+        entry.addWidget(self.assignee, 2)
+        self.due = QDateEdit()
+        self.due.setDisplayFormat("dd-MM-yyyy")
+        self.due.setCalendarPopup(True)
+        entry.addWidget(self.due)
+        self.add_activity_button = QPushButton("Toevoegen (Ctrl+T)")
+        self.add_activity_button.clicked.connect(self.add_activity)
+        entry.addWidget(self.add_activity_button)
+        remove = QPushButton("Verwijderen")
+        remove.clicked.connect(self.remove_activity)
+        entry.addWidget(remove)
+        form_layout.addLayout(entry)
+        remarks_label = QLabel("&Opmerkingen (komen in beide verslagen)")
+        form_layout.addWidget(remarks_label)
+        self.remarks = QPlainTextEdit()
+        remarks_label.setBuddy(self.remarks)
+        self.remarks.setMaximumHeight(70)
+        self.remarks.textChanged.connect(self._changed)
+        form_layout.addWidget(self.remarks)
+        self.medical_label = QLabel("&Medische overwegingen (alleen in het medische verslag)")
+        self.medical_remarks = QPlainTextEdit()
+        self.medical_remarks.setMaximumHeight(70)
+        self.medical_remarks.textChanged.connect(self._changed)
+        self.medical_label.setBuddy(self.medical_remarks)
+        self.medical_label.setVisible(self.medical)
+        self.medical_remarks.setVisible(self.medical)
+        form_layout.addWidget(self.medical_label)
+        form_layout.addWidget(self.medical_remarks)
+        self.history_label = QLabel()
+        self.history_label.setWordWrap(True)
+        self.history_label.setStyleSheet("color: #52606d;")
+        form_layout.addWidget(self.history_label)
+        self.decision_error = QLabel()
+        self.decision_error.setWordWrap(True)
+        self.decision_error.setStyleSheet("color: #8a1c1c;")
+        form_layout.addWidget(self.decision_error)
+        form_layout.addStretch(1)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([340, 860])
+        layout.addWidget(splitter, 1)
+        bottom = QHBoxLayout()
+        self.saved_label = QLabel()
+        bottom.addWidget(self.saved_label)
+        bottom.addStretch(1)
+        self.close_button = QPushButton("Besluiten bevestigen en MDB sluiten")
+        self.close_button.clicked.connect(self.close_meeting)
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
+        for key, slot in (
+            ("Ctrl+Return", self.save_and_next),
+            ("Ctrl+Enter", self.save_and_next),
+            ("Ctrl+PgDown", lambda: self.step(1)),
+            ("Ctrl+PgUp", lambda: self.step(-1)),
+            ("Ctrl+T", self.add_activity),
+            ("Ctrl+S", self.save_current),
+        ):
+            QShortcut(QKeySequence(key), page, activated=slot)
+        return page
+
+    def _build_report(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Versie:"))
+        self.version_combo = QComboBox()
+        self.version_combo.addItem("niet-medisch (AD, teamleider, afdrukken)", "niet-medisch")
+        if self.medical:
+            self.version_combo.addItem("medisch (VA, AIOS, SMV)", "medisch")
+        self.version_combo.currentIndexChanged.connect(self.refresh_preview)
+        bar.addWidget(self.version_combo)
+        self.print_button = QPushButton("Afdrukken…")
+        self.print_button.clicked.connect(self.print_summary)
+        bar.addWidget(self.print_button)
+        self.export_button = QPushButton("Opslaan als PDF…")
+        self.export_button.clicked.connect(self.export_summary)
+        bar.addWidget(self.export_button)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.pdf_document = QPdfDocument(self)
+        self.pdf_view = QPdfView()
+        self.pdf_view.setDocument(self.pdf_document)
+        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        layout.addWidget(self.pdf_view, 1)
+        self._pdf_buffer: QBuffer | None = None
+        return page
+
+    # --- meetings ----------------------------------------------------------------------------
+
+    def _fill_meetings(self, wanted: int | None) -> None:
+        found = repo.list_meetings(self.store)
+        self.meeting_combo.blockSignals(True)
+        self.meeting_combo.clear()
+        for m in found:
+            self.meeting_combo.addItem(
+                f"{format_date(m.held_on)} · {m.team_name} · {MEETING_STATUSES[m.status]}",
+                m.meeting_id,
+            )
+        self.meeting_combo.blockSignals(False)
+        if wanted is None:
+            upcoming = [m for m in found if not m.closed]
+            wanted = (
+                min(upcoming, key=lambda m: abs((m.held_on - self.today).days)).meeting_id
+                if upcoming
+                else (found[0].meeting_id if found else None)
+            )
+        index = self.meeting_combo.findData(wanted) if wanted is not None else -1
+        if index >= 0:
+            self.meeting_combo.setCurrentIndex(index)
+            self._meeting_chosen(index)
+        else:
+            self.open_meeting(None)
+
+    def _meeting_chosen(self, index: int) -> None:
+        meeting_id = self.meeting_combo.itemData(index)
+        if meeting_id is not None:
+            self.open_meeting(int(meeting_id))
+
+    def create_meeting(self) -> None:
+        team = self.team_combo.currentData()
+        if team is None:
+            self._show_problems(
+                ["Er zijn nog geen teams. Laad demogegevens of importeer medewerkers."]
+            )
+            return
+        try:
+            meeting_id = repo.create_meeting(
+                self.store, team=str(team), held_on=_pydate(self.new_date.date()), actor=self.actor
+            )
+        except MeetingError as error:
+            self._show_problems(error.problems)
+            return
+        self._fill_meetings(meeting_id)
+        self.tabs.setCurrentIndex(0)
+
+    def open_meeting(self, meeting_id: int | None) -> None:
+        self.save_current()
+        self._current_ref = None
+        self.meeting = repo.get_meeting(self.store, meeting_id) if meeting_id is not None else None
+        if self.meeting is not None:
+            self.staff = repo.team_staff(self.store, self.meeting.team_id)
+        self._refresh_all()
+
+    def _refresh_all(self) -> None:
+        self._refresh_agenda()
+        self._refresh_attendance()
+        self._refresh_live()
+        if self.tabs.currentIndex() == 3:
+            self.refresh_preview()
+        m = self.meeting
+        if m is None:
+            self.status_label.setText("Geen MDB gekozen.")
+        elif m.closed:
+            self.status_label.setText(
+                f"{m.label} is gesloten: de besluiten zijn bevestigd en staan in de historie van "
+                "elke zaak. Alleen het verslag kan nog worden afgedrukt."
+            )
+        else:
+            self.status_label.setText(f"{m.label} · in voorbereiding · team {m.team_id}")
+        editable = m is not None and not m.closed
+        for button in self.agenda_buttons:
+            button.setEnabled(editable)
+        self.attendee_list.setEnabled(editable)
+        self.regie_combo.setEnabled(editable)
+        self.close_button.setEnabled(
+            editable and m is not None and m.regievoerder_id == self.actor.user_id
+        )
+        self.close_button.setToolTip(
+            "" if self.close_button.isEnabled() else "Alleen de regievoerder (VA) sluit de MDB."
+        )
+
+    # --- preparation ---------------------------------------------------------------------------
+
+    def _client_names(self, refs: list[str]) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for ref in refs:
+            row = get_case(self.store, ref)
+            if row is not None:
+                names[ref] = f"{row.client_name} ({mask_bsn(row.bsn)})"
+        return names
+
+    def _refresh_agenda(self) -> None:
+        items = repo.agenda(self.store, self.meeting.meeting_id) if self.meeting else []
+        self.agenda_model.reset(items, self._client_names([i.case_ref for i in items]))
+        if self.meeting is None:
+            self.agenda_empty.setText(
+                "Nog geen MDB gekozen. Kies hierboven een team en een datum en klik op "
+                "'Agenda voorstellen'."
+            )
+        elif not items:
+            self.agenda_empty.setText("De agenda is leeg. Voeg zaken toe met hun zaaknummer.")
+        else:
+            counts = {s: sum(1 for i in items if i.status == s) for s in AGENDA_STATUSES}
+            self.agenda_empty.setText(
+                f"{len(items)} zaken: {counts['bespreken']} bespreken, {counts['niet_gereed']} "
+                f"niet gereed, {counts['standaardroute']} standaardroute (vermeld, niet besproken)."
+            )
+
+    def _selected_item(self) -> AgendaItem | None:
+        rows = self.agenda_view.selectionModel().selectedRows()
+        return self.agenda_model.item(rows[0].row()) if rows else None
+
+    def _select_ref(self, ref: str) -> None:
+        for row in range(self.agenda_model.rowCount()):
+            if self.agenda_model.item(row).case_ref == ref:
+                self.agenda_view.selectRow(row)
+                return
+
+    @classmethod
+    def ask_missing(cls, parent: QWidget, case_ref: str, current: str) -> str | None:
+        """Ask what is missing from the dossier; ``None`` when cancelled."""
+        text, ok = QInputDialog.getText(
+            parent, "Niet gereed", f"Wat ontbreekt er in het dossier van {case_ref}?", text=current
+        )
+        return text if ok else None
+
+    def mark(self, status: str) -> None:
+        item = self._selected_item()
+        if self.meeting is None or item is None:
+            return
+        missing = ""
+        if status == "niet_gereed":
+            answer = self.ask_missing(self, item.case_ref, item.missing)
+            if answer is None:
+                return
+            missing = answer
+        self._try(
+            lambda: repo.set_item_status(
+                self.store, self._meeting_id(), item.case_ref, status, missing, self.actor
+            )
+        )
+        self._after_agenda_change(item.case_ref)
+
+    def move(self, offset: int) -> None:
+        item = self._selected_item()
+        if self.meeting is None or item is None:
+            return
+        self._try(lambda: repo.move_case(self.store, self._meeting_id(), item.case_ref, offset))
+        self._after_agenda_change(item.case_ref)
+
+    def drop(self) -> None:
+        item = self._selected_item()
+        if self.meeting is None or item is None:
+            return
+        self._try(lambda: repo.drop_case(self.store, self._meeting_id(), item.case_ref, self.actor))
+        self._after_agenda_change(None)
+
+    def add_case(self) -> None:
+        ref = self.add_ref.text().strip()
+        if self.meeting is None or not ref:
+            return
+        if self._try(lambda: repo.add_case(self.store, self._meeting_id(), ref, self.actor)):
+            self.add_ref.clear()
+        self._after_agenda_change(ref)
+
+    def _after_agenda_change(self, select: str | None) -> None:
+        self._refresh_agenda()
+        self._refresh_attendance()
+        self._refresh_live()
+        if select:
+            self._select_ref(select)
+
+    # --- attendance -----------------------------------------------------------------------
+
+    def _refresh_attendance(self) -> None:
+        self.attendee_list.blockSignals(True)
+        self.attendee_list.clear()
+        self.regie_combo.clear()
+        if self.meeting is None:
+            self.attendee_list.blockSignals(False)
+            self.warning_label.setText("")
+            return
+        for a in repo.attendees(self.store, self.meeting.meeting_id):
+            item = QListWidgetItem(f"{a.name} · {ROLES.get(a.role, a.role)} ({a.role})")
+            item.setData(Qt.ItemDataRole.UserRole, a.staff_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if a.present else Qt.CheckState.Unchecked)
+            self.attendee_list.addItem(item)
+        self.attendee_list.blockSignals(False)
+        for s in sorted(self.staff.values(), key=lambda s: s.name):
+            if s.role == "VA":
+                self.regie_combo.addItem(s.name, s.staff_id)
+        self.regie_combo.setCurrentIndex(self.regie_combo.findData(self.meeting.regievoerder_id))
+        warnings = (
+            repo.warnings(self.store, self.meeting.meeting_id) if not self.meeting.closed else []
+        )
+        self.warning_label.setText(
+            "\n".join(f"⚠ {w}" for w in warnings)
+            if warnings
+            else "Alle benodigde rollen zijn aanwezig."
+        )
+        self.warning_label.setStyleSheet("color: #8a1c1c;" if warnings else "color: #2f6b3a;")
+
+    def _attendee_changed(self, item: QListWidgetItem) -> None:
+        if self.meeting is None:
+            return
+        staff_id = str(item.data(Qt.ItemDataRole.UserRole))
+        present = item.checkState() == Qt.CheckState.Checked
+        self._try(lambda: repo.set_present(self.store, self._meeting_id(), staff_id, present))
+        QTimer.singleShot(0, self._refresh_attendance)
+
+    def _regie_chosen(self, index: int) -> None:
+        staff_id = self.regie_combo.itemData(index)
+        if self.meeting is None or staff_id is None:
+            return
+        self._try(lambda: repo.set_regievoerder(self.store, self._meeting_id(), str(staff_id)))
+        self.meeting = repo.get_meeting(self.store, self._meeting_id())
+        self._refresh_all()
+
+    # --- live mode --------------------------------------------------------------------------
+
+    def _meeting_id(self) -> int:
+        assert self.meeting is not None
+        return self.meeting.meeting_id
+
+    def _discussed(self) -> list[AgendaItem]:
+        if self.meeting is None:
+            return []
+        return [i for i in repo.agenda(self.store, self.meeting.meeting_id) if i.discussed]
+
+    def _refresh_live(self) -> None:
+        items = self._discussed()
+        decided = repo.decisions(self.store, self.meeting.meeting_id) if self.meeting else {}
+        keep = self._current_ref
+        self.case_list.blockSignals(True)
+        self.case_list.clear()
+        names = self._client_names([i.case_ref for i in items])
+        for item in items:
+            decision = decided.get(item.case_ref)
+            complete = not rules.completeness_problems(decision, item.case_ref)
+            mark = "✓" if complete else ("…" if decision else "○")
+            entry = QListWidgetItem(
+                f"{mark} {item.position}. {item.case_ref} · {names.get(item.case_ref, '')}"
+            )
+            entry.setData(Qt.ItemDataRole.UserRole, item.case_ref)
+            self.case_list.addItem(entry)
+        self.case_list.blockSignals(False)
+        refs = [i.case_ref for i in items]
+        if not refs:
+            self._current_ref = None
+            self._show_case(None)
+            return
+        row = refs.index(keep) if keep in refs else self._first_open_row(refs, decided)
+        self.case_list.setCurrentRow(row)
+        self._current_ref = refs[row]
+        self._show_case(self._current_ref)
+        done = sum(1 for r in refs if not rules.completeness_problems(decided.get(r), r))
+        self.saved_label.setText(
+            f"{done} van {len(refs)} zaken besloten · alles wordt direct bewaard"
+        )
+
+    @staticmethod
+    def _first_open_row(refs: list[str], decided: dict[str, Decision]) -> int:
+        for n, ref in enumerate(refs):
+            if rules.completeness_problems(decided.get(ref), ref):
+                return n
+        return 0
+
+    def _case_chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        self.save_current()
+        ref = str(self.case_list.item(row).data(Qt.ItemDataRole.UserRole))
+        self._current_ref = ref
+        self._show_case(ref)
+
+    def step(self, offset: int) -> None:
+        target = self.case_list.currentRow() + offset
+        if 0 <= target < self.case_list.count():
+            self.case_list.setCurrentRow(target)
+
+    def save_and_next(self) -> None:
+        if self.save_current():
+            self._refresh_live_marks()
+            self.step(1)
+
+    def _refresh_live_marks(self) -> None:
+        if self.meeting is None:
+            return
+        decided = repo.decisions(self.store, self.meeting.meeting_id)
+        for row in range(self.case_list.count()):
+            entry = self.case_list.item(row)
+            ref = str(entry.data(Qt.ItemDataRole.UserRole))
+            decision = decided.get(ref)
+            complete = not rules.completeness_problems(decision, ref)
+            mark = "✓" if complete else ("…" if decision else "○")
+            entry.setText(mark + entry.text()[1:])
+
+    def _fill_staff_combo(self, combo: QComboBox, role: str | None, selected: str | None) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("— kies —", None)
+        people = sorted(self.staff.values(), key=lambda s: (s.role != role, s.role, s.name))
+        for s in people:
+            if s.active and (role is None or s.role == role):
+                combo.addItem(f"{s.name} ({s.role})", s.staff_id)
+        index = combo.findData(selected) if selected else 0
+        combo.setCurrentIndex(max(0, index))
+        combo.blockSignals(False)
+
+    def _show_case(self, ref: str | None) -> None:
+        self._loading = True
+        self._dirty = False
+        self.decision_error.setText("")
+        editable = ref is not None and self.meeting is not None and not self.meeting.closed
+        for widget in (
+            self.lead_role,
+            self.lead_staff,
+            self.contact,
+            self.dossier,
+            self.task_combo,
+            self.assignee,
+            self.due,
+            self.add_activity_button,
+            self.remarks,
+            self.medical_remarks,
+        ):
+            widget.setEnabled(editable)
+        if ref is None or self.meeting is None:
+            self.case_title.setText(
+                "Geen zaken om te bespreken. Markeer zaken als 'bespreken' in de voorbereiding."
+                if self.meeting
+                else "Kies of maak eerst een MDB."
+            )
+            self.proposal_label.setText("")
+            self.history_label.setText("")
+            self.activities.setRowCount(0)
+            self._loading = False
+            return
+        item = next(
+            i for i in repo.agenda(self.store, self.meeting.meeting_id) if i.case_ref == ref
+        )
+        row = get_case(self.store, ref)
+        client = f"{row.client_name} · BSN {mask_bsn(row.bsn)}" if row else ""
+        service = SERVICES.get(row.facts.service, row.facts.service) if row else ""
+        self.case_title.setText(f"{item.position}. {ref} · {client} · {service}")
+        proposal = (
+            f"Triagevoorstel: klasse {item.klasse}, route {item.route}, voorgestelde regie "
+            f"{item.proposed_lead}. Op de agenda: {AGENDA_REASONS.get(item.reason, item.reason)}."
+        )
+        if self.medical and item.triage_reasons:
+            proposal += "\n" + "\n".join(f"• {r}" for r in item.triage_reasons)
+        self.proposal_label.setText(proposal)
+        decision = repo.decisions(self.store, self.meeting.meeting_id).get(ref) or Decision(ref)
+        # Without a decision the form starts from the triage proposal; it is saved once edited.
+        lead_role = decision.lead_role or item.proposed_lead or None
+        self.lead_role.blockSignals(True)
+        self.lead_role.setCurrentIndex(max(0, self.lead_role.findData(lead_role)))
+        self.lead_role.blockSignals(False)
+        self._fill_staff_combo(self.lead_staff, lead_role, decision.lead_staff_id)
+        self._fill_staff_combo(self.contact, None, decision.contact_staff_id)
+        self._fill_staff_combo(self.assignee, None, decision.lead_staff_id)
+        self.assignee.removeItem(0)
+        self.dossier.setCurrentIndex(max(0, self.dossier.findData(decision.dossier_complete)))
+        self.due.setDate(_qdate(self.meeting.held_on + timedelta(days=14)))
+        self._set_activities(decision.activities)
+        self.remarks.setPlainText(decision.remarks)
+        self.medical_remarks.setPlainText(decision.medical_remarks if self.medical else "")
+        history = [
+            h
+            for h in repo.case_history(self.store, ref)
+            if h.meeting_id != self.meeting.meeting_id and h.meeting_status == "gesloten"
+        ]
+        if history:
+            h = history[0]
+            lead = h.decision.lead_role if h.decision else "geen besluit"
+            self.history_label.setText(
+                f"Eerder besproken: MDB van {format_date(h.held_on)} ({AGENDA_STATUSES[h.agenda_status]}, "
+                f"aan kop: {lead}); {len(history)} eerdere MDB('s)."
+            )
+        else:
+            self.history_label.setText("Nog niet eerder in een MDB besproken.")
+        self._loading = False
+
+    def _set_activities(self, activities: tuple[Activity, ...]) -> None:
+        self.activities.setRowCount(0)
+        for a in activities:
+            row = self.activities.rowCount()
+            self.activities.insertRow(row)
+            values = (
+                rules.activity_label(a.task),
+                self.staff[a.assignee_id].name if a.assignee_id in self.staff else a.assignee_id,
+                format_date(a.due_on),
+                self.staff[a.delegated_by].name if a.delegated_by in self.staff else "",
+            )
+            for col, text in enumerate(values):
+                cell = QTableWidgetItem(text)
+                if col == 0:
+                    cell.setData(Qt.ItemDataRole.UserRole, a)
+                self.activities.setItem(row, col, cell)
+
+    def _activities(self) -> tuple[Activity, ...]:
+        found = []
+        for row in range(self.activities.rowCount()):
+            cell = self.activities.item(row, 0)
+            found.append(cell.data(Qt.ItemDataRole.UserRole))
+        return tuple(found)
+
+    def _lead_role_changed(self) -> None:
+        if self._loading:
+            return
+        role = self.lead_role.currentData()
+        current = self.lead_staff.currentData()
+        keep = current if current in self.staff and self.staff[current].role == role else None
+        self._fill_staff_combo(self.lead_staff, role, keep)
+        if keep is None and self.lead_staff.count() == 2:
+            self.lead_staff.setCurrentIndex(1)
+        self._changed()
+
+    def _changed(self) -> None:
+        if self._loading or self._current_ref is None:
+            return
+        self._dirty = True
+        self._save_timer.start()
+
+    def _form_decision(self) -> Decision:
+        assert self._current_ref is not None
+        return Decision(
+            case_ref=self._current_ref,
+            lead_role=self.lead_role.currentData(),
+            lead_staff_id=self.lead_staff.currentData(),
+            contact_staff_id=self.contact.currentData(),
+            activities=self._activities(),
+            remarks=self.remarks.toPlainText(),
+            medical_remarks=self.medical_remarks.toPlainText() if self.medical else "",
+            dossier_complete=self.dossier.currentData(),
+        )
+
+    def add_activity(self) -> None:
+        if self._current_ref is None or self.meeting is None or self.meeting.closed:
+            return
+        task = self.task_combo.currentData()
+        assignee = self.assignee.currentData()
+        if task is None or assignee is None:
+            return
+        activity = Activity(str(task), str(assignee), _pydate(self.due.date()))
+        trial = replace(self._form_decision(), activities=(activity,))
+        problems = rules.decision_problems(
+            replace(
+                trial, lead_role=None, lead_staff_id=None, contact_staff_id=None, medical_remarks=""
+            ),
+            meeting_on=self.meeting.held_on,
+            staff=self.staff,
+            va_present=repo.va_present(self.store, self.meeting.meeting_id),
+        ) or repo.check_activities(self.store, self.meeting, trial)
+        if problems:
+            self.decision_error.setText("Geweigerd: " + "; ".join(problems))
+            return
+        self._set_activities((*self._activities(), activity))
+        self.decision_error.setText("")
+        self._dirty = True
+        self.save_current()
+
+    def remove_activity(self) -> None:
+        row = self.activities.currentRow()
+        if row < 0:
+            return
+        kept = tuple(a for n, a in enumerate(self._activities()) if n != row)
+        self._set_activities(kept)
+        self._dirty = True
+        self.save_current()
+
+    def save_current(self) -> bool:
+        """Write the decision on screen; ``False`` (with the reasons shown) when refused."""
+        self._save_timer.stop()
+        if (
+            not self._dirty
+            or self._current_ref is None
+            or self.meeting is None
+            or self.meeting.closed
+        ):
+            return True
+        try:
+            repo.save_decision(
+                self.store, self.meeting.meeting_id, self._form_decision(), self.actor
+            )
+        except MeetingError as error:
+            self.decision_error.setText("Niet bewaard: " + "; ".join(error.problems))
+            return False
+        self._dirty = False
+        self.decision_error.setText("")
+        self.saved_label.setText(f"Besluit {self._current_ref} bewaard.")
+        return True
+
+    @classmethod
+    def confirm(cls, parent: QWidget, text: str) -> bool:
+        answer = QMessageBox.question(parent, "MDB sluiten", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def close_meeting(self) -> None:
+        if self.meeting is None or not self.save_current():
+            return
+        problems = repo.closing_problems(self.store, self.meeting.meeting_id, self.actor)
+        if problems:
+            self._show_problems(problems)
+            return
+        if not self.confirm(
+            self,
+            "Als regievoerder bevestigt u de besluiten van deze MDB. De activiteiten worden taken "
+            "en de MDB kan daarna niet meer worden gewijzigd. Doorgaan?",
+        ):
+            return
+        try:
+            task_ids = repo.close_meeting(self.store, self.meeting.meeting_id, self.actor)
+        except MeetingError as error:
+            self._show_problems(error.problems)
+            return
+        meeting_id = self.meeting.meeting_id
+        self._fill_meetings(meeting_id)
+        self.status_label.setText(
+            f"{self.meeting.label if self.meeting else ''} gesloten; {len(task_ids)} taken aangemaakt."
+        )
+
+    # --- report ---------------------------------------------------------------------------
+
+    def _tab_changed(self, index: int) -> None:
+        self.save_current()
+        if index == 2:
+            self._refresh_live()
+        if index == 3:
+            self.refresh_preview()
+
+    def _version(self) -> str:
+        return str(self.version_combo.currentData())
+
+    def _summary(self) -> rules.MeetingSummary | None:
+        if self.meeting is None:
+            return None
+        return repo.summary(
+            self.store,
+            self.meeting.meeting_id,
+            printed_on=self.today,
+            medical=self._version() == "medisch" and self.medical,
+        )
+
+    def refresh_preview(self) -> None:
+        data = self._summary()
+        self.print_button.setEnabled(data is not None)
+        self.export_button.setEnabled(data is not None)
+        if data is None:
+            self.pdf_document.close()
+            return
+        self._pdf_bytes = build_summary_pdf(data)
+        self.pdf_document.close()
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(self._pdf_bytes))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._pdf_buffer = buffer
+        self.pdf_document.load(buffer)
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget, suggestion: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "Verslag opslaan", suggestion, "PDF (*.pdf)")
+        return path or None
+
+    @classmethod
+    def ask_printer(cls, parent: QWidget, printer: QPrinter) -> bool:
+        return QPrintDialog(printer, parent).exec() == QPrintDialog.DialogCode.Accepted
+
+    def export_summary(self) -> None:
+        data = self._summary()
+        if data is None or self.meeting is None:
+            return
+        suggestion = (
+            f"MDB-{self.meeting.team_id}-{self.meeting.held_on.isoformat()}-{self._version()}.pdf"
+        )
+        path = self.ask_save_path(self, suggestion)
+        if not path:
+            return
+        pdf = build_summary_pdf(data)
+        try:
+            with self.store.atomic() as conn:
+                repo.log_summary_output(
+                    conn,
+                    self.actor,
+                    self.meeting.meeting_id,
+                    [c.case_ref for c in data.cases],
+                    event="export",
+                    version=self._version(),
+                    target=path.rsplit("/", 1)[-1],
+                )
+                with open(path, "wb") as handle:
+                    handle.write(pdf)
+        except OSError as error:
+            self._show_problems(
+                [f"{path}: het verslag kan niet worden geschreven ({error.strerror})"]
+            )
+            return
+        self.status_label.setText(f"Verslag opgeslagen in {path}.")
+
+    def print_summary(self) -> None:
+        data = self._summary()
+        if data is None or self.meeting is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if not self.ask_printer(self, printer):
+            return
+        document = QPdfDocument(self)
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(build_summary_pdf(data)))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        document.load(buffer)
+        with self.store.atomic() as conn:
+            repo.log_summary_output(
+                conn,
+                self.actor,
+                self.meeting.meeting_id,
+                [c.case_ref for c in data.cases],
+                event="print",
+                version=self._version(),
+                target=printer.printerName() or "printer",
+            )
+            painter = QPainter()
+            if not painter.begin(printer):
+                raise OSError("de printer kan niet worden gestart")
+            try:
+                for page in range(document.pageCount()):
+                    if page:
+                        printer.newPage()
+                    rect = painter.viewport()
+                    image = document.render(page, rect.size())
+                    painter.drawImage(rect, image)
+            finally:
+                painter.end()
+        self.status_label.setText(f"Verslag afgedrukt ({document.pageCount()} pagina's).")
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _try(self, action: object) -> bool:
+        try:
+            action()  # type: ignore[operator]
+        except MeetingError as error:
+            self._show_problems(error.problems)
+            return False
+        return True
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.status_label.setText("⚠ " + "\n⚠ ".join(problems))
+        self.status_label.setStyleSheet("color: #8a1c1c;")
+        QTimer.singleShot(8000, lambda: self.status_label.setStyleSheet(""))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_current()
+        super().closeEvent(event)
