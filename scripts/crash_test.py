@@ -84,7 +84,11 @@ def child(db: Path, seed: int) -> None:
     done = {
         int(r[0]) for r in store.conn.execute("SELECT DISTINCT substr(case_ref, 3, 5) FROM cases")
     }
-    op = max(done, default=0) + 1
+    edits = {
+        int(r[0][len("crash-edit-") :])
+        for r in store.conn.execute("SELECT key FROM settings WHERE key LIKE 'crash-edit-%'")
+    }
+    op = max(done | edits, default=0) + 1
     out = sys.stdout
     while True:
         kind = rng.choices(["import", "edit", "backup"], weights=[6, 3, 1])[0]
