@@ -6,6 +6,7 @@ needs and does its own work.
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,11 @@ from mdbtriage.store.database import Store
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.werkvoorraad import WerkvoorraadView
+
+
+def _available(module: str) -> bool:
+    """Whether an optional screen module is part of this build."""
+    return importlib.util.find_spec(module) is not None
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +59,20 @@ class MainWindow(QMainWindow):
         self.werkvoorraad = WerkvoorraadView(store, session, policy, on)
         self.werkvoorraad.open_case.connect(self.open_dossier)
         self.tabs.addTab(self.werkvoorraad, "&Werkvoorraad")
+        self._add_task_tabs()
+        from mdbtriage.ui.team import TeamView
+
+        self.team_view = TeamView(store, session, on)
+        self.tabs.addTab(self.team_view, "T&eam")
+        self.overzicht: Any = None
+        if session.is_team_lead:
+            from mdbtriage.ui.overzicht import OverzichtView
+
+            self.overzicht = OverzichtView(store, session)
+            self.tabs.addTab(self.overzicht, "O&verzicht")
+            self.werkvoorraad.loaded.connect(
+                lambda _n: self.overzicht.set_entries(self.werkvoorraad.model.all_entries())
+            )
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
@@ -80,6 +100,16 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&Bestand")
         file_menu.addAction(self._action("&Nieuwe zaak…", self.new_case, "Ctrl+N", "new_case"))
         file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(
+                "&Zaken importeren…", lambda: self.import_csv("cases"), "Ctrl+I", "import_cases"
+            )
+        )
+        file_menu.addAction(
+            self._action(
+                "&Medewerkers importeren…", lambda: self.import_csv("staff"), None, "import_staff"
+            )
+        )
         self.export_action = self._action(
             "Werkvoorraad &exporteren naar CSV…", self.export_view, "Ctrl+E", "export"
         )
@@ -97,6 +127,18 @@ class MainWindow(QMainWindow):
         case_menu.addAction(
             self._action("Dossier &openen", self.werkvoorraad.open_current, "Ctrl+O", "open")
         )
+        if _available("mdbtriage.ui.tasks"):
+            case_menu.addAction(
+                self._action("&Taak toewijzen…", self.assign_task, "Ctrl+T", "assign_task")
+            )
+        if _available("mdbtriage.ui.herbeoordeling_form"):
+            case_menu.addAction(
+                self._action(
+                    "&Aanvraag herbeoordeling…", self.open_herbeoordeling, None, "herbeoordeling"
+                )
+            )
+        if _available("mdbtriage.ui.mdb"):
+            case_menu.addAction(self._action("&MDB-sessies…", self.open_mdb, "Ctrl+M", "mdb"))
         self.case_menu = case_menu
 
         view_menu = bar.addMenu("Bee&ld")
@@ -140,6 +182,61 @@ class MainWindow(QMainWindow):
             Ask.warn(self, "Exporteren mislukt", f"{path} kan niet worden geschreven: {error}")
             return
         self.statusBar().showMessage(f"{count} zaken geëxporteerd naar {path}", 8000)
+
+    def _add_task_tabs(self) -> None:
+        """Mijn taken for everyone, Te accorderen for a VA (from the taakdelegatie widgets)."""
+        self.my_tasks: Any = None
+        self.te_accorderen: Any = None
+        if not _available("mdbtriage.ui.tasks"):
+            return
+        from mdbtriage.ui.tasks import MyTasksWidget, TeAccorderenWidget
+
+        self.my_tasks = MyTasksWidget(self.store, self.session.actor, self.on)
+        self.my_tasks.open_case.connect(self.open_dossier)
+        self.my_tasks.changed.connect(self.werkvoorraad.reload)
+        self.tabs.addTab(self.my_tasks, "Mijn &taken")
+        if self.session.role == "VA":
+            self.te_accorderen = TeAccorderenWidget(self.store, self.session.actor)
+            self.te_accorderen.open_case.connect(self.open_dossier)
+            self.te_accorderen.changed.connect(self.werkvoorraad.reload)
+            self.tabs.addTab(self.te_accorderen, "Te &accorderen")
+
+    def import_csv(self, kind: str) -> None:
+        from mdbtriage.ui.imports import ImportDialog
+
+        outcome = ImportDialog.ask(self.store, self.session, self.on, kind, self)
+        if outcome is not None and outcome.written:
+            self.werkvoorraad.reload()
+            self.team_view.refresh()
+
+    def assign_task(self) -> None:
+        from mdbtriage.ui.tasks import AssignTaskDialog
+
+        case_ref = self.werkvoorraad.current_case()
+        if case_ref is None:
+            Ask.inform(self, "Taak toewijzen", "Kies eerst een zaak in de werkvoorraad.")
+            return
+        if (
+            AssignTaskDialog.ask(self.store, self.session.actor, case_ref, self, self.on)
+            is not None
+        ):
+            self.werkvoorraad.reload(keep_case=case_ref)
+            if self.my_tasks is not None and hasattr(self.my_tasks, "refresh"):
+                self.my_tasks.refresh()
+
+    def open_herbeoordeling(self) -> None:
+        from mdbtriage.ui.herbeoordeling_form import HerbeoordelingForm
+
+        form = HerbeoordelingForm(self.store, self.session.actor, None, self, self.policy)
+        form.saved.connect(lambda ref: self.werkvoorraad.reload(keep_case=ref))
+        form.show()
+
+    def open_mdb(self) -> None:
+        from mdbtriage.ui.mdb import MdbWindow
+
+        window = MdbWindow(self.store, self.session.actor, today=self.on, parent=self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
 
     def new_case(self) -> None:
         from mdbtriage.ui.case_form import CaseFormDialog

@@ -1,0 +1,60 @@
+"""Figures for the team lead's overview: the werkvoorraad by class and service, cases past the
+term and over six months, and the open work per professional."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from mdbtriage.store.database import Store
+from mdbtriage.store.queue_view import QueueEntry
+
+
+@dataclass(slots=True)
+class QueueFigures:
+    total: int = 0
+    by_class: Counter[str] = field(default_factory=Counter)
+    by_service: Counter[str] = field(default_factory=Counter)
+    overdue_by_class: Counter[str] = field(default_factory=Counter)
+    six_months_by_class: Counter[str] = field(default_factory=Counter)
+
+
+def queue_figures(entries: Iterable[QueueEntry], team: str | None = None) -> QueueFigures:
+    figures = QueueFigures()
+    for entry in entries:
+        if team and entry.team != team:
+            continue
+        p = entry.placement
+        figures.total += 1
+        figures.by_class[p.klasse] += 1
+        figures.by_service[p.facts.service] += 1
+        if p.overdue_days > 0:
+            figures.overdue_by_class[p.klasse] += 1
+        if p.over_six_months:
+            figures.six_months_by_class[p.klasse] += 1
+    return figures
+
+
+def load_per_professional(
+    store: Store, team: str | None = None, limit: int = 20
+) -> list[tuple[str, int, int]]:
+    """(name with role, open tasks, results waiting for accordering) per person, busiest first."""
+    exists = store.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tasks'"
+    ).fetchone()
+    if not exists:
+        return []
+    sql = (
+        "SELECT s.name || ' (' || s.role || ')', "
+        "sum(t.status = 'open'), sum(t.status = 'te_accorderen') "
+        "FROM tasks t JOIN staff s ON s.staff_id = t.assignee_id "
+        "WHERE t.status IN ('open', 'te_accorderen')"
+    )
+    params: tuple[str, ...] = ()
+    if team:
+        sql += " AND s.team_id = ?"
+        params = (team,)
+    sql += " GROUP BY s.staff_id ORDER BY count(*) DESC, s.name LIMIT ?"
+    rows = store.conn.execute(sql, (*params, limit))
+    return [(str(r[0]), int(r[1] or 0), int(r[2] or 0)) for r in rows]

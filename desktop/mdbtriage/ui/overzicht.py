@@ -1,0 +1,207 @@
+"""The team lead's overview: charts of the werkvoorraad by class and service, cases past the term
+and over six months, and the open work per professional (QtCharts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from mdbtriage.core.policy import CLASS_ORDER
+from mdbtriage.store.database import Store
+from mdbtriage.store.overview import QueueFigures, load_per_professional, queue_figures
+from mdbtriage.store.queue_view import QueueEntry
+from mdbtriage.store.records import list_teams
+from mdbtriage.ui.session import Session
+
+COLOURS = ("#1f5fa8", "#d9822b", "#b00020", "#5b8c3a")
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    return chart
+
+
+def _view(chart: QChart, name: str) -> QChartView:
+    view = QChartView(chart)
+    view.setObjectName(name)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumSize(360, 240)
+    return view
+
+
+def _bar_set(label: str, values: list[int], colour: str) -> QBarSet:
+    bar_set = QBarSet(label)
+    bar_set.append([float(v) for v in values])
+    bar_set.setColor(QColor(colour))
+    bar_set.setLabelColor(QColor("#000000"))
+    return bar_set
+
+
+class OverzichtView(QWidget):
+    """Charts for one team or all teams, from the werkvoorraad as last computed."""
+
+    def __init__(self, store: Store, session: Session, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session = session
+        self.entries: list[QueueEntry] = []
+        self.figures = QueueFigures()
+        self.load: list[tuple[str, int, int]] = []
+        self.team = QComboBox(objectName="overzicht_team")
+        self.team.addItem("Alle teams", None)
+        for team in list_teams(store):
+            self.team.addItem(team.name, team.team_id)
+        self.team.setCurrentIndex(max(0, self.team.findData(session.team)))
+        self.team.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.summary = QLabel(objectName="overzicht_summary")
+        self.summary.setWordWrap(True)
+        self.empty = QLabel(
+            "Nog geen zaken in de werkvoorraad: er is niets om te tonen. Importeer zaken of laad "
+            "demogegevens.",
+            objectName="overzicht_empty",
+        )
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.class_chart = _chart("Werkvoorraad per klasse")
+        self.service_chart = _chart("Werkvoorraad per dienst")
+        self.term_chart = _chart("Na de termijn en langer dan 6 maanden, per klasse")
+        self.load_chart = _chart("Openstaand werk per professional")
+        grid = QGridLayout()
+        grid.addWidget(_view(self.class_chart, "class_chart"), 0, 0)
+        grid.addWidget(_view(self.term_chart, "term_chart"), 0, 1)
+        grid.addWidget(_view(self.service_chart, "service_chart"), 1, 0)
+        grid.addWidget(_view(self.load_chart, "load_chart"), 1, 1)
+        self.charts = QWidget()
+        self.charts.setLayout(grid)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("&Team:", buddy=self.team))
+        top.addWidget(self.team)
+        top.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.charts, 1)
+        self.refresh()
+
+    def set_entries(self, entries: list[QueueEntry]) -> None:
+        self.entries = entries
+        self.refresh()
+
+    def current_team(self) -> str | None:
+        data = self.team.currentData()
+        return str(data) if data is not None else None
+
+    def refresh(self) -> None:
+        team = self.current_team()
+        self.figures = f = queue_figures(self.entries, team)
+        self.load = load_per_professional(self.store, team)
+        has_data = f.total > 0
+        self.empty.setVisible(not has_data)
+        self.charts.setVisible(has_data)
+        overdue = sum(f.overdue_by_class.values())
+        six = sum(f.six_months_by_class.values())
+        self.summary.setText(
+            f"{_number(f.total)} open zaken, waarvan {_number(overdue)} na de wettelijke termijn "
+            f"en {_number(six)} langer dan 6 maanden."
+        )
+        self._bars(
+            self.class_chart,
+            list(CLASS_ORDER),
+            [("zaken", [f.by_class[k] for k in CLASS_ORDER])],
+            horizontal=False,
+        )
+        services = [s for s, _ in f.by_service.most_common()]
+        self._bars(
+            self.service_chart,
+            services,
+            [("zaken", [f.by_service[s] for s in services])],
+            horizontal=True,
+        )
+        self._bars(
+            self.term_chart,
+            list(CLASS_ORDER),
+            [
+                ("na de termijn", [f.overdue_by_class[k] for k in CLASS_ORDER]),
+                ("langer dan 6 maanden", [f.six_months_by_class[k] for k in CLASS_ORDER]),
+            ],
+            horizontal=False,
+        )
+        names = [name for name, _, _ in reversed(self.load)]
+        self._bars(
+            self.load_chart,
+            names,
+            [
+                ("open taken", [o for _, o, _ in reversed(self.load)]),
+                ("te accorderen", [a for _, _, a in reversed(self.load)]),
+            ],
+            horizontal=True,
+            stacked=True,
+        )
+        self.load_chart.setTitle(
+            "Openstaand werk per professional"
+            if self.load
+            else "Openstaand werk per professional: nog geen taken toegewezen"
+        )
+
+    def _bars(
+        self,
+        chart: QChart,
+        categories: list[str],
+        sets: list[tuple[str, list[int]]],
+        *,
+        horizontal: bool,
+        stacked: bool = False,
+    ) -> None:
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        if horizontal:
+            series: Any = QHorizontalStackedBarSeries() if stacked else QHorizontalBarSeries()
+        else:
+            series = QBarSeries()
+        for i, (label, values) in enumerate(sets):
+            series.append(_bar_set(label, values, COLOURS[i % len(COLOURS)]))
+        series.setLabelsVisible(True)
+        chart.addSeries(series)
+        category_axis = QBarCategoryAxis()
+        category_axis.append(categories)
+        value_axis = QValueAxis()
+        value_axis.setLabelFormat("%d")
+        top = (
+            max((sum(col) for col in zip(*(v for _, v in sets), strict=False)), default=0)
+            if stacked
+            else max((max(v, default=0) for _, v in sets), default=0)
+        )
+        value_axis.setRange(0, max(1, int(top * 1.15) + 1))
+        value_axis.applyNiceNumbers()
+        if horizontal:
+            chart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft)
+            chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
+        else:
+            chart.addAxis(category_axis, Qt.AlignmentFlag.AlignBottom)
+            chart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(category_axis)
+        series.attachAxis(value_axis)
+        chart.legend().setVisible(len(sets) > 1)

@@ -1,0 +1,191 @@
+"""The team screen: staff with role, BIG number, qualifications and hours; the delegations and
+individual agreements of the VAs; and the rule set the team works under."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core.model import ROLES
+from mdbtriage.core.validation import format_date
+from mdbtriage.store.database import Store
+from mdbtriage.store.records import list_staff, list_teams
+from mdbtriage.ui.session import Session
+from mdbtriage.ui.table_model import TablePane
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}".replace(".", ",")
+
+
+class TeamView(QWidget):
+    """Who is in the team, who delegates what to whom, and under which rule set."""
+
+    def __init__(self, store: Store, session: Session, on: date, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session = session
+        self.on = on
+        self.team = QComboBox(objectName="team_choice")
+        for team in list_teams(store):
+            self.team.addItem(
+                team.name if team.name != team.team_id else team.team_id, team.team_id
+            )
+        index = self.team.findData(session.team)
+        self.team.setCurrentIndex(max(index, 0))
+        self.team.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.summary = QLabel(objectName="team_summary")
+
+        self.staff = TablePane(
+            (
+                "Naam",
+                "Personeelsnr.",
+                "Rol",
+                "BIG-nummer",
+                "Kwalificaties",
+                "Uren/week",
+                "Actief",
+                "Account",
+            ),
+            "Dit team heeft nog geen medewerkers. Importeer ze via Bestand › Medewerkers importeren.",
+            "staff_table",
+        )
+        self.delegations = TablePane(
+            ("VA", "Aan", "Rol", "Taken", "Diensten", "Van", "Tot", "Steekproef", "Status"),
+            "Geen delegaties of individuele afspraken vastgelegd voor dit team.",
+            "delegations_table",
+        )
+        self.rules = TablePane(
+            ("Taak", "Rollen", "Diensten", "Kwalificaties", "Bevoegdheid", "Toelichting"),
+            "De regelset van dit team kan niet worden gelezen.",
+            "rules_table",
+        )
+        self.ruleset_title = QLabel(objectName="ruleset_title")
+        self.ruleset_title.setWordWrap(True)
+
+        def group(title: str, *widgets: QWidget) -> QGroupBox:
+            box = QGroupBox(title)
+            layout = QVBoxLayout(box)
+            for widget in widgets:
+                layout.addWidget(widget)
+            return box
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(group("Medewerkers", self.staff.widget))
+        split.addWidget(group("Delegaties en individuele afspraken", self.delegations.widget))
+        split.addWidget(group("Regelset taakdelegatie", self.ruleset_title, self.rules.widget))
+        top = QHBoxLayout()
+        top.addWidget(QLabel("&Team:", buddy=self.team))
+        top.addWidget(self.team)
+        top.addWidget(self.summary, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        self.refresh()
+
+    def current_team(self) -> str:
+        return str(self.team.currentData() or self.session.team)
+
+    def refresh(self) -> None:
+        team = self.current_team()
+        accounts = {r[0] for r in self.store.conn.execute("SELECT staff_id FROM accounts")}
+        staff = list_staff(self.store, team)
+        self.staff.set_rows(
+            [
+                (
+                    s.name,
+                    s.staff_id,
+                    f"{s.role} ({ROLES.get(s.role, s.role)})",
+                    s.big_number or "",
+                    ", ".join(s.qualifications),
+                    _hours(s.hours_per_week),
+                    "ja" if s.active else "nee",
+                    "ja" if s.staff_id in accounts else "nee",
+                )
+                for s in staff
+            ],
+            [s.staff_id for s in staff],
+        )
+        fte = sum(s.hours_per_week or 0 for s in staff if s.active) / 36
+        self.summary.setText(
+            f"{len(staff)} medewerkers, samen {fte:.1f} fte (36 uur)".replace(".", ",")
+        )
+        self._fill_delegations(team)
+        self._fill_rules(team)
+
+    def _fill_delegations(self, team: str) -> None:
+        try:
+            from mdbtriage.store.delegations import list_delegations
+        except ImportError:  # pragma: no cover - the taakdelegatie schema ships with the app
+            self.delegations.set_rows([])
+            return
+        rows = []
+        for row in list_delegations(self.store, team=team):
+            d = row.delegation
+            if d.revoked_on:
+                status = f"ingetrokken op {format_date(d.revoked_on)}"
+            elif d.valid_to and d.valid_to < self.on:
+                status = "verlopen"
+            elif d.valid_from > self.on:
+                status = "nog niet ingegaan"
+            else:
+                status = "actief"
+            rows.append(
+                (
+                    row.va_name,
+                    row.delegate_name,
+                    row.delegate_role,
+                    ", ".join(sorted(d.tasks)),
+                    ", ".join(sorted(d.services)) or "alle",
+                    format_date(d.valid_from),
+                    format_date(d.valid_to) if d.valid_to else "",
+                    f"{d.review_percentage}%",
+                    status,
+                )
+            )
+        self.delegations.set_rows(rows)
+
+    def _fill_rules(self, team: str) -> None:
+        try:
+            from mdbtriage.store.delegations import ruleset_for
+        except ImportError:  # pragma: no cover
+            self.rules.set_rows([])
+            return
+        try:
+            ruleset = ruleset_for(self.store, team, self.on)
+        except Exception as error:  # a broken rule-set file must not break the screen
+            self.ruleset_title.setText(f"De regelset kan niet worden gelezen: {error}")
+            self.rules.set_rows([])
+            return
+        self.ruleset_title.setText(
+            f"{ruleset.name} ({ruleset.ruleset_id}, versie {ruleset.version}) geldt op "
+            f"{format_date(self.on)}."
+        )
+        self.rules.set_rows(
+            [
+                (
+                    f"{rule.task}: {ruleset.tasks[rule.task].name}"
+                    if rule.task in ruleset.tasks
+                    else rule.task,
+                    ", ".join(sorted(rule.roles)),
+                    ", ".join(sorted(rule.services)) or "alle",
+                    ", ".join(sorted(rule.qualifications)),
+                    rule.permission,
+                    rule.note,
+                )
+                for rule in ruleset.rules
+            ]
+        )

@@ -1,0 +1,141 @@
+"""Team, Overzicht and imports from the desktop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from mdbtriage.store.overview import queue_figures
+from mdbtriage.store.records import get_case, get_staff
+from mdbtriage.ui.dialogs import Ask
+from mdbtriage.ui.imports import ImportDialog
+
+CASES_HEADER = (
+    "case_ref;bsn;name;birth_date;service;received_on;team;requester;motivated;working;"
+    "schrijnend;schrijnend_ref;ingebrekestelling\n"
+)
+
+
+def _tab(window, title_part):
+    for i in range(window.tabs.count()):
+        if title_part in window.tabs.tabText(i).replace("&", ""):
+            return window.tabs.widget(i)
+    raise AssertionError(f"no tab {title_part}")
+
+
+def test_team_tab_lists_staff_with_big_and_hours(
+    qtmodeltester, make_window, tl_session, demo_store
+):
+    window = make_window(tl_session)
+    team = _tab(window, "Team")
+    window.tabs.setCurrentWidget(team)
+    model = team.staff.model
+    qtmodeltester.check(model, force_py=True)
+    count = demo_store.conn.execute(
+        "SELECT count(*) FROM staff WHERE team_id = ?", (tl_session.team,)
+    ).fetchone()[0]
+    assert model.rowCount() == count
+    rows = {model.index(r, 1).data(): r for r in range(model.rowCount())}
+    va = demo_store.conn.execute(
+        "SELECT staff_id, big_number FROM staff WHERE role = 'VA' AND team_id = ? LIMIT 1",
+        (tl_session.team,),
+    ).fetchone()
+    assert model.index(rows[va[0]], 3).data() == va[1]
+    assert model.index(rows[va[0]], 7).data() == "ja"
+    assert "fte" in team.summary.text()
+    from mdbtriage.store.delegations import ruleset_for
+    from tests.conftest import TODAY
+
+    assert (
+        f"({ruleset_for(demo_store, tl_session.team, TODAY).ruleset_id},"
+        in team.ruleset_title.text()
+    )
+    assert team.rules.model.rowCount() > 10
+    qtmodeltester.check(team.rules.model, force_py=True)
+
+
+def test_overzicht_only_for_team_lead_and_counts_match(make_window, tl_session, va_session):
+    window = make_window(tl_session)
+    overzicht = window.overzicht
+    assert overzicht is not None
+    entries = window.werkvoorraad.model.all_entries()
+    expected = queue_figures(entries, tl_session.team)
+    assert overzicht.figures.total == expected.total > 0
+    assert overzicht.figures.by_class == expected.by_class
+    series = overzicht.class_chart.series()[0]
+    values = [series.barSets()[0].at(i) for i in range(4)]
+    assert values == [float(expected.by_class[k]) for k in "ABCD"]
+    assert "na de wettelijke termijn" in overzicht.summary.text()
+    overzicht.team.setCurrentIndex(0)
+    assert overzicht.figures.total == len(entries)
+    assert make_window(va_session).overzicht is None
+
+
+def test_import_cases_from_gui_reports_rows_and_writes_nothing(
+    qtbot, demo_store, tl_session, tmp_path, monkeypatch
+):
+    from tests.conftest import TODAY
+
+    path = tmp_path / "zaken.csv"
+    path.write_text(
+        CASES_HEADER
+        + "G-1;111222333;Anna Smit;01-01-1970;ABA;01-10-2026;SMC-X;;;;;;\n"
+        + "G-2;123456789;Piet Bos;01-01-1970;ABA;01-10-2026;SMC-X;;;;;;\n",
+        encoding="utf-8",
+    )
+    dialog = ImportDialog(demo_store, tl_session, TODAY, "cases")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    monkeypatch.setattr(Ask, "open_path", classmethod(lambda cls, *a: path))
+    qtbot.mouseClick(
+        dialog.findChild(type(dialog.start_button), "choose"), Qt.MouseButton.LeftButton
+    )
+    assert dialog.path.text() == str(path)
+    with qtbot.waitSignal(dialog.finished_import, timeout=10000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    report = dialog.report.toPlainText()
+    assert (
+        "zaken.csv, regel 3, kolom bsn, waarde '123456789': BSN voldoet niet aan de elfproef"
+        in report
+    )
+    assert "er is niets geschreven" in report
+    assert get_case(demo_store, "G-1") is None
+    dialog.skip.setChecked(True)
+    with qtbot.waitSignal(dialog.finished_import, timeout=10000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.outcome.written
+    assert get_case(demo_store, "G-1") is not None
+    assert dialog.progress.value() == 100
+    rejected = Path(str(path)[:-4] + ".rejected.csv")
+    assert "elfproef" in rejected.read_text(encoding="utf-8-sig")
+    assert "1 zaken toegevoegd, 0 bijgewerkt" in dialog.report.toPlainText()
+
+
+def test_import_staff_from_menu_refreshes_team(
+    qtbot, make_window, tl_session, demo_store, tmp_path, monkeypatch
+):
+    window = make_window(tl_session)
+    path = tmp_path / "staff.csv"
+    path.write_text(
+        "staff_id,name,role,team,big_number,qualifications,hours_per_week\n"
+        f"NW-1,Nieuwe Arts,VA,{tl_session.team},12345678901,,32\n",
+        encoding="utf-8",
+    )
+
+    def run(cls, store, session, on, kind, parent=None):
+        dialog = cls(store, session, on, kind, parent)
+        qtbot.addWidget(dialog)
+        dialog.path.setText(str(path))
+        with qtbot.waitSignal(dialog.finished_import, timeout=10000):
+            dialog.start()
+        return dialog.outcome
+
+    monkeypatch.setattr(ImportDialog, "ask", classmethod(run))
+    window.findChild(type(window.export_action), "import_staff").trigger()
+    assert get_staff(demo_store, "NW-1").hours_per_week == 32
+    names = [
+        window.team_view.staff.model.index(r, 0).data()
+        for r in range(window.team_view.staff.model.rowCount())
+    ]
+    assert "Nieuwe Arts" in names
