@@ -19,6 +19,7 @@ from mdbtriage.core.validation import ValidationError, parse_bool, parse_bsn, pa
 T = TypeVar("T")
 
 REF_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
+_CONTROL: Final = re.compile(r"[\x00-\x1f]")
 CASE_STATUS_CODES: Final = ("open", "in_behandeling", "afgerond")
 FLAG_FIELDS: Final = (
     "motivated",
@@ -73,7 +74,7 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
         value = raw.get(name, "").strip()
         if required and not value:
             fail(name, "is verplicht")
-        elif any(ch in value for ch in "\r\n\t") or any(ord(ch) < 32 for ch in value):
+        elif _CONTROL.search(value):  # line breaks, tabs and other control characters
             fail(name, "bevat regeleinden of stuurtekens")
         return value
 

@@ -174,11 +174,15 @@ def read_rows(
     if problems:
         return header, problems, rows
     line = reader.line_num
+    width = len(header)
     try:
         for values in reader:
             start = line + 1
             line = reader.line_num
-            if not any(value.strip() for value in values):
+            if not "".join(values).strip():  # only blanks: skipped
+                continue
+            if len(values) == width:
+                rows.append((start, dict(zip(header, values, strict=True))))
                 continue
             row = {name: "" for name in header}
             if len(values) != len(header):
@@ -205,11 +209,14 @@ def _parse(
         width = raw.pop("__width__", None)
         if width:
             errors.append(RowError(line, "", "", f"aantal velden klopt niet: {width}"))
-        for name, value in raw.items():
-            if len(value) > MAX_FIELD:
-                errors.append(
-                    RowError(line, name, value, f"waarde is te lang (meer dan {MAX_FIELD} tekens)")
-                )
+        if raw and max(map(len, raw.values())) > MAX_FIELD:
+            for name, value in raw.items():
+                if len(value) > MAX_FIELD:
+                    errors.append(
+                        RowError(
+                            line, name, value, f"waarde is te lang (meer dan {MAX_FIELD} tekens)"
+                        )
+                    )
         record = None if errors else convert(raw, errors, line)
         result.rows.append(ParsedRow(line, raw, None if errors else record, errors))
     return result
