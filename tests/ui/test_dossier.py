@@ -128,7 +128,7 @@ def test_new_case_form_shows_errors_next_to_fields(qtbot, demo_store, tl_session
     qtbot.keyClick(dialog.texts["received_on"], Qt.Key.Key_Return)
     assert dialog.errors["bsn"].text() == "BSN voldoet niet aan de elfproef"
     assert dialog.errors["name"].text() == "Naam is verplicht"
-    assert dialog.errors["received_on"].text() == "Ontvangen op deze datum bestaat niet"
+    assert dialog.errors["received_on"].text() == "Deze datum bestaat niet"
     assert dialog.errors["requester"].isVisibleTo(dialog)
     assert not dialog.errors["case_ref"].isVisibleTo(dialog)
     assert get_case(demo_store, "NIEUW-1") is None

@@ -31,8 +31,8 @@ FLAG_TEXT = {
     "working": "cliënt heeft inkomsten uit werk",
     "consents_60_plus": "toestemming voor de 60-plusroute",
     "schrijnend": "schrijnend (centrale weging)",
-    "ingebrekestelling": "ingebrekestelling ontvangen (verandert de volgorde niet)",
-    "dwangsom": "dwangsom verschuldigd (verandert de volgorde niet)",
+    "ingebrekestelling": "ingebrekestelling ontvangen",
+    "dwangsom": "dwangsom verschuldigd",
 }
 PLACEHOLDERS = {
     "case_ref": "bijv. Z26-000123",
@@ -104,6 +104,11 @@ class CaseFormDialog(QDialog):
         for i, name in enumerate(FLAG_TEXT):
             grid.addWidget(self.flags[name], i // 2, i % 2)
         form.addRow("Kenmerken", grid)
+        note = QLabel(
+            "Ingebrekestelling en dwangsom worden vastgelegd maar veranderen de volgorde niet."
+        )
+        note.setWordWrap(True)
+        form.addRow("", note)
         for name in FLAG_TEXT:
             form.addRow("", self._error(name))
         self._add_row(form, "schrijnend_ref", self.texts["schrijnend_ref"])
@@ -174,8 +179,10 @@ class CaseFormDialog(QDialog):
     def show_problems(self, problems: dict[str, str]) -> None:
         for name, label in self.errors.items():
             text = problems.get(name, "")
-            if text and name != "form":
-                text = f"{FIELD_LABELS.get(name, name)} {text}" if text[0].islower() else text
+            if text.startswith("is "):
+                text = f"{FIELD_LABELS.get(name, name)} {text}"
+            elif text:
+                text = text[0].upper() + text[1:]
             label.setText(text)
             label.setVisible(bool(text))
 

@@ -168,6 +168,30 @@ class QueueFilter:
             return checks[0]
         return lambda e: all(check(e) for check in checks)
 
+    def apply(self, entries: list[QueueEntry]) -> list[QueueEntry]:
+        """The entries that pass, in their order. Each check narrows the list in turn, so the
+        later checks only see what the first left over."""
+        match = self.matcher()
+        if match is None:
+            return entries
+        rows = entries
+        for check in self._checks():
+            rows = [e for e in rows if check(e)]
+        return rows
+
+    def _checks(self) -> list[Callable[[QueueEntry], bool]]:
+        single = [
+            QueueFilter(klasse=self.klasse),
+            QueueFilter(service=self.service),
+            QueueFilter(route=self.route),
+            QueueFilter(lead_role=self.lead_role),
+            QueueFilter(team=self.team),
+            QueueFilter(status=self.status),
+            QueueFilter(text=self.text),
+        ]
+        found = [f.matcher() for f in single]
+        return [m for m in found if m is not None]
+
 
 class QueueModel(QAbstractTableModel):
     """The werkvoorraad rows in view order; the full list is kept for refiltering."""
@@ -175,6 +199,7 @@ class QueueModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._all: list[QueueEntry] = []
+        self._ordered: dict[tuple[int, bool], list[QueueEntry]] = {}
         self._rows: list[QueueEntry] = []
         self._filter = QueueFilter()
         self._sort_column = 0
@@ -234,7 +259,7 @@ class QueueModel(QAbstractTableModel):
         self._sort_column = column
         self._sort_order = order
         self.layoutAboutToBeChanged.emit()
-        self._rows = self._sorted(self._rows)
+        self._rows = self._view()
         self.layoutChanged.emit()
 
     # Our interface ----------------------------------------------------------------------------
@@ -242,7 +267,8 @@ class QueueModel(QAbstractTableModel):
     def set_entries(self, entries: list[QueueEntry]) -> None:
         self.beginResetModel()
         self._all = entries
-        self._rows = self._sorted(self._filtered())
+        self._ordered = {}
+        self._rows = self._view()
         self.endResetModel()
 
     def set_filter(self, queue_filter: QueueFilter) -> None:
@@ -250,7 +276,7 @@ class QueueModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._filter = queue_filter
-        self._rows = self._sorted(self._filtered())
+        self._rows = self._view()
         self.endResetModel()
 
     @property
@@ -273,16 +299,21 @@ class QueueModel(QAbstractTableModel):
                 return row
         return None
 
-    def _filtered(self) -> list[QueueEntry]:
-        match = self._filter.matcher()
-        if match is None:
-            return self._all
-        return [e for e in self._all if match(e)]
+    def _view(self) -> list[QueueEntry]:
+        """The full list in the current sort order (cached per column), then filtered."""
+        return self._filter.apply(self._ordered_all())
 
-    def _sorted(self, rows: list[QueueEntry]) -> list[QueueEntry]:
+    def _ordered_all(self) -> list[QueueEntry]:
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        if self._sort_column == 0:
-            # The triage order itself; Timsort is linear on the already ordered full list.
-            return sorted(rows, key=lambda e: e.position, reverse=descending)
-        key = COLUMNS[self._sort_column].sort_key
-        return sorted(rows, key=lambda e: (key(e), e.position), reverse=descending)
+        cache_key = (self._sort_column, descending)
+        ordered = self._ordered.get(cache_key)
+        if ordered is None:
+            if self._sort_column == 0:
+                # The triage order itself: the full list already is in it.
+                ordered = list(reversed(self._all)) if descending else self._all
+            else:
+                # Stable sorts of the list in triage order: ties keep their triage position.
+                key = COLUMNS[self._sort_column].sort_key
+                ordered = sorted(self._all, key=key, reverse=descending)
+            self._ordered[cache_key] = ordered
+        return ordered

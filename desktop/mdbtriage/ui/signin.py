@@ -168,7 +168,7 @@ class FirstAccountDialog(QDialog):
             form.addRow("", self.errors[key])
         intro = QLabel(
             "Deze opslag heeft nog geen accounts. Maak het account van de teamleider aan; "
-            "daarna maakt de teamleider de accounts van het team aan (Team › Account aanmaken)."
+            "daarna maakt de teamleider de accounts van het team aan (Beheer › Account aanmaken of herstellen)."
         )
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
