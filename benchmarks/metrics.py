@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -104,3 +109,97 @@ def import_sample(store_path: Path, n_rows: int, seed: int) -> float:
         if imported != n_rows:
             raise RuntimeError(f"import-cases wrote {imported} of {n_rows} rows")
     return n_rows / elapsed
+
+
+# -- GUI ----------------------------------------------------------------------------------------
+
+SMOKE_LINE = "smoke: hoofdvenster geopend"
+
+
+def gui_user(store_path: Path) -> tuple[str, str]:
+    """A team lead of the demo store and the documented demo password (demo accounts)."""
+    from mdbtriage.core.accounts import DEMO_PASSWORD
+
+    with open_store(store_path) as store:
+        row = store.conn.execute(
+            "SELECT s.staff_id FROM staff s JOIN accounts a ON a.staff_id = s.staff_id "
+            "WHERE s.role = 'TL' AND s.active = 1 ORDER BY s.staff_id LIMIT 1"
+        ).fetchone()
+    if row is None:
+        raise RuntimeError("the demo store has no team lead with an account")
+    return str(row[0]), DEMO_PASSWORD
+
+
+def _gui_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp / "config"),
+        XDG_DATA_HOME=str(tmp / "data"),
+        TMPDIR=str(tmp),
+    )
+    env.pop("MDB_TRIAGE_DB", None)
+    return env
+
+
+def gui_probe_sample(store_path: Path, on: date, tmp: Path) -> dict[str, Any]:
+    """One fresh process: first paint, filter samples, peak memory (see gui_probe.py)."""
+    user, password = gui_user(store_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("gui_probe.py")),
+            "--db",
+            str(store_path),
+            "--user",
+            user,
+            "--password",
+            password,
+            "--on",
+            on.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        env=_gui_env(tmp),
+        timeout=900,
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"gui_probe failed ({done.returncode}): {done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return result
+
+
+def startup_sample(store_path: Path, tmp: Path) -> float:
+    """Milliseconds from process start to the main window shown, on an existing store: the real
+    ``mdb-triage --db STORE gui`` in smoke mode (signs in, shows the window, quits)."""
+    from mdbtriage.ui.recovery import ENV_SMOKE, ENV_SMOKE_PASSWORD, ENV_SMOKE_USER
+
+    user, password = gui_user(store_path)
+    env = _gui_env(tmp)
+    env.update({ENV_SMOKE: "1", ENV_SMOKE_USER: user, ENV_SMOKE_PASSWORD: password})
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from mdbtriage.cli import main; sys.exit(main())",
+        "--db",
+        str(store_path),
+        "gui",
+    ]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    shown: float | None = None
+    assert process.stderr is not None
+    seen: list[str] = []
+    for line in process.stderr:
+        seen.append(line)
+        if SMOKE_LINE in line and shown is None:
+            shown = (time.perf_counter() - started) * 1000
+    process.wait(timeout=900)
+    if shown is None:
+        raise RuntimeError(f"the main window was not shown: {''.join(seen)[-2000:]}")
+    return shown

@@ -1,0 +1,110 @@
+"""GUI measurements in a fresh process (run by ``run.py``; prints one JSON object).
+
+first paint: the main window (werkvoorraad tab) constructed and shown until the werkvoorraad has
+its rows and the table was painted; filter: a search term typed into the werkvoorraad until the
+view is updated and painted (the search box's typing delay excluded); rss: the process's peak
+resident memory with the werkvoorraad open.
+
+    python benchmarks/gui_probe.py --db STORE --user STAFF_ID --password PW --on YYYY-MM-DD
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SEARCH_TERMS = ("jansen", "Z26-0012", "de vries", "anna", "******123", "bakker", "xyz-geen")
+TIMEOUT_S = 300
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True, type=Path)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--on", required=True)
+    args = parser.parse_args()
+
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from mdbtriage.core.policy import load_policy
+    from mdbtriage.store.accounts import sign_in
+    from mdbtriage.store.database import Store
+    from mdbtriage.ui.app import application
+    from mdbtriage.ui.main_window import MainWindow
+    from mdbtriage.ui.session import Session
+
+    app = application()
+    settings = QSettings(
+        str(Path(os.environ.get("TMPDIR", "/tmp")) / "mdb-bench.ini"), QSettings.Format.IniFormat
+    )
+    store = Store.open(args.db)
+    staff = sign_in(store, args.user, args.password)
+    session = Session(staff_id=staff.staff_id, name=staff.name, role=staff.role, team=staff.team)
+    policy = load_policy()
+    on = date.fromisoformat(args.on)
+
+    started = time.perf_counter()
+    window = MainWindow(store, session, policy, on, settings)
+    view = window.werkvoorraad
+    loaded: list[int] = []
+    loop = QEventLoop()
+    view.loaded.connect(lambda n: (loaded.append(n), loop.quit()))
+    window.show()
+    QTimer.singleShot(TIMEOUT_S * 1000, loop.quit)
+    if not loaded:
+        loop.exec()
+    if not loaded:
+        print(json.dumps({"error": "de werkvoorraad werd niet geladen"}))
+        return 1
+    view.table.viewport().repaint()
+    app.processEvents()
+    first_paint_ms = (time.perf_counter() - started) * 1000
+    rows = view.model.rowCount()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    filter_samples: list[float] = []
+    found: dict[str, int] = {}
+    for term in SEARCH_TERMS:
+        t0 = time.perf_counter()
+        view.search.setText(term)
+        view.apply_filter_now()
+        view.table.viewport().repaint()
+        app.processEvents()
+        filter_samples.append((time.perf_counter() - t0) * 1000)
+        found[term] = view.model.rowCount()
+        view.search.setText("")
+        view.apply_filter_now()
+        app.processEvents()
+    rss_mb = max(rss_mb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    view.deactivate()
+    window.close()
+    store.close()
+    QApplication.processEvents()
+    print(
+        json.dumps(
+            {
+                "first_paint_ms": first_paint_ms,
+                "filter_ms": filter_samples,
+                "rss_mb": rss_mb,
+                "rows": rows,
+                "loaded": loaded[0],
+                "found": found,
+            }
+        )
+    )
+    sys.stdout.flush()
+    os._exit(0)  # skip Qt's teardown of a quarter of a million rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
