@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mdbtriage.store import safety
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -127,15 +130,68 @@ def _explain(path: Path, error: sqlite3.Error) -> StoreError:
     return StoreError(f"{path} kan niet worden gebruikt: {text}")
 
 
+def _is_open(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.in_transaction  # noqa: B018 (raises on a closed connection)
+    except sqlite3.ProgrammingError:
+        return False
+    return True
+
+
 class Store:
     """An open store. Use :meth:`atomic` around every write."""
+
+    # Stores this process has open, by resolved path: a further connection to one of them (a
+    # worker thread computing the werkvoorraad, an import) is not a start of the program and
+    # skips the start checks and migrations, which the first open did and which take seconds
+    # on a large store (a full integrity check, as the open store carries no seal).
+    _open_here: ClassVar[dict[Path, weakref.WeakSet[Store]]] = {}
+    _open_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None
         self._depth = 0
         self.damaged = False
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection through sqlite-utils (imported on first use: it is slow to import)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    def _register(self) -> None:
+        with Store._open_lock:
+            Store._open_here.setdefault(self.path.resolve(), weakref.WeakSet()).add(self)
+
+    def _others_open(self) -> bool:
+        """Whether another connection of this process to the same store is still open."""
+        key = self.path.resolve()
+        with Store._open_lock:
+            stores = Store._open_here.get(key)
+            others = [s for s in stores or () if s is not self]
+            if stores is not None:
+                stores.discard(self)
+        return any(_is_open(other.conn) for other in others)
+
+    @classmethod
+    def _open_again(cls, path: Path) -> Store | None:
+        """Another connection to a store this process already opened (and checked)."""
+        with cls._open_lock:
+            stores = list(cls._open_here.get(path.resolve(), ()))
+        if not any(_is_open(s.conn) for s in stores):
+            return None
+        try:
+            conn = _connect(path)
+        except sqlite3.Error as error:
+            raise _explain(path, error) from None
+        store = cls(path, conn)
+        store._register()
+        return store
 
     @classmethod
     def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> Store:
@@ -145,6 +201,9 @@ class Store:
         seal, ``quick_check``): damage raises :class:`StoreCorrupt` before anything is written.
         """
         path = Path(path)
+        again = cls._open_again(path)
+        if again is not None:
+            return again
         refusal = safety.network_share_reason(path)
         if refusal:
             raise StoreOnNetworkShare(refusal)
@@ -175,12 +234,13 @@ class Store:
         except StoreError:
             conn.close()
             raise
+        store._register()
         return store
 
     def close(self) -> None:
         """Close the connection; the last program to close the store seals it."""
         self.conn.close()
-        if not self.damaged:
+        if not self._others_open() and not self.damaged:
             safety.seal(self.path)
 
     def __enter__(self) -> Store:

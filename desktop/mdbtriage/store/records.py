@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from sys import intern
 
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
 from mdbtriage.core.triage import CaseFacts, bulk, frozen_constructor
@@ -297,9 +298,10 @@ def open_cases(store: Store, team: str | None = None) -> list[CaseRow]:
     if team:
         sql += " AND c.team_id = ?"
         params = (team,)
-    # A quarter of a million rows: the dates repeat (parsed once each), the 0/1 flags map to
-    # bools by index (the schema's CHECKs allow only 0 and 1), and both objects are made
-    # without the frozen dataclasses' slow ``__init__``.
+    # A quarter of a million rows: the dates repeat (parsed once each, one object per date),
+    # codes that repeat are interned (one string per code instead of one per row), the 0/1
+    # flags map to bools by index (the schema's CHECKs allow only 0 and 1), and both objects
+    # are made without the frozen dataclasses' slow ``__init__``.
     dates: dict[str, date] = {}
     fromiso = date.fromisoformat
     truth = (False, True)
@@ -307,30 +309,48 @@ def open_cases(store: Store, team: str | None = None) -> list[CaseRow]:
     rows: list[CaseRow] = []
     append = rows.append
     with bulk():
-        for r in store.conn.execute(sql, params):
-            received = dates.get(r[2])
+        for (
+            ref,
+            service,
+            received_text,
+            birth_text,
+            requester,
+            motivated,
+            working,
+            consents,
+            schrijnend,
+            schrijnend_ref,
+            ingebrekestelling,
+            dwangsom,
+            bsn,
+            name,
+            team,
+            status,
+            client_id,
+        ) in store.conn.execute(sql, params):
+            received = dates.get(received_text)
             if received is None:
-                received = dates[r[2]] = fromiso(r[2])
+                received = dates[received_text] = fromiso(received_text)
             birth = None
-            if r[3]:
-                birth = dates.get(r[3])
+            if birth_text:
+                birth = dates.get(birth_text)
                 if birth is None:
-                    birth = dates[r[3]] = fromiso(r[3])
+                    birth = dates[birth_text] = fromiso(birth_text)
             facts = new_facts(
-                r[0],
-                r[1],
+                ref,
+                intern(service),
                 received,
                 birth,
-                r[4] or None,
-                truth[r[5]],
-                truth[r[6]],
-                truth[r[7]],
-                truth[r[8]],
-                r[9] or None,
-                truth[r[10]],
-                truth[r[11]],
+                intern(requester) if requester else None,
+                truth[motivated],
+                truth[working],
+                truth[consents],
+                truth[schrijnend],
+                schrijnend_ref or None,
+                truth[ingebrekestelling],
+                truth[dwangsom],
             )
-            append(new_row(facts, r[12], r[13], r[14], r[15], r[16]))
+            append(new_row(facts, bsn, name, intern(team), intern(status), client_id))
     return rows
 
 
