@@ -89,7 +89,7 @@ def test_delegations_never_widen_the_rule_set(ruleset, task, service, who, by, d
         )
         if va is not None:
             assert decision.delegating_va_id == va.staff_id
-    assert decision.reason
+    assert decision.reason and decision.summary
 
 
 @settings(max_examples=100, deadline=None)

@@ -284,6 +284,7 @@ class Decision:
     delegating_va_id: str | None = None
     delegation_id: int | None = None
     needs_sign_off: bool = False
+    summary: str = ""
 
 
 def _who(staff: Staff) -> str:
@@ -337,8 +338,9 @@ def decide(
     rule = ruleset.rule_for(task, assignee.role, service, assignee.qualifications)
     permission = rule.permission if rule else "nee"
 
-    def result(allowed: bool, reason: str, **kw: Any) -> Decision:
+    def result(allowed: bool, reason: str, summary: str, **kw: Any) -> Decision:
         return Decision(
+            summary=summary,
             task=task,
             service=service,
             assignee_id=assignee.staff_id,
@@ -351,15 +353,25 @@ def decide(
         )
 
     if not assignee.active:
-        return result(False, f"{_who(assignee)} is niet actief en kan geen taken krijgen.")
+        return result(
+            False, f"{_who(assignee)} is niet actief en kan geen taken krijgen.", "niet actief"
+        )
     if rule is None or rule.permission == "nee":
-        source = f"volgens {rule.label(ruleset.ruleset_id)}" if rule else f"volgens regelset {ruleset.ruleset_id}"
+        source = (
+            f"volgens {rule.label(ruleset.ruleset_id)}"
+            if rule
+            else f"volgens regelset {ruleset.ruleset_id}"
+        )
         why = f": {rule.note}" if rule and rule.note else ""
         none = "" if rule else " (geen regel staat het toe)"
         return result(
             False,
             f"Niet toegestaan {source}{none}: {_who(assignee)} mag taak {task_text} niet "
             f"uitvoeren bij {service_text}{why}.",
+            rule.note
+            if rule and rule.note
+            else "de regelset staat het niet toe"
+            + (f" (regel {rule.number} van {rule.source})" if rule else ""),
         )
     if rule.permission == "zelfstandig":
         return result(
@@ -368,6 +380,7 @@ def decide(
             f"zelfstandig uit bij {service_text}"
             + (f" ({rule.note})" if rule.note else "")
             + "; accordering is niet nodig.",
+            "zelfstandig" + (f": {rule.note}" if rule.note else ""),
         )
     # gedelegeerd: a VA of the same team, and a delegation of that VA in force on the date.
     if ruleset.tasks[task].medical and assignee.role in BIG_ROLES and not assignee.big_number:
@@ -375,12 +388,13 @@ def decide(
             False,
             f"Niet toegestaan: {_who(assignee)} heeft geen BIG-nummer en krijgt geen "
             f"gedelegeerde medische taak ({task_text}).",
+            "geen BIG-nummer: geen gedelegeerde medische taak",
         )
     pool = [d for d in delegations if d.delegate_id == assignee.staff_id]
     if delegating_va is not None:
         problem = _va_problem(delegating_va, assignee)
         if problem:
-            return result(False, f"Niet toegestaan: {problem}.")
+            return result(False, f"Niet toegestaan: {problem}.", problem)
         pool = [d for d in pool if d.va_id == delegating_va.staff_id]
     fitting = [d for d in pool if d.in_force(on) and d.covers(task, service)]
     if delegating_va is None:
@@ -395,16 +409,23 @@ def decide(
         "alleen onder delegatie van een verzekeringsarts uitvoeren"
     )
     if not fitting:
-        by = (
-            f"verzekeringsarts {delegating_va.name} ({delegating_va.staff_id})"
-            if delegating_va
-            else "geen verzekeringsarts van het team"
-        )
+        if delegating_va is not None:
+            missing = (
+                f"verzekeringsarts {delegating_va.name} ({delegating_va.staff_id}) heeft deze "
+                f"taak op {on.isoformat()} niet aan {assignee.name} gedelegeerd"
+            )
+            short = f"geen geldige delegatie van {delegating_va.staff_id}"
+        else:
+            missing = (
+                f"geen verzekeringsarts van het team heeft deze taak op {on.isoformat()} aan "
+                f"{assignee.name} gedelegeerd"
+            )
+            short = "geen geldige delegatie van een verzekeringsarts"
         return result(
             False,
-            f"Niet toegestaan: {needed}, en {by} heeft deze taak op {on.isoformat()} aan "
-            f"{assignee.name} gedelegeerd (geen geldige delegatie; een verzekeringsarts is "
-            "nooit verplicht te delegeren).",
+            f"Niet toegestaan: {needed}, en {missing} (geen geldige delegatie; een "
+            "verzekeringsarts is nooit verplicht te delegeren).",
+            short,
         )
     vas = sorted({d.va_id for d in fitting})
     if delegating_va is None and len(vas) > 1:
@@ -412,6 +433,7 @@ def decide(
             False,
             f"Niet toegestaan zonder keuze: {needed}; meerdere verzekeringsartsen hebben deze "
             f"taak gedelegeerd ({', '.join(vas)}); noem de delegerende verzekeringsarts.",
+            f"kies de delegerende arts ({', '.join(vas)})",
         )
     chosen = min(fitting, key=lambda d: d.delegation_id)
     return result(
@@ -419,6 +441,7 @@ def decide(
         f"Toegestaan onder delegatie: {needed}; delegatie {chosen.delegation_id} van "
         f"verzekeringsarts {chosen.va_id} is geldig op {on.isoformat()}. Het resultaat wacht "
         "op accordering door deze verzekeringsarts.",
+        f"delegatie {chosen.delegation_id} van {chosen.va_id}; accordering nodig",
         delegating_va_id=chosen.va_id,
         delegation_id=chosen.delegation_id,
         needs_sign_off=True,

@@ -1,0 +1,762 @@
+"""Tasks and taakdelegatie on screen: the assignment dialog, "Mijn taken" and "Te accorderen".
+
+Self-contained widgets; each takes the store and the acting person (an ``Actor`` whose
+``user_id`` is a staff id) and does its own reads and writes through ``mdbtriage.store.tasks``,
+so the rules of ``core.taakdelegatie`` apply exactly as on the command line.
+
+- ``AssignTaskDialog(store, actor, case_ref, on=None, parent=None)``: pick a task, optionally
+  the delegating VA and a due date; lists every team member, those who may do the task first,
+  the others greyed out with the reason. ``AssignTaskDialog.ask(store, actor, case_ref,
+  parent=None, on=None) -> int | None`` runs it and returns the new task id (patch it in tests).
+  Signal ``assigned(int)``.
+- ``MyTasksWidget(store, actor, on=None, parent=None)``: the person's open tasks with a
+  "Resultaat inleveren…" button. Signals ``open_case(str)`` (double-click) and
+  ``changed()``; call ``reload()`` after outside changes.
+- ``TeAccorderenWidget(store, actor, parent=None)``: the VA's list of delegated results waiting
+  for accordering, the handed-in version, and Accorderen / Wijzigen en accorderen / Afwijzen;
+  below it the review statistics per delegate. Signals ``open_case(str)`` and ``changed()``.
+- ``ResultDialog.ask(parent, title, label, text="") -> str | None``: a multi-line text question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core.model import ROLES, SERVICES, Actor, Staff
+from mdbtriage.core.taakdelegatie import PERMISSIONS, TASK_STATUSES, Decision
+from mdbtriage.core.validation import format_date
+from mdbtriage.store.database import Store
+from mdbtriage.store.delegations import Refused, TaakdelegatieError, ruleset_for
+from mdbtriage.store.records import get_case, get_staff, list_staff
+from mdbtriage.store.tasks import (
+    TaskRow,
+    assign_task,
+    list_tasks,
+    reject_task,
+    review_statistics,
+    sign_off,
+    submit_task,
+    te_accorderen,
+    versions,
+    who_may,
+)
+from mdbtriage.ui.dialogs import Ask
+
+_Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+_GREY = QBrush(QColor("#8a8a8a"))
+
+
+# --- models -----------------------------------------------------------------------------------
+
+
+class CandidateModel(QAbstractTableModel):
+    """Team members with the decision for one task; refused ones are disabled and grey."""
+
+    HEADERS = ("Medewerker", "Rol", "Mag het", "Toelichting")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[Staff, Decision]] = []
+
+    def set_rows(self, rows: Sequence[tuple[Staff, Decision]]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def candidate(self, row: int) -> tuple[Staff, Decision] | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._rows[index.row()][1].allowed:
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return Qt.ItemFlag.NoItemFlags
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        staff, decision = self._rows[index.row()]
+        column = index.column()
+        if role == _DISPLAY:
+            if column == 0:
+                return f"{staff.name} ({staff.staff_id})"
+            if column == 1:
+                return ROLES.get(staff.role, staff.role)
+            if column == 2:
+                if not decision.allowed:
+                    return "nee"
+                if decision.delegating_va_id:
+                    return f"ja, onder delegatie van {decision.delegating_va_id}"
+                return "ja, zelfstandig"
+            if column == 3:
+                return decision.summary or decision.reason
+        if role == _TOOLTIP:
+            return decision.reason
+        if role == _FOREGROUND and not decision.allowed:
+            return _GREY
+        if role == ROW_ROLE:
+            return staff.staff_id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskColumn:
+    title: str
+    text: Callable[[TaskRow], str]
+
+
+def _status_text(t: TaskRow) -> str:
+    text = TASK_STATUSES.get(t.status, t.status)
+    if t.reviewed is False:
+        text += " (steekproef: niet beoordeeld)"
+    if t.changed_by_va:
+        text += " (gewijzigd door arts)"
+    return text
+
+
+TASK_COLUMNS: tuple[TaskColumn, ...] = (
+    TaskColumn("Taak", lambda t: str(t.task_id)),
+    TaskColumn("Zaak", lambda t: t.case_ref),
+    TaskColumn("Dienst", lambda t: SERVICES.get(t.service, t.service)),
+    TaskColumn("Taakcode", lambda t: t.task_code),
+    TaskColumn("Uitvoerder", lambda t: f"{t.assignee_name} ({t.assignee_id})"),
+    TaskColumn(
+        "Onder delegatie van",
+        lambda t: (
+            f"{t.delegating_va_name} ({t.delegating_va_id})"
+            if t.delegating_va_id
+            else "zelfstandig"
+        ),
+    ),
+    TaskColumn("Status", _status_text),
+    TaskColumn("Uiterlijk", lambda t: format_date(t.due_on) if t.due_on else ""),
+)
+
+
+class TaskTableModel(QAbstractTableModel):
+    """A list of tasks (compact rows, formatted only when painted)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[TaskRow] = []
+
+    def set_rows(self, rows: Sequence[TaskRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def task(self, row: int) -> TaskRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(TASK_COLUMNS)
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        task = self._rows[index.row()]
+        if role == _DISPLAY:
+            return TASK_COLUMNS[index.column()].text(task)
+        if role == _TOOLTIP:
+            return task.decision_reason
+        if role == ROW_ROLE:
+            return task.task_id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return TASK_COLUMNS[section].title if 0 <= section < len(TASK_COLUMNS) else None
+        return None
+
+
+def _table(model: QAbstractTableModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view
+
+
+def _hint(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555; padding: 12px;")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _staff_of(store: Store, actor: Actor) -> Staff | None:
+    return get_staff(store, actor.user_id)
+
+
+# --- dialogs ----------------------------------------------------------------------------------
+
+
+class ResultDialog(QDialog):
+    """A multi-line text question (a task's result, a reason for rejection)."""
+
+    def __init__(self, parent: QWidget | None, title: str, label: str, text: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("result_dialog")
+        layout = QVBoxLayout(self)
+        caption = QLabel(label)
+        caption.setWordWrap(True)
+        layout.addWidget(caption)
+        self.edit = QPlainTextEdit(text)
+        self.edit.setObjectName("result_text")
+        layout.addWidget(self.edit)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton("OK", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.edit.textChanged.connect(self._update)
+        self._update()
+        self.resize(520, 280)
+
+    def _update(self) -> None:
+        self.ok.setEnabled(bool(self.edit.toPlainText().strip()))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+        dialog = cls(parent, title, label, text)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.edit.toPlainText().strip()
+        return None
+
+
+class AssignTaskDialog(QDialog):
+    """Assign a task on a case: who may do it, and why the others may not."""
+
+    assigned = Signal(int)
+
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        case_ref: str,
+        on: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.case_ref = case_ref
+        self.on = on or date.today()
+        self.task_id: int | None = None
+        self.setObjectName("assign_task_dialog")
+        case = get_case(store, case_ref)
+        if case is None:
+            raise TaakdelegatieError(f"zaak '{case_ref}' bestaat niet")
+        self.team = case.team
+        self.service = case.facts.service
+        ruleset = ruleset_for(store, self.team, self.on)
+        self.setWindowTitle(f"Taak toewijzen: zaak {case_ref}")
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"Zaak {case_ref}, {SERVICES[self.service]}, team {self.team}. Regelset "
+            f"{ruleset.name} ({ruleset.ruleset_id}) op {format_date(self.on)}."
+        )
+        intro.setObjectName("assign_intro")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        form = QFormLayout()
+        self.task_combo = QComboBox()
+        self.task_combo.setObjectName("task_combo")
+        for code, task in ruleset.tasks.items():
+            self.task_combo.addItem(f"{task.name} ({code})", code)
+        form.addRow("&Taak", self.task_combo)
+        self.va_combo = QComboBox()
+        self.va_combo.setObjectName("va_combo")
+        self.va_combo.addItem("Automatisch (de arts met een geldige delegatie)", None)
+        for s in list_staff(store, self.team):
+            if s.role == "VA" and s.active:
+                self.va_combo.addItem(f"{s.name} ({s.staff_id})", s.staff_id)
+        if actor.role == "VA":
+            found = self.va_combo.findData(actor.user_id)
+            if found >= 0:
+                self.va_combo.setCurrentIndex(found)
+        form.addRow("&Delegerende arts", self.va_combo)
+        due_row = QHBoxLayout()
+        self.due_check = QCheckBox("Uiterlijk op")
+        self.due_check.setObjectName("due_check")
+        self.due_edit = QDateEdit(QDate(self.on.year, self.on.month, self.on.day).addDays(14))
+        self.due_edit.setObjectName("due_edit")
+        self.due_edit.setDisplayFormat("dd-MM-yyyy")
+        self.due_edit.setCalendarPopup(True)
+        self.due_edit.setMinimumDate(QDate(self.on.year, self.on.month, self.on.day))
+        self.due_edit.setEnabled(False)
+        self.due_check.toggled.connect(self.due_edit.setEnabled)
+        due_row.addWidget(self.due_check)
+        due_row.addWidget(self.due_edit)
+        due_row.addStretch(1)
+        form.addRow("Termijn", due_row)
+        layout.addLayout(form)
+
+        self.model = CandidateModel(self)
+        self.view = _table(self.model, "candidates")
+        self.view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.view.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.view.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
+        layout.addWidget(self.view, 1)
+        self.reason = QLabel("")
+        self.reason.setObjectName("assign_reason")
+        self.reason.setWordWrap(True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.reason)
+
+        buttons = QDialogButtonBox()
+        self.assign_button = buttons.addButton("&Toewijzen", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.assign_button.setObjectName("assign_button")
+        buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._assign)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self.task_combo.currentIndexChanged.connect(self.refresh)
+        self.va_combo.currentIndexChanged.connect(self.refresh)
+        self.view.selectionModel().selectionChanged.connect(self._update)
+        self.view.doubleClicked.connect(lambda _i: self._assign())
+        self.resize(1100, 680)
+        self.refresh()
+
+    def set_task(self, code: str) -> None:
+        self.task_combo.setCurrentIndex(self.task_combo.findData(code))
+
+    def set_va(self, staff_id: str | None) -> None:
+        self.va_combo.setCurrentIndex(self.va_combo.findData(staff_id))
+
+    def refresh(self) -> None:
+        code = self.task_combo.currentData()
+        if code is None:
+            return
+        rows = who_may(
+            self.store, self.case_ref, code, self.team, self.va_combo.currentData(), self.on
+        )
+        self.model.set_rows(rows)
+        allowed = sum(1 for _s, d in rows if d.allowed)
+        self.reason.setText(
+            f"{allowed} van {len(rows)} teamleden mogen deze taak doen. Grijs: niet toegestaan; "
+            "de reden staat erbij."
+            if allowed
+            else "Niemand in het team mag deze taak nu doen. Leg eerst een delegatie vast of "
+            "kies een andere taak."
+        )
+        self.view.resizeRowsToContents()
+        first = next((i for i, (_s, d) in enumerate(rows) if d.allowed), None)
+        if first is not None:
+            self.view.selectRow(first)
+        self._update()
+
+    def select_staff(self, staff_id: str) -> bool:
+        for row in range(self.model.rowCount()):
+            found = self.model.candidate(row)
+            if found and found[0].staff_id == staff_id:
+                if not found[1].allowed:
+                    return False
+                self.view.selectRow(row)
+                return True
+        return False
+
+    def selected(self) -> tuple[Staff, Decision] | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.candidate(rows[0].row()) if rows else None
+
+    def _update(self) -> None:
+        chosen = self.selected()
+        self.assign_button.setEnabled(chosen is not None and chosen[1].allowed)
+        if chosen is not None:
+            self.reason.setText(chosen[1].reason)
+
+    def _assign(self) -> None:
+        chosen = self.selected()
+        if chosen is None or not chosen[1].allowed:
+            return
+        staff, decision = chosen
+        due = self.due_edit.date().toPython() if self.due_check.isChecked() else None
+        try:
+            self.task_id = assign_task(
+                self.store,
+                self.actor,
+                case_ref=self.case_ref,
+                task_code=decision.task,
+                assignee_id=staff.staff_id,
+                by_id=decision.delegating_va_id,
+                due=due,  # type: ignore[arg-type]
+                on=self.on,
+            )
+        except Refused as refused:
+            self.reason.setText("Geweigerd: " + " ".join(refused.reasons))
+            self.refresh()
+            return
+        self.assigned.emit(self.task_id)
+        self.accept()
+
+    @classmethod
+    def ask(
+        cls,
+        store: Store,
+        actor: Actor,
+        case_ref: str,
+        parent: QWidget | None = None,
+        on: date | None = None,
+    ) -> int | None:
+        dialog = cls(store, actor, case_ref, on, parent)
+        return dialog.task_id if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+# --- Mijn taken -------------------------------------------------------------------------------
+
+
+class MyTasksWidget(QWidget):
+    """The signed-in person's open tasks; hand in a result from here."""
+
+    open_case = Signal(str)
+    changed = Signal()
+
+    def __init__(
+        self, store: Store, actor: Actor, on: date | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.on = on or date.today()
+        self.setObjectName("my_tasks")
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("my_tasks_title")
+        self.title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.title)
+        self.model = TaskTableModel(self)
+        self.view = _table(self.model, "my_tasks_table")
+        self.view.hideColumn(4)  # the assignee: always this person
+        self.view.doubleClicked.connect(self._open)
+        layout.addWidget(self.view, 1)
+        self.empty = _hint(
+            "U heeft geen openstaande taken. Nieuwe taken verschijnen hier zodra ze in een MDB "
+            "of vanuit een dossier aan u zijn toegewezen.",
+            "my_tasks_empty",
+        )
+        layout.addWidget(self.empty)
+        row = QHBoxLayout()
+        self.detail = QLabel("")
+        self.detail.setObjectName("my_tasks_detail")
+        self.detail.setWordWrap(True)
+        row.addWidget(self.detail, 1)
+        self.submit_button = QPushButton("Resultaat &inleveren…")
+        self.submit_button.setObjectName("submit_button")
+        self.submit_button.clicked.connect(self.submit_current)
+        row.addWidget(self.submit_button)
+        layout.addLayout(row)
+        self.view.selectionModel().selectionChanged.connect(self._update)
+        self.reload()
+
+    def reload(self) -> None:
+        rows = list_tasks(self.store, assignee_id=self.actor.user_id, statuses=("open",))
+        self.model.set_rows(rows)
+        self.title.setText(f"Mijn taken: {len(rows)} open")
+        self.view.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        if rows:
+            self.view.selectRow(0)
+            self.view.resizeColumnsToContents()
+        self._update()
+
+    def current(self) -> TaskRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.task(rows[0].row()) if rows else None
+
+    def _update(self) -> None:
+        task = self.current()
+        self.submit_button.setEnabled(task is not None)
+        if task is None:
+            self.detail.setText("")
+        elif task.delegating_va_id:
+            self.detail.setText(
+                f"Gedelegeerd door {task.delegating_va_name}: het resultaat gaat naar de lijst "
+                "'te accorderen' van deze arts en telt pas na accordering."
+            )
+        else:
+            self.detail.setText("Zelfstandige taak: na inleveren is de taak gereed.")
+
+    def _open(self, index: QModelIndex) -> None:
+        task = self.model.task(index.row())
+        if task is not None:
+            self.open_case.emit(task.case_ref)
+
+    def submit_current(self) -> None:
+        task = self.current()
+        if task is None:
+            return
+        text = ResultDialog.ask(
+            self,
+            f"Taak {task.task_id} inleveren",
+            f"Resultaat van {task.task_code} op zaak {task.case_ref}:",
+        )
+        if text is None:
+            return
+        try:
+            status = submit_task(self.store, self.actor, task.task_id, self.actor.user_id, text)
+        except (Refused, TaakdelegatieError) as error:
+            Ask.warn(self, "Inleveren geweigerd", str(error))
+            return
+        self.detail.setText(f"Taak {task.task_id} ingeleverd: {TASK_STATUSES[status]}.")
+        self.reload()
+        self.changed.emit()
+
+
+# --- Te accorderen ----------------------------------------------------------------------------
+
+
+class TeAccorderenWidget(QWidget):
+    """A VA's delegated results waiting for accordering: accept, change and accept, or reject."""
+
+    open_case = Signal(str)
+    changed = Signal()
+
+    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.actor = actor
+        self.setObjectName("te_accorderen")
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setObjectName("te_accorderen_title")
+        self.title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.title)
+        self.not_va = _hint(
+            "Alleen een verzekeringsarts accordeert gedelegeerd werk.", "te_accorderen_not_va"
+        )
+        layout.addWidget(self.not_va)
+        self.empty = _hint(
+            "Er wacht niets op uw accordering. Gedelegeerd werk verschijnt hier zodra de "
+            "medewerker het resultaat inlevert.",
+            "te_accorderen_empty",
+        )
+        layout.addWidget(self.empty)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.model = TaskTableModel(self)
+        self.view = _table(self.model, "te_accorderen_table")
+        self.view.hideColumn(5)  # the delegating VA: always this person
+        self.view.doubleClicked.connect(self._open)
+        self.splitter.addWidget(self.view)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        self.submitted_label = QLabel("Ingeleverd resultaat")
+        self.submitted_label.setObjectName("submitted_label")
+        detail_layout.addWidget(self.submitted_label)
+        self.submitted = QPlainTextEdit()
+        self.submitted.setObjectName("submitted_text")
+        self.submitted.setReadOnly(True)
+        detail_layout.addWidget(self.submitted)
+        detail_layout.addWidget(QLabel("Uw versie (alleen invullen als u het resultaat wijzigt)"))
+        self.own = QPlainTextEdit()
+        self.own.setObjectName("own_text")
+        detail_layout.addWidget(self.own)
+        buttons = QHBoxLayout()
+        self.accept_button = QPushButton("&Accorderen")
+        self.accept_button.setObjectName("accept_button")
+        self.change_button = QPushButton("&Wijzigen en accorderen")
+        self.change_button.setObjectName("change_button")
+        self.reject_button = QPushButton("A&fwijzen…")
+        self.reject_button.setObjectName("reject_button")
+        for button in (self.accept_button, self.change_button, self.reject_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        detail_layout.addLayout(buttons)
+        self.splitter.addWidget(detail)
+        layout.addWidget(self.splitter, 1)
+        self.message = QLabel("")
+        self.message.setObjectName("te_accorderen_message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.stats = QLabel("")
+        self.stats.setObjectName("review_stats")
+        self.stats.setWordWrap(True)
+        self.stats.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.stats)
+
+        self.accept_button.clicked.connect(lambda: self._sign(False))
+        self.change_button.clicked.connect(lambda: self._sign(True))
+        self.reject_button.clicked.connect(self._reject)
+        self.own.textChanged.connect(self._update)
+        self.view.selectionModel().selectionChanged.connect(self._show_current)
+        self.reload()
+
+    def reload(self) -> None:
+        staff = _staff_of(self.store, self.actor)
+        is_va = staff is not None and staff.role == "VA"
+        rows = te_accorderen(self.store, self.actor.user_id) if is_va else []
+        self.model.set_rows(rows)
+        self.title.setText(f"Te accorderen: {len(rows)}" if is_va else "Te accorderen")
+        self.not_va.setVisible(not is_va)
+        self.empty.setVisible(is_va and not rows)
+        self.splitter.setVisible(bool(rows))
+        if rows:
+            self.view.selectRow(0)
+            self.view.resizeColumnsToContents()
+        self._show_current()
+        self._show_stats(is_va)
+
+    def _show_stats(self, is_va: bool) -> None:
+        stats = review_statistics(self.store, self.actor.user_id) if is_va else []
+        if not stats:
+            self.stats.setText("")
+            return
+        lines = []
+        for s in stats:
+            who = get_staff(self.store, s.delegate_id)
+            name = who.name if who else s.delegate_id
+            lines.append(
+                f"<tr><td>{name}</td><td align='right'>{s.submitted}</td>"
+                f"<td align='right'>{s.reviewed}</td><td align='right'>{s.changed}</td>"
+                f"<td align='right'>{s.rejected}</td><td align='right'>{s.not_sampled}</td>"
+                f"<td align='right'>{s.waiting}</td></tr>"
+            )
+        self.stats.setText(
+            "<b>Beoordeling per medewerker</b><table cellspacing='6'><tr><th align='left'>"
+            "Medewerker</th><th>Ingeleverd</th><th>Beoordeeld</th><th>Gewijzigd</th>"
+            "<th>Afgewezen</th><th>Niet in steekproef</th><th>Wacht</th></tr>"
+            + "".join(lines)
+            + "</table>"
+        )
+
+    def current(self) -> TaskRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.task(rows[0].row()) if rows else None
+
+    def _show_current(self) -> None:
+        task = self.current()
+        if task is None:
+            self.submitted.setPlainText("")
+        else:
+            found = versions(self.store, task.task_id)
+            latest = found[-1] if found else None
+            self.submitted_label.setText(
+                f"Ingeleverd door {latest.author_name} op {latest.created_at[:10]} "
+                f"({task.task_code}, zaak {task.case_ref}, {PERMISSIONS[task.permission]})"
+                if latest
+                else "Nog geen resultaat ingeleverd"
+            )
+            self.submitted.setPlainText(latest.result if latest else "")
+            self.own.setPlainText(latest.result if latest else "")
+        self._update()
+
+    def _update(self) -> None:
+        task = self.current()
+        has = task is not None
+        self.accept_button.setEnabled(has)
+        self.reject_button.setEnabled(has)
+        own = self.own.toPlainText().strip()
+        self.change_button.setEnabled(
+            has and bool(own) and own != self.submitted.toPlainText().strip()
+        )
+
+    def _open(self, index: QModelIndex) -> None:
+        task = self.model.task(index.row())
+        if task is not None:
+            self.open_case.emit(task.case_ref)
+
+    def _sign(self, with_change: bool) -> None:
+        task = self.current()
+        if task is None:
+            return
+        text = self.own.toPlainText().strip() if with_change else None
+        try:
+            sign_off(self.store, self.actor, task.task_id, self.actor.user_id, text)
+        except (Refused, TaakdelegatieError) as error:
+            Ask.warn(self, "Accorderen geweigerd", str(error))
+            return
+        self.message.setText(
+            f"Taak {task.task_id} geaccordeerd"
+            + (": uw versie is vastgelegd, de ingeleverde versie blijft bewaard." if text else ".")
+        )
+        self.reload()
+        self.changed.emit()
+
+    def _reject(self) -> None:
+        task = self.current()
+        if task is None:
+            return
+        reason = ResultDialog.ask(
+            self, f"Taak {task.task_id} afwijzen", "Waarom wijst u dit resultaat af?"
+        )
+        if reason is None:
+            return
+        try:
+            reject_task(self.store, self.actor, task.task_id, self.actor.user_id, reason)
+        except (Refused, TaakdelegatieError) as error:
+            Ask.warn(self, "Afwijzen geweigerd", str(error))
+            return
+        self.message.setText(f"Taak {task.task_id} afgewezen; het resultaat telt niet.")
+        self.reload()
+        self.changed.emit()

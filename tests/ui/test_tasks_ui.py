@@ -1,0 +1,182 @@
+"""The task widgets: assignment dialog, Mijn taken, Te accorderen, driven as a person does."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from mdbtriage.core.model import Actor
+from mdbtriage.store.database import Store
+from mdbtriage.store.records import get_staff
+from mdbtriage.store.tasks import get_task, list_tasks, te_accorderen, versions
+from mdbtriage.ui import tasks as ui_tasks
+from mdbtriage.ui.tasks import (
+    AssignTaskDialog,
+    CandidateModel,
+    MyTasksWidget,
+    ResultDialog,
+    TaskTableModel,
+    TeAccorderenWidget,
+)
+from tests.conftest import TODAY
+from tests.store.test_tasks import seed_team
+
+
+def _actor(store: Store, staff_id: str) -> Actor:
+    staff = get_staff(store, staff_id)
+    assert staff is not None
+    return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+
+
+@pytest.fixture
+def team(store: Store) -> Store:
+    seed_team(store)
+    from mdbtriage.store.delegations import add_delegation
+
+    add_delegation(
+        store,
+        _actor(store, "V1"),
+        va_id="V1",
+        delegate_id="S1",
+        tasks=("SPREEKUUR", "RAPPORTAGE"),
+        valid_from=date(2026, 1, 1),
+    )
+    return store
+
+
+def test_models_pass_modeltester(qtmodeltester, demo_store: Store) -> None:
+    tasks = TaskTableModel()
+    tasks.set_rows(list_tasks(demo_store))
+    assert tasks.rowCount() > 5
+    qtmodeltester.check(tasks, force_py=True)
+    candidates = CandidateModel()
+    from mdbtriage.store.tasks import who_may
+
+    case = list_tasks(demo_store)[0]
+    team_id = str(
+        demo_store.conn.execute(
+            "SELECT team_id FROM cases WHERE case_ref = ?", (case.case_ref,)
+        ).fetchone()[0]
+    )
+    candidates.set_rows(who_may(demo_store, case.case_ref, "SPREEKUUR", team_id, None, TODAY))
+    qtmodeltester.check(candidates, force_py=True)
+
+
+def test_assign_dialog_greys_out_who_may_not(qtbot, team: Store) -> None:
+    dialog = AssignTaskDialog(team, _actor(team, "V1"), "R-5", on=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.set_task("SPREEKUUR")
+    model = dialog.model
+    by_id = {model.candidate(r)[0].staff_id: r for r in range(model.rowCount())}  # type: ignore[index]
+    smv_row = by_id["S1"]
+    assert not (model.flags(model.index(smv_row, 0)) & Qt.ItemFlag.ItemIsEnabled)
+    reason = model.data(model.index(smv_row, 3))
+    assert "claimbeoordeling" in reason
+    assert model.data(model.index(smv_row, 2)) == "nee"
+    assert model.data(model.index(smv_row, 0), Qt.ItemDataRole.ForegroundRole) is not None
+    assert not dialog.select_staff("S1")
+    # Allowed ones come first; only a VA may do the spreekuur in the claim.
+    allowed = [
+        model.candidate(r)[0].staff_id
+        for r in range(model.rowCount())
+        if model.candidate(r)[1].allowed
+    ]  # type: ignore[index]
+    assert set(allowed) == {"V1", "V2"}
+    assert by_id["V1"] < by_id["S1"] and by_id["V2"] < by_id["S1"]
+
+
+def test_assign_dialog_creates_a_delegated_task(qtbot, team: Store) -> None:
+    dialog = AssignTaskDialog(team, _actor(team, "V1"), "R-7", on=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.set_task("RAPPORTAGE")
+    assert dialog.select_staff("S1")
+    assert "delegatie" in dialog.reason.text()
+    dialog.due_check.setChecked(True)
+    with qtbot.waitSignal(dialog.assigned) as signal:
+        qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
+    task = get_task(team, signal.args[0])
+    assert task is not None and task.assignee_id == "S1" and task.delegating_va_id == "V1"
+    assert task.due_on == date(2026, 12, 7)
+    # S2 has no delegation: greyed out with the reason.
+    again = AssignTaskDialog(team, _actor(team, "V1"), "R-7", on=TODAY)
+    qtbot.addWidget(again)
+    again.set_task("RAPPORTAGE")
+    assert not again.select_staff("S2")
+
+
+def test_my_tasks_hand_in_then_va_changes_and_accords(qtbot, team: Store, monkeypatch) -> None:
+    dialog = AssignTaskDialog(team, _actor(team, "V1"), "R-7", on=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.set_task("SPREEKUUR")
+    assert dialog.select_staff("S1")
+    qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
+    task_id = dialog.task_id
+    assert task_id
+
+    mine = MyTasksWidget(team, _actor(team, "S1"), on=TODAY)
+    qtbot.addWidget(mine)
+    assert mine.model.rowCount() == 1 and "1 open" in mine.title.text()
+    monkeypatch.setattr(ResultDialog, "ask", classmethod(lambda cls, *a, **k: "Anamnese SMV."))
+    qtbot.mouseClick(mine.submit_button, Qt.MouseButton.LeftButton)
+    assert mine.model.rowCount() == 0 and mine.empty.isVisibleTo(mine)
+    assert [t.task_id for t in te_accorderen(team, "V1")] == [task_id]
+
+    other = TeAccorderenWidget(team, _actor(team, "V2"))
+    qtbot.addWidget(other)
+    assert other.model.rowCount() == 0 and other.empty.isVisibleTo(other)
+
+    sign = TeAccorderenWidget(team, _actor(team, "V1"))
+    qtbot.addWidget(sign)
+    assert sign.model.rowCount() == 1
+    assert sign.submitted.toPlainText() == "Anamnese SMV."
+    assert not sign.change_button.isEnabled()
+    sign.own.setPlainText("Anamnese SMV, aangevuld door de arts.")
+    assert sign.change_button.isEnabled()
+    qtbot.mouseClick(sign.change_button, Qt.MouseButton.LeftButton)
+    assert sign.model.rowCount() == 0
+    task = get_task(team, task_id)
+    assert task is not None and task.status == "geaccordeerd" and task.changed_by_va
+    assert [v.author_id for v in versions(team, task_id)] == ["S1", "V1"]
+    assert "Gewijzigd" in sign.stats.text()
+
+
+def test_va_rejects(qtbot, team: Store, monkeypatch) -> None:
+    from mdbtriage.store.tasks import assign_task, submit_task
+
+    task_id = assign_task(
+        team,
+        _actor(team, "V1"),
+        case_ref="R-7",
+        task_code="RAPPORTAGE",
+        assignee_id="S1",
+        by_id="V1",
+        on=TODAY,
+    )
+    submit_task(team, _actor(team, "S1"), task_id, "S1", "Concept.")
+    widget = TeAccorderenWidget(team, _actor(team, "V1"))
+    qtbot.addWidget(widget)
+    monkeypatch.setattr(ResultDialog, "ask", classmethod(lambda cls, *a, **k: "Te mager."))
+    qtbot.mouseClick(widget.reject_button, Qt.MouseButton.LeftButton)
+    task = get_task(team, task_id)
+    assert task is not None and task.status == "afgewezen" and task.reject_reason == "Te mager."
+    assert "afgewezen" in widget.message.text()
+
+
+def test_non_va_sees_a_hint(qtbot, team: Store) -> None:
+    widget = TeAccorderenWidget(team, _actor(team, "S1"))
+    qtbot.addWidget(widget)
+    assert widget.not_va.isVisibleTo(widget) and not widget.splitter.isVisibleTo(widget)
+
+
+def test_demo_widgets_render(qtbot, demo_store: Store, tmp_path) -> None:
+    va = demo_store.conn.execute(
+        "SELECT delegating_va_id FROM tasks WHERE status = 'te_accorderen' LIMIT 1"
+    ).fetchone()[0]
+    widget = TeAccorderenWidget(demo_store, _actor(demo_store, va))
+    qtbot.addWidget(widget)
+    widget.resize(1000, 640)
+    widget.show()
+    assert widget.model.rowCount() >= 1
+    assert ui_tasks.TASK_COLUMNS[0].title == "Taak"
