@@ -96,7 +96,8 @@ def measure(
             import_runs, lambda: metrics.import_sample(bench.path, rows, seed + 1)
         )
         notes.append(
-            f"import: {rows} nieuwe zaken in een kopie van de opslag, mediaan van {import_runs}"
+            f"import: CSV van {rows} nieuwe zaken inlezen, controleren en schrijven (met "
+            f"logregels) in een kopie van de opslag, mediaan van {import_runs}"
         )
     process_runs = max(1, min(runs, 3))
     gui_names = ("first_paint_ms", "filter_ms", "startup_ms", "rss_mb")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
+from operator import mul
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DUTCH = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
 _DIGITS = re.compile(r"^\d+$")
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
 
 TRUE_WORDS = frozenset({"ja", "j", "true", "waar", "1", "yes", "y"})
 FALSE_WORDS = frozenset({"nee", "n", "false", "onwaar", "0", "no", ""})
@@ -25,8 +28,7 @@ def bsn_check(digits: str) -> bool:
     """The 11-check (elfproef) of a nine-digit BSN: 9a+8b+...+2h-1i divisible by 11, not all zeros."""
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
-    total -= int(digits[8])
+    total: int = sum(map(mul, map(int, digits[:8]), _BSN_WEIGHTS)) - int(digits[8])
     return total % 11 == 0
 
 
@@ -64,6 +66,7 @@ def parse_big_number(value: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)  # an import repeats the same dates many times; refusals are not cached
 def parse_date(value: str) -> date:
     """A date written as ``YYYY-MM-DD`` or ``DD-MM-YYYY``; impossible dates are refused."""
     text = value.strip()
