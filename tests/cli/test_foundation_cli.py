@@ -171,6 +171,23 @@ def test_store_location_from_environment(run: Run, tmp_path: Path) -> None:
     assert env_store.exists()
 
 
+def test_demo_refuses_to_mix_with_existing_cases(run: Run, store_path: Path) -> None:
+    assert run("demo", "--cases", "20").exit_code == 0
+    again = run("demo", "--cases", "20", "--seed", "7")
+    assert again.exit_code == 3 and "bevat al 20 zaken" in again.stderr
+    with Store.open(store_path) as store:
+        assert store.count("cases") == 20
+    assert run("demo", "--cases", "20", "--seed", "7", "--force").exit_code == 0
+
+
+def test_usage_errors_are_dutch(run: Run) -> None:
+    result = run("queue", "--format", "xml")
+    assert result.exit_code == 2
+    assert "Ongeldige waarde voor '--format'" in result.stderr and "Invalid" not in result.stderr
+    assert "Onbekende opdracht" in run("bestaatniet").stderr
+    assert "Toon deze hulp en stop." in run("queue", "--help").stdout
+
+
 def test_check_reports_a_sound_store(run: Run) -> None:
     run("demo", "--cases", "20")
     result = run("check")
@@ -205,7 +222,7 @@ def test_corrupt_and_newer_stores_are_refused_without_traceback(tmp_path: Path) 
     with Store.open(newer) as store, store.atomic() as conn:
         conn.execute("INSERT INTO schema_migrations VALUES (9999, 'toekomst', 'x')")
     result = _entry_point("--db", str(newer), "check")
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert "nieuwere versie van MDB Triage" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from mdbtriage.cli import dutch
 from mdbtriage.core.csvimport import ParseResult, parse_cases, parse_staff, rejected_csv
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import Actor
@@ -29,9 +30,12 @@ from mdbtriage.store.database import (
     StoreError,
     StoreLocked,
     StoreOnNetworkShare,
+    StoreTooNew,
 )
 from mdbtriage.store.locations import ENV_USER, resolve_store_path
 from mdbtriage.store.records import CaseRow, WriteCounts, get_staff, open_cases, upsert_cases
+
+dutch.install()
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_REFUSED = 0, 1, 2, 3
 T = TypeVar("T")
@@ -73,6 +77,8 @@ class Context:
                     else "Er is geen goede automatische reservekopie gevonden."
                 )
                 fail(f"Opslag kan niet worden gebruikt: {error}\n{hint}", EXIT_UNEXPECTED)
+            except StoreTooNew as error:
+                fail(f"Opslag geweigerd: {error}", EXIT_REFUSED)
             except StoreError as error:
                 fail(f"Opslag kan niet worden gebruikt: {error}", EXIT_UNEXPECTED)
         return self._store
@@ -159,13 +165,21 @@ def gui(context: Context) -> None:
     "--seed", default=2026, show_default=True, type=int, help="Startwaarde van de toevalsgenerator."
 )
 @click.option("--on", "on", metavar="DATUM", help="Peildatum (standaard vandaag).")
+@click.option("--force", is_flag=True, help="Voeg ook toe aan een opslag die al zaken bevat.")
 @pass_ctx
-def demo(context: Context, n_cases: int, seed: int, on: str | None) -> None:
+def demo(context: Context, n_cases: int, seed: int, on: str | None, force: bool) -> None:
     """Vul de opslag met een realistisch synthetisch team of district."""
     from mdbtriage.store.demo import load_demo
 
     today = parse_date_option(on, "--on") or date.today()
     store = context.store()
+    existing = store.count("cases")
+    if existing and not force:
+        fail(
+            f"{store.path} bevat al {existing} zaken; demogegevens zouden zich ermee vermengen. "
+            "Kies een lege opslag met --db, of voeg toch toe met --force.",
+            EXIT_REFUSED,
+        )
     summary = load_demo(store, n_cases=n_cases, seed=seed, today=today, actor=context.actor())
     say(
         f"Demogegevens geladen in {store.path}: {summary.teams} teams, {summary.staff} "

@@ -47,6 +47,10 @@ class StoreCorrupt(StoreError):
         self.problems = problems or [message]
 
 
+class StoreTooNew(StoreError):
+    """The store was written by a newer version of MDB Triage; it is left untouched."""
+
+
 class StoreOnNetworkShare(StoreError):
     """The store lies on a network file system, where SQLite's WAL is not safe."""
 
@@ -292,7 +296,7 @@ class Store:
         current = max(applied, default=0)
         newest = ladder[-1].version
         if current > newest:
-            raise StoreError(
+            raise StoreTooNew(
                 f"{self.path} is gemaakt met een nieuwere versie van MDB Triage "
                 f"(schemaversie {current}; deze versie kent tot en met {newest}). "
                 "Installeer de nieuwste versie van MDB Triage; de opslag is niet gewijzigd."
