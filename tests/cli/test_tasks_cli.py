@@ -105,7 +105,12 @@ def test_full_delegated_flow_every_step_in_the_audit(run: Run, seeded: Path) -> 
     assert any(s[0] == "taak toewijzen" and s[1] == "gelukt" and s[3] == "V1" for s in steps)
     assert ("taakresultaat inleveren", "gelukt", "S1", "V1") in steps
     assert ("accorderen", "gelukt", "V1", None) in steps
-    assert sum(1 for s in steps if s[0] == "accorderen" and s[1] == "geweigerd") == 4
+    # Three wrong VAs, the impostor (with the case, so it shows here), and the second sign-off.
+    assert sum(1 for s in steps if s[0] == "accorderen" and s[1] == "geweigerd") == 5
+    assert any(
+        r["user_id"] == "V2" and "probeerde te accorderen namens V1" in str(r["details"])
+        for r in log
+    )
     assert all(task_id in str(r["details"]) for r in log if r["purpose"] != "test")
     required = {"at", "event", "client_id", "user_id", "role", "on_behalf_of", "outcome", "purpose"}
     assert all(required <= set(r) for r in log)
@@ -155,3 +160,89 @@ def test_who_may_lists_everyone_with_reasons(run: Run, seeded: Path) -> None:
     assert allowed == {"V1", "V2"}
     smv = next(r for r in rows if r["staff_id"] == "S1")
     assert smv["permission"] == "nee" and "claimbeoordeling" in smv["reason"]
+
+
+OS = {"LOGNAME": "jan", "USER": "jan"}
+VIA = "via opdrachtregel, systeemaccount jan, zonder --user"
+
+
+def test_sign_off_of_an_open_task_is_refused(run: Run, seeded: Path) -> None:
+    run("delegate", "V1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01")
+    task_id = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "V1").stdout.strip()
+    refused = run("sign-off", task_id, "--by", "V1")
+    assert refused.exit_code == 3 and refused.stdout == ""
+    assert "staat op 'open'" in refused.stderr
+    assert f"lever eerst het resultaat in met 'mdb-triage complete {task_id} --by S1" in (
+        refused.stderr
+    )
+    tasks = json.loads(run("tasks", "--case", "R-7", "--format", "json").stdout)
+    assert tasks[0]["status"] == "open" and tasks[0]["signed_by"] is None
+
+
+def test_without_user_the_by_person_is_logged_with_the_os_account(run: Run, seeded: Path) -> None:
+    delegation = run(
+        "delegate", "V1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01", env=OS
+    ).stdout.strip()
+    assign = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "V1", env=OS)
+    task_id = assign.stdout.strip()
+    assert run("complete", task_id, "--by", "S1", "--result", "Concept.", env=OS).exit_code == 0
+    assert run("reject", task_id, "--by", "V1", "--reason", "Mager.", env=OS).exit_code == 0
+    assert run("sign-off", task_id, "--by", "V1", env=OS).exit_code == 3
+    assert run("revoke", delegation, "--by", "V1", env=OS).exit_code == 0
+    log = audit_json(run, "--from", "2000-01-01")
+    mine = {
+        r["purpose"]: (r["user_id"], r["on_behalf_of"], r["outcome"])
+        for r in log
+        if VIA in str(r["details"])
+    }
+    assert mine == {
+        "taakdelegatie vastleggen": ("V1", None, "gelukt"),
+        "taak toewijzen": ("os:jan", "V1", "gelukt"),
+        "taakresultaat inleveren": ("S1", "V1", "gelukt"),
+        "afwijzen": ("V1", None, "gelukt"),
+        "accorderen": ("V1", None, "geweigerd"),
+        "taakdelegatie intrekken": ("V1", None, "gelukt"),
+    }
+    # A signed-in user's records carry no such note.
+    run("delegate", "V1", "S2", "--task", "RAPPORTAGE", "--from", "2026-01-01", env=OS)
+    signed_in = run("--user", "V2", "assign", "R-7", "DOSSIERSTUDIE", "--to", "S1", "--by", "V1")
+    assert signed_in.exit_code == 0, signed_in.stderr
+    last = audit_json(run, "--user", "V2")[-1]
+    assert (last["user_id"], last["on_behalf_of"]) == ("V2", "V1")
+    assert "systeemaccount" not in str(last["details"])
+
+
+def test_impostor_refusal_is_in_the_case_log(run: Run, seeded: Path) -> None:
+    task_id = run("assign", "R-5", "DOSSIERSTUDIE", "--to", "S1").stdout.strip()
+    refused = run("--user", "S2", "complete", task_id, "--by", "S1", "--result", "x")
+    assert refused.exit_code == 3
+    last = audit_json(run, "--case", "R-5")[-1]
+    assert (last["user_id"], last["outcome"], last["purpose"]) == ("S2", "geweigerd", "inleveren")
+    assert last["client_id"] and f"taak {task_id}" in str(last["details"])
+    assert run("--user", "S2", "complete", "999", "--by", "S1", "--result", "x").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--case", "NOPE", "deze zaak bestaat niet"),
+        ("--user", "NIEMAND", "geen bekende medewerker"),
+        ("--bsn", "100000009", "geen cliënt met dit BSN"),
+    ],
+)
+def test_audit_unknown_filter_value_is_bad_input(
+    run: Run, seeded: Path, option: str, value: str, says: str
+) -> None:
+    result = run("audit", option, value)
+    assert result.exit_code == 2, result.stderr
+    assert f"Optie {option}, waarde '{value}'" in result.stderr and says in result.stderr
+    assert result.stdout == ""
+
+
+def test_audit_known_filter_values(run: Run, seeded: Path) -> None:
+    run("assign", "R-5", "DOSSIERSTUDIE", "--to", "S1", env=OS)
+    assert audit_json(run, "--case", "R-4", "--user", "V1") == []  # no records: no error
+    assert audit_json(run, "--bsn", "123456782")
+    assert audit_json(run, "--user", "M1") == []  # a staff member who did nothing yet
+    by_os = audit_json(run, "--user", "os:jan")
+    assert by_os and {r["user_id"] for r in by_os} == {"os:jan"}

@@ -157,6 +157,31 @@ def test_delegated_task_needs_an_existing_delegation(uniform):
     assert ok.delegating_va_id == "V1" and ok.delegation_id == 7
 
 
+def test_refusal_without_delegation_says_there_is_none(uniform):
+    smv = person("S1", "SMV")
+    va = person("V1", "VA")
+    named = decide("RAPPORTAGE", "ZW", smv, va, uniform, [], ON).reason
+    assert "heeft deze taak niet aan Naam S1 gedelegeerd: geen geldige delegatie op 23-11-2026" in (
+        named
+    )
+    assert "(geen geldige delegatie" not in named
+    anyone = decide("RAPPORTAGE", "ZW", smv, None, uniform, [], ON).reason
+    assert "geen verzekeringsarts van het team heeft deze taak aan Naam S1 gedelegeerd: " in anyone
+    assert "geen geldige delegatie op 23-11-2026" in anyone
+    # A delegation that has lapsed is named with its state.
+    revoked = Delegation(
+        4,
+        "V1",
+        "S1",
+        "T1",
+        frozenset({"RAPPORTAGE"}),
+        valid_from=date(2026, 1, 1),
+        revoked_on=date(2026, 11, 1),
+    )
+    lapsed = decide("RAPPORTAGE", "ZW", smv, va, uniform, [revoked], ON)
+    assert not lapsed.allowed and "(delegatie 4 van V1 is ingetrokken)" in lapsed.reason
+
+
 def test_delegation_window_and_revocation(uniform):
     smv = person("S1", "SMV")
     va = person("V1", "VA")
@@ -290,6 +315,12 @@ def test_sign_off_only_by_delegating_va():
     assert sign_off_problem(task, person("S1", "SMV")) is not None
     done = TaskInfo(1, "RAPPORTAGE", "S1", "V1", "geaccordeerd", G)
     assert sign_off_problem(done, person("V1", "VA")) is not None
+    # A task whose result was never handed in cannot be accorded, nor rejected.
+    never = TaskInfo(3, "RAPPORTAGE", "S1", "V1", "open", G)
+    for action in ("accorderen", "afwijzen"):
+        reason = sign_off_problem(never, person("V1", "VA"), action)
+        assert reason is not None and "staat op 'open'" in reason
+        assert "lever eerst het resultaat in met 'mdb-triage complete 3 --by S1" in reason
     zelf = TaskInfo(2, "DOSSIERSTUDIE", "S1", None, "done", Z)
     assert sign_off_problem(zelf, person("V1", "VA")) is not None
 

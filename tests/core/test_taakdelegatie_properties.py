@@ -8,7 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdbtriage.core.model import SERVICES, Staff
-from mdbtriage.core.taakdelegatie import Delegation, decide, in_sample, load_ruleset
+from mdbtriage.core.taakdelegatie import (
+    TASK_STATUSES,
+    Delegation,
+    TaskInfo,
+    decide,
+    in_sample,
+    load_ruleset,
+    sign_off_problem,
+)
 
 RULESETS = {r: load_ruleset(r) for r in ("uniform-2026", "taakherschikking-2026")}
 TASKS = sorted(RULESETS["uniform-2026"].tasks)
@@ -128,3 +136,20 @@ def test_sample_share_follows_the_percentage(percentage, delegation_id):
     assert abs(picked / 2000 - percentage / 100) < 0.05
     assert in_sample(5, delegation_id, 100)
     assert not in_sample(5, delegation_id, 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    status=st.sampled_from(sorted(TASK_STATUSES)),
+    permission=st.sampled_from(["zelfstandig", "gedelegeerd"]),
+    va=st.one_of(st.none(), st.sampled_from(["V1", "V2"])),
+    by=st.sampled_from(["V1", "V2"]),
+    action=st.sampled_from(["accorderen", "afwijzen"]),
+)
+def test_only_a_handed_in_delegated_task_is_accorded(status, permission, va, by, action):
+    task = TaskInfo(9, "RAPPORTAGE", "S1", va, status, permission)
+    problem = sign_off_problem(task, VAS[by], action)
+    may = status == "te_accorderen" and permission == "gedelegeerd" and va == by
+    assert (problem is None) == may
+    if problem is not None and permission == "gedelegeerd" and va == by:
+        assert f"'{TASK_STATUSES[status]}'" in problem

@@ -312,3 +312,104 @@ def test_unknown_input_is_bad_input(team: Store) -> None:
         assign(team, "R-5", "DOSSIERSTUDIE", "NIEMAND")
     with pytest.raises(TaakdelegatieError, match="ONZIN"):
         assign(team, "R-5", "ONZIN", "S1")
+
+
+def test_open_task_cannot_be_signed_off_or_rejected(team: Store) -> None:
+    delegate(team)
+    task_id = assign(team, "R-7", "SPREEKUUR", "S1", by="V1")
+    before = len(log_rows(team))
+    with pytest.raises(Refused, match="staat op 'open'") as refused:
+        sign_off(team, actor("V1"), task_id, "V1", "Eigen versie zonder inleveren.")
+    assert f"mdb-triage complete {task_id} --by S1" in str(refused.value)
+    with pytest.raises(Refused, match="lever eerst het resultaat in"):
+        reject_task(team, actor("V1"), task_id, "V1", "Niet goed.")
+    task = get_task(team, task_id)
+    assert task is not None and task.status == "open" and task.signed_by is None
+    assert versions(team, task_id) == []
+    new = log_rows(team)[before:]
+    assert [(r.purpose, r.outcome, r.case_ref) for r in new] == [
+        ("accorderen", "geweigerd", "R-7"),
+        ("afwijzen", "geweigerd", "R-7"),
+    ]
+    assert all(r.client_id is not None and "staat op 'open'" in r.details for r in new)
+
+
+def test_sign_off_checks_the_status_inside_the_transaction(
+    team: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another window rejected the result after this one read the task: the sign-off sees the
+    status as it stands when it writes, not the one read before."""
+    delegate(team)
+    task_id = assign(team, "R-7", "RAPPORTAGE", "S1", by="V1")
+    submit_task(team, actor("S1", "SMV"), task_id, "S1", "Concept.")
+    stale = get_task(team, task_id)
+    reject_task(team, actor("V1"), task_id, "V1", "Onvoldoende onderbouwd.")
+    monkeypatch.setattr(tasks_module, "get_task", lambda _store, _id: stale)
+    with pytest.raises(Refused, match="staat op 'afgewezen'"):
+        sign_off(team, actor("V1"), task_id, "V1", "Toch goed.")
+    with pytest.raises(Refused, match="staat op 'afgewezen'"):
+        submit_task(team, actor("S1", "SMV"), task_id, "S1", "Nog eens.")
+    monkeypatch.undo()
+    task = get_task(team, task_id)
+    assert task is not None and task.status == "afgewezen" and not task.changed_by_va
+    assert [v.author_id for v in versions(team, task_id)] == ["S1"]
+
+
+def test_assignment_logs_the_user_and_the_va_on_whose_behalf(team: Store) -> None:
+    """``--by VA`` on a task the assignee does alone still names the VA in the log."""
+    task_id = assign_task(
+        team,
+        ADMIN,
+        case_ref="R-5",
+        task_code="DOSSIERSTUDIE",
+        assignee_id="S1",
+        by_id="V1",
+        on=ON,
+    )
+    last = log_rows(team, "R-5")[-1]
+    assert (last.user_id, last.on_behalf_of, last.outcome) == ("T1-TL", "V1", "gelukt")
+    assert f"taak {task_id}" in last.details
+    with pytest.raises(Refused):
+        assign_task(
+            team, ADMIN, case_ref="R-5", task_code="SPREEKUUR", assignee_id="S1", by_id="V2", on=ON
+        )
+    refused = log_rows(team, "R-5")[-1]
+    assert (refused.user_id, refused.on_behalf_of, refused.outcome) == ("T1-TL", "V2", "geweigerd")
+
+
+def test_via_note_goes_into_every_record_of_the_action(team: Store) -> None:
+    via = "via opdrachtregel, systeemaccount jan, zonder --user"
+    delegation_id = add_delegation(
+        team,
+        actor("V1"),
+        va_id="V1",
+        delegate_id="S1",
+        tasks=("RAPPORTAGE",),
+        valid_from=START,
+        via=via,
+    )
+    task_id = assign_task(
+        team,
+        ADMIN,
+        case_ref="R-7",
+        task_code="RAPPORTAGE",
+        assignee_id="S1",
+        by_id="V1",
+        on=ON,
+        via=via,
+    )
+    with pytest.raises(Refused):
+        sign_off(team, actor("V1"), task_id, "V1", via=via)
+    submit_task(team, actor("S1", "SMV"), task_id, "S1", "Concept.", via=via)
+    reject_task(team, actor("V1"), task_id, "V1", "Mager.", via=via)
+    revoke_delegation(team, actor("V1"), delegation_id, "V1", ON, via=via)
+    rows = log_rows(team)[-6:]
+    assert [r.purpose for r in rows] == [
+        "taakdelegatie vastleggen",
+        "taak toewijzen",
+        "accorderen",
+        "taakresultaat inleveren",
+        "afwijzen",
+        "taakdelegatie intrekken",
+    ]
+    assert all(r.details.endswith(via) for r in rows)

@@ -8,6 +8,7 @@ A refusal by a rule exits 3 with the rule's explanation; bad input exits 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from mdbtriage.core.taakdelegatie import (
 )
 from mdbtriage.core.validation import ValidationError, format_date, parse_bsn
 from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log, records
+from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import (
     Refused,
     TaakdelegatieError,
@@ -46,11 +48,13 @@ from mdbtriage.store.delegations import (
     revoke_delegation,
     staff_or_error,
 )
+from mdbtriage.store.locations import ENV_USER
 from mdbtriage.store.records import get_staff
 from mdbtriage.store.tasks import (
     TaskRow,
     actor_for,
     assign_task,
+    get_task,
     list_tasks,
     reject_task,
     review_statistics,
@@ -82,16 +86,40 @@ def _rules() -> Iterator[None]:
         fail(f"Ongeldige invoer: {error}", EXIT_BAD_INPUT)
 
 
-def _acting_as(context: Context, staff_id: str, verb: str) -> Actor:
-    """The actor for an action a named person does (``--by``): that person, and when ``--user``
-    names someone else, a refusal (nobody acts in another's name)."""
+def _session(context: Context) -> tuple[Actor, str]:
+    """The acting user, and the note for the log when nobody signed in.
+
+    With ``--user``/``MDB_TRIAGE_USER`` the note is empty. Without, the user is the operating-
+    system account and the note says so (``via opdrachtregel, systeemaccount jan, zonder
+    --user``), so every record of the action shows it was not an authenticated session.
+    """
+    user = context.actor()
+    if context.user_option or os.environ.get(ENV_USER):
+        return user, ""
+    return user, f"via opdrachtregel, systeemaccount {user.name}, zonder --user"
+
+
+def _acting_as(
+    context: Context, staff_id: str, verb: str, task_id: int | None = None
+) -> tuple[Actor, str]:
+    """The actor for an action a named person does (``--by``) and the log note of
+    :func:`_session`.
+
+    Without ``--user`` the person named by ``--by`` is logged as the user (the command names
+    them), with the note that no one signed in. A ``--user`` who is someone else is refused
+    (nobody acts in another's name); the refusal record carries the task's case and client.
+    """
     store = context.store()
     with _rules():
         staff = staff_or_error(store, staff_id, "Medewerker (--by)")
-    user = context.actor()
-    if user.user_id.startswith("os:"):
-        return actor_for(staff)
+        task = get_task(store, task_id) if task_id is not None else None
+        if task_id is not None and task is None:
+            raise TaakdelegatieError(f"taak {task_id} bestaat niet")
+    user, via = _session(context)
+    if via:
+        return actor_for(staff), via
     if user.user_id != staff.staff_id:
+        about = f" (taak {task.task_id}, {task.task_code})" if task else ""
         with store.atomic() as conn:
             log(
                 conn,
@@ -100,7 +128,9 @@ def _acting_as(context: Context, staff_id: str, verb: str) -> Actor:
                     event="change",
                     purpose=verb,
                     outcome="geweigerd",
-                    details=f"{user.user_id} probeerde te {verb} namens {staff.staff_id}",
+                    client_id=task.client_id if task else None,
+                    case_ref=task.case_ref if task else None,
+                    details=f"{user.user_id} probeerde te {verb} namens {staff.staff_id}{about}",
                 ),
             )
         fail(
@@ -108,7 +138,7 @@ def _acting_as(context: Context, staff_id: str, verb: str) -> Actor:
             f"{staff.staff_id}.",
             EXIT_REFUSED,
         )
-    return user
+    return user, ""
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -156,16 +186,18 @@ def assign(
     if due_day is not None and due_day < day:
         fail(f"Optie --due, waarde '{due}': de uiterste datum ligt voor de datum van toewijzing")
     store = context.store()
+    actor, via = _session(context)
     with _rules():
         task_id = assign_task(
             store,
-            context.actor(),
+            actor,
             case_ref=case_ref,
             task_code=task.upper(),
             assignee_id=to,
             by_id=by,
             due=due_day,
             on=day,
+            via=via,
         )
     created = list_tasks(store, case_ref=case_ref)
     row = next(t for t in created if t.task_id == task_id)
@@ -180,9 +212,9 @@ def assign(
 @pass_ctx
 def complete(context: Context, task_id: int, by: str, result: str) -> None:
     """Lever het resultaat van een taak in (gedelegeerd werk gaat naar 'te accorderen')."""
-    actor = _acting_as(context, by, "inleveren")
+    actor, via = _acting_as(context, by, "inleveren", task_id)
     with _rules():
-        status = submit_task(context.store(), actor, task_id, by, result)
+        status = submit_task(context.store(), actor, task_id, by, result, via=via)
     say(f"Taak {task_id} ingeleverd: {TASK_STATUSES[status]}.")
 
 
@@ -198,9 +230,9 @@ def complete(context: Context, task_id: int, by: str, result: str) -> None:
 @pass_ctx
 def sign_off_command(context: Context, task_id: int, by: str, result: str | None) -> None:
     """Accordeer een gedelegeerde taak (alleen door de delegerende verzekeringsarts)."""
-    actor = _acting_as(context, by, "accorderen")
+    actor, via = _acting_as(context, by, "accorderen", task_id)
     with _rules():
-        sign_off(context.store(), actor, task_id, by, result)
+        sign_off(context.store(), actor, task_id, by, result, via=via)
     say(f"Taak {task_id} geaccordeerd door {by}" + (" (gewijzigd)." if result else "."))
 
 
@@ -211,9 +243,9 @@ def sign_off_command(context: Context, task_id: int, by: str, result: str | None
 @pass_ctx
 def reject(context: Context, task_id: int, by: str, reason: str) -> None:
     """Wijs het resultaat van een gedelegeerde taak af; het telt dan niet."""
-    actor = _acting_as(context, by, "afwijzen")
+    actor, via = _acting_as(context, by, "afwijzen", task_id)
     with _rules():
-        reject_task(context.store(), actor, task_id, by, reason)
+        reject_task(context.store(), actor, task_id, by, reason, via=via)
     say(f"Taak {task_id} afgewezen door {by}.")
 
 
@@ -351,7 +383,7 @@ def delegate(
     """Leg een delegatie vast van verzekeringsarts VA_ID aan medewerker STAFF_ID."""
     start = parse_date_option(valid_from, "--from") or date.today()
     end = parse_date_option(valid_to, "--until")
-    actor = _acting_as(context, va_id, "delegeren")
+    actor, via = _acting_as(context, va_id, "delegeren")
     with _rules():
         delegation_id = add_delegation(
             context.store(),
@@ -364,6 +396,7 @@ def delegate(
             valid_to=end,
             review_percentage=review,
             note=note,
+            via=via,
         )
     click.echo(str(delegation_id))
     say(f"Delegatie {delegation_id} vastgelegd van {va_id} aan {staff_id}.")
@@ -377,9 +410,9 @@ def delegate(
 @pass_ctx
 def revoke(context: Context, delegation_id: int, by: str, on: str | None, reason: str) -> None:
     """Trek een delegatie in; al toegewezen taken blijven staan."""
-    actor = _acting_as(context, by, "een delegatie intrekken")
+    actor, via = _acting_as(context, by, "een delegatie intrekken")
     with _rules():
-        revoke_delegation(context.store(), actor, delegation_id, by, _today(on), reason)
+        revoke_delegation(context.store(), actor, delegation_id, by, _today(on), reason, via=via)
     say(f"Delegatie {delegation_id} ingetrokken.")
 
 
@@ -463,10 +496,12 @@ def adopt_ruleset_command(
     """Het team werkt vanaf een datum met een andere regelset voor taakdelegatie."""
     start = parse_date_option(valid_from, "--from")
     assert start is not None
-    actor = _acting_as(context, by, "de regelset vaststellen")
+    actor, via = _acting_as(context, by, "de regelset vaststellen")
     store = context.store()
     with _rules():
-        adopt_ruleset(store, actor, team, ruleset_id, start, staff_or_error(store, by, "--by"))
+        adopt_ruleset(
+            store, actor, team, ruleset_id, start, staff_or_error(store, by, "--by"), via=via
+        )
     say(f"Team {team} werkt vanaf {format_date(start)} met regelset {ruleset_id}.")
 
 
@@ -592,6 +627,11 @@ def review_stats_command(context: Context, va_id: str, fmt: str) -> None:
 # --- access log -------------------------------------------------------------------------------
 
 
+def _known(store: Store, table: str, column: str, value: str) -> bool:
+    sql = f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1"  # names are this module's own
+    return store.conn.execute(sql, (value,)).fetchone() is not None
+
+
 AUDIT_KEYS = (
     "log_id",
     "at",
@@ -643,7 +683,21 @@ def audit(
         except ValidationError as error:
             fail(f"Optie --bsn, waarde '{bsn}': {error}")
         row = store.conn.execute("SELECT client_id FROM clients WHERE bsn = ?", (clean,)).fetchone()
-        client_id = int(row[0]) if row else -1
+        if row is None:
+            fail(f"Optie --bsn, waarde '{bsn}': er is geen cliënt met dit BSN in {store.path}")
+        client_id = int(row[0])
+    if case_ref is not None and not _known(store, "cases", "case_ref", case_ref):
+        fail(f"Optie --case, waarde '{case_ref}': deze zaak bestaat niet in {store.path}")
+    if (
+        user_id is not None
+        and get_staff(store, user_id) is None
+        and not _known(store, "audit_log", "user_id", user_id)
+        and not _known(store, "audit_log", "on_behalf_of", user_id)
+    ):
+        fail(
+            f"Optie --user, waarde '{user_id}': geen bekende medewerker en niet in het "
+            f"toegangslogboek van {store.path}"
+        )
     found = records(
         store.conn,
         case_ref=case_ref,
@@ -671,7 +725,7 @@ def audit(
             AuditEntry(
                 event="export" if fmt == "json" else "read",
                 purpose="toegangslogboek inzien",
-                client_id=client_id if client_id and client_id > 0 else None,
+                client_id=client_id,
                 details=f"audit {query or '(alles)'}: {len(found)} regels",
             ),
         )

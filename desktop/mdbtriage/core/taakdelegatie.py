@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from mdbtriage.core.model import BIG_ROLES, ROLES, SERVICES, Staff
 from mdbtriage.core.resources import list_toml, load_toml
+from mdbtriage.core.validation import format_date
 
 DEFAULT_RULESET: Final = "uniform-2026"
 PERMISSIONS: Final[dict[str, str]] = {
@@ -309,6 +310,17 @@ def _va_problem(va: Staff, assignee: Staff) -> str | None:
     return None
 
 
+def _lapsed(pool: Iterable[Delegation], task: str, service: str, on: date) -> str:
+    """The delegations that would cover the task but are not in force on ``on``, as a clause
+    (``" (delegatie 3 van V1 is ingetrokken)"``); empty when there are none."""
+    found = [
+        f"delegatie {d.delegation_id} van {d.va_id} is {d.state(on)}"
+        for d in sorted(pool, key=lambda d: d.delegation_id)
+        if d.covers(task, service) and not d.in_force(on)
+    ]
+    return f" ({'; '.join(found)})" if found else ""
+
+
 def decide(
     task: str,
     service: str,
@@ -409,22 +421,24 @@ def decide(
         "alleen onder delegatie van een verzekeringsarts uitvoeren"
     )
     if not fitting:
+        day = format_date(on)
         if delegating_va is not None:
             missing = (
                 f"verzekeringsarts {delegating_va.name} ({delegating_va.staff_id}) heeft deze "
-                f"taak op {on.isoformat()} niet aan {assignee.name} gedelegeerd"
+                f"taak niet aan {assignee.name} gedelegeerd: geen geldige delegatie op {day}"
             )
-            short = f"geen geldige delegatie van {delegating_va.staff_id}"
+            short = f"geen geldige delegatie van {delegating_va.staff_id} op {day}"
         else:
             missing = (
-                f"geen verzekeringsarts van het team heeft deze taak op {on.isoformat()} aan "
-                f"{assignee.name} gedelegeerd"
+                f"geen verzekeringsarts van het team heeft deze taak aan {assignee.name} "
+                f"gedelegeerd: geen geldige delegatie op {day}"
             )
-            short = "geen geldige delegatie van een verzekeringsarts"
+            short = f"geen geldige delegatie van een verzekeringsarts op {day}"
+        lapsed = _lapsed(pool, task, service, on)
         return result(
             False,
-            f"Niet toegestaan: {needed}, en {missing} (geen geldige delegatie; een "
-            "verzekeringsarts is nooit verplicht te delegeren).",
+            f"Niet toegestaan: {needed}; {missing}{lapsed}. Een verzekeringsarts is nooit "
+            "verplicht te delegeren.",
             short,
         )
     vas = sorted({d.va_id for d in fitting})
@@ -439,7 +453,7 @@ def decide(
     return result(
         True,
         f"Toegestaan onder delegatie: {needed}; delegatie {chosen.delegation_id} van "
-        f"verzekeringsarts {chosen.va_id} is geldig op {on.isoformat()}. Het resultaat wacht "
+        f"verzekeringsarts {chosen.va_id} is geldig op {format_date(on)}. Het resultaat wacht "
         "op accordering door deze verzekeringsarts.",
         f"delegatie {chosen.delegation_id} van {chosen.va_id}; accordering nodig",
         delegating_va_id=chosen.va_id,
@@ -555,24 +569,34 @@ def submit_problem(task: TaskInfo, by: Staff) -> str | None:
     return None
 
 
-def sign_off_problem(task: TaskInfo, by: Staff) -> str | None:
+def sign_off_problem(task: TaskInfo, by: Staff, action: str = "accorderen") -> str | None:
     """Why ``by`` cannot accord (sign off) ``task``; ``None`` when they can.
 
-    Only the delegating VA accords a delegated task that is open or waiting for accordering.
+    Only the delegating VA accords a delegated task, and only once its result has been handed
+    in (status ``te_accorderen``): an open task has no result to accord. ``action`` is
+    ``accorderen`` or ``afwijzen``; rejecting follows the same rule.
     """
+    done = {"accorderen": "geaccordeerd", "afwijzen": "afgewezen"}[action]
     if task.permission != "gedelegeerd" or task.delegating_va_id is None:
         return f"Taak {task.task_id} is zelfstandig uitgevoerd en heeft geen accordering nodig."
     if by.staff_id != task.delegating_va_id:
         return (
-            f"Alleen de delegerende verzekeringsarts {task.delegating_va_id} accordeert taak "
-            f"{task.task_id}; {by.name} ({by.staff_id}) mag dat niet."
+            f"Alleen de delegerende verzekeringsarts {task.delegating_va_id} mag taak "
+            f"{task.task_id} {action}; {by.name} ({by.staff_id}) mag dat niet."
         )
     if not by.active:
-        return f"{by.name} ({by.staff_id}) is niet actief en kan niet accorderen."
-    if task.status not in ACTIVE_STATUSES:
+        return f"{by.name} ({by.staff_id}) is niet actief en kan niet {action}."
+    if task.status == "open":
         return (
-            f"Taak {task.task_id} staat op '{TASK_STATUSES[task.status]}' en kan niet meer "
-            "worden geaccordeerd."
+            f"Taak {task.task_id} staat op 'open': er is nog geen resultaat ingeleverd, dus er "
+            f"valt niets te {action}. Uitvoerder {task.assignee_id}: lever eerst het resultaat "
+            f"in met 'mdb-triage complete {task.task_id} --by {task.assignee_id} --result …' "
+            "(of in de toepassing via Mijn taken)."
+        )
+    if task.status != "te_accorderen":
+        return (
+            f"Taak {task.task_id} staat op '{TASK_STATUSES.get(task.status, task.status)}' en "
+            f"kan niet meer worden {done}."
         )
     return None
 

@@ -51,6 +51,16 @@ def log_refusal(store: Store, actor: Actor, entry: AuditEntry) -> None:
         log(conn, actor, replace(entry, outcome="geweigerd"))
 
 
+def noted(entry: AuditEntry, via: str) -> AuditEntry:
+    """``entry`` with ``via`` appended to its details.
+
+    ``via`` says how an action came in when nobody signed in (e.g. ``via opdrachtregel,
+    systeemaccount jan, zonder --user``), so the log shows it was not an authenticated
+    session; empty for a signed-in user.
+    """
+    return replace(entry, details=f"{entry.details}; {via}") if via else entry
+
+
 # --- rule-set adoption -----------------------------------------------------------------------
 
 
@@ -72,7 +82,14 @@ def ruleset_for(store: Store, team: str, on: date) -> RuleSet:
 
 
 def adopt_ruleset(
-    store: Store, actor: Actor, team: str, ruleset_id: str, valid_from: date, by: Staff
+    store: Store,
+    actor: Actor,
+    team: str,
+    ruleset_id: str,
+    valid_from: date,
+    by: Staff,
+    *,
+    via: str = "",
 ) -> None:
     """The team adopts a rule set from a date; decided by the team lead or a VA of the team."""
     if ruleset_id not in available_rulesets():
@@ -91,7 +108,7 @@ def adopt_ruleset(
             f"Alleen de teamleider of een verzekeringsarts van team {team} stelt de regelset "
             f"vast; {by.name} ({by.staff_id}, {by.role}, team {by.team}) mag dat niet."
         )
-        log_refusal(store, actor, replace(entry, details=entry.details + f"; {reason}"))
+        log_refusal(store, actor, noted(replace(entry, details=entry.details + f"; {reason}"), via))
         raise Refused([reason])
     with store.atomic() as conn:
         conn.execute(
@@ -101,7 +118,7 @@ def adopt_ruleset(
             "adopted_at = excluded.adopted_at",
             (team, valid_from.isoformat(), ruleset_id, by.staff_id, utc_now()),
         )
-        log(conn, actor, entry)
+        log(conn, actor, noted(entry, via))
 
 
 # --- delegations ------------------------------------------------------------------------------
@@ -205,6 +222,7 @@ def add_delegation(
     valid_to: date | None = None,
     review_percentage: int = 100,
     note: str = "",
+    via: str = "",
 ) -> int:
     """Record an individual delegation of a VA; refused (``Refused``) when the rules forbid it."""
     va = staff_or_error(store, va_id, "Verzekeringsarts")
@@ -224,7 +242,8 @@ def add_delegation(
         va, delegate, tasks, services, ruleset, valid_from, valid_to, review_percentage
     )
     if problems:
-        log_refusal(store, actor, replace(entry, details=details + "; " + "; ".join(problems)))
+        refused = replace(entry, details=details + "; " + "; ".join(problems))
+        log_refusal(store, actor, noted(refused, via))
         raise Refused(problems)
     with store.atomic() as conn:
         cursor = conn.execute(
@@ -246,12 +265,21 @@ def add_delegation(
             ),
         )
         delegation_id = int(cursor.lastrowid or 0)
-        log(conn, actor, replace(entry, details=f"delegatie {delegation_id}: {details}"))
+        log(
+            conn, actor, noted(replace(entry, details=f"delegatie {delegation_id}: {details}"), via)
+        )
     return delegation_id
 
 
 def revoke_delegation(
-    store: Store, actor: Actor, delegation_id: int, by_id: str, on: date, reason: str = ""
+    store: Store,
+    actor: Actor,
+    delegation_id: int,
+    by_id: str,
+    on: date,
+    reason: str = "",
+    *,
+    via: str = "",
 ) -> None:
     """The delegating VA revokes a delegation from a date (tasks already given stay as they are)."""
     row = get_delegation(store, delegation_id)
@@ -276,7 +304,9 @@ def revoke_delegation(
             f"{row.delegation.revoked_on.isoformat()}."
         )
     if problem:
-        log_refusal(store, actor, replace(entry, details=entry.details + f"; {problem}"))
+        log_refusal(
+            store, actor, noted(replace(entry, details=entry.details + f"; {problem}"), via)
+        )
         raise Refused([problem])
     with store.atomic() as conn:
         conn.execute(
@@ -284,4 +314,4 @@ def revoke_delegation(
             "WHERE delegation_id = ?",
             (on.isoformat(), by.staff_id, reason, delegation_id),
         )
-        log(conn, actor, entry)
+        log(conn, actor, noted(entry, via))

@@ -8,6 +8,7 @@ transaction, a log record with outcome ``geweigerd``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -37,6 +38,7 @@ from mdbtriage.store.delegations import (
     delegations_of,
     get_delegation,
     log_refusal,
+    noted,
     ruleset_for,
     staff_or_error,
 )
@@ -151,6 +153,19 @@ def _task_row(r: Sequence[object]) -> TaskRow:
 def get_task(store: Store, task_id: int) -> TaskRow | None:
     row = store.conn.execute(_TASK_SELECT + " WHERE t.task_id = ?", (task_id,)).fetchone()
     return _task_row(row) if row else None
+
+
+def _task_now(conn: sqlite3.Connection, task_id: int) -> TaskRow:
+    """The task as it stands inside the write transaction (``BEGIN IMMEDIATE`` holds the write
+    lock, so no other writer can change its status between this read and the write)."""
+    row = conn.execute(_TASK_SELECT + " WHERE t.task_id = ?", (task_id,)).fetchone()
+    if row is None:
+        raise TaakdelegatieError(f"taak {task_id} bestaat niet")
+    return _task_row(row)
+
+
+def _refusal(entry: AuditEntry, problem: str, via: str) -> AuditEntry:
+    return noted(replace(entry, outcome="geweigerd", details=f"{entry.details}; {problem}"), via)
 
 
 def list_tasks(
@@ -280,8 +295,12 @@ def assign_task(
     by_id: str | None = None,
     due: date | None = None,
     on: date,
+    via: str = "",
 ) -> int:
-    """Create a task when the rule set allows it; returns its id, else raises ``Refused``."""
+    """Create a task when the rule set allows it; returns its id, else raises ``Refused``.
+
+    The log names the acting user and, as ``on_behalf_of``, the VA named with ``by_id`` (or the
+    VA whose delegation the task falls under)."""
     decision = judge(store, case_ref, task_code, assignee_id, by_id, on)
     case = _case_or_error(store, case_ref)
     details = (
@@ -296,11 +315,10 @@ def assign_task(
         case_ref=case_ref,
         details=details,
     )
+    acting = _on_behalf(actor, by_id or decision.delegating_va_id)
     if not decision.allowed:
         log_refusal(
-            store,
-            _on_behalf(actor, by_id),
-            replace(entry, details=details + ": " + decision.reason),
+            store, acting, noted(replace(entry, details=details + ": " + decision.reason), via)
         )
         raise Refused([decision.reason])
     with store.atomic() as conn:
@@ -327,11 +345,7 @@ def assign_task(
             ),
         )
         task_id = int(cursor.lastrowid or 0)
-        log(
-            conn,
-            _on_behalf(actor, decision.delegating_va_id),
-            replace(entry, details=f"taak {task_id}: {details}"),
-        )
+        log(conn, acting, noted(replace(entry, details=f"taak {task_id}: {details}"), via))
     return task_id
 
 
@@ -352,23 +366,19 @@ def _entry(task: TaskRow, purpose: str, details: str) -> AuditEntry:
     )
 
 
-def submit_task(store: Store, actor: Actor, task_id: int, by_id: str, result: str) -> str:
+def submit_task(
+    store: Store, actor: Actor, task_id: int, by_id: str, result: str, *, via: str = ""
+) -> str:
     """The assignee hands in the result; returns the new status.
 
     Own work is ``done``. Delegated work waits in the VA's te-accorderen list, unless it is
     routine work outside the VA's review sample (then it counts as ``geaccordeerd``,
-    not reviewed).
+    not reviewed). The status is checked inside the write transaction.
     """
     task = _task_or_error(store, task_id)
     by = staff_or_error(store, by_id, "Medewerker")
     entry = _entry(task, "taakresultaat inleveren", f"ingeleverd door {by.staff_id}")
     acting = _on_behalf(actor, task.delegating_va_id)
-    problem = submit_problem(task.info(), by)
-    if not problem and not result.strip():
-        problem = "Het resultaat is leeg; beschrijf wat er is gedaan."
-    if problem:
-        log_refusal(store, acting, replace(entry, details=entry.details + f"; {problem}"))
-        raise Refused([problem])
     status, reviewed = "done", None
     if task.permission == "gedelegeerd":
         status, reviewed = "te_accorderen", None
@@ -378,23 +388,32 @@ def submit_task(store: Store, actor: Actor, task_id: int, by_id: str, result: st
         if routine and not in_sample(task.task_id, task.delegation_id or 0, percentage):
             status, reviewed = "geaccordeerd", False
     with store.atomic() as conn:
-        now = utc_now()
-        conn.execute(
-            "INSERT INTO task_versions (task_id, kind, author_id, result, created_at) "
-            "VALUES (?, 'ingeleverd', ?, ?, ?)",
-            (task_id, by.staff_id, result, now),
-        )
-        conn.execute(
-            "UPDATE tasks SET status = ?, reviewed = ?, submitted_at = ?, updated_at = ? "
-            "WHERE task_id = ?",
-            (status, None if reviewed is None else int(reviewed), now, now, task_id),
-        )
-        note = {
-            "done": "gereed",
-            "te_accorderen": f"wacht op accordering door {task.delegating_va_id}",
-            "geaccordeerd": "buiten de steekproef van de verzekeringsarts: telt zonder beoordeling",
-        }[status]
-        log(conn, acting, replace(entry, details=entry.details + f"; {note}"))
+        problem = submit_problem(_task_now(conn, task_id).info(), by)
+        if not problem and not result.strip():
+            problem = "Het resultaat is leeg; beschrijf wat er is gedaan."
+        if problem:
+            log(conn, acting, _refusal(entry, problem, via))
+        else:
+            now = utc_now()
+            conn.execute(
+                "INSERT INTO task_versions (task_id, kind, author_id, result, created_at) "
+                "VALUES (?, 'ingeleverd', ?, ?, ?)",
+                (task_id, by.staff_id, result, now),
+            )
+            conn.execute(
+                "UPDATE tasks SET status = ?, reviewed = ?, submitted_at = ?, updated_at = ? "
+                "WHERE task_id = ?",
+                (status, None if reviewed is None else int(reviewed), now, now, task_id),
+            )
+            note = {
+                "done": "gereed",
+                "te_accorderen": f"wacht op accordering door {task.delegating_va_id}",
+                "geaccordeerd": "buiten de steekproef van de verzekeringsarts: telt zonder "
+                "beoordeling",
+            }[status]
+            log(conn, acting, noted(replace(entry, details=entry.details + f"; {note}"), via))
+    if problem:
+        raise Refused([problem])
     return status
 
 
@@ -404,55 +423,62 @@ def sign_off(
     task_id: int,
     by_id: str,
     changed_result: str | None = None,
+    *,
+    via: str = "",
 ) -> None:
-    """Accordering by the delegating VA; with ``changed_result`` the VA's version is kept next
-    to the delegate's, each with its author."""
+    """Accordering by the delegating VA of a handed-in result (status ``te_accorderen``,
+    checked inside the write transaction); with ``changed_result`` the VA's version is kept
+    next to the delegate's, each with its author."""
     task = _task_or_error(store, task_id)
     by = staff_or_error(store, by_id, "Verzekeringsarts (--by)")
     entry = _entry(task, "accorderen", f"geaccordeerd door {by.staff_id}")
-    problem = sign_off_problem(task.info(), by)
-    if problem:
-        log_refusal(store, actor, replace(entry, details=entry.details + f"; {problem}"))
-        raise Refused([problem])
     changed = bool(changed_result and changed_result.strip())
     with store.atomic() as conn:
-        now = utc_now()
-        if changed:
+        problem = sign_off_problem(_task_now(conn, task_id).info(), by, "accorderen")
+        if problem:
+            log(conn, actor, _refusal(entry, problem, via))
+        else:
+            now = utc_now()
+            if changed:
+                conn.execute(
+                    "INSERT INTO task_versions (task_id, kind, author_id, result, created_at) "
+                    "VALUES (?, 'gewijzigd_door_va', ?, ?, ?)",
+                    (task_id, by.staff_id, changed_result, now),
+                )
             conn.execute(
-                "INSERT INTO task_versions (task_id, kind, author_id, result, created_at) "
-                "VALUES (?, 'gewijzigd_door_va', ?, ?, ?)",
-                (task_id, by.staff_id, changed_result, now),
+                "UPDATE tasks SET status = 'geaccordeerd', reviewed = 1, changed_by_va = ?, "
+                "signed_by = ?, signed_at = ?, updated_at = ? WHERE task_id = ?",
+                (int(changed), by.staff_id, now, now, task_id),
             )
-        conn.execute(
-            "UPDATE tasks SET status = 'geaccordeerd', reviewed = 1, changed_by_va = ?, "
-            "signed_by = ?, signed_at = ?, updated_at = ? WHERE task_id = ?",
-            (int(changed), by.staff_id, now, now, task_id),
-        )
-        extra = "; gewijzigd door de verzekeringsarts, beide versies bewaard" if changed else ""
-        if task.status == "open":
-            extra += "; zonder ingeleverd resultaat in MDB Triage"
-        log(conn, actor, replace(entry, details=entry.details + extra))
+            extra = "; gewijzigd door de verzekeringsarts, beide versies bewaard" if changed else ""
+            log(conn, actor, noted(replace(entry, details=entry.details + extra), via))
+    if problem:
+        raise Refused([problem])
 
 
-def reject_task(store: Store, actor: Actor, task_id: int, by_id: str, reason: str) -> None:
-    """The delegating VA rejects the delegated result; it does not count."""
+def reject_task(
+    store: Store, actor: Actor, task_id: int, by_id: str, reason: str, *, via: str = ""
+) -> None:
+    """The delegating VA rejects a handed-in delegated result; it does not count."""
     task = _task_or_error(store, task_id)
     by = staff_or_error(store, by_id, "Verzekeringsarts (--by)")
     entry = _entry(task, "afwijzen", f"afgewezen door {by.staff_id}: {reason}")
-    problem = sign_off_problem(task.info(), by)
-    if not problem and not reason.strip():
-        problem = "Geef een reden voor de afwijzing."
-    if problem:
-        log_refusal(store, actor, replace(entry, details=entry.details + f"; {problem}"))
-        raise Refused([problem])
     with store.atomic() as conn:
-        now = utc_now()
-        conn.execute(
-            "UPDATE tasks SET status = 'afgewezen', reviewed = 1, reject_reason = ?, "
-            "signed_by = ?, signed_at = ?, updated_at = ? WHERE task_id = ?",
-            (reason, by.staff_id, now, now, task_id),
-        )
-        log(conn, actor, entry)
+        problem = sign_off_problem(_task_now(conn, task_id).info(), by, "afwijzen")
+        if not problem and not reason.strip():
+            problem = "Geef een reden voor de afwijzing."
+        if problem:
+            log(conn, actor, _refusal(entry, problem, via))
+        else:
+            now = utc_now()
+            conn.execute(
+                "UPDATE tasks SET status = 'afgewezen', reviewed = 1, reject_reason = ?, "
+                "signed_by = ?, signed_at = ?, updated_at = ? WHERE task_id = ?",
+                (reason, by.staff_id, now, now, task_id),
+            )
+            log(conn, actor, noted(entry, via))
+    if problem:
+        raise Refused([problem])
 
 
 def review_statistics(store: Store, va_id: str) -> list[ReviewStats]:
