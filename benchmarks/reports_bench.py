@@ -110,7 +110,9 @@ def mdb_summary_samples(store_path: Path, today: date, runs: int, n_cases: int =
             repo.close_meeting(store, meeting_id, _actor(staff, regie))
 
             def sample() -> int:
-                data = repo.summary(store, meeting_id, printed_on=today, medical=True)
+                data = repo.summary(
+                    store, meeting_id, actor=_actor(staff, regie), printed_on=today, medical=True
+                )
                 build_summary_pdf(data)
                 return len(data.cases)
 

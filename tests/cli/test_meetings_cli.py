@@ -3,8 +3,11 @@ refusals (exit 3) and access-log records."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from mdbtriage.store.database import Store
 from tests.cli.conftest import Run
@@ -83,6 +86,53 @@ def test_summary_versions_and_refusal(run: Run, tmp_path: Path, store_path: Path
         ).fetchone()[0]
     assert per_client == (on_agenda, on_agenda)
     assert refusals == 1
+
+
+def test_english_aliases_of_version_and_date(run: Run, tmp_path: Path) -> None:
+    _demo(run)
+    listed = json.loads(run("mdb-list", "--format", "json").stdout)
+    closed = next(m for m in listed if m["status"] == "gesloten")
+    out = tmp_path / "med.pdf"
+    args = ("mdb-summary", str(closed["meeting_id"]), "--out", str(out))
+    done = run("--user", f"{TEAM}-VA1", *args, "--version-kind", "medisch", "--on", "01-12-2026")
+    assert done.exit_code == 0, done.stderr
+    assert "medische versie geschreven" in done.stderr
+    assert b"01-12-2026" in _pdf_text(out).encode()
+    refused = run("--user", f"{TEAM}-TL1", *args, "--version-kind", "medisch")
+    assert refused.exit_code == 3 and "alleen voor VA, AIOS en SMV" in refused.stderr
+    bad = run("--user", f"{TEAM}-VA1", *args, "--on", "31-02-2026")
+    assert bad.exit_code == 2 and "--on" in bad.stderr and "31-02-2026" in bad.stderr
+
+
+def test_show_logs_one_read_per_case_shown(run: Run, store_path: Path) -> None:
+    _demo(run)
+    listed = json.loads(run("mdb-list", "--format", "json").stdout)
+    meeting = listed[0]
+    shown = run("--user", f"{TEAM}-TL1", "mdb-show", str(meeting["meeting_id"]))
+    assert shown.exit_code == 0, shown.stderr
+    with Store.open(store_path) as store:
+        reads = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT case_ref FROM audit_log WHERE event = 'read' AND user_id = ? "
+                "AND purpose = 'MDB inzien' AND client_id IS NOT NULL",
+                (f"{TEAM}-TL1",),
+            )
+        ]
+        agenda = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT case_ref FROM meeting_agenda WHERE meeting_id = ?",
+                (meeting["meeting_id"],),
+            )
+        ]
+    assert sorted(reads) == sorted(agenda) and len(agenda) == meeting["cases"] > 0
+    assert all(ref in shown.stdout for ref in agenda)
+
+
+def _pdf_text(path: Path) -> str:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return " ".join(page.extract_text() for page in reader.pages)
 
 
 def test_close_is_refused_for_anyone_but_the_regievoerder(run: Run) -> None:

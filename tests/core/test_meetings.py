@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdbtriage.core import meetings as m
-from mdbtriage.core.model import Staff
+from mdbtriage.core.model import Actor, Staff
 from mdbtriage.core.policy import load_policy
 from mdbtriage.core.triage import CaseFacts, build_queue
 
@@ -183,8 +183,24 @@ def test_only_the_present_regievoerder_closes_a_complete_meeting() -> None:
     ]
 
 
-text_strategy = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=12, max_size=40).filter(
-    lambda t: t.strip() != ""
+# The "§" keeps generated texts from matching the fixed words of the view ("dossier onvolledig").
+text_strategy = (
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=12, max_size=40)
+    .filter(lambda t: t.strip() != "")
+    .map(lambda t: "§" + t)
+)
+PLANNING_REMARKS = (
+    "planning ok",
+    "Cliënt uitnodigen voor het spreekuur; uitkomst in de volgende MDB.",
+    "Werkt gedeeltelijk; verdiensten opvragen bij de werkgever.",
+    "Zaak behandelen in de volgende MDB.",
+)
+MEDICAL_REMARKS = (
+    "Belastbaarheid opnieuw vaststellen na het spreekuur.",
+    "Rugklachten; brief van de orthopeed afwachten.",
+    "Long-COVID, beperkingen in duurbelasting.",
+    "Gebruikt 50 mg sertraline.",
+    "Prognose onzeker, FML volgt.",
 )
 
 
@@ -193,9 +209,10 @@ text_strategy = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=12, max
     medical=st.lists(text_strategy, min_size=1, max_size=6),
     missing=text_strategy,
     reasons=st.lists(text_strategy, min_size=1, max_size=3),
+    remarks=st.lists(st.sampled_from(PLANNING_REMARKS + MEDICAL_REMARKS), min_size=6, max_size=6),
 )
 def test_the_non_medical_view_holds_no_medical_content(
-    medical: list[str], missing: str, reasons: list[str]
+    medical: list[str], missing: str, reasons: list[str], remarks: list[str]
 ) -> None:
     cases = tuple(
         m.SummaryCase(
@@ -210,7 +227,7 @@ def test_the_non_medical_view_holds_no_medical_content(
             proposed_lead="VA",
             triage_reasons=tuple(reasons),
             missing=missing if i % 2 == 0 else "",
-            remarks="planning ok",
+            remarks=remarks[i],
             medical_remarks=text,
         )
         for i, text in enumerate(medical)
@@ -221,8 +238,36 @@ def test_the_non_medical_view_holds_no_medical_content(
     for text in [*medical, missing, *reasons]:
         assert text not in dumped
     assert "123456782" not in dumped
-    assert all(c.remarks == "planning ok" for c in view.cases)
+    for case, remark in zip(view.cases, remarks, strict=False):
+        if remark in MEDICAL_REMARKS:
+            assert case.remarks == m.REMARK_LEFT_OUT
+            assert remark not in dumped
+        else:
+            assert case.remarks == remark, "planning remarks stay in the non-medical version"
     assert not view.medical
+    assert [c.remarks for c in full.cases] == remarks[: len(cases)], "the medical one keeps all"
+
+
+def test_a_medical_looking_remark_gets_a_warning_naming_the_words() -> None:
+    warning = m.remark_warning("Belastbaarheid opnieuw vaststellen; rugklachten nemen toe.")
+    assert "'Belastbaarheid', 'rugklachten'" in warning
+    assert "lijkt medische informatie te bevatten; zet dit bij medische overwegingen" in warning
+    assert all(m.remark_warning(r) == "" for r in PLANNING_REMARKS)
+    assert all(m.remark_warning(r) for r in MEDICAL_REMARKS)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    role=st.sampled_from(["VA", "AIOS", "SMV", "AD", "RIB", "PB", "MS", "TL", "onbekend"]),
+    medical=st.booleans(),
+)
+def test_only_medical_roles_get_the_medical_summary(role: str, medical: bool) -> None:
+    problems = m.summary_problems(Actor("x1", "Sam", role), medical=medical)
+    if medical and role not in ("VA", "AIOS", "SMV"):
+        assert len(problems) == 1
+        assert "de medische versie is alleen voor VA, AIOS en SMV; Sam is" in problems[0]
+    else:
+        assert problems == []
 
 
 def test_only_medical_roles_see_medical_content() -> None:

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from mdbtriage.core.meetings import Activity, Decision
+from mdbtriage.core.meetings import REMARK_LEFT_OUT, Activity, Decision, remark_terms
 from mdbtriage.core.model import Actor
 from mdbtriage.reports.mdb_summary import build_summary_pdf
 from mdbtriage.store import meetings as repo
@@ -19,6 +19,8 @@ from mdbtriage.store.demo import load_demo
 from tests.conftest import TODAY
 
 TEAM = "SMC-UTRECH-1"
+VA = Actor(f"{TEAM}-VA1", "Regievoerder", "VA")
+TL = Actor(f"{TEAM}-TL1", "Teamleider", "TL")
 
 
 def _text(pdf: bytes) -> str:
@@ -37,37 +39,92 @@ def closed(store: Store, actor: Actor) -> tuple[Store, int]:
     return store, past[0].meeting_id
 
 
+def _full_bsns(store: Store, meeting_id: int) -> dict[str, str]:
+    return {
+        str(r[0]): str(r[1])
+        for r in store.conn.execute(
+            "SELECT a.case_ref, k.bsn FROM meeting_agenda a JOIN cases c USING (case_ref) "
+            "JOIN clients k ON k.client_id = c.client_id WHERE a.meeting_id = ?",
+            (meeting_id,),
+        )
+    }
+
+
 def test_non_medical_summary_holds_no_medical_content_of_the_demo(
     closed: tuple[Store, int],
 ) -> None:
     store, meeting_id = closed
-    medical = repo.summary(store, meeting_id, printed_on=TODAY, medical=True)
+    medical = repo.summary(store, meeting_id, actor=VA, printed_on=TODAY, medical=True)
     text = _flat(
-        _text(build_summary_pdf(repo.summary(store, meeting_id, printed_on=TODAY, medical=False)))
+        _text(
+            build_summary_pdf(
+                repo.summary(store, meeting_id, actor=TL, printed_on=TODAY, medical=False)
+            )
+        )
     )
     forbidden = {c.medical_remarks for c in medical.cases if c.medical_remarks}
     forbidden |= {r for c in medical.cases for r in c.triage_reasons}
     forbidden |= {c.missing for c in medical.cases if c.missing}
-    forbidden |= {c.bsn for c in medical.cases}
+    forbidden |= set(_full_bsns(store, meeting_id).values())
+    # Every medical-looking word anywhere in the medical content of the meeting, one by one:
+    # the demo's "Belastbaarheid opnieuw vaststellen" sits in the medical considerations only.
+    words = {w for c in medical.cases for w in remark_terms(c.medical_remarks)}
+    assert "Belastbaarheid" in words
+    forbidden |= words
     assert forbidden, "the demo meeting has medical content to leave out"
     leaked = [f for f in forbidden if _flat(f) in text]
     assert leaked == []
     assert "Medische overwegingen" not in text and "Redenen triage" not in text
     assert "niet-medische versie" in text
-    # What the team lead needs is there: planning, names, masked BSN.
+    # What the team lead needs is there: planning, names, the general remarks, masked BSN.
     case = next(c for c in medical.cases if c.status == "bespreken")
     assert case.case_ref in text and case.contact_name in text and _flat(case.remarks) in text
+    assert all(_flat(c.remarks) in text for c in medical.cases if c.remarks)
+    assert REMARK_LEFT_OUT not in text, "the demo's general remarks are planning only"
     assert "******" + case.bsn[-3:] in text
+
+
+def test_a_medical_general_remark_is_left_out_of_the_non_medical_summary(
+    closed: tuple[Store, int],
+) -> None:
+    store, _ = closed
+    upcoming = next(m for m in repo.list_meetings(store, TEAM) if not m.closed)
+    ref = next(i.case_ref for i in repo.agenda(store, upcoming.meeting_id) if i.discussed)
+    remark = "Belastbaarheid opnieuw vaststellen; rugklachten nemen toe."
+    repo.save_decision(
+        store,
+        upcoming.meeting_id,
+        Decision(ref, "VA", f"{TEAM}-VA2", f"{TEAM}-SMV1", remarks=remark),
+        VA,
+    )
+    plain = repo.summary(store, upcoming.meeting_id, actor=TL, printed_on=TODAY, medical=False)
+    text = _flat(_text(build_summary_pdf(plain)))
+    assert "Belastbaarheid" not in text and "rugklachten" not in text
+    assert REMARK_LEFT_OUT in text
+    medical = repo.summary(store, upcoming.meeting_id, actor=VA, printed_on=TODAY, medical=True)
+    assert _flat(remark) in _flat(_text(build_summary_pdf(medical)))
+
+
+def test_no_full_bsn_in_either_version(closed: tuple[Store, int]) -> None:
+    store, meeting_id = closed
+    bsns = _full_bsns(store, meeting_id)
+    assert len(bsns) > 5
+    for actor, medical in ((VA, True), (TL, False)):
+        data = repo.summary(store, meeting_id, actor=actor, printed_on=TODAY, medical=medical)
+        text = _flat(_text(build_summary_pdf(data)))
+        assert [b for b in bsns.values() if b in text] == []
+        for case_ref, bsn in bsns.items():
+            assert "******" + bsn[-3:] in text, f"{case_ref}: masked BSN shown"
 
 
 def test_medical_summary_shows_reasons_and_considerations(closed: tuple[Store, int]) -> None:
     store, meeting_id = closed
-    data = repo.summary(store, meeting_id, printed_on=TODAY, medical=True)
+    data = repo.summary(store, meeting_id, actor=VA, printed_on=TODAY, medical=True)
     text = _flat(_text(build_summary_pdf(data)))
     case = next(c for c in data.cases if c.status == "bespreken")
     assert _flat(case.medical_remarks) in text
     assert _flat(case.triage_reasons[0]) in text
-    assert case.bsn in text
+    assert "******" + _full_bsns(store, meeting_id)[case.case_ref][-3:] in text
     assert "MEDISCH GEHEIM" in text
     reader = PdfReader(io.BytesIO(build_summary_pdf(data)))
     assert f"pagina 1 van {len(reader.pages)}" in _flat(reader.pages[0].extract_text())
@@ -109,7 +166,7 @@ def test_forty_cases_are_summarised_quickly(store: Store, actor: Actor) -> None:
             regie,
         )
     started = time.perf_counter()
-    data = repo.summary(store, meeting_id, printed_on=TODAY, medical=True)
+    data = repo.summary(store, meeting_id, actor=regie, printed_on=TODAY, medical=True)
     pdf = build_summary_pdf(data)
     elapsed = time.perf_counter() - started
     assert len(data.cases) == 40
@@ -119,5 +176,5 @@ def test_forty_cases_are_summarised_quickly(store: Store, actor: Actor) -> None:
 
 def test_output_is_deterministic(closed: tuple[Store, int]) -> None:
     store, meeting_id = closed
-    data = repo.summary(store, meeting_id, printed_on=TODAY, medical=False)
+    data = repo.summary(store, meeting_id, actor=TL, printed_on=TODAY, medical=False)
     assert build_summary_pdf(data) == build_summary_pdf(data)

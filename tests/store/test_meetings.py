@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from mdbtriage.core.meetings import Activity, Decision, MeetingError
+from mdbtriage.core.meetings import Activity, Decision, MeetingError, SummaryRefused, remark_terms
 from mdbtriage.core.model import Actor
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
@@ -203,3 +204,114 @@ def test_activities_go_through_the_taakdelegatie_rules(demo: Store) -> None:
         task_ids,
     ).fetchone()[0]
     assert created == len(task_ids) == sum(1 for i in repo.agenda(demo, meeting_id) if i.discussed)
+
+
+def _audit(store: Store, where: str, *params: object) -> list[tuple[object, ...]]:
+    return [
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT event, outcome, case_ref, user_id FROM audit_log WHERE " + where, params
+        )
+    ]
+
+
+def test_the_medical_summary_is_refused_to_a_non_medical_role_in_the_store(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    with pytest.raises(SummaryRefused, match="alleen voor VA, AIOS en SMV; Teamleider is"):
+        repo.summary(demo, meeting_id, actor=TL, printed_on=TODAY, medical=True)
+    assert _audit(demo, "outcome = 'geweigerd' AND user_id = ?", TL.user_id) == [
+        ("read", "geweigerd", None, TL.user_id)
+    ]
+    plain = repo.summary(demo, meeting_id, actor=TL, printed_on=TODAY, medical=False)
+    assert not plain.medical
+    for role in ("VA", "AIOS", "SMV"):
+        medical = repo.summary(
+            demo, meeting_id, actor=Actor("x", "Arts", role), printed_on=TODAY, medical=True
+        )
+        assert medical.medical
+    # A summary made for someone else cannot be written or printed by a non-medical role.
+    with pytest.raises(SummaryRefused):
+        repo.export_summary(demo, TL, medical, b"%PDF", Path("/nonexistent/x.pdf"))
+
+
+def test_summary_data_holds_only_masked_bsns(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    data = repo.summary(demo, meeting_id, actor=VA1, printed_on=TODAY, medical=True)
+    assert data.cases and all(c.bsn.startswith("******") for c in data.cases)
+
+
+def test_showing_the_agenda_logs_one_read_per_case(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    items = repo.read_agenda(demo, meeting_id, TL)
+    assert items == repo.agenda(demo, meeting_id)
+    reads = _audit(demo, "event = 'read' AND purpose = 'MDB inzien' AND user_id = ?", TL.user_id)
+    assert sorted(r[2] for r in reads) == sorted(i.case_ref for i in items)
+    assert {r[1] for r in reads} == {"gelukt"}
+
+
+def test_export_and_print_log_with_the_action_or_not_at_all(demo: Store, tmp_path: Path) -> None:
+    meeting_id = _meeting(demo)
+    data = repo.summary(demo, meeting_id, actor=TL, printed_on=TODAY, medical=False)
+    target = tmp_path / "verslag.pdf"
+    repo.export_summary(demo, TL, data, b"%PDF-1.4", target)
+    assert target.read_bytes() == b"%PDF-1.4"
+    exports = _audit(demo, "event = 'export' AND details LIKE ?", f"MDB {meeting_id}, niet-%")
+    assert len(exports) == len(data.cases)
+    with pytest.raises(OSError):
+        repo.export_summary(demo, TL, data, b"%PDF", tmp_path / "missing" / "x.pdf")
+    sent: list[str] = []
+    repo.print_summary(demo, TL, data, "Kantoorprinter", lambda: sent.append("ok"))
+    assert sent == ["ok"]
+    prints = _audit(demo, "event = 'print' AND details LIKE ?", "%Kantoorprinter")
+    assert len(prints) == len(data.cases)
+
+    def jammed() -> None:
+        raise OSError("papierstoring")
+
+    with pytest.raises(OSError, match="papierstoring"):
+        repo.print_summary(demo, TL, data, "Defecte printer", jammed)
+    assert _audit(demo, "details LIKE ?", "%Defecte printer") == []
+    assert len(_audit(demo, "event = 'export'")) == len(exports), "a failed write logs nothing"
+
+
+def test_closing_records_the_delegating_va_the_rules_chose(demo: Store) -> None:
+    meeting_id = _meeting(demo)
+    discussed = [i.case_ref for i in repo.agenda(demo, meeting_id) if i.discussed]
+    for ref in discussed[1:]:
+        _decide(demo, meeting_id, ref)
+    delegated = Decision(
+        case_ref=discussed[0],
+        lead_role="AIOS",
+        lead_staff_id=f"{TEAM}-AIOS1",
+        contact_staff_id=f"{TEAM}-SMV1",
+        activities=(Activity("SPREEKUUR", f"{TEAM}-AIOS1", ON + timedelta(days=10)),),
+        remarks="Spreekuur door de AIOS.",
+        dossier_complete=True,
+    )
+    repo.save_decision(demo, meeting_id, delegated, VA1)
+    assert repo.decisions(demo, meeting_id)[discussed[0]].activities[0].delegated_by is None
+    task_ids = repo.close_meeting(demo, meeting_id, VA1)
+    task_va = demo.conn.execute(
+        f"SELECT delegating_va_id FROM tasks WHERE task_id IN ({','.join('?' * len(task_ids))}) "
+        "AND assignee_id = ?",
+        (*task_ids, f"{TEAM}-AIOS1"),
+    ).fetchone()[0]
+    assert task_va is not None
+    recorded = repo.decisions(demo, meeting_id)[discussed[0]].activities[0]
+    assert recorded.delegated_by == task_va
+    va_name = demo.conn.execute("SELECT name FROM staff WHERE staff_id = ?", (task_va,)).fetchone()
+    data = repo.summary(demo, meeting_id, actor=TL, printed_on=TODAY, medical=False)
+    case = next(c for c in data.cases if c.case_ref == discussed[0])
+    assert case.activities[0].note == f"onder delegatie van {va_name[0]}"
+    others = [c for c in data.cases if c.case_ref in discussed[1:]]
+    assert all(a.note == "" for c in others for a in c.activities), "own tasks name nobody"
+
+
+def test_demo_general_remarks_hold_no_medical_words(store: Store, actor: Actor) -> None:
+    load_demo(store, n_cases=400, seed=7, today=TODAY, actor=actor)
+    remarks = [str(r[0]) for r in store.conn.execute("SELECT remarks FROM meeting_decisions")]
+    medical = [
+        str(r[0]) for r in store.conn.execute("SELECT medical_remarks FROM meeting_decisions")
+    ]
+    assert remarks and [r for r in remarks if remark_terms(r)] == []
+    assert any("Belastbaarheid opnieuw vaststellen" in r for r in medical)

@@ -1,5 +1,6 @@
 """A whole MDB through the window: agenda, attendance, live decisions by keyboard, an
-interrupted and resumed session, closing by the regievoerder, history and the summary."""
+interrupted and resumed session, closing by the regievoerder, history and the summary; the
+warning next to a medical-looking general remark; printing logged by the store."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from mdbtriage.core.model import Actor
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
 from mdbtriage.store.demo import load_demo
+from mdbtriage.ui import mdb as mdb_module
 from mdbtriage.ui.mdb import MdbWindow, _qdate
 from tests.conftest import TODAY
 
@@ -211,3 +214,46 @@ def test_team_lead_sees_no_medical_content_and_cannot_close(qtbot: QtBot, demo: 
     assert (
         window.version_combo.count() == 1 and window.version_combo.currentData() == "niet-medisch"
     )
+
+
+def test_a_medical_looking_general_remark_is_warned_about(qtbot: QtBot, demo: Store) -> None:
+    window = _open(qtbot, demo, REGIE)
+    window.tabs.setCurrentIndex(2)
+    assert window._current_ref is not None
+    assert window.remarks_warning.isHidden()
+    window.remarks.setFocus()
+    qtbot.keyClicks(window.remarks, "Belastbaarheid opnieuw vaststellen")
+    assert window.remarks_warning.isVisible()
+    text = window.remarks_warning.text()
+    assert "'Belastbaarheid'" in text
+    assert "lijkt medische informatie te bevatten; zet dit bij medische overwegingen" in text
+    window.remarks.setPlainText("Cliënt uitnodigen voor het spreekuur.")
+    assert window.remarks_warning.isHidden()
+
+
+def test_print_and_export_are_logged_by_the_store_not_the_window(
+    qtbot: QtBot, demo: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = Path(mdb_module.__file__).read_text(encoding="utf-8")
+    assert ".atomic(" not in source and "audit" not in source and "log_" not in source
+    lead = Actor(f"{TEAM}-TL1", "Teamleider", "TL")
+    window = _open(qtbot, demo, lead)
+    closed = next(m for m in repo.list_meetings(demo, TEAM) if m.closed)
+    window.open_meeting(closed.meeting_id)
+    window.tabs.setCurrentIndex(3)
+    out = tmp_path / "afdruk.pdf"
+
+    def to_file(cls, parent, printer: QPrinter) -> bool:  # type: ignore[no-untyped-def]
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        return True
+
+    monkeypatch.setattr(MdbWindow, "ask_printer", classmethod(to_file))
+    qtbot.mouseClick(window.print_button, Qt.MouseButton.LeftButton)
+    assert out.read_bytes().startswith(b"%PDF")
+    printed = demo.conn.execute(
+        "SELECT count(*) FROM audit_log WHERE event = 'print' AND user_id = ? AND details LIKE ?",
+        (lead.user_id, f"MDB {closed.meeting_id}, niet-medische versie%"),
+    ).fetchone()[0]
+    assert printed == len(repo.agenda(demo, closed.meeting_id))
+    assert "afgedrukt" in window.status_label.text()

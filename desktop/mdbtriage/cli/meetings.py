@@ -17,7 +17,7 @@ from mdbtriage.core.meetings import (
     MEETING_STATUSES,
     SUMMARY_VERSIONS,
     MeetingError,
-    may_see_medical,
+    SummaryRefused,
 )
 from mdbtriage.core.validation import format_date
 from mdbtriage.store import meetings as repo
@@ -106,12 +106,14 @@ def mdb_list(context: Context, team: str | None, fmt: str) -> None:
 @click.argument("meeting_id", type=int)
 @pass_ctx
 def mdb_show(context: Context, meeting_id: int) -> None:
-    """De agenda, de aanwezigen en de waarschuwingen van een MDB (zonder medische inhoud)."""
+    """De agenda, de aanwezigen en de waarschuwingen van een MDB (zonder medische inhoud;
+    gelogd: één regel per getoonde zaak)."""
     meeting = _meeting_or_fail(context, meeting_id)
     store = context.store()
+    items = repo.read_agenda(store, meeting_id, context.actor())
     click.echo(f"{meeting.label} ({MEETING_STATUSES[meeting.status]})")
     found = repo.decisions(store, meeting_id)
-    for item in repo.agenda(store, meeting_id):
+    for item in items:
         decided = "besluit" if item.case_ref in found else ""
         click.echo(
             f"{item.position:>3}. {item.case_ref:<12} {AGENDA_STATUSES[item.status]:<15} "
@@ -144,58 +146,37 @@ def mdb_close(context: Context, meeting_id: int) -> None:
 @click.option("--out", "out", required=True, metavar="BESTAND.pdf", help="Het PDF-bestand.")
 @click.option(
     "--versie",
+    "--version-kind",
     "versie",
     type=click.Choice(list(SUMMARY_VERSIONS)),
     default="niet-medisch",
     show_default=True,
     help="Medisch (VA, AIOS, SMV) of zonder medische inhoud.",
 )
-@click.option("--datum", "datum", metavar="DATUM", help="Afdrukdatum (standaard vandaag).")
+@click.option("--datum", "--on", "datum", metavar="DATUM", help="Afdrukdatum (standaard vandaag).")
 @pass_ctx
 def mdb_summary(
     context: Context, meeting_id: int, out: str, versie: str, datum: str | None
 ) -> None:
     """Schrijf het MDB-verslag als PDF (gelogd: één regel per cliënt)."""
     from mdbtriage.reports.mdb_summary import build_summary_pdf
-    from mdbtriage.store.audit import AuditEntry, log
 
     meeting = _meeting_or_fail(context, meeting_id)
     store = context.store()
     actor = context.actor()
-    medical = versie == "medisch"
-    if medical and not may_see_medical(actor.role):
-        with store.atomic() as conn:
-            log(
-                conn,
-                actor,
-                AuditEntry(
-                    event="export",
-                    purpose="MDB-verslag exporteren",
-                    outcome="geweigerd",
-                    details=f"MDB {meeting_id}, medische versie",
-                ),
-            )
+    printed_on = parse_date_option(datum, "--on/--datum") or date.today()
+    try:
+        data = repo.summary(
+            store, meeting_id, actor=actor, printed_on=printed_on, medical=versie == "medisch"
+        )
+    except SummaryRefused as refused:
         fail(
-            f"Geweigerd: de medische versie is alleen voor VA, AIOS en SMV; {actor.name} is "
-            f"{actor.role}. Gebruik --versie niet-medisch.",
+            f"Geweigerd: {refused}. Gebruik --versie niet-medisch.",
             EXIT_REFUSED,
         )
-    printed_on = parse_date_option(datum, "--datum") or date.today()
-    data = repo.summary(store, meeting_id, printed_on=printed_on, medical=medical)
     pdf = build_summary_pdf(data)
-    target = Path(out)
     try:
-        with store.atomic() as conn:
-            repo.log_summary_output(
-                conn,
-                actor,
-                meeting_id,
-                [c.case_ref for c in data.cases],
-                event="export",
-                version=versie,
-                target=target.name,
-            )
-            target.write_bytes(pdf)
+        repo.export_summary(store, actor, data, pdf, Path(out))
     except OSError as error:
         fail(f"{out}: het verslag kan niet worden geschreven ({error.strerror})")
     say(

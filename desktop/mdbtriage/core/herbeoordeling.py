@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from mdbtriage.core.medical_terms import medical_terms
 from mdbtriage.core.policy import Policy, Route
 from mdbtriage.core.triage import CaseFacts, choose_route, classify
 from mdbtriage.core.validation import (
@@ -147,89 +148,6 @@ MOTIVATION_FIELDS: Final = ("reason", "change", "since", "confirmed_by", "effect
 MAX_TEXT = 2000
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
 _LOONHEFFINGEN = re.compile(r"^(\d{9})L(\d{2})$")
-
-# Words that betray medical detail (diagnoses, medication, treatment). An employer describes
-# function and work, not medicine (AVG, KNMG); medical information travels separately from the
-# bedrijfsarts, marked "Medisch geheim". Stems match the start of a word.
-MEDICAL_STEMS: Final = (
-    "depressi",
-    "burn-out",
-    "burnout",
-    "overspannen",
-    "hernia",
-    "kanker",
-    "tumor",
-    "tumour",
-    "carcinoom",
-    "chemo",
-    "bestraling",
-    "diagnos",
-    "medicijn",
-    "medicatie",
-    "medicament",
-    "antidepressiv",
-    "pijnstill",
-    "slaapmiddel",
-    "oxazepam",
-    "diazepam",
-    "sertraline",
-    "paroxetine",
-    "citalopram",
-    "oxycodon",
-    "tramadol",
-    "morfine",
-    "paracetamol",
-    "ibuprofen",
-    "naproxen",
-    "insuline",
-    "psychose",
-    "psychotisch",
-    "schizofren",
-    "bipolair",
-    "angststoornis",
-    "paniekstoorn",
-    "ptss",
-    "adhd",
-    "autisme",
-    "diabetes",
-    "reuma",
-    "artrose",
-    "fibromyalg",
-    "whiplash",
-    "long covid",
-    "hartinfarct",
-    "beroerte",
-    "herseninfarct",
-    "epilep",
-    "migraine",
-    "psychiat",
-    "psycholo",
-    "fysiotherap",
-    "therapie",
-    "ziekenhuis",
-    "operatie",
-    "geopereerd",
-    "mri",
-    "röntgen",
-    "ct-scan",
-    "verslaving",
-    "alcoholis",
-)
-_MEDICAL = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(s) for s in MEDICAL_STEMS) + r")[\w-]*"
-    r"|\b\d+(?:[.,]\d+)?\s*mg\b|(?<![\w-])mg\b",
-    re.IGNORECASE,
-)
-
-
-def medical_terms(text: str) -> list[str]:
-    """The words in a text that look like medical detail, in order of appearance, each once."""
-    found: list[str] = []
-    for match in _MEDICAL.finditer(text):
-        word = match.group(0)
-        if word.lower() not in (w.lower() for w in found):
-            found.append(word)
-    return found
 
 
 @dataclass(frozen=True, slots=True)

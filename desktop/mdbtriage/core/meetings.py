@@ -7,7 +7,9 @@ dates are passed in, never read from the clock.
 Medical content (kept out of the non-medical summary and out of non-medical eyes): the triage
 reasons of a case, the medical considerations of a decision (``medical_remarks``) and the list of
 what is missing from the (medical) dossier. Everything else is planning: who leads, which activity
-by whom and when, the vast aanspreekpunt, general remarks, whether the dossier was complete.
+by whom and when, the vast aanspreekpunt, general remarks, whether the dossier was complete. A
+general remark that looks medical (:func:`remark_terms`) is warned about while typing and left out
+of the non-medical summary. Both summaries show the BSN masked.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Final
 
-from mdbtriage.core.model import MEDICAL_ROLES, ROLES, Staff
+from mdbtriage.core.medical_terms import assessment_terms
+from mdbtriage.core.model import MEDICAL_ROLES, ROLES, Actor, Staff
 from mdbtriage.core.taakdelegatie import load_ruleset
 from mdbtriage.core.triage import Placement
 from mdbtriage.core.validation import format_date, mask_bsn
@@ -62,6 +65,9 @@ LONGEST_WAITING: Final = 8
 MAX_AGENDA: Final = 25
 LISTED_UNPLANNED: Final = 5
 MISSING_MOTIVATION = "medische motivering van de aanvrager"
+REMARK_LEFT_OUT: Final = (
+    "(opmerking niet opgenomen: mogelijk medische inhoud; zie de medische versie)"
+)
 
 
 class MeetingError(ValueError):
@@ -72,9 +78,44 @@ class MeetingError(ValueError):
         super().__init__("; ".join(self.problems))
 
 
+class SummaryRefused(MeetingError):
+    """A summary version the actor may not see (the medical one for a non-medical role)."""
+
+
 def may_see_medical(role: str) -> bool:
     """Whether a role may read and print the medical content of an MDB."""
     return role in MEDICAL_ROLES
+
+
+def summary_problems(actor: Actor, *, medical: bool) -> list[str]:
+    """Why ``actor`` may not have this version of an MDB summary (empty: they may). The medical
+    version is for the medical roles only; the non-medical one is for everyone on the team."""
+    if medical and not may_see_medical(actor.role):
+        allowed = [r for r in ROLES if r in MEDICAL_ROLES]
+        roles = ", ".join(allowed[:-1]) + " en " + allowed[-1]
+        return [
+            f"de medische versie is alleen voor {roles}; {actor.name} is "
+            f"{ROLES.get(actor.role, actor.role)} ({actor.role})"
+        ]
+    return []
+
+
+def remark_terms(text: str) -> list[str]:
+    """The words of a general remark that look medical: such a remark belongs with the medical
+    considerations, and is left out of the non-medical summary."""
+    return assessment_terms(text)
+
+
+def remark_warning(text: str) -> str:
+    """The warning shown next to the general remarks while typing ("" when none)."""
+    words = remark_terms(text)
+    if not words:
+        return ""
+    quoted = ", ".join(f"'{w}'" for w in words)
+    return (
+        f"Opmerkingen: {quoted} lijkt medische informatie te bevatten; zet dit bij medische "
+        "overwegingen. Opmerkingen komen ook in het niet-medische verslag."
+    )
 
 
 def activity_label(code: str) -> str:
@@ -435,7 +476,8 @@ class MeetingSummary:
 
 def non_medical(summary: MeetingSummary) -> MeetingSummary:
     """The summary without medical content: no triage reasons, no medical considerations, no list
-    of missing dossier items, and the BSN masked."""
+    of missing dossier items, general remarks that look medical replaced by a note, and the BSN
+    masked."""
     cases = tuple(
         replace(
             c,
@@ -443,6 +485,7 @@ def non_medical(summary: MeetingSummary) -> MeetingSummary:
             triage_reasons=(),
             medical_remarks="",
             missing="dossier onvolledig" if c.missing else "",
+            remarks=REMARK_LEFT_OUT if remark_terms(c.remarks) else c.remarks,
         )
         for c in summary.cases
     )

@@ -4,7 +4,7 @@ Two versions from the same data (:class:`mdbtriage.core.meetings.MeetingSummary`
 one (for VA, AIOS and SMV) also shows the triage reasons, the medical considerations and what is
 missing from the dossier; the non-medical one (for AD, team lead, printing) is built from
 :func:`mdbtriage.core.meetings.non_medical`, which has already removed that content. This module
-only renders what it is given.
+only renders what it is given, and prints the BSN masked in both versions.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from reportlab.platypus import (
 
 from mdbtriage.core.meetings import AGENDA_REASONS, MeetingSummary, SummaryCase
 from mdbtriage.core.model import ROLES
-from mdbtriage.core.validation import format_date
+from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.reports.base import (
     FONT,
     FONT_BOLD,
@@ -101,7 +101,10 @@ def _case_block(
     number: int, case: SummaryCase, s: dict[str, ParagraphStyle], width: float, medical: bool
 ) -> KeepTogether:
     parts: list[object] = []
-    head = f"{number}. {case.case_ref} · {case.client_name} · BSN {case.bsn} · {case.service}"
+    head = (
+        f"{number}. {case.case_ref} · {case.client_name} · BSN {mask_bsn(case.bsn)} · "
+        f"{case.service}"
+    )
     parts.append(_p(head, s["case"]))
     parts.append(
         _p(
@@ -274,7 +277,7 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
             [
                 _p(c.case_ref, s["cell"]),
                 _p(c.client_name, s["cell"]),
-                _p(c.bsn, s["cell"]),
+                _p(mask_bsn(c.bsn), s["cell"]),
                 _p(c.missing or "dossier onvolledig", s["cell"]),
             ]
             for c in not_ready
@@ -287,7 +290,7 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
             [
                 _p(c.case_ref, s["cell"]),
                 _p(c.client_name, s["cell"]),
-                _p(c.bsn, s["cell"]),
+                _p(mask_bsn(c.bsn), s["cell"]),
                 _p(c.service, s["cell"]),
                 _p(f"{c.klasse} / {c.route}", s["cell"]),
             ]

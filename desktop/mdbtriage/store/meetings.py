@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from mdbtriage.core import meetings as rules
 from mdbtriage.core.meetings import (
@@ -22,15 +23,16 @@ from mdbtriage.core.meetings import (
     MeetingSummary,
     SummaryActivity,
     SummaryCase,
+    SummaryRefused,
 )
 from mdbtriage.core.model import SERVICES, Actor, Staff
 from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.core.triage import build_queue
-from mdbtriage.core.validation import format_date
+from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.store import tasks
 from mdbtriage.store.audit import AuditEntry, log_many
 from mdbtriage.store.database import Store, utc_now
-from mdbtriage.store.delegations import Refused, TaakdelegatieError
+from mdbtriage.store.delegations import Refused, TaakdelegatieError, log_refusal
 from mdbtriage.store.records import get_case, list_staff, open_cases
 
 # An assignment check: (meeting, case_ref, activity) -> refusal reason, or None when allowed.
@@ -298,6 +300,22 @@ def agenda(store: Store, meeting_id: int) -> list[AgendaItem]:
         )
         for r in rows
     ]
+
+
+def read_agenda(store: Store, meeting_id: int, actor: Actor) -> list[AgendaItem]:
+    """The agenda as shown to someone (``mdb-show``): one access-log 'read' per client case
+    shown, all in one transaction with the reading."""
+    with store.atomic() as conn:
+        items = agenda(store, meeting_id)
+        _log_cases(
+            conn,
+            actor,
+            (i.case_ref for i in items),
+            "read",
+            "MDB inzien",
+            f"MDB {meeting_id}: agenda getoond",
+        )
+    return items
 
 
 def set_item_status(
@@ -645,9 +663,15 @@ def close_meeting(
             activity = Activity(task, assignee, date.fromisoformat(due), delegated)
             task_id = create_task(conn, meeting, ref, activity, actor)
             task_ids.append(task_id)
+            # The taakdelegatie rules may have chosen the delegating VA themselves (none was
+            # named in the meeting): the created task knows who, and so does the MDB record.
+            picked = conn.execute(
+                "SELECT delegating_va_id FROM tasks WHERE task_id = ?", (task_id,)
+            ).fetchone()
             conn.execute(
-                "UPDATE meeting_activities SET task_id = ? WHERE activity_id = ?",
-                (task_id, activity_id),
+                "UPDATE meeting_activities SET task_id = ?, "
+                "delegated_by = coalesce(delegated_by, ?) WHERE activity_id = ?",
+                (task_id, picked[0] if picked else None, activity_id),
             )
         now = utc_now()
         conn.execute(
@@ -707,9 +731,26 @@ def case_history(store: Store, case_ref: str) -> list[HistoryEntry]:
 # --- Summary ------------------------------------------------------------------------------
 
 
-def summary(store: Store, meeting_id: int, *, printed_on: date, medical: bool) -> MeetingSummary:
-    """The data of the summary PDF; the non-medical version is stripped in core."""
+def summary(
+    store: Store, meeting_id: int, *, actor: Actor, printed_on: date, medical: bool
+) -> MeetingSummary:
+    """The data of the summary PDF for ``actor``; the non-medical version is stripped in core.
+
+    The medical version for a non-medical role is refused (:class:`SummaryRefused`, the refusal
+    logged); the BSN is masked in both versions."""
     meeting = get_meeting(store, meeting_id)
+    refused = rules.summary_problems(actor, medical=medical)
+    if refused:
+        log_refusal(
+            store,
+            actor,
+            AuditEntry(
+                event="read",
+                purpose="MDB-verslag",
+                details=f"MDB {meeting_id}, medische versie: {'; '.join(refused)}",
+            ),
+        )
+        raise SummaryRefused(refused)
     people: dict[str, tuple[str, str]] = {
         str(r[0]): (str(r[1]), str(r[2]))
         for r in store.conn.execute("SELECT staff_id, name, role FROM staff")
@@ -737,7 +778,7 @@ def summary(store: Store, meeting_id: int, *, printed_on: date, medical: bool) -
             SummaryCase(
                 case_ref=item.case_ref,
                 client_name=client_name,
-                bsn=bsn,
+                bsn=mask_bsn(bsn),
                 service=SERVICES.get(service, service),
                 status=item.status,
                 reason=item.reason,
@@ -785,26 +826,47 @@ def summary(store: Store, meeting_id: int, *, printed_on: date, medical: bool) -
     return full if medical else rules.non_medical(full)
 
 
-def log_summary_output(
-    conn: sqlite3.Connection,
-    actor: Actor,
-    meeting_id: int,
-    refs: Iterable[str],
-    *,
-    event: str,
-    version: str,
-    target: str,
+def _log_output(
+    conn: sqlite3.Connection, actor: Actor, data: MeetingSummary, *, event: str, target: str
 ) -> None:
-    """One access-log record per client in a printed or exported summary; call inside the
-    transaction that writes or prints it."""
+    """One access-log record per client in a printed or exported summary."""
+    version = "medisch" if data.medical else "niet-medisch"
     _log_cases(
         conn,
         actor,
-        refs,
+        (c.case_ref for c in data.cases),
         event,
         "MDB-verslag " + ("afdrukken" if event == "print" else "exporteren"),
-        f"MDB {meeting_id}, {rules.SUMMARY_VERSIONS.get(version, version)}, {target}",
+        f"MDB {data.meeting_id}, {rules.SUMMARY_VERSIONS[version]}, {target}",
     )
+
+
+def _check_output(actor: Actor, data: MeetingSummary) -> None:
+    refused = rules.summary_problems(actor, medical=data.medical)
+    if refused:
+        raise SummaryRefused(refused)
+
+
+def export_summary(
+    store: Store, actor: Actor, data: MeetingSummary, pdf: bytes, path: Path
+) -> None:
+    """Write the summary PDF to ``path`` with one 'export' record per client, in one
+    transaction: a file that cannot be written leaves no record."""
+    _check_output(actor, data)
+    with store.atomic() as conn:
+        _log_output(conn, actor, data, event="export", target=path.name)
+        path.write_bytes(pdf)
+
+
+def print_summary(
+    store: Store, actor: Actor, data: MeetingSummary, printer: str, send: Callable[[], None]
+) -> None:
+    """Print the summary through ``send`` (which drives the printer) with one 'print' record
+    per client, in one transaction: a print that fails leaves no record."""
+    _check_output(actor, data)
+    with store.atomic() as conn:
+        _log_output(conn, actor, data, event="print", target=printer)
+        send()
 
 
 # --- Demo ---------------------------------------------------------------------------------
@@ -844,8 +906,10 @@ def load_demo_meetings(store: Store, *, today: date, actor: Actor) -> int:
     return written
 
 
+# General remarks are planning only (they go into the non-medical summary too); what is
+# medical goes into the medical considerations.
 _DEMO_PLAN = {
-    "VA": ("SPREEKUUR", "Belastbaarheid opnieuw vaststellen na het spreekuur."),
+    "VA": ("SPREEKUUR", "Cliënt uitnodigen voor het spreekuur; uitkomst in de volgende MDB."),
     "AD": ("ARBEIDSKUNDIG", "Werkt gedeeltelijk; verdiensten opvragen bij de werkgever."),
     "SMV": ("TEL_CONTACT", "Cliënt telefonisch informeren over de lichte route."),
     "PB": ("PLANNING", "Gemotiveerde aanvraag opvragen bij de aanvrager."),
@@ -856,6 +920,7 @@ _DEMO_MEDICAL = (
     "Status na hartinfarct, cardioloog meldt herstel; belastbaarheid opnieuw beoordelen.",
     "Long-COVID met vermoeidheid; beperkingen in duurbelasting aannemelijk.",
 )
+_DEMO_MEDICAL_VA = "Belastbaarheid opnieuw vaststellen na het spreekuur."
 
 
 def _demo_decisions(
@@ -883,7 +948,8 @@ def _demo_decisions(
                 contact_staff_id=contact.staff_id,
                 activities=(Activity(task, lead.staff_id, on + timedelta(days=14 + n)),),
                 remarks=remark,
-                medical_remarks=_DEMO_MEDICAL[n % len(_DEMO_MEDICAL)],
+                medical_remarks=_DEMO_MEDICAL[n % len(_DEMO_MEDICAL)]
+                + (f" {_DEMO_MEDICAL_VA}" if task == "SPREEKUUR" else ""),
                 dossier_complete=n % 4 != 3,
             ),
             actor,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -357,7 +358,13 @@ class MdbWindow(QMainWindow):
         remarks_label.setBuddy(self.remarks)
         self.remarks.setMaximumHeight(70)
         self.remarks.textChanged.connect(self._changed)
+        self.remarks.textChanged.connect(self._check_remarks)
         form_layout.addWidget(self.remarks)
+        self.remarks_warning = QLabel()
+        self.remarks_warning.setWordWrap(True)
+        self.remarks_warning.setStyleSheet("color: #8a1c1c;")
+        self.remarks_warning.hide()
+        form_layout.addWidget(self.remarks_warning)
         self.medical_label = QLabel("&Medische overwegingen (alleen in het medische verslag)")
         self.medical_remarks = QPlainTextEdit()
         self.medical_remarks.setMaximumHeight(70)
@@ -849,6 +856,12 @@ class MdbWindow(QMainWindow):
             self.lead_staff.setCurrentIndex(1)
         self._changed()
 
+    def _check_remarks(self) -> None:
+        """Warn next to the general remarks when they look medical (the core word check)."""
+        warning = rules.remark_warning(self.remarks.toPlainText())
+        self.remarks_warning.setText(f"⚠ {warning}" if warning else "")
+        self.remarks_warning.setVisible(bool(warning))
+
     def _changed(self) -> None:
         if self._loading or self._current_ref is None:
             return
@@ -968,12 +981,17 @@ class MdbWindow(QMainWindow):
     def _summary(self) -> rules.MeetingSummary | None:
         if self.meeting is None:
             return None
-        return repo.summary(
-            self.store,
-            self.meeting.meeting_id,
-            printed_on=self.today,
-            medical=self._version() == "medisch" and self.medical,
-        )
+        try:
+            return repo.summary(
+                self.store,
+                self.meeting.meeting_id,
+                actor=self.actor,
+                printed_on=self.today,
+                medical=self._version() == "medisch",
+            )
+        except MeetingError as error:
+            self._show_problems(error.problems)
+            return None
 
     def refresh_preview(self) -> None:
         data = self._summary()
@@ -1009,20 +1027,11 @@ class MdbWindow(QMainWindow):
         path = self.ask_save_path(self, suggestion)
         if not path:
             return
-        pdf = build_summary_pdf(data)
         try:
-            with self.store.atomic() as conn:
-                repo.log_summary_output(
-                    conn,
-                    self.actor,
-                    self.meeting.meeting_id,
-                    [c.case_ref for c in data.cases],
-                    event="export",
-                    version=self._version(),
-                    target=path.rsplit("/", 1)[-1],
-                )
-                with open(path, "wb") as handle:
-                    handle.write(pdf)
+            repo.export_summary(self.store, self.actor, data, build_summary_pdf(data), Path(path))
+        except MeetingError as error:
+            self._show_problems(error.problems)
+            return
         except OSError as error:
             self._show_problems(
                 [f"{path}: het verslag kan niet worden geschreven ({error.strerror})"]
@@ -1042,16 +1051,8 @@ class MdbWindow(QMainWindow):
         buffer.setData(QByteArray(build_summary_pdf(data)))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         document.load(buffer)
-        with self.store.atomic() as conn:
-            repo.log_summary_output(
-                conn,
-                self.actor,
-                self.meeting.meeting_id,
-                [c.case_ref for c in data.cases],
-                event="print",
-                version=self._version(),
-                target=printer.printerName() or "printer",
-            )
+
+        def send() -> None:
             painter = QPainter()
             if not painter.begin(printer):
                 raise OSError("de printer kan niet worden gestart")
@@ -1064,6 +1065,17 @@ class MdbWindow(QMainWindow):
                     painter.drawImage(rect, image)
             finally:
                 painter.end()
+
+        try:
+            repo.print_summary(
+                self.store, self.actor, data, printer.printerName() or "printer", send
+            )
+        except MeetingError as error:
+            self._show_problems(error.problems)
+            return
+        except OSError as error:
+            self._show_problems([f"Het verslag is niet afgedrukt: {error}"])
+            return
         self.status_label.setText(f"Verslag afgedrukt ({document.pageCount()} pagina's).")
 
     # --- helpers --------------------------------------------------------------------------
