@@ -209,3 +209,18 @@ def test_open_cases_reads_back_what_was_written(store: Store) -> None:
     assert c1.facts.received_on is c2.facts.received_on  # one date object per distinct date
     assert [r.facts.case_ref for r in open_cases(store, "T2")] == ["C-2"]
     assert isinstance(c2, CaseRow) and c2.client_id == rows["C-2"].client_id
+
+
+def test_frozen_constructor_falls_back_where_the_layout_differs() -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True, slots=True, weakref_slot=True)
+    class Weak:
+        a: int
+        b: str
+
+    make = frozen_constructor(Weak)
+    made = make(1, "x")
+    assert type(made) is Weak and made == Weak(1, "x")
+    with pytest.raises(FrozenInstanceError):
+        made.a = 2  # type: ignore[misc]
