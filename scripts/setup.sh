@@ -10,7 +10,10 @@ fi
 stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[test]"
+    # The encryption extra (SQLCipher) is optional: where its wheel cannot be installed the
+    # program and the tests run without it (the encryption tests are then skipped).
+    .venv/bin/python -m pip install --quiet -e ".[test,crypt]" \
+        || .venv/bin/python -m pip install --quiet -e ".[test]"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

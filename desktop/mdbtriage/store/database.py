@@ -5,6 +5,10 @@ WAL, ``foreign_keys=ON``, ``synchronous=FULL`` and a busy timeout are set on eve
 Migrations are the numbered SQL files in ``db/``; each runs in its own transaction and is recorded
 in ``schema_migrations``. Before an existing store is migrated, a backup copy is written next to
 it. A store written by a newer version of the program is refused.
+
+Optionally the store is encrypted at rest with SQLCipher (the ``crypt`` extra, ``sqlcipher3``):
+opened with a passphrase, every connection sets ``PRAGMA key`` before anything else, and the
+backups of an encrypted store are encrypted with the same key. Plain SQLite is the default.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from mdbtriage.store import safety
 
@@ -53,6 +58,85 @@ class StoreTooNew(StoreError):
 
 class StoreOnNetworkShare(StoreError):
     """The store lies on a network file system, where SQLite's WAL is not safe."""
+
+
+class StoreEncrypted(StoreError):
+    """The store is encrypted (or its first bytes are damaged) and no passphrase was given."""
+
+
+class WrongPassphrase(StoreError):
+    """The passphrase does not open the encrypted store."""
+
+
+class StoreNotEncrypted(StoreError):
+    """A passphrase was given for a store that is not encrypted."""
+
+
+class EncryptionUnavailable(StoreError):
+    """The store is encrypted but SQLCipher (``sqlcipher3``) is not installed."""
+
+
+_DB_ERRORS: list[type[Exception]] = [sqlite3.Error]
+
+
+def db_errors(*extra: type[Exception]) -> tuple[type[Exception], ...]:
+    """The database error classes in use (with ``extra``): ``sqlite3``'s, and SQLCipher's once
+    it is loaded (its exceptions do not derive from ``sqlite3.Error``)."""
+    return (*extra, *_DB_ERRORS)
+
+
+def sqlcipher() -> ModuleType:
+    """SQLCipher's DB-API module; :class:`EncryptionUnavailable` when it is not installed."""
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError:
+        raise EncryptionUnavailable(
+            "versleuteling vraagt de module sqlcipher3, die niet is geïnstalleerd; installeer "
+            "MDB Triage met versleuteling: pip install 'mdb-triage[crypt]'"
+        ) from None
+    if dbapi2.Error not in _DB_ERRORS:
+        _DB_ERRORS.append(dbapi2.Error)
+    return cast(ModuleType, dbapi2)
+
+
+def quote_key(passphrase: str) -> str:
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
+def check_passphrase(passphrase: str) -> str | None:
+    """Why ``passphrase`` cannot be used (Dutch), or None."""
+    if not passphrase:
+        return "de wachtwoordzin is leeg"
+    if "\x00" in passphrase:
+        return "de wachtwoordzin bevat een ongeldig teken"
+    return None
+
+
+def connect_file(
+    path: Path, passphrase: str | None = None, *, readonly: bool = False, **options: Any
+) -> sqlite3.Connection:
+    """A bare connection to a database file: plain ``sqlite3``, or SQLCipher keyed with
+    ``passphrase`` (a wrong key raises :class:`WrongPassphrase` here, not on first use)."""
+    target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+    if passphrase is None:
+        plain: sqlite3.Connection = sqlite3.connect(target, uri=readonly, **options)
+        return plain
+    problem = check_passphrase(passphrase)
+    if problem:
+        raise WrongPassphrase(f"{path}: {problem}")
+    dbapi2 = sqlcipher()
+    conn = dbapi2.connect(target, uri=readonly, **options)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {quote_key(passphrase)}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except dbapi2.DatabaseError:
+        conn.close()
+        raise WrongPassphrase(
+            f"de wachtwoordzin opent {path} niet: de wachtwoordzin klopt niet, of het bestand "
+            "is beschadigd"
+        ) from None
+    return cast(sqlite3.Connection, conn)
 
 
 def _corrupt(path: Path, problems: list[str]) -> StoreCorrupt:
@@ -94,7 +178,7 @@ def utc_now() -> str:
 
 
 def _check_header(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists() or path.stat().st_size == 0 or safety.looks_encrypted(path):
         return
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
@@ -105,9 +189,10 @@ def _check_header(path: Path) -> None:
         )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(
-        str(path),
+def _connect(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
+    conn = connect_file(
+        path,
+        passphrase,
         isolation_level=None,
         timeout=BUSY_TIMEOUT_MS / 1000,
         check_same_thread=False,
@@ -121,7 +206,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _explain(path: Path, error: sqlite3.Error) -> StoreError:
+def _explain(path: Path, error: Exception) -> StoreError:
     text = str(error)
     if "locked" in text or "busy" in text:
         return StoreLocked(
@@ -137,7 +222,7 @@ def _explain(path: Path, error: sqlite3.Error) -> StoreError:
 def _is_open(conn: sqlite3.Connection) -> bool:
     try:
         conn.in_transaction  # noqa: B018 (raises on a closed connection)
-    except sqlite3.ProgrammingError:
+    except db_errors():
         return False
     return True
 
@@ -152,12 +237,17 @@ class Store:
     _open_here: ClassVar[dict[Path, weakref.WeakSet[Store]]] = {}
     _open_lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, passphrase: str | None = None) -> None:
         self.path = path
         self.conn = conn
+        self._passphrase = passphrase
         self._db: sqlite_utils.Database | None = None
         self._depth = 0
         self.damaged = False
+
+    @property
+    def encrypted(self) -> bool:
+        return self._passphrase is not None
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -183,29 +273,40 @@ class Store:
         return any(_is_open(other.conn) for other in others)
 
     @classmethod
-    def _open_again(cls, path: Path) -> Store | None:
-        """Another connection to a store this process already opened (and checked)."""
+    def _open_again(cls, path: Path, passphrase: str | None) -> Store | None:
+        """Another connection to a store this process already opened (and checked), with the
+        key that opened it when the caller gives none (a worker thread knows only the path)."""
         with cls._open_lock:
-            stores = list(cls._open_here.get(path.resolve(), ()))
-        if not any(_is_open(s.conn) for s in stores):
+            stores = [s for s in cls._open_here.get(path.resolve(), ()) if _is_open(s.conn)]
+        if not stores:
             return None
+        key = passphrase if passphrase is not None else stores[0]._passphrase
         try:
-            conn = _connect(path)
-        except sqlite3.Error as error:
+            conn = _connect(path, key)
+        except db_errors() as error:
             raise _explain(path, error) from None
-        store = cls(path, conn)
+        store = cls(path, conn, key)
         store._register()
         return store
 
     @classmethod
-    def open(cls, path: Path | str, *, backup_dir: Path | None = None) -> Store:
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        backup_dir: Path | None = None,
+        passphrase: str | None = None,
+    ) -> Store:
         """Open (creating when missing) and migrate the store at ``path``.
 
         Refuses a store on a network share and checks the file on every start (header, length,
         seal, ``quick_check``): damage raises :class:`StoreCorrupt` before anything is written.
+        With ``passphrase`` the store is encrypted (a missing one is created encrypted); an
+        encrypted store without or with a wrong passphrase raises :class:`StoreEncrypted` or
+        :class:`WrongPassphrase`.
         """
         path = Path(path)
-        again = cls._open_again(path)
+        again = cls._open_again(path, passphrase)
         if again is not None:
             return again
         refusal = safety.network_share_reason(path)
@@ -216,14 +317,31 @@ class Store:
         except OSError as error:
             raise StoreError(f"map {path.parent} kan niet worden gemaakt: {error}") from None
         _check_header(path)
-        damage, sealed = safety.file_problems(path)
+        encrypted = safety.looks_encrypted(path)
+        if encrypted:
+            damage, sealed = safety.file_problems(path, encrypted=True)
+        else:
+            damage, sealed = safety.file_problems(path)
         if damage:
             raise _corrupt(path, damage)
+        if encrypted and passphrase is None:
+            raise StoreEncrypted(
+                f"{path} is versleuteld (of het begin van het bestand is beschadigd); "
+                "geef de wachtwoordzin"
+            )
+        if passphrase is not None and not encrypted and path.exists() and path.stat().st_size:
+            raise StoreNotEncrypted(
+                f"{path} is niet versleuteld; versleutel de opslag met 'mdb-triage encrypt'"
+            )
         try:
-            conn = _connect(path)
-        except sqlite3.Error as error:
+            conn = _connect(path, passphrase)
+        except WrongPassphrase as error:
+            if sealed:  # the file is as MDB Triage left it: only the passphrase can be wrong
+                raise WrongPassphrase(f"de wachtwoordzin voor {path} klopt niet") from None
+            raise error from None
+        except db_errors() as error:
             raise _explain(path, error) from None
-        store = cls(path, conn)
+        store = cls(path, conn, passphrase)
         # A matching seal proves the file is as SQLite left it; otherwise check it fully.
         damage = store.integrity_problems(quick=sealed)
         if damage:
@@ -232,7 +350,7 @@ class Store:
         safety.unseal(path)
         try:
             store._migrate(backup_dir or path.parent)
-        except sqlite3.Error as error:
+        except db_errors() as error:
             conn.close()
             raise _explain(path, error) from None
         except StoreError:
@@ -333,7 +451,7 @@ class Store:
             )
             try:
                 self.conn.executescript(script)
-            except sqlite3.Error as error:
+            except db_errors() as error:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise StoreError(
@@ -344,7 +462,7 @@ class Store:
     def backup_to(self, target: Path) -> Path:
         """Write a consistent copy of the store with SQLite's online backup API."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        dest = sqlite3.connect(str(target))
+        dest = connect_file(target, self._passphrase)
         try:
             self.conn.backup(dest)
         finally:
@@ -358,9 +476,12 @@ class Store:
         try:
             rows = self.conn.execute(f"PRAGMA {pragma}").fetchall()
             problems.extend(str(r[0]) for r in rows if r[0] != "ok")
+            if self.encrypted and not quick:  # every page's HMAC
+                rows = self.conn.execute("PRAGMA cipher_integrity_check").fetchall()
+                problems.extend(str(r[0]) for r in rows)
             for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
                 problems.append(f"tabel {table} rij {rowid} verwijst naar ontbrekende {parent}")
-        except sqlite3.DatabaseError as error:
+        except db_errors() as error:
             problems.append(str(error))
         if problems:
             self.damaged = True  # never seal a store known to be damaged

@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath, PureWindowsPath
 
 HEADER_LENGTH = 100
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SALT_LENGTH = 16  # an SQLCipher file starts with its random salt instead of the magic text
 NETWORK_FS_TYPES = frozenset(
     {
         "nfs",
@@ -209,6 +211,22 @@ def header_problems(path: Path) -> list[str]:
     return []
 
 
+def looks_encrypted(path: Path) -> bool:
+    """Whether ``path`` looks like an SQLCipher store: no SQLite magic text but a random-looking
+    salt, and a length of whole pages. A file whose first bytes were destroyed looks the same;
+    only the passphrase (or the seal) can tell them apart, so callers say "versleuteld of
+    beschadigd" until the key has been tried."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            salt = handle.read(SALT_LENGTH)
+    except OSError:
+        return False
+    if size < 512 or size % 512 or salt == SQLITE_MAGIC:
+        return False
+    return len(set(salt)) >= SALT_LENGTH // 2 and sum(32 <= b < 127 for b in salt) < 14
+
+
 # ---------------------------------------------------------------- the seal
 
 
@@ -281,10 +299,11 @@ def seal_problems(path: Path) -> list[str] | None:
     return []
 
 
-def file_problems(path: Path) -> tuple[list[str], bool]:
+def file_problems(path: Path, *, encrypted: bool = False) -> tuple[list[str], bool]:
     """Everything wrong with the store file that can be seen before SQLite opens it, and
-    whether a seal proved the file unchanged since its last clean close."""
-    problems = header_problems(path)
+    whether a seal proved the file unchanged since its last clean close. An encrypted file has
+    no readable header; its seal (length and SHA-256 of the encrypted bytes) still counts."""
+    problems = [] if encrypted else header_problems(path)
     if problems:
         return problems, False
     sealed = seal_problems(path)
