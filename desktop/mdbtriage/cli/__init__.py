@@ -31,6 +31,7 @@ from mdbtriage.store.database import (
     StoreLocked,
     StoreOnNetworkShare,
     StoreTooNew,
+    WrongPassphrase,
 )
 from mdbtriage.store.locations import ENV_USER, resolve_store_path
 from mdbtriage.store.records import CaseRow, WriteCounts, get_staff, open_cases, upsert_cases
@@ -55,21 +56,36 @@ class Context:
     db_option: str | None
     user_option: str | None
     _store: Store | None = None
+    _passphrase: str | None = None
 
     @property
     def path(self) -> Path:
         return resolve_store_path(self.db_option)
 
+    def passphrase(self) -> str:
+        """The passphrase of the encrypted store: MDB_TRIAGE_PASSPHRASE, else asked once."""
+        if self._passphrase is None:
+            from mdbtriage.cli.passphrase import ask_passphrase
+
+            given = ask_passphrase(self.path)
+            if given is None:
+                fail(f"{self.path} is versleuteld: geef de wachtwoordzin", EXIT_REFUSED)
+            self._passphrase = given
+        return self._passphrase
+
     def store(self) -> Store:
         if self._store is None:
+            from mdbtriage.store.safety import looks_encrypted
+
+            key = self.passphrase() if looks_encrypted(self.path) else None
             try:
-                self._store = Store.open(self.path)
-            except (StoreLocked, StoreOnNetworkShare) as error:
+                self._store = Store.open(self.path, passphrase=key)
+            except (StoreLocked, StoreOnNetworkShare, WrongPassphrase) as error:
                 fail(f"Opslag geweigerd: {error}", EXIT_REFUSED)
             except StoreCorrupt as error:
                 from mdbtriage.store.backup import newest_good_backup
 
-                good = newest_good_backup(self.path)
+                good = newest_good_backup(self.path, key)
                 hint = (
                     f"Nieuwste goede reservekopie: {good}\n"
                     f"Terugzetten: mdb-triage --db '{self.path}' restore '{good}'"

@@ -1,20 +1,43 @@
-"""``backup`` and ``restore``: verified copies of the store (``check`` lives with the group)."""
+"""``backup`` and ``restore``: verified copies of the store (``check`` lives with the group);
+``encrypt`` and ``decrypt``: encryption at rest of the store and its copies."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from mdbtriage.cli import EXIT_UNEXPECTED, Context, cli, fail, pass_ctx, say
+from mdbtriage.cli import (
+    EXIT_BAD_INPUT,
+    EXIT_REFUSED,
+    EXIT_UNEXPECTED,
+    Context,
+    cli,
+    fail,
+    pass_ctx,
+    say,
+)
+from mdbtriage.cli.passphrase import ask_new_passphrase
+from mdbtriage.core.model import Actor
 from mdbtriage.store.backup import (
     BackupError,
     backup_dir,
     create_backup,
     list_backups,
     restore_backup,
+    system_actor,
     verify_backup,
 )
+from mdbtriage.store.crypt import ENV_PASSPHRASE, ConvertResult, decrypt_store, encrypt_store
+from mdbtriage.store.database import (
+    Store,
+    StoreError,
+    StoreLocked,
+    StoreOnNetworkShare,
+    WrongPassphrase,
+)
+from mdbtriage.store.safety import looks_encrypted
 
 
 @cli.command()
@@ -42,7 +65,7 @@ def backup(context: Context, out: str | None, show: bool) -> None:
         fail(f"Optie --out, waarde '{out}': dat is de opslag zelf; kies een ander bestand")
     store = context.store()
     try:
-        written = create_backup(store, target)
+        written = create_backup(store, target, actor=context.actor())
     except BackupError as error:
         fail(f"Reservekopie mislukt: {error}", EXIT_UNEXPECTED)
     size = written.stat().st_size
@@ -59,19 +82,127 @@ def restore(context: Context, file: str, check_only: bool) -> None:
     source = Path(file)
     if not source.exists():
         fail(f"{file}: bestand bestaat niet")
+    encrypted = looks_encrypted(source) or looks_encrypted(context.path)
+    key = context.passphrase() if encrypted else None
     if check_only:
-        problems = verify_backup(source)
+        problems = verify_backup(source, passphrase=key)
         if problems:
             for problem in problems[:20]:
                 say(f"Probleem: {problem}")
             fail(f"{file} is geen bruikbare reservekopie.")
         say(f"{file} is een goede reservekopie.")
         return
+    actor = _restore_actor(context, key)
     context.close()
     try:
-        result = restore_backup(context.path, source)
+        result = restore_backup(context.path, source, passphrase=key, actor=actor)
     except BackupError as error:
         fail(f"Terugzetten geweigerd: {error}")
     say(f"{source} is teruggezet in {context.path}.")
     if result.kept_copy is not None:
         say(f"De vervangen opslag is bewaard als {result.kept_copy}.")
+    if result.log_problem:
+        say(
+            "Let op: de logregels van na de reservekopie konden niet worden overgenomen "
+            f"({result.log_problem}); ze staan nog in de bewaarde opslag."
+        )
+    else:
+        say(f"{result.carried_records} logregels van na de reservekopie zijn overgenomen.")
+
+
+def _restore_actor(context: Context, key: str | None) -> Actor:
+    """Who restores: ``--user`` when the store can still be opened to check it, else the
+    operating-system account (a damaged store cannot say who its staff are)."""
+    if not context.path.exists():
+        return system_actor()
+    try:
+        Store.open(context.path, passphrase=key).close()
+    except StoreError:
+        return system_actor()
+    return context.actor()
+
+
+def _report(result: ConvertResult, verb: str) -> None:
+    if result.copies:
+        say(f"{len(result.copies)} reservekopieën {verb}.")
+    for skipped in result.skipped:
+        say(f"Niet {verb}: {skipped}")
+
+
+def _convert_failed(error: StoreError) -> NoReturn:
+    if isinstance(error, StoreLocked | StoreOnNetworkShare | WrongPassphrase):
+        fail(f"Geweigerd: {error}", EXIT_REFUSED)
+    fail(f"Mislukt: {error}; de opslag is niet gewijzigd", EXIT_UNEXPECTED)
+
+
+@cli.command()
+@click.option(
+    "--keep-plain",
+    is_flag=True,
+    help="Bewaar een onversleutelde kopie van de opslag in backups/ (berg die zelf veilig op).",
+)
+@pass_ctx
+def encrypt(context: Context, keep_plain: bool) -> None:
+    """Versleutel de opslag en zijn reservekopieën met een wachtwoordzin (voor computers zonder
+    schijfversleuteling). De wachtwoordzin komt uit MDB_TRIAGE_PASSPHRASE of wordt twee keer
+    gevraagd, en wordt nergens bewaard: zonder wachtwoordzin zijn de gegevens niet te openen.
+    Het onversleutelde bestand wordt overschreven en verwijderd. Sluit de desktoptoepassing
+    eerst."""
+    path = context.path
+    already = looks_encrypted(path)
+    if already:
+        key = context.passphrase()
+    else:
+        new, problem = ask_new_passphrase()
+        if new is None or problem:
+            fail(f"Versleutelen geweigerd: {problem}; er is niets gewijzigd", EXIT_BAD_INPUT)
+        key = new
+    context.close()
+    try:
+        result = encrypt_store(path, key, keep_plain=keep_plain)
+    except (StoreError, OSError) as error:
+        if isinstance(error, OSError):
+            fail(f"Versleutelen mislukt: {error}", EXIT_UNEXPECTED)
+        _convert_failed(error)
+    if result.created:
+        say(f"Nieuwe versleutelde opslag gemaakt: {path}.")
+    elif already:
+        say(f"{path} was al versleuteld.")
+    else:
+        say(f"{path} is versleuteld en met de wachtwoordzin gecontroleerd.")
+        if result.wiped:
+            say("Het onversleutelde bestand is overschreven en verwijderd.")
+        else:
+            say(
+                "Het onversleutelde bestand is verwijderd, maar kon niet eerst worden overschreven."
+            )
+    _report(result, "versleuteld")
+    if result.kept_plain is not None:
+        say(
+            f"Onversleutelde kopie bewaard als {result.kept_plain}: berg die veilig op of "
+            "verwijder hem."
+        )
+    say(
+        "Bewaar de wachtwoordzin goed: zonder wachtwoordzin zijn de opslag en de "
+        f"reservekopieën niet te openen. Geef hem bij elke start op (of in {ENV_PASSPHRASE})."
+    )
+
+
+@cli.command()
+@pass_ctx
+def decrypt(context: Context) -> None:
+    """Maak de versleutelde opslag en zijn reservekopieën weer onversleuteld. Sluit de
+    desktoptoepassing eerst."""
+    path = context.path
+    if not looks_encrypted(path):
+        fail(f"{path} is niet versleuteld; er is niets gewijzigd", EXIT_REFUSED)
+    key = context.passphrase()
+    context.close()
+    try:
+        result = decrypt_store(path, key)
+    except (StoreError, OSError) as error:
+        if isinstance(error, OSError):
+            fail(f"Ontsleutelen mislukt: {error}", EXIT_UNEXPECTED)
+        _convert_failed(error)
+    say(f"{path} is niet meer versleuteld.")
+    _report(result, "ontsleuteld")
