@@ -1,6 +1,6 @@
-"""Reliability at the GUI's edges: opening the store with an offer to restore the newest good
-backup when it is damaged, automatic backups while the application runs, and the smoke mode
-used to check a packaged build (``MDB_TRIAGE_SMOKE=1``)."""
+"""Reliability at the GUI's edges: opening the store (asking the passphrase of an encrypted one)
+with an offer to restore the newest good backup when it is damaged, automatic backups while the
+application runs, and the smoke mode used to check a packaged build (``MDB_TRIAGE_SMOKE=1``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from mdbtriage.store.backup import (
     newest_good_backup,
     restore_backup,
 )
-from mdbtriage.store.database import Store, StoreCorrupt, StoreError
+from mdbtriage.store.crypt import ENV_PASSPHRASE
+from mdbtriage.store.database import Store, StoreCorrupt, StoreError, WrongPassphrase
+from mdbtriage.store.safety import looks_encrypted
+from mdbtriage.ui.passphrase import PassphraseDialog
 from mdbtriage.ui.session import Session
 
 APP_TITLE = "MDB Triage"
@@ -27,6 +30,7 @@ ENV_SMOKE = "MDB_TRIAGE_SMOKE"
 ENV_SMOKE_USER = "MDB_TRIAGE_SMOKE_USER"
 ENV_SMOKE_PASSWORD = "MDB_TRIAGE_SMOKE_PASSWORD"
 TICK_MS = 60_000
+PASSPHRASE_ATTEMPTS = 3
 
 
 class RecoveryDialog:
@@ -71,17 +75,52 @@ class RecoveryDialog:
 
 
 def open_store_or_recover(store_path: Path, parent: QWidget | None = None) -> Store | None:
-    """Open the store; when it is damaged, offer the newest good backup. None: the application
-    should end (the reason was shown). Never a traceback."""
+    """Open the store; when it is encrypted, ask the passphrase (``MDB_TRIAGE_PASSPHRASE`` is
+    tried first; three attempts); when it is damaged, offer the newest good backup. None: the
+    application should end (the reason was shown). Never a traceback."""
+    if not looks_encrypted(store_path):
+        return _open_or_recover(store_path, None, parent)
+    passphrase = os.environ.get(ENV_PASSPHRASE) or None
+    message = ""
+    attempts = 0
+    while True:
+        if passphrase is None:
+            if attempts == PASSPHRASE_ATTEMPTS:
+                RecoveryDialog.fail(
+                    parent,
+                    f"De wachtwoordzin is {PASSPHRASE_ATTEMPTS} keer verkeerd gegeven. MDB "
+                    "Triage sluit af; de opslag is niet gewijzigd.",
+                )
+                return None
+            passphrase = PassphraseDialog.ask(parent, store_path, message)
+            attempts += 1
+            if passphrase is None:
+                return None
+        try:
+            return _open_or_recover(store_path, passphrase, parent)
+        except WrongPassphrase as error:
+            left = PASSPHRASE_ATTEMPTS - attempts
+            damaged = " (of het bestand is beschadigd)" if "beschadigd" in str(error) else ""
+            message = f"De wachtwoordzin klopt niet{damaged}. " + (
+                f"Nog {left} {'poging' if left == 1 else 'pogingen'}." if left else ""
+            )
+            passphrase = None
+
+
+def _open_or_recover(
+    store_path: Path, passphrase: str | None, parent: QWidget | None
+) -> Store | None:
     try:
-        return Store.open(store_path)
+        return Store.open(store_path, passphrase=passphrase)
+    except WrongPassphrase:
+        raise
     except StoreCorrupt as error:
-        backup = newest_good_backup(store_path)
+        backup = newest_good_backup(store_path, passphrase)
         if not RecoveryDialog.ask(parent, error, backup) or backup is None:
             return None
         try:
-            result = restore_backup(store_path, backup)
-            store = Store.open(store_path)
+            result = restore_backup(store_path, backup, passphrase=passphrase)
+            store = Store.open(store_path, passphrase=passphrase)
         except StoreError as failure:
             RecoveryDialog.fail(parent, f"Terugzetten is mislukt.\n\n{failure}")
             return None
