@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QShortcut
 
 from mdbtriage.store.dossier import add_note, documents
 from mdbtriage.store.records import get_case
@@ -205,3 +206,52 @@ def test_rows_model_passes_modeltester(qtmodeltester):
     qtmodeltester.check(model, force_py=True)
     assert model.index(1, 1).data() == ""
     assert model.key(1) == 11
+
+
+def test_empty_tasks_tab_points_to_a_menu_that_exists_and_assigns_from_the_dossier(
+    qtbot, make_window, va_session, demo_store, monkeypatch
+):
+    from mdbtriage.store.tasks import assign_task, list_tasks
+    from mdbtriage.ui.tasks import AssignTaskDialog
+
+    ref = demo_store.conn.execute(
+        "SELECT case_ref FROM cases WHERE team_id = ? AND status != 'afgerond' AND case_ref "
+        "NOT IN (SELECT case_ref FROM tasks) ORDER BY case_ref LIMIT 1",
+        (va_session.team,),
+    ).fetchone()[0]
+    window = make_window(va_session)
+    window.open_dossier(ref)
+    dossier = window._dossiers[ref]
+    dossier.tabs.setCurrentWidget(dossier.tasks.widget)
+    assert dossier.tasks.widget.currentWidget() is dossier.tasks.empty
+    hint = dossier.tasks.empty.text()
+    assert "Zaak › Taak toewijzen… (Ctrl+T)" in hint
+    action = window.findChild(QAction, "assign_task")
+    assert action in window.case_menu.actions()
+    assert window.case_menu.title().replace("&", "") == "Zaak"
+    assert action.text().replace("&", "") == "Taak toewijzen…"
+    assert action.shortcut().toString() == "Ctrl+T"
+
+    keys = {s.key().toString() for s in dossier.findChildren(QShortcut)}
+    assert "Ctrl+T" in keys and dossier.assign_button.isVisible()
+
+    asked: list[str] = []
+
+    def ask(cls, store, actor, case_ref, parent=None, on=None):
+        asked.append(case_ref)
+        return assign_task(
+            store,
+            actor,
+            case_ref=case_ref,
+            task_code="SPREEKUUR",
+            assignee_id=actor.user_id,
+            on=TODAY,
+        )
+
+    monkeypatch.setattr(AssignTaskDialog, "ask", classmethod(ask))
+    with qtbot.waitSignal(dossier.changed):
+        qtbot.mouseClick(dossier.assign_button, Qt.MouseButton.LeftButton)
+    assert asked == [ref]
+    assert [t.task_code for t in list_tasks(demo_store, case_ref=ref)] == ["SPREEKUUR"]
+    assert dossier.tasks.widget.currentWidget() is dossier.tasks.view
+    assert dossier.tasks.model.index(0, 0).data() == "SPREEKUUR"

@@ -241,3 +241,46 @@ def test_entries_keep_next_task_when_task_table_exists(store, policy):
     entries = entries_from(open_cases(store), today, load_policy(), {"R-1": "SPREEKUUR → VA1"})
     assert entries[0].next_task == "SPREEKUUR → VA1"
     assert entries[0].search_key.startswith("r-1\t")
+
+
+def test_export_neutralises_formulas_like_the_cli(
+    qtbot, make_window, tl_session, demo_store, tmp_path, monkeypatch
+):
+    case = Case(
+        case_ref="=1+1",
+        client=Client(bsn="111222333", name='=HYPERLINK("x")', birth_date=date(1970, 1, 1)),
+        service="ABA",
+        received_on=TODAY - timedelta(days=3),
+        team="T1",
+    )
+    from mdbtriage.core.model import Actor
+
+    upsert_cases(demo_store, [case], Actor.system_account("t"), "test")
+    window = make_window(tl_session)
+    window.werkvoorraad.search.setText("hyperlink")
+    window.werkvoorraad.apply_filter_now()
+    target = tmp_path / "export.csv"
+    monkeypatch.setattr(Ask, "save_path", classmethod(lambda cls, *a: target))
+    window.export_view()
+    with target.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert len(rows) == 2
+    assert rows[1][_col("case_ref")] == "'=1+1"
+    assert rows[1][_col("client")] == '\'=HYPERLINK("x")'
+
+
+def test_export_that_cannot_be_written_leaves_no_file_and_no_log(
+    qtbot, make_window, tl_session, demo_store, tmp_path, monkeypatch
+):
+    window = make_window(tl_session)
+    target = tmp_path / "missing-folder" / "export.csv"
+    warned: list[str] = []
+    monkeypatch.setattr(Ask, "save_path", classmethod(lambda cls, *a: target))
+    monkeypatch.setattr(Ask, "warn", classmethod(lambda cls, _p, title, text: warned.append(text)))
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert warned and "kan niet worden geschreven: de map bestaat niet" in warned[0]
+    assert not target.exists()
+    exports = demo_store.conn.execute(
+        "SELECT count(*) FROM audit_log WHERE event = 'export'"
+    ).fetchone()[0]
+    assert exports == 0

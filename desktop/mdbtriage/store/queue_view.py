@@ -7,13 +7,20 @@ The next open task per case is read from the task table when the taakdelegatie s
 
 from __future__ import annotations
 
+import csv
+import os
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from mdbtriage.core.csvsafe import safe_row
+from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import Placement, build_queue, bulk
 from mdbtriage.core.validation import mask_bsn
+from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store
 from mdbtriage.store.records import CaseRow, open_cases
 
@@ -125,3 +132,53 @@ def entries_from(
 def load_queue(store: Store, on: date, policy: Policy, team: str | None = None) -> list[QueueEntry]:
     """The open cases of the store (or one team) as the werkvoorraad on ``on``."""
     return entries_from(open_cases(store, team), on, policy, next_tasks(store))
+
+
+def record_search(store: Store, actor: Actor, text: str, found: int) -> None:
+    """Log a search of the werkvoorraad (names and BSNs are client data)."""
+    with store.atomic() as conn:
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="search",
+                purpose="werkvoorraad doorzoeken",
+                details=f"zoekterm '{text}': {found} zaken gevonden",
+            ),
+        )
+
+
+def export_queue(
+    store: Store,
+    actor: Actor,
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    filter_text: str,
+) -> int:
+    """Write werkvoorraad rows to a CSV file (``;``, UTF-8 with BOM, formulas neutralised) and
+    log the export, in one transaction: the file appears only with its log record, and a file
+    that cannot be written leaves no record."""
+    partial = path.with_name(f".{path.name}.partial")
+    count = 0
+    with store.atomic() as conn:
+        try:
+            with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle, delimiter=";")
+                writer.writerow(header)
+                for row in rows:
+                    writer.writerow(safe_row(row))
+                    count += 1
+            log(
+                conn,
+                actor,
+                AuditEntry(
+                    event="export",
+                    purpose="werkvoorraad exporteren",
+                    details=f"{count} zaken naar {path.name}; filter: {filter_text}",
+                ),
+            )
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+    return count

@@ -3,6 +3,7 @@ tasks, MDB decisions, notes and the case's access history. Opening it logs a 're
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date
 from typing import Any
 
@@ -49,6 +50,7 @@ TASK_STATUS = {
     "geaccordeerd": "geaccordeerd",
     "afgewezen": "afgewezen",
 }
+_TASKS_AVAILABLE = importlib.util.find_spec("mdbtriage.ui.tasks") is not None
 MEDICAL_HIDDEN = "Medische inhoud is alleen zichtbaar voor VA, AIOS en SMV."
 
 
@@ -113,8 +115,9 @@ class DossierWindow(QWidget):
 
         self.tasks = TablePane(
             ("Taak", "Uitvoerder", "Rol", "Bevoegdheid", "Namens VA", "Uiterlijk", "Status"),
-            "Nog geen taken voor deze zaak. Een taak wordt toegewezen vanuit de MDB of via "
-            "Taken › Taak toewijzen.",
+            "Nog geen taken voor deze zaak.\n\nWijs een taak toe met ‘Taak toewijzen…’ onderaan "
+            "dit venster (Ctrl+T), in het hoofdvenster via Zaak › Taak toewijzen… (Ctrl+T) of "
+            "vanuit de MDB.",
             "tasks_table",
         )
         self.decisions = TablePane(
@@ -158,11 +161,16 @@ class DossierWindow(QWidget):
         edit.clicked.connect(self.edit_case)
         self.schrijnend_button = QPushButton("&Schrijnend markeren…", objectName="schrijnend")
         self.schrijnend_button.clicked.connect(self.mark_schrijnend)
+        self.assign_button = QPushButton("Taak toe&wijzen…", objectName="assign_task")
+        self.assign_button.setToolTip("Een taak op deze zaak toewijzen (Ctrl+T)")
+        self.assign_button.clicked.connect(self.assign_task)
+        self.assign_button.setVisible(_TASKS_AVAILABLE)
         close = QPushButton("Sl&uiten", objectName="close")
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(edit)
         buttons.addWidget(self.schrijnend_button)
+        buttons.addWidget(self.assign_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
 
@@ -171,6 +179,8 @@ class DossierWindow(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
+        if _TASKS_AVAILABLE:
+            QShortcut(QKeySequence("Ctrl+T"), self, self.assign_task)
         self.resize(980, 620)
         self.refresh()
 
@@ -371,6 +381,18 @@ class DossierWindow(QWidget):
         if saved is not None:
             self.refresh()
             self.changed.emit(self.case_ref)
+
+    def assign_task(self) -> None:
+        """Assign a task on this case (the taakdelegatie dialog), then show it in Taken."""
+        from mdbtriage.ui.tasks import AssignTaskDialog
+
+        task_id = AssignTaskDialog.ask(self.store, self.session.actor, self.case_ref, self, self.on)
+        if task_id is None:
+            return
+        self._fill_tasks()
+        self._fill_history()
+        self.tabs.setCurrentWidget(self.tasks.widget)
+        self.changed.emit(self.case_ref)
 
     def mark_schrijnend(self) -> None:
         reference = Ask.text(

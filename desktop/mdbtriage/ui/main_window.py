@@ -26,6 +26,17 @@ def _available(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
+def _file_problem(error: OSError) -> str:
+    """Why a file could not be written, in Dutch."""
+    if isinstance(error, FileNotFoundError):
+        return "de map bestaat niet"
+    if isinstance(error, PermissionError):
+        return "geen schrijfrechten"
+    if isinstance(error, IsADirectoryError):
+        return "dit is een map"
+    return error.strerror or str(error)
+
+
 class MainWindow(QMainWindow):
     """MDB Triage for one signed-in person on one store."""
 
@@ -179,7 +190,12 @@ class MainWindow(QMainWindow):
         try:
             count = self.werkvoorraad.export_csv(path)
         except OSError as error:
-            Ask.warn(self, "Exporteren mislukt", f"{path} kan niet worden geschreven: {error}")
+            Ask.warn(
+                self,
+                "Exporteren mislukt",
+                f"{path} kan niet worden geschreven: {_file_problem(error)}. Er is niets "
+                "geëxporteerd.",
+            )
             return
         self.statusBar().showMessage(f"{count} zaken geëxporteerd naar {path}", 8000)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,8 @@ from PySide6.QtWidgets import (
 from mdbtriage.core.model import CASE_STATUSES, ROLES, SERVICES
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.validation import format_date
-from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store
-from mdbtriage.store.queue_view import QueueEntry, load_queue
+from mdbtriage.store.queue_view import QueueEntry, export_queue, load_queue, record_search
 from mdbtriage.store.records import list_teams
 from mdbtriage.ui.queue_model import COLUMNS, QueueFilter, QueueModel
 from mdbtriage.ui.session import Session
@@ -289,16 +287,7 @@ class WerkvoorraadView(QWidget):
         if not text or text == self._logged_search:
             return
         self._logged_search = text
-        with self.store.atomic() as conn:
-            log(
-                conn,
-                self.session.actor,
-                AuditEntry(
-                    event="search",
-                    purpose="werkvoorraad doorzoeken",
-                    details=f"zoekterm '{text}': {self.model.rowCount()} zaken gevonden",
-                ),
-            )
+        record_search(self.store, self.session.actor, text, self.model.rowCount())
 
     def clear_filters(self) -> None:
         for combo in (self.klasse, self.service, self.route, self.lead, self.team, self.status):
@@ -409,27 +398,16 @@ class WerkvoorraadView(QWidget):
     # Export -----------------------------------------------------------------------------------
 
     def export_csv(self, path: Path) -> int:
-        """Write the rows in view (filtered and sorted) to CSV and log it as an export."""
+        """Write the rows in view (filtered and sorted) to CSV; the export is logged."""
         entries = self.model.entries()
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow([c.title for c in COLUMNS] + ["Signalen"])
-            for entry in entries:
-                writer.writerow(
-                    [c.text(entry) for c in COLUMNS] + [" | ".join(entry.placement.flags)]
-                )
-        with self.store.atomic() as conn:
-            log(
-                conn,
-                self.session.actor,
-                AuditEntry(
-                    event="export",
-                    purpose="werkvoorraad exporteren",
-                    details=f"{len(entries)} zaken naar {path.name}; filter: "
-                    f"{_describe(self.model.current_filter)}",
-                ),
-            )
-        return len(entries)
+        return export_queue(
+            self.store,
+            self.session.actor,
+            path,
+            [c.title for c in COLUMNS] + ["Signalen"],
+            ([c.text(e) for c in COLUMNS] + [" | ".join(e.placement.flags)] for e in entries),
+            _describe(self.model.current_filter),
+        )
 
 
 def _describe(f: QueueFilter) -> str:
