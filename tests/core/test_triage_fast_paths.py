@@ -224,3 +224,25 @@ def test_frozen_constructor_falls_back_where_the_layout_differs() -> None:
     assert type(made) is Weak and made == Weak(1, "x")
     with pytest.raises(FrozenInstanceError):
         made.a = 2  # type: ignore[misc]
+
+
+def test_open_cases_equals_get_case_for_every_demo_case(store: Store) -> None:
+    from mdbtriage.store.demo import load_demo
+
+    load_demo(store, n_cases=300, seed=7, today=ON, actor=Actor("T", "Test", "TL"))
+    rows = open_cases(store)
+    assert len(rows) >= 300
+    flag_sets = {
+        (
+            r.facts.motivated,
+            r.facts.working,
+            r.facts.consents_60_plus,
+            r.facts.schrijnend,
+            r.facts.ingebrekestelling,
+            r.facts.dwangsom,
+        )
+        for r in rows
+    }
+    assert len(flag_sets) > 8  # the demo mixes the flags
+    for row in rows:
+        assert row == get_case(store, row.facts.case_ref)
