@@ -8,6 +8,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -134,9 +135,9 @@ def test_a_backup_from_elsewhere_gets_the_newer_records_appended(
 )
 @given(before=st.integers(0, 4), after=st.integers(0, 6), backups=st.integers(1, 3))
 def test_no_record_is_lost_whatever_was_logged_around_the_backup(
-    tmp_path_factory: object, before: int, after: int, backups: int
+    tmp_path_factory: pytest.TempPathFactory, before: int, after: int, backups: int
 ) -> None:
-    folder = tmp_path_factory.mktemp("log")  # type: ignore[attr-defined]
+    folder = tmp_path_factory.mktemp("log")
     path = folder / "store.sqlite3"
     store = Store.open(path)
     _search(store, before, "voor")

@@ -69,7 +69,11 @@ class Context:
 
             given = ask_passphrase(self.path)
             if given is None:
-                fail(f"{self.path} is versleuteld: geef de wachtwoordzin", EXIT_REFUSED)
+                fail(
+                    f"{self.path} is versleuteld (of het begin van het bestand is beschadigd): "
+                    "geef de wachtwoordzin in MDB_TRIAGE_PASSPHRASE of op de vraag",
+                    EXIT_REFUSED,
+                )
             self._passphrase = given
         return self._passphrase
 
