@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -71,7 +72,6 @@ def test_assign_dialog_greys_out_who_may_not(qtbot, team: Store) -> None:
     model = dialog.model
     by_id = {model.candidate(r)[0].staff_id: r for r in range(model.rowCount())}  # type: ignore[index]
     smv_row = by_id["S1"]
-    assert not (model.flags(model.index(smv_row, 0)) & Qt.ItemFlag.ItemIsEnabled)
     reason = model.data(model.index(smv_row, 3))
     assert "claimbeoordeling" in reason
     assert model.data(model.index(smv_row, 2)) == "nee"
@@ -85,6 +85,38 @@ def test_assign_dialog_greys_out_who_may_not(qtbot, team: Store) -> None:
     ]  # type: ignore[index]
     assert set(allowed) == {"V1", "V2"}
     assert by_id["V1"] < by_id["S1"] and by_id["V2"] < by_id["S1"]
+
+
+def test_assign_dialog_shows_the_short_reason_and_the_full_one_for_the_selected_row(
+    qtbot, team: Store
+) -> None:
+    dialog = AssignTaskDialog(team, _actor(team, "V1"), "R-5", on=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.resize(760, 600)
+    dialog.show()
+    dialog.set_task("SPREEKUUR")
+    model = dialog.model
+    row = next(r for r in range(model.rowCount()) if model.candidate(r)[0].staff_id == "S1")  # type: ignore[index]
+    staff, decision = model.candidate(row)  # type: ignore[misc]
+    cell = model.data(model.index(row, 3))
+    # The cell leads with the condition that failed and names the rule; the sentence is longer.
+    assert cell.startswith("in de claimbeoordeling") and "(regel 1 van uniform-2026)" in cell
+    assert not cell.startswith("Niet toegestaan") and len(cell) < len(decision.reason)
+    assert model.data(model.index(row, 3), Qt.ItemDataRole.ToolTipRole) == decision.reason
+    # A refused row can be selected to read the whole reason, but not assigned.
+    assert model.flags(model.index(row, 0)) & Qt.ItemFlag.ItemIsSelectable
+    dialog.view.selectRow(row)
+    assert dialog.selected() == (staff, decision)
+    assert decision.reason in dialog.reason.text() and "Naam S1" in dialog.reason.text()
+    assert not dialog.assign_button.isEnabled()
+    dialog._assign()
+    assert team.count("tasks") == 0
+    # Nothing in the Toelichting column is cut off: a text wider than the column wraps and the
+    # row grows to two lines.
+    view = dialog.view
+    metrics = view.fontMetrics()
+    assert metrics.horizontalAdvance(cell) > view.columnWidth(3)
+    assert view.rowHeight(row) >= 2 * metrics.lineSpacing()
 
 
 def test_assign_dialog_creates_a_delegated_task(qtbot, team: Store) -> None:
@@ -131,6 +163,9 @@ def test_my_tasks_hand_in_then_va_changes_and_accords(qtbot, team: Store, monkey
     qtbot.addWidget(sign)
     assert sign.model.rowCount() == 1
     assert sign.submitted.toPlainText() == "Anamnese SMV."
+    header = sign.submitted_label.text()
+    assert re.search(r"op \d{2}-\d{2}-\d{4} om \d{2}:\d{2} ", header), header
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", header)
     assert not sign.change_button.isEnabled()
     sign.own.setPlainText("Anamnese SMV, aangevuld door de arts.")
     assert sign.change_button.isEnabled()

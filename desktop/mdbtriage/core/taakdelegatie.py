@@ -292,21 +292,35 @@ def _who(staff: Staff) -> str:
     return f"{staff.name} ({staff.staff_id}, {ROLES.get(staff.role, staff.role)})"
 
 
-def _va_problem(va: Staff, assignee: Staff) -> str | None:
-    """Why ``va`` cannot delegate to ``assignee``; ``None`` when it can."""
+def _va_problem(va: Staff, assignee: Staff) -> tuple[str, str] | None:
+    """Why ``va`` cannot delegate to ``assignee``, as (sentence, short condition); ``None``
+    when it can."""
     if va.role != "VA":
-        return f"{_who(va)} is geen verzekeringsarts en kan niet delegeren"
+        return (
+            f"{_who(va)} is geen verzekeringsarts en kan niet delegeren",
+            f"{va.staff_id} is geen verzekeringsarts",
+        )
     if not va.big_number:
-        return f"verzekeringsarts {_who(va)} heeft geen BIG-registratie en kan niet delegeren"
+        return (
+            f"verzekeringsarts {_who(va)} heeft geen BIG-registratie en kan niet delegeren",
+            f"{va.staff_id} heeft geen BIG-registratie",
+        )
     if not va.active:
-        return f"verzekeringsarts {_who(va)} is niet actief en kan niet delegeren"
+        return (
+            f"verzekeringsarts {_who(va)} is niet actief en kan niet delegeren",
+            f"{va.staff_id} is niet actief",
+        )
     if va.team != assignee.team:
         return (
             f"verzekeringsarts {_who(va)} werkt in team {va.team}, niet in team {assignee.team} "
-            f"van {assignee.name}; delegatie kan alleen binnen hetzelfde team"
+            f"van {assignee.name}; delegatie kan alleen binnen hetzelfde team",
+            f"{va.staff_id} werkt in een ander team ({va.team})",
         )
     if va.staff_id == assignee.staff_id:
-        return "een verzekeringsarts delegeert niet aan zichzelf"
+        return (
+            "een verzekeringsarts delegeert niet aan zichzelf",
+            "delegeert niet aan zichzelf",
+        )
     return None
 
 
@@ -376,14 +390,19 @@ def decide(
         )
         why = f": {rule.note}" if rule and rule.note else ""
         none = "" if rule else " (geen regel staat het toe)"
+        role_name = ROLES.get(assignee.role, assignee.role)
+        if rule is None:
+            short = f"geen regel in {ruleset.ruleset_id} staat het een {role_name} toe"
+        else:
+            where = f"regel {rule.number} van {rule.source}"
+            short = (
+                f"{rule.note} ({where})" if rule.note else f"niet voor een {role_name} ({where})"
+            )
         return result(
             False,
             f"Niet toegestaan {source}{none}: {_who(assignee)} mag taak {task_text} niet "
             f"uitvoeren bij {service_text}{why}.",
-            rule.note
-            if rule and rule.note
-            else "de regelset staat het niet toe"
-            + (f" (regel {rule.number} van {rule.source})" if rule else ""),
+            short,
         )
     if rule.permission == "zelfstandig":
         return result(
@@ -406,7 +425,7 @@ def decide(
     if delegating_va is not None:
         problem = _va_problem(delegating_va, assignee)
         if problem:
-            return result(False, f"Niet toegestaan: {problem}.", problem)
+            return result(False, f"Niet toegestaan: {problem[0]}.", problem[1])
         pool = [d for d in pool if d.va_id == delegating_va.staff_id]
     fitting = [d for d in pool if d.in_force(on) and d.covers(task, service)]
     if delegating_va is None:
@@ -435,6 +454,7 @@ def decide(
             )
             short = f"geen geldige delegatie van een verzekeringsarts op {day}"
         lapsed = _lapsed(pool, task, service, on)
+        short += lapsed
         return result(
             False,
             f"Niet toegestaan: {needed}; {missing}{lapsed}. Een verzekeringsarts is nooit "
@@ -481,7 +501,7 @@ def delegation_problems(
     problems: list[str] = []
     va_problem = _va_problem(va, delegate)
     if va_problem:
-        problems.append(va_problem[0].upper() + va_problem[1:])
+        problems.append(va_problem[0][0].upper() + va_problem[0][1:])
     if not delegate.active:
         problems.append(f"{_who(delegate)} is niet actief")
     task_list = sorted(set(tasks))

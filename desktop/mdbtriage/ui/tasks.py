@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -85,7 +85,11 @@ _GREY = QBrush(QColor("#8a8a8a"))
 
 
 class CandidateModel(QAbstractTableModel):
-    """Team members with the decision for one task; refused ones are disabled and grey."""
+    """Team members with the decision for one task; refused ones are grey (selectable, so the
+    full reason can be read under the table, but never assigned).
+
+    The Toelichting column shows the short reason (the rule or condition that decided) so it
+    is not cut off; the whole sentence is the tooltip of every cell of the row."""
 
     HEADERS = ("Medewerker", "Rol", "Mag het", "Toelichting")
 
@@ -110,9 +114,7 @@ class CandidateModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if self._rows[index.row()][1].allowed:
-            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -131,7 +133,7 @@ class CandidateModel(QAbstractTableModel):
                     return f"ja, onder delegatie van {decision.delegating_va_id}"
                 return "ja, zelfstandig"
             if column == 3:
-                return decision.summary or decision.reason
+                return decision.summary or decision.reason.split(":", 1)[0]
         if role == _TOOLTIP:
             return decision.reason
         if role == _FOREGROUND and not decision.allowed:
@@ -246,6 +248,15 @@ def _staff_of(store: Store, actor: Actor) -> Staff | None:
     return get_staff(store, actor.user_id)
 
 
+def _local_time(stamp: str) -> str:
+    """A stored UTC timestamp as Dutch users read it, in local time: ``23-11-2026 om 14:05``."""
+    try:
+        moment = datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    return f"{format_date(moment.date())} om {moment:%H:%M}"
+
+
 # --- dialogs ----------------------------------------------------------------------------------
 
 
@@ -353,6 +364,10 @@ class AssignTaskDialog(QDialog):
         due_row.addStretch(1)
         form.addRow("Termijn", due_row)
         layout.addLayout(form)
+        self.count = QLabel("")
+        self.count.setObjectName("assign_count")
+        self.count.setWordWrap(True)
+        layout.addWidget(self.count)
 
         self.model = CandidateModel(self)
         self.view = _table(self.model, "candidates")
@@ -365,11 +380,16 @@ class AssignTaskDialog(QDialog):
         self.view.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.ResizeToContents
         )
+        # A long short reason wraps instead of being cut off; rows follow the column width.
+        self.view.setWordWrap(True)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.view, 1)
         self.reason = QLabel("")
         self.reason.setObjectName("assign_reason")
         self.reason.setWordWrap(True)
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason.setMinimumHeight(self.reason.fontMetrics().lineSpacing() * 3)
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.reason)
 
         buttons = QDialogButtonBox()
@@ -402,14 +422,14 @@ class AssignTaskDialog(QDialog):
         )
         self.model.set_rows(rows)
         allowed = sum(1 for _s, d in rows if d.allowed)
-        self.reason.setText(
+        self.count.setText(
             f"{allowed} van {len(rows)} teamleden mogen deze taak doen. Grijs: niet toegestaan; "
-            "de reden staat erbij."
+            "kies een regel om de volledige reden te lezen."
             if allowed
             else "Niemand in het team mag deze taak nu doen. Leg eerst een delegatie vast of "
             "kies een andere taak."
         )
-        self.view.resizeRowsToContents()
+        self.reason.setText("")
         first = next((i for i, (_s, d) in enumerate(rows) if d.allowed), None)
         if first is not None:
             self.view.selectRow(first)
@@ -433,7 +453,9 @@ class AssignTaskDialog(QDialog):
         chosen = self.selected()
         self.assign_button.setEnabled(chosen is not None and chosen[1].allowed)
         if chosen is not None:
-            self.reason.setText(chosen[1].reason)
+            staff, decision = chosen
+            self.reason.setText(f"{staff.name} ({staff.staff_id}): {decision.reason}")
+            self.reason.setStyleSheet("" if decision.allowed else "color: #8a1c1c;")
 
     def _assign(self) -> None:
         chosen = self.selected()
@@ -702,7 +724,7 @@ class TeAccorderenWidget(QWidget):
             found = versions(self.store, task.task_id)
             latest = found[-1] if found else None
             self.submitted_label.setText(
-                f"Ingeleverd door {latest.author_name} op {latest.created_at[:10]} "
+                f"Ingeleverd door {latest.author_name} op {_local_time(latest.created_at)} "
                 f"({task.task_code}, zaak {task.case_ref}, {PERMISSIONS[task.permission]})"
                 if latest
                 else "Nog geen resultaat ingeleverd"
