@@ -139,3 +139,28 @@ def test_import_staff_from_menu_refreshes_team(
         for r in range(window.team_view.staff.model.rowCount())
     ]
     assert "Nieuwe Arts" in names
+
+
+def test_overzicht_bar_labels_stay_off_the_axis(qtbot, demo_store, tl_session):
+    from PySide6.QtCharts import QAbstractBarSeries
+
+    from mdbtriage.ui.overzicht import OverzichtView, stacked_labels_fit
+
+    view = OverzichtView(demo_store, tl_session)
+    qtbot.addWidget(view)
+    view._bars(view.class_chart, list("ABCD"), [("zaken", [870, 17, 0, 458])], horizontal=False)
+    series = view.class_chart.series()[0]
+    assert series.isLabelsVisible()
+    # A short bar (B: 17 of an axis up to 1000+) has its number beyond its end, not on the axis.
+    assert series.labelsPosition() == QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd
+    # Stacked segments are labelled inside; with a sliver among them, no labels at all.
+    load = [("open taken", [200, 3]), ("te accorderen", [1, 150])]
+    view._bars(view.load_chart, ["X (VA)", "Y (SMV)"], load, horizontal=True, stacked=True)
+    stacked = view.load_chart.series()[0]
+    assert stacked.labelsPosition() == QAbstractBarSeries.LabelsPosition.LabelsCenter
+    assert not stacked.isLabelsVisible()
+    even = [("open taken", [4, 3]), ("te accorderen", [2, 0])]
+    view._bars(view.load_chart, ["X (VA)", "Y (SMV)"], even, horizontal=True, stacked=True)
+    assert view.load_chart.series()[0].isLabelsVisible()
+    assert not stacked_labels_fit([("a", [100, 2])], 100.0)
+    assert stacked_labels_fit([("a", [100, 0, 3])], 100.0)

@@ -284,3 +284,38 @@ def test_export_that_cannot_be_written_leaves_no_file_and_no_log(
         "SELECT count(*) FROM audit_log WHERE event = 'export'"
     ).fetchone()[0]
     assert exports == 0
+
+
+def test_default_columns_fit_a_1366_pixel_screen(qtbot, make_window, tl_session):
+    window = make_window(tl_session)
+    window.resize(1366, 768)
+    qtbot.wait(20)
+    view = window.werkvoorraad
+    header = view.table.horizontalHeader()
+    for key in ("route", "lead", "bsn"):
+        assert header.isSectionHidden(_col(key))
+    shown = [i for i in range(len(COLUMN_KEYS)) if not header.isSectionHidden(i)]
+    assert {"status", "next_task", "klasse", "overdue"} <= {COLUMN_KEYS[i] for i in shown}
+    viewport = view.table.viewport().width()
+    for i in shown[:-1]:  # the last one stretches to the edge
+        assert header.sectionViewportPosition(i) + header.sectionSize(i) <= viewport, COLUMN_KEYS[i]
+    last = shown[-1]
+    assert header.sectionViewportPosition(last) + 40 <= viewport
+    # Route and regie come back through the header's menu.
+    menu = view.column_menu()
+    route = next(a for a in menu.actions() if a.text() == "Route")
+    assert not route.isChecked()
+    route.trigger()
+    assert not header.isSectionHidden(_col("route"))
+
+
+def test_next_task_names_the_person(demo_store):
+    from mdbtriage.store.queue_view import next_tasks
+
+    ref, code, name, due = demo_store.conn.execute(
+        "SELECT t.case_ref, t.task_code, s.name, t.due_on FROM tasks t JOIN staff s "
+        "ON s.staff_id = t.assignee_id WHERE t.status = 'open' AND t.due_on IS NOT NULL "
+        "AND (SELECT count(*) FROM tasks u WHERE u.case_ref = t.case_ref "
+        "AND u.status IN ('open', 'te_accorderen', 'afgewezen')) = 1 LIMIT 1"
+    ).fetchone()
+    assert next_tasks(demo_store)[ref] == f"{code} → {name} ({due[8:10]}-{due[5:7]})"

@@ -69,7 +69,7 @@ def _table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 def next_tasks(store: Store) -> dict[str, str]:
-    """The first open task per case (by due date), as ``"TAAK → medewerker (dd-mm)"``.
+    """The first open task per case (by due date), as ``"TAAK → naam medewerker (dd-mm)"``.
 
     Empty while the task schema does not exist; tolerant of its exact column names.
     """
@@ -84,9 +84,14 @@ def next_tasks(store: Store) -> dict[str, str]:
     due_col = next((c for c in ("due_on", "due", "due_date") if c in columns), None)
     if task_col is None:
         return {}
-    select = f"SELECT case_ref, {task_col}, {who_col or 'NULL'}, {due_col or 'NULL'} FROM tasks"
-    select += " WHERE status NOT IN ('done', 'afgerond', 'geaccordeerd', 'ingetrokken')"
-    order = f" ORDER BY case_ref, {due_col} IS NULL, {due_col}" if due_col else " ORDER BY case_ref"
+    # The person by name where the staff table knows them (ids are long and say little).
+    who = f"coalesce(s.name, t.{who_col})" if who_col else "NULL"
+    due = f"t.{due_col}" if due_col else "NULL"
+    select = f"SELECT t.case_ref, t.{task_col}, {who}, {due} FROM tasks t"
+    if who_col:
+        select += f" LEFT JOIN staff s ON s.staff_id = t.{who_col}"
+    select += " WHERE t.status NOT IN ('done', 'afgerond', 'geaccordeerd', 'ingetrokken')"
+    order = f" ORDER BY t.case_ref, {due} IS NULL, {due}" if due_col else " ORDER BY t.case_ref"
     found: dict[str, str] = {}
     for case_ref, task, who, due in conn.execute(select + order):
         if case_ref in found:

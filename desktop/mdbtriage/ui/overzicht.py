@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -16,8 +17,16 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mdbtriage.core.policy import CLASS_ORDER
 from mdbtriage.store.database import Store
@@ -50,12 +59,22 @@ def _view(chart: QChart, name: str) -> QChartView:
     return view
 
 
-def _bar_set(label: str, values: list[int], colour: str) -> QBarSet:
+def _bar_set(label: str, values: list[int], colour: str, inside: bool) -> QBarSet:
     bar_set = QBarSet(label)
     bar_set.append([float(v) for v in values])
     bar_set.setColor(QColor(colour))
-    bar_set.setLabelColor(QColor("#000000"))
+    # Inside a bar the label needs contrast with the bar; beyond its end, with the background.
+    bar_set.setLabelColor(QColor(_INSIDE_LABEL.get(colour, "#000000") if inside else "#000000"))
     return bar_set
+
+
+_INSIDE_LABEL = {"#1f5fa8": "#ffffff", "#b00020": "#ffffff", "#5b8c3a": "#ffffff"}
+SMALL_SHARE = 0.03  # segments under 3% of the axis are too short to carry a label
+
+
+def stacked_labels_fit(sets: list[tuple[str, list[int]]], axis_max: float) -> bool:
+    """Whether every non-empty segment of a stacked bar is long enough for its label."""
+    return all(v == 0 or v >= SMALL_SHARE * axis_max for _, values in sets for v in values)
 
 
 class OverzichtView(QWidget):
@@ -182,8 +201,7 @@ class OverzichtView(QWidget):
         else:
             series = QBarSeries()
         for i, (label, values) in enumerate(sets):
-            series.append(_bar_set(label, values, COLOURS[i % len(COLOURS)]))
-        series.setLabelsVisible(True)
+            series.append(_bar_set(label, values, COLOURS[i % len(COLOURS)], inside=stacked))
         chart.addSeries(series)
         category_axis = QBarCategoryAxis()
         category_axis.append(categories)
@@ -204,4 +222,26 @@ class OverzichtView(QWidget):
             chart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(category_axis)
         series.attachAxis(value_axis)
+        if stacked:
+            # Segments are labelled in their middle, and only when all of them are long enough;
+            # the exact numbers are always in the tooltip.
+            series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsCenter)
+            series.setLabelsVisible(stacked_labels_fit(sets, value_axis.max()))
+        else:
+            # Beyond the end of the bar: a short bar's number never lands on the axis.
+            series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+            series.setLabelsVisible(True)
+        series.hovered.connect(
+            lambda status, index, bar_set, names=categories: self._tip(
+                status, index, bar_set, names
+            )
+        )
         chart.legend().setVisible(len(sets) > 1)
+
+    def _tip(self, status: bool, index: int, bar_set: QBarSet, names: list[str]) -> None:
+        if not status or not 0 <= index < len(names):
+            QToolTip.hideText()
+            return
+        QToolTip.showText(
+            QCursor.pos(), f"{names[index]}: {_number(int(bar_set.at(index)))} {bar_set.label()}"
+        )

@@ -239,6 +239,8 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.key == "service":
                 return SERVICES.get(entry.service, entry.service)
+            if column.key in ("client", "next_task", "team") and column.text(entry):
+                return column.text(entry)  # whole, where the column may elide it
             return ", ".join(entry.placement.flags) or None
         if role == ENTRY_ROLE:
             return entry

@@ -40,6 +40,22 @@ ROUTES = {
     "ONVOLLEDIG": "onvolledig verzoek",
     "REGULIER": "regulier",
 }
+# What a typical (not the widest) value of a column looks like; longer values are elided and
+# shown whole in the reasons pane, the tooltip or the dossier.
+COLUMN_SAMPLES = {
+    "position": "250000",
+    "service": "HERBEOORDELING",
+    "case_ref": "Z26-000000",
+    "client": "Anna van der Veen",
+    "bsn": "******000",
+    "received": "00-00-0000",
+    "status": "in behandeling",
+    "next_task": "SPREEKUUR → S0000",
+    "team": "SMC Utrecht 1",
+}
+# Route and regie are in the reasons pane, the masked BSN there and in the dossier (a full BSN
+# can still be searched); they stay available in the header's menu.
+HIDDEN_BY_DEFAULT = frozenset({"route", "lead", "bsn"})
 CLASSES = {"A": "A: voorrang", "B": "B: schrijnend", "C": "C: overig", "D": "D: niet opgepakt"}
 
 
@@ -155,8 +171,7 @@ class WerkvoorraadView(QWidget):
         header.setStretchLastSection(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        for i, width in enumerate((60, 55, 150, 100, 180, 95, 90, 80, 95, 65, 95, 55, 110, 180)):
-            self.table.setColumnWidth(i, width)
+        self._default_columns()
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().currentRowChanged.connect(self._show_reasons)
 
@@ -170,13 +185,14 @@ class WerkvoorraadView(QWidget):
 
         self.reasons = QTextBrowser()
         self.reasons.setObjectName("reasons")
-        self.reasons.setMinimumWidth(260)
+        self.reasons.setMinimumWidth(220)
         self.reasons.setOpenLinks(False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.stack)
         splitter.addWidget(self.reasons)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1100, 230])  # the table takes what the reasons pane leaves
         self.splitter = splitter
 
         layout = QVBoxLayout(self)
@@ -374,6 +390,11 @@ class WerkvoorraadView(QWidget):
     # Columns ----------------------------------------------------------------------------------
 
     def _column_menu(self, pos: Any) -> None:
+        menu = self.column_menu()
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def column_menu(self) -> QMenu:
+        """A check item per column (the first one always stays)."""
         menu = QMenu(self)
         menu.setObjectName("column_menu")
         header = self.table.horizontalHeader()
@@ -383,7 +404,24 @@ class WerkvoorraadView(QWidget):
             action.setEnabled(i != 0)
             action.toggled.connect(lambda on, i=i: self.set_column_visible(i, on))
             menu.addAction(action)
-        menu.popup(header.mapToGlobal(pos))
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
+    def _default_columns(self) -> None:
+        """Widths from the font (a typical value, or the title when it is wider) and the less
+        used columns hidden, so that the default view fits a 1366 pixel wide screen."""
+        metrics = self.table.fontMetrics()
+        header_metrics = self.table.horizontalHeader().fontMetrics()
+        for i, column in enumerate(COLUMNS):
+            sample = COLUMN_SAMPLES.get(column.key, "")
+            width = max(
+                metrics.horizontalAdvance(sample) + 8,
+                # The title with the section's margins; the first column (sorted on at the
+                # start) also with room for the sort arrow.
+                header_metrics.horizontalAdvance(column.title) + (24 if i == 0 else 12),
+            )
+            self.table.setColumnWidth(i, width)
+            self.table.horizontalHeader().setSectionHidden(i, column.key in HIDDEN_BY_DEFAULT)
 
     def set_column_visible(self, column: int, visible: bool) -> None:
         self.table.horizontalHeader().setSectionHidden(column, not visible)
