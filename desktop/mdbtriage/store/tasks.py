@@ -164,8 +164,10 @@ def _task_now(conn: sqlite3.Connection, task_id: int) -> TaskRow:
     return _task_row(row)
 
 
-def _refusal(entry: AuditEntry, problem: str, via: str) -> AuditEntry:
-    return noted(replace(entry, outcome="geweigerd", details=f"{entry.details}; {problem}"), via)
+def _refusal(task: TaskRow, purpose: str, attempt: str, problem: str, via: str) -> AuditEntry:
+    """The record of a refused attempt on a task: what was tried, and the rule's reason."""
+    entry = _entry(task, purpose, f"{attempt} geweigerd: {problem.rstrip('.')}")
+    return noted(replace(entry, outcome="geweigerd"), via)
 
 
 def list_tasks(
@@ -392,7 +394,8 @@ def submit_task(
         if not problem and not result.strip():
             problem = "Het resultaat is leeg; beschrijf wat er is gedaan."
         if problem:
-            log(conn, acting, _refusal(entry, problem, via))
+            attempt = f"inleveren door {by.staff_id}"
+            log(conn, acting, _refusal(task, entry.purpose, attempt, problem, via))
         else:
             now = utc_now()
             conn.execute(
@@ -436,7 +439,8 @@ def sign_off(
     with store.atomic() as conn:
         problem = sign_off_problem(_task_now(conn, task_id).info(), by, "accorderen")
         if problem:
-            log(conn, actor, _refusal(entry, problem, via))
+            attempt = f"accorderen door {by.staff_id}"
+            log(conn, actor, _refusal(task, entry.purpose, attempt, problem, via))
         else:
             now = utc_now()
             if changed:
@@ -468,7 +472,8 @@ def reject_task(
         if not problem and not reason.strip():
             problem = "Geef een reden voor de afwijzing."
         if problem:
-            log(conn, actor, _refusal(entry, problem, via))
+            attempt = f"afwijzen door {by.staff_id} ({reason.strip() or 'zonder reden'})"
+            log(conn, actor, _refusal(task, entry.purpose, attempt, problem, via))
         else:
             now = utc_now()
             conn.execute(
