@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -45,6 +45,17 @@ METRICS: dict[str, tuple[str, str, float | None, str, str | None]] = {
     "rss_mb": ("piekgeheugen met werkvoorraad open", "MB", 400, "max", None),
 }
 QUEUE_RATIO_GOAL = 3.0
+T = TypeVar("T")
+
+
+def guarded(names: tuple[str, ...], notes: list[str], work: Callable[[], T]) -> T | None:
+    """Run one measurement; when it fails, its metrics stay null and a note says why."""
+    try:
+        return work()
+    except Exception as error:
+        reason = f"{type(error).__name__}: {error}".replace("\n", " ")[:300]
+        notes.append(f"{', '.join(names)}: n.v.t. (meting mislukt: {reason})")
+        return None
 
 
 def median_of(runs: int, sample: Callable[[], float]) -> float:
@@ -109,11 +120,16 @@ def measure(
                 tmp = Path(tmp_name)
                 # Signing in writes to the store: the GUI works on a copy.
                 gui_store = synthetic.copy_store(bench.path, tmp / "gui.sqlite3")
-                if wanted("first_paint_ms") or wanted("filter_ms") or wanted("rss_mb"):
-                    probes = [
-                        metrics.gui_probe_sample(gui_store, bench.today, tmp)
-                        for _ in range(process_runs)
-                    ]
+                if (wanted("first_paint_ms") or wanted("filter_ms") or wanted("rss_mb")) and (
+                    probes := guarded(
+                        ("first_paint_ms", "filter_ms", "rss_mb"),
+                        notes,
+                        lambda: [
+                            metrics.gui_probe_sample(gui_store, bench.today, tmp)
+                            for _ in range(process_runs)
+                        ],
+                    )
+                ):
                     result["first_paint_ms"] = statistics.median(
                         p["first_paint_ms"] for p in probes
                     )
@@ -126,10 +142,16 @@ def measure(
                         f"filter: mediaan over {len(probes[0]['filter_ms'])} zoektermen per "
                         "proces, zonder de typvertraging van het zoekveld"
                     )
-                if wanted("startup_ms"):
-                    result["startup_ms"] = median_of(
-                        process_runs, lambda: metrics.startup_sample(gui_store, tmp)
+                if wanted("startup_ms") and (
+                    startup := guarded(
+                        ("startup_ms",),
+                        notes,
+                        lambda: median_of(
+                            process_runs, lambda: metrics.startup_sample(gui_store, tmp)
+                        ),
                     )
+                ):
+                    result["startup_ms"] = startup
                     notes.append(
                         "startup: 'mdb-triage --db … gui' met MDB_TRIAGE_SMOKE=1 tot het "
                         "hoofdvenster getoond is (inclusief openingscontrole en aanmelden)"
@@ -138,21 +160,33 @@ def measure(
             notes.extend(f"{n}: n.v.t. (werkvoorraadvenster ontbreekt)" for n in gui_names)
     if wanted("herbeoordeling_pdf_ms") or wanted("pdf_floor_ms"):
         if metrics.available("mdbtriage.reports.herbeoordeling_pdf"):
-            pdf_samples, floor_samples = reports_bench.herbeoordeling_samples(runs)
-            result["herbeoordeling_pdf_ms"] = statistics.median(pdf_samples)
-            result["pdf_floor_ms"] = statistics.median(floor_samples)
+            samples = guarded(
+                ("herbeoordeling_pdf_ms", "pdf_floor_ms"),
+                notes,
+                lambda: reports_bench.herbeoordeling_samples(runs),
+            )
+            if samples:
+                result["herbeoordeling_pdf_ms"] = statistics.median(samples[0])
+                result["pdf_floor_ms"] = statistics.median(samples[1])
         else:
             notes.append("herbeoordeling_pdf_ms: n.v.t. (reports.herbeoordeling_pdf ontbreekt)")
     if wanted("mdb_summary_pdf_ms"):
-        if metrics.available("mdbtriage.reports.mdb_summary"):
-            result["mdb_summary_pdf_ms"] = statistics.median(
-                reports_bench.mdb_summary_samples(bench.path, bench.today, runs)
+        mdb_samples = (
+            guarded(
+                ("mdb_summary_pdf_ms",),
+                notes,
+                lambda: reports_bench.mdb_summary_samples(bench.path, bench.today, runs),
             )
+            if metrics.available("mdbtriage.reports.mdb_summary")
+            else None
+        )
+        if mdb_samples:
+            result["mdb_summary_pdf_ms"] = statistics.median(mdb_samples)
             notes.append(
                 "MDB-samenvatting: medische versie, 40 besproken zaken, gegevens uit de opslag "
                 "plus PDF (zoals 'mdb-summary')"
             )
-        else:
+        elif not metrics.available("mdbtriage.reports.mdb_summary"):
             notes.append("mdb_summary_pdf_ms: n.v.t. (reports.mdb_summary ontbreekt)")
 
     ratios: dict[str, float | None] = {}
