@@ -319,3 +319,80 @@ def test_next_task_names_the_person(demo_store):
         "AND u.status IN ('open', 'te_accorderen', 'afgewezen')) = 1 LIMIT 1"
     ).fetchone()
     assert next_tasks(demo_store)[ref] == f"{code} → {name} ({due[8:10]}-{due[5:7]})"
+
+
+def test_window_shows_progress_until_the_rows_arrive(
+    qtbot, demo_store, policy, settings, tl_session
+):
+    from mdbtriage.ui.main_window import MainWindow
+
+    window = MainWindow(demo_store, tl_session, policy, TODAY, settings)
+    qtbot.addWidget(window)
+    view = window.werkvoorraad
+    seen: list[int] = []
+    view.progress.valueChanged.connect(seen.append)
+    # Shown at once, before any row is computed: what is going on, not an empty table.
+    assert view.stack.currentWidget() is view.loading_page
+    assert view.model.rowCount() == 0
+    assert "berekenen" in view.count.text()
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        pass
+    assert seen and seen == sorted(seen) and max(seen) >= 75
+    assert view.progress_text.text().endswith("…")
+    assert view.stack.currentWidget() is view.table and view.model.rowCount() > 0
+    window.close_dossiers()
+
+
+def test_reload_asked_while_loading_runs_once_more_afterwards(qtbot, make_window, tl_session):
+    window = make_window(tl_session)
+    view = window.werkvoorraad
+    loads: list[int] = []
+    view.loaded.connect(loads.append)
+    view.reload()
+    view.reload()  # while the first runs: remembered, not dropped
+    view.reload()
+    qtbot.waitUntil(lambda: len(loads) == 2, timeout=20000)
+    qtbot.wait(100)
+    assert len(loads) == 2 and not view._loading
+
+
+def test_queue_is_built_without_collector_passes_and_kept_out_of_later_ones(demo_store, policy):
+    import gc
+
+    passes: list[str] = []
+
+    def seen(phase: str, _info: dict) -> None:
+        if phase == "start":
+            passes.append(phase)
+
+    before = gc.get_freeze_count()
+    gc.callbacks.append(seen)
+    try:
+        entries = load_queue(demo_store, TODAY, policy)
+    finally:
+        gc.callbacks.remove(seen)
+    assert entries and passes == []
+    assert gc.isenabled()
+    assert gc.get_freeze_count() - before >= len(entries)
+
+
+def test_replaced_rows_are_freed_off_the_gui_thread(qtbot):
+    import threading
+
+    from mdbtriage.ui.worker import release_in_background
+
+    freed_on: list[int] = []
+
+    class Row:
+        def __del__(self) -> None:
+            freed_on.append(threading.get_ident())
+
+    box = [[Row() for _ in range(5000)]]
+    release_in_background(box)
+    qtbot.waitUntil(lambda: len(freed_on) == 5000, timeout=5000)
+    assert threading.get_ident() not in set(freed_on)
+    # A list someone else still holds is left whole.
+    kept = [Row() for _ in range(10)]
+    release_in_background([kept])
+    qtbot.wait(100)
+    assert len(kept) == 10

@@ -36,6 +36,36 @@ def queue_figures(entries: Iterable[QueueEntry], team: str | None = None) -> Que
     return figures
 
 
+def figures_by_team(entries: Iterable[QueueEntry]) -> dict[str, QueueFigures]:
+    """The figures of every team in one pass (done once, where the werkvoorraad is computed)."""
+    teams: dict[str, QueueFigures] = {}
+    for entry in entries:
+        figures = teams.get(entry.team)
+        if figures is None:
+            figures = teams[entry.team] = QueueFigures()
+        p = entry.placement
+        figures.total += 1
+        figures.by_class[p.klasse] += 1
+        figures.by_service[p.facts.service] += 1
+        if p.overdue_days > 0:
+            figures.overdue_by_class[p.klasse] += 1
+        if p.over_six_months:
+            figures.six_months_by_class[p.klasse] += 1
+    return teams
+
+
+def combined(parts: Iterable[QueueFigures]) -> QueueFigures:
+    """The figures of several teams together."""
+    total = QueueFigures()
+    for part in parts:
+        total.total += part.total
+        total.by_class.update(part.by_class)
+        total.by_service.update(part.by_service)
+        total.overdue_by_class.update(part.overdue_by_class)
+        total.six_months_by_class.update(part.six_months_by_class)
+    return total
+
+
 def load_per_professional(
     store: Store, team: str | None = None, limit: int = 20
 ) -> list[tuple[str, int, int]]:

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
             self.overzicht = OverzichtView(store, session)
             self.tabs.addTab(self.overzicht, "O&verzicht")
             self.werkvoorraad.loaded.connect(
-                lambda _n: self.overzicht.set_entries(self.werkvoorraad.model.all_entries())
+                lambda _n: self.overzicht.set_figures(self.werkvoorraad.figures_by_team)
             )
         self.setCentralWidget(self.tabs)
 

@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.policy import CLASS_ORDER
 from mdbtriage.store.database import Store
-from mdbtriage.store.overview import QueueFigures, load_per_professional, queue_figures
+from mdbtriage.store.overview import (
+    QueueFigures,
+    combined,
+    figures_by_team,
+    load_per_professional,
+)
 from mdbtriage.store.queue_view import QueueEntry
 from mdbtriage.store.records import list_teams
 from mdbtriage.ui.session import Session
@@ -84,7 +89,7 @@ class OverzichtView(QWidget):
         super().__init__(parent)
         self.store = store
         self.session = session
-        self.entries: list[QueueEntry] = []
+        self.by_team: dict[str, QueueFigures] = {}
         self.figures = QueueFigures()
         self.load: list[tuple[str, int, int]] = []
         self.team = QComboBox(objectName="overzicht_team")
@@ -125,7 +130,12 @@ class OverzichtView(QWidget):
         self.refresh()
 
     def set_entries(self, entries: list[QueueEntry]) -> None:
-        self.entries = entries
+        """Count the figures from werkvoorraad rows (a pass over all of them)."""
+        self.set_figures(figures_by_team(entries))
+
+    def set_figures(self, by_team: dict[str, QueueFigures]) -> None:
+        """The figures per team as counted where the werkvoorraad was computed."""
+        self.by_team = by_team
         self.refresh()
 
     def current_team(self) -> str | None:
@@ -134,7 +144,9 @@ class OverzichtView(QWidget):
 
     def refresh(self) -> None:
         team = self.current_team()
-        self.figures = f = queue_figures(self.entries, team)
+        self.figures = f = (
+            self.by_team.get(team, QueueFigures()) if team else combined(self.by_team.values())
+        )
         self.load = load_per_professional(self.store, team)
         has_data = f.total > 0
         self.empty.setVisible(not has_data)

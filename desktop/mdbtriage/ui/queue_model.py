@@ -295,6 +295,10 @@ class QueueModel(QAbstractTableModel):
     def all_entries(self) -> list[QueueEntry]:
         return self._all
 
+    def total(self) -> int:
+        """How many rows there are, filtered or not."""
+        return len(self._all)
+
     def row_of(self, case_ref: str) -> int | None:
         for row, entry in enumerate(self._rows):
             if entry.case_ref == case_ref:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QProgressBar,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -27,11 +29,12 @@ from mdbtriage.core.model import CASE_STATUSES, ROLES, SERVICES
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
+from mdbtriage.store.overview import QueueFigures, figures_by_team
 from mdbtriage.store.queue_view import QueueEntry, export_queue, load_queue, record_search
 from mdbtriage.store.records import list_teams
 from mdbtriage.ui.queue_model import COLUMNS, QueueFilter, QueueModel
 from mdbtriage.ui.session import Session
-from mdbtriage.ui.worker import run_in_background
+from mdbtriage.ui.worker import Progress, release_in_background, run_in_background
 
 ROUTES = {
     "60_PLUS": "60-plusmaatregel",
@@ -63,10 +66,24 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def compute_queue(store_path: Path, on: date, policy: Policy) -> list[QueueEntry]:
+@dataclass(slots=True)
+class QueueLoad:
+    """What the worker hands to the GUI thread: the rows, and the overview's figures per team
+    (so that no pass over all rows is left for the GUI thread)."""
+
+    entries: list[QueueEntry]
+    by_team: dict[str, QueueFigures]
+
+
+def compute_queue(
+    store_path: Path, on: date, policy: Policy, progress: Progress | None = None
+) -> QueueLoad:
     """The werkvoorraad computed on a connection of its own (for a worker thread)."""
+    report = progress or (lambda _percent, _text: None)
     with Store.open(store_path) as store:
-        return load_queue(store, on, policy)
+        entries = load_queue(store, on, policy, progress=report)
+    report(97, "cijfers per team tellen")
+    return QueueLoad(entries, figures_by_team(entries))
 
 
 class _Combo(QComboBox):
@@ -121,7 +138,10 @@ class WerkvoorraadView(QWidget):
         self.on = on
         self.model = QueueModel(self)
         self._loading = False
+        self._reload_again = False
+        self._keep_after_reload: str | None = None
         self._active = True
+        self.figures_by_team: dict[str, QueueFigures] = {}
         self._logged_search = ""
 
         self.klasse = _Combo("Alle klassen", CLASSES, "filter_klasse")
@@ -179,9 +199,11 @@ class WerkvoorraadView(QWidget):
         self.empty.setObjectName("empty_state")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
+        self.loading_page = self._loading_page()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.loading_page)
 
         self.reasons = QTextBrowser()
         self.reasons.setObjectName("reasons")
@@ -215,28 +237,44 @@ class WerkvoorraadView(QWidget):
     # Loading ----------------------------------------------------------------------------------
 
     def reload(self, keep_case: str | None = None) -> None:
-        """Recompute the werkvoorraad in the background; the table stays usable meanwhile."""
+        """Recompute the werkvoorraad in the background; the table stays usable meanwhile.
+
+        A reload asked for while one runs is done once that one is in (its data may be older
+        than the change that asked)."""
         if self._loading:
+            self._reload_again = True
+            if keep_case:
+                self._keep_after_reload = keep_case
             return
         self._loading = True
+        self._reload_again = False
+        self.progress.setValue(0)
+        self.progress_text.setText("")
         if not self.model.all_entries():
-            self.empty.setText("De werkvoorraad wordt berekend…")
-            self.stack.setCurrentWidget(self.empty)
+            self.stack.setCurrentWidget(self.loading_page)
         self.count.setText("bezig met berekenen…")
         path, on, policy = self.store.path, self.on, self.policy
         if keep_case is None:
             keep_case = self.current_case()
 
-        def done(entries: list[QueueEntry]) -> None:
+        def done(result: QueueLoad) -> None:
             self._loading = False
             if not self._active:
+                release_in_background([result.entries])
                 return
-            self.model.set_entries(entries)
+            previous = [self.model.all_entries()]
+            self.figures_by_team = result.by_team
+            self.model.set_entries(result.entries)
             self._fill_teams()
             self._update_state()
-            if keep_case:
-                self.select_case(keep_case)
-            self.loaded.emit(len(entries))
+            again, keep = self._reload_again, self._keep_after_reload or keep_case
+            self._keep_after_reload = None
+            if keep:
+                self.select_case(keep)
+            self.loaded.emit(self.model.total())
+            release_in_background(previous)
+            if again:
+                self.reload(keep_case=keep)
 
         def failed(error: BaseException) -> None:
             self._loading = False
@@ -246,7 +284,47 @@ class WerkvoorraadView(QWidget):
             self.stack.setCurrentWidget(self.empty)
             self.count.setText("")
 
-        run_in_background(lambda _progress: compute_queue(path, on, policy), done, failed)
+        def progress(percent: int, text: str) -> None:
+            if not self._active:
+                return
+            self.progress.setValue(percent)
+            self.progress_text.setText(text[:1].upper() + text[1:] + "…")
+            if self.model.all_entries():
+                self.count.setText(f"bezig met berekenen… {percent}%")
+
+        run_in_background(
+            lambda report: compute_queue(path, on, policy, report), done, failed, progress, self
+        )
+
+    def _loading_page(self) -> QWidget:
+        """Shown until the first werkvoorraad is in: what is happening and how far it is."""
+        page = QWidget()
+        page.setObjectName("loading_page")
+        box = QWidget(page)
+        box.setMinimumWidth(420)
+        title = QLabel("<h3>Werkvoorraad wordt berekend…</h3>")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress = QProgressBar(objectName="loading_progress")
+        self.progress.setRange(0, 100)
+        self.progress_text = QLabel(objectName="loading_text")
+        self.progress_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint = QLabel(
+            "Alle open zaken worden volgens het beleid gerangschikt.\n"
+            "Bij een grote werkvoorraad duurt dat enkele seconden;\n"
+            "het venster blijft intussen bruikbaar (Mijn taken, Team, menu's)."
+        )
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        inner = QVBoxLayout(box)
+        inner.addWidget(title)
+        inner.addWidget(self.progress)
+        inner.addWidget(self.progress_text)
+        inner.addSpacing(8)
+        inner.addWidget(hint)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
 
     def deactivate(self) -> None:
         """The window closes: results of work still running are dropped."""
@@ -366,8 +444,10 @@ class WerkvoorraadView(QWidget):
         )
 
     def _update_state(self) -> None:
-        shown, total = self.model.rowCount(), len(self.model.all_entries())
-        if total == 0 and not self._loading:
+        shown, total = self.model.rowCount(), self.model.total()
+        if total == 0 and self._loading:
+            self.stack.setCurrentWidget(self.loading_page)
+        elif total == 0:
             self.empty.setText(
                 "De werkvoorraad is leeg.\n\nImporteer zaken via Bestand › Zaken importeren "
                 "(Ctrl+I) of maak een zaak aan met Bestand › Nieuwe zaak (Ctrl+N)."

@@ -6,6 +6,8 @@ callbacks run on the GUI thread. Work that touches the store opens its own conne
 
 from __future__ import annotations
 
+import sys
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -64,3 +66,26 @@ def run_in_background(
         signals.progress.connect(on_progress)
     QThreadPool.globalInstance().start(_Job(work, signals))
     return signals
+
+
+RELEASE_CHUNK = 2000
+
+
+def release_in_background(box: list[list[Any]]) -> None:
+    """Free a large list of objects (a replaced werkvoorraad) off the GUI thread.
+
+    Freeing a quarter of a million rows at once holds the interpreter lock for a few hundred
+    milliseconds; here they are freed a slice at a time in a worker, so the GUI thread gets the
+    lock between slices. ``box`` holds the only reference the caller keeps (it is emptied); a
+    list that someone else still holds is left as it is and freed with its last reference.
+    """
+
+    def work(_progress: Progress) -> None:
+        items = box.pop()
+        if sys.getrefcount(items) > 2:  # this name and the call's argument
+            return
+        while items:
+            del items[-RELEASE_CHUNK:]
+            time.sleep(0.001)  # hand the lock over: without a pause the GUI thread can starve
+
+    run_in_background(work, lambda _result: None, lambda _error: None)
