@@ -41,6 +41,11 @@ def has_accounts(store: Store) -> bool:
     return store.conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
 
 
+def staff_ids_with_account(store: Store) -> set[str]:
+    """Everyone who can sign in (or could, were the account not disabled)."""
+    return {str(r[0]) for r in store.conn.execute("SELECT staff_id FROM accounts")}
+
+
 def list_accounts(store: Store) -> list[Account]:
     """Accounts of active staff, by name."""
     rows = store.conn.execute(

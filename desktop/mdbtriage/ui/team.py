@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.model import ROLES
 from mdbtriage.core.validation import format_date
+from mdbtriage.store.accounts import staff_ids_with_account
 from mdbtriage.store.database import Store
 from mdbtriage.store.records import list_staff, list_teams
 from mdbtriage.ui.session import Session
@@ -87,6 +88,14 @@ class TeamView(QWidget):
         split.addWidget(group("Medewerkers", self.staff.widget))
         split.addWidget(group("Delegaties en individuele afspraken", self.delegations.widget))
         split.addWidget(group("Regelset taakdelegatie", self.ruleset_title, self.rules.widget))
+        # Staff first: the team's list is what is looked up most; delegations are few.
+        for index, stretch in enumerate((5, 3, 4)):
+            split.setStretchFactor(index, stretch)
+        split.setSizes([500, 300, 400])
+        for pane in (self.staff, self.delegations):
+            rows = pane.view.verticalHeader()
+            rows.setSectionResizeMode(rows.ResizeMode.Fixed)
+            rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         top = QHBoxLayout()
         top.addWidget(QLabel("&Team:", buddy=self.team))
         top.addWidget(self.team)
@@ -101,7 +110,7 @@ class TeamView(QWidget):
 
     def refresh(self) -> None:
         team = self.current_team()
-        accounts = {r[0] for r in self.store.conn.execute("SELECT staff_id FROM accounts")}
+        accounts = staff_ids_with_account(self.store)
         staff = list_staff(self.store, team)
         self.staff.set_rows(
             [
