@@ -232,3 +232,34 @@ def test_default_store_lives_in_the_user_data_directory(tmp_path: Path) -> None:
     result = _entry_point("demo", "--cases", "5", env_extra=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "mdb-triage" / "mdb-triage.sqlite3").exists()
+
+
+def test_unknown_team_and_bsn_of_another_client_are_refused(run: Run, tmp_path: Path) -> None:
+    assert run("import-cases", str(write_csv(tmp_path / "a.csv", GOOD))).exit_code == 0
+    typo = "R-4;123456782;Piet Bos;01-05-1963;ZW;2026-08-14;T9;;;;;;"
+    other_birth = "R-6;111222333;Anna Jansen;1971-01-02;ZW;2026-08-14;T1;;;;;;"
+    renamed = "R-7;999996356;Els Smit-de Wit;1980-03-03;ZW;2026-08-14;T1;;;;;;"
+    result = run("import-cases", str(write_csv(tmp_path / "b.csv", [typo, other_birth, renamed])))
+    assert result.exit_code == 2
+    assert "b.csv, regel 2, kolom team, waarde 'T9': dit team bestaat niet" in result.stderr
+    assert (
+        "b.csv, regel 3, kolom bsn, waarde '111222333': dit BSN hoort in de opslag bij Anna Jansen"
+        in result.stderr
+    )
+    assert "regel 4" not in result.stderr  # a changed name is an update, not a clash
+    skipped = run("import-cases", str(tmp_path / "b.csv"), "--skip-invalid")
+    assert skipped.exit_code == 0
+    assert "1 zaken toegevoegd" in skipped.stderr
+    rejected = (tmp_path / "b.rejected.csv").read_text(encoding="utf-8-sig")
+    assert "R-4;" in rejected and "R-6;" in rejected and "R-7;" not in rejected
+
+
+def test_encoding_error_names_its_line(run: Run, tmp_path: Path) -> None:
+    file = tmp_path / "zaken.csv"
+    text = "\n".join(
+        [CASE_HEADER, GOOD[0], "R-2;111222333;Jos\xe9;1970-01-02;ZW;2026-08-14;T1;;;;;;"]
+    )
+    file.write_bytes(text.encode("latin-1"))
+    result = run("import-cases", str(file))
+    assert result.exit_code == 2
+    assert "zaken.csv, regel 3: het bestand is geen UTF-8" in result.stderr

@@ -34,7 +34,14 @@ from mdbtriage.store.database import (
     WrongPassphrase,
 )
 from mdbtriage.store.locations import ENV_USER, resolve_store_path
-from mdbtriage.store.records import CaseRow, WriteCounts, get_staff, open_cases, upsert_cases
+from mdbtriage.store.records import (
+    CaseRow,
+    WriteCounts,
+    check_case_import,
+    get_staff,
+    open_cases,
+    upsert_cases,
+)
 
 dutch.install()
 
@@ -285,6 +292,7 @@ def import_cases(context: Context, file: str, skip_invalid: bool) -> None:
     """Importeer zaken uit een CSV-bestand."""
     result = parse_cases(_read_file(file), today=date.today())
     store = context.store()
+    check_case_import(store, result)
     actor = context.actor()
     _run_import(
         file,

@@ -8,7 +8,7 @@ rows); the desktop form shows each problem next to its field.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final, TypeVar
@@ -61,6 +61,38 @@ class CaseCheck:
         for name, reason in self.problems:
             found[name] = f"{found[name]}; {reason}" if name in found else reason
         return found
+
+
+def store_conflicts(
+    case: Case, known_teams: Collection[str], stored_client: Client | None
+) -> list[tuple[str, str]]:
+    """What a valid case gets wrong against the store: a team the store does not know (once it
+    knows any team: a typo must not create a team), or a BSN that belongs to a client with
+    another date of birth (a name may change; a date of birth does not)."""
+    problems: list[tuple[str, str]] = []
+    if known_teams and case.team not in known_teams:
+        shown = ", ".join(sorted(known_teams)[:8]) + (" …" if len(known_teams) > 8 else "")
+        problems.append(
+            (
+                "team",
+                f"dit team bestaat niet in de opslag (bekende teams: {shown}); "
+                "nieuwe teams ontstaan bij het importeren van medewerkers",
+            )
+        )
+    if (
+        stored_client is not None
+        and stored_client.birth_date is not None
+        and case.client.birth_date is not None
+        and stored_client.birth_date != case.client.birth_date
+    ):
+        problems.append(
+            (
+                "bsn",
+                f"dit BSN hoort in de opslag bij {stored_client.name}, geboren "
+                f"{stored_client.birth_date.strftime('%d-%m-%Y')}; controleer BSN en geboortedatum",
+            )
+        )
+    return problems
 
 
 def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:

@@ -10,17 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
 
-from mdbtriage.core.caserules import check_case
+from mdbtriage.core.caserules import check_case, store_conflicts
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import (
     BIG_ROLES,
     ROLES,
     Case,
+    Client,
     Staff,
 )
 from mdbtriage.core.validation import (
@@ -130,6 +131,15 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def _bad_byte_line(data: bytes) -> int:
+    """The line (1-based) of the first byte that is not UTF-8."""
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return data[: error.start].count(b"\n") + 1
+    return 1
+
+
 def sniff_delimiter(first_line: str) -> str:
     """``;`` (Dutch spreadsheet export) or ``,``, whichever the header uses more."""
     return ";" if first_line.count(";") > first_line.count(",") else ","
@@ -145,9 +155,14 @@ def read_rows(
     try:
         text = decode(data)
     except ValidationError as error:
-        return [], [RowError(0, "", "", str(error))], []
+        return [], [RowError(_bad_byte_line(data), "", "", str(error))], []
     if "\x00" in text:
-        return [], [RowError(0, "", "", "het bestand bevat binaire gegevens, geen CSV-tekst")], []
+        line = text[: text.index("\x00")].count("\n") + 1
+        return (
+            [],
+            [RowError(line, "", "", "het bestand bevat binaire gegevens, geen CSV-tekst")],
+            [],
+        )
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         return [], [RowError(1, "", "", "de kopregel ontbreekt: het bestand is leeg")], []
@@ -165,7 +180,13 @@ def read_rows(
         seen.add(name)
         if name not in allowed:
             problems.append(
-                RowError(1, name, name, f"onbekende kolom; toegestaan: {', '.join(columns)}")
+                RowError(
+                    1,
+                    name,
+                    name,
+                    f"onbekende kolom; toegestaan: {', '.join(columns)} "
+                    f"(en optioneel: {', '.join(extra)})",
+                )
             )
     for name in columns:
         if name not in seen and name not in optional:
@@ -344,6 +365,23 @@ def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
         return None if errors else case
 
     return _parse(data, CASE_COLUMNS, CASE_OPTIONAL, CASE_EXTRA, convert)
+
+
+def check_against_store(
+    result: ParseResult[Case],
+    known_teams: Collection[str],
+    stored_clients: Mapping[str, Client],
+) -> None:
+    """Add the problems only the store can reveal (see ``caserules.store_conflicts``) to the
+    rows of a parsed case file, so they are reported and rejected like any other problem."""
+    for row in result.rows:
+        case = row.record
+        if case is None or row.errors:
+            continue
+        for name, reason in store_conflicts(case, known_teams, stored_clients.get(case.client.bsn)):
+            row.errors.append(RowError(row.line, name, row.raw.get(name, ""), reason))
+        if row.errors:
+            row.record = None
 
 
 def rejected_csv(result: ParseResult[T], filename: str) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from mdbtriage.core.caserules import DOSSIER_DOCUMENTS
-from mdbtriage.core.model import MEDICAL_ROLES, Actor, Case
+from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, store_conflicts
+from mdbtriage.core.model import MEDICAL_ROLES, Actor, Case, Client
 from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.records import CaseRow, get_case, to_case, upsert_cases
@@ -157,11 +157,17 @@ def save_case(store: Store, actor: Actor, case: Case, *, new: bool) -> None:
         raise DossierError(f"Zaaknummer {case.case_ref} bestaat al")
     if not new and not exists:
         raise DossierError(f"Zaak {case.case_ref} bestaat niet")
-    clash = store.conn.execute(
-        "SELECT name FROM clients WHERE bsn = ?", (case.client.bsn,)
+    stored = store.conn.execute(
+        "SELECT name, birth_date FROM clients WHERE bsn = ?", (case.client.bsn,)
     ).fetchone()
-    if new and clash and str(clash[0]) != case.client.name:
-        raise DossierError(f"Dit BSN hoort bij cliënt '{clash[0]}'; controleer BSN en naam")
+    client = None
+    if stored:
+        born = date.fromisoformat(str(stored[1])) if stored[1] else None
+        client = Client(bsn=case.client.bsn, name=str(stored[0]), birth_date=born)
+    teams = {str(r[0]) for r in store.conn.execute("SELECT team_id FROM teams")}
+    problems = store_conflicts(case, teams, client)
+    if problems:
+        raise DossierError("; ".join(reason for _, reason in problems))
     upsert_cases(store, [case], actor, purpose="zaak aanmaken" if new else "zaak wijzigen")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from sys import intern
 
+from mdbtriage.core.csvimport import ParseResult, check_against_store
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
 from mdbtriage.core.triage import CaseFacts, bulk, frozen_constructor
 from mdbtriage.store.audit import AuditEntry, log_many
@@ -43,6 +44,23 @@ def upsert_teams(store: Store, teams: Iterable[Team]) -> None:
             "ON CONFLICT (team_id) DO UPDATE SET name = excluded.name",
             ((t.team_id, t.name) for t in teams),
         )
+
+
+def check_case_import(store: Store, result: ParseResult[Case]) -> None:
+    """Hold a parsed case file against the store (unknown teams, BSN of another client), so the
+    CLI and the desktop import reject the same rows for the same reasons."""
+    teams = {str(r[0]) for r in store.conn.execute("SELECT team_id FROM teams")}
+    bsns = sorted({row.record.client.bsn for row in result.rows if row.record is not None})
+    clients: dict[str, Client] = {}
+    for start in range(0, len(bsns), 500):
+        chunk = bsns[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for bsn, name, birth in store.conn.execute(
+            f"SELECT bsn, name, birth_date FROM clients WHERE bsn IN ({marks})", chunk
+        ):
+            born = date.fromisoformat(str(birth)) if birth else None
+            clients[str(bsn)] = Client(bsn=str(bsn), name=str(name), birth_date=born)
+    check_against_store(result, teams, clients)
 
 
 def list_teams(store: Store) -> list[Team]:

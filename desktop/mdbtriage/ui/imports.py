@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from mdbtriage.core.csvimport import ParseResult, parse_cases, parse_staff, rejected_csv
 from mdbtriage.core.model import Actor
 from mdbtriage.store.database import Store
-from mdbtriage.store.records import WriteCounts, upsert_cases, upsert_staff
+from mdbtriage.store.records import WriteCounts, check_case_import, upsert_cases, upsert_staff
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.worker import Progress, run_in_background
@@ -91,6 +91,9 @@ def run_import(
         return ImportOutcome(False, [f"{path}: bestand kan niet worden gelezen ({error.strerror})"])
     progress(15, "regels controleren")
     result: ParseResult[Any] = parse_cases(data, today=on) if kind == "cases" else parse_staff(data)
+    if kind == "cases" and not result.file_errors:
+        with Store.open(store_path) as store:
+            check_case_import(store, result)
     progress(40, "regels gecontroleerd")
     outcome = ImportOutcome(False)
     if result.file_errors:
