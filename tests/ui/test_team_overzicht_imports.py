@@ -73,15 +73,15 @@ def test_overzicht_only_for_team_lead_and_counts_match(make_window, tl_session, 
 
 
 def test_import_cases_from_gui_reports_rows_and_writes_nothing(
-    qtbot, demo_store, tl_session, tmp_path, monkeypatch
+    qtbot, demo_store, tl_session, team_id, tmp_path, monkeypatch
 ):
     from tests.conftest import TODAY
 
     path = tmp_path / "zaken.csv"
     path.write_text(
         CASES_HEADER
-        + "G-1;111222333;Anna Smit;01-01-1970;ABA;01-10-2026;SMC-X;;;;;;\n"
-        + "G-2;123456789;Piet Bos;01-01-1970;ABA;01-10-2026;SMC-X;;;;;;\n",
+        + f"G-1;111222333;Anna Smit;01-01-1970;ABA;01-10-2026;{team_id};;;;;;\n"
+        + f"G-2;123456789;Piet Bos;01-01-1970;ABA;01-10-2026;{team_id};;;;;;\n",
         encoding="utf-8",
     )
     dialog = ImportDialog(demo_store, tl_session, TODAY, "cases")

@@ -260,7 +260,8 @@ class WerkvoorraadView(QWidget):
         def done(result: QueueLoad) -> None:
             self._loading = False
             if not self._active:
-                release_in_background([result.entries])
+                dropped, result.entries = [result.entries], []
+                release_in_background(dropped)
                 return
             previous = [self.model.all_entries()]
             self.figures_by_team = result.by_team
