@@ -13,9 +13,13 @@ from mdbtriage.store.database import Store, StoreCorrupt
 
 def _no_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     called: list[str] = []
-    monkeypatch.setattr(safety, "file_problems", lambda path: called.append("file") or ([], False))
     monkeypatch.setattr(
-        Store, "integrity_problems", lambda self, quick=False: called.append("integrity") or []
+        safety, "file_problems", lambda path: called.append("file") or ([], False, False)
+    )
+    monkeypatch.setattr(
+        Store,
+        "integrity_problems",
+        lambda self, quick=False: called.append("quick" if quick else "integrity") or [],
     )
     return called
 
@@ -31,10 +35,12 @@ def test_second_open_in_process_skips_checks_and_only_the_last_close_seals(
     assert first.conn.execute("SELECT count(*) FROM teams").fetchone()[0] == 1
     second.close()
     assert not safety.seal_path(store_path).exists()
+    assert called == []  # not the last connection: neither checked nor sealed
     first.close()
     assert safety.seal_path(store_path).exists()
+    assert called == ["quick"]  # the last one checks before it seals
     third = Store.open(store_path)  # nothing of this process is open: a start, checked
-    assert called == ["file", "integrity"]
+    assert called == ["quick", "file", "integrity"]
     third.close()
 
 
@@ -45,7 +51,7 @@ def test_a_connection_closed_directly_does_not_count_as_open(
     first.conn.close()  # as a restore does with the store it replaces
     called = _no_checks(monkeypatch)
     Store.open(store_path).close()
-    assert called == ["file", "integrity"]
+    assert called == ["file", "integrity", "quick"]
 
 
 def test_damage_found_at_start_still_refuses(store_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from datetime import date
@@ -33,7 +34,7 @@ def sealed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = Store.open(path)
     load_demo(store, n_cases=120, seed=7, today=date(2026, 11, 23), actor=Actor.system_account("t"))
     store.close()
-    assert safety.seal_path(path).exists()
+    assert json.loads(safety.seal_path(path).read_text("utf-8"))["checked"] == "quick_check"
     return path
 
 
@@ -194,6 +195,95 @@ def test_a_damaged_store_is_never_sealed(sealed_template: Path, tmp_path: Path) 
     assert store.integrity_problems() != []
     store.close()
     assert not safety.seal_path(path).exists()
+
+
+# ---------------------------------------------------------------- which check runs at start
+
+
+def _record_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the SQLite checks the store runs (they still run)."""
+    seen: list[str] = []
+    real = Store.integrity_problems
+
+    def recording(self: Store, quick: bool = False) -> list[str]:
+        seen.append("quick_check" if quick else "integrity_check")
+        return real(self, quick)
+
+    monkeypatch.setattr(Store, "integrity_problems", recording)
+    return seen
+
+
+def _rewrite_seal(path: Path, **changes: object) -> None:
+    data = json.loads(safety.seal_path(path).read_text("utf-8"))
+    data.update(changes)
+    data = {k: v for k, v in data.items() if v is not None}
+    safety.seal_path(path).write_text(json.dumps(data), "utf-8")
+
+
+def test_a_seal_that_records_the_close_check_skips_it_at_start(
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copy(sealed_template, tmp_path)
+    seen = _record_checks(monkeypatch)
+    store = Store.open(path)
+    assert seen == []  # byte for byte as it was when it passed quick_check at close
+    assert store.count("cases") == 120
+    store.close()
+    assert seen == ["quick_check"]  # checked at close, then sealed with the check recorded
+    assert json.loads(safety.seal_path(path).read_text("utf-8"))["checked"] == "quick_check"
+
+
+@pytest.mark.parametrize("checked", [None, "", "niets", "foreign_key_check", 1])
+def test_a_seal_without_a_known_close_check_still_gets_quick_check(
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: object
+) -> None:
+    path = _copy(sealed_template, tmp_path)
+    _rewrite_seal(path, checked=checked)
+    seen = _record_checks(monkeypatch)
+    Store.open(path).close()
+    assert seen[0] == "quick_check"
+
+
+def test_a_store_without_a_seal_gets_the_full_integrity_check(
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copy(sealed_template, tmp_path, with_seal=False)
+    seen = _record_checks(monkeypatch)
+    Store.open(path).close()
+    assert seen == ["integrity_check", "quick_check"]
+
+
+def test_a_bit_flip_under_a_checked_seal_is_found_by_the_seal_hash(
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The skipped quick_check is replaced by the hash: a changed byte still refuses the start."""
+    path = _copy(sealed_template, tmp_path)
+    seen = _record_checks(monkeypatch)
+    with path.open("r+b") as handle:  # a byte inside a record, which quick_check cannot see
+        handle.seek(path.stat().st_size - 200)
+        byte = handle.read(1)[0]
+        handle.seek(-1, 1)
+        handle.write(bytes([byte ^ 0x04]))
+    with pytest.raises(StoreCorrupt, match="controlegetal klopt niet"):
+        Store.open(path)
+    assert seen == []
+
+
+def test_damage_while_open_is_found_at_close_and_the_store_is_not_sealed(
+    sealed_template: Path, tmp_path: Path
+) -> None:
+    """The close-time check is what the next start relies on: it must not seal damage."""
+    path = _copy(sealed_template, tmp_path, with_seal=False)
+    store = Store.open(path)
+    store.conn.execute("PRAGMA cache_size = 0")
+    with path.open("r+b") as handle:
+        handle.seek(4096 * 10)
+        handle.write(b"\x00" * 4096)
+    store.close()  # no explicit check: the close's own quick_check finds it
+    assert store.damaged
+    assert not safety.seal_path(path).exists()
+    with pytest.raises(StoreCorrupt, match=r"integriteitscontrole|SQLite meldt"):
+        Store.open(path)
 
 
 def test_cli_reports_a_corrupt_store_in_dutch_without_traceback(

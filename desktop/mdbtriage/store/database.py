@@ -300,7 +300,9 @@ class Store:
         """Open (creating when missing) and migrate the store at ``path``.
 
         Refuses a store on a network share and checks the file on every start (header, length,
-        seal, ``quick_check``): damage raises :class:`StoreCorrupt` before anything is written.
+        seal; ``quick_check`` unless the seal proves the file unchanged since it passed one at
+        close; ``integrity_check`` without a seal): damage raises :class:`StoreCorrupt` before
+        anything is written.
         With ``passphrase`` the store is encrypted (a missing one is created encrypted); an
         encrypted store without or with a wrong passphrase raises :class:`StoreEncrypted` or
         :class:`WrongPassphrase`.
@@ -319,9 +321,9 @@ class Store:
         _check_header(path)
         encrypted = safety.looks_encrypted(path)
         if encrypted:
-            damage, sealed = safety.file_problems(path, encrypted=True)
+            damage, sealed, checked = safety.file_problems(path, encrypted=True)
         else:
-            damage, sealed = safety.file_problems(path)
+            damage, sealed, checked = safety.file_problems(path)
         if damage:
             raise _corrupt(path, damage)
         if encrypted and passphrase is None:
@@ -342,8 +344,10 @@ class Store:
         except db_errors() as error:
             raise _explain(path, error) from None
         store = cls(path, conn, passphrase)
-        # A matching seal proves the file is as SQLite left it; otherwise check it fully.
-        damage = store.integrity_problems(quick=sealed)
+        # A matching seal proves the file is byte for byte as it was closed; when the seal also
+        # records the quick check it passed right before that close, the file passed it as it
+        # is now. A seal without that record gets the quick check, no seal the full check.
+        damage = [] if checked else store.integrity_problems(quick=sealed)
         if damage:
             conn.close()
             raise _corrupt(path, [f"de integriteitscontrole meldt '{p}'" for p in damage])
@@ -360,10 +364,16 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Close the connection; the last program to close the store seals it."""
+        """Close the connection; the last connection of this process to close the store checks
+        it (``quick_check`` and foreign keys) and, when that finds nothing, seals it with the
+        check recorded, so the next start can skip it. A damaged store is never sealed."""
+        last = not self._others_open()
+        checked = False
+        if last and not self.damaged and _is_open(self.conn):
+            checked = not self.integrity_problems(quick=True)  # a problem sets ``damaged``
         self.conn.close()
-        if not self._others_open() and not self.damaged:
-            safety.seal(self.path)
+        if last and not self.damaged:
+            safety.seal(self.path, checked="quick_check" if checked else None)
 
     def __enter__(self) -> Store:
         return self

@@ -11,6 +11,13 @@ Three things are checked on every start:
   is noticed even where SQLite's own ``quick_check`` cannot see it. The seal is removed while
   the store is open and written again by the last program that closes it.
 
+The seal also records the check the file passed just before it was closed (``"checked":
+"quick_check"``: SQLite's ``quick_check`` and ``foreign_key_check``). A start that finds the file
+byte for byte as sealed (length and SHA-256) then knows it passed that check and skips it, which
+on a large store saves most of the start time. A seal without that record (an older one) still
+leads to ``quick_check`` at start, and a store without a seal (after a crash) to the full
+``integrity_check``.
+
 These functions only report: each returns Dutch problem texts (empty when all is well) and
 the store decides what to raise.
 """
@@ -60,6 +67,9 @@ NETWORK_FS_TYPES = frozenset(
 )
 DRIVE_REMOTE = 4
 SEAL_SUFFIX = ".seal"
+# Checks a seal may record as passed at close; a start that matches such a seal skips them.
+SEAL_CHECKS = frozenset({"quick_check", "integrity_check"})
+DIGEST_BUFFER = 1 << 20  # 1 MiB reads for the SHA-256 pass
 
 
 # ---------------------------------------------------------------- network file systems
@@ -235,20 +245,32 @@ def seal_path(path: Path) -> Path:
 
 
 def file_digest(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    """SHA-256 of the file, read unbuffered into one large reusable buffer."""
+    digest = hashlib.sha256()
+    buffer = bytearray(DIGEST_BUFFER)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as handle:
+        while count := handle.readinto(buffer):
+            digest.update(view[:count])
+    return digest.hexdigest()
 
 
-def seal(path: Path) -> bool:
-    """Record length and SHA-256 of a cleanly closed store. Only the last program to close it
-    seals it (its WAL file is gone then); returns whether a seal was written."""
+def seal(path: Path, checked: str | None = None) -> bool:
+    """Record length and SHA-256 of a cleanly closed store, and ``checked``: the check (one of
+    ``SEAL_CHECKS``) it passed right before it was closed; pass it only after that check found
+    nothing. Only the last program to close the store seals it (its WAL file is gone then);
+    returns whether a seal was written."""
     if Path(f"{path}-wal").exists() or not path.exists():
         return False
-    data = {
+    data: dict[str, object] = {
         "size": path.stat().st_size,
         "sha256": file_digest(path),
         "sealed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+    if checked is not None:
+        if checked not in SEAL_CHECKS:
+            raise ValueError(f"unknown check {checked!r}")
+        data["checked"] = checked
     target = seal_path(path)
     temporary = target.with_name(target.name + ".tmp")
     try:
@@ -268,18 +290,27 @@ def unseal(path: Path) -> None:
         seal_path(path).unlink()
 
 
-def seal_problems(path: Path) -> list[str] | None:
-    """Compare a sealed store with its seal; a changed length or checksum is damage (or a
-    change made outside MDB Triage, which is treated the same). None when there is no usable
-    seal (first start, or the last program did not close cleanly): nothing is proven then."""
+def _read_seal(path: Path) -> dict[str, object] | None:
+    """The seal's fields, or None when there is no usable seal (none, unreadable, or the WAL
+    holds changes the sealed file does not)."""
     target = seal_path(path)
     if not target.exists() or _wal_has_frames(path):
         return None
     try:
         data = json.loads(target.read_text("utf-8"))
-        size, digest, when = int(data["size"]), str(data["sha256"]), str(data["sealed_at"])
-    except (OSError, ValueError, KeyError, TypeError):
+        fields: dict[str, object] = {
+            "size": int(data["size"]),
+            "sha256": str(data["sha256"]),
+            "sealed_at": str(data["sealed_at"]),
+            "checked": data.get("checked"),
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    return fields
+
+
+def _compare_with_seal(path: Path, data: dict[str, object]) -> list[str]:
+    size, digest, when = data["size"], data["sha256"], data["sealed_at"]
     try:
         actual_size = path.stat().st_size if path.exists() else -1
     except OSError as error:
@@ -299,14 +330,27 @@ def seal_problems(path: Path) -> list[str] | None:
     return []
 
 
-def file_problems(path: Path, *, encrypted: bool = False) -> tuple[list[str], bool]:
-    """Everything wrong with the store file that can be seen before SQLite opens it, and
-    whether a seal proved the file unchanged since its last clean close. An encrypted file has
-    no readable header; its seal (length and SHA-256 of the encrypted bytes) still counts."""
+def seal_problems(path: Path) -> list[str] | None:
+    """Compare a sealed store with its seal; a changed length or checksum is damage (or a
+    change made outside MDB Triage, which is treated the same). None when there is no usable
+    seal (first start, or the last program did not close cleanly): nothing is proven then."""
+    data = _read_seal(path)
+    return None if data is None else _compare_with_seal(path, data)
+
+
+def file_problems(path: Path, *, encrypted: bool = False) -> tuple[list[str], bool, bool]:
+    """Everything wrong with the store file that can be seen before SQLite opens it; whether a
+    seal proved the file unchanged since its last clean close; and whether that seal also
+    records a passing check (``SEAL_CHECKS``) made right before that close, so the file as it
+    is now passed it. An encrypted file has no readable header; its seal (length and SHA-256 of
+    the encrypted bytes) still counts."""
     problems = [] if encrypted else header_problems(path)
     if problems:
-        return problems, False
-    sealed = seal_problems(path)
-    if sealed is None:
-        return [], False
-    return sealed, not sealed
+        return problems, False, False
+    data = _read_seal(path)
+    if data is None:
+        return [], False, False
+    sealed = _compare_with_seal(path, data)
+    if sealed:
+        return sealed, False, False
+    return [], True, data["checked"] in SEAL_CHECKS
