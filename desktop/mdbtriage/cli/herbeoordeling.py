@@ -19,7 +19,6 @@ import click
 from mdbtriage.cli import EXIT_BAD_INPUT, EXIT_REFUSED, Context, cli, fail, pass_ctx, say
 from mdbtriage.core.herbeoordeling import RequestFileError, intake_outcome, parse_json
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
-from mdbtriage.reports.herbeoordeling_pdf import render_receipt, render_request
 from mdbtriage.store.herbeoordeling import assess_with_store, log_output
 
 
@@ -56,6 +55,9 @@ def herbeoordeling(
     context: Context, file: str, out: str, ontvangstbewijs: bool, policy_id: str
 ) -> None:
     """Controleer een aanvraag herbeoordeling (JSON) en schrijf het standaardformulier als PDF."""
+    # reportlab is imported when a PDF is made, not at every start of the program.
+    from mdbtriage.reports.herbeoordeling_pdf import render_receipt, render_request
+
     name = Path(file).name
     try:
         text = Path(file).read_text(encoding="utf-8-sig")

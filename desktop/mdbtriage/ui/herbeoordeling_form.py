@@ -58,7 +58,6 @@ from mdbtriage.core.herbeoordeling import (
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.core.validation import format_date
-from mdbtriage.reports.herbeoordeling_pdf import render_receipt, render_request
 from mdbtriage.store.database import Store
 from mdbtriage.store.herbeoordeling import (
     RequestRefused,
@@ -586,6 +585,9 @@ class HerbeoordelingForm(QDialog):
 
     def pdf(self) -> tuple[bytes, str]:
         """The PDF for the form as it stands: the request, or the ONVOLLEDIG receipt."""
+        # reportlab is imported when the first PDF is made, not when the form opens.
+        from mdbtriage.reports.herbeoordeling_pdf import render_receipt, render_request
+
         assessment = self.revalidate()
         outcome = intake_outcome(assessment, self.policy)
         if assessment.complete:
