@@ -8,15 +8,21 @@ rows); the desktop form shows each problem next to its field.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final, TypeVar
+from typing import Final
 
 from mdbtriage.core.model import REQUESTER_SERVICES, REQUESTERS, SERVICES, Case, Client
-from mdbtriage.core.validation import ValidationError, parse_bool, parse_bsn, parse_date
-
-T = TypeVar("T")
+from mdbtriage.core.triage import frozen_constructor
+from mdbtriage.core.validation import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    ValidationError,
+    parse_bool,
+    parse_bsn,
+    parse_date,
+)
 
 REF_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
 _CONTROL: Final = re.compile(r"[\x00-\x1f]")
@@ -95,80 +101,136 @@ def store_conflicts(
     return problems
 
 
+_REQUIRED = "is verplicht"
+_CONTROL_REASON = "bevat regeleinden of stuurtekens"
+_REF_REASON = "mag alleen letters, cijfers en - _ . / bevatten (max. 40)"
+_SERVICE_REASON = f"onbekende dienst; kies uit {' '.join(SERVICES)}"
+_REQUESTER_REASON = f"onbekende aanvrager; kies uit {' '.join(REQUESTERS)}"
+# The yes/no words exactly as ``parse_bool`` accepts them after strip() and lower(): a value
+# found here as it stands needs no call (the common case); anything else goes to parse_bool.
+_BOOL_WORDS: Final[dict[str, bool]] = {
+    **dict.fromkeys(TRUE_WORDS, True),
+    **dict.fromkeys(FALSE_WORDS, False),
+}
+_new_client = frozen_constructor(Client)
+_new_case = frozen_constructor(Case)
+
+
 def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
-    """Validate one case given as text per field; ``today`` bounds receipt and birth dates."""
+    """Validate one case given as text per field; ``today`` bounds receipt and birth dates.
+
+    Written out field by field without helper closures (an import checks every row with it);
+    the problems and their order are those of checking the fields one after the other."""
     problems: list[tuple[str, str]] = []
+    get = raw.get
+    control = _CONTROL.search
 
-    def fail(name: str, reason: str) -> None:
-        problems.append((name, reason))
-
-    def text(name: str, required: bool = True) -> str:
-        value = raw.get(name, "").strip()
-        if required and not value:
-            fail(name, "is verplicht")
-        elif _CONTROL.search(value):  # line breaks, tabs and other control characters
-            fail(name, "bevat regeleinden of stuurtekens")
-        return value
-
-    def convert(name: str, parse: Callable[[str], T]) -> T | None:
-        try:
-            return parse(raw.get(name, ""))
-        except ValidationError as error:
-            fail(name, str(error))
-            return None
-
-    ref = text("case_ref")
+    ref = get("case_ref", "").strip()
+    if not ref:
+        problems.append(("case_ref", _REQUIRED))
+    elif control(ref):  # line breaks, tabs and other control characters
+        problems.append(("case_ref", _CONTROL_REASON))
     if ref and not REF_PATTERN.match(ref):
-        fail("case_ref", "mag alleen letters, cijfers en - _ . / bevatten (max. 40)")
-    bsn = convert("bsn", parse_bsn)
-    name = text("name")
-    birth = convert("birth_date", parse_date)
-    service = text("service").upper()
+        problems.append(("case_ref", _REF_REASON))
+    bsn: str | None
+    try:
+        bsn = parse_bsn(get("bsn", ""))
+    except ValidationError as error:
+        problems.append(("bsn", str(error)))
+        bsn = None
+    name = get("name", "").strip()
+    if not name:
+        problems.append(("name", _REQUIRED))
+    elif control(name):
+        problems.append(("name", _CONTROL_REASON))
+    birth: date | None
+    try:
+        birth = parse_date(get("birth_date", ""))
+    except ValidationError as error:
+        problems.append(("birth_date", str(error)))
+        birth = None
+    service = get("service", "").strip()
+    if not service:
+        problems.append(("service", _REQUIRED))
+    elif control(service):
+        problems.append(("service", _CONTROL_REASON))
+    service = service.upper()
     if service and service not in SERVICES:
-        fail("service", f"onbekende dienst; kies uit {' '.join(SERVICES)}")
-    received = convert("received_on", parse_date)
+        problems.append(("service", _SERVICE_REASON))
+    received: date | None
+    try:
+        received = parse_date(get("received_on", ""))
+    except ValidationError as error:
+        problems.append(("received_on", str(error)))
+        received = None
     if received and received > today:
-        fail("received_on", f"ligt in de toekomst (na {today.isoformat()})")
+        problems.append(("received_on", f"ligt in de toekomst (na {today.isoformat()})"))
     if birth and birth > today:
-        fail("birth_date", "ligt in de toekomst")
+        problems.append(("birth_date", "ligt in de toekomst"))
     elif birth and received and birth >= received:
-        fail("birth_date", "ligt niet vóór de ontvangstdatum")
+        problems.append(("birth_date", "ligt niet vóór de ontvangstdatum"))
     elif birth and received and received.year - birth.year > 120:
-        fail("birth_date", "geeft een leeftijd boven 120 jaar")
-    team = text("team")
-    requester = text("requester", required=False).lower() or None
+        problems.append(("birth_date", "geeft een leeftijd boven 120 jaar"))
+    team = get("team", "").strip()
+    if not team:
+        problems.append(("team", _REQUIRED))
+    elif control(team):
+        problems.append(("team", _CONTROL_REASON))
+    requester_text = get("requester", "").strip()
+    if requester_text and control(requester_text):
+        problems.append(("requester", _CONTROL_REASON))
+    requester = requester_text.lower() or None
     if requester and requester not in REQUESTERS:
-        fail("requester", f"onbekende aanvrager; kies uit {' '.join(REQUESTERS)}")
+        problems.append(("requester", _REQUESTER_REASON))
     elif not requester and service in REQUESTER_SERVICES:
-        fail("requester", f"is verplicht bij {service}")
-    flags = {flag: bool(convert(flag, parse_bool)) for flag in FLAG_FIELDS}
-    schrijnend_ref = text("schrijnend_ref", required=False) or None
-    if schrijnend_ref and not flags["schrijnend"]:
-        fail("schrijnend_ref", "ingevuld terwijl schrijnend 'nee' is")
-    status = text("status", required=False).lower() or "open"
+        problems.append(("requester", f"is verplicht bij {service}"))
+    flags: list[bool] = []
+    for flag in FLAG_FIELDS:
+        value = get(flag, "")
+        known = _BOOL_WORDS.get(value)
+        if known is None:
+            try:
+                known = parse_bool(value)
+            except ValidationError as error:
+                problems.append((flag, str(error)))
+                known = False
+        flags.append(known)
+    motivated, working, schrijnend, ingebrekestelling, consents_60_plus, dwangsom = flags
+    schrijnend_text = get("schrijnend_ref", "").strip()
+    if schrijnend_text and control(schrijnend_text):
+        problems.append(("schrijnend_ref", _CONTROL_REASON))
+    schrijnend_ref = schrijnend_text or None
+    if schrijnend_ref and not schrijnend:
+        problems.append(("schrijnend_ref", "ingevuld terwijl schrijnend 'nee' is"))
+    status_text = get("status", "").strip()
+    if status_text and control(status_text):
+        problems.append(("status", _CONTROL_REASON))
+    status = status_text.lower() or "open"
     if status not in CASE_STATUS_CODES:
-        fail("status", "kies uit open, in_behandeling, afgerond")
+        problems.append(("status", "kies uit open, in_behandeling, afgerond"))
     if problems or bsn is None or received is None:
         return CaseCheck(None, problems)
-    return CaseCheck(
-        Case(
-            case_ref=ref,
-            client=Client(bsn=bsn, name=name, birth_date=birth),
-            service=service,
-            received_on=received,
-            team=team,
-            requester=requester,
-            schrijnend_ref=schrijnend_ref,
-            status=status,
-            motivated=flags["motivated"],
-            working=flags["working"],
-            schrijnend=flags["schrijnend"],
-            ingebrekestelling=flags["ingebrekestelling"],
-            consents_60_plus=flags["consents_60_plus"],
-            dwangsom=flags["dwangsom"],
-        ),
-        problems,
+    # Field order of Case: case_ref, client, service, received_on, team, requester, motivated,
+    # working, consents_60_plus, schrijnend, schrijnend_ref, ingebrekestelling, dwangsom,
+    # status, extra.
+    case = _new_case(
+        ref,
+        _new_client(bsn, name, birth),
+        service,
+        received,
+        team,
+        requester,
+        motivated,
+        working,
+        consents_60_plus,
+        schrijnend,
+        schrijnend_ref,
+        ingebrekestelling,
+        dwangsom,
+        status,
+        {},
     )
+    return CaseCheck(case, problems)
 
 
 def case_fields(case: Case) -> dict[str, str]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mdbtriage.core.model import Actor
-from mdbtriage.store.database import utc_now
+from mdbtriage.store.database import insert_rows, utc_now
 
 EVENTS = ("create", "read", "change", "delete", "print", "export", "search", "emergency")
 EVENT_LABELS = {
@@ -39,7 +39,7 @@ class AuditEntry:
 
 _INSERT = (
     "INSERT INTO audit_log (at, event, client_id, case_ref, user_id, user_name, role, "
-    "on_behalf_of, outcome, purpose, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "on_behalf_of, outcome, purpose, details)"
 )
 
 
@@ -49,25 +49,17 @@ def log(conn: sqlite3.Connection, actor: Actor, entry: AuditEntry) -> None:
 
 
 def log_many(conn: sqlite3.Connection, actor: Actor, entries: Iterable[AuditEntry]) -> None:
+    """Append one record per entry, in order; call inside the transaction of the actions."""
     at = utc_now()
-    conn.executemany(
+    who = (actor.user_id, actor.name, actor.role, actor.on_behalf_of)
+    insert_rows(
+        conn,
         _INSERT,
-        (
-            (
-                at,
-                e.event,
-                e.client_id,
-                e.case_ref,
-                actor.user_id,
-                actor.name,
-                actor.role,
-                actor.on_behalf_of,
-                e.outcome,
-                e.purpose,
-                e.details,
-            )
+        11,
+        [
+            (at, e.event, e.client_id, e.case_ref, *who, e.outcome, e.purpose, e.details)
             for e in entries
-        ),
+        ],
     )
 
 

@@ -13,11 +13,12 @@ backups of an encrypted store are encrypted with the same key. Plain SQLite is t
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -204,6 +205,56 @@ def _connect(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
         raise StoreError(f"{path}: WAL-modus kan niet worden ingeschakeld (modus: {mode})")
     conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+# Below this many rows a batch is inserted row by row; from here on through a staging table.
+BULK_MIN_ROWS = 32
+
+
+def insert_rows(
+    conn: sqlite3.Connection,
+    head: str,
+    width: int,
+    rows: Sequence[Sequence[object]],
+    tail: str = "",
+) -> list[tuple[Any, ...]]:
+    """Insert ``rows`` (``width`` values each) with ``head`` (``INSERT INTO t (columns)``) and
+    ``tail`` (optional ``ON CONFLICT …`` and ``RETURNING …`` clauses); returns the rows of the
+    ``RETURNING`` clause. Call inside a transaction.
+
+    A batch goes through a temporary staging table and one ``INSERT … SELECT`` in input order:
+    every row meets every constraint, foreign key, trigger and conflict clause exactly as with one
+    statement per row, but SQLite builds the value lists of ``CHECK (x IN (…))`` constraints once
+    per statement, which one statement per row (``executemany``) pays again for every row.
+    """
+    marks = ", ".join("?" * width)
+    returning = "RETURNING" in tail.upper()
+    if len(rows) < BULK_MIN_ROWS:
+        sql = f"{head} VALUES ({marks}){tail}"
+        if not returning:
+            conn.executemany(sql, rows)
+            return []
+        found: list[tuple[Any, ...]] = []
+        for row in rows:
+            found.extend(conn.execute(sql, row).fetchall())
+        return found
+    staging = f"temp.mdb_bulk_rows_{width}"
+    columns = ", ".join(f"v{i}" for i in range(width))
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {staging} ({columns})")
+    conn.execute(f"DELETE FROM {staging}")
+    try:
+        conn.executemany(f"INSERT INTO {staging} VALUES ({marks})", rows)
+        # "WHERE true" keeps "ON CONFLICT" from being read as a join constraint.
+        cursor = conn.execute(
+            f"{head} SELECT {columns} FROM {staging} WHERE true ORDER BY rowid{tail}"
+        )
+        found = cursor.fetchall() if returning else []
+    except BaseException:
+        with contextlib.suppress(*db_errors()):  # the caller's rollback empties it as well
+            conn.execute(f"DELETE FROM {staging}")
+        raise
+    conn.execute(f"DELETE FROM {staging}")
+    return found
 
 
 def _explain(path: Path, error: Exception) -> StoreError:

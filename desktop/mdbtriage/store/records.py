@@ -15,7 +15,7 @@ from mdbtriage.core.csvimport import ParseResult, check_against_store
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
 from mdbtriage.core.triage import CaseFacts, bulk, frozen_constructor
 from mdbtriage.store.audit import AuditEntry, log_many
-from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.database import Store, insert_rows, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +160,10 @@ def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
 _CASE_INSERT = (
     "INSERT INTO cases (case_ref, client_id, service, received_on, team_id, requester, "
     "motivated, working, consents_60_plus, schrijnend, schrijnend_ref, "
-    "ingebrekestelling, dwangsom, status, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "ingebrekestelling, dwangsom, status, created_at, updated_at)"
 )
 _CASE_UPSERT = (
-    _CASE_INSERT + " ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
+    " ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
     "service = excluded.service, received_on = excluded.received_on, "
     "team_id = excluded.team_id, requester = excluded.requester, "
     "motivated = excluded.motivated, working = excluded.working, "
@@ -173,35 +172,36 @@ _CASE_UPSERT = (
     "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
     "status = excluded.status, updated_at = excluded.updated_at"
 )
+_CLIENT_UPSERT = (
+    " ON CONFLICT (bsn) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date "
+    "RETURNING client_id, bsn"
+)
 
 
 def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str) -> WriteCounts:
     """Insert or update cases by ``case_ref`` with their clients (by BSN), logging each one."""
-    created = updated = 0
     now = utc_now()
     with store.atomic() as conn, _page_cache(conn, IMPORT_CACHE_KIB):
         ensure_teams(store, (c.team for c in cases))
-        conn.executemany(
-            "INSERT INTO clients (bsn, name, birth_date) VALUES (?, ?, ?) "
-            "ON CONFLICT (bsn) DO UPDATE SET name = excluded.name, "
-            "birth_date = excluded.birth_date",
-            (
-                (
-                    c.client.bsn,
-                    c.client.name,
-                    c.client.birth_date.isoformat() if c.client.birth_date else None,
-                )
-                for c in cases
-            ),
-        )
-        # One query each (the keys as a JSON array) instead of one per few hundred keys.
+        # Every client row comes back from the upsert (inserted or updated): no second query.
         client_ids: dict[str, int] = {
             bsn: client_id
-            for client_id, bsn in conn.execute(
-                "SELECT client_id, bsn FROM clients WHERE bsn IN (SELECT value FROM json_each(?))",
-                (json.dumps(sorted({c.client.bsn for c in cases})),),
+            for client_id, bsn in insert_rows(
+                conn,
+                "INSERT INTO clients (bsn, name, birth_date)",
+                3,
+                [
+                    (
+                        c.client.bsn,
+                        c.client.name,
+                        c.client.birth_date.isoformat() if c.client.birth_date else None,
+                    )
+                    for c in cases
+                ],
+                _CLIENT_UPSERT,
             )
         }
+        # One query (the keys as a JSON array) instead of one per few hundred keys.
         existing: set[str] = {
             r[0]
             for r in conn.execute(
@@ -209,16 +209,20 @@ def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str
                 (json.dumps([c.case_ref for c in cases]),),
             )
         }
-        # New references are plainly inserted; the upsert statement (slower: it prepares the
-        # update path with its foreign-key checks) is used only for references that exist,
-        # or repeat within the batch, in input order: the outcome is that of upserting each.
+        # New references are plainly inserted; the upsert (slower: it prepares the update path
+        # with its foreign-key checks) is used only for references that exist, or repeat within
+        # the batch, in input order: the outcome is that of upserting each.
         fresh: list[tuple[object, ...]] = []
         again: list[tuple[object, ...]] = []
         inserted: set[str] = set()
+        entries: list[AuditEntry] = []
+        created = updated = 0
         for c in cases:
+            ref = c.case_ref
+            client_id = client_ids[c.client.bsn]
             values = (
-                c.case_ref,
-                client_ids[c.client.bsn],
+                ref,
+                client_id,
                 c.service,
                 c.received_on.isoformat(),
                 c.team,
@@ -234,28 +238,20 @@ def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str
                 now,
                 now,
             )
-            if c.case_ref in existing or c.case_ref in inserted:
+            if ref in existing:
+                again.append(values)
+                updated += 1
+                entries.append(AuditEntry("change", purpose, client_id, ref))
+                continue
+            if ref in inserted:
                 again.append(values)
             else:
-                inserted.add(c.case_ref)
+                inserted.add(ref)
                 fresh.append(values)
-        conn.executemany(_CASE_INSERT, fresh)
-        conn.executemany(_CASE_UPSERT, again)
-        entries = []
-        for c in cases:
-            is_update = c.case_ref in existing
-            if is_update:
-                updated += 1
-            else:
-                created += 1
-            entries.append(
-                AuditEntry(
-                    event="change" if is_update else "create",
-                    purpose=purpose,
-                    client_id=client_ids[c.client.bsn],
-                    case_ref=c.case_ref,
-                )
-            )
+            created += 1
+            entries.append(AuditEntry("create", purpose, client_id, ref))
+        insert_rows(conn, _CASE_INSERT, 16, fresh)
+        insert_rows(conn, _CASE_INSERT, 16, again, _CASE_UPSERT)
         log_many(conn, actor, entries)
     return WriteCounts(created=created, updated=updated)
 
