@@ -113,6 +113,12 @@ _BOOL_WORDS: Final[dict[str, bool]] = {
     **dict.fromkeys(FALSE_WORDS, False),
 }
 _new_client = frozen_constructor(Client)
+
+
+def _no_match(_value: str) -> None:
+    return None
+
+
 _new_case = frozen_constructor(Case)
 
 
@@ -123,7 +129,9 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
     the problems and their order are those of checking the fields one after the other."""
     problems: list[tuple[str, str]] = []
     get = raw.get
-    control = _CONTROL.search
+    # One search over the whole row; only a row with a control character somewhere has its
+    # text fields searched one by one (stripping may remove it again).
+    control = _CONTROL.search if _CONTROL.search("".join(raw.values())) else _no_match
 
     ref = get("case_ref", "").strip()
     if not ref:

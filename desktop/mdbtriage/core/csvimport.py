@@ -24,6 +24,7 @@ from mdbtriage.core.model import (
     Client,
     Staff,
 )
+from mdbtriage.core.triage import bulk
 from mdbtriage.core.validation import (
     ValidationError,
     parse_big_number,
@@ -225,10 +226,11 @@ def _parse(
 ) -> ParseResult[T]:
     header, problems, rows = read_rows(data, columns, optional, extra)
     result: ParseResult[T] = ParseResult(header=header, file_errors=problems)
+    append = result.rows.append
     for line, raw in rows:
         errors: list[RowError] = []
-        width = raw.pop("__width__", None)
-        if width:
+        if "__width__" in raw:  # set by read_rows on a row with too few or too many fields
+            width = raw.pop("__width__")
             errors.append(RowError(line, "", "", f"aantal velden klopt niet: {width}"))
         if raw and max(map(len, raw.values())) > MAX_FIELD:
             for name, value in raw.items():
@@ -239,7 +241,7 @@ def _parse(
                         )
                     )
         record = None if errors else convert(raw, errors, line)
-        result.rows.append(ParsedRow(line, raw, None if errors else record, errors))
+        append(ParsedRow(line, raw, None if errors else record, errors))
     return result
 
 
@@ -342,29 +344,38 @@ def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
     seen_bsn: dict[str, tuple[int, str, date | None]] = {}
 
     def convert(raw: dict[str, str], errors: list[RowError], line: int) -> Case | None:
-        row = _Row(raw, errors, line)
         checked = check_case(raw, today)
         for name, reason in checked.problems:
-            row.fail(name, reason)
+            errors.append(RowError(line, name, raw.get(name, ""), reason))
         ref = raw.get("case_ref", "").strip()
         if ref and ref in seen_refs:
-            row.fail("case_ref", f"komt al voor op regel {seen_refs[ref]}")
+            errors.append(
+                RowError(
+                    line, "case_ref", raw["case_ref"], f"komt al voor op regel {seen_refs[ref]}"
+                )
+            )
         elif ref:
             seen_refs[ref] = line
         case = checked.case
         if case is not None:
-            bsn, name, birth = case.client.bsn, case.client.name, case.client.birth_date
+            client = case.client
+            bsn, name, birth = client.bsn, client.name, client.birth_date
             earlier = seen_bsn.get(bsn)
             if earlier and (earlier[1] != name or earlier[2] != birth):
-                row.fail(
-                    "bsn",
-                    f"zelfde BSN als regel {earlier[0]} maar met andere naam of geboortedatum",
+                errors.append(
+                    RowError(
+                        line,
+                        "bsn",
+                        raw.get("bsn", ""),
+                        f"zelfde BSN als regel {earlier[0]} maar met andere naam of geboortedatum",
+                    )
                 )
             elif not earlier:
                 seen_bsn[bsn] = (line, name, birth)
         return None if errors else case
 
-    return _parse(data, CASE_COLUMNS, CASE_OPTIONAL, CASE_EXTRA, convert)
+    with bulk():  # many small objects, no cycles: the collector would rescan them repeatedly
+        return _parse(data, CASE_COLUMNS, CASE_OPTIONAL, CASE_EXTRA, convert)
 
 
 def check_against_store(

@@ -78,12 +78,12 @@ def parse_date(value: str) -> date:
         raise ValidationError("datum ontbreekt")
     match = _ISO.match(text)
     if match:
-        year, month, day = (int(g) for g in match.groups())
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
         match = _DUTCH.match(text)
         if not match:
             raise ValidationError("datum moet de vorm JJJJ-MM-DD of DD-MM-JJJJ hebben")
-        day, month, year = (int(g) for g in match.groups())
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
     try:
         return date(year, month, day)
     except ValueError:

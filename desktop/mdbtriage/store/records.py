@@ -14,8 +14,8 @@ from sys import intern
 from mdbtriage.core.csvimport import ParseResult, check_against_store
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
 from mdbtriage.core.triage import CaseFacts, bulk, frozen_constructor
-from mdbtriage.store.audit import AuditEntry, log_many
-from mdbtriage.store.database import Store, insert_rows, utc_now
+from mdbtriage.store.audit import log_selected
+from mdbtriage.store.database import Store, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,13 +157,31 @@ def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {before}")
 
 
-_CASE_INSERT = (
+# A batch of cases is staged in a temporary table (one row per case, in input order) and
+# written with one statement per table: SQLite then builds the value lists of the CHECK
+# (… IN (…)) constraints once per statement instead of once per row, and the client ids are
+# looked up in SQL. Every row still meets every constraint, foreign key and conflict clause.
+_STAGE = "temp.mdb_case_stage"
+_STAGE_COLUMNS = (
+    "case_ref, bsn, name, birth_date, service, received_on, team_id, requester, motivated, "
+    "working, consents_60_plus, schrijnend, schrijnend_ref, ingebrekestelling, dwangsom, "
+    "status, event"
+)
+_CLIENT_ID = "(SELECT k.client_id FROM clients k WHERE k.bsn = s.bsn)"
+_CLIENTS_FROM_STAGE = (
+    f"INSERT INTO clients (bsn, name, birth_date) SELECT bsn, name, birth_date FROM {_STAGE} "
+    "WHERE true ORDER BY rowid "  # "WHERE true": ON CONFLICT is not a join constraint
+    "ON CONFLICT (bsn) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date"
+)
+_CASES_FROM_STAGE = (
     "INSERT INTO cases (case_ref, client_id, service, received_on, team_id, requester, "
     "motivated, working, consents_60_plus, schrijnend, schrijnend_ref, "
-    "ingebrekestelling, dwangsom, status, created_at, updated_at)"
-)
-_CASE_UPSERT = (
-    " ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
+    "ingebrekestelling, dwangsom, status, created_at, updated_at) "
+    f"SELECT s.case_ref, {_CLIENT_ID}, s.service, s.received_on, s.team_id, s.requester, "
+    "s.motivated, s.working, s.consents_60_plus, s.schrijnend, s.schrijnend_ref, "
+    f"s.ingebrekestelling, s.dwangsom, s.status, ?1, ?1 FROM {_STAGE} s WHERE true "
+    "ORDER BY s.rowid "
+    "ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
     "service = excluded.service, received_on = excluded.received_on, "
     "team_id = excluded.team_id, requester = excluded.requester, "
     "motivated = excluded.motivated, working = excluded.working, "
@@ -172,35 +190,16 @@ _CASE_UPSERT = (
     "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
     "status = excluded.status, updated_at = excluded.updated_at"
 )
-_CLIENT_UPSERT = (
-    " ON CONFLICT (bsn) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date "
-    "RETURNING client_id, bsn"
-)
+_ACCESSES_FROM_STAGE = f"SELECT s.rowid, s.event, {_CLIENT_ID}, s.case_ref FROM {_STAGE} s"
 
 
 def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str) -> WriteCounts:
-    """Insert or update cases by ``case_ref`` with their clients (by BSN), logging each one."""
+    """Insert or update cases by ``case_ref`` with their clients (by BSN), logging each one
+    (``create`` for a reference the store did not have before the batch, else ``change``), all
+    in one transaction and in input order: the outcome is that of upserting each in turn."""
     now = utc_now()
-    with store.atomic() as conn, _page_cache(conn, IMPORT_CACHE_KIB):
+    with store.atomic() as conn, _page_cache(conn, IMPORT_CACHE_KIB), bulk():
         ensure_teams(store, (c.team for c in cases))
-        # Every client row comes back from the upsert (inserted or updated): no second query.
-        client_ids: dict[str, int] = {
-            bsn: client_id
-            for client_id, bsn in insert_rows(
-                conn,
-                "INSERT INTO clients (bsn, name, birth_date)",
-                3,
-                [
-                    (
-                        c.client.bsn,
-                        c.client.name,
-                        c.client.birth_date.isoformat() if c.client.birth_date else None,
-                    )
-                    for c in cases
-                ],
-                _CLIENT_UPSERT,
-            )
-        }
         # One query (the keys as a JSON array) instead of one per few hundred keys.
         existing: set[str] = {
             r[0]
@@ -209,51 +208,46 @@ def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str
                 (json.dumps([c.case_ref for c in cases]),),
             )
         }
-        # New references are plainly inserted; the upsert (slower: it prepares the update path
-        # with its foreign-key checks) is used only for references that exist, or repeat within
-        # the batch, in input order: the outcome is that of upserting each.
-        fresh: list[tuple[object, ...]] = []
-        again: list[tuple[object, ...]] = []
-        inserted: set[str] = set()
-        entries: list[AuditEntry] = []
-        created = updated = 0
+        days: dict[date, str] = {}  # receipt dates repeat: each written out once
+        staged: list[tuple[object, ...]] = []
+        updated = 0
         for c in cases:
-            ref = c.case_ref
-            client_id = client_ids[c.client.bsn]
-            values = (
-                ref,
-                client_id,
-                c.service,
-                c.received_on.isoformat(),
-                c.team,
-                c.requester,
-                int(c.motivated),
-                int(c.working),
-                int(c.consents_60_plus),
-                int(c.schrijnend),
-                c.schrijnend_ref,
-                int(c.ingebrekestelling),
-                int(c.dwangsom),
-                c.status,
-                now,
-                now,
+            client = c.client
+            received = c.received_on
+            day = days.get(received)
+            if day is None:
+                day = days[received] = received.isoformat()
+            is_update = c.case_ref in existing
+            updated += is_update
+            staged.append(
+                (
+                    c.case_ref,
+                    client.bsn,
+                    client.name,
+                    client.birth_date.isoformat() if client.birth_date else None,
+                    c.service,
+                    day,
+                    c.team,
+                    c.requester,
+                    c.motivated,  # a bool is bound as the integer 1 or 0
+                    c.working,
+                    c.consents_60_plus,
+                    c.schrijnend,
+                    c.schrijnend_ref,
+                    c.ingebrekestelling,
+                    c.dwangsom,
+                    c.status,
+                    "change" if is_update else "create",
+                )
             )
-            if ref in existing:
-                again.append(values)
-                updated += 1
-                entries.append(AuditEntry("change", purpose, client_id, ref))
-                continue
-            if ref in inserted:
-                again.append(values)
-            else:
-                inserted.add(ref)
-                fresh.append(values)
-            created += 1
-            entries.append(AuditEntry("create", purpose, client_id, ref))
-        insert_rows(conn, _CASE_INSERT, 16, fresh)
-        insert_rows(conn, _CASE_INSERT, 16, again, _CASE_UPSERT)
-        log_many(conn, actor, entries)
-    return WriteCounts(created=created, updated=updated)
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {_STAGE} ({_STAGE_COLUMNS})")
+        conn.execute(f"DELETE FROM {_STAGE}")
+        conn.executemany(f"INSERT INTO {_STAGE} VALUES ({', '.join('?' * 17)})", staged)
+        conn.execute(_CLIENTS_FROM_STAGE)
+        conn.execute(_CASES_FROM_STAGE, (now,))
+        log_selected(conn, actor, purpose, _ACCESSES_FROM_STAGE)
+        conn.execute(f"DELETE FROM {_STAGE}")
+    return WriteCounts(created=len(cases) - updated, updated=updated)
 
 
 _CASE_SELECT = (
