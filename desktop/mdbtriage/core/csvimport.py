@@ -389,7 +389,10 @@ def check_against_store(
         case = row.record
         if case is None or row.errors:
             continue
-        for name, reason in store_conflicts(case, known_teams, stored_clients.get(case.client.bsn)):
+        stored = stored_clients.get(case.client.bsn)
+        if stored is None and (not known_teams or case.team in known_teams):
+            continue  # the common case: nothing the store could hold against it
+        for name, reason in store_conflicts(case, known_teams, stored):
             row.errors.append(RowError(row.line, name, row.raw.get(name, ""), reason))
         if row.errors:
             row.record = None
