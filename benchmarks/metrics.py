@@ -179,12 +179,20 @@ def gui_probe_sample(store_path: Path, on: date, tmp: Path) -> dict[str, Any]:
 
 def startup_sample(store_path: Path, tmp: Path) -> float:
     """Milliseconds from process start to the main window shown, on an existing store: the real
-    ``mdb-triage --db STORE gui`` in smoke mode (signs in, shows the window, quits)."""
+    ``mdb-triage --db STORE gui`` in smoke mode (signs in, shows the window, quits).
+
+    With compiled bytecode, as an installed program has it: a development shell may forbid
+    writing ``.pyc`` files (``PYTHONDONTWRITEBYTECODE``), which would compile every module of
+    the program from source on every start; the cache goes to ``tmp``. ``run.py`` makes one
+    start first that is not counted (it fills that cache, and it closes the store that the
+    GUI copy starts unsealed)."""
     from mdbtriage.ui.recovery import ENV_SMOKE, ENV_SMOKE_PASSWORD, ENV_SMOKE_USER
 
     user, password = gui_user(store_path)
     env = _gui_env(tmp)
     env.update({ENV_SMOKE: "1", ENV_SMOKE_USER: user, ENV_SMOKE_PASSWORD: password})
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     command = [
         sys.executable,
         "-c",
