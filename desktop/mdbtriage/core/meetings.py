@@ -113,7 +113,7 @@ def remark_warning(text: str) -> str:
         return ""
     quoted = ", ".join(f"'{w}'" for w in words)
     return (
-        f"Opmerkingen: {quoted} lijkt medische informatie te bevatten; zet dit bij medische "
+        f"Deze opmerking ({quoted}) lijkt medische informatie te bevatten; zet dit bij medische "
         "overwegingen. Opmerkingen komen ook in het niet-medische verslag."
     )
 
