@@ -1,9 +1,13 @@
 """GUI measurements in a fresh process (run by ``run.py``; prints one JSON object).
 
-first paint: the main window (werkvoorraad tab) constructed and shown until the werkvoorraad has
-its rows and the table was painted; filter: a search term typed into the werkvoorraad until the
-view is updated and painted (the search box's typing delay excluded); rss: the process's peak
-resident memory with the werkvoorraad open.
+first paint: the main window (werkvoorraad tab) constructed and shown until the werkvoorraad's
+first rows are in the table and painted (the first rows in policy order, shown while the whole
+queue is computed, or the whole queue if that comes first); full: the same until the whole
+werkvoorraad is in and painted; stall: the longest the GUI thread did not get to its event loop
+after the first paint until half a second after the whole queue arrived; filter (on the whole
+queue): a search term typed into the werkvoorraad until the view is updated and painted (the
+search box's typing delay excluded); rss: the process's peak resident memory with the
+werkvoorraad open.
 
     python benchmarks/gui_probe.py --db STORE --user STAFF_ID --password PW --on YYYY-MM-DD
 """
@@ -17,12 +21,14 @@ import resource
 import sys
 import time
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SEARCH_TERMS = ("jansen", "Z26-0012", "de vries", "anna", "******123", "bakker", "xyz-geen")
 TIMEOUT_S = 300
+STALL_TICK_MS = 5
 
 
 def main() -> int:
@@ -57,18 +63,40 @@ def main() -> int:
     window = MainWindow(store, session, policy, on, settings)
     view = window.werkvoorraad
     loaded: list[int] = []
+    shown: list[int] = []
     loop = QEventLoop()
     view.loaded.connect(lambda n: (loaded.append(n), loop.quit()))
+    view.preview_shown.connect(lambda n: (shown.append(n), loop.quit()))
+    ticks: list[float] = []
+    monitor = QTimer(interval=STALL_TICK_MS)
+    monitor.timeout.connect(lambda: ticks.append(time.perf_counter()))
     window.show()
+    monitor.start()
     QTimer.singleShot(TIMEOUT_S * 1000, loop.quit)
-    if not loaded:
+    if not loaded and not shown:
         loop.exec()
-    if not loaded:
+    if not loaded and not shown:
         print(json.dumps({"error": "de werkvoorraad werd niet geladen"}))
         return 1
     view.table.viewport().repaint()
     app.processEvents()
     first_paint_ms = (time.perf_counter() - started) * 1000
+    first_rows = view.table.model().rowCount()
+    if not loaded:
+        loop.exec()
+    if not loaded:
+        print(json.dumps({"error": "de hele werkvoorraad werd niet geladen"}))
+        return 1
+    view.table.viewport().repaint()
+    app.processEvents()
+    full_ms = (time.perf_counter() - started) * 1000
+    settle = QEventLoop()
+    QTimer.singleShot(500, settle.quit)  # what follows the arrival (freeing, overview figures)
+    settle.exec()
+    monitor.stop()
+    painted = started + first_paint_ms / 1000
+    gaps = [b - a for a, b in pairwise(ticks) if b > painted]
+    max_stall_ms = max(0.0, max(gaps, default=0.0) * 1000 - STALL_TICK_MS)
     rows = view.model.rowCount()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -94,6 +122,9 @@ def main() -> int:
         json.dumps(
             {
                 "first_paint_ms": first_paint_ms,
+                "first_rows": first_rows,
+                "full_ms": full_ms,
+                "max_stall_ms": max_stall_ms,
                 "filter_ms": filter_samples,
                 "rss_mb": rss_mb,
                 "rows": rows,

@@ -142,6 +142,14 @@ def measure(
                         f"filter: mediaan over {len(probes[0]['filter_ms'])} zoektermen per "
                         "proces, zonder de typvertraging van het zoekveld"
                     )
+                    if all("full_ms" in p for p in probes):
+                        full = statistics.median(p["full_ms"] for p in probes)
+                        stall = max(p["max_stall_ms"] for p in probes)
+                        notes.append(
+                            f"eerste weergave: {probes[0]['first_rows']} regels; hele "
+                            f"werkvoorraad na {full:.0f} ms (mediaan); langste onderbreking "
+                            f"van de GUI-thread {stall:.0f} ms (de grootste over de processen)"
+                        )
 
                 def startups() -> float:
                     metrics.startup_sample(gui_store, tmp)  # not counted: see startup_sample

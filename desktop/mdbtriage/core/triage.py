@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
+from itertools import islice
+from operator import le
 from typing import Any, TypeVar
 
 from mdbtriage.core.model import REQUESTERS, SERVICES
@@ -293,6 +295,35 @@ def sort_key(facts: CaseFacts, policy: Policy) -> tuple[int, date, str]:
     return (_CLASS_RANK[klasse], facts.received_on, facts.case_ref)
 
 
+# The characters ``str.strip()`` removes, which do not make a central reference: a schrijnend
+# case counts as centrally approved only with a reference that has something else in it. No
+# code point above U+3000 is whitespace (a test checks the whole range).
+REFERENCE_BLANKS = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRanks:
+    """The policy's class order as numbers, for ordering the werkvoorraad elsewhere (a database
+    query) exactly like :func:`sort_key`: the rank of a case is ``schrijnend[service]`` when the
+    service has a schrijnend class, the case is marked schrijnend and its central reference has
+    a character outside ``blanks``; otherwise ``plain[service]``. Then the receipt date, then the
+    case reference (compared by code point)."""
+
+    plain: dict[str, int]
+    schrijnend: dict[str, int]
+    blanks: str = REFERENCE_BLANKS
+
+
+def class_ranks(policy: Policy) -> ClassRanks:
+    """The rank of each service's class, plain and for approved schrijnend cases."""
+    return ClassRanks(
+        plain={service: _CLASS_RANK[k] for service, k in policy.service_class.items()},
+        schrijnend={
+            service: _CLASS_RANK[k] for service, k in policy.service_schrijnend_class.items()
+        },
+    )
+
+
 def _route_candidates(
     policy: Policy,
     service: str,
@@ -327,7 +358,9 @@ def build_queue(cases: Iterable[CaseFacts], on: date, policy: Policy) -> list[Pl
 
     Same result as sorting by :func:`sort_key` and placing each case with :func:`classify` and
     :func:`choose_route`; the decisions are remembered per distinct combination of the facts
-    they depend on, so a quarter of a million cases take a fraction of a second.
+    they depend on, so a quarter of a million cases take a fraction of a second. Cases that
+    come already in that order (a store can order them with :func:`class_ranks`) are checked
+    in one pass and not sorted again; any other input is sorted.
     """
     six_months_ago = add_months(on, -policy.six_months)
     service_class = policy.service_class
@@ -364,8 +397,14 @@ def build_queue(cases: Iterable[CaseFacts], on: date, policy: Policy) -> list[Pl
             append_key(rank_text[klasse] + received_text + facts.case_ref)
         # The key string orders exactly like ``sort_key``'s tuple (one-digit class rank, then
         # the fixed-width ISO date, then the reference) and sorts several times faster; the
-        # sort is stable, so equal keys keep their input order as with ``sort_key``.
-        order = sorted(range(len(keys)), key=keys.__getitem__)
+        # sort is stable, so equal keys keep their input order as with ``sort_key``. Input that
+        # is in order already keeps it: one comparison per neighbouring pair instead of a sort,
+        # which (one call into C) would hold the interpreter lock for 0.1 s at 250,000 cases.
+        order: Iterable[int]
+        if all(map(le, keys, islice(keys, 1, None))):
+            order = range(len(keys))
+        else:
+            order = sorted(range(len(keys)), key=keys.__getitem__)
 
         new_placement = _new_placement
         by_received: dict[date, tuple[int, int, int, bool]] = {}

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from mdbtriage.core.model import CASE_STATUSES, SERVICES
 from mdbtriage.core.validation import format_date, parse_bsn
@@ -115,6 +115,34 @@ _LATE = QBrush(QColor("#b00020"))
 _MUTED = QBrush(QColor("#6b6b6b"))
 _BOLD = QFont()
 _BOLD.setBold(True)
+
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _foreground(entry: QueueEntry, column: Column) -> QBrush | None:
+    placement = entry.placement
+    if column.key == "overdue" and placement.overdue_days:
+        return _LATE if placement.overdue_days > 56 else _WARN
+    if column.key == "six_months" and placement.over_six_months:
+        return _LATE
+    if placement.klasse == "D":
+        return _MUTED
+    return None
+
+
+def _font(entry: QueueEntry, column: Column) -> QFont | None:
+    if column.key == "overdue" and entry.placement.overdue_days > 56:
+        return _BOLD
+    return None
+
+
+def _tooltip(entry: QueueEntry, column: Column) -> str | None:
+    if column.key == "service":
+        return SERVICES.get(entry.service, entry.service)
+    if column.key in ("client", "next_task", "team") and column.text(entry):
+        return column.text(entry)  # whole, where the column may elide it
+    return ", ".join(entry.placement.flags) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,27 +249,13 @@ class QueueModel(QAbstractTableModel):
         if role == _DISPLAY:
             return column.text(entry)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column.key == "overdue" and entry.placement.overdue_days:
-                return _LATE if entry.placement.overdue_days > 56 else _WARN
-            if column.key == "six_months" and entry.placement.over_six_months:
-                return _LATE
-            if entry.placement.klasse == "D":
-                return _MUTED
-            return None
+            return _foreground(entry, column)
         if role == Qt.ItemDataRole.FontRole:
-            if column.key == "overdue" and entry.placement.overdue_days > 56:
-                return _BOLD
-            return None
+            return _font(entry, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
+            return _RIGHT if column.numeric else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column.key == "service":
-                return SERVICES.get(entry.service, entry.service)
-            if column.key in ("client", "next_task", "team") and column.text(entry):
-                return column.text(entry)  # whole, where the column may elide it
-            return ", ".join(entry.placement.flags) or None
+            return _tooltip(entry, column)
         if role == ENTRY_ROLE:
             return entry
         return None
@@ -323,3 +337,49 @@ class QueueModel(QAbstractTableModel):
                 ordered = sorted(self._all, key=key, reverse=descending)
             self._ordered[cache_key] = ordered
         return ordered
+
+
+def frozen_model(entries: list[QueueEntry], parent: QObject | None = None) -> QStandardItemModel:
+    """What a :class:`QueueModel` shows for ``entries`` (in their order), copied into Qt's own
+    item model, cell by cell and role by role.
+
+    Drawing and scrolling such a model calls no Python, so it stays smooth while a worker
+    thread keeps the interpreter busy: the table shows the first rows this way while the
+    whole werkvoorraad is being computed. Read only; not sortable (it holds only part of the
+    rows). More rows can be added with :func:`add_frozen_rows`.
+    """
+    model = QStandardItemModel(0, len(COLUMNS), parent)
+    horizontal = Qt.Orientation.Horizontal
+    for i, column in enumerate(COLUMNS):
+        model.setHeaderData(i, horizontal, column.title, _DISPLAY)
+        model.setHeaderData(i, horizontal, column.tip, Qt.ItemDataRole.ToolTipRole)
+    add_frozen_rows(model, entries)
+    return model
+
+
+def add_frozen_rows(model: QStandardItemModel, entries: list[QueueEntry]) -> None:
+    """Append frozen copies of ``entries`` to a model made by :func:`frozen_model`."""
+    flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+    foreground, font = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole
+    alignment, tooltip = Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole
+    first = model.rowCount()
+    model.setRowCount(first + len(entries))
+    set_item = model.setItem
+    for row, entry in enumerate(entries, start=first):
+        flag_text = ", ".join(entry.placement.flags) or None
+        for i, column in enumerate(COLUMNS):
+            item = QStandardItem(column.text(entry))
+            item.setFlags(flags)
+            if (brush := _foreground(entry, column)) is not None:
+                item.setData(brush, foreground)
+            if (bold := _font(entry, column)) is not None:
+                item.setData(bold, font)
+            if column.numeric:
+                item.setData(_RIGHT, alignment)
+            tip = _tooltip(entry, column) if column.key in _OWN_TIPS else flag_text
+            if tip is not None:
+                item.setData(tip, tooltip)
+            set_item(row, i, item)
+
+
+_OWN_TIPS = frozenset({"service", "client", "next_task", "team"})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,9 +31,21 @@ from mdbtriage.core.policy import Policy
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
 from mdbtriage.store.overview import QueueFigures, figures_by_team
-from mdbtriage.store.queue_view import QueueEntry, export_queue, load_queue, record_search
+from mdbtriage.store.queue_view import (
+    QueueEntry,
+    export_queue,
+    load_preview,
+    load_queue,
+    record_search,
+)
 from mdbtriage.store.records import list_teams
-from mdbtriage.ui.queue_model import COLUMNS, QueueFilter, QueueModel
+from mdbtriage.ui.queue_model import (
+    COLUMNS,
+    QueueFilter,
+    QueueModel,
+    add_frozen_rows,
+    frozen_model,
+)
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.worker import Progress, release_in_background, run_in_background
 
@@ -76,11 +89,19 @@ class QueueLoad:
 
 
 def compute_queue(
-    store_path: Path, on: date, policy: Policy, progress: Progress | None = None
+    store_path: Path,
+    on: date,
+    policy: Policy,
+    progress: Progress | None = None,
+    preview: Callable[[list[QueueEntry]], None] | None = None,
 ) -> QueueLoad:
-    """The werkvoorraad computed on a connection of its own (for a worker thread)."""
+    """The werkvoorraad computed on a connection of its own (for a worker thread); with
+    ``preview``, its first rows are handed to it first (read on their own in some 0.1 s)."""
     report = progress or (lambda _percent, _text: None)
     with Store.open(store_path) as store:
+        if preview is not None:
+            report(2, "eerste zaken lezen")
+            preview(load_preview(store, on, policy))
         entries = load_queue(store, on, policy, progress=report)
     report(97, "cijfers per team tellen")
     return QueueLoad(entries, figures_by_team(entries))
@@ -125,7 +146,11 @@ class WerkvoorraadView(QWidget):
 
     open_case = Signal(str)
     loaded = Signal(int)
+    preview_shown = Signal(int)
     SEARCH_DELAY_MS = 150
+    # The first rows are copied into the table a screenful at a time (each step some 10 ms of
+    # the GUI thread, while the worker competes for the interpreter).
+    PREVIEW_STEP = 25
     LOG_SEARCH_DELAY_MS = 1500
 
     def __init__(
@@ -143,6 +168,9 @@ class WerkvoorraadView(QWidget):
         self._active = True
         self.figures_by_team: dict[str, QueueFigures] = {}
         self._logged_search = ""
+        # The first rows, shown (from a frozen copy) while the whole werkvoorraad is computed.
+        self._preview: list[QueueEntry] = []
+        self.preview_model: QStandardItemModel | None = None
 
         self.klasse = _Combo("Alle klassen", CLASSES, "filter_klasse")
         self.service = _Combo("Alle diensten", dict(SERVICES), "filter_service")
@@ -171,6 +199,13 @@ class WerkvoorraadView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        self.banner = QLabel()
+        self.banner.setObjectName("preview_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel { background: #fff4d6; border: 1px solid #e0c060; padding: 4px 8px; }"
+        )
+        self.banner.hide()
 
         self.table = QTableView()
         self.table.setObjectName("queue_table")
@@ -194,6 +229,15 @@ class WerkvoorraadView(QWidget):
         self._default_columns()
         self.table.activated.connect(self._open_index)
         self.table.selectionModel().currentRowChanged.connect(self._show_reasons)
+        self._filter_widgets: tuple[QWidget, ...] = (
+            self.search,
+            self.klasse,
+            self.service,
+            self.route,
+            self.lead,
+            self.team,
+            self.status,
+        )
 
         self.empty = QLabel()
         self.empty.setObjectName("empty_state")
@@ -220,6 +264,7 @@ class WerkvoorraadView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
 
         self._search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
@@ -256,6 +301,8 @@ class WerkvoorraadView(QWidget):
         path, on, policy = self.store.path, self.on, self.policy
         if keep_case is None:
             keep_case = self.current_case()
+        # Nothing to show yet: the first rows first, while the rest is computed.
+        with_preview = not self.model.all_entries() and not self._preview
 
         def done(result: QueueLoad) -> None:
             self._loading = False
@@ -265,13 +312,22 @@ class WerkvoorraadView(QWidget):
                 return
             previous = [self.model.all_entries()]
             self.figures_by_team = result.by_team
+            keep, top_row = self._keep_after_reload or keep_case, None
+            if self._preview:  # what the user picked and where they looked in the first rows
+                keep = self.current_case() or keep
+                top_row = self.table.rowAt(0)
             self.model.set_entries(result.entries)
+            self._end_preview()
             self._fill_teams()
             self._update_state()
-            again, keep = self._reload_again, self._keep_after_reload or keep_case
+            again = self._reload_again
             self._keep_after_reload = None
             if keep:
-                self.select_case(keep)
+                self.select_case(keep, scroll=top_row is None)
+            if top_row is not None and top_row >= 0:
+                self.table.scrollTo(
+                    self.model.index(top_row, 0), QTableView.ScrollHint.PositionAtTop
+                )
             self.loaded.emit(self.model.total())
             release_in_background(previous)
             if again:
@@ -281,6 +337,7 @@ class WerkvoorraadView(QWidget):
             self._loading = False
             if not self._active:
                 return
+            self._end_preview()
             self.empty.setText(f"De werkvoorraad kon niet worden berekend: {error}")
             self.stack.setCurrentWidget(self.empty)
             self.count.setText("")
@@ -290,12 +347,78 @@ class WerkvoorraadView(QWidget):
                 return
             self.progress.setValue(percent)
             self.progress_text.setText(text[:1].upper() + text[1:] + "…")
-            if self.model.all_entries():
+            if self.model.all_entries() or self._preview:
                 self.count.setText(f"bezig met berekenen… {percent}%")
 
-        run_in_background(
-            lambda report: compute_queue(path, on, policy, report), done, failed, progress, self
+        def preview(entries: list[QueueEntry]) -> None:
+            if self._active and self._loading and not self.model.all_entries():
+                self._show_preview(entries)
+
+        def work(report: Progress, partial: Callable[[list[QueueEntry]], None]) -> QueueLoad:
+            return compute_queue(path, on, policy, report, partial if with_preview else None)
+
+        run_in_background(work, done, failed, progress, self, on_partial=preview)
+
+    def _show_preview(self, entries: list[QueueEntry]) -> None:
+        """Show the first rows of the werkvoorraad until the whole of it is in: a frozen copy
+        (drawn without Python while the worker computes), with search, filters and sorting
+        waiting for the whole queue."""
+        if not entries:
+            return
+        self._preview = entries
+        self.preview_model = frozen_model(entries[: self.PREVIEW_STEP], self)
+        self.table.setSortingEnabled(False)  # before the swap: the copy is never sorted
+        self._set_table_model(self.preview_model)
+        self.table.horizontalHeader().setSectionsClickable(False)
+        waiting = "Beschikbaar zodra de hele werkvoorraad berekend is"
+        for widget in self._filter_widgets:
+            widget.setEnabled(False)
+            widget.setToolTip(waiting)
+        self.banner.setText(
+            f"Werkvoorraad wordt berekend… (eerste {_number(len(entries))} zaken getoond). "
+            "Zoeken, filteren en sorteren kan zodra alle zaken er zijn."
         )
+        self.banner.show()
+        self._show_reasons(QModelIndex())
+        self._update_state()
+        self.preview_shown.emit(len(entries))
+        QTimer.singleShot(0, self._grow_preview)
+
+    def _grow_preview(self) -> None:
+        """Copy the next screenful of the first rows into the table."""
+        model = self.preview_model
+        if model is None or model.rowCount() >= len(self._preview):
+            return
+        start = model.rowCount()
+        add_frozen_rows(model, self._preview[start : start + self.PREVIEW_STEP])
+        QTimer.singleShot(0, self._grow_preview)
+
+    def _end_preview(self) -> None:
+        """Back to the full model (after the whole queue is in, or the work failed)."""
+        if self.preview_model is None:
+            return
+        self._set_table_model(self.model)
+        self.table.horizontalHeader().setSectionsClickable(True)
+        self.table.setSortingEnabled(True)
+        for widget in self._filter_widgets:
+            widget.setEnabled(True)
+            widget.setToolTip("")
+        self.banner.hide()
+        self.preview_model.deleteLater()
+        self.preview_model = None
+        self._preview = []
+
+    def _set_table_model(self, model: QueueModel | QStandardItemModel) -> None:
+        """Put a model into the table, keeping the columns as they are (order, widths, hidden
+        ones, sort indicator)."""
+        header = self.table.horizontalHeader()
+        state = header.saveState()
+        old_selection = self.table.selectionModel()
+        self.table.setModel(model)
+        header.restoreState(state)
+        self.table.selectionModel().currentRowChanged.connect(self._show_reasons)
+        if old_selection is not None:
+            old_selection.deleteLater()
 
     def _loading_page(self) -> QWidget:
         """Shown until the first werkvoorraad is in: what is happening and how far it is."""
@@ -398,17 +521,29 @@ class WerkvoorraadView(QWidget):
 
     # Selection, reasons, opening --------------------------------------------------------------
 
+    def _shown_entries(self) -> int:
+        return self.table.model().rowCount() if self._preview else self.model.rowCount()
+
+    def _entry_at(self, row: int) -> QueueEntry:
+        return self._preview[row] if self._preview else self.model.entry(row)
+
     def current_case(self) -> str | None:
         index = self.table.currentIndex()
-        if not index.isValid() or index.row() >= self.model.rowCount():
+        if not index.isValid() or index.row() >= self._shown_entries():
             return None
-        return self.model.entry(index.row()).case_ref
+        return self._entry_at(index.row()).case_ref
 
     def select_case(self, case_ref: str, scroll: bool = True) -> bool:
-        row = self.model.row_of(case_ref)
+        if self._preview:
+            shown = self._preview[: self._shown_entries()]
+            rows = [i for i, e in enumerate(shown) if e.case_ref == case_ref]
+            row: int | None = rows[0] if rows else None
+        else:
+            row = self.model.row_of(case_ref)
         if row is None:
             return False
-        index = self.model.index(row, 0)
+        model = self.table.model()
+        index = model.index(row, 0)
         self.table.setCurrentIndex(index)
         self.table.selectRow(row)
         if scroll:
@@ -417,7 +552,7 @@ class WerkvoorraadView(QWidget):
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_case.emit(self.model.entry(index.row()).case_ref)
+            self.open_case.emit(self._entry_at(index.row()).case_ref)
 
     def open_current(self) -> None:
         case_ref = self.current_case()
@@ -431,7 +566,7 @@ class WerkvoorraadView(QWidget):
                 "op deze plek staat. Enter opent het dossier.</p>"
             )
             return
-        entry = self.model.entry(index.row())
+        entry = self._entry_at(index.row())
         p = entry.placement
         items = "".join(f"<li>{_escape(r)}</li>" for r in p.reasons(self.policy))
         flags = (
@@ -446,6 +581,9 @@ class WerkvoorraadView(QWidget):
 
     def _update_state(self) -> None:
         shown, total = self.model.rowCount(), self.model.total()
+        if self._preview:
+            self.stack.setCurrentWidget(self.table)
+            return
         if total == 0 and self._loading:
             self.stack.setCurrentWidget(self.loading_page)
         elif total == 0:

@@ -1,12 +1,15 @@
 """Long work off the GUI thread: a callable run in the global thread pool, with callbacks.
 
-The callable gets a ``progress(percent, text)`` function it may call from the worker thread; the
-callbacks run on the GUI thread. Work that touches the store opens its own connection.
+The callable gets a ``progress(percent, text)`` function it may call from the worker thread (and,
+when asked for, a ``partial(result)`` function to hand over a first part of the result before
+the whole is done); the callbacks run on the GUI thread. Work that touches the store opens its
+own connection.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -21,34 +24,71 @@ class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object, str)
     progress = Signal(int, str)
+    partial = Signal(object)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[Progress], Any], signals: _Signals) -> None:
+    def __init__(self, work: Callable[..., Any], signals: _Signals, with_partial: bool) -> None:
         super().__init__()
         self._work = work
         self.signals = signals
+        self._with_partial = with_partial
 
     def run(self) -> None:
+        _switch_often(True)
         try:
-            result = self._work(self.signals.progress.emit)
+            if self._with_partial:
+                result = self._work(self.signals.progress.emit, self.signals.partial.emit)
+            else:
+                result = self._work(self.signals.progress.emit)
         except Exception as error:
+            _switch_often(False)
             self.signals.failed.emit(error, traceback.format_exc())
         else:
+            _switch_often(False)
             self.signals.done.emit(result)
+
+
+# While work runs in the background, the interpreter hands its lock between threads every
+# millisecond instead of every five: each call from Qt into Python on the GUI thread (painting a
+# cell, a timer, a progress report) may wait for the lock that long while a worker computes, and
+# a repaint or a layout makes many such calls.
+BUSY_SWITCH_INTERVAL = 0.001
+_switching = threading.Lock()
+_running = 0
+_normal_interval = sys.getswitchinterval()
+
+
+def _switch_often(start: bool) -> None:
+    global _running, _normal_interval
+    with _switching:
+        if start:
+            if _running == 0:
+                _normal_interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(_normal_interval, BUSY_SWITCH_INTERVAL))
+            _running += 1
+        else:
+            _running -= 1
+            if _running == 0:
+                sys.setswitchinterval(_normal_interval)
 
 
 _alive: set[_Signals] = set()
 
 
 def run_in_background(
-    work: Callable[[Progress], Any],
+    work: Callable[..., Any],
     on_done: Callable[[Any], None],
     on_failed: Callable[[BaseException], None],
     on_progress: Progress | None = None,
     parent: QObject | None = None,
+    on_partial: Callable[[Any], None] | None = None,
 ) -> _Signals:
-    """Start ``work`` in the thread pool; the callbacks are delivered on the GUI thread."""
+    """Start ``work`` in the thread pool; the callbacks are delivered on the GUI thread.
+
+    ``work`` is called as ``work(progress)``, or with ``on_partial`` as
+    ``work(progress, partial)``: what it passes to ``partial`` reaches ``on_partial`` (always
+    before ``on_done``, as the signals are queued in order)."""
     signals = _Signals(parent)
     _alive.add(signals)
 
@@ -64,7 +104,9 @@ def run_in_background(
     signals.failed.connect(failed)
     if on_progress is not None:
         signals.progress.connect(on_progress)
-    QThreadPool.globalInstance().start(_Job(work, signals))
+    if on_partial is not None:
+        signals.partial.connect(on_partial)
+    QThreadPool.globalInstance().start(_Job(work, signals, on_partial is not None))
     return signals
 
 

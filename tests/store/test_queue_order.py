@@ -1,0 +1,152 @@
+"""The werkvoorraad read in the policy's order by the database: the same order as the triage
+engine's sort key, for the first rows (the preview) and for the whole queue, per team and with
+afgeronde zaken left out."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mdbtriage.core.model import SERVICES, Actor
+from mdbtriage.core.policy import available_policies, load_policy
+from mdbtriage.core.triage import build_queue, sort_key
+from mdbtriage.store.database import Store
+from mdbtriage.store.demo import load_demo
+from mdbtriage.store.queue_view import (
+    class_rank_sql,
+    load_preview,
+    load_queue,
+    next_tasks,
+    queue_cases,
+)
+from mdbtriage.store.records import open_cases
+
+POLICIES = [load_policy(p) for p in available_policies()]
+ON = date(2026, 11, 23)
+TEAMS = ("T1", "T2")
+# References whose blanks are what the schrijnend rule is about: only a reference with something
+# besides whitespace (as ``str.strip`` sees it, tabs and no-break spaces included) counts.
+SCHRIJNEND_REFS = [None, "", " ", "\t", "\n ", "\u00a0", "\u3000", "\u2003x", " CT-1 ", "CT-2026-4"]
+
+case_rows = st.lists(
+    st.tuples(
+        # References with upper and lower case, digits, punctuation and letters beyond ASCII,
+        # so that the database's byte order and Python's code point order are both tried.
+        st.text(alphabet="AZaz09-_. éÉ\u0131\U0001f600", min_size=1, max_size=5),
+        st.sampled_from(sorted(SERVICES)),
+        st.dates(min_value=date(2024, 1, 1), max_value=ON),
+        st.booleans(),  # schrijnend
+        st.sampled_from(SCHRIJNEND_REFS),
+        st.sampled_from(["open", "in_behandeling", "afgerond"]),
+        st.sampled_from(TEAMS),
+    ),
+    max_size=40,
+    unique_by=lambda row: row[0],
+)
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = Store.open(Path(tmp_path_factory.mktemp("order")) / "store.sqlite3")
+    with store.atomic() as conn:
+        conn.executemany("INSERT INTO teams (team_id, name) VALUES (?, ?)", [(t, t) for t in TEAMS])
+    yield store
+    store.close()
+
+
+def _fill(store: Store, rows: list[tuple[str, str, date, bool, str | None, str, str]]) -> None:
+    """Replace every case (and client) of the store by ``rows``, written as they are."""
+    with store.atomic() as conn:
+        conn.execute("DELETE FROM cases")
+        conn.execute("DELETE FROM clients")
+        for i, (ref, service, received, schrijnend, schrijnend_ref, status, team) in enumerate(
+            rows
+        ):
+            conn.execute(
+                "INSERT INTO clients (client_id, bsn, name) VALUES (?, ?, ?)",
+                (i + 1, f"{100000000 + i}", f"Cliënt {i}"),
+            )
+            conn.execute(
+                "INSERT INTO cases (case_ref, client_id, service, received_on, team_id, "
+                "schrijnend, schrijnend_ref, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ref,
+                    i + 1,
+                    service,
+                    received.isoformat(),
+                    team,
+                    int(schrijnend),
+                    schrijnend_ref,
+                    status,
+                ),
+            )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=case_rows,
+    policy=st.sampled_from(POLICIES),
+    team=st.sampled_from([None, *TEAMS]),
+    limit=st.integers(min_value=0, max_value=45),
+)
+def test_database_order_equals_the_engines(shared_store, rows, policy, team, limit) -> None:  # type: ignore[no-untyped-def]
+    _fill(shared_store, rows)
+    facts = [r.facts for r in open_cases(shared_store, team)]
+    expected = [p.facts.case_ref for p in build_queue(facts, ON, policy)]
+    assert expected == [f.case_ref for f in sorted(facts, key=lambda f: sort_key(f, policy))]
+    assert [r.facts.case_ref for r in queue_cases(shared_store, policy, team)] == expected
+    first = queue_cases(shared_store, policy, team, limit)
+    assert [r.facts.case_ref for r in first] == expected[:limit]
+    assert all(r.status != "afgerond" and (team is None or r.team == team) for r in first)
+    # The rows themselves are those of open_cases, field for field.
+    by_ref = {r.facts.case_ref: r for r in open_cases(shared_store, team)}
+    assert all(r == by_ref[r.facts.case_ref] for r in first)
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=case_rows, team=st.sampled_from([None, *TEAMS]), limit=st.integers(0, 45))
+def test_preview_is_the_head_of_the_whole_queue(shared_store, rows, team, limit) -> None:  # type: ignore[no-untyped-def]
+    _fill(shared_store, rows)
+    policy = POLICIES[0]
+    whole = load_queue(shared_store, ON, policy, team)
+    preview = load_preview(shared_store, ON, policy, team, limit)
+    # Positions 1..N, classes, routes, flags, reasons and the shown facts: all equal.
+    assert preview == whole[:limit]
+    assert [e.position for e in preview] == list(range(1, len(preview) + 1))
+    assert [e.placement.reasons(policy) for e in preview] == [
+        e.placement.reasons(policy) for e in whole[:limit]
+    ]
+
+
+def test_class_rank_is_made_from_the_policy() -> None:
+    policy = load_policy()
+    sql = class_rank_sql(policy)
+    for service in SERVICES:
+        assert f"WHEN '{service}' THEN" in sql
+    assert "trim(c.schrijnend_ref, char(" in sql
+    assert "char(9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160" in sql
+
+
+def test_demo_store_in_database_order_and_tasks_of_some_cases(tmp_path: Path) -> None:
+    policy = load_policy()
+    with Store.open(tmp_path / "demo.sqlite3") as store:
+        load_demo(store, n_cases=400, seed=3, today=ON, actor=Actor.system_account("test"))
+        rows = queue_cases(store, policy)
+        shuffled = [r.facts for r in rows]
+        random.Random(5).shuffle(shuffled)
+        assert [r.facts for r in rows] == [p.facts for p in build_queue(shuffled, ON, policy)]
+        every = next_tasks(store)
+        assert every
+        some = [*sorted(every)[::3], "BESTAAT-NIET"]
+        assert next_tasks(store, some) == {ref: every[ref] for ref in some if ref in every}
+        assert next_tasks(store, []) == {}
+        many = [r.facts.case_ref for r in rows] * 3  # more than one chunk of parameters
+        assert next_tasks(store, many) == {
+            ref: task for ref, task in every.items() if ref in set(many)
+        }

@@ -1,0 +1,166 @@
+"""The werkvoorraad's first rows are shown at once, from the database's order, while the whole
+queue is computed; the whole queue then takes their place where the user was."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from mdbtriage.store.queue_view import PREVIEW_ROWS, load_preview, load_queue
+from mdbtriage.ui import werkvoorraad
+from mdbtriage.ui.queue_model import COLUMN_KEYS, QueueModel, frozen_model
+from tests.conftest import TODAY
+
+ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ToolTipRole,
+)
+
+
+def _col(key: str) -> int:
+    return COLUMN_KEYS.index(key)
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The whole queue is held back until the test sets the event (the first rows are not)."""
+    gate = threading.Event()
+    real = werkvoorraad.load_queue
+
+    def held_back(*args: object, **kwargs: object) -> object:
+        gate.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(werkvoorraad, "load_queue", held_back)
+    yield gate
+    gate.set()
+
+
+def _window(qtbot, demo_store, policy, settings, session):  # type: ignore[no-untyped-def]
+    from mdbtriage.ui.main_window import MainWindow
+
+    window = MainWindow(demo_store, session, policy, TODAY, settings)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _cells(model, rows: int) -> list[list[object]]:  # type: ignore[no-untyped-def]
+    return [[model.index(r, c).data() for c in range(len(COLUMN_KEYS))] for r in range(rows)]
+
+
+def test_first_rows_come_first_then_the_whole_queue_where_the_user_was(
+    qtbot, held, demo_store, policy, settings, tl_session
+):
+    window = _window(qtbot, demo_store, policy, settings, tl_session)
+    view = window.werkvoorraad
+    with qtbot.waitSignal(view.preview_shown, timeout=20000) as shown:
+        pass
+    expected = load_queue(demo_store, TODAY, policy)
+    assert len(expected) > PREVIEW_ROWS  # the demo store has more open cases than the preview
+    assert shown.args == [PREVIEW_ROWS]
+    qtbot.waitUntil(lambda: view.table.model().rowCount() == PREVIEW_ROWS)
+    preview = view.table.model()
+    assert preview is view.preview_model and preview is not view.model
+    assert view.stack.currentWidget() is view.table
+    # Positions 1..200 in policy order, the same cases as the whole queue's first 200.
+    positions = [preview.index(r, _col("position")).data() for r in range(PREVIEW_ROWS)]
+    assert positions == [str(n) for n in range(1, PREVIEW_ROWS + 1)]
+    refs = [preview.index(r, _col("case_ref")).data() for r in range(PREVIEW_ROWS)]
+    assert refs == [e.case_ref for e in expected[:PREVIEW_ROWS]]
+    first_cells = _cells(preview, PREVIEW_ROWS)
+    # Said what is going on; what needs the whole queue waits for it.
+    assert view.banner.isVisible()
+    assert "Werkvoorraad wordt berekend… (eerste 200 zaken getoond)" in view.banner.text()
+    assert "berekenen" in view.count.text()
+    assert not view.table.isSortingEnabled()
+    for widget in (view.search, view.klasse, view.service, view.team, view.status):
+        assert not widget.isEnabled()
+        assert "hele werkvoorraad" in widget.toolTip()
+    # A first row can be picked and explained meanwhile.
+    view.table.setFocus()
+    view.table.selectRow(120)
+    assert view.current_case() == expected[120].case_ref
+    text = view.reasons.toPlainText()
+    assert f"{expected[120].case_ref}: positie 121" in text
+    assert expected[120].placement.reasons(policy)[0] in text
+    view.table.scrollTo(preview.index(150, 0), QTableView.ScrollHint.PositionAtTop)
+    top = view.table.rowAt(0)
+    assert top > 100
+
+    held.set()
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        pass
+    assert view.table.model() is view.model and view.preview_model is None
+    assert view.model.rowCount() == len(expected)
+    assert _cells(view.model, PREVIEW_ROWS) == first_cells
+    assert view.current_case() == expected[120].case_ref  # selection kept
+    assert view.table.rowAt(0) == top  # and the scroll position
+    assert "positie 121" in view.reasons.toPlainText()
+    assert not view.banner.isVisible()
+    assert view.search.isEnabled() and view.klasse.isEnabled() and view.table.isSortingEnabled()
+    assert "zaken op 23-11-2026" in view.count.text()
+    # The full table sorts and filters again.
+    view.table.sortByColumn(_col("client"), Qt.SortOrder.AscendingOrder)
+    names = [view.model.entry(r).client_name.casefold() for r in range(view.model.rowCount())]
+    assert names == sorted(names)
+    window.close_dossiers()
+
+
+def test_frozen_copy_shows_what_the_queue_model_shows(qtmodeltester, demo_store, policy):
+    entries = load_preview(demo_store, TODAY, policy)
+    frozen = frozen_model(entries)
+    qtmodeltester.check(frozen, force_py=True)
+    live = QueueModel()
+    live.set_entries(entries)
+    assert (frozen.rowCount(), frozen.columnCount()) == (live.rowCount(), live.columnCount())
+    for column in range(live.columnCount()):
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            assert frozen.headerData(column, Qt.Orientation.Horizontal, role) == live.headerData(
+                column, Qt.Orientation.Horizontal, role
+            )
+    styled = 0
+    for row in range(live.rowCount()):
+        for column in range(live.columnCount()):
+            for role in ROLES:
+                value = live.index(row, column).data(role)
+                assert frozen.index(row, column).data(role) == value, (row, column, role)
+                styled += role == Qt.ItemDataRole.FontRole and value is not None
+            flags = frozen.flags(frozen.index(row, column))
+            assert not flags & Qt.ItemFlag.ItemIsEditable
+    assert styled  # the demo's first rows include cases far past their term (bold)
+
+
+def test_reload_with_rows_shown_keeps_the_table_and_shows_no_preview(
+    qtbot, make_window, tl_session
+):
+    window = make_window(tl_session)
+    view = window.werkvoorraad
+    previews: list[int] = []
+    view.preview_shown.connect(previews.append)
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        view.reload()
+    assert previews == [] and view.table.model() is view.model
+
+
+def test_failure_after_the_first_rows_says_so_and_leaves_no_half_state(
+    qtbot, monkeypatch, demo_store, policy, settings, tl_session
+):
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RuntimeError("schijf niet leesbaar")
+
+    monkeypatch.setattr(werkvoorraad, "load_queue", broken)
+    window = _window(qtbot, demo_store, policy, settings, tl_session)
+    view = window.werkvoorraad
+    qtbot.waitUntil(lambda: view.stack.currentWidget() is view.empty, timeout=20000)
+    assert "kon niet worden berekend: schijf niet leesbaar" in view.empty.text()
+    assert view.table.model() is view.model and view.preview_model is None
+    assert view.search.isEnabled() and not view.banner.isVisible()
+    window.close_dossiers()
