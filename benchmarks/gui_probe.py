@@ -123,6 +123,7 @@ def main() -> int:
             {
                 "first_paint_ms": first_paint_ms,
                 "first_rows": first_rows,
+                "preview_rows": shown[0] if shown else 0,
                 "full_ms": full_ms,
                 "max_stall_ms": max_stall_ms,
                 "filter_ms": filter_samples,

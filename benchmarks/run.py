@@ -146,7 +146,8 @@ def measure(
                         full = statistics.median(p["full_ms"] for p in probes)
                         stall = max(p["max_stall_ms"] for p in probes)
                         notes.append(
-                            f"eerste weergave: {probes[0]['first_rows']} regels; hele "
+                            f"eerste weergave: {probes[0]['first_rows']} regels getekend (van "
+                            f"de eerste {probes[0].get('preview_rows', 0)}); hele "
                             f"werkvoorraad na {full:.0f} ms (mediaan); langste onderbreking "
                             f"van de GUI-thread {stall:.0f} ms (de grootste over de processen)"
                         )
