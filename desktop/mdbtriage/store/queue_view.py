@@ -20,24 +20,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from sys import intern
 from typing import Any
 
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import (
-    CaseFacts,
     Placement,
     build_queue,
     bulk,
     class_ranks,
-    frozen_constructor,
 )
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store
-from mdbtriage.store.records import CaseRow
+from mdbtriage.store.records import CASE_ROW_COLUMNS, CaseRow, case_rows
 
 PREVIEW_ROWS = 200  # the first screenful (and then some) shown before the whole queue is in
 
@@ -159,19 +156,6 @@ def class_rank_sql(policy: Policy, alias: str = "c") -> str:
     )
 
 
-# The six 0/1 flags come packed in one number (bit i = flag i of ``_FLAG_SETS``), which the
-# loop turns into six bools with one look-up.
-_QUEUE_COLUMNS = (
-    "c.case_ref, c.service, c.received_on, k.birth_date, c.requester, "
-    "c.motivated | (c.working << 1) | (c.consents_60_plus << 2) | (c.schrijnend << 3) "
-    "| (c.ingebrekestelling << 4) | (c.dwangsom << 5), "
-    "c.schrijnend_ref, k.bsn, k.name, c.team_id, c.status, c.client_id"
-)
-_FLAG_SETS = tuple(tuple(bool(bits >> i & 1) for i in range(6)) for bits in range(64))
-_new_facts = frozen_constructor(CaseFacts)
-_new_case_row = frozen_constructor(CaseRow)
-
-
 def queue_cases(
     store: Store, policy: Policy, team: str | None = None, limit: int | None = None
 ) -> list[CaseRow]:
@@ -191,65 +175,17 @@ def queue_cases(
         params.append(team)
     if limit is None:
         sql = (
-            f"SELECT {_QUEUE_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
+            f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
             f"WHERE {where} ORDER BY {order}"
         )
     else:
         sql = (
-            f"SELECT {_QUEUE_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
+            f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
             f"WHERE c.case_ref IN (SELECT c.case_ref FROM cases c WHERE {where} "
             f"ORDER BY {order} LIMIT ?) ORDER BY {order}"
         )
         params.append(max(0, limit))
-    # A quarter of a million rows: the dates repeat (parsed once each, one object per date),
-    # codes that repeat are interned, the flags are one look-up (the schema's CHECKs allow only
-    # 0 and 1), and both objects are made without the frozen dataclasses' slow ``__init__``.
-    dates: dict[str, date] = {}
-    fromiso = date.fromisoformat
-    flag_sets = _FLAG_SETS
-    new_facts, new_row = _new_facts, _new_case_row
-    rows: list[CaseRow] = []
-    append = rows.append
-    with bulk():
-        for (
-            ref,
-            service,
-            received_text,
-            birth_text,
-            requester,
-            flags,
-            schrijnend_ref,
-            bsn,
-            name,
-            team_id,
-            status,
-            client_id,
-        ) in store.conn.execute(sql, params):
-            received = dates.get(received_text)
-            if received is None:
-                received = dates[received_text] = fromiso(received_text)
-            birth = None
-            if birth_text:
-                birth = dates.get(birth_text)
-                if birth is None:
-                    birth = dates[birth_text] = fromiso(birth_text)
-            motivated, working, consents, schrijnend, ingebrekestelling, dwangsom = flag_sets[flags]
-            facts = new_facts(
-                ref,
-                intern(service),
-                received,
-                birth,
-                intern(requester) if requester else None,
-                motivated,
-                working,
-                consents,
-                schrijnend,
-                schrijnend_ref or None,
-                ingebrekestelling,
-                dwangsom,
-            )
-            append(new_row(facts, bsn, name, intern(team_id), intern(status), client_id))
-    return rows
+    return case_rows(store.conn.execute(sql, params))
 
 
 Progress = Callable[[int, str], None]

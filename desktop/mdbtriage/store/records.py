@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from sys import intern
+from typing import Any
 
 from mdbtriage.core.csvimport import ParseResult, check_against_store
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
@@ -294,13 +295,16 @@ def _case_row(r: Sequence[object]) -> CaseRow:
     )
 
 
-# The werkvoorraad's query: the six 0/1 flags come packed in one number (bit i = flag i of
-# ``_FLAG_SETS``), which the loop turns into six bools with one look-up.
-_OPEN_SELECT = (
-    "SELECT c.case_ref, c.service, c.received_on, k.birth_date, c.requester, "
+# The werkvoorraad's columns: the six 0/1 flags come packed in one number (bit i = flag i of
+# ``_FLAG_SETS``), which ``case_rows`` turns into six bools with one look-up.
+CASE_ROW_COLUMNS = (
+    "c.case_ref, c.service, c.received_on, k.birth_date, c.requester, "
     "c.motivated | (c.working << 1) | (c.consents_60_plus << 2) | (c.schrijnend << 3) "
     "| (c.ingebrekestelling << 4) | (c.dwangsom << 5), "
-    "c.schrijnend_ref, k.bsn, k.name, c.team_id, c.status, c.client_id "
+    "c.schrijnend_ref, k.bsn, k.name, c.team_id, c.status, c.client_id"
+)
+_OPEN_SELECT = (
+    f"SELECT {CASE_ROW_COLUMNS} "
     "FROM cases c JOIN clients k ON k.client_id = c.client_id WHERE c.status != 'afgerond'"
 )
 _FLAG_SETS = tuple(tuple(bool(bits >> i & 1) for i in range(6)) for bits in range(64))
@@ -313,10 +317,17 @@ def open_cases(store: Store, team: str | None = None) -> list[CaseRow]:
     if team:
         sql += " AND c.team_id = ?"
         params = (team,)
-    # A quarter of a million rows: the dates repeat (parsed once each, one object per date),
-    # codes that repeat are interned (one string per code instead of one per row), the flags
-    # are one look-up (the schema's CHECKs allow only 0 and 1), and both objects are made
-    # without the frozen dataclasses' slow ``__init__``.
+    return case_rows(store.conn.execute(sql, params))
+
+
+def case_rows(cursor: Iterable[Sequence[Any]]) -> list[CaseRow]:
+    """CaseRows from rows of ``CASE_ROW_COLUMNS``, in the cursor's order.
+
+    A quarter of a million rows: the dates repeat (parsed once each, one object per date),
+    codes that repeat are interned (one string per code instead of one per row), the flags
+    are one look-up (the schema's CHECKs allow only 0 and 1), and both objects are made
+    without the frozen dataclasses' slow ``__init__``.
+    """
     dates: dict[str, date] = {}
     fromiso = date.fromisoformat
     flag_sets = _FLAG_SETS
@@ -337,7 +348,7 @@ def open_cases(store: Store, team: str | None = None) -> list[CaseRow]:
             team_id,
             status,
             client_id,
-        ) in store.conn.execute(sql, params):
+        ) in cursor:
             received = dates.get(received_text)
             if received is None:
                 received = dates[received_text] = fromiso(received_text)
