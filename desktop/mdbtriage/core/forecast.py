@@ -1,0 +1,614 @@
+"""The capacity forecast: the werkvoorraad in policy order planned week by week onto the team.
+
+Each case becomes a chain of activities (effort norms from ``resources/capacity/*.toml``, per
+service or route); the rule set decides which part of a verzekeringsarts activity may go to an
+SMV (or AIOS, MSP) and what the accordering costs the VA. Every role works through its own
+activities in the werkvoorraad's order with the hours it has each week (hours per week, less
+the share for other work, less absences). An activity is done in the week its role's hours
+reach it, and never before the activity that comes before it in the case.
+
+The model has no idle waiting: a role's hours go to its next activity in order even when that
+activity's predecessor is still open. That keeps it simple to check and monotone (more hours
+for any role never make any case later), which the what-if comparisons rely on. It is an
+estimate, and says so with the inputs it used: no new cases arrive, norms are averages.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import accumulate
+from typing import Any
+
+from mdbtriage.core.model import ROLES, SERVICES
+from mdbtriage.core.policy import PolicyError
+from mdbtriage.core.resources import list_toml, load_toml
+from mdbtriage.core.taakdelegatie import RuleSet
+from mdbtriage.core.validation import add_months
+
+DEFAULT_NORMS = "normen-2026"
+DEFAULT_WEEKS = 26
+MAX_WEEKS = 520
+"""Cases not done within ten years of planning count as 'not in sight' (no capacity)."""
+MAX_EXTRA_HOURS = 2000.0
+"""The largest extra weekly hours a shortfall search tries for one role."""
+VA = "VA"
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    task: str
+    role: str
+    hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    code: str
+    label: str
+    services: frozenset[str]
+    months: int
+    deadline: date
+
+
+@dataclass(frozen=True, slots=True)
+class Norms:
+    """Effort norms and planning parameters, as policy data."""
+
+    norms_id: str
+    name: str
+    defaults: bool
+    delegation_share: float
+    sign_off_share: float
+    other_work_share: float
+    delegate_to: tuple[str, ...]
+    services: Mapping[str, tuple[Activity, ...]]
+    routes: Mapping[str, tuple[Activity, ...]]
+    targets: tuple[Target, ...]
+
+    def activities(self, service: str, route: str) -> tuple[Activity, ...]:
+        return self.routes.get(route) or self.services.get(service, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member of the team as the forecast sees them."""
+
+    staff_id: str
+    role: str
+    hours_per_week: float
+    qualifications: tuple[str, ...] = ()
+    absences: tuple[tuple[date, date], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedCase:
+    """A case of the werkvoorraad, in policy order (only the planned classes)."""
+
+    case_ref: str
+    service: str
+    route: str
+    received_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """What-if settings; ``None`` keeps the norms' own value."""
+
+    extra_hours: Mapping[str, float] = field(default_factory=dict)
+    delegation_share: float | None = None
+    other_work_share: float | None = None
+
+    def label(self) -> str:
+        parts = [f"+{h:g} uur {role}" for role, h in sorted(self.extra_hours.items()) if h]
+        if self.delegation_share is not None:
+            parts.append(f"delegatie {round(self.delegation_share * 100)}%")
+        if self.other_work_share is not None:
+            parts.append(f"overig werk {round(self.other_work_share * 100)}%")
+        return ", ".join(parts) or "huidige bezetting"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One part of a case's work for one role (an activity, its delegated part or sign-off)."""
+
+    task: str
+    role: str
+    hours: float
+    kind: str = "zelf"  # zelf | gedelegeerd | zelfstandig | accorderen
+
+
+@dataclass(frozen=True, slots=True)
+class CaseForecast:
+    case_ref: str
+    next_week: date | None
+    done_week: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetResult:
+    code: str
+    label: str
+    deadline: date
+    met_week: date | None
+    met: bool
+    short_hours: Mapping[str, float | None]
+    """Per role: extra hours per week that role alone needs to meet the target in time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    on: date
+    week_starts: tuple[date, ...]
+    backlog: tuple[int, ...]
+    over_six_months: tuple[int, ...]
+    cases: tuple[CaseForecast, ...]
+    targets: tuple[TargetResult, ...]
+    capacity: Mapping[str, tuple[float, ...]]
+    planned: Mapping[str, tuple[float, ...]]
+    inputs: Mapping[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's JSON: ``weeks``, ``cases``, ``targets`` and ``inputs``."""
+
+        def iso(day: date | None) -> str | None:
+            return day.isoformat() if day else None
+
+        return {
+            "estimate": True,
+            "on": self.on.isoformat(),
+            "weeks": [
+                {
+                    "week_start": start.isoformat(),
+                    "backlog": self.backlog[i],
+                    "wia_over_six_months": self.over_six_months[i],
+                    "capacity_hours": {r: round(c[i], 1) for r, c in self.capacity.items()},
+                    "planned_hours": {r: round(p[i], 1) for r, p in self.planned.items()},
+                }
+                for i, start in enumerate(self.week_starts)
+            ],
+            "cases": [
+                {
+                    "case_ref": c.case_ref,
+                    "next_week": iso(c.next_week),
+                    "done_week": iso(c.done_week),
+                }
+                for c in self.cases
+            ],
+            "targets": [
+                {
+                    "code": t.code,
+                    "label": t.label,
+                    "deadline": t.deadline.isoformat(),
+                    "met": t.met,
+                    "met_week": iso(t.met_week),
+                    "short_hours_per_week": dict(t.short_hours),
+                }
+                for t in self.targets
+            ],
+            "inputs": dict(self.inputs),
+        }
+
+
+def available_norms() -> list[str]:
+    return list_toml("capacity")
+
+
+def _activities(raw: Any, where: str) -> tuple[Activity, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise PolicyError(f"{where}: 'activities' moet een niet-lege lijst zijn")
+    found: list[Activity] = []
+    for entry in raw:
+        role = entry.get("role")
+        hours = entry.get("hours")
+        if role not in ROLES:
+            raise PolicyError(f"{where}: onbekende rol '{role}'")
+        if not isinstance(hours, int | float) or not 0 <= hours <= 100:
+            raise PolicyError(f"{where}: uren '{hours}' moeten tussen 0 en 100 liggen")
+        found.append(Activity(task=str(entry.get("task", "")), role=role, hours=float(hours)))
+    return tuple(found)
+
+
+def _share(data: Mapping[str, Any], key: str, where: str) -> float:
+    value = data.get(key)
+    if not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise PolicyError(f"{where}: '{key}' moet een getal tussen 0 en 1 zijn, niet '{value}'")
+    return float(value)
+
+
+def load_norms(norms_id: str = DEFAULT_NORMS) -> Norms:
+    """Load and check a norms file from the shipped resources."""
+    if norms_id not in available_norms():
+        raise PolicyError(f"normen '{norms_id}' bestaan niet (wel: {', '.join(available_norms())})")
+    data = load_toml("capacity", f"{norms_id}.toml")
+    where = f"normen {norms_id}"
+    services = {
+        code: _activities(entry.get("activities"), f"{where}, dienst {code}")
+        for code, entry in data.get("services", {}).items()
+    }
+    if set(services) != set(SERVICES):
+        missing = sorted(set(SERVICES) - set(services))
+        raise PolicyError(f"{where}: diensten ontbreken of zijn onbekend: {missing}")
+    routes = {
+        code: _activities(entry.get("activities"), f"{where}, route {code}")
+        for code, entry in data.get("routes", {}).items()
+    }
+    targets = tuple(
+        Target(
+            code=str(t["code"]),
+            label=str(t["label"]),
+            services=frozenset(t.get("services", [])),
+            months=int(t.get("months", 6)),
+            deadline=date.fromisoformat(str(t["deadline"])),
+        )
+        for t in data.get("targets", [])
+    )
+    delegate_to = tuple(data.get("delegate_to", ()))
+    if set(delegate_to) - set(ROLES):
+        raise PolicyError(f"{where}: onbekende rol in delegate_to: {delegate_to}")
+    return Norms(
+        norms_id=str(data.get("id", norms_id)),
+        name=str(data.get("name", norms_id)),
+        defaults=bool(data.get("defaults", False)),
+        delegation_share=_share(data, "delegation_share", where),
+        sign_off_share=_share(data, "sign_off_share", where),
+        other_work_share=_share(data, "other_work_share", where),
+        delegate_to=delegate_to,
+        services=services,
+        routes=routes,
+        targets=targets,
+    )
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week of ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def _absent_weekdays(absences: Iterable[tuple[date, date]], monday: date) -> int:
+    days = 0
+    for offset in range(5):
+        day = monday + timedelta(days=offset)
+        if any(start <= day <= end for start, end in absences):
+            days += 1
+    return days
+
+
+def first_week_fraction(on: date) -> float:
+    """The share of the first week still to work: its weekdays from ``on`` onwards."""
+    return max(0, 5 - min(on.weekday(), 5)) / 5
+
+
+def weekly_capacity(
+    people: Sequence[Person], on: date, weeks: int, other_work_share: float
+) -> dict[str, list[float]]:
+    """Hours per role per week for case work: hours less other work, less absent weekdays.
+
+    The first week counts only its weekdays from ``on`` onwards.
+    """
+    first = week_start(on)
+    first_fraction = first_week_fraction(on)
+    factor = 1.0 - other_work_share
+    capacity: dict[str, list[float]] = {}
+    for person in people:
+        hours = max(0.0, person.hours_per_week) * factor
+        row = capacity.setdefault(person.role, [0.0] * weeks)
+        absent_until = max((end for _, end in person.absences), default=None)
+        for w in range(weeks):
+            monday = first + timedelta(weeks=w)
+            share = 1.0
+            if absent_until is not None and monday <= absent_until:
+                share -= _absent_weekdays(person.absences, monday) / 5
+            row[w] += hours * share
+    for row in capacity.values():
+        row[0] *= first_fraction
+    return capacity
+
+
+class _Team:
+    """Which roles of the team may do which task, per service, under a rule set."""
+
+    def __init__(self, people: Sequence[Person], ruleset: RuleSet, extra: Iterable[str]) -> None:
+        self.ruleset = ruleset
+        self.quals: dict[str, list[tuple[str, ...]]] = {}
+        for person in people:
+            self.quals.setdefault(person.role, []).append(person.qualifications)
+        for role in extra:
+            self.quals.setdefault(role, []).append(())
+        self._memo: dict[tuple[str, str, str], str] = {}
+
+    def permission(self, task: str, role: str, service: str) -> str:
+        """``zelfstandig`` if any member of the role may do it alone, else ``gedelegeerd``/``nee``."""
+        key = (task, role, service)
+        found = self._memo.get(key)
+        if found is None:
+            kinds = {
+                self.ruleset.permission(task, role, service, q) for q in self.quals.get(role, [])
+            }
+            found = next((k for k in ("zelfstandig", "gedelegeerd") if k in kinds), "nee")
+            self._memo[key] = found
+        return found
+
+
+def case_steps(
+    service: str, route: str, norms: Norms, team: _Team, delegation_share: float
+) -> tuple[Step, ...]:
+    """The chain of work of one case, after the rule set and the delegation share."""
+    steps: list[Step] = []
+    for act in norms.activities(service, route):
+        if act.role == VA:
+            delegate = next(
+                (
+                    (role, kind)
+                    for role in norms.delegate_to
+                    if (kind := team.permission(act.task, role, service)) != "nee"
+                ),
+                None,
+            )
+            if delegate is None or delegation_share <= 0:
+                steps.append(Step(act.task, VA, act.hours))
+                continue
+            role, kind = delegate
+            moved = act.hours * delegation_share
+            steps.append(Step(act.task, role, moved, kind))
+            own = act.hours - moved + (moved * norms.sign_off_share if kind == "gedelegeerd" else 0)
+            if own > 0:
+                steps.append(
+                    Step(act.task, VA, own, "accorderen" if kind == "gedelegeerd" else "zelf")
+                )
+            continue
+        kind = team.permission(act.task, act.role, service)
+        if kind == "nee" and team.permission(act.task, VA, service) != "nee":
+            steps.append(Step(act.task, VA, act.hours))
+            continue
+        steps.append(Step(act.task, act.role, act.hours, "zelf" if kind != "gedelegeerd" else kind))
+        if kind == "gedelegeerd" and norms.sign_off_share > 0:
+            steps.append(Step(act.task, VA, act.hours * norms.sign_off_share, "accorderen"))
+    return tuple(steps)
+
+
+def _plan(
+    chains: Sequence[tuple[Step, ...]], capacity: Mapping[str, Sequence[float]], weeks: int
+) -> tuple[list[int], list[int], dict[str, list[float]]]:
+    """Per case the week index of its first work and of its completion (``weeks``: not in sight).
+
+    Each role takes its steps in case order; a step is done in the first week whose cumulative
+    hours reach the step's cumulative end, and not before the step before it in the case.
+    """
+    cumulative = {role: list(accumulate(row)) for role, row in capacity.items()}
+    used: dict[str, float] = {}
+    first_week = [weeks] * len(chains)
+    done_week = [0] * len(chains)
+    eps = 1e-9
+    for index, chain in enumerate(chains):
+        done = 0
+        start = weeks
+        for step in chain:
+            cum = cumulative.get(step.role)
+            begin = used.get(step.role, 0.0)
+            end = begin + step.hours
+            used[step.role] = end
+            if cum is None or not cum or cum[-1] + eps < end:
+                own_end = weeks
+                own_start = weeks if cum is None or not cum else bisect_right(cum, begin + eps)
+            else:
+                own_end = bisect_left(cum, end - eps)
+                own_start = min(bisect_right(cum, begin + eps), own_end)
+            start = min(start, own_start)
+            done = max(done, own_end)
+        first_week[index] = min(start, done) if chain else 0
+        done_week[index] = done
+    planned: dict[str, list[float]] = {}
+    for role, row in capacity.items():
+        remaining = used.get(role, 0.0)
+        out: list[float] = []
+        for hours in row:
+            take = min(hours, remaining)
+            out.append(take)
+            remaining -= take
+        planned[role] = out
+    return first_week, done_week, planned
+
+
+def _counts(
+    cases: Sequence[PlannedCase],
+    done: Sequence[int],
+    starts: Sequence[date],
+    horizon: int,
+    target_services: frozenset[str],
+    months: int,
+) -> tuple[list[int], list[int]]:
+    """Backlog (not done at the end of the week) and cases of the target services over the
+    months limit at the end of each week, via difference arrays."""
+    backlog = [0] * (horizon + 1)
+    over = [0] * (horizon + 1)
+    ends = [s + timedelta(days=6) for s in starts]
+    for case, d in zip(cases, done, strict=True):
+        until = min(d, horizon)
+        backlog[0] += 1
+        backlog[until] -= 1
+        if case.service in target_services:
+            limit = add_months(case.received_on, months)
+            first = bisect_left(ends, limit)
+            if first < until:
+                over[first] += 1
+                over[until] -= 1
+    return list(accumulate(backlog[:horizon])), list(accumulate(over[:horizon]))
+
+
+def _met_week(over: Sequence[int]) -> int | None:
+    """The first week from which no case is over the limit until the horizon's end."""
+    if not over or over[-1] > 0:
+        return None
+    week = len(over)
+    while week > 0 and over[week - 1] == 0:
+        week -= 1
+    return week
+
+
+def forecast(
+    cases: Sequence[PlannedCase],
+    people: Sequence[Person],
+    norms: Norms,
+    ruleset: RuleSet,
+    on: date,
+    weeks: int = DEFAULT_WEEKS,
+    scenario: Scenario | None = None,
+    shortfall: bool = True,
+) -> Forecast:
+    """Plan ``cases`` (in policy order) onto ``people`` and measure the targets."""
+    scenario = scenario or Scenario()
+    weeks = max(1, min(weeks, MAX_WEEKS))
+    share = (
+        norms.delegation_share
+        if scenario.delegation_share is None
+        else min(1.0, max(0.0, scenario.delegation_share))
+    )
+    other = (
+        norms.other_work_share
+        if scenario.other_work_share is None
+        else min(1.0, max(0.0, scenario.other_work_share))
+    )
+    extra_roles = [r for r, h in scenario.extra_hours.items() if h > 0]
+    team = _Team(people, ruleset, extra_roles)
+    memo: dict[tuple[str, str], tuple[Step, ...]] = {}
+    chains: list[tuple[Step, ...]] = []
+    for case in cases:
+        key = (case.service, case.route)
+        chain = memo.get(key)
+        if chain is None:
+            chain = memo[key] = case_steps(case.service, case.route, norms, team, share)
+        chains.append(chain)
+    base_capacity = weekly_capacity(people, on, MAX_WEEKS, other)
+    fraction = first_week_fraction(on)
+    capacity = _with_extra(base_capacity, scenario.extra_hours, fraction)
+    first, done, planned = _plan(chains, capacity, MAX_WEEKS)
+    starts = [week_start(on) + timedelta(weeks=w) for w in range(MAX_WEEKS)]
+    target = norms.targets[0] if norms.targets else None
+    target_services = target.services if target else frozenset({"WIA_CLAIM"})
+    months = target.months if target else 6
+    backlog, over = _counts(cases, done, starts, weeks, target_services, months)
+
+    def when(index: int) -> date | None:
+        return starts[index] if index < MAX_WEEKS else None
+
+    results: list[TargetResult] = []
+    for t in norms.targets:
+        deadline_week = bisect_right(starts, t.deadline) - 1
+        horizon = max(weeks, deadline_week + 1)
+        _, t_over = _counts(cases, done, starts, horizon, t.services, t.months)
+        met_index = _met_week(t_over)
+        met = met_index is not None and met_index <= max(deadline_week, 0)
+        short: dict[str, float | None] = {}
+        if not met and shortfall:
+            roles = sorted(
+                {
+                    s.role
+                    for c, ch in zip(cases, chains, strict=True)
+                    if c.service in t.services
+                    for s in ch
+                }
+            )
+            for role in roles:
+                short[role] = _shortfall(
+                    chains, cases, capacity, role, t, starts, deadline_week, horizon, fraction
+                )
+        results.append(
+            TargetResult(
+                code=t.code,
+                label=t.label,
+                deadline=t.deadline,
+                met_week=starts[met_index] if met_index is not None else None,
+                met=met,
+                short_hours=short,
+            )
+        )
+    inputs = {
+        "norms": norms.norms_id,
+        "norms_are_defaults": norms.defaults,
+        "ruleset": ruleset.ruleset_id,
+        "delegation_share": share,
+        "sign_off_share": norms.sign_off_share,
+        "other_work_share": other,
+        "scenario": scenario.label(),
+        "staff_per_role": _count_roles(people),
+        "hours_per_week_per_role": {
+            role: round(sum(p.hours_per_week for p in people if p.role == role), 1)
+            for role in sorted({p.role for p in people})
+        },
+        "extra_hours_per_role": {r: h for r, h in sorted(scenario.extra_hours.items()) if h},
+        "absences": sum(len(p.absences) for p in people),
+        "cases_planned": len(cases),
+        "new_cases": "niet meegerekend: alleen de huidige werkvoorraad",
+        "without_capacity": sorted(
+            {s.role for ch in chains for s in ch if not any(capacity.get(s.role, [0])[:weeks])}
+        ),
+    }
+    return Forecast(
+        on=on,
+        week_starts=tuple(starts[:weeks]),
+        backlog=tuple(backlog),
+        over_six_months=tuple(over),
+        cases=tuple(
+            CaseForecast(c.case_ref, when(first[i]), when(done[i])) for i, c in enumerate(cases)
+        ),
+        targets=tuple(results),
+        capacity={r: tuple(row[:weeks]) for r, row in sorted(capacity.items())},
+        planned={r: tuple(row[:weeks]) for r, row in sorted(planned.items())},
+        inputs=inputs,
+    )
+
+
+def _with_extra(
+    capacity: Mapping[str, Sequence[float]], extra: Mapping[str, float], first_fraction: float
+) -> dict[str, list[float]]:
+    """Capacity plus extra hours per week for some roles (the first week in proportion)."""
+    out = {role: list(row) for role, row in capacity.items()}
+    for role, hours in extra.items():
+        if hours > 0:
+            row = out.setdefault(role, [0.0] * MAX_WEEKS)
+            for w in range(len(row)):
+                row[w] += hours
+            row[0] -= hours * (1.0 - first_fraction)
+    return out
+
+
+def _count_roles(people: Iterable[Person]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for person in people:
+        counts[person.role] = counts.get(person.role, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _shortfall(
+    chains: Sequence[tuple[Step, ...]],
+    cases: Sequence[PlannedCase],
+    capacity: Mapping[str, Sequence[float]],
+    role: str,
+    target: Target,
+    starts: Sequence[date],
+    deadline_week: int,
+    horizon: int,
+    fraction: float,
+) -> float | None:
+    """The least extra hours per week for ``role`` alone that meet ``target`` by its deadline
+    (to the whole hour), or ``None`` when even ``MAX_EXTRA_HOURS`` do not."""
+
+    def meets(extra: float) -> bool:
+        _, done, _ = _plan(chains, _with_extra(capacity, {role: extra}, fraction), MAX_WEEKS)
+        _, over = _counts(cases, done, starts, horizon, target.services, target.months)
+        met = _met_week(over)
+        return met is not None and met <= max(deadline_week, 0)
+
+    if not meets(MAX_EXTRA_HOURS):
+        return None
+    low, high = 0.0, MAX_EXTRA_HOURS
+    while high - low > 1.0:
+        mid = (low + high) / 2
+        if meets(mid):
+            high = mid
+        else:
+            low = mid
+    return float(round(high + 0.4999))
