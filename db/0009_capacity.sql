@@ -1,0 +1,22 @@
+-- Capacity: absences as periods per person, and the team's planning settings for the forecast.
+
+CREATE TABLE absences (
+    absence_id  INTEGER PRIMARY KEY,
+    staff_id    TEXT NOT NULL REFERENCES staff (staff_id),
+    starts_on   TEXT NOT NULL CHECK (date(starts_on) IS starts_on),
+    ends_on     TEXT NOT NULL CHECK (date(ends_on) IS ends_on),
+    reason      TEXT NOT NULL DEFAULT '',
+    created_by  TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    CHECK (ends_on >= starts_on),
+    UNIQUE (staff_id, starts_on)
+);
+CREATE INDEX absences_staff ON absences (staff_id, ends_on);
+
+CREATE TABLE team_capacity (
+    team_id           TEXT PRIMARY KEY REFERENCES teams (team_id),
+    other_work_share  REAL CHECK (other_work_share IS NULL OR other_work_share BETWEEN 0 AND 1),
+    delegation_share  REAL CHECK (delegation_share IS NULL OR delegation_share BETWEEN 0 AND 1),
+    changed_by        TEXT NOT NULL,
+    changed_at        TEXT NOT NULL
+);

@@ -1,0 +1,229 @@
+"""Capacity commands: the forecast per team (with what-if settings) and absences."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date
+
+import click
+
+from mdbtriage.cli import Context, cli, fail, parse_date_option, pass_ctx, say
+from mdbtriage.core.forecast import DEFAULT_WEEKS, MAX_WEEKS, Forecast, Scenario
+from mdbtriage.core.model import ROLES
+from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, load_policy
+from mdbtriage.core.taakdelegatie import available_rulesets
+from mdbtriage.core.validation import format_date, parse_date
+from mdbtriage.store.forecast import CapacityError, add_absence, team_forecast
+
+FORECAST_CSV_COLUMNS = ("week_start", "backlog", "wia_over_six_months")
+
+
+def _extra_hours(values: tuple[str, ...]) -> dict[str, float]:
+    extra: dict[str, float] = {}
+    for value in values:
+        role, sep, hours = value.partition("=")
+        role = role.strip().upper()
+        if not sep or role not in ROLES:
+            fail(
+                f"Optie --extra-hours, waarde '{value}': schrijf ROL=UREN met een rol uit "
+                f"{', '.join(ROLES)}, bijvoorbeeld VA=16"
+            )
+        try:
+            number = float(hours.replace(",", "."))
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 1000:
+            fail(f"Optie --extra-hours, waarde '{value}': uren per week tussen 0 en 1000")
+        extra[role] = extra.get(role, 0.0) + number
+    return extra
+
+
+def _share(value: float | None, option: str) -> float | None:
+    if value is None:
+        return None
+    if not 0 <= value <= 100:
+        fail(f"Optie {option}, waarde '{value:g}': een percentage van 0 tot en met 100")
+    return value / 100
+
+
+def _team(context: Context, team: str | None) -> str:
+    store = context.store()
+    teams = [r[0] for r in store.conn.execute("SELECT team_id FROM teams ORDER BY team_id")]
+    if team:
+        if team not in teams:
+            fail(f"Optie --team, waarde '{team}': dit team bestaat niet in {store.path}")
+        return team
+    own = context.actor().user_id
+    row = store.conn.execute("SELECT team_id FROM staff WHERE staff_id = ?", (own,)).fetchone()
+    if row:
+        return str(row[0])
+    if len(teams) == 1:
+        return str(teams[0])
+    fail(f"Optie --team ontbreekt: kies een van {', '.join(teams) or '(geen teams)'}")
+
+
+def _table(result: Forecast, team: str) -> str:
+    out = io.StringIO()
+    out.write(
+        f"Prognose team {team} vanaf {format_date(result.on)} (een schatting, geen toezegging)\n"
+    )
+    roles = [r for r in ("VA", "AIOS", "SMV", "AD", "RIB", "PB") if r in result.capacity]
+    header = ["week van", "achterstand", "WIA > 6 mnd"] + [
+        f"{r} gepland/beschikbaar" for r in roles
+    ]
+    rows = [header]
+    for i, start in enumerate(result.week_starts):
+        rows.append(
+            [
+                format_date(start),
+                str(result.backlog[i]),
+                str(result.over_six_months[i]),
+                *(f"{result.planned[r][i]:.0f}/{result.capacity[r][i]:.0f} uur" for r in roles),
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
+    for target in result.targets:
+        if target.met and target.met_week:
+            verdict = f"gehaald in de week van {format_date(target.met_week)}"
+        else:
+            short = ", ".join(
+                f"{role} {hours:g} uur per week extra"
+                if hours is not None
+                else f"{role}: niet alleen"
+                for role, hours in target.short_hours.items()
+            )
+            verdict = "niet gehaald" + (f"; nodig: {short}" if short else "")
+        out.write(f"Doel vóór {format_date(target.deadline)}: {target.label}: {verdict}\n")
+    inputs = result.inputs
+    out.write(
+        f"Uitgangspunten: normen {inputs['norms']}"
+        f"{' (standaardwaarden)' if inputs['norms_are_defaults'] else ''}, regelset "
+        f"{inputs['ruleset']}, delegatie {round(inputs['delegation_share'] * 100)}%, overig "
+        f"werk {round(inputs['other_work_share'] * 100)}%, {inputs['scenario']}, "
+        f"{inputs['absences']} afwezigheden, geen nieuwe instroom.\n"
+    )
+    if inputs["without_capacity"]:
+        out.write(
+            "Geen uren voor: "
+            + ", ".join(inputs["without_capacity"])
+            + " (die zaken raken niet af)\n"
+        )
+    return out.getvalue()
+
+
+@cli.command("forecast")
+@click.option("--team", metavar="TEAM", help="Het team (standaard uw eigen team).")
+@click.option("--on", "on", metavar="DATUM", help="Vanaf deze datum (standaard vandaag).")
+@click.option(
+    "--weeks",
+    type=click.IntRange(1, MAX_WEEKS),
+    default=DEFAULT_WEEKS,
+    show_default=True,
+    help="Aantal weken vooruit.",
+)
+@click.option(
+    "--extra-hours",
+    "extra",
+    multiple=True,
+    metavar="ROL=UREN",
+    help="Wat-als: extra uren per week voor een rol (herhaalbaar), bv. VA=16.",
+)
+@click.option(
+    "--delegation-share",
+    type=float,
+    metavar="PROCENT",
+    help="Wat-als: deel van het delegeerbare VA-werk dat wordt gedelegeerd.",
+)
+@click.option(
+    "--other-work-share",
+    type=float,
+    metavar="PROCENT",
+    help="Wat-als: deel van de uren voor ander werk.",
+)
+@click.option(
+    "--ruleset",
+    type=click.Choice(available_rulesets()),
+    help="Wat-als: een andere regelset voor taakdelegatie.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@pass_ctx
+def forecast_command(
+    context: Context,
+    team: str | None,
+    on: str | None,
+    weeks: int,
+    extra: tuple[str, ...],
+    delegation_share: float | None,
+    other_work_share: float | None,
+    ruleset: str | None,
+    fmt: str,
+) -> None:
+    """Capaciteitsprognose: wanneer is elke zaak klaar en haalt het team zijn doelen?"""
+    day = parse_date_option(on, "--on") or date.today()
+    scenario = Scenario(
+        extra_hours=_extra_hours(extra),
+        delegation_share=_share(delegation_share, "--delegation-share"),
+        other_work_share=_share(other_work_share, "--other-work-share"),
+    )
+    chosen = _team(context, team)
+    try:
+        policy = load_policy(DEFAULT_POLICY)
+    except PolicyError as error:
+        fail(f"Beleid: {error}", 1)
+    result = team_forecast(
+        context.store(),
+        context.actor(),
+        chosen,
+        day,
+        policy,
+        weeks=weeks,
+        scenario=scenario,
+        ruleset_id=ruleset,
+    )
+    if fmt == "json":
+        json.dump(result.as_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(FORECAST_CSV_COLUMNS)
+        for i, start in enumerate(result.week_starts):
+            writer.writerow([start.isoformat(), result.backlog[i], result.over_six_months[i]])
+    else:
+        click.echo(_table(result, chosen), nl=False)
+
+
+@cli.command("absence-add")
+@click.argument("staff_id")
+@click.argument("starts_on")
+@click.argument("ends_on")
+@click.option("--reason", default="", help="Reden (bijvoorbeeld verlof, cursus).")
+@pass_ctx
+def absence_add(context: Context, staff_id: str, starts_on: str, ends_on: str, reason: str) -> None:
+    """Leg een afwezigheid vast (van en tot en met een datum) voor de prognose."""
+    days = []
+    for name, value in (("STARTS_ON", starts_on), ("ENDS_ON", ends_on)):
+        try:
+            days.append(parse_date(value))
+        except ValueError as error:
+            fail(f"Argument {name}, waarde '{value}': {error}")
+    try:
+        absence_id = add_absence(
+            context.store(), context.actor(), staff_id, days[0], days[1], reason
+        )
+    except CapacityError as error:
+        fail(f"Afwezigheid niet vastgelegd: {error}")
+    say(
+        f"Afwezigheid {absence_id} vastgelegd: {staff_id} {format_date(days[0])} t/m "
+        f"{format_date(days[1])}."
+    )

@@ -1,0 +1,230 @@
+"""The forecast's inputs from the store (team, werkvoorraad, staff, absences, rule set, the
+team's planning settings) and the forecast itself, logged like any other team overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from mdbtriage.core.forecast import (
+    DEFAULT_WEEKS,
+    Forecast,
+    Norms,
+    Person,
+    PlannedCase,
+    Scenario,
+    forecast,
+    load_norms,
+)
+from mdbtriage.core.model import Actor
+from mdbtriage.core.policy import Policy
+from mdbtriage.core.triage import build_queue
+from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.delegations import ruleset_for
+from mdbtriage.store.records import list_staff, open_cases
+
+
+class CapacityError(ValueError):
+    """Input for the capacity settings or absences that cannot be stored (Dutch message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    absence_id: int
+    staff_id: str
+    starts_on: date
+    ends_on: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSettings:
+    other_work_share: float | None = None
+    delegation_share: float | None = None
+
+
+def absences(store: Store, team: str | None = None) -> list[Absence]:
+    sql = (
+        "SELECT a.absence_id, a.staff_id, a.starts_on, a.ends_on, a.reason FROM absences a "
+        "JOIN staff s ON s.staff_id = a.staff_id"
+    )
+    params: tuple[str, ...] = ()
+    if team:
+        sql += " WHERE s.team_id = ?"
+        params = (team,)
+    return [
+        Absence(r[0], r[1], date.fromisoformat(r[2]), date.fromisoformat(r[3]), r[4])
+        for r in store.conn.execute(sql + " ORDER BY a.staff_id, a.starts_on", params)
+    ]
+
+
+def add_absence(
+    store: Store, actor: Actor, staff_id: str, starts_on: date, ends_on: date, reason: str = ""
+) -> int:
+    """Record an absence period (inclusive); an existing period starting that day is replaced."""
+    if ends_on < starts_on:
+        raise CapacityError(
+            f"afwezigheid van {staff_id}: einddatum {ends_on.isoformat()} ligt vóór "
+            f"begindatum {starts_on.isoformat()}"
+        )
+    if not store.conn.execute("SELECT 1 FROM staff WHERE staff_id = ?", (staff_id,)).fetchone():
+        raise CapacityError(f"afwezigheid: medewerker '{staff_id}' bestaat niet")
+    with store.atomic() as conn:
+        cursor = conn.execute(
+            "INSERT INTO absences (staff_id, starts_on, ends_on, reason, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (staff_id, starts_on) DO UPDATE SET "
+            "ends_on = excluded.ends_on, reason = excluded.reason RETURNING absence_id",
+            (
+                staff_id,
+                starts_on.isoformat(),
+                ends_on.isoformat(),
+                reason,
+                actor.user_id,
+                utc_now(),
+            ),
+        )
+        absence_id = int(cursor.fetchone()[0])
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="change",
+                purpose="capaciteit: afwezigheid",
+                details=f"{staff_id} afwezig {starts_on.isoformat()} t/m {ends_on.isoformat()}",
+            ),
+        )
+    return absence_id
+
+
+def remove_absence(store: Store, actor: Actor, absence_id: int) -> None:
+    with store.atomic() as conn:
+        row = conn.execute(
+            "DELETE FROM absences WHERE absence_id = ? RETURNING staff_id, starts_on, ends_on",
+            (absence_id,),
+        ).fetchone()
+        if row is None:
+            raise CapacityError(f"afwezigheid {absence_id} bestaat niet")
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="change",
+                purpose="capaciteit: afwezigheid",
+                details=f"afwezigheid van {row[0]} {row[1]} t/m {row[2]} verwijderd",
+            ),
+        )
+
+
+def team_settings(store: Store, team: str) -> TeamSettings:
+    row = store.conn.execute(
+        "SELECT other_work_share, delegation_share FROM team_capacity WHERE team_id = ?", (team,)
+    ).fetchone()
+    return TeamSettings(*row) if row else TeamSettings()
+
+
+def set_team_settings(store: Store, actor: Actor, team: str, settings: TeamSettings) -> None:
+    for name, value in (
+        ("aandeel overig werk", settings.other_work_share),
+        ("delegatieaandeel", settings.delegation_share),
+    ):
+        if value is not None and not 0 <= value <= 1:
+            raise CapacityError(f"{name} '{value}' moet tussen 0 en 100% liggen")
+    with store.atomic() as conn:
+        old = team_settings(store, team)
+        conn.execute(
+            "INSERT INTO team_capacity (team_id, other_work_share, delegation_share, changed_by, "
+            "changed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (team_id) DO UPDATE SET "
+            "other_work_share = excluded.other_work_share, "
+            "delegation_share = excluded.delegation_share, changed_by = excluded.changed_by, "
+            "changed_at = excluded.changed_at",
+            (team, settings.other_work_share, settings.delegation_share, actor.user_id, utc_now()),
+        )
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="change",
+                purpose="capaciteit: teaminstellingen",
+                details=f"team {team}: {old} -> {settings}",
+            ),
+        )
+
+
+def planned_cases(store: Store, team: str, on: date, policy: Policy) -> list[PlannedCase]:
+    """The team's werkvoorraad on ``on`` in policy order, only the classes that are planned."""
+    rows = open_cases(store, team)
+    return [
+        PlannedCase(p.case_ref, p.facts.service, p.route.code, p.facts.received_on)
+        for p in build_queue((r.facts for r in rows), on, policy)
+        if p.klasse not in policy.unplanned_classes and p.facts.received_on <= on
+    ]
+
+
+def team_people(store: Store, team: str) -> list[Person]:
+    """The team's active staff with their hours and absences (unknown hours count as none)."""
+    periods: dict[str, list[tuple[date, date]]] = {}
+    for a in absences(store, team):
+        periods.setdefault(a.staff_id, []).append((a.starts_on, a.ends_on))
+    return [
+        Person(
+            s.staff_id,
+            s.role,
+            float(s.hours_per_week or 0.0),
+            tuple(s.qualifications),
+            tuple(periods.get(s.staff_id, ())),
+        )
+        for s in list_staff(store, team)
+        if s.active
+    ]
+
+
+def team_forecast(
+    store: Store,
+    actor: Actor,
+    team: str,
+    on: date,
+    policy: Policy,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    scenario: Scenario | None = None,
+    norms: Norms | None = None,
+    ruleset_id: str | None = None,
+) -> Forecast:
+    """The team's forecast on ``on``; the team's own settings apply unless the scenario sets
+    them. Logged as a team overview (no client data leaves it but case references)."""
+    from mdbtriage.core.taakdelegatie import load_ruleset
+
+    settings = team_settings(store, team)
+    scenario = scenario or Scenario()
+    merged = Scenario(
+        extra_hours=scenario.extra_hours,
+        delegation_share=scenario.delegation_share
+        if scenario.delegation_share is not None
+        else settings.delegation_share,
+        other_work_share=scenario.other_work_share
+        if scenario.other_work_share is not None
+        else settings.other_work_share,
+    )
+    ruleset = load_ruleset(ruleset_id) if ruleset_id else ruleset_for(store, team, on)
+    result = forecast(
+        planned_cases(store, team, on, policy),
+        team_people(store, team),
+        norms or load_norms(),
+        ruleset,
+        on,
+        weeks,
+        merged,
+    )
+    with store.atomic() as conn:
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="search",
+                purpose="capaciteitsprognose",
+                details=f"prognose team {team} op {on.isoformat()}, {weeks} weken, "
+                f"{merged.label()}: {len(result.cases)} zaken",
+            ),
+        )
+    return result
