@@ -125,4 +125,4 @@ def test_reading_the_forecast_is_logged(store: Store, actor: Actor) -> None:
     row = store.conn.execute(
         "SELECT event, user_id, details FROM audit_log WHERE purpose = 'capaciteitsprognose'"
     ).fetchone()
-    assert row[0] == "search" and row[1] == actor.user_id and "team T1" in row[2]
+    assert row[0] == "search" and row[1] == actor.user_id and "team T1" in row[2] and "3 medewerkers" in row[2]

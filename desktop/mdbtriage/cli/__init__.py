@@ -23,7 +23,13 @@ from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
 from mdbtriage.core.triage import Placement, build_queue, placement_dict, placement_dicts
-from mdbtriage.core.validation import ValidationError, format_date, mask_bsn, parse_date
+from mdbtriage.core.validation import (
+    ValidationError,
+    check_date_range,
+    format_date,
+    mask_bsn,
+    parse_date,
+)
 from mdbtriage.store.database import (
     Store,
     StoreCorrupt,
@@ -141,7 +147,7 @@ def parse_date_option(value: str | None, name: str) -> date | None:
     if value is None:
         return None
     try:
-        return parse_date(value)
+        return check_date_range(parse_date(value))
     except ValidationError as error:
         fail(f"Optie {name}, waarde '{value}': {error}")
 

@@ -10,8 +10,6 @@ stderr and do not stop the PDF. Every PDF written is recorded in the access log 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -20,19 +18,7 @@ from mdbtriage.cli import EXIT_BAD_INPUT, EXIT_REFUSED, Context, cli, fail, pass
 from mdbtriage.core.herbeoordeling import RequestFileError, intake_outcome, parse_json
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
 from mdbtriage.store.herbeoordeling import assess_with_store, log_output
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    """Write the whole file or nothing: a temporary file in the same folder, then a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+from mdbtriage.store.outputs import OutputRefused, check_output, write_atomically
 
 
 @cli.command("herbeoordeling")
@@ -59,6 +45,11 @@ def herbeoordeling(
     from mdbtriage.reports.herbeoordeling_pdf import render_receipt, render_request
 
     name = Path(file).name
+    target = Path(out)
+    try:
+        check_output(target, context.path, "Optie --out")
+    except OutputRefused as error:
+        fail(f"{error}; er is niets geschreven.")
     try:
         text = Path(file).read_text(encoding="utf-8-sig")
     except OSError as error:
@@ -78,7 +69,6 @@ def herbeoordeling(
     for warning in assessment.warnings:
         say(f"{name}: waarschuwing: {warning.text()}")
     outcome = intake_outcome(assessment, policy)
-    target = Path(out)
     if assessment.problems:
         for problem in assessment.problems:
             say(f"{name}: {problem.text()}")
@@ -109,7 +99,7 @@ def herbeoordeling(
                 "export",
                 f"{kind} {reference} naar {target.name}",
             )
-            _write_atomically(target, content)
+            write_atomically(target, content)
     except OSError as error:
         fail(f"{out}: PDF kan niet worden geschreven ({error.strerror}); er is niets geschreven.")
     route = f", route {outcome.route.code}" if outcome.route else ""

@@ -37,6 +37,7 @@ from mdbtriage.store.database import (
     StoreOnNetworkShare,
     WrongPassphrase,
 )
+from mdbtriage.store.outputs import OutputRefused, check_output
 from mdbtriage.store.safety import looks_encrypted
 
 
@@ -61,8 +62,11 @@ def backup(context: Context, out: str | None, show: bool) -> None:
             click.echo(f"{item.taken_at:%Y-%m-%d %H:%M:%S} UTC  {item.path}")
         return
     target = Path(out) if out else None
-    if target is not None and target.resolve() == context.path.resolve():
-        fail(f"Optie --out, waarde '{out}': dat is de opslag zelf; kies een ander bestand")
+    if target is not None:
+        try:
+            check_output(target, context.path, "Optie --out")
+        except OutputRefused as error:
+            fail(f"{error}; er is niets geschreven.")
     store = context.store()
     try:
         written = create_backup(store, target, actor=context.actor())

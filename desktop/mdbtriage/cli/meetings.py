@@ -21,6 +21,7 @@ from mdbtriage.core.meetings import (
 )
 from mdbtriage.core.validation import format_date
 from mdbtriage.store import meetings as repo
+from mdbtriage.store.outputs import OutputRefused, check_output
 
 
 def _meeting_or_fail(context: Context, meeting_id: int) -> repo.Meeting:
@@ -161,6 +162,10 @@ def mdb_summary(
     """Schrijf het MDB-verslag als PDF (gelogd: één regel per cliënt)."""
     from mdbtriage.reports.mdb_summary import build_summary_pdf
 
+    try:
+        check_output(Path(out), context.path, "Optie --out")
+    except OutputRefused as error:
+        fail(f"{error}; er is niets geschreven.")
     meeting = _meeting_or_fail(context, meeting_id)
     store = context.store()
     actor = context.actor()

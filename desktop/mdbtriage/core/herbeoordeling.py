@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,12 +42,16 @@ from mdbtriage.core.medical_terms import medical_terms
 from mdbtriage.core.policy import Policy, Route
 from mdbtriage.core.triage import CaseFacts, choose_route, classify
 from mdbtriage.core.validation import (
+    EARLIEST_DATE,
+    EARLIEST_RECEIVED,
     ValidationError,
     bsn_check,
+    check_date_range,
     format_date,
     parse_bool,
     parse_bsn,
     parse_date,
+    text_problem,
 )
 
 REQUESTER_KINDS: Final[dict[str, str]] = {
@@ -146,8 +151,17 @@ TOP_LEVEL: Final = (
 MOTIVATION_FIELDS: Final = ("reason", "change", "since", "confirmed_by", "effect_on_work")
 
 MAX_TEXT = 2000
+# Bounds on a request file, so that no input can exhaust the reader: size, nesting (the
+# contract's object is three levels deep), digits of a number, and attachments.
+MAX_FILE_CHARS = 1_000_000
+MAX_DEPTH = 20
+MAX_NUMBER_CHARS = 30
+MAX_ATTACHMENTS = 500
+# Free texts that may span several lines; every other text is one line.
+MULTILINE_FIELDS: Final = frozenset({"request.reason", "request.change"})
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
-_LOONHEFFINGEN = re.compile(r"^(\d{9})L(\d{2})$")
+_LOONHEFFINGEN = re.compile(r"^([0-9]{9})L([0-9]{2})$")
+_PERCENTAGE = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{1,6})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,14 +315,66 @@ class RequestFileError(ValidationError):
     """A request file that is not a JSON object at all."""
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of arrays and objects in ``text`` (brackets inside strings aside)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        if match[0] in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _bounded_number(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise RequestFileError(
+                f"getal van {len(text)} tekens is te lang (ten hoogste {MAX_NUMBER_CHARS})"
+            )
+        return kind(text)
+
+    return parse
+
+
+def _no_constant(name: str) -> None:
+    raise RequestFileError(f"{name} is geen geldig JSON-getal")
+
+
 def parse_json(text: str) -> dict[str, Any]:
-    """The JSON object of a request file, or :class:`RequestFileError` naming line and column."""
+    """The JSON object of a request file, or :class:`RequestFileError` naming line and column.
+
+    Files above :data:`MAX_FILE_CHARS`, nesting deeper than :data:`MAX_DEPTH` and numbers longer
+    than :data:`MAX_NUMBER_CHARS` characters (or ``NaN``/``Infinity``) are refused before they
+    are read into memory."""
+    if len(text) > MAX_FILE_CHARS:
+        raise RequestFileError(
+            f"het bestand is te groot ({len(text)} tekens; ten hoogste {MAX_FILE_CHARS})"
+        )
+    depth = _nesting(text)
+    if depth > MAX_DEPTH:
+        raise RequestFileError(
+            f"de JSON is {depth} lagen diep genest (ten hoogste {MAX_DEPTH}); een aanvraag is "
+            "één object met secties"
+        )
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text,
+            parse_int=_bounded_number(int),
+            parse_float=_bounded_number(float),
+            parse_constant=_no_constant,
+        )
     except json.JSONDecodeError as error:
         raise RequestFileError(
             f"geen geldige JSON op regel {error.lineno}, kolom {error.colno}: {error.msg}"
         ) from None
+    except RecursionError:
+        raise RequestFileError(f"de JSON is te diep genest (ten hoogste {MAX_DEPTH})") from None
     if not isinstance(data, dict):
         raise RequestFileError("het bestand moet één JSON-object bevatten ({ ... })")
     return data
@@ -330,6 +396,20 @@ def _fingerprint(parts: Sequence[object], problems: Sequence[Problem]) -> str:
     canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:10].upper()
     return f"HB-{digest}"
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    """A value as quoted in a message: JSON with every special character escaped, shortened."""
+    try:
+        text = json.dumps(value, ensure_ascii=True)
+    except ValueError:
+        text = "(onleesbare waarde)"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _key(key: str) -> str:
+    """An unknown key as named in a message; quoted and escaped when it is not plain text."""
+    return key if len(key) <= 40 and text_problem(key) is None else _shown(key, 40)
 
 
 class _Reader:
@@ -358,7 +438,9 @@ class _Reader:
             self.fail(name, "moet een object zijn ({ ... })")
             return {}
         for key in sorted(set(value) - set(SECTIONS[name])):
-            self.fail(f"{name}.{key}", f"onbekend veld; toegestaan: {', '.join(SECTIONS[name])}")
+            self.fail(
+                f"{name}.{_key(key)}", f"onbekend veld; toegestaan: {', '.join(SECTIONS[name])}"
+            )
         return value
 
     def text(self, data: Mapping[str, Any], field: str, *, required: bool = False) -> str:
@@ -367,11 +449,15 @@ class _Reader:
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.fail(field, f"moet tekst zijn, niet {json.dumps(value, ensure_ascii=False)}")
+            self.fail(field, f"moet tekst zijn, niet {_shown(value)}")
             return ""
         value = value.strip()
         if len(value) > MAX_TEXT:
             self.fail(field, f"is te lang ({len(value)} tekens; ten hoogste {MAX_TEXT})")
+            return ""
+        problem = text_problem(value, multiline=field in MULTILINE_FIELDS)
+        if problem:
+            self.fail(field, problem)
             return ""
         if required and not value:
             self.fail(field, "ontbreekt")
@@ -389,12 +475,24 @@ class _Reader:
         self.fail(field, f"'{value}' is onbekend; kies uit {', '.join(options)}")
         return None
 
-    def date(self, data: Mapping[str, Any], field: str, *, required: bool) -> date | None:
+    def date(
+        self,
+        data: Mapping[str, Any],
+        field: str,
+        *,
+        required: bool,
+        earliest: date = EARLIEST_DATE,
+        today: date | None = None,
+    ) -> date | None:
+        """A date from ``earliest``; with ``today``, not after today."""
         value = self.text(data, field, required=required)
         if not value:
             return None
         try:
-            return parse_date(value)
+            day = parse_date(value)
+            if today is not None:
+                return check_date_range(day, earliest, today, future="vandaag")
+            return check_date_range(day, earliest)
         except ValidationError as error:
             self.fail(field, f"'{value}': {error}")
             return None
@@ -408,11 +506,11 @@ class _Reader:
             try:
                 return parse_bool(value)
             except ValidationError as error:
-                self.fail(field, f"'{value}': {error}")
+                self.fail(field, f"{_shown(value)}: {error}")
                 return None
         if isinstance(value, str):
             return None
-        self.fail(field, f"moet true of false zijn, niet {json.dumps(value, ensure_ascii=False)}")
+        self.fail(field, f"moet true of false zijn, niet {_shown(value)}")
         return None
 
 
@@ -427,13 +525,19 @@ def _percentage(reader: _Reader, data: Mapping[str, Any]) -> float | None:
         return None
     if isinstance(value, str):
         text = value.strip().rstrip("%").strip().replace(",", ".")
-        try:
-            number = float(text)
-        except ValueError:
-            reader.fail(field, f"'{value}' is geen getal (0 tot en met 100)")
+        if not _PERCENTAGE.match(text):
+            reader.fail(field, f"'{value}' is geen getal (0 tot en met 100, cijfers 0-9)")
             return None
+        number = float(text)
     elif isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            reader.fail(field, "het getal is veel te groot (0 tot en met 100)")
+            return None
+        if math.isnan(number):
+            reader.fail(field, "moet een getal van 0 tot en met 100 zijn")
+            return None
     else:
         reader.fail(field, "moet een getal van 0 tot en met 100 zijn")
         return None
@@ -483,15 +587,20 @@ def _loonheffingennummer(reader: _Reader, value: str) -> str | None:
     return text
 
 
-def assess(data: Mapping[str, Any], pending: Sequence[PendingCase] = ()) -> Assessment:
+def assess(
+    data: Mapping[str, Any], pending: Sequence[PendingCase] = (), *, today: date | None = None
+) -> Assessment:
     """Read and check a request; every problem is reported, by field, in Dutch.
 
     ``pending`` are the open or in_behandeling WIA_CLAIM and BEZWAAR cases of the client's BSN
-    as the store knows them (other cases are ignored here).
+    as the store knows them (other cases are ignored here). With ``today`` the date of the
+    request and the birth date may not lie in the future. Every date lies from 1900 on
+    (:data:`~mdbtriage.core.validation.EARLIEST_DATE`), the request's from 2000 on
+    (:data:`~mdbtriage.core.validation.EARLIEST_RECEIVED`).
     """
     r = _Reader()
     for key in sorted(set(data) - set(TOP_LEVEL)):
-        r.fail(key, f"onbekend veld; toegestaan: {', '.join(TOP_LEVEL)}")
+        r.fail(_key(key), f"onbekend veld; toegestaan: {', '.join(TOP_LEVEL)}")
 
     reference = r.text(data, "reference")
     if reference and not _REFERENCE.match(reference):
@@ -499,7 +608,9 @@ def assess(data: Mapping[str, Any], pending: Sequence[PendingCase] = ()) -> Asse
             "reference", f"'{reference}' mag alleen letters, cijfers en - _ . / bevatten (max. 40)"
         )
         reference = ""
-    requested_on = r.date(data, "requested_on", required=True)
+    requested_on = r.date(
+        data, "requested_on", required=True, earliest=EARLIEST_RECEIVED, today=today
+    )
 
     # Requester
     raw = r.section(data, "requester")
@@ -531,7 +642,7 @@ def assess(data: Mapping[str, Any], pending: Sequence[PendingCase] = ()) -> Asse
         except ValidationError as error:
             r.fail("client.bsn", f"'{bsn_text}': {error}")
     client_name = r.text(raw, "client.name", required=True)
-    birth_date = r.date(raw, "client.birth_date", required=True)
+    birth_date = r.date(raw, "client.birth_date", required=True, today=today)
     client = ClientPart(bsn, client_name, birth_date)
 
     # Current benefit
@@ -579,12 +690,26 @@ def assess(data: Mapping[str, Any], pending: Sequence[PendingCase] = ()) -> Asse
     if raw_attachments is not None:
         if not isinstance(raw_attachments, list):
             r.fail("request.attachments", 'moet een lijst zijn (["...", ...])')
+        elif len(raw_attachments) > MAX_ATTACHMENTS:
+            r.fail(
+                "request.attachments",
+                f"{len(raw_attachments)} bijlagen zijn te veel (ten hoogste {MAX_ATTACHMENTS})",
+            )
         else:
             for index, item in enumerate(raw_attachments, start=1):
                 if not isinstance(item, str) or not item.strip():
                     r.fail("request.attachments", f"bijlage {index} moet een niet-lege tekst zijn")
+                    continue
+                text = item.strip()
+                problem = (
+                    f"is te lang ({len(text)} tekens; ten hoogste {MAX_TEXT})"
+                    if len(text) > MAX_TEXT
+                    else text_problem(text)
+                )
+                if problem:
+                    r.fail("request.attachments", f"bijlage {index} {problem}")
                 else:
-                    attachments.append(item.strip())
+                    attachments.append(text)
     if wijziging and kind is not None and kind not in WIJZIGING_KINDS:
         r.fail(
             "request.kind",

@@ -18,6 +18,7 @@ from mdbtriage.core.forecast import (
 )
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy
+from mdbtriage.core.taakdelegatie import RuleSet, load_ruleset
 from mdbtriage.core.triage import build_queue
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
@@ -179,6 +180,75 @@ def team_people(store: Store, team: str) -> list[Person]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class ForecastInputs:
+    """What the forecast of one team reads from the store, read once for many what-ifs."""
+
+    team: str
+    on: date
+    cases: list[PlannedCase]
+    people: list[Person]
+    ruleset: RuleSet
+    settings: TeamSettings
+
+    def scenario(self, what_if: Scenario | None = None) -> Scenario:
+        """The team's own settings, unless the what-if sets them."""
+        what_if = what_if or Scenario()
+        return Scenario(
+            extra_hours=what_if.extra_hours,
+            delegation_share=what_if.delegation_share
+            if what_if.delegation_share is not None
+            else self.settings.delegation_share,
+            other_work_share=what_if.other_work_share
+            if what_if.other_work_share is not None
+            else self.settings.other_work_share,
+        )
+
+    def run(
+        self,
+        what_if: Scenario | None = None,
+        *,
+        weeks: int = DEFAULT_WEEKS,
+        norms: Norms | None = None,
+        ruleset: RuleSet | None = None,
+    ) -> Forecast:
+        return forecast(
+            self.cases,
+            self.people,
+            norms or load_norms(),
+            ruleset or self.ruleset,
+            self.on,
+            weeks,
+            self.scenario(what_if),
+        )
+
+
+def forecast_inputs(
+    store: Store, actor: Actor, team: str, on: date, policy: Policy
+) -> ForecastInputs:
+    """Read the team's forecast inputs; logged as a team overview (case references only)."""
+    inputs = ForecastInputs(
+        team=team,
+        on=on,
+        cases=planned_cases(store, team, on, policy),
+        people=team_people(store, team),
+        ruleset=ruleset_for(store, team, on),
+        settings=team_settings(store, team),
+    )
+    with store.atomic() as conn:
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="search",
+                purpose="capaciteitsprognose",
+                details=f"prognose team {team} op {on.isoformat()}: {len(inputs.cases)} zaken, "
+                f"{len(inputs.people)} medewerkers",
+            ),
+        )
+    return inputs
+
+
 def team_forecast(
     store: Store,
     actor: Actor,
@@ -188,43 +258,9 @@ def team_forecast(
     *,
     weeks: int = DEFAULT_WEEKS,
     scenario: Scenario | None = None,
-    norms: Norms | None = None,
     ruleset_id: str | None = None,
 ) -> Forecast:
-    """The team's forecast on ``on``; the team's own settings apply unless the scenario sets
-    them. Logged as a team overview (no client data leaves it but case references)."""
-    from mdbtriage.core.taakdelegatie import load_ruleset
-
-    settings = team_settings(store, team)
-    scenario = scenario or Scenario()
-    merged = Scenario(
-        extra_hours=scenario.extra_hours,
-        delegation_share=scenario.delegation_share
-        if scenario.delegation_share is not None
-        else settings.delegation_share,
-        other_work_share=scenario.other_work_share
-        if scenario.other_work_share is not None
-        else settings.other_work_share,
-    )
-    ruleset = load_ruleset(ruleset_id) if ruleset_id else ruleset_for(store, team, on)
-    result = forecast(
-        planned_cases(store, team, on, policy),
-        team_people(store, team),
-        norms or load_norms(),
-        ruleset,
-        on,
-        weeks,
-        merged,
-    )
-    with store.atomic() as conn:
-        log(
-            conn,
-            actor,
-            AuditEntry(
-                event="search",
-                purpose="capaciteitsprognose",
-                details=f"prognose team {team} op {on.isoformat()}, {weeks} weken, "
-                f"{merged.label()}: {len(result.cases)} zaken",
-            ),
-        )
-    return result
+    """The team's forecast on ``on`` (read and logged once)."""
+    inputs = forecast_inputs(store, actor, team, on, policy)
+    ruleset = load_ruleset(ruleset_id) if ruleset_id else None
+    return inputs.run(scenario, weeks=weeks, ruleset=ruleset)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from mdbtriage.core.herbeoordeling import (
@@ -64,15 +65,21 @@ def pending_cases(store: Store, bsn: str, exclude_ref: str | None = None) -> lis
 
 
 def assess_with_store(
-    store: Store, data: Mapping[str, Any], exclude_ref: str | None = None
+    store: Store,
+    data: Mapping[str, Any],
+    exclude_ref: str | None = None,
+    *,
+    today: date | None = None,
 ) -> Assessment:
-    """Core's assessment with the client's pending cases as the store knows them."""
-    first = assess(data)
+    """Core's assessment with the client's pending cases as the store knows them, on
+    ``today`` (default: the computer's date)."""
+    day = today or date.today()
+    first = assess(data, today=day)
     bsn = first.request.client.bsn
     if bsn is None or first.request.requester.kind != "werknemer":
         return first
     pending = pending_cases(store, bsn, exclude_ref or first.request.reference)
-    return assess(data, pending) if pending else first
+    return assess(data, pending, today=day) if pending else first
 
 
 def load_request(store: Store, case_ref: str) -> dict[str, Any] | None:

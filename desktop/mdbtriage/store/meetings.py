@@ -33,6 +33,7 @@ from mdbtriage.store import tasks
 from mdbtriage.store.audit import AuditEntry, log_many
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import Refused, TaakdelegatieError, log_refusal
+from mdbtriage.store.outputs import check_output, write_atomically
 from mdbtriage.store.records import get_case, list_staff, open_cases
 
 # An assignment check: (meeting, case_ref, activity) -> refusal reason, or None when allowed.
@@ -851,11 +852,13 @@ def export_summary(
     store: Store, actor: Actor, data: MeetingSummary, pdf: bytes, path: Path
 ) -> None:
     """Write the summary PDF to ``path`` with one 'export' record per client, in one
-    transaction: a file that cannot be written leaves no record."""
+    transaction: a file that cannot be written leaves no record. A path that would replace
+    the store or its companions raises :class:`OutputRefused`."""
+    check_output(path, store.path, "Bestand")
     _check_output(actor, data)
     with store.atomic() as conn:
         _log_output(conn, actor, data, event="export", target=path.name)
-        path.write_bytes(pdf)
+        write_atomically(path, pdf)
 
 
 def print_summary(

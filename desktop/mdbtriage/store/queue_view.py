@@ -34,6 +34,7 @@ from mdbtriage.core.triage import (
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store
+from mdbtriage.store.outputs import check_output
 from mdbtriage.store.records import CASE_ROW_COLUMNS, CaseRow, case_rows
 
 PREVIEW_ROWS = 200  # the first screenful (and then some) shown before the whole queue is in
@@ -311,7 +312,9 @@ def export_queue(
 ) -> int:
     """Write werkvoorraad rows to a CSV file (``;``, UTF-8 with BOM, formulas neutralised) and
     log the export, in one transaction: the file appears only with its log record, and a file
-    that cannot be written leaves no record."""
+    that cannot be written leaves no record. A path that would replace the store or its
+    companions raises :class:`~mdbtriage.store.outputs.OutputRefused`."""
+    check_output(path, store.path, "Bestand")
     partial = path.with_name(f".{path.name}.partial")
     count = 0
     with store.atomic() as conn:

@@ -66,6 +66,7 @@ from mdbtriage.store.herbeoordeling import (
     log_output,
     save_request,
 )
+from mdbtriage.store.outputs import OutputRefused, check_output, write_atomically
 from mdbtriage.store.records import get_case, list_teams
 
 ERROR_STYLE = "color: #b3261e;"
@@ -627,6 +628,7 @@ class HerbeoordelingForm(QDialog):
         if path is None:
             return None
         try:
+            check_output(path, self.store.path, "PDF-bestand")
             with self.store.atomic():
                 log_output(
                     self.store,
@@ -635,7 +637,10 @@ class HerbeoordelingForm(QDialog):
                     "export",
                     f"{kind} {reference} naar {path.name}",
                 )
-                path.write_bytes(pdf)
+                write_atomically(path, pdf)
+        except OutputRefused as error:
+            self.ask_warning(self, "PDF niet opgeslagen", f"{error}; er is niets geschreven.")
+            return None
         except OSError as error:
             self.ask_warning(self, "PDF niet opgeslagen", f"{path}: {error.strerror}")
             return None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from mdbtriage.core.policy import Policy
 from mdbtriage.store.database import Store
+from mdbtriage.store.outputs import OutputRefused
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.werkvoorraad import WerkvoorraadView
@@ -189,6 +190,9 @@ class MainWindow(QMainWindow):
             return
         try:
             count = self.werkvoorraad.export_csv(path)
+        except OutputRefused as error:
+            Ask.warn(self, "Exporteren geweigerd", f"{error}. Er is niets geëxporteerd.")
+            return
         except OSError as error:
             Ask.warn(
                 self,

@@ -78,6 +78,7 @@ from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.reports.mdb_summary import build_summary_pdf
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
+from mdbtriage.store.outputs import OutputRefused
 from mdbtriage.store.records import get_case, list_teams
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -1033,6 +1034,9 @@ class MdbWindow(QMainWindow):
             repo.export_summary(self.store, self.actor, data, build_summary_pdf(data), Path(path))
         except MeetingError as error:
             self._show_problems(error.problems)
+            return
+        except OutputRefused as error:
+            self._show_problems([f"{error}; er is niets geschreven."])
             return
         except OSError as error:
             self._show_problems(

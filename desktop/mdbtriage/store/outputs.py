@@ -1,0 +1,106 @@
+"""Where output files may go, and how they are written.
+
+Every file MDB Triage writes on request (``--out``, a PDF or CSV saved from the desktop, an
+import's ``FILE.errors.csv`` or ``FILE.rejected.csv``, a backup written elsewhere) passes
+:func:`output_problem` first: it never replaces the store, its ``-wal``/``-shm``/``-journal``
+files or its seal, and never lands in the store's backups folder (contract.md, "Output
+files"). Both the command line and the desktop ask this one function.
+
+:func:`write_atomically` writes the whole file or nothing: a temporary file in the target's
+folder, synced, then renamed over the target.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from mdbtriage.store.backup import backup_dir
+from mdbtriage.store.safety import seal_path
+
+# SQLite's companions of a store file; each belongs to the store as much as the file itself.
+STORE_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+class OutputRefused(ValueError):
+    """An output path that would overwrite the store or its companions; the message is Dutch."""
+
+
+def _resolved(path: Path) -> Path:
+    return Path(os.path.abspath(path.expanduser())).resolve()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one file (also through a hard link or a second name)."""
+    if _resolved(a) == _resolved(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    resolved, parent = _resolved(path), _resolved(folder)
+    return resolved == parent or parent in resolved.parents
+
+
+def output_problem(target: Path, store_path: Path | None) -> str | None:
+    """Why ``target`` may not be written as an output file next to the store at
+    ``store_path``, as a Dutch clause; ``None`` when it may. ``store_path`` is ``None`` for
+    an office store (no local files to protect)."""
+    if store_path is None:
+        return None
+    if target.exists() and target.is_dir():
+        return "dat is een map, geen bestand"
+    if _same_file(target, store_path):
+        return "dat is de opslag zelf; kies een ander bestand"
+    for suffix in STORE_SIDE_SUFFIXES:
+        if _same_file(target, Path(f"{store_path}{suffix}")):
+            return f"dat is het {suffix}-bestand van de opslag; kies een ander bestand"
+    if _same_file(target, seal_path(store_path)):
+        return "dat is het zegel van de opslag; kies een ander bestand"
+    if _inside(target, backup_dir(store_path)):
+        return (
+            f"dat ligt in de map met reservekopieën ({backup_dir(store_path)}); "
+            "kies een bestand buiten die map"
+        )
+    return None
+
+
+def check_output(target: Path, store_path: Path | None, what: str) -> None:
+    """Raise :class:`OutputRefused` naming ``what`` (``Optie --out``, ``PDF-bestand``) and the
+    value when ``target`` may not be written."""
+    problem = output_problem(target, store_path)
+    if problem:
+        raise OutputRefused(f"{what}, waarde '{target}': {problem}")
+
+
+@contextmanager
+def atomic_output(target: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[Any]]:
+    """Open a temporary file next to ``target`` (``mode`` and ``kwargs`` as for :func:`open`,
+    e.g. ``"w", encoding="utf-8-sig", newline=""`` for a CSV); on a clean exit it is synced
+    and renamed over ``target``, on an error it is removed, so ``target`` is whole or
+    untouched."""
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, mode, **kwargs) as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(target: Path, content: bytes) -> None:
+    """Write ``content`` to ``target`` whole or not at all (see :func:`atomic_output`)."""
+    with atomic_output(target) as stream:
+        stream.write(content)
