@@ -13,7 +13,13 @@ def _titles(window):
 
 def test_tabs_follow_the_role(make_window, tl_session, va_session, ad_session):
     pytest.importorskip("mdbtriage.ui.tasks")
-    assert _titles(make_window(tl_session)) == ["Werkvoorraad", "Mijn taken", "Team", "Overzicht"]
+    assert _titles(make_window(tl_session)) == [
+        "Werkvoorraad",
+        "Mijn taken",
+        "Team",
+        "Overzicht",
+        "Prognose",
+    ]
     assert _titles(make_window(va_session)) == [
         "Werkvoorraad",
         "Mijn taken",

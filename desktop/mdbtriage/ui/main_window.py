@@ -85,6 +85,10 @@ class MainWindow(QMainWindow):
             self.werkvoorraad.loaded.connect(
                 lambda _n: self.overzicht.set_figures(self.werkvoorraad.figures_by_team)
             )
+            from mdbtriage.ui.prognose import PrognoseView
+
+            self.prognose = PrognoseView(store, session, policy, on)
+            self.tabs.addTab(self.prognose, "&Prognose")
         self.setCentralWidget(self.tabs)
 
         self._build_menus()

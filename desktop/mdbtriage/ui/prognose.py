@@ -1,0 +1,381 @@
+"""The team lead's capacity forecast ("Prognose"): the backlog and the WIA claims waiting over
+six months week by week, the targets, and what-if settings side by side with the current
+situation. The inputs are read (and logged) once per team; what-ifs are computed off the GUI
+thread from them, without the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
+from PySide6.QtCore import QMargins, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core.forecast import DEFAULT_WEEKS, Forecast, Norms, Scenario, load_norms
+from mdbtriage.core.policy import Policy
+from mdbtriage.core.taakdelegatie import available_rulesets, load_ruleset
+from mdbtriage.core.validation import format_date
+from mdbtriage.store.database import Store
+from mdbtriage.store.forecast import ForecastInputs, forecast_inputs
+from mdbtriage.store.records import list_teams
+from mdbtriage.ui.session import Session
+from mdbtriage.ui.worker import Progress, run_in_background
+
+EXTRA_ROLES = ("VA", "SMV", "AD")
+# Colours with at least 4.5:1 contrast on white; the what-if lines are also dashed, so the two
+# situations never differ by colour alone.
+BACKLOG_COLOUR = "#1f5fa8"
+SIX_MONTHS_COLOUR = "#b00020"
+DEBOUNCE_MS = 150
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    base: Forecast
+    what_if: Forecast | None
+
+
+def verdict(result: Forecast) -> str:
+    """The targets in one Dutch sentence each."""
+    lines = []
+    for target in result.targets:
+        if target.met and target.met_week:
+            lines.append(
+                f"{target.label}: gehaald in de week van {format_date(target.met_week)} "
+                f"(doel vóór {format_date(target.deadline)})."
+            )
+            continue
+        short = [
+            f"{hours:g} uur per week extra {role}"
+            for role, hours in target.short_hours.items()
+            if hours is not None
+        ]
+        lines.append(
+            f"{target.label}: niet gehaald vóór {format_date(target.deadline)}"
+            + (f"; haalbaar met bijvoorbeeld {' of '.join(short)}." if short else ".")
+        )
+    return "\n".join(lines)
+
+
+def inputs_text(result: Forecast) -> str:
+    i = result.inputs
+    text = (
+        f"Schatting, geen toezegging. Uitgangspunten: normen {i['norms']}"
+        f"{' (standaardwaarden)' if i['norms_are_defaults'] else ''}, regelset {i['ruleset']}, "
+        f"{round(i['delegation_share'] * 100)}% van het delegeerbare VA-werk gedelegeerd, "
+        f"{round(i['other_work_share'] * 100)}% van de uren voor ander werk, "
+        f"{i['absences']} afwezigheden, {i['cases_planned']} zaken in behandeling genomen; "
+        "nieuwe zaken zijn niet meegerekend."
+    )
+    if i["without_capacity"]:
+        text += f" Geen uren voor {', '.join(i['without_capacity'])}: die zaken raken niet af."
+    return text
+
+
+class PrognoseView(QWidget):
+    """The forecast of one team, with what-if controls; team leads see every team."""
+
+    computed = Signal()
+
+    def __init__(
+        self, store: Store, session: Session, policy: Policy, on: date, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session = session
+        self.policy = policy
+        self.on = on
+        self.norms: Norms = load_norms()
+        self.inputs: ForecastInputs | None = None
+        self.comparison: Comparison | None = None
+        self._generation = 0
+
+        self.team = QComboBox(objectName="prognose_team")
+        for team in list_teams(store):
+            if session.is_team_lead or team.team_id == session.team:
+                self.team.addItem(team.name, team.team_id)
+        self.team.setCurrentIndex(max(0, self.team.findData(session.team)))
+        self.team.currentIndexChanged.connect(lambda _i: self.reload())
+        self.weeks = QSpinBox(objectName="prognose_weeks", minimum=4, maximum=104)
+        self.weeks.setValue(DEFAULT_WEEKS)
+        self.weeks.setSuffix(" weken")
+        self.weeks.valueChanged.connect(lambda _v: self.schedule())
+
+        self.extra: dict[str, QSpinBox] = {}
+        what_if = QGroupBox("Wat als …")
+        form = QFormLayout(what_if)
+        for role in EXTRA_ROLES:
+            box = QSpinBox(objectName=f"extra_{role}", minimum=0, maximum=400, singleStep=4)
+            box.setSuffix(" uur per week")
+            box.valueChanged.connect(lambda _v: self.schedule())
+            self.extra[role] = box
+            label = QLabel(f"Extra uren &{role}:" if role != "AD" else "Extra uren A&D:")
+            label.setBuddy(box)
+            form.addRow(label, box)
+        self.delegation = QSpinBox(objectName="delegation_share", minimum=0, maximum=100)
+        self.delegation.setSuffix("% gedelegeerd")
+        self.delegation.valueChanged.connect(lambda _v: self.schedule())
+        form.addRow(QLabel("&Delegatie:", buddy=self.delegation), self.delegation)
+        self.other_work = QSpinBox(objectName="other_work_share", minimum=0, maximum=90)
+        self.other_work.setSuffix("% ander werk")
+        self.other_work.valueChanged.connect(lambda _v: self.schedule())
+        form.addRow(QLabel("&Ander werk:", buddy=self.other_work), self.other_work)
+        self.ruleset = QComboBox(objectName="prognose_ruleset")
+        self.ruleset.addItem("regelset van het team", None)
+        for ruleset_id in available_rulesets():
+            self.ruleset.addItem(load_ruleset(ruleset_id).name, ruleset_id)
+        self.ruleset.currentIndexChanged.connect(lambda _i: self.schedule())
+        form.addRow(QLabel("&Regelset:", buddy=self.ruleset), self.ruleset)
+        self.reset = QPushButton("&Terug naar de huidige situatie", objectName="prognose_reset")
+        self.reset.clicked.connect(self.reset_what_if)
+        form.addRow(self.reset)
+
+        self.verdict = QLabel(objectName="prognose_verdict")
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.note = QLabel(objectName="prognose_inputs")
+        self.note.setWordWrap(True)
+
+        self.chart = QChart()
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart, objectName="prognose_chart")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setAccessibleName("Grafiek van de achterstand per week")
+        self.chart_view.setMinimumHeight(220)
+
+        self.table = QTableWidget(objectName="prognose_table")
+        self.table.setAccessibleName("Prognose per week")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("T&eam:", buddy=self.team))
+        top.addWidget(self.team)
+        top.addWidget(QLabel("&Periode:", buddy=self.weeks))
+        top.addWidget(self.weeks)
+        top.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(what_if)
+        left.addStretch(1)
+        side = QWidget()
+        side.setLayout(left)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.chart_view)
+        split.addWidget(self.table)
+        body = QHBoxLayout()
+        body.addWidget(side)
+        body.addWidget(split, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.verdict)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.note)
+
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self.compute)
+        self._loaded = False
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._loaded:
+            self.reload()
+
+    def current_team(self) -> str | None:
+        data = self.team.currentData()
+        return str(data) if data is not None else None
+
+    def reload(self) -> None:
+        """Read the team's inputs (logged) and compute."""
+        team = self.current_team()
+        if team is None:
+            self.verdict.setText("Er is nog geen team: importeer medewerkers om te plannen.")
+            return
+        self._loaded = True
+        self.inputs = forecast_inputs(self.store, self.session.actor, team, self.on, self.policy)
+        delegation, other_work = self.team_shares()
+        for box, value in ((self.delegation, delegation), (self.other_work, other_work)):
+            box.blockSignals(True)
+            box.setValue(value)
+            box.blockSignals(False)
+        self.compute()
+
+    def reset_what_if(self) -> None:
+        for box in self.extra.values():
+            box.setValue(0)
+        self.ruleset.setCurrentIndex(0)
+        self.reload()
+
+    def what_if(self) -> tuple[Scenario, str | None]:
+        scenario = Scenario(
+            extra_hours={role: float(box.value()) for role, box in self.extra.items()},
+            delegation_share=self.delegation.value() / 100,
+            other_work_share=self.other_work.value() / 100,
+        )
+        return scenario, self.ruleset.currentData()
+
+    def team_shares(self) -> tuple[int, int]:
+        """The team's delegation and other-work percentages (its settings, else the norms)."""
+        base = self.inputs.scenario() if self.inputs else Scenario()
+        delegation = (
+            self.norms.delegation_share if base.delegation_share is None else base.delegation_share
+        )
+        other = (
+            self.norms.other_work_share if base.other_work_share is None else base.other_work_share
+        )
+        return round(delegation * 100), round(other * 100)
+
+    def is_baseline(self) -> bool:
+        """Whether the what-if settings are the team's own (then only one forecast is shown)."""
+        scenario, ruleset_id = self.what_if()
+        return (
+            not any(scenario.extra_hours.values())
+            and ruleset_id is None
+            and self.team_shares() == (self.delegation.value(), self.other_work.value())
+        )
+
+    def schedule(self) -> None:
+        self._timer.start()
+
+    def compute(self) -> None:
+        """Compute the current situation and the what-if in a worker; the newest result wins."""
+        if self.inputs is None:
+            return
+        inputs, norms, weeks = self.inputs, self.norms, self.weeks.value()
+        scenario, ruleset_id = self.what_if()
+        baseline = self.is_baseline()
+        self._generation += 1
+        generation = self._generation
+
+        def work(_progress: Progress) -> tuple[int, Comparison]:
+            base = inputs.run(weeks=weeks, norms=norms)
+            what_if = None
+            if not baseline:
+                ruleset = load_ruleset(ruleset_id) if ruleset_id else None
+                what_if = inputs.run(scenario, weeks=weeks, norms=norms, ruleset=ruleset)
+            return generation, Comparison(base, what_if)
+
+        def done(result: tuple[int, Comparison]) -> None:
+            if result[0] == self._generation:
+                self.show_comparison(result[1])
+
+        def failed(error: BaseException) -> None:
+            self.verdict.setText(f"De prognose kon niet worden berekend: {error}")
+
+        run_in_background(work, done, failed, parent=self)
+
+    def show_comparison(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        base, what_if = comparison.base, comparison.what_if
+        text = "Huidige situatie: " + verdict(base)
+        if what_if is not None:
+            text += f"\nWat als ({what_if.inputs['scenario']}): " + verdict(what_if)
+        self.verdict.setText(text)
+        self.note.setText(inputs_text(what_if or base))
+        self._fill_chart(base, what_if)
+        self._fill_table(base, what_if)
+        self.computed.emit()
+
+    def _series(self, name: str, values: tuple[int, ...], colour: str, dashed: bool) -> QLineSeries:
+        series = QLineSeries()
+        series.setName(name)
+        for i, value in enumerate(values):
+            series.append(QPointF(i + 1, value))
+        pen = QPen(QColor(colour))
+        pen.setWidth(2)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        series.setPen(pen)
+        series.setPointsVisible(True)
+        return series
+
+    def _fill_chart(self, base: Forecast, what_if: Forecast | None) -> None:
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        series = [
+            self._series("achterstand", base.backlog, BACKLOG_COLOUR, False),
+            self._series(
+                "WIA langer dan 6 maanden", base.over_six_months, SIX_MONTHS_COLOUR, False
+            ),
+        ]
+        if what_if is not None:
+            series += [
+                self._series("achterstand (wat als)", what_if.backlog, BACKLOG_COLOUR, True),
+                self._series(
+                    "WIA langer dan 6 maanden (wat als)",
+                    what_if.over_six_months,
+                    SIX_MONTHS_COLOUR,
+                    True,
+                ),
+            ]
+        top = max((max(s, default=0) for s in (base.backlog, base.over_six_months)), default=0)
+        x_axis = QValueAxis()
+        x_axis.setTitleText(f"week (week 1 begint {format_date(base.week_starts[0])})")
+        x_axis.setRange(1, max(2, len(base.week_starts)))
+        x_axis.setLabelFormat("%d")
+        y_axis = QValueAxis()
+        y_axis.setTitleText("zaken")
+        y_axis.setRange(0, max(1, top * 1.1))
+        y_axis.setLabelFormat("%d")
+        y_axis.applyNiceNumbers()
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        for target in base.targets:
+            index = next((i for i, s in enumerate(base.week_starts) if s > target.deadline), None)
+            if index is None or index == 0:
+                continue
+            line = QLineSeries()
+            line.setName(f"doel: {format_date(target.deadline)}")
+            line.append(QPointF(index + 0.5, 0))
+            line.append(QPointF(index + 0.5, y_axis.max()))
+            pen = QPen(QColor("#000000"))
+            pen.setStyle(Qt.PenStyle.DotLine)
+            line.setPen(pen)
+            series.append(line)
+        for s in series:
+            chart.addSeries(s)
+            s.attachAxis(x_axis)
+            s.attachAxis(y_axis)
+        chart.setTitle("Achterstand per week (schatting)")
+
+    def _fill_table(self, base: Forecast, what_if: Forecast | None) -> None:
+        headers = ["Week van", "Achterstand", "WIA > 6 maanden"]
+        if what_if is not None:
+            headers += ["Achterstand (wat als)", "WIA > 6 maanden (wat als)"]
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(base.week_starts))
+        for row, start in enumerate(base.week_starts):
+            cells = [format_date(start), str(base.backlog[row]), str(base.over_six_months[row])]
+            if what_if is not None:
+                cells += [str(what_if.backlog[row]), str(what_if.over_six_months[row])]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()

@@ -1,0 +1,82 @@
+"""The Prognose tab: own team first, the forecast per week, what-if beside the current
+situation, numbers in a table as well as a chart."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from mdbtriage.core.policy import Policy
+from mdbtriage.store.database import Store
+from mdbtriage.ui.prognose import PrognoseView
+from mdbtriage.ui.session import Session
+from tests.conftest import TODAY
+
+
+def make_view(qtbot, store: Store, session: Session, policy: Policy) -> PrognoseView:
+    view = PrognoseView(store, session, policy, TODAY)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.computed, timeout=20000):
+        view.show()
+    return view
+
+
+def test_opens_on_the_own_team_with_a_row_per_week(
+    qtbot, demo_store: Store, tl_session: Session, policy: Policy
+) -> None:
+    view = make_view(qtbot, demo_store, tl_session, policy)
+    assert view.current_team() == tl_session.team
+    assert view.table.rowCount() == 26
+    assert view.table.horizontalHeaderItem(1).text() == "Achterstand"
+    assert view.table.item(0, 0).text() == "23-11-2026"
+    assert "Schatting" in view.note.text()
+    assert "Niemand wacht langer dan zes maanden" in view.verdict.text()
+    assert view.comparison is not None and view.comparison.what_if is None
+    logged = demo_store.conn.execute(
+        "SELECT count(*) FROM audit_log WHERE purpose = 'capaciteitsprognose' AND user_id = ?",
+        (tl_session.staff_id,),
+    ).fetchone()[0]
+    assert logged == 1
+
+
+def test_extra_va_hours_show_a_what_if_that_is_never_worse(
+    qtbot, demo_store: Store, tl_session: Session, policy: Policy
+) -> None:
+    view = make_view(qtbot, demo_store, tl_session, policy)
+    with qtbot.waitSignal(view.computed, timeout=20000):
+        view.extra["VA"].setFocus()
+        view.extra["VA"].selectAll()
+        qtbot.keyClicks(view.extra["VA"], "40")
+    comparison = view.comparison
+    assert comparison is not None and comparison.what_if is not None
+    assert all(
+        b <= a for a, b in zip(comparison.base.backlog, comparison.what_if.backlog, strict=True)
+    )
+    assert view.table.columnCount() == 5
+    assert "Wat als (+40 uur VA" in view.verdict.text()
+    # What-ifs are computed from the inputs read once: no extra log records.
+    logged = demo_store.conn.execute(
+        "SELECT count(*) FROM audit_log WHERE purpose = 'capaciteitsprognose'"
+    ).fetchone()[0]
+    assert logged == 1
+    with qtbot.waitSignal(view.computed, timeout=20000):
+        qtbot.mouseClick(view.reset, Qt.MouseButton.LeftButton)
+    assert view.comparison is not None and view.comparison.what_if is None
+    assert view.table.columnCount() == 3
+
+
+def test_a_va_sees_only_the_own_team(
+    qtbot, demo_store: Store, va_session: Session, policy: Policy
+) -> None:
+    view = make_view(qtbot, demo_store, va_session, policy)
+    assert view.team.count() == 1
+    assert view.current_team() == va_session.team
+
+
+def test_the_team_lead_finds_it_as_a_tab(
+    make_window, tl_session: Session, va_session: Session
+) -> None:
+    window = make_window(tl_session)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert "&Prognose" in titles
+    other = make_window(va_session)
+    assert "&Prognose" not in [other.tabs.tabText(i) for i in range(other.tabs.count())]
