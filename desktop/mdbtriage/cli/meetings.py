@@ -166,10 +166,10 @@ def mdb_summary(
         check_output(Path(out), context.path, "Optie --out")
     except OutputRefused as error:
         fail(f"{error}; er is niets geschreven.")
+    printed_on = parse_date_option(datum, "--on/--datum") or date.today()
     meeting = _meeting_or_fail(context, meeting_id)
     store = context.store()
     actor = context.actor()
-    printed_on = parse_date_option(datum, "--on/--datum") or date.today()
     try:
         data = repo.summary(
             store, meeting_id, actor=actor, printed_on=printed_on, medical=versie == "medisch"

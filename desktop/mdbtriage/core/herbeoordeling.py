@@ -156,7 +156,7 @@ MAX_TEXT = 2000
 MAX_FILE_CHARS = 1_000_000
 MAX_DEPTH = 20
 MAX_NUMBER_CHARS = 30
-MAX_ATTACHMENTS = 500
+MAX_ATTACHMENTS = 200
 # Free texts that may span several lines; every other text is one line.
 MULTILINE_FIELDS: Final = frozenset({"request.reason", "request.change"})
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")

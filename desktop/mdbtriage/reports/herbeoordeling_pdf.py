@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    CondPageBreak,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -56,6 +57,10 @@ SHADE = colors.HexColor("#eef2f6")
 ALERT = colors.HexColor("#b3261e")
 WARN = colors.HexColor("#8a5a00")
 LABEL_WIDTH = 58 * mm
+# A section of at most this many rows is kept whole on one page; a longer one starts on the
+# current page when this much room is left (heading and a few rows) and flows on.
+KEEP_WHOLE_ROWS = 12
+LONG_SECTION_START = 45 * mm
 
 
 class IncompleteRequest(ValueError):
@@ -110,47 +115,62 @@ class _Sheet:
         self.story.append(Spacer(1, 2 * mm))
 
     def section(self, title: str, rows: Sequence[tuple[str, str, str]]) -> None:
-        """A numbered section: its heading kept on the page of its first rows."""
+        """A numbered section: its heading kept on the page of its first rows. A short section
+        stays whole on one page; a long one starts where at least a few rows fit under its
+        heading and flows on over the next pages."""
         start = len(self.story)
         self.heading(title)
-        self.rows(rows)
+        count = self.rows(rows)
         block = self.story[start:]
         del self.story[start:]
-        self.story.append(KeepTogether(block))
+        if count > KEEP_WHOLE_ROWS:
+            self.story.append(CondPageBreak(LONG_SECTION_START))
+            self.story.extend(block)
+        else:
+            self.story.append(KeepTogether(block))
 
-    def rows(self, rows: Sequence[tuple[str, str, str]]) -> None:
-        """``(field, label, value)`` rows as a two-column table."""
-        data = []
+    def _cells(self, field: str, value: str) -> list[Paragraph]:
+        """The value column of one field as paragraphs, each its own table row so that a long
+        field (many attachments, many problems) flows on over as many pages as it needs."""
+        problems = self.assessment.problems_for(field) if field else []
+        warnings = self.assessment.warnings_for(field) if field else []
+        if problems and self.receipt:
+            lines = value.split("\n") if value else []
+            cells = [_p(line, self.s["missing"]) for line in lines]
+            cells += [_p("— " + p.message, self.s["missing"]) for p in problems]
+        else:
+            cells = [_p(line or "—", self.s["base"]) for line in (value or "—").split("\n")]
+        cells += [_p("Let op: " + w.message, self.s["warn"]) for w in warnings]
+        return cells
+
+    def rows(self, rows: Sequence[tuple[str, str, str]]) -> int:
+        """``(field, label, value)`` rows as a two-column table; a field's lines, problems and
+        warnings are rows of their own under one label, ruled off together. Returns the
+        number of table rows."""
+        data: list[list[Any]] = []
+        style: list[Any] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (0, -1), SHADE),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.4, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ]
         for field, label, value in rows:
-            problems = self.assessment.problems_for(field) if field else []
-            warnings = self.assessment.warnings_for(field) if field else []
-            cell: list[Any] = []
-            if problems and self.receipt:
-                shown = f"{value}  " if value else ""
-                cell.append(
-                    _p(shown + "— " + "; ".join(p.message for p in problems), self.s["missing"])
-                )
-            else:
-                cell.append(_p(value or "—", self.s["base"]))
-            for warning in warnings:
-                cell.append(_p("Let op: " + warning.message, self.s["warn"]))
-            data.append([_p(label, self.s["label"]), cell])
+            cells = self._cells(field, value)
+            first = len(data)
+            data.append([_p(label, self.s["label"]), cells[0]])
+            data.extend(["", cell] for cell in cells[1:])
+            last = len(data) - 1
+            style.append(("LINEBELOW", (0, last), (-1, last), 0.4, RULE))
+            if last > first:
+                style.append(("BOTTOMPADDING", (0, first), (-1, last - 1), 1))
+                style.append(("TOPPADDING", (0, first + 1), (-1, last), 1))
         width = PAGE_SIZE[0] - 2 * MARGIN
         table = Table(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT")
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (0, -1), SHADE),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                    ("LINEABOVE", (0, 0), (-1, 0), 0.4, RULE),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                ]
-            )
-        )
+        table.setStyle(TableStyle(style))
         self.story.append(table)
+        return len(data)
 
 
 def _form_sections(sheet: _Sheet, outcome: IntakeOutcome) -> None:
