@@ -9,7 +9,7 @@ import getpass
 import io
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +18,6 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from mdbtriage.cli import dutch
-from mdbtriage.core.csvimport import ParseResult, parse_cases, parse_staff, rejected_csv
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
@@ -42,11 +41,8 @@ from mdbtriage.store.database import (
 from mdbtriage.store.locations import ENV_USER, resolve_store_path
 from mdbtriage.store.records import (
     CaseRow,
-    WriteCounts,
-    check_case_import,
     get_staff,
     open_cases,
-    upsert_cases,
 )
 
 dutch.install()
@@ -220,53 +216,23 @@ def demo(context: Context, n_cases: int, seed: int, on: str | None, force: bool)
     )
 
 
-def _read_file(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        fail(f"{path}: bestand kan niet worden gelezen ({error.strerror})")
+def _run_import(context: Context, path: str, kind: str, skip_invalid: bool, actor: Actor) -> None:
+    """One CSV import, streamed (see ``store.imports``): exit 2 when it is refused."""
+    from mdbtriage.store.imports import import_file
 
-
-def _run_import(
-    path: str,
-    result: ParseResult[T],
-    skip_invalid: bool,
-    write: Callable[[Sequence[T]], WriteCounts],
-    noun: str,
-) -> None:
-    name = Path(path).name
-    if result.file_errors:
-        for error in result.file_errors:
-            say(error.message(name))
-        fail(f"Import van {name} geweigerd: er is niets geschreven.")
-    invalid = result.invalid
-    if invalid and not skip_invalid:
-        for error in result.errors:
-            say(error.message(name))
-        fail(
-            f"Import van {name} geweigerd: {len(invalid)} van {len(result.rows)} regels ongeldig; "
-            "er is niets geschreven. Gebruik --skip-invalid om de geldige regels te importeren."
-        )
-    rejected_path: Path | None = None
-    if invalid:
-        rejected_path = (
-            Path(path + ".rejected.csv")
-            if not path.endswith(".csv")
-            else Path(path[: -len(".csv")] + ".rejected.csv")
-        )
-        try:
-            rejected_path.write_text(rejected_csv(result, name), encoding="utf-8-sig")
-        except OSError as error:
-            fail(
-                f"{rejected_path}: afgekeurde regels kunnen niet worden bewaard ({error.strerror}); "
-                "er is niets geschreven."
-            )
-    counts = write(result.valid)
-    say(f"{name}: {counts.created} {noun} toegevoegd, {counts.updated} bijgewerkt.")
-    if rejected_path is not None:
-        for error in result.errors:
-            say(error.message(name))
-        say(f"{len(invalid)} ongeldige regels bewaard in {rejected_path} (kolom 'reden').")
+    report = import_file(
+        context.store(),
+        Path(path),
+        kind,
+        skip_invalid=skip_invalid,
+        actor=actor,
+        today=date.today(),
+        skip_hint="Gebruik --skip-invalid om de geldige regels te importeren.",
+    )
+    for line in report.lines:
+        say(line)
+    if not report.written:
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @cli.command("import-staff")
@@ -279,11 +245,7 @@ def _run_import(
 @pass_ctx
 def import_staff(context: Context, file: str, skip_invalid: bool) -> None:
     """Importeer medewerkers uit een CSV-bestand."""
-    from mdbtriage.store.records import upsert_staff
-
-    result = parse_staff(_read_file(file))
-    store = context.store()
-    _run_import(file, result, skip_invalid, lambda rows: upsert_staff(store, rows), "medewerkers")
+    _run_import(context, file, "staff", skip_invalid, context.actor())
 
 
 @cli.command("import-cases")
@@ -296,17 +258,7 @@ def import_staff(context: Context, file: str, skip_invalid: bool) -> None:
 @pass_ctx
 def import_cases(context: Context, file: str, skip_invalid: bool) -> None:
     """Importeer zaken uit een CSV-bestand."""
-    result = parse_cases(_read_file(file), today=date.today())
-    store = context.store()
-    check_case_import(store, result)
-    actor = context.actor()
-    _run_import(
-        file,
-        result,
-        skip_invalid,
-        lambda rows: upsert_cases(store, rows, actor, purpose=f"import {Path(file).name}"),
-        "zaken",
-    )
+    _run_import(context, file, "cases", skip_invalid, context.actor())
 
 
 QUEUE_CSV_COLUMNS = (

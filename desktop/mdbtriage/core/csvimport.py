@@ -7,15 +7,17 @@ all-or-nothing or ``--skip-invalid`` choice.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
-from mdbtriage.core.caserules import check_case, store_conflicts
+from mdbtriage.core.caserules import case_fields, check_case, store_conflicts
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import (
     BIG_ROLES,
@@ -69,6 +71,7 @@ CASE_EXTRA = ("consents_60_plus", "dwangsom", "status")
 MAX_FIELD = 500
 _CODE = re.compile(r"^[A-Z0-9_]{1,40}$")
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
+_HOURS = re.compile(r"^[0-9]{1,3}([.][0-9]{1,2})?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,19 +129,14 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValidationError(
-            f"het bestand is geen UTF-8 (onleesbaar teken op positie {error.start}); "
-            "sla het op als 'CSV UTF-8'"
-        ) from None
+        raise ValidationError(_not_utf8(error.start)) from None
 
 
-def _bad_byte_line(data: bytes) -> int:
-    """The line (1-based) of the first byte that is not UTF-8."""
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return data[: error.start].count(b"\n") + 1
-    return 1
+def _not_utf8(position: int) -> str:
+    return (
+        f"het bestand is geen UTF-8 (onleesbaar teken op positie {position}); "
+        "sla het op als 'CSV UTF-8'"
+    )
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -146,90 +144,238 @@ def sniff_delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def read_rows(
-    data: bytes,
-    columns: Sequence[str],
-    optional: frozenset[str],
-    extra: Sequence[str],
-) -> tuple[list[str], list[RowError], list[tuple[int, dict[str, str]]]]:
-    """Split a CSV file into its header and rows keyed by lower-case column name."""
-    try:
-        text = decode(data)
-    except ValidationError as error:
-        return [], [RowError(_bad_byte_line(data), "", "", str(error))], []
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return (
-            [],
-            [RowError(line, "", "", "het bestand bevat binaire gegevens, geen CSV-tekst")],
-            [],
-        )
-    first_line = text.split("\n", 1)[0]
-    if not first_line.strip():
-        return [], [RowError(1, "", "", "de kopregel ontbreekt: het bestand is leeg")], []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except csv.Error as error:
-        return [], [RowError(1, "", "", f"kopregel onleesbaar: {error}")], []
-    problems: list[RowError] = []
-    allowed = set(columns) | set(extra)
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            problems.append(RowError(1, name, name, "kolom komt twee keer voor"))
-        seen.add(name)
-        if name not in allowed:
-            problems.append(
-                RowError(
-                    1,
-                    name,
-                    name,
-                    f"onbekende kolom; toegestaan: {', '.join(columns)} "
-                    f"(en optioneel: {', '.join(extra)})",
+def _long_field(text: str, delimiter: str, limit: int) -> tuple[int, str]:
+    """Which field of the record ``text`` is longer than ``limit`` characters (0-based), and
+    its beginning; a field in quotes may hold delimiters and line breaks."""
+    index = length = 0
+    start = 0
+    quoted = False
+    for position, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+            continue
+        if not quoted and char == delimiter:
+            index, length, start = index + 1, 0, position + 1
+            continue
+        length += 1
+        if length > limit:
+            break
+    return index, text[start : start + 60].lstrip('"')
+
+
+def _csv_reason(error: csv.Error) -> str:
+    """The csv module's English reason in Dutch."""
+    text = str(error)
+    if "new-line character" in text:
+        return "regeleinde midden in een veld zonder aanhalingstekens"
+    if "NUL" in text:
+        return "het bestand bevat binaire gegevens, geen CSV-tekst"
+    return "de regel is geen geldige CSV (controleer aanhalingstekens en scheidingstekens)"
+
+
+class CsvRows:
+    """The rows of one CSV file of the contract, read as they stream by: the header is read
+    and checked at once; :meth:`rows` yields each data row keyed by lower-case column name.
+    A problem with the file itself (not UTF-8, binary, a field over the CSV reader's limit,
+    broken quoting) ends the reading and is added to ``problems``: such a file is refused as a
+    whole, with the line (and where known the column) named."""
+
+    def __init__(
+        self,
+        source: IO[bytes],
+        columns: Sequence[str],
+        optional: frozenset[str],
+        extra: Sequence[str],
+    ) -> None:
+        self.problems: list[RowError] = []
+        self.header: list[str] = []
+        self.delimiter = ","
+        self._record: list[str] = []  # the physical lines of the record being read
+        self._lines = self._decoded(source)
+        self._reader: Any = None  # a csv reader (its type is private to the csv module)
+        self._read_header(columns, optional, extra)
+
+    def _decoded(self, source: IO[bytes]) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        number = 0
+        position = 0
+        for number, raw in enumerate(source, start=1):
+            try:
+                text = decoder.decode(raw)
+            except UnicodeDecodeError as error:
+                self.problems.append(RowError(number, "", "", _not_utf8(position + error.start)))
+                return
+            position += len(raw)
+            if "\x00" in text:
+                self.problems.append(
+                    RowError(number, "", "", "het bestand bevat binaire gegevens, geen CSV-tekst")
                 )
+                return
+            self._record.append(text)
+            yield text
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            self.problems.append(RowError(max(number, 1), "", "", _not_utf8(position)))
+
+    def _unreadable(self, error: csv.Error, line: int, header: bool) -> RowError:
+        where = "kopregel onleesbaar" if header else "regel onleesbaar"
+        if "field larger than field limit" not in str(error):
+            return RowError(line, "", "", f"{where}: {_csv_reason(error)}")
+        limit = csv.field_size_limit()
+        index, start = _long_field("".join(self._record), self.delimiter, limit)
+        column = self.header[index] if index < len(self.header) else f"veld {index + 1}"
+        if header:
+            return RowError(
+                line, "", "", f"{where}: kolomnaam {index + 1} is langer dan {limit} tekens"
             )
-    for name in columns:
-        if name not in seen and name not in optional:
-            problems.append(RowError(1, name, "", "verplichte kolom ontbreekt"))
-    rows: list[tuple[int, dict[str, str]]] = []
-    if problems:
-        return header, problems, rows
-    line = reader.line_num
-    width = len(header)
-    try:
-        for values in reader:
+        return RowError(
+            line,
+            column,
+            start,
+            f"waarde is te lang (meer dan {limit} tekens); het bestand is niet gelezen",
+        )
+
+    def _read_header(
+        self, columns: Sequence[str], optional: frozenset[str], extra: Sequence[str]
+    ) -> None:
+        first = next(self._lines, None)
+        if self.problems:
+            return
+        if first is None or not first.strip():
+            self.problems.append(RowError(1, "", "", "de kopregel ontbreekt: het bestand is leeg"))
+            return
+        self.delimiter = sniff_delimiter(first.split("\n", 1)[0])
+        self._record.clear()
+        reader = csv.reader(itertools.chain((first,), self._lines), delimiter=self.delimiter)
+        self._record.append(first)
+        try:
+            header = [name.strip().lower() for name in next(reader)]
+        except csv.Error as error:
+            self.problems.append(self._unreadable(error, 1, header=True))
+            return
+        except StopIteration:
+            if not self.problems:
+                self.problems.append(RowError(1, "", "", "de kopregel ontbreekt"))
+            return
+        self._record.clear()
+        self._reader = reader
+        self._line = reader.line_num
+        self.header = header
+        allowed = set(columns) | set(extra)
+        seen: set[str] = set()
+        problems = self.problems
+        for name in header:
+            if name in seen:
+                problems.append(RowError(1, name, name, "kolom komt twee keer voor"))
+            seen.add(name)
+            if name not in allowed:
+                problems.append(
+                    RowError(
+                        1,
+                        name,
+                        name,
+                        f"onbekende kolom; toegestaan: {', '.join(columns)} "
+                        f"(en optioneel: {', '.join(extra)})",
+                    )
+                )
+        for name in columns:
+            if name not in seen and name not in optional:
+                problems.append(RowError(1, name, "", "verplichte kolom ontbreekt"))
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Each data row with its first line; a row of blanks only is skipped, and a row with
+        too few or too many fields carries ``__width__`` (see ``CsvImport._check``)."""
+        reader = self._reader
+        if reader is None or self.problems:
+            return
+        header = self.header
+        width = len(header)
+        line = self._line
+        record = self._record
+        while True:
             start = line + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                self.problems.append(self._unreadable(error, start, header=False))
+                return
             line = reader.line_num
+            record.clear()
             if not "".join(values).strip():  # only blanks: skipped
                 continue
             if len(values) == width:
-                rows.append((start, dict(zip(header, values, strict=True))))
+                yield start, dict(zip(header, values, strict=True))
                 continue
             row = {name: "" for name in header}
-            if len(values) != len(header):
-                row["__width__"] = f"{len(values)} velden, verwacht {len(header)}"
+            row["__width__"] = f"{len(values)} velden, verwacht {width}"
             for name, value in zip(header, values, strict=False):
                 row[name] = value
-            rows.append((start, row))
-    except csv.Error as error:
-        problems.append(RowError(line + 1, "", "", f"regel onleesbaar: {error}"))
-    return header, problems, rows
+            yield start, row
 
 
-def _parse(
-    data: bytes,
-    columns: Sequence[str],
-    optional: frozenset[str],
-    extra: Sequence[str],
-    convert: Callable[[dict[str, str], list[RowError], int], T | None],
-) -> ParseResult[T]:
-    header, problems, rows = read_rows(data, columns, optional, extra)
-    result: ParseResult[T] = ParseResult(header=header, file_errors=problems)
-    append = result.rows.append
-    for line, raw in rows:
+Lookup = Callable[[Sequence[str]], Mapping[str, T]]
+"""The stored records of some keys (``case_ref`` or ``staff_id``), by key: what a re-import
+keeps of the columns a file does not give."""
+
+CHUNK_ROWS = 2000
+
+
+def _no_lookup(_keys: Sequence[str]) -> Mapping[str, Any]:
+    return {}
+
+
+class CsvImport(Generic[T]):
+    """One CSV file of the contract, checked chunk by chunk as it is read (memory stays flat).
+
+    A row whose key the store already holds is checked with the stored values filled in for
+    the columns the file does not change: a column the header lacks, and an empty cell in one
+    of the contract's optional columns (``extra``). So the stored values are kept, and the rules
+    see the case as it will be (contract.md, "Imports")."""
+
+    def __init__(
+        self,
+        source: IO[bytes],
+        columns: Sequence[str],
+        optional: frozenset[str],
+        extra: Sequence[str],
+        key: str,
+        fields: Callable[[T], Mapping[str, str]],
+        convert: Callable[[dict[str, str], list[RowError], int], T | None],
+        stored: Lookup[T] = _no_lookup,
+    ) -> None:
+        self._rows = CsvRows(source, columns, optional, extra)
+        self.header = self._rows.header
+        self._key = key
+        self._fields = fields
+        self._convert = convert
+        self._stored = stored
+        given = set(self.header)
+        self.absent = tuple(name for name in (*columns, *extra) if name not in given)
+        self.keep_if_empty = tuple(name for name in extra if name in given)
+        self.rows_read = 0
+
+    @property
+    def file_errors(self) -> list[RowError]:
+        """Problems with the file as a whole: its header, its encoding, its CSV structure.
+        Complete once :meth:`chunks` is exhausted."""
+        return self._rows.problems
+
+    def chunks(self, size: int | None = None) -> Iterator[list[ParsedRow[T]]]:
+        """The checked rows, ``size`` (default :data:`CHUNK_ROWS`) at a time, in file order."""
+        size = size or CHUNK_ROWS
+        rows = self._rows.rows()
+        key = self._key
+        while batch := list(itertools.islice(rows, size)):
+            stored = self._stored([raw.get(key, "").strip() for _, raw in batch])
+            yield [self._check(line, raw, stored) for line, raw in batch]
+            self.rows_read += len(batch)
+
+    def _check(self, line: int, raw: dict[str, str], stored: Mapping[str, T]) -> ParsedRow[T]:
         errors: list[RowError] = []
-        if "__width__" in raw:  # set by read_rows on a row with too few or too many fields
+        if "__width__" in raw:  # set by CsvRows on a row with too few or too many fields
             width = raw.pop("__width__")
             errors.append(RowError(line, "", "", f"aantal velden klopt niet: {width}"))
         if raw and max(map(len, raw.values())) > MAX_FIELD:
@@ -240,9 +386,28 @@ def _parse(
                             line, name, value, f"waarde is te lang (meer dan {MAX_FIELD} tekens)"
                         )
                     )
-        record = None if errors else convert(raw, errors, line)
-        append(ParsedRow(line, raw, None if errors else record, errors))
-    return result
+        if errors:
+            return ParsedRow(line, raw, None, errors)
+        checked = raw
+        known = stored.get(raw.get(self._key, "").strip()) if stored else None
+        if known is not None:
+            kept = self._fields(known)
+            checked = dict(raw)
+            for name in self.absent:
+                checked[name] = kept[name]
+            for name in self.keep_if_empty:
+                if not raw[name].strip():
+                    checked[name] = kept[name]
+        record = self._convert(checked, errors, line)
+        return ParsedRow(line, raw, None if errors else record, errors)
+
+    def result(self) -> ParseResult[T]:
+        """Every row at once (for small files and tests)."""
+        result: ParseResult[T] = ParseResult(header=self.header)
+        for chunk in self.chunks():
+            result.rows.extend(chunk)
+        result.file_errors = self.file_errors
+        return result
 
 
 class _Row:
@@ -277,8 +442,29 @@ class _Row:
         return self.convert(name, parse_date)
 
 
+def staff_fields(staff: Staff) -> dict[str, str]:
+    """A staff member as text per column of the staff CSV (what a re-import keeps)."""
+    hours = staff.hours_per_week
+    return {
+        "staff_id": staff.staff_id,
+        "name": staff.name,
+        "role": staff.role,
+        "team": staff.team,
+        "big_number": staff.big_number or "",
+        "qualifications": ";".join(staff.qualifications),
+        "hours_per_week": "" if hours is None else f"{hours:g}",
+        "active": "ja" if staff.active else "nee",
+    }
+
+
 def parse_staff(data: bytes) -> ParseResult[Staff]:
-    """Read a staff CSV (contract.md): every row validated, duplicates refused."""
+    """Read a whole staff CSV (contract.md): every row validated, duplicates refused."""
+    return read_staff(io.BytesIO(data)).result()
+
+
+def read_staff(source: IO[bytes], stored: Lookup[Staff] = _no_lookup) -> CsvImport[Staff]:
+    """A staff CSV to be checked chunk by chunk; ``stored`` gives the stored staff of some
+    ``staff_id``s, whose values a re-import keeps for the columns the file does not change."""
     seen: dict[str, int] = {}
 
     def convert(raw: dict[str, str], errors: list[RowError], line: int) -> Staff | None:
@@ -312,15 +498,16 @@ def parse_staff(data: bytes) -> ParseResult[Staff]:
         hours_text = row.text("hours_per_week", required=False).replace(",", ".")
         hours: float | None = None
         if hours_text:
-            try:
-                hours = float(hours_text)
-            except ValueError:
-                row.fail("hours_per_week", "moet een getal zijn (bijv. 32 of 32,5)")
+            if not _HOURS.match(hours_text):  # float() would also take ١٢ or ３２
+                row.fail(
+                    "hours_per_week", "moet een getal in de cijfers 0-9 zijn (bijv. 32 of 32,5)"
+                )
             else:
+                hours = float(hours_text)
                 if not 0 < hours <= 60:
                     row.fail("hours_per_week", "moet tussen 0 en 60 uur liggen")
-        active = True
-        if "active" in raw:
+        active = True  # a new person with an empty cell is active; a stored one keeps it
+        if raw.get("active", "").strip():
             active = bool(row.convert("active", parse_bool))
         if errors:
             return None
@@ -335,11 +522,30 @@ def parse_staff(data: bytes) -> ParseResult[Staff]:
             active=active,
         )
 
-    return _parse(data, STAFF_COLUMNS, STAFF_OPTIONAL, STAFF_EXTRA, convert)
+    return CsvImport(
+        source,
+        STAFF_COLUMNS,
+        STAFF_OPTIONAL,
+        STAFF_EXTRA,
+        "staff_id",
+        staff_fields,
+        convert,
+        stored,
+    )
 
 
 def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
-    """Read a case CSV (contract.md). ``today`` bounds receipt and birth dates."""
+    """Read a whole case CSV (contract.md). ``today`` bounds receipt and birth dates."""
+    with bulk():  # many small objects, no cycles: the collector would rescan them repeatedly
+        return read_cases(io.BytesIO(data), today).result()
+
+
+def read_cases(
+    source: IO[bytes], today: date, stored: Lookup[Case] = _no_lookup
+) -> CsvImport[Case]:
+    """A case CSV to be checked chunk by chunk; ``stored`` gives the stored cases of some
+    ``case_ref``s, whose values a re-import keeps for the columns the file does not change
+    (contract.md). ``today`` bounds receipt and birth dates."""
     seen_refs: dict[str, int] = {}
     seen_bsn: dict[str, tuple[int, str, date | None]] = {}
 
@@ -374,18 +580,26 @@ def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
                 seen_bsn[bsn] = (line, name, birth)
         return None if errors else case
 
-    with bulk():  # many small objects, no cycles: the collector would rescan them repeatedly
-        return _parse(data, CASE_COLUMNS, CASE_OPTIONAL, CASE_EXTRA, convert)
+    return CsvImport(
+        source,
+        CASE_COLUMNS,
+        CASE_OPTIONAL,
+        CASE_EXTRA,
+        "case_ref",
+        case_fields,
+        convert,
+        stored,
+    )
 
 
 def check_against_store(
-    result: ParseResult[Case],
+    rows: Iterable[ParsedRow[Case]],
     known_teams: Collection[str],
     stored_clients: Mapping[str, Client],
 ) -> None:
     """Add the problems only the store can reveal (see ``caserules.store_conflicts``) to the
     rows of a parsed case file, so they are reported and rejected like any other problem."""
-    for row in result.rows:
+    for row in rows:
         case = row.record
         if case is None or row.errors:
             continue
@@ -398,12 +612,25 @@ def check_against_store(
             row.record = None
 
 
+ERRORS_COLUMNS = ("line", "column", "value", "reason")
+
+
+def error_row(error: RowError) -> list[object]:
+    """One problem as a row of ``FILE.errors.csv`` (columns ``ERRORS_COLUMNS``)."""
+    return safe_row([error.line, error.column, error.value, error.reason])
+
+
+def rejected_row(header: Sequence[str], row: ParsedRow[Any], filename: str) -> list[object]:
+    """An invalid row, unchanged, with its reasons in a last ``reden`` column."""
+    reasons = "; ".join(error.message(filename) for error in row.errors)
+    return safe_row([*(row.raw.get(name, "") for name in header), reasons])
+
+
 def rejected_csv(result: ParseResult[T], filename: str) -> str:
     """The invalid rows, unchanged, with a ``reden`` column (contract: no row is ever lost)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([*result.header, "reden"])
     for row in result.invalid:
-        reasons = "; ".join(error.message(filename) for error in row.errors)
-        writer.writerow(safe_row([*(row.raw.get(name, "") for name in result.header), reasons]))
+        writer.writerow(rejected_row(result.header, row, filename))
     return out.getvalue()

@@ -65,11 +65,11 @@ def log_many(conn: sqlite3.Connection, actor: Actor, entries: Iterable[AuditEntr
 
 def log_selected(conn: sqlite3.Connection, actor: Actor, purpose: str, select: str) -> None:
     """One successful-access record per row of ``select``, whose columns are ``seq, event,
-    client_id, case_ref``, in ``seq`` order, all with ``purpose``: for a batch of thousands
-    written in SQL, inside the transaction that wrote them."""
+    client_id, case_ref, details``, in ``seq`` order, all with ``purpose``: for a batch of
+    thousands written in SQL, inside the transaction that wrote them."""
     conn.execute(
-        f"WITH accesses (seq, event, client_id, case_ref) AS ({select}) "
-        f"{_INSERT} SELECT ?, event, client_id, case_ref, ?, ?, ?, ?, 'gelukt', ?, '' "
+        f"WITH accesses (seq, event, client_id, case_ref, details) AS ({select}) "
+        f"{_INSERT} SELECT ?, event, client_id, case_ref, ?, ?, ?, ?, 'gelukt', ?, details "
         "FROM accesses ORDER BY seq",
         (utc_now(), actor.user_id, actor.name, actor.role, actor.on_behalf_of, purpose),
     )

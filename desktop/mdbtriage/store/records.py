@@ -12,9 +12,11 @@ from datetime import date
 from sys import intern
 from typing import Any
 
-from mdbtriage.core.csvimport import ParseResult, check_against_store
+from mdbtriage.core.caserules import case_fields
+from mdbtriage.core.csvimport import ParsedRow, ParseResult, check_against_store
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
 from mdbtriage.core.triage import CaseFacts, bulk, frozen_constructor
+from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import log_selected
 from mdbtriage.store.database import Store, utc_now
 
@@ -47,11 +49,29 @@ def upsert_teams(store: Store, teams: Iterable[Team]) -> None:
         )
 
 
-def check_case_import(store: Store, result: ParseResult[Case]) -> None:
-    """Hold a parsed case file against the store (unknown teams, BSN of another client), so the
+def stored_cases(store: Store, refs: Sequence[str]) -> dict[str, Case]:
+    """The stored cases among ``refs``, by reference (one query, the keys as a JSON array)."""
+    rows = store.conn.execute(
+        _CASE_SELECT + " WHERE c.case_ref IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(refs)),),
+    )
+    return {str(r[0]): to_case(_case_row(r)) for r in rows}
+
+
+def stored_staff(store: Store, staff_ids: Sequence[str]) -> dict[str, Staff]:
+    """The stored staff among ``staff_ids``, by id."""
+    rows = store.conn.execute(
+        _STAFF_SELECT + " WHERE staff_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(staff_ids)),),
+    )
+    return {str(r[0]): _staff(r) for r in rows}
+
+
+def check_cases_against_store(store: Store, rows: Sequence[ParsedRow[Case]]) -> None:
+    """Hold checked case rows against the store (unknown teams, BSN of another client), so the
     CLI and the desktop import reject the same rows for the same reasons."""
     teams = {str(r[0]) for r in store.conn.execute("SELECT team_id FROM teams")}
-    bsns = list({row.record.client.bsn for row in result.rows if row.record is not None})
+    bsns = list({row.record.client.bsn for row in rows if row.record is not None})
     clients: dict[str, Client] = {}
     # One query (the keys as a JSON array) instead of one per few hundred keys.
     for bsn, name, birth in store.conn.execute(
@@ -60,7 +80,12 @@ def check_case_import(store: Store, result: ParseResult[Case]) -> None:
     ):
         born = date.fromisoformat(str(birth)) if birth else None
         clients[str(bsn)] = Client(bsn=str(bsn), name=str(name), birth_date=born)
-    check_against_store(result, teams, clients)
+    check_against_store(rows, teams, clients)
+
+
+def check_case_import(store: Store, result: ParseResult[Case]) -> None:
+    """:func:`check_cases_against_store` for a whole parsed file."""
+    check_cases_against_store(store, result.rows)
 
 
 def list_teams(store: Store) -> list[Team]:
@@ -165,7 +190,7 @@ _STAGE = "temp.mdb_case_stage"
 _STAGE_COLUMNS = (
     "case_ref, bsn, name, birth_date, service, received_on, team_id, requester, motivated, "
     "working, consents_60_plus, schrijnend, schrijnend_ref, ingebrekestelling, dwangsom, "
-    "status, event"
+    "status, event, details"
 )
 _CLIENT_ID = "(SELECT k.client_id FROM clients k WHERE k.bsn = s.bsn)"
 _CLIENTS_FROM_STAGE = (
@@ -190,35 +215,56 @@ _CASES_FROM_STAGE = (
     "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
     "status = excluded.status, updated_at = excluded.updated_at"
 )
-_ACCESSES_FROM_STAGE = f"SELECT s.rowid, s.event, {_CLIENT_ID}, s.case_ref FROM {_STAGE} s"
+_ACCESSES_FROM_STAGE = (
+    f"SELECT s.rowid, s.event, {_CLIENT_ID}, s.case_ref, s.details FROM {_STAGE} s"
+)
 
 
-def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str) -> WriteCounts:
-    """Insert or update cases by ``case_ref`` with their clients (by BSN), logging each one
-    (``create`` for a reference the store did not have before the batch, else ``change``), all
-    in one transaction and in input order: the outcome is that of upserting each in turn."""
-    now = utc_now()
-    with store.atomic() as conn, _page_cache(conn, IMPORT_CACHE_KIB), bulk():
-        ensure_teams(store, (c.team for c in cases))
-        # One query (the keys as a JSON array) instead of one per few hundred keys.
-        existing: set[str] = {
-            r[0]
-            for r in conn.execute(
-                "SELECT case_ref FROM cases WHERE case_ref IN (SELECT value FROM json_each(?))",
-                (json.dumps([c.case_ref for c in cases]),),
-            )
-        }
-        days: dict[date, str] = {}  # receipt dates repeat: each written out once
+def case_changes(old: Case, new: Case) -> str:
+    """What an update changes, for the access log: ``column: old → new`` per changed column of
+    the case CSV, the BSN masked; ``geen wijzigingen`` when nothing changed."""
+    before, after = case_fields(old), case_fields(new)
+    changed = []
+    for name, value in after.items():
+        was = before.get(name, "")
+        if value != was:
+            if name == "bsn":
+                was, value = mask_bsn(was), mask_bsn(value)
+            changed.append(f"{name}: {was or '(leeg)'} → {value or '(leeg)'}")
+    return "; ".join(changed) or "geen wijzigingen"
+
+
+class CaseWriter:
+    """Writes a batch of cases given in chunks: each chunk is staged (with, per case, whether
+    it is new and, for a known one, which columns change, old → new), then :meth:`write` puts
+    them all in the store with one statement per table. Use inside ``store.atomic()``; nothing
+    reaches the cases until :meth:`write`, so the stored values a file is checked against stay
+    those from before the file."""
+
+    def __init__(self, store: Store, actor: Actor, purpose: str) -> None:
+        self.store = store
+        self.actor = actor
+        self.purpose = purpose
+        self.created = self.updated = 0
+        self._teams: set[str] = set()
+        self._days: dict[date, str] = {}  # receipt dates repeat: each written out once
+        conn = store.conn
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {_STAGE} ({_STAGE_COLUMNS})")
+        conn.execute(f"DELETE FROM {_STAGE}")
+
+    def add(self, cases: Sequence[Case]) -> None:
+        """Stage ``cases`` in order (an update is compared with the case as stored)."""
+        known = stored_cases(self.store, [c.case_ref for c in cases])
+        days = self._days
         staged: list[tuple[object, ...]] = []
-        updated = 0
         for c in cases:
             client = c.client
             received = c.received_on
             day = days.get(received)
             if day is None:
                 day = days[received] = received.isoformat()
-            is_update = c.case_ref in existing
-            updated += is_update
+            old = known.get(c.case_ref)
+            self._teams.add(c.team)
             staged.append(
                 (
                     c.case_ref,
@@ -237,17 +283,36 @@ def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str
                     c.ingebrekestelling,
                     c.dwangsom,
                     c.status,
-                    "change" if is_update else "create",
+                    "create" if old is None else "change",
+                    "" if old is None else case_changes(old, c),
                 )
             )
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {_STAGE} ({_STAGE_COLUMNS})")
-        conn.execute(f"DELETE FROM {_STAGE}")
-        conn.executemany(f"INSERT INTO {_STAGE} VALUES ({', '.join('?' * 17)})", staged)
-        conn.execute(_CLIENTS_FROM_STAGE)
-        conn.execute(_CASES_FROM_STAGE, (now,))
-        log_selected(conn, actor, purpose, _ACCESSES_FROM_STAGE)
-        conn.execute(f"DELETE FROM {_STAGE}")
-    return WriteCounts(created=len(cases) - updated, updated=updated)
+        updated = sum(1 for c in cases if c.case_ref in known)
+        self.updated += updated
+        self.created += len(cases) - updated
+        self.store.conn.executemany(f"INSERT INTO {_STAGE} VALUES ({', '.join('?' * 18)})", staged)
+
+    def write(self) -> WriteCounts:
+        """Write every staged case, its client and its access-log record."""
+        now = utc_now()
+        with self.store.atomic() as conn, _page_cache(conn, IMPORT_CACHE_KIB), bulk():
+            ensure_teams(self.store, self._teams)
+            conn.execute(_CLIENTS_FROM_STAGE)
+            conn.execute(_CASES_FROM_STAGE, (now,))
+            log_selected(conn, self.actor, self.purpose, _ACCESSES_FROM_STAGE)
+            conn.execute(f"DELETE FROM {_STAGE}")
+        return WriteCounts(created=self.created, updated=self.updated)
+
+
+def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str) -> WriteCounts:
+    """Insert or update cases by ``case_ref`` with their clients (by BSN), logging each one
+    (``create`` for a reference the store did not have before the batch, else ``change`` with
+    the columns that change, old → new), all in one transaction and in input order: the outcome
+    is that of upserting each in turn."""
+    with store.atomic(), bulk():
+        writer = CaseWriter(store, actor, purpose)
+        writer.add(cases)
+        return writer.write()
 
 
 _CASE_SELECT = (

@@ -3,11 +3,9 @@ row-level report as the command line. The work runs in a worker thread on its ow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
@@ -24,16 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdbtriage.core.csvimport import ParseResult, parse_cases, parse_staff, rejected_csv
 from mdbtriage.core.model import Actor
 from mdbtriage.store.database import Store
-from mdbtriage.store.records import WriteCounts, check_case_import, upsert_cases, upsert_staff
+from mdbtriage.store.imports import import_file
+from mdbtriage.store.records import WriteCounts
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.worker import Progress, run_in_background
 
-T = TypeVar("T")
-CHUNK = 2000
 KINDS = {"cases": ("Zaken importeren", "zaken"), "staff": ("Medewerkers importeren", "medewerkers")}
 
 
@@ -42,34 +38,6 @@ class ImportOutcome:
     written: bool
     lines: list[str] = field(default_factory=list)
     counts: WriteCounts | None = None
-
-
-def rejected_path_for(path: Path) -> Path:
-    """Where the invalid rows go: FILE.rejected.csv next to the file (as the CLI does)."""
-    text = str(path)
-    return Path(
-        text[: -len(".csv")] + ".rejected.csv" if text.endswith(".csv") else text + ".rejected.csv"
-    )
-
-
-def _write_chunked(
-    store: Store,
-    rows: Sequence[T],
-    write: Callable[[Sequence[T]], WriteCounts],
-    progress: Progress,
-    noun: str,
-) -> WriteCounts:
-    created = updated = 0
-    with store.atomic():
-        for start in range(0, len(rows), CHUNK):
-            counts = write(rows[start : start + CHUNK])
-            created += counts.created
-            updated += counts.updated
-            done = min(len(rows), start + CHUNK)
-            progress(
-                40 + int(60 * done / max(1, len(rows))), f"{done} van {len(rows)} {noun} geschreven"
-            )
-    return WriteCounts(created=created, updated=updated)
 
 
 def run_import(
@@ -81,71 +49,21 @@ def run_import(
     on: date,
     progress: Progress,
 ) -> ImportOutcome:
-    """Read, check and (all or nothing, or skipping invalid rows) write one CSV file."""
-    noun = KINDS[kind][1]
-    name = path.name
-    progress(5, f"{name} lezen")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return ImportOutcome(False, [f"{path}: bestand kan niet worden gelezen ({error.strerror})"])
-    progress(15, "regels controleren")
-    result: ParseResult[Any] = parse_cases(data, today=on) if kind == "cases" else parse_staff(data)
-    if kind == "cases" and not result.file_errors:
-        with Store.open(store_path) as store:
-            check_case_import(store, result)
-    progress(40, "regels gecontroleerd")
-    outcome = ImportOutcome(False)
-    if result.file_errors:
-        outcome.lines = [e.message(name) for e in result.file_errors]
-        outcome.lines.append(f"Import van {name} geweigerd: er is niets geschreven.")
-        return outcome
-    invalid = result.invalid
-    if invalid and not skip_invalid:
-        outcome.lines = [e.message(name) for e in result.errors]
-        outcome.lines.append(
-            f"Import van {name} geweigerd: {len(invalid)} van {len(result.rows)} regels ongeldig; "
-            "er is niets geschreven. Kies 'Ongeldige regels overslaan' om de geldige regels te "
-            "importeren."
-        )
-        return outcome
-    rejected: Path | None = None
-    if invalid:
-        rejected = rejected_path_for(path)
-        try:
-            rejected.write_text(rejected_csv(result, name), encoding="utf-8-sig")
-        except OSError as error:
-            outcome.lines = [
-                f"{rejected}: afgekeurde regels kunnen niet worden bewaard ({error.strerror}); "
-                "er is niets geschreven."
-            ]
-            return outcome
+    """Read, check and (all or nothing, or skipping invalid rows) write one CSV file, as the
+    command line does (``store.imports``), on the worker thread's own connection."""
+    progress(0, f"{path.name} lezen")
     with Store.open(store_path) as store:
-        if kind == "cases":
-            purpose = f"import {name}"
-            counts = _write_chunked(
-                store,
-                result.valid,
-                lambda rows: upsert_cases(store, rows, actor, purpose),
-                progress,
-                noun,
-            )
-        else:
-            counts = _write_chunked(
-                store, result.valid, lambda rows: upsert_staff(store, rows), progress, noun
-            )
-    outcome.written = True
-    outcome.counts = counts
-    outcome.lines.append(
-        f"{name}: {counts.created} {noun} toegevoegd, {counts.updated} bijgewerkt."
-    )
-    if rejected is not None:
-        outcome.lines.extend(e.message(name) for e in result.errors)
-        outcome.lines.append(
-            f"{len(invalid)} ongeldige regels bewaard in {rejected} (kolom 'reden')."
+        report = import_file(
+            store,
+            path,
+            kind,
+            skip_invalid=skip_invalid,
+            actor=actor,
+            today=on,
+            skip_hint="Kies 'Ongeldige regels overslaan' om de geldige regels te importeren.",
+            progress=progress,
         )
-    progress(100, "klaar")
-    return outcome
+    return ImportOutcome(report.written, report.lines, report.counts)
 
 
 class ImportDialog(QDialog):
