@@ -335,6 +335,40 @@ def _lapsed(pool: Iterable[Delegation], task: str, service: str, on: date) -> st
     return f" ({'; '.join(found)})" if found else ""
 
 
+ACTING_ACTIONS: Final[dict[str, str]] = {
+    "toewijzen": "een taak wordt altijd vandaag toegewezen",
+    "inleveren": "een resultaat wordt altijd vandaag ingeleverd",
+    "accorderen": "een resultaat wordt altijd vandaag geaccordeerd",
+    "afwijzen": "een resultaat wordt altijd vandaag afgewezen",
+}
+
+
+def acting_day_problem(on: date, today: date, action: str = "toewijzen") -> str | None:
+    """Why ``action`` (assigning, handing in, signing off, rejecting) may not be dated ``on``;
+    ``None`` when ``on`` is ``today``. These act today: an earlier date would judge the task
+    by delegations as they stood then (reaching back past a revocation), a later one by
+    delegations not yet in force."""
+    if on == today:
+        return None
+    when = "in het verleden" if on < today else "in de toekomst"
+    return (
+        f"{format_date(on)} ligt {when}: {ACTING_ACTIONS[action]} ({format_date(today)}), "
+        "zodat niets terugreikt tot vóór een intrekking van een "
+        "delegatie of vooruitloopt op een delegatie"
+    )
+
+
+def delegation_start_problem(valid_from: date, today: date) -> str | None:
+    """Why a delegation may not start on ``valid_from``; ``None`` from ``today`` on. A
+    delegation never starts in the past: no task can be given under it before it was agreed."""
+    if valid_from >= today:
+        return None
+    return (
+        f"de begindatum {format_date(valid_from)} ligt voor vandaag ({format_date(today)}); "
+        "een delegatie begint vandaag of later"
+    )
+
+
 def decide(
     task: str,
     service: str,
@@ -345,12 +379,14 @@ def decide(
     on: date,
     *,
     staff: Mapping[str, Staff] | None = None,
+    today: date | None = None,
 ) -> Decision:
     """May ``assignee`` do ``task`` on a case of ``service`` on date ``on``?
 
     For a ``gedelegeerd`` task without ``delegating_va``, the one VA with a delegation that
     covers it is taken (looked up in ``staff``, and still a BIG-registered VA active in the
-    assignee's team); when several VAs have one, the VA must be named.
+    assignee's team); when several VAs have one, the VA must be named. With ``today`` (an
+    assignment, not a question about a date) ``on`` must be today (:func:`acting_day_problem`).
     """
     if task not in ruleset.tasks:
         raise RuleSetError(
@@ -378,6 +414,10 @@ def decide(
             **kw,
         )
 
+    if today is not None:
+        day_problem = acting_day_problem(on, today)
+        if day_problem:
+            return result(False, f"Niet toegestaan: {day_problem}.", "niet vandaag")
     if not assignee.active:
         return result(
             False, f"{_who(assignee)} is niet actief en kan geen taken krijgen.", "niet actief"
@@ -491,14 +531,21 @@ def delegation_problems(
     valid_from: date,
     valid_to: date | None,
     review_percentage: int = 100,
+    *,
+    today: date | None = None,
 ) -> list[str]:
     """Every reason why this individual delegation may not be recorded (empty: it may).
 
     A delegation is narrower than the rule set, never wider: each task must be one the
     delegate's role may do ``gedelegeerd`` in at least one of the chosen services (any service
-    when none are chosen).
+    when none are chosen). With ``today`` it starts today or later
+    (:func:`delegation_start_problem`).
     """
     problems: list[str] = []
+    if today is not None:
+        start_problem = delegation_start_problem(valid_from, today)
+        if start_problem:
+            problems.append(start_problem[0].upper() + start_problem[1:])
     va_problem = _va_problem(va, delegate)
     if va_problem:
         problems.append(va_problem[0][0].upper() + va_problem[0][1:])

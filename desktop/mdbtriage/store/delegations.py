@@ -222,9 +222,11 @@ def add_delegation(
     valid_to: date | None = None,
     review_percentage: int = 100,
     note: str = "",
+    today: date | None = None,
     via: str = "",
 ) -> int:
-    """Record an individual delegation of a VA; refused (``Refused``) when the rules forbid it."""
+    """Record an individual delegation of a VA; refused (``Refused``) when the rules forbid it.
+    With ``today`` (the command line, the desktop) it must start today or later."""
     va = staff_or_error(store, va_id, "Verzekeringsarts")
     delegate = staff_or_error(store, delegate_id, "Medewerker")
     try:
@@ -239,7 +241,7 @@ def add_delegation(
     )
     entry = AuditEntry(event="create", purpose="taakdelegatie vastleggen", details=details)
     problems = delegation_problems(
-        va, delegate, tasks, services, ruleset, valid_from, valid_to, review_percentage
+        va, delegate, tasks, services, ruleset, valid_from, valid_to, review_percentage, today=today
     )
     if problems:
         refused = replace(entry, details=details + "; " + "; ".join(problems))

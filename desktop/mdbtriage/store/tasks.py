@@ -238,8 +238,11 @@ def judge(
     assignee_id: str,
     by_id: str | None,
     on: date,
+    *,
+    today: date | None = None,
 ) -> Decision:
-    """The decision on an assignment, with the team's rule set and delegations on ``on``."""
+    """The decision on an assignment, with the team's rule set and delegations on ``on``;
+    with ``today``, ``on`` must be today (core :func:`~mdbtriage.core.taakdelegatie.decide`)."""
     case = _case_or_error(store, case_ref)
     assignee = staff_or_error(store, assignee_id, "Medewerker (--to)")
     va = staff_or_error(store, by_id, "Delegerende verzekeringsarts (--by)") if by_id else None
@@ -255,6 +258,7 @@ def judge(
             delegations_of(store, [assignee.staff_id]),
             on,
             staff=team,
+            today=today,
         )
     except RuleSetError as error:
         raise TaakdelegatieError(str(error)) from None
@@ -297,13 +301,16 @@ def assign_task(
     by_id: str | None = None,
     due: date | None = None,
     on: date,
+    today: date | None = None,
     via: str = "",
 ) -> int:
     """Create a task when the rule set allows it; returns its id, else raises ``Refused``.
 
-    The log names the acting user and, as ``on_behalf_of``, the VA named with ``by_id`` (or the
-    VA whose delegation the task falls under)."""
-    decision = judge(store, case_ref, task_code, assignee_id, by_id, on)
+    The command line and the desktop pass ``today``: an assignment is then refused unless
+    ``on`` is today, so no task reaches back past a revocation (only the demo, replaying a
+    history, leaves it out). The log names the acting user and, as ``on_behalf_of``, the VA
+    named with ``by_id`` (or the VA whose delegation the task falls under)."""
+    decision = judge(store, case_ref, task_code, assignee_id, by_id, on, today=today)
     case = _case_or_error(store, case_ref)
     details = (
         f"taak {task_code} aan {assignee_id}"

@@ -473,10 +473,12 @@ class AssignTaskDialog(QDialog):
                 by_id=decision.delegating_va_id,
                 due=due,  # type: ignore[arg-type]
                 on=self.on,
+                today=self.on,
             )
         except Refused as refused:
+            self.refresh()  # the list as it stands now; the refusal stays readable below it
             self.reason.setText("Geweigerd: " + " ".join(refused.reasons))
-            self.refresh()
+            self.reason.setStyleSheet("color: #8a1c1c;")
             return
         self.assigned.emit(self.task_id)
         self.accept()
