@@ -12,14 +12,17 @@ from click.testing import CliRunner, Result
 pytest.importorskip("sqlcipher3")
 
 from mdbtriage.cli import cli
+from mdbtriage.core.accounts import DEMO_PASSWORD
 from mdbtriage.store import safety
 from mdbtriage.store.backup import backup_dir, list_backups
+from tests.cli.conftest import DEMO_TEAM_LEAD
 
 KEY = "paard batterij nietje"
 
 
 def _run(db: Path, *args: str, key: str | None = KEY, given: str | None = None) -> Result:
     env = {"MDB_TRIAGE_PASSPHRASE": key} if key is not None else {"MDB_TRIAGE_PASSPHRASE": ""}
+    env["MDB_TRIAGE_PASSWORD"] = DEMO_PASSWORD
     return CliRunner().invoke(cli, ["--db", str(db), *args], env=env, input=given)
 
 
@@ -60,7 +63,7 @@ def test_encrypt_then_every_command_needs_the_passphrase(store_path: Path) -> No
     assert "Wachtwoordzin voor store.sqlite3" in result.output
     assert KEY not in result.output  # not echoed
 
-    result = _run(store_path, "queue", "--format", "json")
+    result = _run(store_path, "--user", DEMO_TEAM_LEAD, "queue", "--format", "json")
     assert result.exit_code == 0 and result.stdout.count('"case_ref"') == 25
 
 
@@ -90,7 +93,9 @@ def test_backup_and_restore_of_an_encrypted_store(store_path: Path, tmp_path: Pa
     assert _run(store_path, "restore", str(out), "--check-only").exit_code == 0
     result = _run(store_path, "restore", str(out), "--check-only", key="verkeerde zin!")
     assert result.exit_code == 2 and "klopt niet" in result.output
-    assert _run(store_path, "demo", "--cases", "3", "--force").exit_code == 0
+    assert (
+        _run(store_path, "--user", DEMO_TEAM_LEAD, "demo", "--cases", "3", "--force").exit_code == 0
+    )
     result = _run(store_path, "restore", str(out))
     assert result.exit_code == 0, result.output
     assert "logregels van na de reservekopie zijn overgenomen" in result.output

@@ -22,8 +22,10 @@ HEADER = (
 BSNS = ["111222333", "111222345", "111222357", "111222369", "111222370"]
 
 
-def invoke(db: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--db", str(db), "--user", "TL1", *args])
+def invoke(db: Path, *args: str, user: str | None = "TL1") -> Result:
+    """A command in set-up mode (no accounts yet): ``--user`` names the person."""
+    who = ["--user", user] if user else []
+    return CliRunner().invoke(cli, ["--db", str(db), *who, *args])
 
 
 def fill(tmp_path: Path) -> Path:
@@ -34,7 +36,7 @@ def fill(tmp_path: Path) -> Path:
         for i, bsn in enumerate(BSNS)
     )
     (tmp_path / "cases.csv").write_text(HEADER + rows, encoding="utf-8")
-    assert invoke(db, "import-staff", str(tmp_path / "staff.csv")).exit_code == 0
+    assert invoke(db, "import-staff", str(tmp_path / "staff.csv"), user=None).exit_code == 0
     assert invoke(db, "import-cases", str(tmp_path / "cases.csv")).exit_code == 0
     return db
 

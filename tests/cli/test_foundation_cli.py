@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from mdbtriage.store.database import Store
-from tests.cli.conftest import Run
+from tests.cli.conftest import DEMO_TEAM_LEAD, Run, SignIn
 
 CASE_HEADER = (
     "case_ref;bsn;name;birth_date;service;received_on;team;requester;motivated;working;"
@@ -33,8 +33,9 @@ def write_csv(path: Path, rows: list[str]) -> Path:
     return path
 
 
-def test_demo_then_queue_json_meets_the_contract(run: Run) -> None:
+def test_demo_then_queue_json_meets_the_contract(run: Run, sign_in: SignIn) -> None:
     assert run("demo", "--cases", "2000", "--on", "2026-11-23").exit_code == 0
+    sign_in(DEMO_TEAM_LEAD)
     result = run("queue", "--on", "2026-11-23", "--format", "json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
@@ -67,8 +68,9 @@ def test_demo_then_queue_json_meets_the_contract(run: Run) -> None:
     assert [r["position"] for r in rows] == list(range(1, 2001))
 
 
-def test_queue_csv_and_table(run: Run) -> None:
+def test_queue_csv_and_table(run: Run, sign_in: SignIn) -> None:
     run("demo", "--cases", "50", "--on", "2026-11-23")
+    sign_in(DEMO_TEAM_LEAD)
     out = run("queue", "--on", "2026-11-23", "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 50 and rows[0]["position"] == "1"
@@ -156,10 +158,11 @@ def test_unknown_column_is_refused(run: Run, tmp_path: Path) -> None:
     assert "kolom opmerking" in result.stderr and "onbekende kolom" in result.stderr
 
 
-def test_bad_options_name_the_value(run: Run) -> None:
+def test_bad_options_name_the_value(run: Run, sign_in: SignIn) -> None:
     result = run("queue", "--on", "2026-13-01")
     assert result.exit_code == 2 and "--on, waarde '2026-13-01'" in result.stderr
     run("demo", "--cases", "10")
+    sign_in(DEMO_TEAM_LEAD)
     result = run("queue", "--team", "GEEN")
     assert result.exit_code == 2 and "GEEN" in result.stderr
 
@@ -171,8 +174,11 @@ def test_store_location_from_environment(run: Run, tmp_path: Path) -> None:
     assert env_store.exists()
 
 
-def test_demo_refuses_to_mix_with_existing_cases(run: Run, store_path: Path) -> None:
+def test_demo_refuses_to_mix_with_existing_cases(
+    run: Run, store_path: Path, sign_in: SignIn
+) -> None:
     assert run("demo", "--cases", "20").exit_code == 0
+    sign_in(DEMO_TEAM_LEAD)
     again = run("demo", "--cases", "20", "--seed", "7")
     assert again.exit_code == 3 and "bevat al 20 zaken" in again.stderr
     with Store.open(store_path) as store:

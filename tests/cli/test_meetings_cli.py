@@ -10,17 +10,19 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from mdbtriage.store.database import Store
-from tests.cli.conftest import Run
+from tests.cli.conftest import DEMO_TEAM_LEAD, Run, SignIn
 
 TEAM = "SMC-UTRECH-1"
 
 
-def _demo(run: Run) -> None:
+def _demo(run: Run, sign_in: SignIn) -> None:
+    """A demo district; from then on its team lead is signed in unless a test names another."""
     assert run("demo", "--cases", "400", "--on", "2026-11-23").exit_code == 0
+    sign_in(DEMO_TEAM_LEAD)
 
 
-def test_create_list_and_show(run: Run) -> None:
-    _demo(run)
+def test_create_list_and_show(sign_in: SignIn, run: Run) -> None:
+    _demo(run, sign_in)
     created = run("mdb-create", "--team", TEAM, "--on", "14-12-2026")
     assert created.exit_code == 0, created.stderr
     meeting_id = int(created.stdout.strip())
@@ -37,8 +39,10 @@ def test_create_list_and_show(run: Run) -> None:
     assert bad.exit_code == 2 and "Team 'GEEN' bestaat niet" in bad.stderr
 
 
-def test_summary_versions_and_refusal(run: Run, tmp_path: Path, store_path: Path) -> None:
-    _demo(run)
+def test_summary_versions_and_refusal(
+    sign_in: SignIn, run: Run, tmp_path: Path, store_path: Path
+) -> None:
+    _demo(run, sign_in)
     listed = json.loads(run("mdb-list", "--format", "json").stdout)
     closed = next(m for m in listed if m["status"] == "gesloten")
     out = tmp_path / "verslag.pdf"
@@ -88,8 +92,8 @@ def test_summary_versions_and_refusal(run: Run, tmp_path: Path, store_path: Path
     assert refusals == 1
 
 
-def test_english_aliases_of_version_and_date(run: Run, tmp_path: Path) -> None:
-    _demo(run)
+def test_english_aliases_of_version_and_date(sign_in: SignIn, run: Run, tmp_path: Path) -> None:
+    _demo(run, sign_in)
     listed = json.loads(run("mdb-list", "--format", "json").stdout)
     closed = next(m for m in listed if m["status"] == "gesloten")
     out = tmp_path / "med.pdf"
@@ -104,8 +108,8 @@ def test_english_aliases_of_version_and_date(run: Run, tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "--on" in bad.stderr and "31-02-2026" in bad.stderr
 
 
-def test_show_logs_one_read_per_case_shown(run: Run, store_path: Path) -> None:
-    _demo(run)
+def test_show_logs_one_read_per_case_shown(sign_in: SignIn, run: Run, store_path: Path) -> None:
+    _demo(run, sign_in)
     listed = json.loads(run("mdb-list", "--format", "json").stdout)
     meeting = listed[0]
     shown = run("--user", f"{TEAM}-TL1", "mdb-show", str(meeting["meeting_id"]))
@@ -135,8 +139,8 @@ def _pdf_text(path: Path) -> str:
     return " ".join(page.extract_text() for page in reader.pages)
 
 
-def test_close_is_refused_for_anyone_but_the_regievoerder(run: Run) -> None:
-    _demo(run)
+def test_close_is_refused_for_anyone_but_the_regievoerder(sign_in: SignIn, run: Run) -> None:
+    _demo(run, sign_in)
     listed = json.loads(run("mdb-list", "--format", "json").stdout)
     upcoming = next(m for m in listed if m["status"] == "voorbereiding")
     refused = run("--user", f"{TEAM}-TL1", "mdb-close", str(upcoming["meeting_id"]))

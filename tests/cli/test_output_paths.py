@@ -11,7 +11,7 @@ from mdbtriage.store.backup import backup_dir
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import atomic_output, output_problem, write_atomically
 from mdbtriage.store.safety import seal_path
-from tests.cli.conftest import Run
+from tests.cli.conftest import DEMO_TEAM_LEAD, Run, SignIn
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "voorbeelden" / "herbeoordeling.json"
 
@@ -31,9 +31,10 @@ def _protected(store_path: Path) -> dict[str, Path]:
 
 
 @pytest.fixture
-def filled(run: Run, store_path: Path) -> Path:
+def filled(run: Run, store_path: Path, sign_in: SignIn) -> Path:
     assert run("demo", "--cases", "40").exit_code == 0
     assert run("backup").exit_code == 0
+    sign_in(DEMO_TEAM_LEAD)
     return store_path
 
 

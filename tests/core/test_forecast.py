@@ -81,7 +81,7 @@ def test_worked_example_two_va_three_smv_two_ad_forty_claims() -> None:
     assert result.capacity["VA"][0] == pytest.approx(64.0)
     # 40 x 3.9375 = 157.5 VA hours in all; the first two weeks plan 128 of them.
     assert result.planned["VA"][:3] == (64.0, 64.0, pytest.approx(29.5))
-    steps = case_steps("WIA_CLAIM", "REGULIER", NORMS, Team(team(), RULES, []), 0.5)
+    steps = case_steps("WIA_CLAIM", "REGULIER", NORMS, Team(team(), RULES), 0.5)
     assert sum(s.hours for s in steps if s.role == "VA") == pytest.approx(3.9375)
 
 
@@ -98,7 +98,7 @@ def test_absence_takes_its_weekdays_off_the_capacity() -> None:
 
 
 def test_a_rule_set_without_delegation_gives_all_the_work_to_the_va() -> None:
-    steps = case_steps("WIA_CLAIM", "REGULIER", NORMS, Team(team(), NO_DELEGATION, []), 0.5)
+    steps = case_steps("WIA_CLAIM", "REGULIER", NORMS, Team(team(), NO_DELEGATION), 0.5)
     assert {s.role for s in steps} == {"VA", "AD"}
     norm_va = sum(a.hours for a in NORMS.activities("WIA_CLAIM", "REGULIER") if a.role == "VA")
     assert sum(s.hours for s in steps if s.role == "VA") == pytest.approx(norm_va)
@@ -108,7 +108,7 @@ def test_a_rule_set_without_delegation_gives_all_the_work_to_the_va() -> None:
 
 
 def test_smv_work_the_rule_set_forbids_goes_back_to_the_va() -> None:
-    steps = case_steps("WIJZIGING_GEZONDHEID", "LICHT", NORMS, Team(team(), NO_DELEGATION, []), 0.5)
+    steps = case_steps("WIJZIGING_GEZONDHEID", "LICHT", NORMS, Team(team(), NO_DELEGATION), 0.5)
     assert {s.role for s in steps} == {"SMV"}  # the VA may not either under this rule set
     only_va = RuleSet(
         "va",
@@ -117,7 +117,7 @@ def test_smv_work_the_rule_set_forbids_goes_back_to_the_va() -> None:
         RULES.tasks,
         tuple(replace(r, roles=frozenset({"VA"})) for r in RULES.rules if "VA" in r.roles),
     )
-    steps = case_steps("WIJZIGING_GEZONDHEID", "LICHT", NORMS, Team(team(), only_va, []), 0.5)
+    steps = case_steps("WIJZIGING_GEZONDHEID", "LICHT", NORMS, Team(team(), only_va), 0.5)
     assert {s.role for s in steps} == {"VA"}
 
 
@@ -131,7 +131,7 @@ def test_a_role_the_team_lacks_leaves_its_cases_out_of_sight() -> None:
 
 def test_work_of_a_role_the_team_lacks_goes_to_the_va_when_allowed() -> None:
     zw = [PlannedCase("ZW-1", "ZW", "REINTEGRATIE", date(2026, 11, 1))]
-    steps = case_steps("ZW", "REINTEGRATIE", NORMS, Team(team(), RULES, []), 0.5)
+    steps = case_steps("ZW", "REINTEGRATIE", NORMS, Team(team(), RULES), 0.5)
     assert {s.role for s in steps} == {"VA"}  # no re-integratiebegeleider in this team
     assert forecast(zw, team(), NORMS, RULES, MONDAY, weeks=2).cases[0].done_week == MONDAY
 
@@ -211,10 +211,7 @@ def test_more_hours_never_make_anything_later(
     cases: list[PlannedCase], people: list[Person], extra: dict[str, float], share: float
 ) -> None:
     base = forecast(cases, people, NORMS, RULES, MONDAY, 12, Scenario(delegation_share=share))
-    roles = {p.role for p in people}
-    more = Scenario(
-        extra_hours={r: h for r, h in extra.items() if r in roles}, delegation_share=share
-    )
+    more = Scenario(extra_hours=extra, delegation_share=share)
     better = forecast(cases, people, NORMS, RULES, MONDAY, 12, more, shortfall=False)
     assert all(b <= a for a, b in zip(base.backlog, better.backlog, strict=True))
     assert all(b <= a for a, b in zip(base.over_six_months, better.over_six_months, strict=True))
@@ -251,3 +248,43 @@ def test_norms_type_is_frozen() -> None:
     assert isinstance(NORMS, Norms)
     with pytest.raises(AttributeError):
         NORMS.delegation_share = 1.0  # type: ignore[misc]
+
+
+def test_when_no_role_alone_suffices_the_hours_together_meet_the_target() -> None:
+    cases = wia(200, received=date(2026, 6, 1))
+    result = forecast(cases, team(), NORMS, RULES, MONDAY, weeks=8)
+    target = result.targets[0]
+    assert target.short_hours["VA"] is None and target.short_hours["AD"] is None
+    together = target.short_hours_together
+    assert set(together) >= {"VA", "AD"}
+    met = forecast(
+        cases, team(), NORMS, RULES, MONDAY, 8, Scenario(extra_hours=together), shortfall=False
+    )
+    assert met.targets[0].met
+    assert result.as_json()["targets"][0]["short_hours_per_week_together"] == together
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases_st, people_st)
+def test_the_hours_short_are_exactly_what_the_forecast_needs(
+    cases: list[PlannedCase], people: list[Person]
+) -> None:
+    result = forecast(cases, people, NORMS, RULES, MONDAY, 8)
+    target = result.targets[0]
+    if target.met:
+        assert not target.short_hours and not target.short_hours_together
+        return
+
+    def met_with(extra: dict[str, float]) -> bool:
+        again = forecast(
+            cases, people, NORMS, RULES, MONDAY, 8, Scenario(extra_hours=extra), shortfall=False
+        )
+        return again.targets[0].met
+
+    for role, hours in target.short_hours.items():
+        if hours is not None:
+            assert met_with({role: hours})
+            if hours >= 1:
+                assert not met_with({role: hours - 1})
+    if target.short_hours_together:
+        assert met_with(dict(target.short_hours_together))

@@ -60,12 +60,27 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     sys.exit(code)
 
 
+# Commands that need file access, not a staff sign-in (contract.md "Identity"): they act, and
+# are logged, under the operating-system account.
+MAINTENANCE_COMMANDS = frozenset({"check", "backup", "restore", "encrypt", "decrypt"})
+ENV_PASSWORD = "MDB_TRIAGE_PASSWORD"
+ENV_NEW_PASSWORD = "MDB_TRIAGE_NEW_PASSWORD"
+CLI_CHANNEL = "via de opdrachtregel"
+
+
 @dataclass
 class Context:
     db_option: str | None
     user_option: str | None
+    command: str = ""
     _store: Store | None = None
     _passphrase: str | None = None
+    _actor: Actor | None = None
+    _via: str = ""
+
+    @property
+    def maintenance(self) -> bool:
+        return self.command in MAINTENANCE_COMMANDS
 
     @property
     def path(self) -> Path:
@@ -110,25 +125,111 @@ class Context:
                 fail(f"Opslag geweigerd: {error}", EXIT_REFUSED)
             except StoreError as error:
                 fail(f"Opslag kan niet worden gebruikt: {error}", EXIT_UNEXPECTED)
+            if not self.maintenance:
+                self._actor, self._via = self._sign_in(self._store)
         return self._store
 
     def actor(self) -> Actor:
-        """Who acts: ``--user``/``MDB_TRIAGE_USER`` as a staff id, else the OS account."""
+        """Who acts: the signed-in person (contract.md "Identity"). Maintenance commands act
+        under the operating-system account."""
+        if self.maintenance:
+            return _os_actor()
+        self.store()
+        assert self._actor is not None
+        return self._actor
+
+    @property
+    def accounts(self) -> bool:
+        """Whether the store has accounts (else it is in set-up mode)."""
+        from mdbtriage.store.accounts import has_accounts
+
+        return has_accounts(self.store())
+
+    def via(self) -> str:
+        """The note for the log when nobody signed in with a password (set-up mode); empty for
+        a signed-in person."""
+        self.actor()
+        return self._via
+
+    def _sign_in(self, store: Store) -> tuple[Actor, str]:
+        """The acting person and the log's note about how they were identified.
+
+        With accounts: ``--user``/``MDB_TRIAGE_USER`` and the password (``MDB_TRIAGE_PASSWORD``
+        or asked without echo); every refusal is logged and exits 3, only a wrong password
+        counts towards the lock-out. Without accounts (set-up mode): ``--user`` names the person
+        without a password (a sign-in record says so), else the operating-system account.
+        """
         import os
 
+        from mdbtriage.store.accounts import (
+            AccountError,
+            has_accounts,
+            log_sign_in,
+            sign_in,
+        )
+
         wanted = self.user_option or os.environ.get(ENV_USER)
-        if wanted:
-            staff = get_staff(self.store(), wanted)
-            if staff is None:
-                fail(f"Gebruiker '{wanted}' (--user/{ENV_USER}) is geen bekende medewerker", 2)
-            if not staff.active:
-                fail(f"Medewerker {wanted} is niet actief en mag niet werken", EXIT_REFUSED)
-            return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+        channel = f"{CLI_CHANNEL} ({self.command or 'mdb-triage'})"
+        if not has_accounts(store):
+            staff = get_staff(store, wanted) if wanted else None
+            if wanted and staff is None and store.count("staff") == 0:
+                # An empty store: nobody can be named yet; the first staff import is done
+                # under the operating-system account.
+                wanted = None
+            if wanted:
+                if staff is None:
+                    fail(f"Gebruiker '{wanted}' (--user/{ENV_USER}) is geen bekende medewerker", 2)
+                if not staff.active:
+                    fail(f"Medewerker {wanted} is niet actief en mag niet werken", EXIT_REFUSED)
+                person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+                via = (
+                    "via opdrachtregel, opslag zonder accounts (inrichting), "
+                    "--user zonder wachtwoord"
+                )
+                # The records of the command itself cannot show that no password was asked.
+                log_sign_in(store, person, channel, via, refused=False)
+                return person, via
+            system = _os_actor()  # "os:…" in every record says no one signed in
+            return system, f"via opdrachtregel, systeemaccount {system.name}, zonder --user"
+        system = _os_actor()
+        if not wanted:
+            log_sign_in(store, system, channel, "geen --user opgegeven")
+            fail(
+                f"Aanmelden nodig: {self.path} heeft accounts. Geef uw personeelsnummer met "
+                f"--user (of {ENV_USER}) en uw wachtwoord op de vraag of in {ENV_PASSWORD}.",
+                EXIT_REFUSED,
+            )
+        staff = get_staff(store, wanted)
+        if staff is None:
+            log_sign_in(store, system, channel, f"onbekende gebruiker '{wanted}'")
+            fail(
+                f"Aanmelden geweigerd: '{wanted}' (--user/{ENV_USER}) is geen bekende medewerker.",
+                EXIT_REFUSED,
+            )
+        person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+        password = _ask_password(wanted)
+        if not password:
+            log_sign_in(store, person, channel, "geen wachtwoord gegeven")
+            fail(
+                f"Aanmelden als {wanted} geweigerd: geen wachtwoord. Geef het op de vraag (in een "
+                f"terminal) of in {ENV_PASSWORD}.",
+                EXIT_REFUSED,
+            )
+        known = store.conn.execute(
+            "SELECT 1 FROM accounts WHERE staff_id = ?", (staff.staff_id,)
+        ).fetchone()
+        if known is None:
+            log_sign_in(store, person, channel, "geen account")
+            fail(
+                f"Aanmelden als {wanted} geweigerd: {staff.name} heeft geen account; een "
+                "teamleider maakt het aan met 'mdb-triage account-create'.",
+                EXIT_REFUSED,
+            )
         try:
-            account = getpass.getuser()
-        except (KeyError, OSError):
-            account = "onbekend"
-        return Actor.system_account(account)
+            sign_in(store, staff.staff_id, password, channel)
+        except AccountError as error:
+            fail(f"Aanmelden als {wanted} geweigerd: {error}.", EXIT_REFUSED)
+        return person, ""
 
     def close(self) -> None:
         if self._store is not None:
@@ -137,6 +238,58 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def _os_actor() -> Actor:
+    """The operating-system account, for maintenance and for set-up mode without ``--user``."""
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):
+        account = "onbekend"
+    return Actor.system_account(account)
+
+
+def _ask_password(staff_id: str) -> str | None:
+    """``MDB_TRIAGE_PASSWORD``, else asked without echo when stdin is a terminal, else None."""
+    import os
+
+    given = os.environ.get(ENV_PASSWORD)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(f"Wachtwoord van {staff_id}: ")
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
+def refuse(context: Context, event: str, purpose: str, reason: str) -> NoReturn:
+    """Log a refusal by a role rule as ``geweigerd`` and exit 3 with the rule in Dutch."""
+    from mdbtriage.store.audit import AuditEntry, log
+
+    actor = context.actor()
+    with context.store().atomic() as conn:
+        log(
+            conn,
+            actor,
+            AuditEntry(event=event, purpose=purpose, outcome="geweigerd", details=reason),
+        )
+    fail(
+        f"Geweigerd: {reason} (u bent aangemeld als {actor.user_id}, rol {actor.role}).",
+        EXIT_REFUSED,
+    )
+
+
+def require_team_lead(context: Context, what: str, purpose: str) -> Actor:
+    """The signed-in person when a team lead (or in set-up mode anyone); else refused."""
+    from mdbtriage.core.accounts import team_lead_refusal
+
+    actor = context.actor()
+    reason = team_lead_refusal(actor.role, context.accounts, what)
+    if reason:
+        refuse(context, "change", purpose, reason)
+    return actor
 
 
 def parse_date_option(value: str | None, name: str) -> date | None:
@@ -156,7 +309,8 @@ def parse_date_option(value: str | None, name: str) -> date | None:
     "--user",
     "user",
     metavar="STAFF_ID",
-    help="Wie handelt (anders MDB_TRIAGE_USER of het systeemaccount).",
+    help="Wie handelt (anders MDB_TRIAGE_USER); met accounts ook het wachtwoord, op de vraag "
+    "of in MDB_TRIAGE_PASSWORD.",
 )
 @click.version_option(package_name="mdb-triage", message="MDB Triage %(version)s")
 @click.pass_context
@@ -165,7 +319,7 @@ def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
 
     Zonder opdracht opent de desktoptoepassing.
     """
-    context = Context(db_option=db, user_option=user)
+    context = Context(db_option=db, user_option=user, command=ctx.invoked_subcommand or "")
     ctx.obj = context
     ctx.call_on_close(context.close)
     if ctx.invoked_subcommand is None:
@@ -202,6 +356,7 @@ def demo(context: Context, n_cases: int, seed: int, on: str | None, force: bool)
 
     today = parse_date_option(on, "--on") or date.today()
     store = context.store()
+    require_team_lead(context, "demogegevens (met medewerkers) toevoegen", "demogegevens laden")
     existing = store.count("cases")
     if existing and not force:
         fail(
@@ -245,7 +400,10 @@ def _run_import(context: Context, path: str, kind: str, skip_invalid: bool, acto
 @pass_ctx
 def import_staff(context: Context, file: str, skip_invalid: bool) -> None:
     """Importeer medewerkers uit een CSV-bestand."""
-    _run_import(context, file, "staff", skip_invalid, context.actor())
+    actor = require_team_lead(
+        context, "medewerkers importeren of hun rol, team of BIG wijzigen", "medewerkers importeren"
+    )
+    _run_import(context, file, "staff", skip_invalid, actor)
 
 
 @cli.command("import-cases")
@@ -388,6 +546,54 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
         else:
             click.echo(_queue_table(placements, by_ref), nl=False)
             say(f"{len(placements)} zaken op {format_date(day)} volgens {policy.name}.")
+
+
+@cli.command("account-create")
+@click.argument("staff_id")
+@pass_ctx
+def account_create(context: Context, staff_id: str) -> None:
+    """Maak een account (wachtwoord) voor een medewerker; alleen een teamleider. Het eerste
+    account is dat van een teamleider en beëindigt de inrichting. Het wachtwoord komt uit
+    MDB_TRIAGE_NEW_PASSWORD of wordt twee keer gevraagd."""
+    from mdbtriage.store.accounts import AccountError, AccountRefused, create_account
+
+    store = context.store()
+    actor = context.actor()
+    staff = get_staff(store, staff_id)
+    if staff is None:
+        fail(f"Argument STAFF_ID, waarde '{staff_id}': geen bekende medewerker in {store.path}")
+    first = not context.accounts
+    password = _ask_new_password(staff_id)
+    try:
+        create_account(store, actor, staff_id, password)
+    except AccountRefused as refused:
+        fail(f"Geweigerd: {refused}.", EXIT_REFUSED)
+    except AccountError as error:
+        fail(f"Account voor {staff_id} niet aangemaakt: {error}.")
+    say(f"Account aangemaakt voor {staff.name} ({staff_id}, {staff.role}).")
+    if first:
+        say(
+            "Dit is het eerste account: de inrichting is voorbij. Elke opdracht vraagt nu "
+            f"--user en het wachtwoord (of {ENV_PASSWORD})."
+        )
+
+
+def _ask_new_password(staff_id: str) -> str:
+    """``MDB_TRIAGE_NEW_PASSWORD``, else asked twice without echo in a terminal; exit 2 else."""
+    import os
+
+    given = os.environ.get(ENV_NEW_PASSWORD)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        fail(
+            f"Geen wachtwoord voor {staff_id}: geef het op de vraag (in een terminal) of in "
+            f"{ENV_NEW_PASSWORD}; er is niets gewijzigd."
+        )
+    first = getpass.getpass(f"Nieuw wachtwoord voor {staff_id}: ")
+    if getpass.getpass("Nogmaals: ") != first:
+        fail("De twee wachtwoorden verschillen; er is niets gewijzigd.")
+    return first
 
 
 @cli.command()

@@ -91,13 +91,16 @@ def _table(result: Forecast, team: str) -> str:
         if target.met and target.met_week:
             verdict = f"gehaald in de week van {format_date(target.met_week)}"
         else:
-            short = ", ".join(
-                f"{role} {hours:g} uur per week extra"
-                if hours is not None
-                else f"{role}: niet alleen"
-                for role, hours in target.short_hours.items()
-            )
-            verdict = "niet gehaald" + (f"; nodig: {short}" if short else "")
+            alone = [f"{role} +{h:g}" for role, h in target.short_hours.items() if h is not None]
+            together = [f"{role} +{h:g}" for role, h in target.short_hours_together.items()]
+            if alone:
+                verdict = (
+                    f"niet gehaald; haalbaar met uren per week extra voor {' of '.join(alone)}"
+                )
+            elif together:
+                verdict = f"niet gehaald; haalbaar met samen {', '.join(together)} uur per week"
+            else:
+                verdict = "niet gehaald, ook niet met veel meer uren"
         out.write(f"Doel vóór {format_date(target.deadline)}: {target.label}: {verdict}\n")
     inputs = result.inputs
     out.write(

@@ -8,7 +8,6 @@ A refusal by a rule exits 3 with the rule's explanation; bad input exits 2.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -26,8 +25,10 @@ from mdbtriage.cli import (
     fail,
     parse_date_option,
     pass_ctx,
+    refuse,
     say,
 )
+from mdbtriage.core.accounts import may_read_log_of_others
 from mdbtriage.core.model import ROLES, SERVICES, Actor
 from mdbtriage.core.taakdelegatie import (
     TASK_STATUSES,
@@ -48,7 +49,6 @@ from mdbtriage.store.delegations import (
     revoke_delegation,
     staff_or_error,
 )
-from mdbtriage.store.locations import ENV_USER
 from mdbtriage.store.records import get_staff
 from mdbtriage.store.tasks import (
     TaskRow,
@@ -87,16 +87,13 @@ def _rules() -> Iterator[None]:
 
 
 def _session(context: Context) -> tuple[Actor, str]:
-    """The acting user, and the note for the log when nobody signed in.
+    """The acting user, and the note for the log when nobody signed in with a password.
 
-    With ``--user``/``MDB_TRIAGE_USER`` the note is empty. Without, the user is the operating-
-    system account and the note says so (``via opdrachtregel, systeemaccount jan, zonder
-    --user``), so every record of the action shows it was not an authenticated session.
+    Signed in, the note is empty. In set-up mode (no accounts) it says how the person was
+    named (``via opdrachtregel, systeemaccount jan, zonder --user``), so every record of the
+    action shows it was not an authenticated session.
     """
-    user = context.actor()
-    if context.user_option or os.environ.get(ENV_USER):
-        return user, ""
-    return user, f"via opdrachtregel, systeemaccount {user.name}, zonder --user"
+    return context.actor(), context.via()
 
 
 def _acting_as(
@@ -105,9 +102,10 @@ def _acting_as(
     """The actor for an action a named person does (``--by``) and the log note of
     :func:`_session`.
 
-    Without ``--user`` the person named by ``--by`` is logged as the user (the command names
-    them), with the note that no one signed in. A ``--user`` who is someone else is refused
-    (nobody acts in another's name); the refusal record carries the task's case and client.
+    In set-up mode without ``--user`` the person named by ``--by`` is logged as the user (the
+    command names them), with the note that no one signed in. A signed-in person (or a
+    ``--user``) who is someone else is refused (nobody acts in another's name); the refusal
+    record carries the task's case and client.
     """
     store = context.store()
     with _rules():
@@ -116,7 +114,7 @@ def _acting_as(
         if task_id is not None and task is None:
             raise TaakdelegatieError(f"taak {task_id} bestaat niet")
     user, via = _session(context)
-    if via:
+    if user.user_id.startswith("os:"):
         return actor_for(staff), via
     if user.user_id != staff.staff_id:
         about = f" (taak {task.task_id}, {task.task_code})" if task else ""
@@ -138,7 +136,7 @@ def _acting_as(
             f"{staff.staff_id}.",
             EXIT_REFUSED,
         )
-    return user, ""
+    return user, via
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -670,12 +668,26 @@ def audit(
     date_to: str | None,
     fmt: str,
 ) -> None:
-    """Het toegangslogboek (NEN 7513): per zaak, per cliënt, per medewerker, per periode."""
+    """Het toegangslogboek (NEN 7513): per zaak, per cliënt, per medewerker, per periode.
+
+    Wat anderen deden leest alleen een teamleider of de privacyfunctionaris (PO); ieder ander
+    ziet zijn eigen regels."""
     start = parse_date_option(date_from, "--from")
     end = parse_date_option(date_to, "--to")
     if start and end and end < start:
         fail(f"Optie --to, waarde '{date_to}': ligt voor --from '{date_from}'")
     store = context.store()
+    actor = context.actor()
+    if not may_read_log_of_others(actor.role, context.accounts):
+        if user_id is not None and user_id != actor.user_id:
+            refuse(
+                context,
+                "read",
+                "toegangslogboek inzien",
+                f"alleen een teamleider of de privacyfunctionaris (PO) leest wat anderen deden; "
+                f"{actor.user_id} vroeg het logboek van {user_id}",
+            )
+        user_id = actor.user_id
     client_id: int | None = None
     if bsn is not None:
         try:
@@ -706,7 +718,6 @@ def audit(
         since=start.isoformat() if start else None,
         until=(end + timedelta(days=1)).isoformat() if end else None,
     )
-    actor = context.actor()
     query = " ".join(
         f"{k} {v}"
         for k, v in (

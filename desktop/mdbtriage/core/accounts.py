@@ -59,3 +59,35 @@ def password_problems(password: str, name: str = "") -> list[str]:
     if name and any(part and len(part) > 2 and part in lowered for part in name.casefold().split()):
         problems.append("het wachtwoord mag uw naam niet bevatten")
     return problems
+
+
+TEAM_LEAD: Final = "TL"
+PRIVACY_OFFICER: Final = "PO"
+LOG_READERS: Final = frozenset({TEAM_LEAD, PRIVACY_OFFICER})
+
+
+def account_refusal(actor_role: str, target_role: str, accounts_exist: bool) -> str | None:
+    """Why an account may not be created (Dutch), or None: the first account is a team lead's
+    and ends set-up mode; after that only a team lead creates accounts."""
+    if not accounts_exist:
+        if target_role != TEAM_LEAD:
+            return "het eerste account is dat van een teamleider; het beëindigt de inrichting"
+        return None
+    if actor_role != TEAM_LEAD:
+        return "alleen een teamleider maakt accounts aan"
+    return None
+
+
+def team_lead_refusal(actor_role: str, accounts_exist: bool, what: str) -> str | None:
+    """Why someone may not do ``what`` that only a team lead does (staff import, accounts,
+    role, team and BIG changes, central decisions), or None. In set-up mode (no accounts yet)
+    role restrictions beyond taakdelegatie do not apply."""
+    if accounts_exist and actor_role != TEAM_LEAD:
+        return f"alleen een teamleider mag {what}"
+    return None
+
+
+def may_read_log_of_others(role: str, accounts_exist: bool) -> bool:
+    """Whether someone may read other people's records in the access log: a team lead or the
+    privacy officer; everyone reads their own. In set-up mode everyone may."""
+    return not accounts_exist or role in LOG_READERS

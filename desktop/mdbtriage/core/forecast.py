@@ -15,8 +15,9 @@ estimate, and says so with the inputs it used: no new cases arrive, norms are av
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
@@ -32,7 +33,7 @@ DEFAULT_NORMS = "normen-2026"
 DEFAULT_WEEKS = 26
 MAX_WEEKS = 520
 """Cases not done within ten years of planning count as 'not in sight' (no capacity)."""
-MAX_EXTRA_HOURS = 2000.0
+MAX_EXTRA_HOURS = 2000
 """The largest extra weekly hours a shortfall search tries for one role."""
 VA = "VA"
 
@@ -136,6 +137,8 @@ class TargetResult:
     met: bool
     short_hours: Mapping[str, float | None]
     """Per role: extra hours per week that role alone needs to meet the target in time."""
+    short_hours_together: Mapping[str, float] = field(default_factory=dict)
+    """Extra hours per week per role that, all added together, meet the target in time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +188,7 @@ class Forecast:
                     "met": t.met,
                     "met_week": iso(t.met_week),
                     "short_hours_per_week": dict(t.short_hours),
+                    "short_hours_per_week_together": dict(t.short_hours_together),
                 }
                 for t in self.targets
             ],
@@ -308,15 +312,19 @@ def weekly_capacity(
 
 
 class _Team:
-    """Which roles of the team may do which task, per service, under a rule set."""
+    """Which roles of the team may do which task, per service, under a rule set.
 
-    def __init__(self, people: Sequence[Person], ruleset: RuleSet, extra: Iterable[str]) -> None:
+    Only the team's own staff count (extra what-if hours never change who does what, so more
+    hours can never make anything later); the verzekeringsarts is always there to fall back on.
+    """
+
+    def __init__(self, people: Sequence[Person], ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        self.quals: dict[str, list[tuple[str, ...]]] = {}
+        self.quals: dict[str, list[tuple[str, ...]]] = {VA: []}
         for person in people:
             self.quals.setdefault(person.role, []).append(person.qualifications)
-        for role in extra:
-            self.quals.setdefault(role, []).append(())
+        if not self.quals[VA]:
+            self.quals[VA].append(())
         self._memo: dict[tuple[str, str, str], str] = {}
 
     def permission(self, task: str, role: str, service: str) -> str:
@@ -369,37 +377,55 @@ def case_steps(
     return tuple(steps)
 
 
-def _plan(
-    chains: Sequence[tuple[Step, ...]], capacity: Mapping[str, Sequence[float]], weeks: int
-) -> tuple[list[int], list[int], dict[str, list[float]]]:
-    """Per case the week index of its first work and of its completion (``weeks``: not in sight).
+Placed = tuple[tuple[str, float, float], ...]
+"""A case's steps laid out in their roles' queues: (role, cumulative begin, cumulative end)."""
 
-    Each role takes its steps in case order; a step is done in the first week whose cumulative
-    hours reach the step's cumulative end, and not before the step before it in the case.
-    """
-    cumulative = {role: list(accumulate(row)) for role, row in capacity.items()}
+
+def _layout(chains: Sequence[tuple[Step, ...]]) -> tuple[list[Placed], dict[str, float]]:
+    """Each role's queue in case order: where each step begins and ends in the role's hours.
+
+    This does not depend on capacity, so what-ifs on hours only map hours to weeks again."""
     used: dict[str, float] = {}
-    first_week = [weeks] * len(chains)
-    done_week = [0] * len(chains)
-    eps = 1e-9
-    for index, chain in enumerate(chains):
-        done = 0
-        start = weeks
+    placed: list[Placed] = []
+    for chain in chains:
+        steps = []
         for step in chain:
-            cum = cumulative.get(step.role)
             begin = used.get(step.role, 0.0)
             end = begin + step.hours
             used[step.role] = end
-            if cum is None or not cum or cum[-1] + eps < end:
-                own_end = weeks
-                own_start = weeks if cum is None or not cum else bisect_right(cum, begin + eps)
-            else:
-                own_end = bisect_left(cum, end - eps)
-                own_start = min(bisect_right(cum, begin + eps), own_end)
-            start = min(start, own_start)
-            done = max(done, own_end)
-        first_week[index] = min(start, done) if chain else 0
-        done_week[index] = done
+            steps.append((step.role, begin, end))
+        placed.append(tuple(steps))
+    return placed, used
+
+
+EPS = 1e-9
+
+
+def _done_week(steps: Placed, cumulative: Mapping[str, Sequence[float]], weeks: int) -> int:
+    """The week a case is done: its last step's week, no step before the one before it."""
+    done = 0
+    for role, _begin, end in steps:
+        cum = cumulative.get(role)
+        if not cum or cum[-1] + EPS < end:
+            return weeks
+        done = max(done, bisect_left(cum, end - EPS))
+    return done
+
+
+def _first_week(steps: Placed, cumulative: Mapping[str, Sequence[float]], weeks: int) -> int:
+    """The week the first hour of work on a case is planned."""
+    first = weeks
+    for role, begin, _end in steps:
+        cum = cumulative.get(role)
+        if cum:
+            first = min(first, bisect_right(cum, begin + EPS))
+    return first if steps else 0
+
+
+def _planned(
+    capacity: Mapping[str, Sequence[float]], used: Mapping[str, float]
+) -> dict[str, list[float]]:
+    """Hours planned per role per week: the capacity filled in order until the work runs out."""
     planned: dict[str, list[float]] = {}
     for role, row in capacity.items():
         remaining = used.get(role, 0.0)
@@ -409,7 +435,11 @@ def _plan(
             out.append(take)
             remaining -= take
         planned[role] = out
-    return first_week, done_week, planned
+    return planned
+
+
+def _cumulative(capacity: Mapping[str, Sequence[float]]) -> dict[str, list[float]]:
+    return {role: list(accumulate(row)) for role, row in capacity.items()}
 
 
 def _counts(
@@ -471,8 +501,7 @@ def forecast(
         if scenario.other_work_share is None
         else min(1.0, max(0.0, scenario.other_work_share))
     )
-    extra_roles = [r for r, h in scenario.extra_hours.items() if h > 0]
-    team = _Team(people, ruleset, extra_roles)
+    team = _Team(people, ruleset)
     memo: dict[tuple[str, str], tuple[Step, ...]] = {}
     chains: list[tuple[Step, ...]] = []
     for case in cases:
@@ -484,7 +513,11 @@ def forecast(
     base_capacity = weekly_capacity(people, on, MAX_WEEKS, other)
     fraction = first_week_fraction(on)
     capacity = _with_extra(base_capacity, scenario.extra_hours, fraction)
-    first, done, planned = _plan(chains, capacity, MAX_WEEKS)
+    placed, used = _layout(chains)
+    cumulative = _cumulative(capacity)
+    first = [_first_week(steps, cumulative, MAX_WEEKS) for steps in placed]
+    done = [_done_week(steps, cumulative, MAX_WEEKS) for steps in placed]
+    planned = _planned(capacity, used)
     starts = [week_start(on) + timedelta(weeks=w) for w in range(MAX_WEEKS)]
     target = norms.targets[0] if norms.targets else None
     target_services = target.services if target else frozenset({"WIA_CLAIM"})
@@ -502,19 +535,13 @@ def forecast(
         met_index = _met_week(t_over)
         met = met_index is not None and met_index <= max(deadline_week, 0)
         short: dict[str, float | None] = {}
+        together: dict[str, float] = {}
         if not met and shortfall:
-            roles = sorted(
-                {
-                    s.role
-                    for c, ch in zip(cases, chains, strict=True)
-                    if c.service in t.services
-                    for s in ch
-                }
+            search = _Shortfall(
+                placed, cases, capacity, fraction, t, starts, deadline_week, horizon
             )
-            for role in roles:
-                short[role] = _shortfall(
-                    chains, cases, capacity, role, t, starts, deadline_week, horizon, fraction
-                )
+            short = {role: search.alone(role) for role in search.roles}
+            together = search.together()
         results.append(
             TargetResult(
                 code=t.code,
@@ -523,6 +550,7 @@ def forecast(
                 met_week=starts[met_index] if met_index is not None else None,
                 met=met,
                 short_hours=short,
+                short_hours_together=together,
             )
         )
     inputs = {
@@ -582,33 +610,90 @@ def _count_roles(people: Iterable[Person]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _shortfall(
-    chains: Sequence[tuple[Step, ...]],
-    cases: Sequence[PlannedCase],
-    capacity: Mapping[str, Sequence[float]],
-    role: str,
-    target: Target,
-    starts: Sequence[date],
-    deadline_week: int,
-    horizon: int,
-    fraction: float,
-) -> float | None:
-    """The least extra hours per week for ``role`` alone that meet ``target`` by its deadline
-    (to the whole hour), or ``None`` when even ``MAX_EXTRA_HOURS`` do not."""
+class _Shortfall:
+    """Searches for the extra weekly hours that meet a target by its deadline.
 
-    def meets(extra: float) -> bool:
-        _, done, _ = _plan(chains, _with_extra(capacity, {role: extra}, fraction), MAX_WEEKS)
-        _, over = _counts(cases, done, starts, horizon, target.services, target.months)
-        met = _met_week(over)
-        return met is not None and met <= max(deadline_week, 0)
+    Where the work lies in each role's queue does not change with the hours, so a target's
+    condition reduces to limits per role: by the end of week ``a`` the role's cumulative hours
+    must reach ``end``, for the latest step end of the target's cases allowed until week ``a``
+    (the deadline, or the week a case would go over the limit, whichever is later)."""
 
-    if not meets(MAX_EXTRA_HOURS):
-        return None
-    low, high = 0.0, MAX_EXTRA_HOURS
-    while high - low > 1.0:
-        mid = (low + high) / 2
-        if meets(mid):
-            high = mid
-        else:
-            low = mid
-    return float(round(high + 0.4999))
+    def __init__(
+        self,
+        placed: Sequence[Placed],
+        cases: Sequence[PlannedCase],
+        capacity: Mapping[str, Sequence[float]],
+        fraction: float,
+        target: Target,
+        starts: Sequence[date],
+        deadline_week: int,
+        horizon: int,
+    ) -> None:
+        ends = [s + timedelta(days=6) for s in starts]
+        limits: dict[str, dict[int, float]] = {}
+        for i, case in enumerate(cases):
+            if case.service not in target.services:
+                continue
+            over_from = bisect_left(ends, add_months(case.received_on, target.months))
+            if over_from >= horizon:
+                continue  # over the limit only after the forecast's horizon
+            allowed = max(over_from, deadline_week, 0)
+            for role, _begin, end in placed[i]:
+                by_week = limits.setdefault(role, {})
+                by_week[allowed] = max(by_week.get(allowed, 0.0), end)
+        self.limits = {role: sorted(by_week.items()) for role, by_week in limits.items()}
+        self.roles = sorted(self.limits)
+        self.cumulative = _cumulative(capacity)
+        self.fraction = fraction
+
+    def meets(self, extra: Mapping[str, float]) -> bool:
+        for role, limits in self.limits.items():
+            cum = self.cumulative.get(role)
+            hours = extra.get(role, 0.0)
+            for week, end in limits:
+                have = (cum[week] if cum else 0.0) + hours * (week + self.fraction)
+                if have + EPS < end:
+                    return False
+        return True
+
+    def _least(self, trial: Callable[[float], bool], high: int = MAX_EXTRA_HOURS) -> float | None:
+        """The least whole number for which the monotone ``trial`` holds, or None."""
+        if not trial(high):
+            return None
+        if trial(0):
+            return 0.0
+        low = 0
+        while high - low > 1:
+            mid = (low + high) // 2
+            if trial(mid):
+                high = mid
+            else:
+                low = mid
+        return float(high)
+
+    def alone(self, role: str) -> float | None:
+        """Extra hours for ``role`` alone, the others as they are."""
+        return self._least(lambda h: self.meets({role: h}))
+
+    def _with_others_unlimited(self, role: str) -> Callable[[float], bool]:
+        others = {r: MAX_EXTRA_HOURS for r in self.roles if r != role}
+        return lambda hours: self.meets({**others, role: hours})
+
+    def together(self) -> dict[str, float]:
+        """Per role the hours it needs were the other roles no bottleneck, scaled up together
+        until the target is met; empty when even the largest search does not meet it."""
+        needs: dict[str, float] = {}
+        for role in self.roles:
+            need = self._least(self._with_others_unlimited(role))
+            if need is None:
+                return {}
+            needs[role] = need
+        if self.meets(needs):
+            return {r: h for r, h in needs.items() if h > 0}
+        factor = self._least(
+            lambda k: self.meets({r: h * (1 + k / 10) for r, h in needs.items()}), 640
+        )
+        if factor is None:
+            return {}
+        scale = 1 + factor / 10
+        return {r: float(math.ceil(h * scale)) for r, h in needs.items() if h > 0}

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mdbtriage.core.accounts import DEMO_PASSWORD, hash_password, password_problems, verify_password
+from mdbtriage.core.accounts import (
+    DEMO_PASSWORD,
+    account_refusal,
+    hash_password,
+    password_problems,
+    verify_password,
+)
 from mdbtriage.core.model import Actor, Staff
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
@@ -71,15 +77,33 @@ def _check_password(password: str, name: str) -> None:
         raise AccountError("; ".join(problems).capitalize())
 
 
+class AccountRefused(AccountError):
+    """Refused by a rule (who may create accounts), as opposed to bad input; logged."""
+
+
 def create_account(store: Store, actor: Actor, staff_id: str, password: str) -> None:
-    """A team lead creates (or resets) the account of a staff member."""
-    if actor.role != "TL":
-        raise AccountError("Alleen een teamleider kan accounts aanmaken")
+    """A team lead creates (or resets) the account of a staff member; on a store without
+    accounts (set-up mode) the first account, which must be a team lead's. A refusal by the
+    rule is logged as ``geweigerd`` and raised as :class:`AccountRefused`."""
     staff = get_staff(store, staff_id)
     if staff is None:
         raise AccountError(f"Medewerker {staff_id} bestaat niet")
     if not staff.active:
         raise AccountError(f"Medewerker {staff.name} is niet actief")
+    refusal = account_refusal(actor.role, staff.role, has_accounts(store))
+    if refusal:
+        with store.atomic() as conn:
+            log(
+                conn,
+                actor,
+                AuditEntry(
+                    event="create",
+                    purpose="account beheren",
+                    outcome="geweigerd",
+                    details=f"account voor {staff.name} ({staff_id}, {staff.role}): {refusal}",
+                ),
+            )
+        raise AccountRefused(refusal[0].upper() + refusal[1:])
     _check_password(password, staff.name)
     stored = hash_password(password)
     now = utc_now()
@@ -133,8 +157,11 @@ def create_first_team_lead(store: Store, staff: Staff, password: str) -> Staff:
     return staff
 
 
-def sign_in(store: Store, staff_id: str, password: str) -> Staff:
-    """The staff member when the password is right; otherwise ``AccountError``. Always logged."""
+def sign_in(
+    store: Store, staff_id: str, password: str, channel: str = "in de desktoptoepassing"
+) -> Staff:
+    """The staff member when the password is right; otherwise ``AccountError``. Always logged,
+    with ``channel`` saying where the sign-in happened."""
     staff = get_staff(store, staff_id)
     row = store.conn.execute(
         "SELECT password_hash, disabled, failed_attempts FROM accounts WHERE staff_id = ?",
@@ -171,7 +198,7 @@ def sign_in(store: Store, staff_id: str, password: str) -> Staff:
             actor,
             AuditEntry(
                 event="signin",
-                purpose="aanmelden in de desktoptoepassing",
+                purpose=f"aanmelden {channel}",
                 outcome="geweigerd" if reason else "gelukt",
                 details=reason,
             ),
@@ -179,6 +206,25 @@ def sign_in(store: Store, staff_id: str, password: str) -> Staff:
     if reason:
         raise AccountError(reason)
     return staff
+
+
+def log_sign_in(
+    store: Store, actor: Actor, channel: str, details: str, *, refused: bool = True
+) -> None:
+    """Record a sign-in decided without checking a password: refused before any password was
+    tried (none given, no account, unknown user; not counted towards the lock-out), or, on a
+    store without accounts (set-up mode), how the person was named."""
+    with store.atomic() as conn:
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="signin",
+                purpose=f"aanmelden {channel}",
+                outcome="geweigerd" if refused else "gelukt",
+                details=details,
+            ),
+        )
 
 
 def sign_out(store: Store, actor: Actor, details: str = "") -> None:

@@ -67,10 +67,16 @@ def verdict(result: Forecast) -> str:
             for role, hours in target.short_hours.items()
             if hours is not None
         ]
-        lines.append(
-            f"{target.label}: niet gehaald vóór {format_date(target.deadline)}"
-            + (f"; haalbaar met bijvoorbeeld {' of '.join(short)}." if short else ".")
+        together = " en ".join(
+            f"{hours:g} uur {role}" for role, hours in target.short_hours_together.items()
         )
+        if short:
+            how = f"; haalbaar met bijvoorbeeld {' of '.join(short)}."
+        elif together:
+            how = f"; haalbaar met samen {together} per week extra."
+        else:
+            how = "; ook met veel meer uren niet haalbaar."
+        lines.append(f"{target.label}: niet gehaald vóór {format_date(target.deadline)}{how}")
     return "\n".join(lines)
 
 
@@ -179,6 +185,7 @@ class PrognoseView(QWidget):
         left.addStretch(1)
         side = QWidget()
         side.setLayout(left)
+        side.setMaximumWidth(side.sizeHint().width() + 40)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.chart_view)
         split.addWidget(self.table)
@@ -323,10 +330,7 @@ class PrognoseView(QWidget):
             series += [
                 self._series("achterstand (wat als)", what_if.backlog, BACKLOG_COLOUR, True),
                 self._series(
-                    "WIA langer dan 6 maanden (wat als)",
-                    what_if.over_six_months,
-                    SIX_MONTHS_COLOUR,
-                    True,
+                    "WIA > 6 mnd (wat als)", what_if.over_six_months, SIX_MONTHS_COLOUR, True
                 ),
             ]
         top = max((max(s, default=0) for s in (base.backlog, base.over_six_months)), default=0)
