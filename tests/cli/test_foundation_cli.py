@@ -58,7 +58,15 @@ def test_demo_then_queue_json_meets_the_contract(run: Run, sign_in: SignIn) -> N
     classes = [r["class"] for r in rows]
     assert classes == sorted(classes) and set(classes) == {"A", "B", "C", "D"}
     assert len({r["service"] for r in rows}) >= 8
-    assert {r["route"] for r in rows} == {"60_PLUS", "PRAKTISCH", "LICHT", "ONVOLLEDIG", "REGULIER"}
+    assert {r["route"] for r in rows} == {
+        "60_PLUS",
+        "PRAKTISCH",
+        "LICHT",
+        "REINTEGRATIE",
+        "ONVOLLEDIG",
+        "REGULIER",
+    }
+    assert all(r["team"] for r in rows) and all("term_ends_on" in r for r in rows)
     flags = {f for r in rows for f in r["flags"]}
     assert (
         "schrijnend: centrale toets ontbreekt" in flags

@@ -524,7 +524,7 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
         )
     if fmt == "json":
         json.dump(
-            placement_dicts(placements, policy),
+            placement_dicts(placements, policy, {r.facts.case_ref: r.team for r in rows}),
             sys.stdout,
             ensure_ascii=False,
             indent=1,
@@ -533,8 +533,9 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(QUEUE_CSV_COLUMNS)
+        teams = {r.facts.case_ref: r.team for r in rows}
         for p in placements:
-            d: dict[str, Any] = placement_dict(p, policy)
+            d: dict[str, Any] = placement_dict(p, policy, teams.get(p.facts.case_ref))
             d["flags"] = " | ".join(d["flags"])
             d["reasons"] = " | ".join(d["reasons"])
             d["over_six_months"] = "ja" if d["over_six_months"] else "nee"

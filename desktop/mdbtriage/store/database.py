@@ -27,6 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from mdbtriage.core.ordering import natural_key
 from mdbtriage.store import safety
 
 if TYPE_CHECKING:
@@ -204,6 +205,8 @@ def _connect(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
     if str(mode).lower() != "wal":
         raise StoreError(f"{path}: WAL-modus kan niet worden ingeschakeld (modus: {mode})")
     conn.execute("PRAGMA synchronous = FULL")
+    # The natural sort key of a case reference, for migrations and for rows written without it.
+    conn.create_function("mdb_natural_key", 1, natural_key, deterministic=True)
     return conn
 
 

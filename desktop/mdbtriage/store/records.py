@@ -18,6 +18,7 @@ from mdbtriage.core.model import Actor, Case, Client, Staff, Team
 from mdbtriage.core.triage import CaseFacts, bulk, frozen_constructor
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import log_selected
+from mdbtriage.store.central import outcome_sql
 from mdbtriage.store.database import Store, utc_now
 
 
@@ -299,6 +300,8 @@ class CaseWriter:
             ensure_teams(self.store, self._teams)
             conn.execute(_CLIENTS_FROM_STAGE)
             conn.execute(_CASES_FROM_STAGE, (now,))
+        stage_case_facts(conn, cases)
+        write_case_facts(conn)
             log_selected(conn, self.actor, self.purpose, _ACCESSES_FROM_STAGE)
             conn.execute(f"DELETE FROM {_STAGE}")
         return WriteCounts(created=self.created, updated=self.updated)
@@ -315,10 +318,54 @@ def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str
         return writer.write()
 
 
+# The case facts of migration 0007, staged per batch and written after the cases themselves
+# (one statement), with the natural sort key of each new reference.
+_FACTS_STAGE = "temp.mdb_case_facts_stage"
+
+
+def stage_case_facts(conn: sqlite3.Connection, cases: Sequence[Case]) -> None:
+    """Stage the medical reason, the employer's consent and the dwangsom of ``cases``."""
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {_FACTS_STAGE} (case_ref TEXT PRIMARY KEY, "
+        "medical_reason, employer_consents_60_plus, dwangsom_kind, dwangsom_deadline)"
+    )
+    conn.executemany(
+        f"INSERT OR REPLACE INTO {_FACTS_STAGE} VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                c.case_ref,
+                c.medical_reason,
+                c.employer_consents_60_plus,
+                c.dwangsom_kind,
+                c.dwangsom_deadline.isoformat() if c.dwangsom_deadline else None,
+            )
+            for c in cases
+        ],
+    )
+
+
+def write_case_facts(conn: sqlite3.Connection) -> None:
+    """Write the staged facts onto the cases just written; call in the same transaction."""
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {_FACTS_STAGE} (case_ref TEXT PRIMARY KEY, "
+        "medical_reason, employer_consents_60_plus, dwangsom_kind, dwangsom_deadline)"
+    )
+    conn.execute(
+        "UPDATE cases SET medical_reason = s.medical_reason, "
+        "employer_consents_60_plus = s.employer_consents_60_plus, "
+        "dwangsom_kind = s.dwangsom_kind, dwangsom_deadline = s.dwangsom_deadline, "
+        "ref_key = coalesce(cases.ref_key, mdb_natural_key(cases.case_ref)) "
+        f"FROM {_FACTS_STAGE} s WHERE cases.case_ref = s.case_ref"
+    )
+    conn.execute(f"DELETE FROM {_FACTS_STAGE}")
+
+
 _CASE_SELECT = (
     "SELECT c.case_ref, c.service, c.received_on, k.birth_date, c.requester, c.motivated, "
     "c.working, c.consents_60_plus, c.schrijnend, c.schrijnend_ref, c.ingebrekestelling, "
-    "c.dwangsom, k.bsn, k.name, c.team_id, c.status, c.client_id "
+    "c.dwangsom, k.bsn, k.name, c.team_id, c.status, c.client_id, c.medical_reason, "
+    "c.employer_consents_60_plus, c.dwangsom_kind, c.dwangsom_deadline, "
+    f"{outcome_sql('c', 'k.bsn')}, c.ref_key "
     "FROM cases c JOIN clients k ON k.client_id = c.client_id"
 )
 
@@ -351,6 +398,12 @@ def _case_row(r: Sequence[object]) -> CaseRow:
             schrijnend_ref=str(r[9]) if r[9] else None,
             ingebrekestelling=bool(r[10]),
             dwangsom=bool(r[11]),
+            medical_reason=bool(r[17]),
+            employer_consents_60_plus=None if r[18] is None else bool(r[18]),
+            dwangsom_kind=str(r[19]) if r[19] else None,
+            dwangsom_deadline=fromiso(str(r[20])) if r[20] else None,
+            central_outcome=str(r[21]) if r[21] else None,
+            ref_key=str(r[22]) if r[22] else None,
         ),
         bsn=str(r[12]),
         client_name=str(r[13]),
@@ -360,19 +413,24 @@ def _case_row(r: Sequence[object]) -> CaseRow:
     )
 
 
-# The werkvoorraad's columns: the six 0/1 flags come packed in one number (bit i = flag i of
-# ``_FLAG_SETS``), which ``case_rows`` turns into six bools with one look-up.
+# The werkvoorraad's columns: the seven 0/1 flags come packed in one number (bit i = flag i of
+# ``_FLAG_SETS``), which ``case_rows`` turns into seven bools with one look-up; then the
+# employer's consent (NULL: no employer to ask), the dwangsom's kind and court deadline, the
+# outcome of the central decision the case refers to (``store.central.outcome_sql``) and the
+# natural sort key of the reference.
 CASE_ROW_COLUMNS = (
     "c.case_ref, c.service, c.received_on, k.birth_date, c.requester, "
     "c.motivated | (c.working << 1) | (c.consents_60_plus << 2) | (c.schrijnend << 3) "
-    "| (c.ingebrekestelling << 4) | (c.dwangsom << 5), "
-    "c.schrijnend_ref, k.bsn, k.name, c.team_id, c.status, c.client_id"
+    "| (c.ingebrekestelling << 4) | (c.dwangsom << 5) | (c.medical_reason << 6), "
+    "c.schrijnend_ref, k.bsn, k.name, c.team_id, c.status, c.client_id, "
+    "c.employer_consents_60_plus, c.dwangsom_kind, c.dwangsom_deadline, "
+    f"{outcome_sql('c', 'k.bsn')}, c.ref_key"
 )
 _OPEN_SELECT = (
     f"SELECT {CASE_ROW_COLUMNS} "
     "FROM cases c JOIN clients k ON k.client_id = c.client_id WHERE c.status != 'afgerond'"
 )
-_FLAG_SETS = tuple(tuple(bool(bits >> i & 1) for i in range(6)) for bits in range(64))
+_FLAG_SETS = tuple(tuple(bool(bits >> i & 1) for i in range(7)) for bits in range(128))
 
 
 def open_cases(store: Store, team: str | None = None) -> list[CaseRow]:
@@ -413,6 +471,11 @@ def case_rows(cursor: Iterable[Sequence[Any]]) -> list[CaseRow]:
             team_id,
             status,
             client_id,
+            employer_consents,
+            dwangsom_kind,
+            deadline_text,
+            central_outcome,
+            ref_key,
         ) in cursor:
             received = dates.get(received_text)
             if received is None:
@@ -422,7 +485,15 @@ def case_rows(cursor: Iterable[Sequence[Any]]) -> list[CaseRow]:
                 birth = dates.get(birth_text)
                 if birth is None:
                     birth = dates[birth_text] = fromiso(birth_text)
-            motivated, working, consents, schrijnend, ingebrekestelling, dwangsom = flag_sets[flags]
+            (
+                motivated,
+                working,
+                consents,
+                schrijnend,
+                ingebrekestelling,
+                dwangsom,
+                medical_reason,
+            ) = flag_sets[flags]
             facts = new_facts(
                 ref,
                 intern(service),
@@ -436,6 +507,12 @@ def case_rows(cursor: Iterable[Sequence[Any]]) -> list[CaseRow]:
                 schrijnend_ref or None,
                 ingebrekestelling,
                 dwangsom,
+                medical_reason,
+                None if employer_consents is None else bool(employer_consents),
+                dwangsom_kind,
+                fromiso(deadline_text) if deadline_text else None,
+                central_outcome,
+                ref_key,
             )
             append(new_row(facts, bsn, name, intern(team_id), intern(status), client_id))
     return rows
@@ -468,4 +545,8 @@ def to_case(row: CaseRow) -> Case:
         ingebrekestelling=f.ingebrekestelling,
         dwangsom=f.dwangsom,
         status=row.status,
+        medical_reason=f.medical_reason,
+        employer_consents_60_plus=f.employer_consents_60_plus,
+        dwangsom_kind=f.dwangsom_kind,
+        dwangsom_deadline=f.dwangsom_deadline,
     )

@@ -185,7 +185,7 @@ class PrognoseView(QWidget):
         left.addStretch(1)
         side = QWidget()
         side.setLayout(left)
-        side.setMaximumWidth(side.sizeHint().width() + 40)
+        side.setMaximumWidth(self.fontMetrics().horizontalAdvance("x") * 60)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.chart_view)
         split.addWidget(self.table)
@@ -322,9 +322,7 @@ class PrognoseView(QWidget):
             chart.removeAxis(axis)
         series = [
             self._series("achterstand", base.backlog, BACKLOG_COLOUR, False),
-            self._series(
-                "WIA langer dan 6 maanden", base.over_six_months, SIX_MONTHS_COLOUR, False
-            ),
+            self._series("WIA > 6 mnd", base.over_six_months, SIX_MONTHS_COLOUR, False),
         ]
         if what_if is not None:
             series += [
