@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def audit_json(run: Run, *args: str) -> list[dict[str, object]]:
 
 
 def test_refused_assignment_exits_3_with_the_reason(run: Run, seeded: Path) -> None:
-    result = run("assign", "R-5", "SPREEKUUR", "--to", "S1", "--by", "V1", "--on", "2026-11-23")
+    result = run("assign", "R-5", "SPREEKUUR", "--to", "S1", "--by", "V1")
     assert result.exit_code == 3
     assert result.stdout == ""
     assert "claimbeoordeling" in result.stderr and "regelset uniform-2026" in result.stderr
@@ -37,14 +38,14 @@ def test_refused_assignment_exits_3_with_the_reason(run: Run, seeded: Path) -> N
 
 
 def test_delegation_by_va_of_another_team_is_refused(run: Run, seeded: Path) -> None:
-    result = run("delegate", "W1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01")
+    result = run("delegate", "W1", "S1", "--task", "RAPPORTAGE")
     assert result.exit_code == 3
     assert "team T2" in result.stderr and "team T1" in result.stderr
     assert result.stdout == ""
     assert json.loads(run("delegations", "--format", "json").stdout) == []
-    ok = run("delegate", "V1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01")
+    ok = run("delegate", "V1", "S1", "--task", "RAPPORTAGE")
     assert ok.exit_code == 0
-    refused = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "W1", "--on", "2026-11-23")
+    refused = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "W1")
     assert refused.exit_code == 3 and "team T2" in refused.stderr
 
 
@@ -57,8 +58,6 @@ def test_full_delegated_flow_every_step_in_the_audit(run: Run, seeded: Path) -> 
         "SPREEKUUR",
         "--task",
         "RAPPORTAGE",
-        "--from",
-        "01-01-2026",
         "--review",
         "100",
     )
@@ -74,9 +73,7 @@ def test_full_delegated_flow_every_step_in_the_audit(run: Run, seeded: Path) -> 
         "--by",
         "V1",
         "--due",
-        "2026-12-01",
-        "--on",
-        "2026-11-23",
+        (date.today() + timedelta(days=7)).isoformat(),
     )
     assert assigned.exit_code == 0, assigned.stderr
     task_id = assigned.stdout.strip()
@@ -121,7 +118,7 @@ def test_full_delegated_flow_every_step_in_the_audit(run: Run, seeded: Path) -> 
 
 
 def test_zelfstandig_assignment_and_sign_off_refused(run: Run, seeded: Path) -> None:
-    assigned = run("assign", "R-5", "dossierstudie", "--to", "S1", "--on", "2026-11-23")
+    assigned = run("assign", "R-5", "dossierstudie", "--to", "S1")
     assert assigned.exit_code == 0
     task_id = assigned.stdout.strip()
     refused = run("sign-off", task_id, "--by", "V1")
@@ -138,8 +135,8 @@ def test_bad_input_exits_2(run: Run, seeded: Path) -> None:
 
 
 def test_audit_per_user_and_period(run: Run, seeded: Path) -> None:
-    run("delegate", "V1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01")
-    run("--user", "T1-TL", "assign", "R-7", "RAPPORTAGE", "--to", "S1", "--on", "2026-11-23")
+    run("delegate", "V1", "S1", "--task", "RAPPORTAGE")
+    run("--user", "T1-TL", "assign", "R-7", "RAPPORTAGE", "--to", "S1")
     by_tl = audit_json(run, "--user", "T1-TL")
     assert by_tl and all(r["user_id"] == "T1-TL" or r["on_behalf_of"] == "T1-TL" for r in by_tl)
     for_v1 = audit_json(run, "--user", "V1")
@@ -167,7 +164,7 @@ VIA = "via opdrachtregel, systeemaccount jan, zonder --user"
 
 
 def test_sign_off_of_an_open_task_is_refused(run: Run, seeded: Path) -> None:
-    run("delegate", "V1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01")
+    run("delegate", "V1", "S1", "--task", "RAPPORTAGE")
     task_id = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "V1").stdout.strip()
     refused = run("sign-off", task_id, "--by", "V1")
     assert refused.exit_code == 3 and refused.stdout == ""
@@ -180,9 +177,7 @@ def test_sign_off_of_an_open_task_is_refused(run: Run, seeded: Path) -> None:
 
 
 def test_without_user_the_by_person_is_logged_with_the_os_account(run: Run, seeded: Path) -> None:
-    delegation = run(
-        "delegate", "V1", "S1", "--task", "RAPPORTAGE", "--from", "2026-01-01", env=OS
-    ).stdout.strip()
+    delegation = run("delegate", "V1", "S1", "--task", "RAPPORTAGE", env=OS).stdout.strip()
     assign = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "V1", env=OS)
     task_id = assign.stdout.strip()
     assert run("complete", task_id, "--by", "S1", "--result", "Concept.", env=OS).exit_code == 0
@@ -204,7 +199,7 @@ def test_without_user_the_by_person_is_logged_with_the_os_account(run: Run, seed
         "taakdelegatie intrekken": ("V1", None, "gelukt"),
     }
     # A signed-in user's records carry no such note.
-    run("delegate", "V1", "S2", "--task", "RAPPORTAGE", "--from", "2026-01-01", env=OS)
+    run("delegate", "V1", "S2", "--task", "RAPPORTAGE", env=OS)
     signed_in = run("--user", "V2", "assign", "R-7", "DOSSIERSTUDIE", "--to", "S1", "--by", "V1")
     assert signed_in.exit_code == 0, signed_in.stderr
     last = audit_json(run, "--user", "V2")[-1]

@@ -32,7 +32,9 @@ from mdbtriage.core.accounts import may_read_log_of_others
 from mdbtriage.core.model import ROLES, SERVICES, Actor
 from mdbtriage.core.taakdelegatie import (
     TASK_STATUSES,
+    acting_day_problem,
     available_rulesets,
+    delegation_start_problem,
     load_ruleset,
     ruleset_on,
 )
@@ -158,6 +160,25 @@ def _today(on: str | None) -> date:
     return parse_date_option(on, "--on") or date.today()
 
 
+def _acting_day(on: str | None, action: str) -> date:
+    """Today, the only day ``assign``, ``complete``, ``sign-off`` and ``reject`` act on; an
+    ``--on`` naming another day is bad input (exit 2), see core ``acting_day_problem``."""
+    today = date.today()
+    day = parse_date_option(on, "--on")
+    problem = acting_day_problem(day, today, action) if day is not None else None
+    if problem:
+        fail(f"Optie --on, waarde '{on}': {problem}")
+    return today
+
+
+_ON_TODAY = click.option(
+    "--on",
+    "on",
+    metavar="DATUM",
+    help="Datum van de handeling: alleen vandaag (de standaard).",
+)
+
+
 # --- tasks ------------------------------------------------------------------------------------
 
 
@@ -167,7 +188,7 @@ def _today(on: str | None) -> date:
 @click.option("--to", "to", required=True, metavar="STAFF_ID", help="Wie de taak uitvoert.")
 @click.option("--by", "by", metavar="VA_ID", help="De delegerende verzekeringsarts.")
 @click.option("--due", metavar="DATUM", help="Uiterste datum.")
-@click.option("--on", "on", metavar="DATUM", help="Datum van toewijzing (standaard vandaag).")
+@_ON_TODAY
 @pass_ctx
 def assign(
     context: Context,
@@ -179,7 +200,7 @@ def assign(
     on: str | None,
 ) -> None:
     """Wijs een taak op een zaak toe; drukt het taaknummer af (exit 3 als de regelset het verbiedt)."""
-    day = _today(on)
+    day = _acting_day(on, "toewijzen")
     due_day = parse_date_option(due, "--due")
     if due_day is not None and due_day < day:
         fail(f"Optie --due, waarde '{due}': de uiterste datum ligt voor de datum van toewijzing")
@@ -195,6 +216,7 @@ def assign(
             by_id=by,
             due=due_day,
             on=day,
+            today=day,
             via=via,
         )
     created = list_tasks(store, case_ref=case_ref)
@@ -207,9 +229,11 @@ def assign(
 @click.argument("task_id", type=int)
 @click.option("--by", "by", required=True, metavar="STAFF_ID", help="Wie het resultaat inlevert.")
 @click.option("--result", "result", required=True, metavar="TEKST", help="Het resultaat.")
+@_ON_TODAY
 @pass_ctx
-def complete(context: Context, task_id: int, by: str, result: str) -> None:
+def complete(context: Context, task_id: int, by: str, result: str, on: str | None) -> None:
     """Lever het resultaat van een taak in (gedelegeerd werk gaat naar 'te accorderen')."""
+    _acting_day(on, "inleveren")
     actor, via = _acting_as(context, by, "inleveren", task_id)
     with _rules():
         status = submit_task(context.store(), actor, task_id, by, result, via=via)
@@ -225,9 +249,13 @@ def complete(context: Context, task_id: int, by: str, result: str) -> None:
     metavar="TEKST",
     help="Gewijzigd resultaat van de arts (de ingeleverde versie blijft bewaard).",
 )
+@_ON_TODAY
 @pass_ctx
-def sign_off_command(context: Context, task_id: int, by: str, result: str | None) -> None:
+def sign_off_command(
+    context: Context, task_id: int, by: str, result: str | None, on: str | None
+) -> None:
     """Accordeer een gedelegeerde taak (alleen door de delegerende verzekeringsarts)."""
+    _acting_day(on, "accorderen")
     actor, via = _acting_as(context, by, "accorderen", task_id)
     with _rules():
         sign_off(context.store(), actor, task_id, by, result, via=via)
@@ -238,9 +266,11 @@ def sign_off_command(context: Context, task_id: int, by: str, result: str | None
 @click.argument("task_id", type=int)
 @click.option("--by", "by", required=True, metavar="STAFF_ID", help="De delegerende arts.")
 @click.option("--reason", "reason", required=True, metavar="TEKST", help="Waarom.")
+@_ON_TODAY
 @pass_ctx
-def reject(context: Context, task_id: int, by: str, reason: str) -> None:
+def reject(context: Context, task_id: int, by: str, reason: str, on: str | None) -> None:
     """Wijs het resultaat van een gedelegeerde taak af; het telt dan niet."""
+    _acting_day(on, "afwijzen")
     actor, via = _acting_as(context, by, "afwijzen", task_id)
     with _rules():
         reject_task(context.store(), actor, task_id, by, reason, via=via)
@@ -355,7 +385,9 @@ def te_accorderen_command(context: Context, va_id: str, fmt: str) -> None:
     type=click.Choice(list(SERVICES)),
     help="Alleen bij deze dienst (herhaalbaar; zonder: elke dienst die de regelset toestaat).",
 )
-@click.option("--from", "valid_from", metavar="DATUM", help="Ingangsdatum (standaard vandaag).")
+@click.option(
+    "--from", "valid_from", metavar="DATUM", help="Ingangsdatum: vandaag (standaard) of later."
+)
 @click.option("--until", "valid_to", metavar="DATUM", help="Einddatum (optioneel).")
 @click.option(
     "--review",
@@ -379,7 +411,11 @@ def delegate(
     note: str,
 ) -> None:
     """Leg een delegatie vast van verzekeringsarts VA_ID aan medewerker STAFF_ID."""
-    start = parse_date_option(valid_from, "--from") or date.today()
+    today = date.today()
+    start = parse_date_option(valid_from, "--from") or today
+    start_problem = delegation_start_problem(start, today)
+    if start_problem:
+        fail(f"Optie --from, waarde '{valid_from}': {start_problem}")
     end = parse_date_option(valid_to, "--until")
     actor, via = _acting_as(context, va_id, "delegeren")
     with _rules():
@@ -394,6 +430,7 @@ def delegate(
             valid_to=end,
             review_percentage=review,
             note=note,
+            today=today,
             via=via,
         )
     click.echo(str(delegation_id))
