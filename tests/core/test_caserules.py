@@ -52,6 +52,8 @@ def test_fields_of_a_valid_case_check_back_to_the_same_case(service, flags, days
     from datetime import timedelta
 
     raw = dict(VALID, service=service, received_on=(TODAY - timedelta(days=days)).isoformat())
+    if service == "WIJZIGING_GEZONDHEID":
+        raw["requester"] = "gemachtigde"
     for name, flag in zip(
         ("motivated", "working", "schrijnend", "ingebrekestelling", "consents_60_plus", "dwangsom"),
         flags,
@@ -64,3 +66,35 @@ def test_fields_of_a_valid_case_check_back_to_the_same_case(service, flags, days
     assert first.case is not None, first.problems
     again = check_case(case_fields(first.case), TODAY)
     assert again.case == first.case
+
+
+def test_requester_kinds_per_service():
+    bezwaar_by_uwv = dict(VALID, service="BEZWAAR", requester="uwv")
+    assert "uwv kan geen" in check_case(bezwaar_by_uwv, TODAY).by_field()["requester"]
+    melding_by_employer = dict(VALID, service="WIJZIGING_GEZONDHEID", requester="werkgever")
+    assert "werkgever kan geen" in check_case(melding_by_employer, TODAY).by_field()["requester"]
+    assert check_case(dict(VALID, requester="uwv"), TODAY).case is not None
+    melding = dict(VALID, service="WIJZIGING_GEZONDHEID", requester="", schrijnend="nee")
+    melding["schrijnend_ref"] = ""
+    assert check_case(melding, TODAY).case is not None
+
+
+def test_new_optional_facts():
+    raw = dict(
+        VALID,
+        service="ZW",
+        medical_reason="ja",
+        employer_consents_60_plus="",
+        dwangsom="rechterlijk",
+        dwangsom_deadline="31-01-2027",
+    )
+    case = check_case(raw, TODAY).case
+    assert case is not None and case.medical_reason
+    assert case.employer_consents_60_plus is None  # no employer to ask
+    assert (case.dwangsom, case.dwangsom_kind) == (True, "rechterlijk")
+    assert case.dwangsom_deadline == date(2027, 1, 31)
+    assert check_case(case_fields(case), TODAY).case == case
+    refused = check_case(dict(raw, employer_consents_60_plus="nee"), TODAY).case
+    assert refused is not None and refused.employer_consents_60_plus is False
+    bad = check_case(dict(raw, dwangsom="boete", dwangsom_deadline="2027-01-31"), TODAY)
+    assert set(bad.by_field()) == {"dwangsom", "dwangsom_deadline"}

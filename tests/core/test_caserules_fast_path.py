@@ -19,7 +19,7 @@ from mdbtriage.core.caserules import (
     CaseCheck,
     check_case,
 )
-from mdbtriage.core.model import REQUESTER_SERVICES, REQUESTERS, SERVICES, Case, Client
+from mdbtriage.core.model import REQUESTERS, SERVICES, Case, Client, requester_problem
 from mdbtriage.core.validation import (
     ValidationError,
     bsn_check,
@@ -77,9 +77,26 @@ def reference_check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
     requester = text("requester", required=False).lower() or None
     if requester and requester not in REQUESTERS:
         fail("requester", f"onbekende aanvrager; kies uit {' '.join(REQUESTERS)}")
-    elif not requester and service in REQUESTER_SERVICES:
-        fail("requester", f"is verplicht bij {service}")
+    elif service in SERVICES and (why := requester_problem(service, requester)):
+        fail("requester", why)
     flags = {flag: bool(convert(flag, parse_bool)) for flag in FLAG_FIELDS}
+    employer = None
+    if raw.get("employer_consents_60_plus", "").strip():
+        employer = convert("employer_consents_60_plus", parse_bool)
+    dwangsom_text = raw.get("dwangsom", "").strip().lower()
+    kind = dwangsom_text if dwangsom_text in ("bestuurlijk", "rechterlijk") else None
+    dwangsom = True
+    if kind is None:
+        try:
+            dwangsom = parse_bool(dwangsom_text)
+        except ValidationError:
+            fail("dwangsom", "kies uit nee bestuurlijk rechterlijk")
+            dwangsom = False
+    deadline = None
+    if raw.get("dwangsom_deadline", "").strip():
+        deadline = convert("dwangsom_deadline", parse_date)
+    if deadline is not None and kind != "rechterlijk":
+        fail("dwangsom_deadline", "alleen bij een rechterlijke dwangsom")
     schrijnend_ref = text("schrijnend_ref", required=False) or None
     if schrijnend_ref and not flags["schrijnend"]:
         fail("schrijnend_ref", "ingevuld terwijl schrijnend 'nee' is")
@@ -98,6 +115,10 @@ def reference_check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
             requester=requester,
             schrijnend_ref=schrijnend_ref,
             status=status,
+            employer_consents_60_plus=employer,
+            dwangsom=dwangsom,
+            dwangsom_kind=kind,
+            dwangsom_deadline=deadline,
             **flags,
         ),
         problems,
@@ -116,6 +137,9 @@ FIELD_VALUES: dict[str, list[str]] = {
     "requester": ["", *REQUESTERS, "WERKGEVER", "baas", " uwv "],
     "schrijnend_ref": ["", "CT-2026-004", "CT\n1"],
     "status": ["", "open", "AFGEROND", "in_behandeling", "klaar"],
+    "employer_consents_60_plus": ["", "ja", "nee", "misschien"],
+    "dwangsom": ["", "nee", "ja", "bestuurlijk", "Rechterlijk", "boete"],
+    "dwangsom_deadline": ["", "2027-01-31", "31-02-2027"],
 }
 BOOL_VALUES = ["", "ja", "nee", "Ja", " NEE ", "j", "n", "1", "0", "true", "onwaar", "misschien"]
 
@@ -131,6 +155,9 @@ VALID_VALUES: dict[str, list[str]] = {
     "requester": [*REQUESTERS, "WERKGEVER"],
     "schrijnend_ref": ["", "CT-2026-004"],
     "status": ["", "open", "AFGEROND", "in_behandeling"],
+    "employer_consents_60_plus": ["", "ja", "nee"],
+    "dwangsom": ["", "nee", "bestuurlijk", "rechterlijk"],
+    "dwangsom_deadline": [""],
 }
 VALID_BOOLS = ["", "ja", "nee", "Ja", " NEE ", "j", "1", "0", "true", "onwaar"]
 

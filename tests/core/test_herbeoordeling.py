@@ -417,7 +417,8 @@ def test_an_employer_does_not_report_a_change_in_health() -> None:
     [
         ({}, "REGULIER", "D"),
         ({"intake": {"working": True}}, "PRAKTISCH", "D"),
-        ({"intake": {"schrijnend": True, "schrijnend_ref": "CT-2026-004"}}, "REGULIER", "B"),
+        # a reference alone is no central decision (the register holds them)
+        ({"intake": {"schrijnend": True, "schrijnend_ref": "CT-2026-004"}}, "REGULIER", "D"),
         ({"intake": {"schrijnend": True}}, "REGULIER", "D"),
     ],
 )

@@ -258,14 +258,16 @@ def test_a_medical_looking_remark_gets_a_warning_naming_the_words() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    role=st.sampled_from(["VA", "AIOS", "SMV", "AD", "RIB", "PB", "MS", "TL", "onbekend"]),
+    role=st.sampled_from(
+        ["VA", "AIOS", "SMV", "MSP", "AD", "RIB", "PB", "MS", "TL", "PO", "onbekend"]
+    ),
     medical=st.booleans(),
 )
 def test_only_medical_roles_get_the_medical_summary(role: str, medical: bool) -> None:
     problems = m.summary_problems(Actor("x1", "Sam", role), medical=medical)
-    if medical and role not in ("VA", "AIOS", "SMV"):
+    if medical and role not in ("VA", "AIOS", "SMV", "MSP"):
         assert len(problems) == 1
-        assert "de medische versie is alleen voor VA, AIOS en SMV; Sam is" in problems[0]
+        assert "de medische versie is alleen voor VA, AIOS, SMV en MSP; Sam is" in problems[0]
     else:
         assert problems == []
 

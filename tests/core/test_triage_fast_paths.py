@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdbtriage.core.model import REQUESTERS, SERVICES, Actor, Case, Client
+from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.policy import available_policies, load_policy
+from mdbtriage.core.termijnen import term_end
 from mdbtriage.core.triage import (
     CaseFacts,
     Placement,
@@ -43,23 +45,42 @@ def reference_reasons(p: Placement, policy: object) -> list[str]:
         if p.klasse in policy.unplanned_classes:
             first += " (wordt niet opgepakt)"
     reasons = [first]
-    if facts.schrijnend and not p.schrijnend_approved:
-        reasons.append(
-            f"schrijnend gemeld, maar de centrale toets ontbreekt: blijft in klasse {p.klasse}"
-        )
+    schrijnend_service = facts.service in ("HERBEOORDELING", "BEZWAAR")
+    if facts.schrijnend and schrijnend_service and not p.schrijnend_approved:
+        if facts.central_outcome == "afgewezen":
+            reasons.append(
+                f"schrijnend gemeld, maar de centrale toets {facts.schrijnend_ref} is afgewezen: "
+                f"blijft in klasse {p.klasse}"
+            )
+        else:
+            reasons.append(
+                "schrijnend gemeld, maar er is geen centrale beslissing toegekend bij deze "
+                f"referentie: blijft in klasse {p.klasse}"
+            )
+
+    def days(n: int) -> str:
+        return f"{n} dag" if n == 1 else f"{n} dagen"
+
     weeks = p.waiting_days // 7
     reasons.append(
         f"ontvangen {format_date(facts.received_on)}, wacht {weeks} "
-        f"{'week' if weeks == 1 else 'weken'} ({p.waiting_days} dagen)"
+        f"{'week' if weeks == 1 else 'weken'} ({days(p.waiting_days)})"
     )
-    if p.overdue_days > 0:
-        reasons.append(f"{p.term_weeks}-wekentermijn {p.overdue_days} dagen verstreken")
-    else:
+    if p.term_weeks is None or p.term_ends_on is None:
+        reasons.append("geen wettelijke beslistermijn voor deze dienst")
+    elif p.overdue_days > 0:
         reasons.append(
-            f"{p.term_weeks}-wekentermijn loopt nog {p.term_weeks * 7 - p.waiting_days} dagen"
+            f"{p.term_weeks}-wekentermijn {days(p.overdue_days)} verstreken "
+            f"(liep tot en met {format_date(p.term_ends_on)})"
+        )
+    else:
+        left = (p.term_ends_on - facts.received_on).days - p.waiting_days
+        reasons.append(
+            f"{p.term_weeks}-wekentermijn loopt nog {days(left)} "
+            f"(tot en met {format_date(p.term_ends_on)})"
         )
     if p.over_six_months:
-        reasons.append("langer dan 6 maanden")
+        reasons.append(f"langer dan {policy.six_months} maanden")
     detail = p.route.explanation.format(
         requester=REQUESTERS.get(facts.requester or "", facts.requester or "onbekend"),
         age=age_on(facts.birth_date, facts.received_on) if facts.birth_date else "?",
@@ -90,6 +111,9 @@ facts_strategy = st.builds(
     schrijnend_ref=st.sampled_from([None, "", " ", "CT-2026-001"]),
     ingebrekestelling=st.booleans(),
     dwangsom=st.booleans(),
+    medical_reason=st.booleans(),
+    employer_consents_60_plus=st.sampled_from([None, True, False]),
+    central_outcome=st.sampled_from([None, "toegekend", "afgewezen"]),
 )
 
 
@@ -102,23 +126,29 @@ facts_strategy = st.builds(
 def test_build_queue_equals_the_definition(cases: list[CaseFacts], policy, days: int) -> None:  # type: ignore[no-untyped-def]
     on = ON + timedelta(days=days)
     queue = build_queue(cases, on, policy)
-    expected = sorted(cases, key=lambda f: sort_key(f, policy))  # stable, duplicates included
+    received = [f for f in cases if f.received_on <= on]
+    expected = sorted(received, key=lambda f: sort_key(f, policy))  # stable, with duplicates
     assert [p.facts for p in queue] == expected
     six = add_months(on, -policy.six_months)
     for position, p in enumerate(queue, start=1):
-        klasse, approved = classify(p.facts, policy)
-        weeks = policy.term_weeks(p.facts.received_on)
-        waiting = (on - p.facts.received_on).days
+        facts = p.facts
+        klasse, approved = classify(facts, policy)
+        weeks = policy.term_weeks(facts.service, facts.requester, facts.received_on)
+        last = None if weeks is None else facts.received_on + timedelta(weeks=weeks)
+        ends = None if last is None else term_end(last, policy.extra_holidays)
+        waiting = (on - facts.received_on).days
         assert p == Placement(
-            facts=p.facts,
+            facts=facts,
             position=position,
             klasse=klasse,
-            route=choose_route(p.facts, policy),
+            route=choose_route(facts, policy),
             waiting_days=waiting,
             term_weeks=weeks,
-            overdue_days=max(0, waiting - weeks * 7),
-            over_six_months=p.facts.received_on < six,
+            term_ends_on=ends,
+            overdue_days=0 if ends is None else max(0, (on - ends).days),
+            over_six_months=facts.service == "WIA_CLAIM" and facts.received_on < six,
             schrijnend_approved=approved,
+            policy=policy,
         )
         assert p.reasons(policy) == reference_reasons(p, policy)
     assert placement_dicts(queue, policy) == [placement_dict(p, policy) for p in queue]
@@ -133,7 +163,26 @@ def test_reasons_of_a_hand_made_placement_follow_its_own_fields() -> None:
 
 def test_frozen_constructor_makes_ordinary_frozen_instances() -> None:
     make = frozen_constructor(CaseFacts)
-    args = ("F-1", "ZW", date(2026, 1, 2), None, None, True, False, False, False, None, False, True)
+    args = (
+        "F-1",
+        "ZW",
+        date(2026, 1, 2),
+        None,
+        None,
+        True,
+        False,
+        False,
+        False,
+        None,
+        False,
+        True,
+        True,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
     made = make(*args)
     assert made == CaseFacts(*args) and hash(made) == hash(CaseFacts(*args))
     with pytest.raises(FrozenInstanceError):
@@ -194,6 +243,7 @@ def test_open_cases_reads_back_what_was_written(store: Store) -> None:
         "CT-9",
         False,
         True,
+        ref_key=natural_key("C-1"),
     )
     assert (c1.bsn, c1.client_name, c1.team, c1.status) == (
         "111222333",

@@ -217,7 +217,7 @@ def _audit(store: Store, where: str, *params: object) -> list[tuple[object, ...]
 
 def test_the_medical_summary_is_refused_to_a_non_medical_role_in_the_store(demo: Store) -> None:
     meeting_id = _meeting(demo)
-    with pytest.raises(SummaryRefused, match="alleen voor VA, AIOS en SMV; Teamleider is"):
+    with pytest.raises(SummaryRefused, match="alleen voor VA, AIOS, SMV en MSP; Teamleider is"):
         repo.summary(demo, meeting_id, actor=TL, printed_on=TODAY, medical=True)
     assert _audit(demo, "outcome = 'geweigerd' AND user_id = ?", TL.user_id) == [
         ("read", "geweigerd", None, TL.user_id)

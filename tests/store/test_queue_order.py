@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mdbtriage.core.central import CentralDecision, covers
 from mdbtriage.core.model import SERVICES, Actor
 from mdbtriage.core.policy import available_policies, load_policy
 from mdbtriage.core.triage import build_queue, sort_key
@@ -30,15 +31,26 @@ from mdbtriage.store.records import open_cases
 POLICIES = [load_policy(p) for p in available_policies()]
 ON = date(2026, 11, 23)
 TEAMS = ("T1", "T2")
-# References whose blanks are what the schrijnend rule is about: only a reference with something
-# besides whitespace (as ``str.strip`` sees it, tabs and no-break spaces included) counts.
-SCHRIJNEND_REFS = [None, "", " ", "\t", "\n ", "\u00a0", "\u3000", "\u2003x", " CT-1 ", "CT-2026-4"]
+# Central references: only one that is a recorded decision covering the case counts; free text
+# ("n.v.t.", blanks) never does.
+SCHRIJNEND_REFS = [None, "", " ", "n.v.t.", "CT-1", "CT-2", "CT-3"]
+decision_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["CT-1", "CT-2", "CT-3"]),
+        st.integers(min_value=0, max_value=39),  # the case (or its client) it names
+        st.sampled_from(["case", "bsn", "both"]),
+        st.dates(min_value=date(2024, 1, 1), max_value=ON),
+        st.sampled_from(["toegekend", "afgewezen"]),
+    ),
+    max_size=4,
+    unique_by=lambda row: row[0],
+)
 
 case_rows = st.lists(
     st.tuples(
         # References with upper and lower case, digits, punctuation and letters beyond ASCII,
         # so that the database's byte order and Python's code point order are both tried.
-        st.text(alphabet="AZaz09-_. éÉ\u0131\U0001f600", min_size=1, max_size=5),
+        st.text(alphabet="AZaz0129-_. éÉ\u0131\U0001f600", min_size=1, max_size=5),
         st.sampled_from(sorted(SERVICES)),
         st.dates(min_value=date(2024, 1, 1), max_value=ON),
         st.booleans(),  # schrijnend
@@ -60,11 +72,39 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.close()
 
 
-def _fill(store: Store, rows: list[tuple[str, str, date, bool, str | None, str, str]]) -> None:
-    """Replace every case (and client) of the store by ``rows``, written as they are."""
+def _fill(
+    store: Store,
+    rows: list[tuple[str, str, date, bool, str | None, str, str]],
+    decisions: list[tuple[str, int, str, date, str]] = (),  # type: ignore[assignment]
+) -> list[CentralDecision]:
+    """Replace every case (and client) of the store by ``rows``, written as they are (without
+    their natural keys), and the central decisions by ``decisions``; the decisions written."""
+    written: list[CentralDecision] = []
     with store.atomic() as conn:
         conn.execute("DELETE FROM cases")
         conn.execute("DELETE FROM clients")
+        conn.execute("DELETE FROM central_decisions")
+        for central_ref, index, kind, decided_on, outcome in decisions:
+            if index >= len(rows):
+                continue
+            decision = CentralDecision(
+                central_ref,
+                None if kind == "bsn" else rows[index][0],
+                None if kind == "case" else f"{100000000 + index}",
+                decided_on,
+                outcome,
+            )
+            written.append(decision)
+            conn.execute(
+                "INSERT INTO central_decisions VALUES (?, ?, ?, ?, ?, 'test', 'nu')",
+                (
+                    decision.central_ref,
+                    decision.case_ref,
+                    decision.bsn,
+                    decided_on.isoformat(),
+                    outcome,
+                ),
+            )
         for i, (ref, service, received, schrijnend, schrijnend_ref, status, team) in enumerate(
             rows
         ):
@@ -86,18 +126,33 @@ def _fill(store: Store, rows: list[tuple[str, str, date, bool, str | None, str, 
                     status,
                 ),
             )
+    return written
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rows=case_rows,
+    decisions=decision_rows,
     policy=st.sampled_from(POLICIES),
     team=st.sampled_from([None, *TEAMS]),
     limit=st.integers(min_value=0, max_value=45),
 )
-def test_database_order_equals_the_engines(shared_store, rows, policy, team, limit) -> None:  # type: ignore[no-untyped-def]
-    _fill(shared_store, rows)
+def test_database_order_equals_the_engines(
+    shared_store, rows, decisions, policy, team, limit
+) -> None:  # type: ignore[no-untyped-def]
+    written = _fill(shared_store, rows, decisions)
     facts = [r.facts for r in open_cases(shared_store, team)]
+    # The store finds the decision a case refers to exactly as core.central.covers says.
+    for row in open_cases(shared_store, team):
+        f = row.facts
+        covering = [
+            d.outcome
+            for d in written
+            if f.schrijnend
+            and d.central_ref == f.schrijnend_ref
+            and covers(d, f.case_ref, row.bsn, f.service, f.received_on)
+        ]
+        assert f.central_outcome == (covering[0] if covering else None)
     expected = [p.facts.case_ref for p in build_queue(facts, ON, policy)]
     assert expected == [f.case_ref for f in sorted(facts, key=lambda f: sort_key(f, policy))]
     assert [r.facts.case_ref for r in queue_cases(shared_store, policy, team)] == expected
@@ -110,9 +165,14 @@ def test_database_order_equals_the_engines(shared_store, rows, policy, team, lim
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=case_rows, team=st.sampled_from([None, *TEAMS]), limit=st.integers(0, 45))
-def test_preview_is_the_head_of_the_whole_queue(shared_store, rows, team, limit) -> None:  # type: ignore[no-untyped-def]
-    _fill(shared_store, rows)
+@given(
+    rows=case_rows,
+    decisions=decision_rows,
+    team=st.sampled_from([None, *TEAMS]),
+    limit=st.integers(0, 45),
+)
+def test_preview_is_the_head_of_the_whole_queue(shared_store, rows, decisions, team, limit) -> None:  # type: ignore[no-untyped-def]
+    _fill(shared_store, rows, decisions)
     policy = POLICIES[0]
     whole = load_queue(shared_store, ON, policy, team)
     preview = load_preview(shared_store, ON, policy, team, limit)
@@ -129,8 +189,19 @@ def test_class_rank_is_made_from_the_policy() -> None:
     sql = class_rank_sql(policy)
     for service in SERVICES:
         assert f"WHEN '{service}' THEN" in sql
-    assert "trim(c.schrijnend_ref, char(" in sql
-    assert "char(9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160" in sql
+    assert "central_decisions" in sql and "'toegekend'" in sql
+
+
+def test_queue_on_a_date_leaves_out_later_cases(shared_store) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        ("R-1", "ABA", date(2026, 1, 5), False, None, "open", "T1"),
+        ("R-2", "ABA", date(2026, 3, 5), False, None, "open", "T1"),
+    ]
+    _fill(shared_store, rows)
+    policy = POLICIES[0]
+    early = load_queue(shared_store, date(2026, 2, 1), policy)
+    assert [e.case_ref for e in early] == ["R-1"]
+    assert load_preview(shared_store, date(2026, 2, 1), policy) == early
 
 
 def test_demo_store_in_database_order_and_tasks_of_some_cases(tmp_path: Path) -> None:

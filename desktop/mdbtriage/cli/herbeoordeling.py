@@ -17,6 +17,7 @@ import click
 from mdbtriage.cli import EXIT_BAD_INPUT, EXIT_REFUSED, Context, cli, fail, pass_ctx, say
 from mdbtriage.core.herbeoordeling import RequestFileError, intake_outcome, parse_json
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
+from mdbtriage.store.central import decision_by_ref
 from mdbtriage.store.herbeoordeling import assess_with_store, log_output
 from mdbtriage.store.outputs import OutputRefused, check_output, write_atomically
 
@@ -68,7 +69,9 @@ def herbeoordeling(
     assessment = assess_with_store(store, data)
     for warning in assessment.warnings:
         say(f"{name}: waarschuwing: {warning.text()}")
-    outcome = intake_outcome(assessment, policy)
+    central_ref = assessment.request.intake.schrijnend_ref
+    decision = decision_by_ref(store, central_ref) if central_ref else None
+    outcome = intake_outcome(assessment, policy, decision)
     if assessment.problems:
         for problem in assessment.problems:
             say(f"{name}: {problem.text()}")

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from mdbtriage.core.model import REQUESTER_SERVICES, REQUESTERS, SERVICES, Case, Client
+from mdbtriage.core.model import (
+    DWANGSOM_KINDS,
+    REQUESTERS,
+    SERVICES,
+    Case,
+    Client,
+    requester_problem,
+)
 from mdbtriage.core.triage import frozen_constructor
 from mdbtriage.core.validation import (
     FALSE_WORDS,
@@ -33,7 +40,7 @@ FLAG_FIELDS: Final = (
     "schrijnend",
     "ingebrekestelling",
     "consents_60_plus",
-    "dwangsom",
+    "medical_reason",
 )
 FIELD_LABELS: Final[dict[str, str]] = {
     "case_ref": "Zaaknummer",
@@ -50,7 +57,10 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "schrijnend_ref": "Centrale toets",
     "ingebrekestelling": "Ingebrekestelling",
     "consents_60_plus": "Toestemming 60-plus",
+    "employer_consents_60_plus": "Toestemming werkgever 60-plus",
+    "medical_reason": "Medische aanleiding (ZW)",
     "dwangsom": "Dwangsom",
+    "dwangsom_deadline": "Termijn rechter (dwangsom)",
     "status": "Status",
 }
 
@@ -106,6 +116,7 @@ _CONTROL_REASON = "bevat regeleinden of stuurtekens"
 _REF_REASON = "mag alleen letters, cijfers en - _ . / bevatten (max. 40)"
 _SERVICE_REASON = f"onbekende dienst; kies uit {' '.join(SERVICES)}"
 _REQUESTER_REASON = f"onbekende aanvrager; kies uit {' '.join(REQUESTERS)}"
+_DWANGSOM_REASON = f"kies uit nee {' '.join(DWANGSOM_KINDS)}"
 # The yes/no words exactly as ``parse_bool`` accepts them after strip() and lower(): a value
 # found here as it stands needs no call (the common case); anything else goes to parse_bool.
 _BOOL_WORDS: Final[dict[str, bool]] = {
@@ -190,8 +201,8 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
     requester = requester_text.lower() or None
     if requester and requester not in REQUESTERS:
         problems.append(("requester", _REQUESTER_REASON))
-    elif not requester and service in REQUESTER_SERVICES:
-        problems.append(("requester", f"is verplicht bij {service}"))
+    elif service in SERVICES and (why := requester_problem(service, requester)):
+        problems.append(("requester", why))
     flags: list[bool] = []
     for flag in FLAG_FIELDS:
         value = get(flag, "")
@@ -203,7 +214,33 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
                 problems.append((flag, str(error)))
                 known = False
         flags.append(known)
-    motivated, working, schrijnend, ingebrekestelling, consents_60_plus, dwangsom = flags
+    motivated, working, schrijnend, ingebrekestelling, consents_60_plus, medical_reason = flags
+    employer_text = get("employer_consents_60_plus", "").strip()
+    employer_consents: bool | None = None
+    if employer_text:  # empty: no employer to ask
+        try:
+            employer_consents = parse_bool(employer_text)
+        except ValidationError as error:
+            problems.append(("employer_consents_60_plus", str(error)))
+    dwangsom_text = get("dwangsom", "").strip().lower()
+    dwangsom_kind: str | None = None
+    if dwangsom_text in DWANGSOM_KINDS:
+        dwangsom, dwangsom_kind = True, dwangsom_text
+    else:
+        try:
+            dwangsom = parse_bool(dwangsom_text)
+        except ValidationError:
+            problems.append(("dwangsom", _DWANGSOM_REASON))
+            dwangsom = False
+    deadline: date | None = None
+    deadline_text = get("dwangsom_deadline", "")
+    if deadline_text.strip():
+        try:
+            deadline = parse_date(deadline_text)
+        except ValidationError as error:
+            problems.append(("dwangsom_deadline", str(error)))
+    if deadline is not None and dwangsom_kind != "rechterlijk":
+        problems.append(("dwangsom_deadline", "alleen bij een rechterlijke dwangsom"))
     schrijnend_text = get("schrijnend_ref", "").strip()
     if schrijnend_text and control(schrijnend_text):
         problems.append(("schrijnend_ref", _CONTROL_REASON))
@@ -220,7 +257,8 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
         return CaseCheck(None, problems)
     # Field order of Case: case_ref, client, service, received_on, team, requester, motivated,
     # working, consents_60_plus, schrijnend, schrijnend_ref, ingebrekestelling, dwangsom,
-    # status, extra.
+    # status, medical_reason, employer_consents_60_plus, dwangsom_kind, dwangsom_deadline,
+    # extra.
     case = _new_case(
         ref,
         _new_client(bsn, name, birth),
@@ -236,6 +274,10 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
         ingebrekestelling,
         dwangsom,
         status,
+        medical_reason,
+        employer_consents,
+        dwangsom_kind,
+        deadline,
         {},
     )
     return CaseCheck(case, problems)
@@ -256,6 +298,13 @@ def case_fields(case: Case) -> dict[str, str]:
         "schrijnend_ref": case.schrijnend_ref or "",
         "status": case.status,
         **{flag: yes[bool(getattr(case, flag))] for flag in FLAG_FIELDS},
+        "employer_consents_60_plus": (
+            "" if case.employer_consents_60_plus is None else yes[case.employer_consents_60_plus]
+        ),
+        "dwangsom": case.dwangsom_kind or yes[case.dwangsom],
+        "dwangsom_deadline": (
+            case.dwangsom_deadline.strftime("%d-%m-%Y") if case.dwangsom_deadline else ""
+        ),
     }
 
 

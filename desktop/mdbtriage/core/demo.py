@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from mdbtriage.core.central import CentralDecision
 from mdbtriage.core.model import Case, Client, Staff, Team
 from mdbtriage.core.validation import bsn_check
 
@@ -204,6 +205,7 @@ class DemoData:
     teams: list[Team]
     staff: list[Staff]
     cases: list[Case]
+    decisions: list[CentralDecision] = field(default_factory=list)
 
 
 def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> Iterator[str]:
@@ -284,6 +286,8 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
         )[0]
         birth = received - timedelta(days=age_years * 365 + rng.randint(0, 364))
         requester = next(requesters) if service in ("HERBEOORDELING", "BEZWAAR") else None
+        if service == "BEZWAAR" and requester == "uwv":  # UWV files no bezwaar against itself
+            requester = "werknemer"
         schrijnend = requester is not None and rng.random() < 0.05
         cases.append(
             Case(
@@ -296,6 +300,10 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
                 motivated=requester in ("werknemer", "uwv") or rng.random() < 0.6,
                 working=rng.random() < 0.25,
                 consents_60_plus=age_years >= 60 and rng.random() < 0.8,
+                employer_consents_60_plus=(
+                    None if age_years < 60 or rng.random() < 0.3 else rng.random() < 0.85
+                ),
+                medical_reason=service == "ZW" and rng.random() < 0.3,
                 schrijnend=schrijnend,
                 schrijnend_ref=(
                     f"CT-{received.year}-{rng.randint(1, 999):03d}"
@@ -307,7 +315,30 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
                 status="in_behandeling" if rng.random() < 0.15 else "open",
             )
         )
-    return DemoData(teams=teams, staff=staff, cases=cases[:n_cases])
+    cases = cases[:n_cases]
+    return DemoData(teams=teams, staff=staff, cases=cases, decisions=_decisions(cases, rng))
+
+
+def _decisions(cases: list[Case], rng: random.Random) -> list[CentralDecision]:
+    """The central team's decisions on most schrijnende cases with a reference: most granted,
+    some refused (a reference without a decision stays "centrale toets ontbreekt")."""
+    found: dict[str, CentralDecision] = {}
+    for c in cases:
+        ref = c.schrijnend_ref
+        if not c.schrijnend or not ref or not ref.startswith("CT-") or ref in found:
+            continue
+        if c.case_ref != "V-0004" and rng.random() < 0.2:
+            continue
+        outcome = "toegekend" if c.case_ref == "V-0004" or rng.random() < 0.8 else "afgewezen"
+        by_bsn = rng.random() < 0.3
+        found[ref] = CentralDecision(
+            central_ref=ref,
+            case_ref=None if by_bsn else c.case_ref,
+            bsn=c.client.bsn if by_bsn else None,
+            decided_on=c.received_on + timedelta(days=rng.randint(7, 28)),
+            outcome=outcome,
+        )
+    return list(found.values())
 
 
 def _coverage_cases(team: str, today: date, rng: random.Random) -> Iterator[Case]:
@@ -326,8 +357,8 @@ def _coverage_cases(team: str, today: date, rng: random.Random) -> Iterator[Case
             **kw,  # type: ignore[arg-type]
         )
 
-    # 60-plusmaatregel: received while the measure was in force (before 2026).
-    sixty_days = max(30, (today - date(2025, 11, 14)).days)
+    # 60-plusmaatregel: received while the measure was in force (up to 2024-12-31).
+    sixty_days = max(30, (today - date(2024, 11, 14)).days)
     yield case("V-0001", "WIA_CLAIM", sixty_days, 62, consents_60_plus=True)
     yield case("V-0002", "WIA_CLAIM", 101, 63, working=True)
     yield case("V-0003", "ABA", 12, 19)
@@ -349,10 +380,19 @@ def _coverage_cases(team: str, today: date, rng: random.Random) -> Iterator[Case
         requester="werkgever",
         ingebrekestelling=True,
         dwangsom=True,
+        dwangsom_kind="bestuurlijk",
     )
     yield case(
-        "V-0006", "HERBEOORDELING", 285, 48, requester="werknemer", motivated=True, schrijnend=True
+        "V-0006",
+        "HERBEOORDELING",
+        285,
+        48,
+        requester="werknemer",
+        motivated=True,
+        schrijnend=True,
+        schrijnend_ref="n.v.t.",
     )
     yield case("V-0007", "ZW", 235, 33)
+    yield case("V-0010", "ZW", 60, 41, medical_reason=True)
     yield case("V-0008", "WIJZIGING_GEZONDHEID", 20, 55)
     yield case("V-0009", "HERBEOORDELING", 40, 57, requester="uwv", motivated=True, working=True)

@@ -38,7 +38,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from mdbtriage.core.central import CentralDecision, covers
 from mdbtriage.core.medical_terms import medical_terms
+from mdbtriage.core.model import SERVICE_REQUESTERS
 from mdbtriage.core.policy import Policy, Route
 from mdbtriage.core.triage import CaseFacts, choose_route, classify
 from mdbtriage.core.validation import (
@@ -76,7 +78,7 @@ EFFECTS: Final[dict[str, str]] = {
     "minder": "kan minder werken",
     "onbekend": "onbekend",
 }
-WIJZIGING_KINDS: Final = frozenset({"werknemer", "gemachtigde"})
+WIJZIGING_KINDS: Final = frozenset(SERVICE_REQUESTERS["WIJZIGING_GEZONDHEID"])
 PENDING_SERVICES: Final[dict[str, str]] = {
     "WIA_CLAIM": "WIA-claimbeoordeling",
     "BEZWAAR": "bezwaarzaak",
@@ -309,6 +311,23 @@ class IntakeOutcome:
     schrijnend: bool
     schrijnend_ref: str | None
     schrijnend_approved: bool
+    central_decision: CentralDecision | None = None
+
+    def schrijnend_text(self) -> str:
+        """The schrijnend line of the intake, with the central decision's reference and date."""
+        decision = self.central_decision
+        if not self.schrijnend:
+            return "nee"
+        if decision is not None and self.schrijnend_approved:
+            return f"ja, centraal getoetst: {decision.describe()}"
+        if decision is not None:
+            return f"gemeld, {decision.describe()} (telt niet mee voor de volgorde)"
+        if self.schrijnend_ref:
+            return (
+                f"gemeld met referentie {self.schrijnend_ref}, maar geen centrale beslissing "
+                "vastgelegd (telt niet mee voor de volgorde)"
+            )
+        return "gemeld, centrale toets ontbreekt (telt niet mee voor de volgorde)"
 
 
 class RequestFileError(ValidationError):
@@ -827,16 +846,33 @@ def _ordered(problems: list[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(unique, key=lambda p: order.get(p.field, len(order))))
 
 
-def intake_outcome(assessment: Assessment, policy: Policy) -> IntakeOutcome:
+def intake_outcome(
+    assessment: Assessment, policy: Policy, decision: CentralDecision | None = None
+) -> IntakeOutcome:
     """The team's intake: completeness, and for a complete request its route and class under
-    the policy on the date of the request."""
+    the policy on the date of the request. ``decision`` is the recorded central decision with
+    the intake's reference, if any: it counts when it covers this request."""
     request = assessment.request
     intake = request.intake
     route: Route | None = None
     klasse: str | None = None
     approved = False
+    if (
+        decision is None
+        or not intake.schrijnend
+        or decision.central_ref != intake.schrijnend_ref
+        or request.requested_on is None
+        or not covers(
+            decision,
+            request.reference,
+            request.client.bsn or "",
+            request.service,
+            request.requested_on,
+        )
+    ):
+        decision = None
     if assessment.complete and request.requested_on is not None:
-        facts = case_facts(request)
+        facts = case_facts(request, central_outcome=decision.outcome if decision else None)
         route = choose_route(facts, policy)
         klasse, approved = classify(facts, policy)
     return IntakeOutcome(
@@ -848,11 +884,17 @@ def intake_outcome(assessment: Assessment, policy: Policy) -> IntakeOutcome:
         schrijnend=intake.schrijnend,
         schrijnend_ref=intake.schrijnend_ref,
         schrijnend_approved=approved,
+        central_decision=decision,
     )
 
 
-def case_facts(request: HerbeoordelingRequest, case_ref: str | None = None) -> CaseFacts:
-    """What the triage engine reads of a (complete) request."""
+def case_facts(
+    request: HerbeoordelingRequest,
+    case_ref: str | None = None,
+    central_outcome: str | None = None,
+) -> CaseFacts:
+    """What the triage engine reads of a (complete) request; ``central_outcome`` that of the
+    central decision covering it."""
     if request.requested_on is None:
         raise ValueError("a request without a date cannot be placed")
     return CaseFacts(
@@ -865,4 +907,5 @@ def case_facts(request: HerbeoordelingRequest, case_ref: str | None = None) -> C
         working=request.intake.working,
         schrijnend=request.intake.schrijnend,
         schrijnend_ref=request.intake.schrijnend_ref,
+        central_outcome=central_outcome,
     )

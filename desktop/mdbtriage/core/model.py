@@ -10,14 +10,16 @@ ROLES: Final[dict[str, str]] = {
     "VA": "verzekeringsarts",
     "AIOS": "arts in opleiding tot specialist",
     "SMV": "sociaal-medisch verpleegkundige",
+    "MSP": "medisch specialist",
     "AD": "arbeidsdeskundige",
     "RIB": "re-integratiebegeleider",
     "PB": "procesbegeleider",
     "MS": "medisch secretaresse",
     "TL": "teamleider",
+    "PO": "privacy officer",
 }
-BIG_ROLES: Final = frozenset({"VA", "AIOS", "SMV"})
-MEDICAL_ROLES: Final = frozenset({"VA", "AIOS", "SMV"})
+BIG_ROLES: Final = frozenset({"VA", "AIOS", "SMV", "MSP"})
+MEDICAL_ROLES: Final = frozenset({"VA", "AIOS", "SMV", "MSP"})
 
 SERVICES: Final[dict[str, str]] = {
     "WIA_CLAIM": "WIA-claimbeoordeling",
@@ -38,6 +40,30 @@ REQUESTERS: Final[dict[str, str]] = {
     "gemachtigde": "gemachtigde",
     "uwv": "UWV (professionele herbeoordeling)",
 }
+# Who may file what (domain.md): a herbeoordeling on request comes from the client, employer,
+# eigenrisicodrager, a gemachtigde or UWV itself; a bezwaar never from UWV; a melding wijziging
+# gezondheid only from the client or a gemachtigde. Services not named: any requester.
+SERVICE_REQUESTERS: Final[dict[str, tuple[str, ...]]] = {
+    "HERBEOORDELING": ("werknemer", "werkgever", "eigenrisicodrager", "gemachtigde", "uwv"),
+    "BEZWAAR": ("werknemer", "werkgever", "eigenrisicodrager", "gemachtigde"),
+    "WIJZIGING_GEZONDHEID": ("werknemer", "gemachtigde"),
+}
+DWANGSOM_KINDS: Final[dict[str, str]] = {
+    "bestuurlijk": "bestuurlijke dwangsom",
+    "rechterlijk": "rechterlijke dwangsom",
+}
+
+
+def requester_problem(service: str, requester: str | None) -> str | None:
+    """Why ``requester`` may not file a case of ``service`` (Dutch), or None."""
+    allowed = SERVICE_REQUESTERS.get(service)
+    if requester is None:
+        return f"is verplicht bij {service}" if service in REQUESTER_SERVICES else None
+    if allowed is not None and requester not in allowed:
+        return f"{requester} kan geen {SERVICES[service]} indienen; kies uit {' '.join(allowed)}"
+    return None
+
+
 CASE_STATUSES: Final[dict[str, str]] = {
     "open": "open",
     "in_behandeling": "in behandeling",
@@ -88,6 +114,10 @@ class Case:
     ingebrekestelling: bool = False
     dwangsom: bool = False
     status: str = "open"
+    medical_reason: bool = False
+    employer_consents_60_plus: bool | None = None
+    dwangsom_kind: str | None = None
+    dwangsom_deadline: date | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 

@@ -1,4 +1,5 @@
-"""The prioritisation policy as versioned data: classes, legal term, routes with validity dates.
+"""The prioritisation policy as versioned data: classes, legal terms per service, the Algemene
+termijnenwet, the six-month target, routes with validity dates.
 
 Policies live in ``resources/policy/*.toml``. A policy may name another with ``based_on``; its
 own top-level keys then replace those of the base.
@@ -7,11 +8,12 @@ own top-level keys then replace those of the base.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from mdbtriage.core.model import REQUESTERS, ROLES, SERVICES
 from mdbtriage.core.resources import list_toml, load_toml
+from mdbtriage.core.termijnen import term_end
 
 DEFAULT_POLICY = "landelijk-2026"
 CLASS_ORDER = ("A", "B", "C", "D")
@@ -23,11 +25,20 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class LegalTerm:
+    """A legal decision term after receipt for some services (and, when given, only for
+    requests by some requesters), valid for cases received in a period."""
+
     weeks: int
+    services: frozenset[str]
+    requesters: frozenset[str]
     valid_from: date
     valid_to: date | None
 
-    def applies(self, on: date) -> bool:
+    def applies(self, service: str, requester: str | None, on: date) -> bool:
+        if service not in self.services:
+            return False
+        if self.requesters and requester not in self.requesters:
+            return False
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
 
@@ -44,6 +55,8 @@ class Route:
     motivated: bool | None
     working: bool | None
     consents_60_plus: bool | None
+    employer_consents: bool | None
+    medical_reason: bool | None
     min_age: int | None
     valid_from: date | None
     valid_to: date | None
@@ -66,13 +79,34 @@ class Policy:
     service_schrijnend_class: dict[str, str]
     legal_terms: tuple[LegalTerm, ...]
     routes: tuple[Route, ...]
+    six_months_services: frozenset[str] = frozenset()
+    termijnenwet: bool = True
+    extra_holidays: frozenset[date] = frozenset()
 
-    def term_weeks(self, received_on: date) -> int:
-        """The legal decision term in weeks for a case received on a date."""
+    def term_weeks(self, service: str, requester: str | None, received_on: date) -> int | None:
+        """The legal decision term in weeks for a case, or None when the service has none."""
         for term in self.legal_terms:
-            if term.applies(received_on):
+            if term.applies(service, requester, received_on):
                 return term.weeks
-        return self.legal_terms[-1].weeks
+        return None
+
+    def term_ends_on(self, received_on: date, weeks: int) -> date:
+        """The last day of a term of ``weeks`` from receipt, moved off weekends and holidays
+        when the policy applies the Algemene termijnenwet."""
+        last = received_on + timedelta(weeks=weeks)
+        if not self.termijnenwet:
+            return last
+        return term_end(last, self.extra_holidays)
+
+    @property
+    def six_months_label(self) -> str:
+        """The six-month flag as the policy sets its months."""
+        months = self.six_months
+        return f"langer dan {months} {'maand' if months == 1 else 'maanden'}"
+
+    def route_names(self) -> dict[str, str]:
+        """Each route's code with its Dutch name, in precedence order."""
+        return {route.code: route.name for route in self.routes}
 
 
 def available_policies() -> list[str]:
@@ -122,16 +156,33 @@ def load_policy(policy_id: str = DEFAULT_POLICY) -> Policy:
         service_class[code] = entry["class"]
         if "schrijnend_class" in entry:
             schrijnend_class[code] = entry["schrijnend_class"]
-    terms = tuple(
-        LegalTerm(
-            weeks=int(entry["weeks"]),
-            valid_from=_date(entry["valid_from"], where) or date.min,
-            valid_to=_date(entry.get("valid_to"), where),
+    terms: list[LegalTerm] = []
+    for entry in data.get("legal_terms", []):
+        term_services = frozenset(entry.get("services", []))
+        if not term_services or term_services - set(SERVICES):
+            raise PolicyError(
+                f"{where}: een wettelijke termijn noemt geen of onbekende diensten "
+                f"({sorted(term_services - set(SERVICES))})"
+            )
+        unknown = set(entry.get("requesters", [])) - set(REQUESTERS)
+        if unknown:
+            raise PolicyError(f"{where}: wettelijke termijn: onbekende aanvragers {unknown}")
+        terms.append(
+            LegalTerm(
+                weeks=int(entry["weeks"]),
+                services=term_services,
+                requesters=frozenset(entry.get("requesters", [])),
+                valid_from=_date(entry.get("valid_from"), where) or date.min,
+                valid_to=_date(entry.get("valid_to"), where),
+            )
         )
-        for entry in data.get("legal_terms", [])
+    six_services = frozenset(data.get("six_months_services", []))
+    if six_services - set(SERVICES):
+        raise PolicyError(f"{where}: six_months_services: onbekende diensten")
+    law = data.get("termijnenwet", {})
+    extra_holidays = frozenset(
+        day for value in law.get("extra_holidays", []) if (day := _date(value, where))
     )
-    if not terms:
-        raise PolicyError(f"{where}: geen wettelijke termijn opgegeven")
     routes: list[Route] = []
     for entry in data.get("routes", []):
         lead = entry["lead_role"]
@@ -151,6 +202,8 @@ def load_policy(policy_id: str = DEFAULT_POLICY) -> Policy:
                 motivated=entry.get("motivated"),
                 working=entry.get("working"),
                 consents_60_plus=entry.get("consents_60_plus"),
+                employer_consents=entry.get("employer_consents_60_plus"),
+                medical_reason=entry.get("medical_reason"),
                 min_age=entry.get("min_age"),
                 valid_from=_date(entry.get("valid_from"), where),
                 valid_to=_date(entry.get("valid_to"), where),
@@ -167,6 +220,9 @@ def load_policy(policy_id: str = DEFAULT_POLICY) -> Policy:
         unplanned_classes=frozenset(k for k, v in classes.items() if v.get("planned") is False),
         service_class=service_class,
         service_schrijnend_class=schrijnend_class,
-        legal_terms=terms,
+        legal_terms=tuple(terms),
         routes=tuple(routes),
+        six_months_services=six_services,
+        termijnenwet=bool(law.get("apply", True)),
+        extra_holidays=extra_holidays,
     )

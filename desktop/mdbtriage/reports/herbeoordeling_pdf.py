@@ -278,12 +278,7 @@ def _form_sections(sheet: _Sheet, outcome: IntakeOutcome) -> None:
     else:
         route = "wordt bepaald als de aanvraag volledig is"
         klasse = ""
-    if intake.schrijnend and intake.schrijnend_ref:
-        schrijnend = f"ja, centrale toets {intake.schrijnend_ref}"
-    elif intake.schrijnend:
-        schrijnend = "gemeld, centrale toets ontbreekt (telt niet mee voor de volgorde)"
-    else:
-        schrijnend = "nee"
+    schrijnend = outcome.schrijnend_text()
     rows = [
         ("", "Volledig", "ja" if outcome.complete else "nee"),
         ("", "Zaaksoort", f"{SERVICES[outcome.service]} ({outcome.service})"),

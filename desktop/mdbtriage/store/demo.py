@@ -9,9 +9,15 @@ from mdbtriage.core.demo import generate
 from mdbtriage.core.model import Actor
 from mdbtriage.store.accounts import add_demo_accounts
 from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.central import record_decisions
 from mdbtriage.store.database import Store
 from mdbtriage.store.meetings import load_demo_meetings
-from mdbtriage.store.records import upsert_staff, upsert_teams
+from mdbtriage.store.records import (
+    stage_case_facts,
+    upsert_staff,
+    upsert_teams,
+    write_case_facts,
+)
 from mdbtriage.store.tasks import add_demo_tasks
 
 
@@ -73,6 +79,9 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
                 for c in data.cases
             ),
         )
+        stage_case_facts(conn, data.cases)
+        write_case_facts(conn)
+        record_decisions(store, data.decisions, actor, "demogegevens laden")
         log(
             conn,
             actor,

@@ -26,6 +26,7 @@ from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import (
+    CENTRAL_GRANTED,
     Placement,
     build_queue,
     bulk,
@@ -33,6 +34,7 @@ from mdbtriage.core.triage import (
 )
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.central import outcome_sql
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import check_output
 from mdbtriage.store.records import CASE_ROW_COLUMNS, CaseRow, case_rows
@@ -134,8 +136,10 @@ def next_tasks(store: Store, case_refs: Sequence[str] | None = None) -> dict[str
 
 def class_rank_sql(policy: Policy, alias: str = "c") -> str:
     """The class rank of a case (table alias ``alias``) as an SQL expression, made from
-    ``core.triage.class_ranks``: ordered by it, then by ``received_on`` (ISO text) and
-    ``case_ref``, cases come in the order of ``core.triage.sort_key``."""
+    ``core.triage.class_ranks``: ordered by it, then by ``received_on`` (ISO text), the natural
+    key of ``case_ref`` (:data:`REF_ORDER`) and ``case_ref``, cases come in the order of
+    ``core.triage.sort_key``. A schrijnend case ranks in its schrijnend class only with a
+    ``toegekend`` central decision (``store.central.outcome_sql``)."""
     ranks = class_ranks(policy)
 
     def by_service(mapping: dict[str, int]) -> str:
@@ -149,28 +153,39 @@ def class_rank_sql(policy: Policy, alias: str = "c") -> str:
     if not ranks.schrijnend:
         return plain
     specials = ", ".join(f"'{s.replace(chr(39), chr(39) * 2)}'" for s in sorted(ranks.schrijnend))
-    blanks = ", ".join(str(ord(ch)) for ch in ranks.blanks)
     return (
         f"CASE WHEN {alias}.schrijnend = 1 AND {alias}.service IN ({specials}) "
-        f"AND trim({alias}.schrijnend_ref, char({blanks})) <> '' "
+        f"AND {outcome_sql(alias)} = '{CENTRAL_GRANTED}' "
         f"THEN {by_service(ranks.schrijnend)} ELSE {plain} END"
     )
 
 
+# Ties within a class and receipt date: the natural order of the reference (computed for a row
+# written without its key), then the reference itself.
+REF_ORDER = "coalesce(c.ref_key, mdb_natural_key(c.case_ref)), c.case_ref"
+
+
 def queue_cases(
-    store: Store, policy: Policy, team: str | None = None, limit: int | None = None
+    store: Store,
+    policy: Policy,
+    team: str | None = None,
+    limit: int | None = None,
+    on: date | None = None,
 ) -> list[CaseRow]:
-    """The cases that are not afgerond (of one team, or all), in the werkvoorraad's order on
-    ``policy``: all of them, or the first ``limit``.
+    """The cases that are not afgerond (of one team, or all; received on or before ``on`` when
+    given), in the werkvoorraad's order on ``policy``: all of them, or the first ``limit``.
 
     The same rows as ``records.open_cases``, ordered by the database (which sorts without
     holding Python's interpreter lock, so the GUI thread stays free meanwhile). The first few
     hundred of a quarter of a million take some 60 ms: a bounded sort over one table, with the
     clients joined for those rows only.
     """
-    order = f"{class_rank_sql(policy)}, c.received_on, c.case_ref"
+    order = f"{class_rank_sql(policy)}, c.received_on, {REF_ORDER}"
     where = "c.status != 'afgerond'"
     params: list[object] = []
+    if on is not None:
+        where += " AND c.received_on <= ?"
+        params.append(on.isoformat())
     if team:
         where += " AND c.team_id = ?"
         params.append(team)
@@ -214,7 +229,9 @@ def entries_from(
     progress(75, "regels van de werkvoorraad opbouwen")
     # Rows that came in the policy's order (``queue_cases``) keep it: the i-th placement is
     # the i-th row's. Others are matched by reference.
-    in_order = all(p.facts is r.facts for p, r in zip(placements, rows, strict=True))
+    in_order = len(placements) == len(rows) and all(
+        p.facts is r.facts for p, r in zip(placements, rows, strict=True)
+    )
     by_ref = {} if in_order else {r.facts.case_ref: r for r in rows}
     with bulk():  # a quarter of a million rows without cycles: no collector passes meanwhile
         for i, placement in enumerate(placements):
@@ -271,7 +288,7 @@ def load_queue(
     hears (percent, Dutch text) as the work goes on."""
     with long_lived():
         progress(5, "open zaken lezen in de volgorde van het beleid")
-        rows = queue_cases(store, policy, team)
+        rows = queue_cases(store, policy, team, on=on)
         progress(35, "openstaande taken lezen")
         tasks = next_tasks(store)
         return entries_from(rows, on, policy, tasks, progress)
@@ -283,7 +300,7 @@ def load_preview(
     """The first ``limit`` rows of :func:`load_queue`, read without the rest: the same
     positions, classes, routes, flags and reasons (the order is total, so the first ``limit``
     cases placed on their own are placed exactly as in the whole queue)."""
-    rows = queue_cases(store, policy, team, limit)
+    rows = queue_cases(store, policy, team, limit, on)
     tasks = next_tasks(store, [r.facts.case_ref for r in rows])
     return entries_from(rows, on, policy, tasks)
 

@@ -292,6 +292,7 @@ class CaseWriter:
         self.updated += updated
         self.created += len(cases) - updated
         self.store.conn.executemany(f"INSERT INTO {_STAGE} VALUES ({', '.join('?' * 18)})", staged)
+        stage_case_facts(self.store.conn, cases)
 
     def write(self) -> WriteCounts:
         """Write every staged case, its client and its access-log record."""
@@ -300,8 +301,7 @@ class CaseWriter:
             ensure_teams(self.store, self._teams)
             conn.execute(_CLIENTS_FROM_STAGE)
             conn.execute(_CASES_FROM_STAGE, (now,))
-        stage_case_facts(conn, cases)
-        write_case_facts(conn)
+            write_case_facts(conn)
             log_selected(conn, self.actor, self.purpose, _ACCESSES_FROM_STAGE)
             conn.execute(f"DELETE FROM {_STAGE}")
         return WriteCounts(created=self.created, updated=self.updated)

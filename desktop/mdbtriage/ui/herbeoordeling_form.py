@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mdbtriage.core.central import CentralDecision
 from mdbtriage.core.herbeoordeling import (
     EFFECTS,
     LAWS,
@@ -58,6 +59,7 @@ from mdbtriage.core.herbeoordeling import (
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.core.validation import format_date
+from mdbtriage.store.central import decision_by_ref
 from mdbtriage.store.database import Store
 from mdbtriage.store.herbeoordeling import (
     RequestRefused,
@@ -496,6 +498,11 @@ class HerbeoordelingForm(QDialog):
         self._touched.add(field)
         self.revalidate()
 
+    def _central_decision(self, assessment: Assessment) -> CentralDecision | None:
+        """The recorded central decision with the intake's reference, if any."""
+        ref = assessment.request.intake.schrijnend_ref
+        return decision_by_ref(self.store, ref) if ref else None
+
     def revalidate(self) -> Assessment:
         """Check the form with core's rules and show every reason next to its field."""
         assessment = assess_with_store(self.store, self.data(), self.case_ref)
@@ -514,7 +521,7 @@ class HerbeoordelingForm(QDialog):
             warnings = [w.message for w in assessment.warnings_for(field)]
             label.setText("Let op: " + "\n".join(warnings) if warnings else "")
             self._show_note(label, bool(warnings))
-        outcome = intake_outcome(assessment, self.policy)
+        outcome = intake_outcome(assessment, self.policy, self._central_decision(assessment))
         count = len(assessment.problems)
         if assessment.complete and outcome.route is not None:
             self.summary.setText(
@@ -590,7 +597,7 @@ class HerbeoordelingForm(QDialog):
         from mdbtriage.reports.herbeoordeling_pdf import render_receipt, render_request
 
         assessment = self.revalidate()
-        outcome = intake_outcome(assessment, self.policy)
+        outcome = intake_outcome(assessment, self.policy, self._central_decision(assessment))
         if assessment.complete:
             return render_request(assessment, outcome), "aanvraagformulier"
         return render_receipt(assessment, outcome), "ontvangstbewijs ONVOLLEDIG"
