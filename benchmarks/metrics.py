@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,42 @@ def queue_sample(store: Store, policy: Policy, on: date) -> tuple[float, int]:
     objects = placement_dicts(placements, policy)
     elapsed = (time.perf_counter() - started) * 1000
     return elapsed, len(objects)
+
+
+def forecast_sample(store: Store, policy: Policy, on: date) -> tuple[Callable[[], float], int]:
+    """Each team's forecast inputs read once (as the Prognose tab does, without writing the
+    log record to the cached store); the sample times the forecasts of all teams, each with
+    the search for the hours its target needs."""
+    from mdbtriage.core.forecast import load_norms
+    from mdbtriage.store.delegations import ruleset_for
+    from mdbtriage.store.forecast import (
+        ForecastInputs,
+        planned_cases,
+        team_people,
+        team_settings,
+    )
+
+    teams = [str(r[0]) for r in store.conn.execute("SELECT team_id FROM teams ORDER BY team_id")]
+    inputs = [
+        ForecastInputs(
+            team,
+            on,
+            planned_cases(store, team, on, policy),
+            team_people(store, team),
+            ruleset_for(store, team, on),
+            team_settings(store, team),
+        )
+        for team in teams
+    ]
+    norms = load_norms()
+
+    def sample() -> float:
+        started = time.perf_counter()
+        for team_inputs in inputs:
+            team_inputs.run(norms=norms)
+        return (time.perf_counter() - started) * 1000
+
+    return sample, len(teams)
 
 
 def class_rank_sql(policy: Policy) -> str:

@@ -21,6 +21,7 @@ KEYS = {
     "mdb_summary_pdf_ms",
     "import_rows_per_s",
     "rss_mb",
+    "forecast_ms",
 }
 
 
@@ -40,6 +41,7 @@ def test_runner_reports_every_metric_as_json(tmp_path: Path) -> None:
     assert report["queue_ms"] > 0 and report["queue_floor_ms"] > 0
     assert report["ratios"]["queue_ms"] > 0
     assert report["import_rows_per_s"] > 0
+    assert report["forecast_ms"] > 0
     for key in KEYS:
         value = report[key]
         assert value is None or (isinstance(value, int | float) and value > 0), key
