@@ -106,3 +106,31 @@ def test_absence_add_lowers_the_capacity_and_refuses_bad_dates(tmp_path: Path) -
     assert bad.exit_code == 2 and "STARTS_ON" in bad.stderr
     backwards = invoke(db, "absence-add", "VA1", "2026-12-11", "2026-12-01")
     assert backwards.exit_code == 2 and "vóór" in backwards.stderr
+
+
+def test_import_absences_all_or_nothing(tmp_path: Path) -> None:
+    db = fill(tmp_path)
+    bad = tmp_path / "afwezig.csv"
+    bad.write_text(
+        "staff_id,starts_on,ends_on,reason\nVA1,2026-12-07,2026-12-11,verlof\n"
+        "NIEMAND,2026-12-07,2026-12-11,\nSMV1,2026-12-07,2026-12-01,\n",
+        encoding="utf-8",
+    )
+    result = invoke(db, "import-absences", str(bad))
+    assert result.exit_code == 2
+    assert "afwezig.csv, regel 3, kolom staff_id, waarde 'NIEMAND': onbekende medewerker" in (
+        result.stderr
+    )
+    assert "regel 4, kolom ends_on" in result.stderr
+    assert "er is niets geschreven" in result.stderr
+    good = tmp_path / "goed.csv"
+    good.write_text("staff_id;starts_on;ends_on\nVA1;07-12-2026;11-12-2026\n", encoding="utf-8")
+    result = invoke(db, "import-absences", str(good))
+    assert result.exit_code == 0, result.output
+    assert "1 afwezigheden vastgelegd" in result.stderr
+    data = json.loads(
+        invoke(db, "forecast", "--on", "2026-11-30", "--weeks", "2", "--format", "json").stdout
+    )
+    assert data["inputs"]["absences"] == 1
+    missing = invoke(db, "import-absences", str(tmp_path / "nergens.csv"))
+    assert missing.exit_code == 2 and "kan het bestand niet lezen" in missing.stderr

@@ -230,3 +230,45 @@ def absence_add(context: Context, staff_id: str, starts_on: str, ends_on: str, r
         f"Afwezigheid {absence_id} vastgelegd: {staff_id} {format_date(days[0])} t/m "
         f"{format_date(days[1])}."
     )
+
+
+@cli.command("import-absences")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_ctx
+def import_absences(context: Context, file: str) -> None:
+    """Lees afwezigheden in (CSV: staff_id, starts_on, ends_on, optioneel reason); alles of niets."""
+    from pathlib import Path
+
+    from mdbtriage.core.absences import parse_absences
+    from mdbtriage.core.csvimport import RowError
+    from mdbtriage.store.forecast import add_absences, unknown_staff
+
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        fail(f"Argument FILE, waarde '{file}': kan het bestand niet lezen ({error.strerror})")
+    rows, problems = parse_absences(data)
+    store = context.store()
+    unknown = unknown_staff(store, {r.staff_id for r in rows})
+    problems += [
+        RowError(r.line, "staff_id", r.staff_id, "onbekende medewerker")
+        for r in rows
+        if r.staff_id in unknown
+    ]
+    if problems:
+        problems.sort(key=lambda p: p.line)
+        for problem in problems[:100]:
+            say(problem.message(path.name))
+        if len(problems) > 100:
+            say(f"… en nog {len(problems) - 100} problemen.")
+        fail(
+            f"Import van {path.name} geweigerd: {len(problems)} problemen; er is niets geschreven."
+        )
+    count = add_absences(
+        store,
+        context.actor(),
+        [(r.staff_id, r.starts_on, r.ends_on, r.reason) for r in rows],
+        path.name,
+    )
+    say(f"{path.name}: {count} afwezigheden vastgelegd.")

@@ -3,6 +3,7 @@ team's planning settings) and the forecast itself, logged like any other team ov
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -96,6 +97,44 @@ def add_absence(
             ),
         )
     return absence_id
+
+
+def unknown_staff(store: Store, staff_ids: set[str]) -> set[str]:
+    """Which of these personeelsnummers the store does not know."""
+    known = {
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT staff_id FROM staff WHERE staff_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(staff_ids)),),
+        )
+    }
+    return staff_ids - known
+
+
+def add_absences(
+    store: Store, actor: Actor, periods: list[tuple[str, date, date, str]], source: str
+) -> int:
+    """Record many absence periods in one transaction (an import: all or nothing)."""
+    with store.atomic() as conn:
+        conn.executemany(
+            "INSERT INTO absences (staff_id, starts_on, ends_on, reason, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (staff_id, starts_on) DO UPDATE SET "
+            "ends_on = excluded.ends_on, reason = excluded.reason",
+            [
+                (staff_id, start.isoformat(), end.isoformat(), reason, actor.user_id, utc_now())
+                for staff_id, start, end, reason in periods
+            ],
+        )
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="change",
+                purpose="capaciteit: afwezigheid",
+                details=f"{len(periods)} afwezigheden ingelezen uit {source}",
+            ),
+        )
+    return len(periods)
 
 
 def remove_absence(store: Store, actor: Actor, absence_id: int) -> None:
