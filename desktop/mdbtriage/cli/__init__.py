@@ -645,4 +645,5 @@ from mdbtriage.cli import herbeoordeling as _herbeoordeling  # noqa: E402, F401
 from mdbtriage.cli import meetings as _meetings  # noqa: E402, F401
 from mdbtriage.cli import tasks as _tasks  # noqa: E402, F401
 from mdbtriage.cli import forecast as _forecast  # noqa: E402, F401
+from mdbtriage.cli import central as _central  # noqa: E402, F401
 # isort: on

@@ -66,7 +66,14 @@ CASE_COLUMNS = (
 CASE_OPTIONAL = frozenset(
     {"requester", "motivated", "working", "schrijnend", "schrijnend_ref", "ingebrekestelling"}
 )
-CASE_EXTRA = ("consents_60_plus", "dwangsom", "status")
+CASE_EXTRA = (
+    "consents_60_plus",
+    "employer_consents_60_plus",
+    "medical_reason",
+    "dwangsom",
+    "dwangsom_deadline",
+    "status",
+)
 
 MAX_FIELD = 500
 _CODE = re.compile(r"^[A-Z0-9_]{1,40}$")

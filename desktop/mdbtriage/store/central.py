@@ -137,3 +137,20 @@ def decision_for_case(store: Store, case_ref: str) -> CentralDecision | None:
 def decision_by_ref(store: Store, central_ref: str) -> CentralDecision | None:
     row = store.conn.execute(f"{_SELECT} WHERE d.central_ref = ?", (central_ref,)).fetchone()
     return _decision(row) if row else None
+
+
+def unknown_cases(
+    store: Store, decisions: Sequence[CentralDecision]
+) -> list[tuple[CentralDecision, str]]:
+    """The decisions that name a case the store does not hold, with that reference."""
+    refs = [d.case_ref for d in decisions if d.case_ref is not None]
+    known = {
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT case_ref FROM cases WHERE case_ref IN (SELECT value FROM json_each(?))",
+            (json.dumps(refs),),
+        )
+    }
+    return [
+        (d, d.case_ref) for d in decisions if d.case_ref is not None and d.case_ref not in known
+    ]
