@@ -25,6 +25,25 @@ MARGIN = 18 * mm
 _registered = False
 
 
+# A table row cannot break across pages, so free text goes into rows of at most this many
+# characters (a third of a page in the narrowest column): long text then flows on.
+ROW_CHARS = 900
+
+
+def text_rows(text: str, limit: int = ROW_CHARS) -> list[str]:
+    """``text`` cut into pieces that each fit one table row: at every line break, and a line
+    longer than ``limit`` at the last space before it (or at ``limit`` when it has none)."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", limit // 2, limit + 1)
+            cut = cut if cut > 0 else limit
+            pieces.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        pieces.append(line)
+    return pieces
+
+
 def register_fonts() -> None:
     """Register the shipped DejaVu fonts once (they print every Dutch and Turkish character)."""
     global _registered

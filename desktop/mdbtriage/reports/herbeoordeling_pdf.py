@@ -48,6 +48,7 @@ from mdbtriage.reports.base import (
     PAGE_SIZE,
     numbered_canvas,
     register_fonts,
+    text_rows,
 )
 
 ORGANISATION = "UWV · Sociaal-medisch centrum"
@@ -135,11 +136,11 @@ class _Sheet:
         problems = self.assessment.problems_for(field) if field else []
         warnings = self.assessment.warnings_for(field) if field else []
         if problems and self.receipt:
-            lines = value.split("\n") if value else []
+            lines = text_rows(value) if value else []
             cells = [_p(line, self.s["missing"]) for line in lines]
             cells += [_p("— " + p.message, self.s["missing"]) for p in problems]
         else:
-            cells = [_p(line or "—", self.s["base"]) for line in (value or "—").split("\n")]
+            cells = [_p(line or "—", self.s["base"]) for line in text_rows(value or "—")]
         cells += [_p("Let op: " + w.message, self.s["warn"]) for w in warnings]
         return cells
 

@@ -35,7 +35,11 @@ from mdbtriage.reports.base import (
     PAGE_SIZE,
     numbered_canvas,
     register_fonts,
+    text_rows,
 )
+
+# The activity note column is narrow: its pieces are shorter than other free text's.
+NOTE_CHARS = 400
 
 _INK = colors.HexColor("#1f2933")
 _MUTED = colors.HexColor("#52606d")
@@ -128,20 +132,19 @@ def _case_block(
     facts.append(
         [_p("Dossier compleet", s["label"]), _p(_yes_no(case.dossier_complete), s["cell"])]
     )
+
+    def text(label: str, value: str) -> None:
+        """A free text under its label, one row per piece so that it flows over pages."""
+        for index, piece in enumerate(text_rows(value)):
+            facts.append([_p(label if index == 0 else "", s["label"]), _p(piece, s["cell"])])
+
     if case.remarks:
-        facts.append([_p("Opmerkingen", s["label"]), _p(case.remarks, s["cell"])])
+        text("Opmerkingen", case.remarks)
     if medical:
         if case.medical_remarks:
-            facts.append(
-                [_p("Medische overwegingen", s["label"]), _p(case.medical_remarks, s["cell"])]
-            )
+            text("Medische overwegingen", case.medical_remarks)
         if case.triage_reasons:
-            facts.append(
-                [
-                    _p("Redenen triage", s["label"]),
-                    _p("\n".join(f"• {r}" for r in case.triage_reasons), s["cell"]),
-                ]
-            )
+            text("Redenen triage", "\n".join(f"• {r}" for r in case.triage_reasons))
     table = Table(facts, colWidths=[label_w, width - label_w])
     table.setStyle(
         TableStyle(
@@ -161,14 +164,16 @@ def _case_block(
         ]
         for a in case.activities:
             who = f"{a.assignee} ({a.assignee_role})" if a.assignee_role else a.assignee
+            first, *more = text_rows(a.note, NOTE_CHARS)
             rows.append(
                 [
                     _p(a.task, s["cell"]),
                     _p(who, s["cell"]),
                     _p(format_date(a.due_on), s["cell"]),
-                    _p(a.note, s["cell"]),
+                    _p(first, s["cell"]),
                 ]
             )
+            rows.extend(["", "", "", _p(piece, s["cell"])] for piece in more)
         parts.append(Spacer(1, 3))
         parts.append(_grid(rows, [width * 0.34, width * 0.3, width * 0.13, width * 0.23]))
     else:
