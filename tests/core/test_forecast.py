@@ -288,3 +288,42 @@ def test_the_hours_short_are_exactly_what_the_forecast_needs(
                 assert not met_with({role: hours - 1})
     if target.short_hours_together:
         assert met_with(dict(target.short_hours_together))
+
+
+@settings(max_examples=100, deadline=None)
+@given(people_st, st.integers(0, 6), st.floats(0, 0.9))
+def test_weekly_capacity_matches_its_definition(
+    people: list[Person], offset: int, other: float
+) -> None:
+    """Per role and week: hours less other work, less a fifth per absent weekday, and the first
+    week only from the given day."""
+    on = MONDAY + timedelta(days=offset)
+    capacity = weekly_capacity(people, on, 12, other)
+    for role in {p.role for p in people}:
+        for w in range(12):
+            monday = MONDAY + timedelta(weeks=w)
+            expected = 0.0
+            for person in (p for p in people if p.role == role):
+                workdays = [
+                    monday + timedelta(days=d)
+                    for d in range(5)
+                    if monday + timedelta(days=d) >= on
+                    and not any(a <= monday + timedelta(days=d) <= b for a, b in person.absences)
+                ]
+                expected += person.hours_per_week * (1 - other) * len(workdays) / 5
+            if w == 0:
+                # the first week's share applies to the whole week, absences included
+                present = [
+                    sum(
+                        1
+                        for d in range(5)
+                        if not any(a <= monday + timedelta(days=d) <= b for a, b in p.absences)
+                    )
+                    for p in people
+                    if p.role == role
+                ]
+                expected = sum(
+                    p.hours_per_week * (1 - other) * n / 5
+                    for p, n in zip([q for q in people if q.role == role], present, strict=True)
+                ) * (max(0, 5 - min(offset, 5)) / 5)
+            assert capacity[role][w] == pytest.approx(expected, abs=1e-6)

@@ -295,17 +295,26 @@ def weekly_capacity(
     first = week_start(on)
     first_fraction = first_week_fraction(on)
     factor = 1.0 - other_work_share
-    capacity: dict[str, list[float]] = {}
+    per_role: dict[str, float] = {}
+    absent: dict[str, dict[int, float]] = {}
     for person in people:
         hours = max(0.0, person.hours_per_week) * factor
-        row = capacity.setdefault(person.role, [0.0] * weeks)
-        absent_until = max((end for _, end in person.absences), default=None)
-        for w in range(weeks):
-            monday = first + timedelta(weeks=w)
-            share = 1.0
-            if absent_until is not None and monday <= absent_until:
-                share -= _absent_weekdays(person.absences, monday) / 5
-            row[w] += hours * share
+        per_role[person.role] = per_role.get(person.role, 0.0) + hours
+        if not person.absences or not hours:
+            continue
+        weeks_off = absent.setdefault(person.role, {})
+        last = min(weeks - 1, (max(end for _, end in person.absences) - first).days // 7)
+        earliest = max(0, (min(start for start, _ in person.absences) - first).days // 7)
+        for w in range(earliest, last + 1):
+            days = _absent_weekdays(person.absences, first + timedelta(weeks=w))
+            if days:
+                weeks_off[w] = weeks_off.get(w, 0.0) + hours * days / 5
+    capacity: dict[str, list[float]] = {}
+    for role, hours in per_role.items():
+        row = [hours] * weeks
+        for w, lost in absent.get(role, {}).items():
+            row[w] = max(0.0, row[w] - lost)
+        capacity[role] = row
     for row in capacity.values():
         row[0] *= first_fraction
     return capacity
@@ -571,7 +580,12 @@ def forecast(
         "cases_planned": len(cases),
         "new_cases": "niet meegerekend: alleen de huidige werkvoorraad",
         "without_capacity": sorted(
-            {s.role for ch in chains for s in ch if not any(capacity.get(s.role, [0])[:weeks])}
+            {
+                s.role
+                for ch in memo.values()
+                for s in ch
+                if not any(capacity.get(s.role, [0])[:weeks])
+            }
         ),
     }
     return Forecast(
