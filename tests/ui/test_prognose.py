@@ -80,3 +80,36 @@ def test_the_team_lead_finds_it_as_a_tab(
     assert "&Prognose" in titles
     other = make_window(va_session)
     assert "&Prognose" not in [other.tabs.tabText(i) for i in range(other.tabs.count())]
+
+
+def test_the_team_lead_records_an_absence_and_the_teams_shares(
+    qtbot, demo_store: Store, tl_session: Session, policy: Policy
+) -> None:
+    from PySide6.QtCore import QDate
+
+    from mdbtriage.core.forecast import load_norms
+    from mdbtriage.store.forecast import absences, team_settings
+    from mdbtriage.ui.capacity_dialog import CapacityDialog
+
+    dialog = CapacityDialog(demo_store, tl_session, tl_session.team, load_norms(), TODAY)
+    qtbot.addWidget(dialog)
+    dialog.who.setCurrentIndex(0)
+    who = dialog.who.currentData()
+    dialog.starts.setDate(QDate(2026, 12, 7))
+    dialog.ends.setDate(QDate(2026, 12, 1))
+    qtbot.mouseClick(dialog.add, Qt.MouseButton.LeftButton)
+    assert "vóór" in dialog.problem.text()
+    assert absences(demo_store, tl_session.team) == []
+    dialog.ends.setDate(QDate(2026, 12, 11))
+    qtbot.keyClicks(dialog.reason, "verlof")
+    qtbot.mouseClick(dialog.add, Qt.MouseButton.LeftButton)
+    stored = absences(demo_store, tl_session.team)
+    assert [(a.staff_id, a.reason) for a in stored] == [(who, "verlof")]
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 1).text() == "07-12-2026"
+    dialog.other.setValue(30)
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert team_settings(demo_store, tl_session.team).other_work_share == 0.3
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.remove, Qt.MouseButton.LeftButton)
+    assert absences(demo_store, tl_session.team) == []
+    assert dialog.changed

@@ -180,6 +180,12 @@ class PrognoseView(QWidget):
         top.addWidget(QLabel("&Periode:", buddy=self.weeks))
         top.addWidget(self.weeks)
         top.addStretch(1)
+        self.capacity_button = QPushButton(
+            "Afwezigheden en &instellingen…", objectName="prognose_capacity"
+        )
+        self.capacity_button.clicked.connect(self.edit_capacity)
+        self.capacity_button.setVisible(session.is_team_lead)
+        top.addWidget(self.capacity_button)
         left = QVBoxLayout()
         left.addWidget(what_if)
         left.addStretch(1)
@@ -225,6 +231,14 @@ class PrognoseView(QWidget):
             box.setValue(value)
             box.blockSignals(False)
         self.compute()
+
+    def edit_capacity(self) -> None:
+        """The team lead edits absences and the team's shares; the forecast then reads again."""
+        from mdbtriage.ui.capacity_dialog import CapacityDialog
+
+        team = self.current_team()
+        if team and CapacityDialog.edit(self.store, self.session, team, self.norms, self.on, self):
+            self.reload()
 
     def reset_what_if(self) -> None:
         for box in self.extra.values():

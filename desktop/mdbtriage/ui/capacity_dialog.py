@@ -1,0 +1,232 @@
+"""The team lead's capacity inputs for the forecast: absences as periods and the team's shares
+(other work, delegation). Every change goes through a store action and is logged."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core.forecast import Norms
+from mdbtriage.core.validation import format_date
+from mdbtriage.store.database import Store
+from mdbtriage.store.forecast import (
+    CapacityError,
+    TeamSettings,
+    absences,
+    add_absence,
+    remove_absence,
+    set_team_settings,
+    team_settings,
+)
+from mdbtriage.store.records import list_staff
+from mdbtriage.ui.session import Session
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class CapacityDialog(QDialog):
+    """Absences and shares of one team."""
+
+    def __init__(
+        self,
+        store: Store,
+        session: Session,
+        team: str,
+        norms: Norms,
+        on: date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session = session
+        self.team = team
+        self.norms = norms
+        self.changed = False
+        self.setWindowTitle(f"Capaciteit van team {team}")
+        self.names = {s.staff_id: s.name for s in list_staff(store, team)}
+
+        self.table = QTableWidget(0, 4, objectName="absences_table")
+        self.table.setHorizontalHeaderLabels(["Medewerker", "Van", "Tot en met", "Reden"])
+        self.table.setAccessibleName("Afwezigheden")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.remove = QPushButton("Afwezigheid &verwijderen", objectName="absence_remove")
+        self.remove.clicked.connect(self.remove_selected)
+
+        self.who = QComboBox(objectName="absence_who")
+        for staff_id, name in sorted(self.names.items(), key=lambda kv: kv[1]):
+            self.who.addItem(f"{name} ({staff_id})", staff_id)
+        self.starts = QDateEdit(_qdate(on), objectName="absence_starts", calendarPopup=True)
+        self.ends = QDateEdit(_qdate(on), objectName="absence_ends", calendarPopup=True)
+        for edit in (self.starts, self.ends):
+            edit.setDisplayFormat("dd-MM-yyyy")
+        self.reason = QLineEdit(objectName="absence_reason", maxLength=200)
+        self.add = QPushButton("Afwezigheid &toevoegen", objectName="absence_add")
+        self.add.clicked.connect(self.add_absence)
+        self.problem = QLabel(objectName="capacity_problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020")
+        new = QGroupBox("Nieuwe afwezigheid")
+        form = QFormLayout(new)
+        form.addRow(QLabel("&Medewerker:", buddy=self.who), self.who)
+        form.addRow(QLabel("V&an:", buddy=self.starts), self.starts)
+        form.addRow(QLabel("Tot en &met:", buddy=self.ends), self.ends)
+        form.addRow(QLabel("&Reden:", buddy=self.reason), self.reason)
+        form.addRow(self.add)
+
+        settings = team_settings(store, team)
+        self.other = QSpinBox(objectName="team_other_work", minimum=0, maximum=90, suffix="%")
+        self.other.setValue(
+            round(
+                100
+                * (
+                    settings.other_work_share
+                    if settings.other_work_share is not None
+                    else norms.other_work_share
+                )
+            )
+        )
+        self.delegation = QSpinBox(objectName="team_delegation", minimum=0, maximum=100, suffix="%")
+        self.delegation.setValue(
+            round(
+                100
+                * (
+                    settings.delegation_share
+                    if settings.delegation_share is not None
+                    else norms.delegation_share
+                )
+            )
+        )
+        self.save = QPushButton("Teaminstellingen &opslaan", objectName="team_settings_save")
+        self.save.clicked.connect(self.save_settings)
+        shares = QGroupBox("Teaminstellingen voor de prognose")
+        shares_form = QFormLayout(shares)
+        shares_form.addRow(QLabel("Uren voor &ander werk:", buddy=self.other), self.other)
+        shares_form.addRow(
+            QLabel("&Delegeerbaar VA-werk gedelegeerd:", buddy=self.delegation), self.delegation
+        )
+        shares_form.addRow(
+            QLabel(
+                f"Standaard (normen {norms.norms_id}): {round(norms.other_work_share * 100)}% "
+                f"ander werk, {round(norms.delegation_share * 100)}% gedelegeerd."
+            )
+        )
+        shares_form.addRow(self.save)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Sl&uiten")
+        buttons.rejected.connect(self.reject)
+
+        side = QVBoxLayout()
+        side.addWidget(new)
+        side.addWidget(shares)
+        side.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(QLabel("Afwezigheden van het team:"))
+        left.addWidget(self.table, 1)
+        left.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignLeft)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = absences(self.store, self.team)
+        self.table.setRowCount(len(rows))
+        for row, absence in enumerate(rows):
+            cells = [
+                self.names.get(absence.staff_id, absence.staff_id),
+                format_date(absence.starts_on),
+                format_date(absence.ends_on),
+                absence.reason,
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, absence.absence_id)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.remove.setEnabled(bool(rows))
+
+    def add_absence(self) -> None:
+        staff_id = self.who.currentData()
+        if staff_id is None:
+            self.problem.setText("Kies een medewerker.")
+            return
+        try:
+            add_absence(
+                self.store,
+                self.session.actor,
+                str(staff_id),
+                _date(self.starts.date()),
+                _date(self.ends.date()),
+                self.reason.text().strip(),
+            )
+        except CapacityError as error:
+            self.problem.setText(f"Niet vastgelegd: {error}.")
+            self.ends.setFocus()
+            return
+        self.problem.clear()
+        self.reason.clear()
+        self.changed = True
+        self.refresh()
+
+    def remove_selected(self) -> None:
+        item = self.table.item(self.table.currentRow(), 0)
+        if item is None:
+            self.problem.setText("Kies eerst een afwezigheid in de lijst.")
+            return
+        remove_absence(self.store, self.session.actor, int(item.data(Qt.ItemDataRole.UserRole)))
+        self.changed = True
+        self.refresh()
+
+    def save_settings(self) -> None:
+        set_team_settings(
+            self.store,
+            self.session.actor,
+            self.team,
+            TeamSettings(
+                other_work_share=self.other.value() / 100,
+                delegation_share=self.delegation.value() / 100,
+            ),
+        )
+        self.changed = True
+        self.problem.setText("Teaminstellingen opgeslagen.")
+
+    @classmethod
+    def edit(cls, *args: Any, **kwargs: Any) -> bool:
+        """Show the dialog; whether anything changed."""
+        dialog = cls(*args, **kwargs)
+        dialog.exec()
+        return dialog.changed
