@@ -78,6 +78,8 @@ class CapacityDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 60)
         self.remove = QPushButton("Afwezigheid &verwijderen", objectName="absence_remove")
         self.remove.clicked.connect(self.remove_selected)
 
