@@ -20,3 +20,8 @@ CREATE TABLE team_capacity (
     changed_by        TEXT NOT NULL,
     changed_at        TEXT NOT NULL
 );
+
+-- The time a professional spent on a task, recorded when handing it in ("bestede tijd",
+-- optional); the forecast's norms are calibrated from it per team.
+ALTER TABLE tasks ADD COLUMN minutes_spent INTEGER
+    CHECK (minutes_spent IS NULL OR minutes_spent BETWEEN 1 AND 6000);

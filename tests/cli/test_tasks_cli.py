@@ -241,3 +241,25 @@ def test_audit_known_filter_values(run: Run, seeded: Path) -> None:
     assert audit_json(run, "--user", "M1") == []  # a staff member who did nothing yet
     by_os = audit_json(run, "--user", "os:jan")
     assert by_os and {r["user_id"] for r in by_os} == {"os:jan"}
+
+
+def test_complete_records_the_time_spent(run: Run, seeded: Path, store_path: Path) -> None:
+    run("delegate", "V1", "S1", "--task", "RAPPORTAGE")
+    task_id = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "V1").stdout.strip()
+    for bad in ("0", "6001", "een uur"):
+        refused = run(
+            "--user", "S1", "complete", task_id, "--by", "S1", "--result", "x", "--minutes", bad
+        )
+        assert refused.exit_code == 2, bad
+        assert "--minutes" in refused.stderr
+    done = run(
+        "--user", "S1", "complete", task_id, "--by", "S1", "--result", "Concept.", "--minutes", "75"
+    )
+    assert done.exit_code == 0, done.stderr
+    import sqlite3
+
+    with sqlite3.connect(store_path) as conn:
+        spent = conn.execute("SELECT minutes_spent FROM tasks WHERE task_id = ?", (task_id,))
+        assert spent.fetchone()[0] == 75
+    log = audit_json(run, "--case", "R-7")
+    assert any("bestede tijd 75 minuten" in str(r["details"]) for r in log)

@@ -150,9 +150,13 @@ def test_my_tasks_hand_in_then_va_changes_and_accords(qtbot, team: Store, monkey
     mine = MyTasksWidget(team, _actor(team, "S1"), on=TODAY)
     qtbot.addWidget(mine)
     assert mine.model.rowCount() == 1 and "1 open" in mine.title.text()
-    monkeypatch.setattr(ResultDialog, "ask", classmethod(lambda cls, *a, **k: "Anamnese SMV."))
+    monkeypatch.setattr(
+        ResultDialog, "ask_result", classmethod(lambda cls, *a, **k: ("Anamnese SMV.", 45))
+    )
     qtbot.mouseClick(mine.submit_button, Qt.MouseButton.LeftButton)
     assert mine.model.rowCount() == 0 and mine.empty.isVisibleTo(mine)
+    spent = team.conn.execute("SELECT minutes_spent FROM tasks WHERE task_id = ?", (task_id,))
+    assert spent.fetchone()[0] == 45
     assert [t.task_id for t in te_accorderen(team, "V1")] == [task_id]
 
     other = TeAccorderenWidget(team, _actor(team, "V2"))
@@ -215,3 +219,19 @@ def test_demo_widgets_render(qtbot, demo_store: Store, tmp_path) -> None:
     widget.show()
     assert widget.model.rowCount() >= 1
     assert ui_tasks.TASK_COLUMNS[0].title == "Taak"
+
+
+def test_the_result_dialog_takes_the_time_spent_from_the_keyboard(qtbot) -> None:
+    dialog = ResultDialog(None, "Taak 1 inleveren", "&Resultaat:", with_minutes=True)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    dialog.edit.setFocus()
+    qtbot.keyClicks(dialog.edit, "Spreekuur gehouden.")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.minutes
+    assert dialog.minutes is not None and dialog.minutes.text() == "niet ingevuld"
+    dialog.minutes.selectAll()
+    qtbot.keyClicks(dialog.minutes, "50")
+    assert dialog.minutes.value() == 50

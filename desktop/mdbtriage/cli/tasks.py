@@ -229,14 +229,22 @@ def assign(
 @click.argument("task_id", type=int)
 @click.option("--by", "by", required=True, metavar="STAFF_ID", help="Wie het resultaat inlevert.")
 @click.option("--result", "result", required=True, metavar="TEKST", help="Het resultaat.")
+@click.option(
+    "--minutes",
+    type=click.IntRange(1, 6000),
+    metavar="MINUTEN",
+    help="Bestede tijd (optioneel); de normen van de prognose worden ermee bijgesteld.",
+)
 @_ON_TODAY
 @pass_ctx
-def complete(context: Context, task_id: int, by: str, result: str, on: str | None) -> None:
+def complete(
+    context: Context, task_id: int, by: str, result: str, minutes: int | None, on: str | None
+) -> None:
     """Lever het resultaat van een taak in (gedelegeerd werk gaat naar 'te accorderen')."""
     _acting_day(on, "inleveren")
     actor, via = _acting_as(context, by, "inleveren", task_id)
     with _rules():
-        status = submit_task(context.store(), actor, task_id, by, result, via=via)
+        status = submit_task(context.store(), actor, task_id, by, result, via=via, minutes=minutes)
     say(f"Taak {task_id} ingeleverd: {TASK_STATUSES[status]}.")
 
 

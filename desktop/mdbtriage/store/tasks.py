@@ -375,10 +375,22 @@ def _entry(task: TaskRow, purpose: str, details: str) -> AuditEntry:
     )
 
 
+MAX_MINUTES = 6000
+"""The most time recorded for one task at hand-in: 100 hours."""
+
+
 def submit_task(
-    store: Store, actor: Actor, task_id: int, by_id: str, result: str, *, via: str = ""
+    store: Store,
+    actor: Actor,
+    task_id: int,
+    by_id: str,
+    result: str,
+    *,
+    via: str = "",
+    minutes: int | None = None,
 ) -> str:
-    """The assignee hands in the result; returns the new status.
+    """The assignee hands in the result, optionally with the minutes spent on it ("bestede
+    tijd", 1 to 6000); returns the new status.
 
     Own work is ``done``. Delegated work waits in the VA's te-accorderen list, unless it is
     routine work outside the VA's review sample (then it counts as ``geaccordeerd``,
@@ -400,6 +412,8 @@ def submit_task(
         problem = submit_problem(_task_now(conn, task_id).info(), by)
         if not problem and not result.strip():
             problem = "Het resultaat is leeg; beschrijf wat er is gedaan."
+        if not problem and minutes is not None and not 1 <= minutes <= MAX_MINUTES:
+            problem = f"Bestede tijd {minutes} minuten: geef 1 tot en met {MAX_MINUTES} minuten."
         if problem:
             attempt = f"inleveren door {by.staff_id}"
             log(conn, acting, _refusal(task, entry.purpose, attempt, problem, via))
@@ -411,9 +425,9 @@ def submit_task(
                 (task_id, by.staff_id, result, now),
             )
             conn.execute(
-                "UPDATE tasks SET status = ?, reviewed = ?, submitted_at = ?, updated_at = ? "
-                "WHERE task_id = ?",
-                (status, None if reviewed is None else int(reviewed), now, now, task_id),
+                "UPDATE tasks SET status = ?, reviewed = ?, submitted_at = ?, updated_at = ?, "
+                "minutes_spent = coalesce(?, minutes_spent) WHERE task_id = ?",
+                (status, None if reviewed is None else int(reviewed), now, now, minutes, task_id),
             )
             note = {
                 "done": "gereed",
@@ -421,6 +435,8 @@ def submit_task(
                 "geaccordeerd": "buiten de steekproef van de verzekeringsarts: telt zonder "
                 "beoordeling",
             }[status]
+            if minutes is not None:
+                note += f"; bestede tijd {minutes} minuten"
             log(conn, acting, noted(replace(entry, details=entry.details + f"; {note}"), via))
     if problem:
         raise Refused([problem])

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -60,6 +61,7 @@ from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import Refused, TaakdelegatieError, ruleset_for
 from mdbtriage.store.records import get_case, get_staff, list_staff
 from mdbtriage.store.tasks import (
+    MAX_MINUTES,
     TaskRow,
     assign_task,
     list_tasks,
@@ -263,7 +265,14 @@ def _local_time(stamp: str) -> str:
 class ResultDialog(QDialog):
     """A multi-line text question (a task's result, a reason for rejection)."""
 
-    def __init__(self, parent: QWidget | None, title: str, label: str, text: str = "") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        label: str,
+        text: str = "",
+        with_minutes: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("result_dialog")
@@ -273,7 +282,21 @@ class ResultDialog(QDialog):
         layout.addWidget(caption)
         self.edit = QPlainTextEdit(text)
         self.edit.setObjectName("result_text")
+        self.edit.setTabChangesFocus(True)
+        caption.setBuddy(self.edit)
         layout.addWidget(self.edit)
+        self.minutes: QSpinBox | None = None
+        if with_minutes:
+            self.minutes = QSpinBox(objectName="result_minutes", minimum=0, maximum=MAX_MINUTES)
+            self.minutes.setSuffix(" minuten")
+            self.minutes.setSpecialValueText("niet ingevuld")
+            self.minutes.setSingleStep(15)
+            row = QHBoxLayout()
+            minutes_label = QLabel("&Bestede tijd (optioneel):", buddy=self.minutes)
+            row.addWidget(minutes_label)
+            row.addWidget(self.minutes)
+            row.addStretch(1)
+            layout.addLayout(row)
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("OK", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
@@ -293,6 +316,17 @@ class ResultDialog(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.edit.toPlainText().strip()
         return None
+
+    @classmethod
+    def ask_result(
+        cls, parent: QWidget | None, title: str, label: str
+    ) -> tuple[str, int | None] | None:
+        """A task's result and the minutes spent on it (``None`` when not filled in)."""
+        dialog = cls(parent, title, label, with_minutes=True)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        minutes = dialog.minutes.value() if dialog.minutes is not None else 0
+        return dialog.edit.toPlainText().strip(), minutes or None
 
 
 class AssignTaskDialog(QDialog):
@@ -579,15 +613,18 @@ class MyTasksWidget(QWidget):
         task = self.current()
         if task is None:
             return
-        text = ResultDialog.ask(
+        answer = ResultDialog.ask_result(
             self,
             f"Taak {task.task_id} inleveren",
-            f"Resultaat van {task.task_code} op zaak {task.case_ref}:",
+            f"&Resultaat van {task.task_code} op zaak {task.case_ref}:",
         )
-        if text is None:
+        if answer is None:
             return
+        text, minutes = answer
         try:
-            status = submit_task(self.store, self.actor, task.task_id, self.actor.user_id, text)
+            status = submit_task(
+                self.store, self.actor, task.task_id, self.actor.user_id, text, minutes=minutes
+            )
         except (Refused, TaakdelegatieError) as error:
             Ask.warn(self, "Inleveren geweigerd", str(error))
             return
