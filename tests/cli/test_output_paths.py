@@ -78,7 +78,7 @@ def test_a_second_name_for_the_store_is_refused_too(run: Run, filled: Path, tmp_
 
 
 def test_outputs_elsewhere_are_written(run: Run, filled: Path, tmp_path: Path) -> None:
-    out = tmp_path / "uit" / "verslag.pdf"
+    out = tmp_path / "verslag.pdf"
     result = run("mdb-summary", "1", "--out", str(out))
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF")

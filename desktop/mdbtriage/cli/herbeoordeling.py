@@ -102,6 +102,7 @@ def herbeoordeling(
                 "export",
                 f"{kind} {reference} naar {target.name}",
             )
+            target.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(target, content)
     except OSError as error:
         fail(f"{out}: PDF kan niet worden geschreven ({error.strerror}); er is niets geschreven.")

@@ -86,9 +86,9 @@ def atomic_output(target: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[
     e.g. ``"w", encoding="utf-8-sig", newline=""`` for a CSV); on a clean exit it is synced
     and renamed over ``target``, on an error it is removed, so ``target`` is whole or
     untouched."""
-    folder = target.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+    )
     try:
         with os.fdopen(handle, mode, **kwargs) as stream:
             yield stream

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,7 +35,7 @@ from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.central import outcome_sql
 from mdbtriage.store.database import Store
-from mdbtriage.store.outputs import check_output
+from mdbtriage.store.outputs import atomic_output, check_output
 from mdbtriage.store.records import CASE_ROW_COLUMNS, CaseRow, case_rows
 
 PREVIEW_ROWS = 200  # the first screenful (and then some) shown before the whole queue is in
@@ -332,26 +331,23 @@ def export_queue(
     that cannot be written leaves no record. A path that would replace the store or its
     companions raises :class:`~mdbtriage.store.outputs.OutputRefused`."""
     check_output(path, store.path, "Bestand")
-    partial = path.with_name(f".{path.name}.partial")
     count = 0
-    with store.atomic() as conn:
-        try:
-            with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle, delimiter=";")
-                writer.writerow(header)
-                for row in rows:
-                    writer.writerow(safe_row(row))
-                    count += 1
-            log(
-                conn,
-                actor,
-                AuditEntry(
-                    event="export",
-                    purpose="werkvoorraad exporteren",
-                    details=f"{count} zaken naar {path.name}; filter: {filter_text}",
-                ),
-            )
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
+    with (
+        store.atomic() as conn,
+        atomic_output(path, "w", encoding="utf-8-sig", newline="") as handle,
+    ):
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(safe_row(row))
+            count += 1
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="export",
+                purpose="werkvoorraad exporteren",
+                details=f"{count} zaken naar {path.name}; filter: {filter_text}",
+            ),
+        )
     return count
