@@ -4,6 +4,7 @@ a file next to the import, and no such file ever replaces the store."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from mdbtriage.core import csvimport
 from mdbtriage.core.model import Actor
 from mdbtriage.core.validation import bsn_check
+from mdbtriage.store import imports
 from mdbtriage.store.database import Store
 from mdbtriage.store.imports import MAX_SHOWN, ImportReport, import_file
 from mdbtriage.store.records import get_case, get_staff
@@ -213,3 +215,30 @@ def test_staff_reimport_with_a_blank_active_cell_keeps_the_person_inactive(
     ad1, ad2 = get_staff(store, "AD1"), get_staff(store, "AD2")
     assert ad1 is not None and (ad1.name, ad1.active) == ("D. van Dijk", False)
     assert ad2 is not None and ad2.active
+
+
+def test_duplicates_are_found_across_chunks(
+    store: Store, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between chunks the references and BSNs seen live in a temporary table, not in memory."""
+    monkeypatch.setattr(csvimport, "CHUNK_ROWS", 3)
+    loaded: list[int] = []
+    load = imports._TempSeen.load
+
+    def counting(self: imports._TempSeen, keys: Collection[str]) -> None:
+        loaded.append(len(keys))
+        load(self, keys)
+
+    monkeypatch.setattr(imports._TempSeen, "load", counting)
+    rows = [_full_row(i) for i in range(1, 9)]
+    rows.append(_full_row(2))  # line 10: the reference of line 3 again
+    rows.append(_full_row(30).replace(BSNS[30], BSNS[4]))  # line 11: BSN of line 5, other name
+    report = _import(store, _write(tmp_path / "zaken.csv", FULL, rows), actor)
+    assert not report.written
+    assert report.lines[:2] == [
+        "zaken.csv, regel 10, kolom case_ref, waarde 'R-002': komt al voor op regel 3",
+        f"zaken.csv, regel 11, kolom bsn, waarde '{BSNS[4]}': zelfde BSN als regel 5 maar met "
+        "andere naam of geboortedatum",
+    ]
+    # each chunk's keys were looked up in the temporary tables: 4 chunks, 2 kinds of key
+    assert loaded == [3, 3, 3, 3, 3, 3, 1, 1]

@@ -334,6 +334,51 @@ def _no_lookup(_keys: Sequence[str]) -> Mapping[str, Any]:
     return {}
 
 
+class Seen:
+    """The keys earlier rows of one file used (a reference, a BSN), each with the line that
+    used it first and a text a later row is compared with; in memory by default.
+    :class:`CsvImport` calls :meth:`load` with the keys of each chunk before checking it and
+    :meth:`keep` after, so a subclass may hold the entries outside memory between chunks (the
+    store keeps them in a temporary table) and memory stays flat however long the file is."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[int, str]] = {}
+
+    def get(self, key: str) -> tuple[int, str] | None:
+        return self.entries.get(key)
+
+    def add(self, key: str, line: int, text: str = "") -> None:
+        self.entries[key] = (line, text)
+
+    def load(self, keys: Collection[str]) -> None:
+        """Before a chunk: make the entries of ``keys`` available to :meth:`get`."""
+
+    def keep(self) -> None:
+        """After a chunk: the entries added may leave memory."""
+
+
+SeenFactory = Callable[[str], Seen]
+"""A :class:`Seen` for one kind of key (``case_ref``, ``bsn``, ``staff_id``)."""
+
+
+def _in_memory(_name: str) -> Seen:
+    return Seen()
+
+
+def _ref_key(raw: Mapping[str, str]) -> str:
+    return raw.get("case_ref", "").strip()
+
+
+def _staff_key(raw: Mapping[str, str]) -> str:
+    return raw.get("staff_id", "").strip()
+
+
+def _bsn_key(raw: Mapping[str, str]) -> str:
+    """The BSN of a row as ``parse_bsn`` gives it when valid (no spaces or dots, nine digits)."""
+    text = raw.get("bsn", "").strip().replace(" ", "").replace(".", "")
+    return "0" + text if len(text) == 8 else text
+
+
 class CsvImport(Generic[T]):
     """One CSV file of the contract, checked chunk by chunk as it is read (memory stays flat).
 
@@ -352,8 +397,10 @@ class CsvImport(Generic[T]):
         fields: Callable[[T], Mapping[str, str]],
         convert: Callable[[dict[str, str], list[RowError], int], T | None],
         stored: Lookup[T] = _no_lookup,
+        seen: Sequence[tuple[Seen, Callable[[Mapping[str, str]], str]]] = (),
     ) -> None:
         self._rows = CsvRows(source, columns, optional, extra)
+        self._seen = seen
         self.header = self._rows.header
         self._key = key
         self._fields = fields
@@ -377,8 +424,13 @@ class CsvImport(Generic[T]):
         key = self._key
         while batch := list(itertools.islice(rows, size)):
             stored = self._stored([raw.get(key, "").strip() for _, raw in batch])
-            yield [self._check(line, raw, stored) for line, raw in batch]
+            for seen, key_of in self._seen:
+                seen.load({key_of(raw) for _, raw in batch})
+            checked = [self._check(line, raw, stored) for line, raw in batch]
+            for seen, _ in self._seen:
+                seen.keep()
             self.rows_read += len(batch)
+            yield checked
 
     def _check(self, line: int, raw: dict[str, str], stored: Mapping[str, T]) -> ParsedRow[T]:
         errors: list[RowError] = []
@@ -397,7 +449,9 @@ class CsvImport(Generic[T]):
             return ParsedRow(line, raw, None, errors)
         checked = raw
         known = stored.get(raw.get(self._key, "").strip()) if stored else None
-        if known is not None:
+        if known is not None and (
+            self.absent or not all(raw[name].strip() for name in self.keep_if_empty)
+        ):
             kept = self._fields(known)
             checked = dict(raw)
             for name in self.absent:
@@ -469,20 +523,23 @@ def parse_staff(data: bytes) -> ParseResult[Staff]:
     return read_staff(io.BytesIO(data)).result()
 
 
-def read_staff(source: IO[bytes], stored: Lookup[Staff] = _no_lookup) -> CsvImport[Staff]:
+def read_staff(
+    source: IO[bytes], stored: Lookup[Staff] = _no_lookup, memory: SeenFactory = _in_memory
+) -> CsvImport[Staff]:
     """A staff CSV to be checked chunk by chunk; ``stored`` gives the stored staff of some
-    ``staff_id``s, whose values a re-import keeps for the columns the file does not change."""
-    seen: dict[str, int] = {}
+    ``staff_id``s, whose values a re-import keeps for the columns the file does not change;
+    ``memory`` holds the ids earlier rows used."""
+    seen = memory("staff_id")
 
     def convert(raw: dict[str, str], errors: list[RowError], line: int) -> Staff | None:
         row = _Row(raw, errors, line)
         staff_id = row.text("staff_id")
         if staff_id and not _REF.match(staff_id):
             row.fail("staff_id", "mag alleen letters, cijfers en - _ . / bevatten (max. 40)")
-        elif staff_id in seen:
-            row.fail("staff_id", f"komt al voor op regel {seen[staff_id]}")
+        elif (earlier := seen.get(staff_id)) is not None:
+            row.fail("staff_id", f"komt al voor op regel {earlier[0]}")
         else:
-            seen[staff_id] = line
+            seen.add(staff_id, line)
         name = row.text("name")
         role = row.text("role").upper()
         if role and role not in ROLES:
@@ -538,6 +595,7 @@ def read_staff(source: IO[bytes], stored: Lookup[Staff] = _no_lookup) -> CsvImpo
         staff_fields,
         convert,
         stored,
+        [(seen, _staff_key)],
     )
 
 
@@ -548,33 +606,36 @@ def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
 
 
 def read_cases(
-    source: IO[bytes], today: date, stored: Lookup[Case] = _no_lookup
+    source: IO[bytes],
+    today: date,
+    stored: Lookup[Case] = _no_lookup,
+    memory: SeenFactory = _in_memory,
 ) -> CsvImport[Case]:
     """A case CSV to be checked chunk by chunk; ``stored`` gives the stored cases of some
     ``case_ref``s, whose values a re-import keeps for the columns the file does not change
-    (contract.md). ``today`` bounds receipt and birth dates."""
-    seen_refs: dict[str, int] = {}
-    seen_bsn: dict[str, tuple[int, str, date | None]] = {}
+    (contract.md); ``memory`` holds the references and BSNs earlier rows used. ``today``
+    bounds receipt and birth dates."""
+    seen_refs = memory("case_ref")
+    seen_bsn = memory("bsn")  # with the name and date of birth of its first row
 
     def convert(raw: dict[str, str], errors: list[RowError], line: int) -> Case | None:
         checked = check_case(raw, today)
         for name, reason in checked.problems:
             errors.append(RowError(line, name, raw.get(name, ""), reason))
         ref = raw.get("case_ref", "").strip()
-        if ref and ref in seen_refs:
+        if ref and (first := seen_refs.get(ref)) is not None:
             errors.append(
-                RowError(
-                    line, "case_ref", raw["case_ref"], f"komt al voor op regel {seen_refs[ref]}"
-                )
+                RowError(line, "case_ref", raw["case_ref"], f"komt al voor op regel {first[0]}")
             )
         elif ref:
-            seen_refs[ref] = line
+            seen_refs.add(ref, line)
         case = checked.case
         if case is not None:
             client = case.client
-            bsn, name, birth = client.bsn, client.name, client.birth_date
+            bsn, birth = client.bsn, client.birth_date
+            who = f"{client.name}\x1f{birth.isoformat() if birth else ''}"
             earlier = seen_bsn.get(bsn)
-            if earlier and (earlier[1] != name or earlier[2] != birth):
+            if earlier and earlier[1] != who:
                 errors.append(
                     RowError(
                         line,
@@ -584,7 +645,7 @@ def read_cases(
                     )
                 )
             elif not earlier:
-                seen_bsn[bsn] = (line, name, birth)
+                seen_bsn.add(bsn, line, who)
         return None if errors else case
 
     return CsvImport(
@@ -596,6 +657,7 @@ def read_cases(
         case_fields,
         convert,
         stored,
+        [(seen_refs, _ref_key), (seen_bsn, _bsn_key)],
     )
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import os
-from collections.abc import Callable, Sequence
+import sqlite3
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,12 +29,13 @@ from mdbtriage.core.csvimport import (
     CsvImport,
     ParsedRow,
     RowError,
+    Seen,
     error_row,
     read_cases,
     read_staff,
     rejected_row,
 )
-from mdbtriage.core.model import Actor, Staff
+from mdbtriage.core.model import Actor, Case, Staff
 from mdbtriage.core.triage import bulk
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import output_problem
@@ -124,6 +127,41 @@ class _PartFile:
         with contextlib.suppress(OSError):
             self.stream.close()
         self.temporary.unlink(missing_ok=True)
+
+
+class _TempSeen(Seen):
+    """The keys earlier rows used, in a temporary table between chunks (memory stays flat)."""
+
+    def __init__(self, conn: sqlite3.Connection, name: str) -> None:
+        super().__init__()
+        self.conn = conn
+        self.table = f"temp.mdb_import_seen_{name}"
+        self.new: list[tuple[str, int, str]] = []
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.table} "
+            "(key TEXT PRIMARY KEY, line INTEGER NOT NULL, text TEXT NOT NULL)"
+        )
+        conn.execute(f"DELETE FROM {self.table}")
+
+    def add(self, key: str, line: int, text: str = "") -> None:
+        super().add(key, line, text)
+        self.new.append((key, line, text))
+
+    def load(self, keys: Collection[str]) -> None:
+        rows = self.conn.execute(
+            f"SELECT key, line, text FROM {self.table} "
+            "WHERE key IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(keys)),),
+        )
+        self.entries = {key: (line, text) for key, line, text in rows}
+
+    def keep(self) -> None:
+        self.conn.executemany(f"INSERT INTO {self.table} VALUES (?, ?, ?)", self.new)
+        self.new.clear()
+        self.entries = {}
+
+    def drop(self) -> None:
+        self.conn.execute(f"DELETE FROM {self.table}")
 
 
 class _Problems:
@@ -227,6 +265,7 @@ class _Import:
     path: Path
     kind: str
     skip_invalid: bool
+    stored: dict[str, Case] = field(default_factory=dict)
 
     def run(
         self, actor: Actor, today: date, skip_hint: str, progress: Progress | None
@@ -234,17 +273,31 @@ class _Import:
         store, name = self.store, self.path.name
         reader: CsvImport[Any]
         writer: CaseWriter | None = None
+        seen: list[_TempSeen] = []
+
+        def memory(key: str) -> Seen:
+            seen.append(_TempSeen(store.conn, key))
+            return seen[-1]
+
         if self.kind == "cases":
-            reader = read_cases(self.source, today, lambda refs: stored_cases(store, refs))
+            reader = read_cases(self.source, today, self._stored_cases, memory)
             writer = CaseWriter(store, actor, f"import {name}")
         else:
-            reader = read_staff(self.source, lambda ids: stored_staff(store, ids))
+            reader = read_staff(self.source, lambda ids: stored_staff(store, ids), memory)
         problems = _Problems(self.path, reader.header, store.path, self.skip_invalid)
         try:
             return self._run(reader, writer, problems, skip_hint, progress)
         except BaseException:
             problems.discard()
             raise
+        finally:
+            for table in seen:
+                table.drop()
+
+    def _stored_cases(self, refs: Sequence[str]) -> dict[str, Case]:
+        """The stored cases of a chunk, kept for staging the chunk (one query per chunk)."""
+        self.stored = stored_cases(self.store, refs)
+        return self.stored
 
     def _run(
         self,
@@ -267,7 +320,7 @@ class _Import:
                     valid.append(row.record)
             if valid and (self.skip_invalid or not problems.count):  # else refused anyway
                 if writer is not None:
-                    writer.add(valid)
+                    writer.add(valid, self.stored)
                 else:
                     staff.extend(valid)
             if progress is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -224,6 +224,8 @@ _ACCESSES_FROM_STAGE = (
 def case_changes(old: Case, new: Case) -> str:
     """What an update changes, for the access log: ``column: old → new`` per changed column of
     the case CSV, the BSN masked; ``geen wijzigingen`` when nothing changed."""
+    if old == new:
+        return "geen wijzigingen"
     before, after = case_fields(old), case_fields(new)
     changed = []
     for name, value in after.items():
@@ -253,9 +255,10 @@ class CaseWriter:
         conn.execute(f"CREATE TABLE IF NOT EXISTS {_STAGE} ({_STAGE_COLUMNS})")
         conn.execute(f"DELETE FROM {_STAGE}")
 
-    def add(self, cases: Sequence[Case]) -> None:
-        """Stage ``cases`` in order (an update is compared with the case as stored)."""
-        known = stored_cases(self.store, [c.case_ref for c in cases])
+    def add(self, cases: Sequence[Case], stored: Mapping[str, Case] | None = None) -> None:
+        """Stage ``cases`` in order; an update is compared with the case as stored (``stored``:
+        the stored cases among them when the caller has them already)."""
+        known = stored_cases(self.store, [c.case_ref for c in cases]) if stored is None else stored
         days = self._days
         staged: list[tuple[object, ...]] = []
         for c in cases:
