@@ -53,6 +53,7 @@ def forecast_sample(store: Store, policy: Policy, on: date) -> tuple[Callable[[]
     from mdbtriage.store.delegations import ruleset_for
     from mdbtriage.store.forecast import (
         ForecastInputs,
+        measured_times,
         planned_cases,
         team_people,
         team_settings,
@@ -67,6 +68,7 @@ def forecast_sample(store: Store, policy: Policy, on: date) -> tuple[Callable[[]
             team_people(store, team),
             ruleset_for(store, team, on),
             team_settings(store, team),
+            measured_times(store, team),
         )
         for team in teams
     ]

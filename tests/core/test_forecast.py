@@ -327,3 +327,28 @@ def test_weekly_capacity_matches_its_definition(
                     for p, n in zip([q for q in people if q.role == role], present, strict=True)
                 ) * (max(0, 5 - min(offset, 5)) / 5)
             assert capacity[role][w] == pytest.approx(expected, abs=1e-6)
+
+
+def test_recorded_times_replace_a_norm_only_with_enough_of_them() -> None:
+    from mdbtriage.core.forecast import Measured, calibrate
+
+    few = Measured("WIA_CLAIM", "SPREEKUUR", 3.0, 4)
+    same, replaced = calibrate(NORMS, [few])
+    assert same is NORMS and replaced == []
+    enough = Measured("WIA_CLAIM", "SPREEKUUR", 3.0, 5)
+    calibrated, replaced = calibrate(NORMS, [enough])
+    assert replaced == [(enough, 1.5)]
+    hours = {a.task: a.hours for a in calibrated.activities("WIA_CLAIM", "REGULIER")}
+    assert hours["SPREEKUUR"] == 3.0 and hours["DOSSIERSTUDIE"] == 1.0
+    assert {a.task: a.hours for a in calibrated.activities("ABA", "REGULIER")}["SPREEKUUR"] == 1.5
+    slower = forecast(wia(40), team(), calibrated, RULES, MONDAY, 6, calibrated=replaced)
+    assert sum(slower.backlog) > sum(forecast(wia(40), team(), NORMS, RULES, MONDAY, 6).backlog)
+    assert slower.inputs["calibrated"] == [
+        {
+            "service": "WIA_CLAIM",
+            "task": "SPREEKUUR",
+            "default_hours": 1.5,
+            "measured_hours": 3.0,
+            "count": 5,
+        }
+    ]

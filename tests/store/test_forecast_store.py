@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from mdbtriage.core.forecast import Scenario
+from mdbtriage.core.forecast import Scenario, load_norms
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
 from mdbtriage.core.policy import load_policy
 from mdbtriage.store.database import Store
@@ -15,6 +15,8 @@ from mdbtriage.store.forecast import (
     TeamSettings,
     absences,
     add_absence,
+    forecast_inputs,
+    measured_times,
     planned_cases,
     remove_absence,
     set_team_settings,
@@ -25,6 +27,16 @@ from mdbtriage.store.forecast import (
 from mdbtriage.store.records import upsert_cases, upsert_staff, upsert_teams
 
 MONDAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def demo_store_small(store: Store, actor: Actor) -> Store:
+    from mdbtriage.store.demo import load_demo
+
+    load_demo(store, n_cases=300, seed=7, today=MONDAY, actor=actor)
+    return store
+
+
 POLICY = load_policy()
 BSNS = ["111222333", "111222345", "111222357", "111222369", "111222370"]
 
@@ -125,4 +137,42 @@ def test_reading_the_forecast_is_logged(store: Store, actor: Actor) -> None:
     row = store.conn.execute(
         "SELECT event, user_id, details FROM audit_log WHERE purpose = 'capaciteitsprognose'"
     ).fetchone()
-    assert row[0] == "search" and row[1] == actor.user_id and "team T1" in row[2] and "3 medewerkers" in row[2]
+    assert (
+        row[0] == "search"
+        and row[1] == actor.user_id
+        and "team T1" in row[2]
+        and "3 medewerkers" in row[2]
+    )
+
+
+def test_recorded_times_calibrate_the_teams_norms(demo_store_small: Store, actor: Actor) -> None:
+    store = demo_store_small
+    row = store.conn.execute(
+        "SELECT c.service, t.task_code, s.team_id FROM tasks t JOIN cases c USING (case_ref) "
+        "JOIN staff s ON s.staff_id = t.assignee_id GROUP BY 1, 2, 3 HAVING count(*) >= 5 "
+        "ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    assert row is not None, "the demo has tasks"
+    service, task, team = row
+    ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT t.task_id FROM tasks t JOIN cases c USING (case_ref) JOIN staff s "
+            "ON s.staff_id = t.assignee_id WHERE c.service = ? AND t.task_code = ? "
+            "AND s.team_id = ? LIMIT 5",
+            (service, task, team),
+        )
+    ]
+    with store.atomic() as conn:
+        conn.executemany(
+            "UPDATE tasks SET minutes_spent = ? WHERE task_id = ?",
+            [(60 + 30 * i, task_id) for i, task_id in enumerate(ids)],
+        )
+    measured = [m for m in measured_times(store, team) if (m.service, m.task) == (service, task)]
+    assert [(m.hours, m.count) for m in measured] == [(2.0, 5)]
+    inputs = forecast_inputs(store, actor, team, MONDAY, POLICY)
+    calibrated = inputs.run(weeks=2).inputs["calibrated"]
+    if any(a.task == task for a in load_norms().services[service]):
+        assert [(c["service"], c["task"], c["measured_hours"]) for c in calibrated] == [
+            (service, task, 2.0)
+        ]

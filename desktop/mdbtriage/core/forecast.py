@@ -266,6 +266,56 @@ def load_norms(norms_id: str = DEFAULT_NORMS) -> Norms:
     )
 
 
+MIN_MEASUREMENTS = 5
+"""Recorded times of an activity needed before they replace the default norm."""
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """The team's recorded time for one activity of one service ("bestede tijd")."""
+
+    service: str
+    task: str
+    hours: float
+    count: int
+
+
+def calibrate(
+    norms: Norms, measured: Iterable[Measured], minimum: int = MIN_MEASUREMENTS
+) -> tuple[Norms, list[tuple[Measured, float]]]:
+    """The norms with each activity's hours replaced by the team's average recorded time,
+    where at least ``minimum`` were recorded; and which were replaced (with the default)."""
+    by_key = {(m.service, m.task): m for m in measured if m.count >= minimum and m.hours > 0}
+    if not by_key:
+        return norms, []
+    used: dict[tuple[str, str], tuple[Measured, float]] = {}
+
+    def adjusted(service: str | None, activities: tuple[Activity, ...]) -> tuple[Activity, ...]:
+        out = []
+        for act in activities:
+            found = by_key.get((service, act.task)) if service else None
+            if found is not None:
+                used.setdefault((found.service, found.task), (found, act.hours))
+                act = Activity(act.task, act.role, round(found.hours, 2))
+            out.append(act)
+        return tuple(out)
+
+    services = {code: adjusted(code, acts) for code, acts in norms.services.items()}
+    calibrated = Norms(
+        norms_id=norms.norms_id,
+        name=norms.name,
+        defaults=norms.defaults,
+        delegation_share=norms.delegation_share,
+        sign_off_share=norms.sign_off_share,
+        other_work_share=norms.other_work_share,
+        delegate_to=norms.delegate_to,
+        services=services,
+        routes=norms.routes,
+        targets=norms.targets,
+    )
+    return calibrated, sorted(used.values(), key=lambda u: (u[0].service, u[0].task))
+
+
 def week_start(day: date) -> date:
     """The Monday of the week of ``day``."""
     return day - timedelta(days=day.weekday())
@@ -496,8 +546,12 @@ def forecast(
     weeks: int = DEFAULT_WEEKS,
     scenario: Scenario | None = None,
     shortfall: bool = True,
+    calibrated: Sequence[tuple[Measured, float]] = (),
 ) -> Forecast:
-    """Plan ``cases`` (in policy order) onto ``people`` and measure the targets."""
+    """Plan ``cases`` (in policy order) onto ``people`` and measure the targets.
+
+    ``calibrated`` names the norms replaced by the team's recorded times (see ``calibrate``),
+    so the inputs say so."""
     scenario = scenario or Scenario()
     weeks = max(1, min(weeks, MAX_WEEKS))
     share = (
@@ -579,6 +633,16 @@ def forecast(
         "absences": sum(len(p.absences) for p in people),
         "cases_planned": len(cases),
         "new_cases": "niet meegerekend: alleen de huidige werkvoorraad",
+        "calibrated": [
+            {
+                "service": m.service,
+                "task": m.task,
+                "default_hours": default,
+                "measured_hours": round(m.hours, 2),
+                "count": m.count,
+            }
+            for m, default in calibrated
+        ],
         "without_capacity": sorted(
             {
                 s.role

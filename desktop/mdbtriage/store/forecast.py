@@ -4,16 +4,18 @@ team's planning settings) and the forecast itself, logged like any other team ov
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from mdbtriage.core.forecast import (
     DEFAULT_WEEKS,
     Forecast,
+    Measured,
     Norms,
     Person,
     PlannedCase,
     Scenario,
+    calibrate,
     forecast,
     load_norms,
 )
@@ -191,6 +193,21 @@ def set_team_settings(store: Store, actor: Actor, team: str, settings: TeamSetti
         )
 
 
+def measured_times(store: Store, team: str) -> list[Measured]:
+    """The team's recorded time per service and task ("bestede tijd" at hand-in), averaged."""
+    return [
+        Measured(str(r[0]), str(r[1]), float(r[2]) / 60, int(r[3]))
+        for r in store.conn.execute(
+            "SELECT c.service, t.task_code, avg(t.minutes_spent), count(*) FROM tasks t "
+            "JOIN cases c ON c.case_ref = t.case_ref "
+            "JOIN staff s ON s.staff_id = t.assignee_id "
+            "WHERE s.team_id = ? AND t.minutes_spent IS NOT NULL "
+            "GROUP BY c.service, t.task_code ORDER BY c.service, t.task_code",
+            (team,),
+        )
+    ]
+
+
 def planned_cases(store: Store, team: str, on: date, policy: Policy) -> list[PlannedCase]:
     """The team's werkvoorraad on ``on`` in policy order, only the classes that are planned."""
     rows = open_cases(store, team)
@@ -229,6 +246,7 @@ class ForecastInputs:
     people: list[Person]
     ruleset: RuleSet
     settings: TeamSettings
+    measured: list[Measured] = field(default_factory=list)
 
     def scenario(self, what_if: Scenario | None = None) -> Scenario:
         """The team's own settings, unless the what-if sets them."""
@@ -251,14 +269,16 @@ class ForecastInputs:
         norms: Norms | None = None,
         ruleset: RuleSet | None = None,
     ) -> Forecast:
+        calibrated, replaced = calibrate(norms or load_norms(), self.measured)
         return forecast(
             self.cases,
             self.people,
-            norms or load_norms(),
+            calibrated,
             ruleset or self.ruleset,
             self.on,
             weeks,
             self.scenario(what_if),
+            calibrated=replaced,
         )
 
 
@@ -273,6 +293,7 @@ def forecast_inputs(
         people=team_people(store, team),
         ruleset=ruleset_for(store, team, on),
         settings=team_settings(store, team),
+        measured=measured_times(store, team),
     )
     with store.atomic() as conn:
         log(

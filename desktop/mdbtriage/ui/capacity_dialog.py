@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdbtriage.core.forecast import Norms
+from mdbtriage.core.forecast import MIN_MEASUREMENTS, Norms
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
 from mdbtriage.store.forecast import (
@@ -34,6 +34,7 @@ from mdbtriage.store.forecast import (
     TeamSettings,
     absences,
     add_absence,
+    measured_times,
     remove_absence,
     set_team_settings,
     team_settings,
@@ -143,6 +144,17 @@ class CapacityDialog(QDialog):
         )
         shares_form.addRow(self.save)
 
+        self.norms_table = self._norms_table(store, team, norms)
+        norms_box = QGroupBox(f"Normen ({norms.name}, standaardwaarden) en gemeten bestede tijd")
+        norms_layout = QVBoxLayout(norms_box)
+        norms_layout.addWidget(self.norms_table)
+        norms_layout.addWidget(
+            QLabel(
+                f"Gemeten tijd vervangt een norm vanaf {MIN_MEASUREMENTS} ingeleverde taken met "
+                "bestede tijd (per dienst en taak)."
+            )
+        )
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Sl&uiten")
         buttons.rejected.connect(self.reject)
@@ -160,9 +172,43 @@ class CapacityDialog(QDialog):
         body.addLayout(side)
         layout = QVBoxLayout(self)
         layout.addLayout(body, 1)
+        layout.addWidget(norms_box, 1)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self.resize(960, 640)
         self.refresh()
+
+    @staticmethod
+    def _norms_table(store: Store, team: str, norms: Norms) -> QTableWidget:
+        """Every default norm of a service, with the team's recorded average beside it."""
+        from mdbtriage.core.model import SERVICES
+        from mdbtriage.core.taakdelegatie import load_ruleset
+
+        tasks = load_ruleset()
+        measured = {(m.service, m.task): m for m in measured_times(store, team)}
+        rows = [(service, act) for service, acts in norms.services.items() for act in acts]
+        table = QTableWidget(len(rows), 5, objectName="norms_table")
+        table.setAccessibleName("Normen en gemeten tijd")
+        table.setHorizontalHeaderLabels(
+            ["Dienst", "Taak", "Rol", "Norm (uur)", "Gemeten (uur, aantal)"]
+        )
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().setVisible(False)
+        for row, (service, act) in enumerate(rows):
+            found = measured.get((service, act.task))
+            cells = [
+                SERVICES.get(service, service),
+                tasks.task_name(act.task),
+                act.role,
+                f"{act.hours:g}".replace(".", ","),
+                f"{found.hours:.2f} ({found.count})".replace(".", ",") if found else "",
+            ]
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
 
     def refresh(self) -> None:
         rows = absences(self.store, self.team)

@@ -90,6 +90,11 @@ def inputs_text(result: Forecast) -> str:
         f"{i['absences']} afwezigheden, {i['cases_planned']} zaken in behandeling genomen; "
         "nieuwe zaken zijn niet meegerekend."
     )
+    if i.get("calibrated"):
+        text += (
+            f" Normen bijgesteld met de bestede tijd van het team voor "
+            f"{len(i['calibrated'])} activiteit(en)."
+        )
     if i["without_capacity"]:
         text += f" Geen uren voor {', '.join(i['without_capacity'])}: die zaken raken niet af."
     return text
