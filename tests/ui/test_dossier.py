@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QShortcut
+from PySide6.QtWidgets import QLabel
 
+from mdbtriage.core.central import CentralDecision
+from mdbtriage.store.central import record_decisions
 from mdbtriage.store.dossier import add_note, documents
 from mdbtriage.store.records import get_case
 from mdbtriage.ui.case_form import CaseFormDialog
@@ -43,17 +46,13 @@ def test_enter_in_queue_opens_dossier_and_logs_read(qtbot, make_window, tl_sessi
 
 
 def test_dossier_shows_facts_reasons_and_history(qtbot, demo_store, tl_session, policy):
-    ref = (
-        "R-9"
-        if get_case(demo_store, "R-9")
-        else demo_store.conn.execute(
-            "SELECT case_ref FROM cases WHERE schrijnend_ref IS NOT NULL LIMIT 1"
-        ).fetchone()[0]
-    )
+    ref = "V-0004"  # the demo's bezwaar with a central decision toegekend
     window = _dossier(qtbot, demo_store, tl_session, policy, ref)
     text = window.reasons.toPlainText()
     assert "schrijnend met centrale toets" in text
     assert "klasse B" in text
+    facts = window.findChildren(QLabel)
+    assert any(label.text().startswith("ja, centraal getoetst: CT-") for label in facts)
     assert window.history.model.rowCount() >= 1
     assert window.history.model.index(0, 1).data() == "inzien"
     assert "******" in window.title.text()
@@ -64,6 +63,9 @@ def test_checklist_ticks_are_saved_and_logged(qtbot, demo_store, va_session, pol
     window = _dossier(qtbot, demo_store, va_session, policy, ref)
     window.tabs.setCurrentIndex(1)
     assert "Ontbreekt nog" in window.checklist_summary.text()
+    before = demo_store.conn.execute(
+        "SELECT count(*) FROM audit_log WHERE event = 'change' AND case_ref = ?", (ref,)
+    ).fetchone()[0]
     for code in ("RIV", "BEDRIJFSARTS", "HUISARTS", "SPECIALIST", "AD_RAPPORT"):
         qtbot.keyClick(window.document_boxes[code], Qt.Key.Key_Space)
     assert set(documents(demo_store, ref)) == {
@@ -80,7 +82,7 @@ def test_checklist_ticks_are_saved_and_logged(qtbot, demo_store, va_session, pol
     changes = demo_store.conn.execute(
         "SELECT count(*) FROM audit_log WHERE event = 'change' AND case_ref = ?", (ref,)
     ).fetchone()[0]
-    assert changes == 6
+    assert changes - before == 6  # five ticks and one untick, each logged
 
 
 def test_medical_notes_only_for_medical_roles(qtbot, demo_store, va_session, ad_session, policy):
@@ -98,11 +100,13 @@ def test_medical_notes_only_for_medical_roles(qtbot, demo_store, va_session, ad_
     text = other.notes_view.toPlainText()
     assert "rugklachten" not in text
     assert "Werkgever gebeld" in text
-    assert "alleen zichtbaar voor VA, AIOS en SMV" in text
+    assert "alleen zichtbaar voor VA, AIOS, SMV en MSP" in text
     assert not other.note_medical.isVisibleTo(other)
 
 
-def test_mark_schrijnend_moves_case_to_class_b(qtbot, demo_store, tl_session, policy, monkeypatch):
+def test_mark_schrijnend_waits_for_the_central_decision(
+    qtbot, demo_store, tl_session, policy, monkeypatch
+):
     ref = demo_store.conn.execute(
         "SELECT case_ref FROM cases WHERE service = 'BEZWAAR' AND schrijnend = 0 LIMIT 1"
     ).fetchone()[0]
@@ -113,9 +117,15 @@ def test_mark_schrijnend_moves_case_to_class_b(qtbot, demo_store, tl_session, po
     qtbot.mouseClick(window.schrijnend_button, Qt.MouseButton.LeftButton)
     case = get_case(demo_store, ref)
     assert case.facts.schrijnend and case.facts.schrijnend_ref == "CT-2026-123"
-    assert "klasse B" in window.reasons.toPlainText()
+    # A reference alone is no approval: the case stays in D until the decision is recorded.
+    assert "klasse D" in window.reasons.toPlainText()
+    assert "schrijnend: centrale toets ontbreekt" in window.reasons.toPlainText()
     assert changed == [ref]
     assert not window.schrijnend_button.isEnabled()
+    decision = CentralDecision("CT-2026-123", ref, None, TODAY, "toegekend")
+    record_decisions(demo_store, [decision], tl_session.actor, "centrale beslissing vastleggen")
+    window.refresh()
+    assert "klasse B" in window.reasons.toPlainText()
 
 
 def test_new_case_form_shows_errors_next_to_fields(qtbot, demo_store, tl_session):

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, missing_documents
-from mdbtriage.core.model import CASE_STATUSES, REQUESTERS, SERVICES
+from mdbtriage.core.model import CASE_STATUSES, MEDICAL_ROLES, REQUESTERS, ROLES, SERVICES
 from mdbtriage.core.policy import Policy
-from mdbtriage.core.triage import build_queue
+from mdbtriage.core.triage import build_queue, dwangsom_flag
 from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import (
@@ -51,7 +51,10 @@ TASK_STATUS = {
     "afgewezen": "afgewezen",
 }
 _TASKS_AVAILABLE = importlib.util.find_spec("mdbtriage.ui.tasks") is not None
-MEDICAL_HIDDEN = "Medische inhoud is alleen zichtbaar voor VA, AIOS en SMV."
+_MEDICAL = [role for role in ROLES if role in MEDICAL_ROLES]
+MEDICAL_HIDDEN = (
+    f"Medische inhoud is alleen zichtbaar voor {', '.join(_MEDICAL[:-1])} en {_MEDICAL[-1]}."
+)
 
 
 def _escape(text: str) -> str:
@@ -199,6 +202,16 @@ class DossierWindow(QWidget):
             self.facts.removeRow(0)
         requester = REQUESTERS.get(facts.requester or "", "")
         yes = {True: "ja", False: "nee"}
+        placement = build_queue([facts], max(self.on, facts.received_on), self.policy)[0]
+        if placement.schrijnend_approved:
+            schrijnend = f"ja, centraal getoetst: {facts.schrijnend_ref} toegekend"
+        elif facts.schrijnend:
+            missing = placement.schrijnend_unconfirmed
+            reference = f" ({facts.schrijnend_ref})" if facts.schrijnend_ref else ""
+            schrijnend = f"ja{reference}" + (f"; {missing.split(': ', 1)[1]}" if missing else "")
+        else:
+            schrijnend = "nee"
+        dwangsom = dwangsom_flag(facts) if facts.dwangsom else "nee"
         for label, value in (
             ("Cliënt", row.client_name),
             ("BSN", mask_bsn(row.bsn)),
@@ -210,19 +223,13 @@ class DossierWindow(QWidget):
             ("Aanvrager", requester or "(geen)"),
             ("Medische motivering", yes[facts.motivated]),
             ("Heeft inkomsten", yes[facts.working]),
-            (
-                "Schrijnend",
-                f"ja, centrale toets {facts.schrijnend_ref}"
-                if facts.schrijnend and facts.schrijnend_ref
-                else ("ja, centrale toets ontbreekt" if facts.schrijnend else "nee"),
-            ),
+            ("Schrijnend", schrijnend),
             ("Ingebrekestelling", yes[facts.ingebrekestelling]),
-            ("Dwangsom", yes[facts.dwangsom]),
+            ("Dwangsom", dwangsom),
         ):
             value_label = QLabel(value)
             value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.facts.addRow(f"{label}:", value_label)
-        placement = build_queue([facts], self.on, self.policy)[0]
         reasons = "".join(f"<li>{_escape(r)}</li>" for r in placement.reasons(self.policy))
         flags = "".join(f"<li><b>{_escape(f)}</b></li>" for f in placement.flags)
         self.reasons.setHtml(
@@ -231,7 +238,7 @@ class DossierWindow(QWidget):
             f"<p><b>Signalen</b></p><ul>{flags or '<li>geen signalen</li>'}</ul>"
         )
         self.schrijnend_button.setEnabled(
-            facts.service in ("HERBEOORDELING", "BEZWAAR") and not facts.schrijnend_ref
+            facts.service in self.policy.service_schrijnend_class and not facts.schrijnend_ref
         )
         self._fill_documents()
         self._fill_tasks()

@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         if session.is_team_lead:
             from mdbtriage.ui.overzicht import OverzichtView
 
-            self.overzicht = OverzichtView(store, session)
+            self.overzicht = OverzichtView(store, session, policy=policy)
             self.tabs.addTab(self.overzicht, "O&verzicht")
             self.werkvoorraad.loaded.connect(
                 lambda _n: self.overzicht.set_figures(self.werkvoorraad.figures_by_team)
@@ -175,6 +175,11 @@ class MainWindow(QMainWindow):
                 )
             )
             admin.addAction(self._action("&Instellingen…", self.edit_settings, None, "settings"))
+            admin.addAction(
+                self._action(
+                    "&Centrale beslissing vastleggen…", self.record_central, None, "central"
+                )
+            )
             self.admin_menu = admin
 
     def _focus_search(self) -> None:
@@ -292,6 +297,14 @@ class MainWindow(QMainWindow):
 
         if AccountDialog.ask(self.store, self.session, self):
             self.statusBar().showMessage("Account opgeslagen", 5000)
+
+    def record_central(self) -> None:
+        from mdbtriage.ui.central_decision import CentralDecisionDialog
+
+        decision = CentralDecisionDialog.ask(self.store, self.session, self.on, parent=self)
+        if decision is not None:
+            self.werkvoorraad.reload(keep_case=decision.case_ref)
+            self.statusBar().showMessage(f"Vastgelegd: {decision.describe()}", 5000)
 
     def edit_settings(self) -> None:
         from mdbtriage.ui.signin import SettingsDialog

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdbtriage.core.policy import CLASS_ORDER
+from mdbtriage.core.policy import CLASS_ORDER, Policy, load_policy
 from mdbtriage.store.database import Store
 from mdbtriage.store.overview import (
     QueueFigures,
@@ -85,10 +85,14 @@ def stacked_labels_fit(sets: list[tuple[str, list[int]]], axis_max: float) -> bo
 class OverzichtView(QWidget):
     """Charts for one team or all teams, from the werkvoorraad as last computed."""
 
-    def __init__(self, store: Store, session: Session, parent: Any = None) -> None:
+    def __init__(
+        self, store: Store, session: Session, parent: Any = None, policy: Policy | None = None
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.session = session
+        self.policy = policy or load_policy()
+        six_label = self.policy.six_months_label
         self.by_team: dict[str, QueueFigures] = {}
         self.figures = QueueFigures()
         self.load: list[tuple[str, int, int]] = []
@@ -109,7 +113,7 @@ class OverzichtView(QWidget):
 
         self.class_chart = _chart("Werkvoorraad per klasse")
         self.service_chart = _chart("Werkvoorraad per dienst")
-        self.term_chart = _chart("Na de termijn en langer dan 6 maanden, per klasse")
+        self.term_chart = _chart(f"Na de wettelijke termijn en {six_label}, per klasse")
         self.load_chart = _chart("Openstaand werk per professional")
         grid = QGridLayout()
         grid.addWidget(_view(self.class_chart, "class_chart"), 0, 0)
@@ -155,7 +159,7 @@ class OverzichtView(QWidget):
         six = sum(f.six_months_by_class.values())
         self.summary.setText(
             f"{_number(f.total)} open zaken, waarvan {_number(overdue)} na de wettelijke termijn "
-            f"en {_number(six)} langer dan 6 maanden."
+            f"en {_number(six)} {self.policy.six_months_label}."
         )
         self._bars(
             self.class_chart,
@@ -175,7 +179,7 @@ class OverzichtView(QWidget):
             list(CLASS_ORDER),
             [
                 ("na de termijn", [f.overdue_by_class[k] for k in CLASS_ORDER]),
-                ("langer dan 6 maanden", [f.six_months_by_class[k] for k in CLASS_ORDER]),
+                (self.policy.six_months_label, [f.six_months_by_class[k] for k in CLASS_ORDER]),
             ],
             horizontal=False,
         )

@@ -20,7 +20,7 @@ class Session:
 
     @property
     def sees_medical(self) -> bool:
-        """Medical content is shown only to VA, AIOS and SMV."""
+        """Medical content is shown only to the medical roles (VA, AIOS, SMV, MSP)."""
         return self.role in MEDICAL_ROLES
 
     @property

@@ -49,13 +49,6 @@ from mdbtriage.ui.queue_model import (
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.worker import Progress, release_in_background, run_in_background
 
-ROUTES = {
-    "60_PLUS": "60-plusmaatregel",
-    "PRAKTISCH": "praktisch beoordelen",
-    "LICHT": "lichte route",
-    "ONVOLLEDIG": "onvolledig verzoek",
-    "REGULIER": "regulier",
-}
 # What a typical (not the widest) value of a column looks like; longer values are elided and
 # shown whole in the reasons pane, the tooltip or the dossier.
 COLUMN_SAMPLES = {
@@ -72,7 +65,16 @@ COLUMN_SAMPLES = {
 # Route and regie are in the reasons pane, the masked BSN there and in the dossier (a full BSN
 # can still be searched); they stay available in the header's menu.
 HIDDEN_BY_DEFAULT = frozenset({"route", "lead", "bsn"})
-CLASSES = {"A": "A: voorrang", "B": "B: schrijnend", "C": "C: overig", "D": "D: niet opgepakt"}
+
+
+def class_choices(policy: Policy) -> dict[str, str]:
+    """The filter's classes with the policy's own labels."""
+    return {code: f"{code}: {label}" for code, label in policy.class_labels.items()}
+
+
+def route_choices(policy: Policy) -> dict[str, str]:
+    """The filter's routes with the policy's own names, in precedence order."""
+    return {code: f"{code}: {name}" for code, name in policy.route_names().items()}
 
 
 def _number(n: int) -> str:
@@ -172,9 +174,9 @@ class WerkvoorraadView(QWidget):
         self._preview: list[QueueEntry] = []
         self.preview_model: QStandardItemModel | None = None
 
-        self.klasse = _Combo("Alle klassen", CLASSES, "filter_klasse")
+        self.klasse = _Combo("Alle klassen", class_choices(policy), "filter_klasse")
         self.service = _Combo("Alle diensten", dict(SERVICES), "filter_service")
-        self.route = _Combo("Alle routes", ROUTES, "filter_route")
+        self.route = _Combo("Alle routes", route_choices(policy), "filter_route")
         self.lead = _Combo(
             "Alle regierollen",
             {code: f"{code}: {name}" for code, name in ROLES.items()},
