@@ -77,6 +77,14 @@ def test_a_second_name_for_the_store_is_refused_too(run: Run, filled: Path, tmp_
         assert store.count("cases") == 40
 
 
+def test_a_copy_kept_from_before_a_migration_is_not_replaced(run: Run, filled: Path) -> None:
+    kept = filled.with_name(f"{filled.stem}.voor-migratie-v5-20261101T080000.sqlite3")
+    kept.write_bytes(b"SQLite format 3\x00 kopie")
+    result = run("herbeoordeling", str(EXAMPLE), "--out", str(kept))
+    assert result.exit_code == 2 and "bewaarde kopie van de opslag" in result.stderr
+    assert kept.read_bytes() == b"SQLite format 3\x00 kopie"
+
+
 def test_outputs_elsewhere_are_written(run: Run, filled: Path, tmp_path: Path) -> None:
     out = tmp_path / "verslag.pdf"
     result = run("mdb-summary", "1", "--out", str(out))

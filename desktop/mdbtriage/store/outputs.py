@@ -3,8 +3,9 @@
 Every file MDB Triage writes on request (``--out``, a PDF or CSV saved from the desktop, an
 import's ``FILE.errors.csv`` or ``FILE.rejected.csv``, a backup written elsewhere) passes
 :func:`output_problem` first: it never replaces the store, its ``-wal``/``-shm``/``-journal``
-files or its seal, and never lands in the store's backups folder (contract.md, "Output
-files"). Both the command line and the desktop ask this one function.
+files, its seal or a copy the store keeps beside itself from before a migration, and never
+lands in the store's backups folder (contract.md, "Output files"). Both the command line and
+the desktop ask this one function.
 
 :func:`write_atomically` writes the whole file or nothing: a temporary file in the target's
 folder, synced, then renamed over the target.
@@ -16,6 +17,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import IO, Any
 
@@ -69,7 +71,21 @@ def output_problem(target: Path, store_path: Path | None) -> str | None:
             f"dat ligt in de map met reservekopieën ({backup_dir(store_path)}); "
             "kies een bestand buiten die map"
         )
+    if _is_kept_copy(target, store_path):
+        return (
+            "dat is een bewaarde kopie van de opslag (van voor een migratie of terugzetting); "
+            "kies een ander bestand"
+        )
     return None
+
+
+def _is_kept_copy(target: Path, store_path: Path) -> bool:
+    """Whether ``target`` is an existing copy the store keeps beside itself (``<stem>.voor-
+    migratie-v3-….sqlite3`` and the like, named after the store)."""
+    if not target.is_file() or _resolved(target.parent) != _resolved(store_path.parent):
+        return False
+    stem = store_path.stem
+    return any(fnmatch(target.name, p) for p in (f"{stem}.*.sqlite3", f"{stem}-*.sqlite3"))
 
 
 def check_output(target: Path, store_path: Path | None, what: str) -> None:
