@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdbtriage.core.csvimport import read_cases, read_staff
 from mdbtriage.core.model import Case, Client, Staff
@@ -204,3 +206,67 @@ def test_case_digits_are_ascii_only(column: str, value: str) -> None:
 def test_big_number_in_other_digits_is_refused() -> None:
     (row,) = _staff(f"{STAFF}\nVA1;Dr. A;VA;T1;١٩٠١٢٣٤٥٦٠١;;36;\n")
     assert [e.column for e in row.errors] == ["big_number"]
+
+
+def test_every_column_of_the_files_has_a_stored_text() -> None:
+    """What a re-import keeps comes from these texts, column by column."""
+    from mdbtriage.core.caserules import case_fields
+    from mdbtriage.core.csvimport import (
+        CASE_COLUMNS,
+        CASE_EXTRA,
+        STAFF_COLUMNS,
+        STAFF_EXTRA,
+        staff_fields,
+    )
+
+    assert set(CASE_COLUMNS) | set(CASE_EXTRA) <= set(case_fields(STORED))
+    assert set(STAFF_COLUMNS) | set(STAFF_EXTRA) <= set(staff_fields(INACTIVE))
+
+
+_OPTIONAL = ("requester", "motivated", "working", "ingebrekestelling", "consents_60_plus", "status")
+_NEW = {
+    "requester": "werkgever",
+    "motivated": "nee",
+    "working": "nee",
+    "ingebrekestelling": "nee",
+    "consents_60_plus": "nee",
+    "status": "afgerond",
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    absent=st.sets(st.sampled_from(_OPTIONAL)),
+    empty=st.sets(st.sampled_from(_OPTIONAL)),
+)
+def test_a_reimport_changes_exactly_the_columns_it_gives(absent: set[str], empty: set[str]) -> None:
+    """Property of the keep rule: a column the file lacks keeps the stored value; an empty cell
+    keeps it in an optional column and is 'nee' (or nothing) in a required one; any other cell
+    is taken as given."""
+    from mdbtriage.core.caserules import case_fields
+    from mdbtriage.core.csvimport import CASE_EXTRA
+
+    base = {
+        "case_ref": "R-1",
+        "bsn": "111222333",
+        "name": "Anna Jansen",
+        "birth_date": "1970-01-02",
+        "service": "ABA",
+        "received_on": "2026-08-14",
+        "team": "T1",
+    }
+    given_columns = [c for c in _OPTIONAL if c not in absent]
+    values = {c: "" if c in empty else _NEW[c] for c in given_columns}
+    row = {**base, **values}
+    text = ";".join(row) + "\n" + ";".join(row.values()) + "\n"
+    stored = replace(STORED, service="ABA")
+    rows, problems = _cases(text, stored)
+    assert not problems and not rows[0].errors, rows[0].errors
+    got, was = case_fields(rows[0].record), case_fields(stored)
+    for column in _OPTIONAL:
+        if column in absent or (column in empty and column in CASE_EXTRA):
+            assert got[column] == was[column], column
+        elif column in empty:
+            assert got[column] in ("nee", ""), column
+        else:
+            assert got[column] == _NEW[column], column
