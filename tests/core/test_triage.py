@@ -348,3 +348,12 @@ def test_waiting_and_overdue_are_consistent(cases: list[CaseFacts], days_later: 
             assert p.term_ends_on.weekday() < 5
             assert p.overdue_days == max(0, p.waiting_days - 56 - moved)
         assert (p.overdue_days > 0) == ("termijn verstreken" in p.flags)
+
+
+def test_unplanned_and_long_overdue_follow_the_policy() -> None:
+    by_ref = {p.case_ref: p for p in build_queue(WORKED_EXAMPLE, ON, POLICY)}
+    assert by_ref["R-3"].unplanned and by_ref["R-3"].long_overdue  # 362 days past 8 weeks
+    assert not by_ref["R-1"].unplanned and not by_ref["R-7"].long_overdue
+    everything_planned = replace(POLICY, unplanned_classes=frozenset())
+    r3 = next(p for p in build_queue(WORKED_EXAMPLE, ON, everything_planned) if p.case_ref == "R-3")
+    assert not r3.unplanned and "wordt niet opgepakt" not in r3.flags

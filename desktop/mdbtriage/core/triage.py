@@ -148,6 +148,16 @@ class Placement:
         return self.waiting_days // 7
 
     @property
+    def unplanned(self) -> bool:
+        """Whether the case is in a class the policy does not plan ("wordt niet opgepakt")."""
+        return self.klasse in self.policy.unplanned_classes
+
+    @property
+    def long_overdue(self) -> bool:
+        """Whether the case is past its legal term by more than the term itself."""
+        return self.term_weeks is not None and self.overdue_days > self.term_weeks * 7
+
+    @property
     def schrijnend_unconfirmed(self) -> str | None:
         """The flag of a case marked schrijnend in a service with a schrijnend class whose
         central decision is missing or refused; None otherwise."""
@@ -178,7 +188,7 @@ class Placement:
             flags.append(FLAG_TERMIJN)
         if self.over_six_months:
             flags.append(policy.six_months_label)
-        if self.klasse in policy.unplanned_classes:
+        if self.unplanned:
             flags.append(FLAG_NIET_OPGEPAKT)
         if facts.ingebrekestelling:
             flags.append(FLAG_INGEBREKESTELLING)

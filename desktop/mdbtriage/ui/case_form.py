@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage.core.caserules import FIELD_LABELS, case_fields, check_case
-from mdbtriage.core.model import CASE_STATUSES, REQUESTERS, SERVICES, Case
+from mdbtriage.core.model import CASE_STATUSES, DWANGSOM_KINDS, REQUESTERS, SERVICES, Case
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import DossierError, save_case
 from mdbtriage.store.records import list_teams
@@ -26,10 +26,12 @@ from mdbtriage.ui.session import Session
 from mdbtriage.ui.signin import ERROR_STYLE
 
 TEXT_FIELDS = ("case_ref", "bsn", "name", "birth_date", "received_on", "schrijnend_ref")
+KEPT_FIELDS = ("employer_consents_60_plus", "dwangsom", "dwangsom_deadline")
 FLAG_TEXT = {
     "motivated": "medische motivering bijgevoegd",
     "working": "cliënt heeft inkomsten uit werk",
     "consents_60_plus": "toestemming voor de 60-plusroute",
+    "medical_reason": "medische aanleiding (ZW: verzekeringsarts aan kop)",
     "schrijnend": "schrijnend (centrale weging)",
     "ingebrekestelling": "ingebrekestelling ontvangen",
     "dwangsom": "dwangsom verschuldigd",
@@ -63,6 +65,7 @@ class CaseFormDialog(QDialog):
         self.setWindowTitle("Nieuwe zaak" if self.new else f"Zaak {case.case_ref} wijzigen")
         self.texts: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
+        self._kept: dict[str, str] = {}
         for name in TEXT_FIELDS:
             edit = QLineEdit(objectName=name)
             edit.setPlaceholderText(PLACEHOLDERS.get(name, ""))
@@ -155,6 +158,9 @@ class CaseFormDialog(QDialog):
 
     def _fill(self, case: Case) -> None:
         values = case_fields(case)
+        # Facts the form does not show are kept as stored (employer's consent, dwangsom kind
+        # and court deadline).
+        self._kept = {name: values[name] for name in KEPT_FIELDS}
         for name, edit in self.texts.items():
             edit.setText(values[name])
         self.texts["case_ref"].setReadOnly(True)
@@ -163,7 +169,7 @@ class CaseFormDialog(QDialog):
         self.status.setCurrentIndex(self.status.findData(case.status))
         self.team.setCurrentText(case.team)
         for name, box in self.flags.items():
-            box.setChecked(values[name] == "ja")
+            box.setChecked(values[name] not in ("nee", ""))  # dwangsom: ja or its kind
         self.texts["schrijnend_ref"].setText(values["schrijnend_ref"])
 
     def raw(self) -> dict[str, str]:
@@ -174,6 +180,12 @@ class CaseFormDialog(QDialog):
         raw["status"] = str(self.status.currentData())
         raw["team"] = self.team.currentText()
         raw.update({name: "ja" if box.isChecked() else "nee" for name, box in self.flags.items()})
+        kept = self._kept
+        raw["employer_consents_60_plus"] = kept.get("employer_consents_60_plus", "")
+        if self.flags["dwangsom"].isChecked():
+            if kept.get("dwangsom") in DWANGSOM_KINDS:
+                raw["dwangsom"] = kept["dwangsom"]
+            raw["dwangsom_deadline"] = kept.get("dwangsom_deadline", "")
         return raw
 
     def show_problems(self, problems: dict[str, str]) -> None:

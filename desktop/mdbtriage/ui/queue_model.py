@@ -123,16 +123,16 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 def _foreground(entry: QueueEntry, column: Column) -> QBrush | None:
     placement = entry.placement
     if column.key == "overdue" and placement.overdue_days:
-        return _LATE if placement.overdue_days > 56 else _WARN
+        return _LATE if placement.long_overdue else _WARN
     if column.key == "six_months" and placement.over_six_months:
         return _LATE
-    if placement.klasse == "D":
+    if placement.unplanned:
         return _MUTED
     return None
 
 
 def _font(entry: QueueEntry, column: Column) -> QFont | None:
-    if column.key == "overdue" and entry.placement.overdue_days > 56:
+    if column.key == "overdue" and entry.placement.long_overdue:
         return _BOLD
     return None
 

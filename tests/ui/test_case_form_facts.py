@@ -1,0 +1,48 @@
+"""The case form with the facts of the corrected policy: the medical reason of a ZW case, the
+requester rule of core, and the stored facts the form does not show kept on editing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from mdbtriage.store.records import get_case, to_case, upsert_cases
+from mdbtriage.ui.case_form import CaseFormDialog
+from tests.conftest import TODAY
+
+
+def test_an_employer_cannot_report_a_change_in_health(qtbot, demo_store, tl_session):
+    dialog = CaseFormDialog(demo_store, tl_session, TODAY)
+    qtbot.addWidget(dialog)
+    dialog.service.setCurrentIndex(dialog.service.findData("WIJZIGING_GEZONDHEID"))
+    dialog.requester.setCurrentIndex(dialog.requester.findData("werkgever"))
+    dialog.accept()
+    assert "werkgever kan geen" in dialog.errors["requester"].text().lower()
+
+
+def test_editing_keeps_what_the_form_does_not_show_and_sets_the_medical_reason(
+    qtbot, demo_store, tl_session
+):
+    ref = demo_store.conn.execute(
+        "SELECT case_ref FROM cases WHERE service = 'ZW' AND medical_reason = 0 LIMIT 1"
+    ).fetchone()[0]
+    stored = to_case(get_case(demo_store, ref))
+    stored = replace(
+        stored,
+        employer_consents_60_plus=False,
+        dwangsom=True,
+        dwangsom_kind="rechterlijk",
+        dwangsom_deadline=date(2027, 1, 31),
+    )
+    upsert_cases(demo_store, [stored], tl_session.actor, "test")
+    dialog = CaseFormDialog(demo_store, tl_session, TODAY, stored)
+    qtbot.addWidget(dialog)
+    dialog.flags["medical_reason"].setChecked(True)
+    dialog.accept()
+    after = get_case(demo_store, ref)
+    assert after.facts.medical_reason
+    assert after.facts.employer_consents_60_plus is False
+    assert (after.facts.dwangsom_kind, after.facts.dwangsom_deadline) == (
+        "rechterlijk",
+        date(2027, 1, 31),
+    )
