@@ -134,7 +134,7 @@ def mdb_close(context: Context, meeting_id: int) -> None:
     _meeting_or_fail(context, meeting_id)
     store = context.store()
     try:
-        task_ids = repo.close_meeting(store, meeting_id, context.actor())
+        task_ids = repo.close_meeting(store, meeting_id, context.actor(), today=date.today())
     except MeetingError as error:
         for problem in error.problems:
             say(problem)

@@ -631,9 +631,13 @@ def close_meeting(
     *,
     check: AssignmentCheck | None = None,
     create_task: TaskCreator | None = None,
+    today: date | None = None,
 ) -> list[int]:
     """The regievoerder VA confirms the decisions: the activities become tasks and the meeting
-    is frozen. All or nothing; returns the ids of the created tasks."""
+    is frozen. All or nothing; returns the ids of the created tasks. With ``today`` (the
+    command line, the desktop) the tasks are assigned today, judged by the delegations in force
+    today, so a meeting closed after a revocation creates no task under it; without (the demo,
+    replaying a history) on the day of the meeting."""
     problems = closing_problems(store, meeting_id, actor)
     meeting = get_meeting(store, meeting_id)
     items = agenda(store, meeting_id)
@@ -646,7 +650,7 @@ def close_meeting(
             )
     if problems:
         raise MeetingError(problems)
-    create_task = create_task or default_task_creator(store)
+    create_task = create_task or default_task_creator(store, today)
     task_ids: list[int] = []
     with store.atomic() as conn:
         # Decisions of cases no longer discussed are not decisions of this MDB.
@@ -959,8 +963,9 @@ def _demo_decisions(
         )
 
 
-def default_task_creator(store: Store) -> TaskCreator:
-    """Create each activity as a task through the taakdelegatie rules (refused: nothing)."""
+def default_task_creator(store: Store, today: date | None = None) -> TaskCreator:
+    """Create each activity as a task through the taakdelegatie rules (refused: nothing),
+    assigned ``today`` when given, else on the day of the meeting."""
 
     def create(
         conn: sqlite3.Connection, meeting: Meeting, case_ref: str, activity: Activity, actor: Actor
@@ -974,7 +979,8 @@ def default_task_creator(store: Store) -> TaskCreator:
                 assignee_id=activity.assignee_id,
                 by_id=activity.delegated_by,
                 due=activity.due_on,
-                on=meeting.held_on,
+                on=today or meeting.held_on,
+                today=today,
             )
         except Refused as refused:
             raise MeetingError([f"{case_ref}: {r}" for r in refused.reasons]) from None

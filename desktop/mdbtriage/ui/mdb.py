@@ -959,7 +959,9 @@ class MdbWindow(QMainWindow):
         ):
             return
         try:
-            task_ids = repo.close_meeting(self.store, self.meeting.meeting_id, self.actor)
+            task_ids = repo.close_meeting(
+                self.store, self.meeting.meeting_id, self.actor, today=self.today
+            )
         except MeetingError as error:
             self._show_problems(error.problems)
             return
