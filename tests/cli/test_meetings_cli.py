@@ -62,7 +62,7 @@ def test_summary_versions_and_refusal(
         "medisch",
     )
     assert refused.exit_code == 3
-    assert "alleen voor VA, AIOS en SMV" in refused.stderr
+    assert "alleen voor VA, AIOS, SMV en MSP" in refused.stderr
     assert not (tmp_path / "med.pdf").exists()
     allowed = run(
         "--user",
@@ -103,7 +103,7 @@ def test_english_aliases_of_version_and_date(sign_in: SignIn, run: Run, tmp_path
     assert "medische versie geschreven" in done.stderr
     assert b"01-12-2026" in _pdf_text(out).encode()
     refused = run("--user", f"{TEAM}-TL1", *args, "--version-kind", "medisch")
-    assert refused.exit_code == 3 and "alleen voor VA, AIOS en SMV" in refused.stderr
+    assert refused.exit_code == 3 and "alleen voor VA, AIOS, SMV en MSP" in refused.stderr
     bad = run("--user", f"{TEAM}-VA1", *args, "--on", "31-02-2026")
     assert bad.exit_code == 2 and "--on" in bad.stderr and "31-02-2026" in bad.stderr
 

@@ -289,6 +289,10 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
         if service == "BEZWAAR" and requester == "uwv":  # UWV files no bezwaar against itself
             requester = "werknemer"
         schrijnend = requester is not None and rng.random() < 0.05
+        dwangsom = age_days > 70 and rng.random() < 0.04
+        dwangsom_kind = (
+            ("rechterlijk" if rng.random() < 0.25 else "bestuurlijk") if dwangsom else None
+        )
         cases.append(
             Case(
                 case_ref=f"Z{today.year % 100:02d}-{i + 1:06d}",
@@ -311,7 +315,13 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
                     else None
                 ),
                 ingebrekestelling=age_days > 56 and rng.random() < 0.12,
-                dwangsom=age_days > 70 and rng.random() < 0.04,
+                dwangsom=dwangsom,
+                dwangsom_kind=dwangsom_kind,
+                dwangsom_deadline=(
+                    today + timedelta(days=rng.randint(14, 120))
+                    if dwangsom_kind == "rechterlijk"
+                    else None
+                ),
                 status="in_behandeling" if rng.random() < 0.15 else "open",
             )
         )

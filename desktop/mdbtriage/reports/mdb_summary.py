@@ -207,7 +207,9 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
     story.append(_p(f"Verslag MDB · {version}", s["title"]))
     story.append(Spacer(1, 4))
     if summary.medical:
-        banner_text = "MEDISCH GEHEIM · alleen voor verzekeringsarts, AIOS en SMV"
+        banner_text = (
+            "MEDISCH GEHEIM · alleen voor verzekeringsarts, AIOS, SMV en medisch specialist"
+        )
         banner_colour = _MEDICAL
     else:
         banner_text = "Zonder medische inhoud · voor arbeidsdeskundige, teamleider en afdrukken"
