@@ -21,6 +21,7 @@ from mdbtriage.core.caserules import (
 )
 from mdbtriage.core.model import REQUESTERS, SERVICES, Case, Client, requester_problem
 from mdbtriage.core.validation import (
+    BIDI_CONTROLS,
     ValidationError,
     bsn_check,
     parse_bool,
@@ -30,7 +31,7 @@ from mdbtriage.core.validation import (
 
 T = TypeVar("T")
 TODAY = date(2026, 11, 23)
-_CONTROL_CHARS = "".join(chr(c) for c in range(32))
+_CONTROL_CHARS = "".join(chr(c) for c in [*range(32), *range(0x7F, 0xA0)]) + "".join(BIDI_CONTROLS)
 
 
 def reference_check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
@@ -212,7 +213,8 @@ def test_a_valid_row_gives_an_ordinary_case() -> None:
 
 
 def reference_bsn_check(digits: str) -> bool:
-    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+    """The elfproef over nine ASCII digits (contract.md: other scripts' digits are no digits)."""
+    if len(digits) != 9 or not (digits.isascii() and digits.isdigit()) or digits == "000000000":
         return False
     total = sum(map(mul, map(int, digits[:8]), (9, 8, 7, 6, 5, 4, 3, 2))) - int(digits[8])
     return total % 11 == 0

@@ -270,3 +270,21 @@ def test_a_reimport_changes_exactly_the_columns_it_gives(absent: set[str], empty
             assert got[column] in ("nee", ""), column
         else:
             assert got[column] == _NEW[column], column
+
+
+def test_names_with_direction_or_control_characters_are_refused() -> None:
+    text = (
+        "case_ref;bsn;name;birth_date;service;received_on;team\n"
+        "R-1;111222333;Anna \u202eJansen;1970-01-02;ABA;2026-08-14;T1\n"
+        "R-2;123456782;Piet\x1bBos;1970-01-02;ABA;2026-08-14;T1\n"
+        "R-3;999996356;Els Smit;1970-01-02;ABA;2026-08-14;T\u20661\n"
+    )
+    rows, _ = _cases(text)
+    assert [[e.column for e in row.errors] for row in rows] == [["name"], ["name"], ["team"]]
+    assert rows[0].errors[0].message("z.csv") == (
+        "z.csv, regel 2, kolom name, waarde 'Anna <U+202E>Jansen': bevat regeleinden of stuurtekens"
+    )
+    (row,) = _staff(f"{STAFF}\nAD1;D. \u202eDijk;AD;T1;;;;\n")
+    assert [(e.column, e.reason) for e in row.errors] == [
+        ("name", "bevat een teken dat de leesrichting omkeert (U+202E, teken 4)")
+    ]

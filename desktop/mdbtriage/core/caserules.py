@@ -32,7 +32,9 @@ from mdbtriage.core.validation import (
 )
 
 REF_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
-_CONTROL: Final = re.compile(r"[\x00-\x1f]")
+# Control characters (C0, DEL, C1) and the bidirectional embeddings, overrides and isolates
+# (``validation.BIDI_CONTROLS``): a name must read on screen and in a PDF as it is stored.
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 CASE_STATUS_CODES: Final = ("open", "in_behandeling", "afgerond")
 FLAG_FIELDS: Final = (
     "motivated",

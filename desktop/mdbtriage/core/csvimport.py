@@ -32,6 +32,7 @@ from mdbtriage.core.validation import (
     parse_big_number,
     parse_bool,
     parse_date,
+    text_problem,
 )
 
 T = TypeVar("T")
@@ -95,6 +96,8 @@ class RowError:
         if self.column:
             where += f", kolom {self.column}"
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            if not shown.isprintable():  # a control or direction character is shown as its code
+                shown = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in shown)
             where += f", waarde '{shown}'"
         return f"{where}: {self.reason}"
 
@@ -483,8 +486,8 @@ class _Row:
         value = self.raw.get(name, "").strip()
         if required and not value:
             self.fail(name, "is verplicht")
-        elif any(ch in value for ch in "\r\n\t") or any(ord(ch) < 32 for ch in value):
-            self.fail(name, "bevat regeleinden of stuurtekens")
+        elif (problem := text_problem(value)) is not None:  # control or direction characters
+            self.fail(name, problem)
         return value
 
     def fail(self, name: str, reason: str) -> None:
