@@ -242,3 +242,18 @@ def test_duplicates_are_found_across_chunks(
     ]
     # each chunk's keys were looked up in the temporary tables: 4 chunks, 2 kinds of key
     assert loaded == [3, 3, 3, 3, 3, 3, 1, 1]
+
+
+def test_an_errors_file_linked_to_the_store_is_refused(tmp_path: Path, actor: Actor) -> None:
+    store_path = tmp_path / "s.sqlite3"
+    with Store.open(store_path) as store:
+        _import(store, _write(tmp_path / "a.csv", FULL, [_full_row(1)]), actor)
+        (tmp_path / "zaken.errors.csv").symlink_to(store_path)
+        (tmp_path / "zaken.rejected.csv").hardlink_to(store_path)
+        bad = _write(tmp_path / "zaken.csv", FULL, [_full_row(2).replace(BSNS[2], "123456789")])
+        for skip in (False, True):
+            report = _import(store, bad, actor, skip=skip)
+            assert not report.written and "dat is de opslag zelf" in report.lines[0]
+        assert store.count("cases") == 1
+    with Store.open(store_path) as again:
+        assert again.count("cases") == 1
