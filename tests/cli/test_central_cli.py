@@ -110,6 +110,8 @@ def test_bad_rows_write_nothing_and_name_line_column_and_value(
         result.stderr
     )
     assert "er is niets geschreven" in result.stderr and "Traceback" not in result.stderr
+    errors = (tmp_path / "centraal.errors.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert errors[0] == "line;column;value;reason" and len(errors) == 5
     with Store.open(store_path) as store:
         assert store.count("central_decisions") == 0
 

@@ -2,12 +2,14 @@
 (contract.md). Team lead only once accounts exist.
 
 All or nothing: a file with any bad row writes nothing and names every problem (line, column,
-value, why) with exit 2. Each decision written gets its access-log record in the same
+value, why) with exit 2: the first 100 on screen, all of them in ``FILE.errors.csv``. Each decision written gets its access-log record in the same
 transaction; the werkvoorraad places the cases it covers at once.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from pathlib import Path
 
@@ -15,9 +17,27 @@ import click
 
 from mdbtriage.cli import Context, cli, fail, pass_ctx, require_team_lead, say
 from mdbtriage.core.central import parse_central
+from mdbtriage.core.csvimport import ERRORS_COLUMNS, RowError, error_row
 from mdbtriage.store.central import record_decisions, unknown_cases
+from mdbtriage.store.imports import errors_path_for
+from mdbtriage.store.outputs import OutputRefused, check_output, write_atomically
 
 SHOWN_ERRORS = 100
+
+
+def _errors_file(context: Context, path: Path, errors: list[RowError]) -> str:
+    """Write every problem to ``FILE.errors.csv``; the sentence that ends the message."""
+    target = errors_path_for(path)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(ERRORS_COLUMNS)
+    writer.writerows(error_row(error) for error in errors)
+    try:
+        check_output(target, context.path, "Foutenbestand")
+        write_atomically(target, out.getvalue().encode("utf-8-sig"))
+    except (OutputRefused, OSError) as error:
+        return f"er is niets geschreven (foutenbestand niet geschreven: {error})."
+    return f"er is niets geschreven; alle problemen staan in {target.name}."
 
 
 @cli.command("import-central")
@@ -39,7 +59,7 @@ def import_central(context: Context, file: str) -> None:
         for error in errors[:SHOWN_ERRORS]:
             say(error.message(name))
         more = f" (de eerste {SHOWN_ERRORS} staan hierboven)" if len(errors) > SHOWN_ERRORS else ""
-        fail(f"{name}: {len(errors)} problemen{more}; er is niets geschreven.")
+        fail(f"{name}: {len(errors)} problemen{more}; {_errors_file(context, Path(file), errors)}")
     decisions = result.valid
     if not decisions:
         fail(f"{name}: het bestand bevat geen beslissingen; er is niets geschreven.")
