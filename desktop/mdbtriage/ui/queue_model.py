@@ -88,7 +88,13 @@ COLUMNS: tuple[Column, ...] = (
         lambda e: "ja" if e.placement.over_six_months else "",
         lambda e: e.placement.over_six_months,
     ),
-    Column("route", "Route", "Behandelroute", lambda e: e.route, lambda e: e.route),
+    Column(
+        "route",
+        "Route",
+        "Behandelroute (naam uit het beleid)",
+        lambda e: e.placement.route.name,
+        lambda e: e.placement.route.name,
+    ),
     Column(
         "lead", "Regie", "Voorgestelde regie (rol)", lambda e: e.lead_role, lambda e: e.lead_role
     ),
@@ -140,6 +146,8 @@ def _font(entry: QueueEntry, column: Column) -> QFont | None:
 def _tooltip(entry: QueueEntry, column: Column) -> str | None:
     if column.key == "service":
         return SERVICES.get(entry.service, entry.service)
+    if column.key == "klasse":
+        return f"{entry.klasse}: {entry.placement.policy.class_labels.get(entry.klasse, '')}"
     if column.key in ("client", "next_task", "team") and column.text(entry):
         return column.text(entry)  # whole, where the column may elide it
     return ", ".join(entry.placement.flags) or None
