@@ -1099,7 +1099,9 @@ class MdbWindow(QMainWindow):
     def _show_problems(self, problems: list[str]) -> None:
         self.status_label.setText("⚠ " + "\n⚠ ".join(problems))
         self.status_label.setStyleSheet("color: #8a1c1c;")
-        QTimer.singleShot(8000, lambda: self.status_label.setStyleSheet(""))
+        # Bound to the label: a window closed within the 8 seconds cancels the timer.
+        label = self.status_label
+        QTimer.singleShot(8000, label, lambda: label.setStyleSheet(""))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_current()
