@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mdbtriage.cli import cli
+from mdbtriage.core.accounts import DEMO_PASSWORD
 from mdbtriage.core.model import Actor
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.backup import (
@@ -159,16 +160,18 @@ def test_cli_backup_and_restore_are_in_the_log(store_path: Path, tmp_path: Path)
     assert runner.invoke(cli, [*db, "demo", "--cases", "10"]).exit_code == 0
     out = tmp_path / "kopie.sqlite3"
     assert runner.invoke(cli, [*db, "backup", "--out", str(out)]).exit_code == 0
-    assert runner.invoke(cli, [*db, "queue"]).exit_code == 0
+    signed_in = {"MDB_TRIAGE_USER": "SMC-UTRECH-1-TL1", "MDB_TRIAGE_PASSWORD": DEMO_PASSWORD}
+    assert runner.invoke(cli, [*db, "queue"], env=signed_in).exit_code == 0
     before = _log(store_path)
     result = runner.invoke(cli, [*db, "restore", str(out)])
     assert result.exit_code == 0, result.output
-    assert "2 logregels van na de reservekopie zijn overgenomen" in result.output
+    assert "3 logregels van na de reservekopie zijn overgenomen" in result.output
     after = _log(store_path)
     assert [r[:5] for r in after[: len(before)]] == [r[:5] for r in before]
-    events = [(r[2], r[4]) for r in after[-3:]]
+    events = [(r[2], r[4]) for r in after[-4:]]
     assert events == [
         ("export", "reservekopie maken"),
+        ("signin", "aanmelden via de opdrachtregel (queue)"),
         ("search", "werkvoorraad opvragen"),
         ("change", "reservekopie terugzetten"),
     ]

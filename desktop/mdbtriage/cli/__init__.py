@@ -598,20 +598,70 @@ def _ask_new_password(staff_id: str) -> str:
 
 
 @cli.command()
+@click.option(
+    "--anchor",
+    "anchor",
+    metavar="HASH|RESERVEKOPIE",
+    help="Controleer ook dat deze ketenkop van het toegangslogboek (of die van deze "
+    "reservekopie) er nog in staat.",
+)
 @pass_ctx
-def check(context: Context) -> None:
-    """Controleer de opslag (integriteit, verwijzingen, schemaversie)."""
+def check(context: Context, anchor: str | None) -> None:
+    """Controleer de opslag (integriteit, verwijzingen, schemaversie) en de hashketen van het
+    toegangslogboek; met --anchor ook dat een eerder genoteerde ketenkop er nog in staat."""
+    from mdbtriage.store import audit_chain
+
+    wanted = _anchor_hash(context, anchor) if anchor is not None else None
     store = context.store()
     problems = store.integrity_problems()
     if problems:
         for problem in problems[:50]:
             say(f"Probleem: {problem}")
         fail(f"{store.path} is beschadigd: {len(problems)} problemen gevonden.", EXIT_UNEXPECTED)
+    broken = audit_chain.verify(store.conn)
+    if broken is not None:
+        fail(f"{store.path}: {broken.message()}.", EXIT_UNEXPECTED)
+    if wanted is not None:
+        found = audit_chain.find_anchor(store.conn, wanted)
+        if found is None:
+            fail(
+                f"{store.path}: toegangslogboek: de ketenkop {wanted} (--anchor) komt er niet "
+                "meer in voor: het logboek is na dat moment herschreven of ingekort.",
+                EXIT_UNEXPECTED,
+            )
+        say(f"Ketenkop {wanted} (--anchor) gevonden bij logregel {found}.")
     say(
         f"{store.path} is in orde: schemaversie {store.schema_version()}, "
         f"{store.count('cases')} zaken, {store.count('staff')} medewerkers, "
-        f"{store.count('audit_log')} logregels."
+        f"{store.count('audit_log')} logregels, hashketen klopt "
+        f"(kop {audit_chain.head(store.conn) or 'leeg'})."
     )
+
+
+def _anchor_hash(context: Context, anchor: str) -> str:
+    """The head named by ``--anchor``: a SHA-256 in hex, or read from a backup file."""
+    from mdbtriage.store import audit_chain
+    from mdbtriage.store.safety import looks_encrypted
+
+    text = anchor.strip().lower()
+    if len(text) == 64 and all(c in "0123456789abcdef" for c in text):
+        return text
+    path = Path(anchor)
+    if not path.is_file():
+        fail(
+            f"Optie --anchor, waarde '{anchor}': geen ketenkop (64 hexadecimale tekens) en geen "
+            "bestaande reservekopie"
+        )
+    try:
+        found = audit_chain.file_head(path, context.passphrase() if looks_encrypted(path) else None)
+    except StoreError as error:
+        fail(f"Optie --anchor, waarde '{anchor}': {error}")
+    if found is None:
+        fail(
+            f"Optie --anchor, waarde '{anchor}': deze reservekopie heeft nog geen hashketen "
+            "(gemaakt voor versie 8 van de opslag) of een leeg toegangslogboek"
+        )
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,6 +74,21 @@ def backup(context: Context, out: str | None, show: bool) -> None:
         fail(f"Reservekopie mislukt: {error}", EXIT_UNEXPECTED)
     size = written.stat().st_size
     say(f"Reservekopie geschreven en gecontroleerd: {written} ({size // 1024} kB).")
+    _say_chain_head(context, written)
+
+
+def _say_chain_head(context: Context, written: Path) -> None:
+    """The access log's chain head in the backup: noted elsewhere, it is the anchor against
+    which 'check --anchor' finds a log rewritten later (the backup itself serves as well)."""
+    from mdbtriage.store.audit_chain import file_head
+
+    try:
+        key = context.passphrase() if looks_encrypted(written) else None
+        found = file_head(written, key)
+    except StoreError:
+        return
+    if found:
+        say(f"Ketenkop van het toegangslogboek in deze reservekopie: {found}")
 
 
 @cli.command()

@@ -28,7 +28,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from mdbtriage.core.ordering import natural_key
-from mdbtriage.store import safety
+from mdbtriage.store import audit_chain, safety
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -207,6 +207,8 @@ def _connect(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = FULL")
     # The natural sort key of a case reference, for migrations and for rows written without it.
     conn.create_function("mdb_natural_key", 1, natural_key, deterministic=True)
+    # The access log's hash chain, extended by a trigger on every record written.
+    audit_chain.register(conn)
     return conn
 
 
