@@ -156,3 +156,36 @@ def test_random_json_and_bytes_never_give_exit_1(
     result = run("herbeoordeling", str(path), "--out", str(tmp_path / "uit.pdf"), *extra)
     assert result.exit_code in (0, 2, 3), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_oversized_file_is_refused_without_reading_it_whole(run: Run, tmp_path: Path) -> None:
+    from mdbtriage.core.herbeoordeling import MAX_FILE_BYTES
+
+    path = write(tmp_path, b'{"x": "' + b"a" * MAX_FILE_BYTES + b'"}')
+    result = run("herbeoordeling", str(path), "--out", str(tmp_path / "uit.pdf"))
+    assert result.exit_code == 2
+    assert "te groot" in result.stderr and "aanvraag.json" in result.stderr
+
+
+@pytest.mark.parametrize("which", ["ontbreekt", "map"])
+def test_an_unreadable_file_is_named_in_dutch(run: Run, tmp_path: Path, which: str) -> None:
+    path = tmp_path / "aanvraag.json"
+    if which == "map":
+        path.mkdir()
+    result = run("herbeoordeling", str(path), "--out", str(tmp_path / "uit.pdf"))
+    assert result.exit_code == 2
+    assert str(path) in result.stderr
+    assert "bestaat niet" in result.stderr or "map" in result.stderr
+    assert "No such file" not in result.stderr and "Is a directory" not in result.stderr
+
+
+def test_file_problems_are_dutch() -> None:
+    import errno
+
+    from mdbtriage.store.outputs import file_problem
+
+    assert file_problem(OSError(errno.ENOSPC, "No space left on device")) == "de schijf is vol"
+    assert file_problem(PermissionError(errno.EACCES, "Permission denied")) == (
+        "geen toegang (rechten)"
+    )
+    assert file_problem(OSError(errno.EIO, "Input/output error")).startswith("bestandsfout 5")

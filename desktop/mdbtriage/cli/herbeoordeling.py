@@ -15,11 +15,21 @@ from pathlib import Path
 import click
 
 from mdbtriage.cli import EXIT_BAD_INPUT, EXIT_REFUSED, Context, cli, fail, pass_ctx, say
-from mdbtriage.core.herbeoordeling import RequestFileError, intake_outcome, parse_json
+from mdbtriage.core.herbeoordeling import (
+    MAX_FILE_BYTES,
+    RequestFileError,
+    intake_outcome,
+    parse_json,
+)
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
 from mdbtriage.store.central import decision_by_ref
 from mdbtriage.store.herbeoordeling import assess_with_store, log_output
-from mdbtriage.store.outputs import OutputRefused, check_output, write_atomically
+from mdbtriage.store.outputs import (
+    OutputRefused,
+    check_output,
+    file_problem,
+    write_atomically,
+)
 
 
 @cli.command("herbeoordeling")
@@ -52,11 +62,18 @@ def herbeoordeling(
     except OutputRefused as error:
         fail(f"{error}; er is niets geschreven.")
     try:
-        text = Path(file).read_text(encoding="utf-8-sig")
+        with open(file, "rb") as handle:  # never more than the bound into memory
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        fail(f"{file}: bestand kan niet worden gelezen ({error.strerror})")
-    except UnicodeDecodeError:
-        fail(f"{file}: bestand is geen UTF-8-tekst")
+        fail(f"{file}: bestand kan niet worden gelezen ({file_problem(error)})")
+    if len(raw) > MAX_FILE_BYTES:
+        fail(
+            f"{name}: het bestand is te groot (meer dan {MAX_FILE_BYTES} bytes); er is niets geschreven."
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        fail(f"{file}: bestand is geen UTF-8-tekst (byte {error.start + 1})")
     try:
         data = parse_json(text)
     except RequestFileError as error:
@@ -105,6 +122,8 @@ def herbeoordeling(
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(target, content)
     except OSError as error:
-        fail(f"{out}: PDF kan niet worden geschreven ({error.strerror}); er is niets geschreven.")
+        fail(
+            f"{out}: PDF kan niet worden geschreven ({file_problem(error)}); er is niets geschreven."
+        )
     route = f", route {outcome.route.code}" if outcome.route else ""
     say(f"{kind[0].upper()}{kind[1:]} {reference} geschreven naar {out}{route}.")

@@ -21,7 +21,7 @@ from mdbtriage.core.meetings import (
 )
 from mdbtriage.core.validation import format_date
 from mdbtriage.store import meetings as repo
-from mdbtriage.store.outputs import OutputRefused, check_output
+from mdbtriage.store.outputs import OutputRefused, check_output, file_problem
 
 
 def _meeting_or_fail(context: Context, meeting_id: int) -> repo.Meeting:
@@ -183,7 +183,7 @@ def mdb_summary(
     try:
         repo.export_summary(store, actor, data, pdf, Path(out))
     except OSError as error:
-        fail(f"{out}: het verslag kan niet worden geschreven ({error.strerror})")
+        fail(f"{out}: het verslag kan niet worden geschreven ({file_problem(error)})")
     say(
         f"{meeting.label}: {SUMMARY_VERSIONS[versie]} geschreven naar {out} "
         f"({len(data.cases)} zaken)."

@@ -156,6 +156,7 @@ MAX_TEXT = 2000
 # Bounds on a request file, so that no input can exhaust the reader: size, nesting (the
 # contract's object is three levels deep), digits of a number, and attachments.
 MAX_FILE_CHARS = 1_000_000
+MAX_FILE_BYTES = 4 * MAX_FILE_CHARS  # UTF-8 takes at most four bytes a character
 MAX_DEPTH = 20
 MAX_NUMBER_CHARS = 30
 MAX_ATTACHMENTS = 200

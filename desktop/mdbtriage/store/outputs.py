@@ -13,6 +13,7 @@ folder, synced, then renamed over the target.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -114,6 +115,26 @@ def atomic_output(target: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+_FILE_PROBLEMS = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijfruimte (quotum) is op",
+    errno.EACCES: "geen toegang (rechten)",
+    errno.EPERM: "geen toegang (rechten)",
+    errno.EROFS: "het bestandssysteem is alleen-lezen",
+    errno.ENOENT: "het bestand of de map bestaat niet",
+    errno.EISDIR: "dat is een map, geen bestand",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.ENAMETOOLONG: "de naam is te lang",
+}
+
+
+def file_problem(error: OSError) -> str:
+    """Why a file could not be read or written, in Dutch (the system's own text only for
+    rare errors, after its number)."""
+    known = _FILE_PROBLEMS.get(error.errno or 0)
+    return known or f"bestandsfout {error.errno}: {error.strerror or error}"
 
 
 def write_atomically(target: Path, content: bytes) -> None:

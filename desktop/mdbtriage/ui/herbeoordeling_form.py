@@ -68,7 +68,7 @@ from mdbtriage.store.herbeoordeling import (
     log_output,
     save_request,
 )
-from mdbtriage.store.outputs import OutputRefused, check_output, write_atomically
+from mdbtriage.store.outputs import OutputRefused, check_output, file_problem, write_atomically
 from mdbtriage.store.records import get_case, list_teams
 
 ERROR_STYLE = "color: #b3261e;"
@@ -649,7 +649,7 @@ class HerbeoordelingForm(QDialog):
             self.ask_warning(self, "PDF niet opgeslagen", f"{error}; er is niets geschreven.")
             return None
         except OSError as error:
-            self.ask_warning(self, "PDF niet opgeslagen", f"{path}: {error.strerror}")
+            self.ask_warning(self, "PDF niet opgeslagen", f"{path}: {file_problem(error)}")
             return None
         return path
 

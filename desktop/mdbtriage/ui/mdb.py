@@ -78,7 +78,7 @@ from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.reports.mdb_summary import build_summary_pdf
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
-from mdbtriage.store.outputs import OutputRefused
+from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, list_teams
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -1042,7 +1042,7 @@ class MdbWindow(QMainWindow):
             return
         except OSError as error:
             self._show_problems(
-                [f"{path}: het verslag kan niet worden geschreven ({error.strerror})"]
+                [f"{path}: het verslag kan niet worden geschreven ({file_problem(error)})"]
             )
             return
         self.status_label.setText(f"Verslag opgeslagen in {path}.")
