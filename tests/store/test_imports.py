@@ -185,11 +185,13 @@ def test_an_errors_file_may_not_replace_the_store(tmp_path: Path, actor: Actor) 
         _import(store, _write(tmp_path / "a.csv", FULL, [_full_row(1)]), actor)
         bad = _write(tmp_path / "zaken.csv", FULL, [_full_row(2).replace(BSNS[2], "123456789")])
         report = _import(store, bad, actor)
-        assert not report.written
-        assert report.lines == [
-            f"Import van zaken.csv geweigerd: {store_path}: dat is de opslag zelf; kies een "
-            "ander bestand; er is niets geschreven."
-        ]
+        assert not report.written and report.errors_path is None
+        # the problems are still shown; only the list of all of them is not written
+        assert report.lines[0].startswith("zaken.csv, regel 2, kolom bsn")
+        assert report.lines[-1] == (
+            f"De lijst met alle 1 problemen is niet bewaard: {store_path}: dat is de opslag "
+            "zelf; kies een ander bestand."
+        )
         assert store.count("cases") == 1
     with Store.open(store_path) as again:  # still the store, whole
         assert again.count("cases") == 1
@@ -255,7 +257,7 @@ def test_an_errors_file_linked_to_the_store_is_refused(tmp_path: Path, actor: Ac
         bad = _write(tmp_path / "zaken.csv", FULL, [_full_row(2).replace(BSNS[2], "123456789")])
         for skip in (False, True):
             report = _import(store, bad, actor, skip=skip)
-            assert not report.written and "dat is de opslag zelf" in report.lines[0]
+            assert not report.written and "dat is de opslag zelf" in report.lines[-1]
         assert store.count("cases") == 1
     with Store.open(store_path) as again:
         assert again.count("cases") == 1

@@ -178,15 +178,30 @@ class _Problems:
         self.count = 0
         self.invalid_rows = 0
         self.errors: _PartFile | None = None
+        self.errors_failed: str | None = None  # why the errors file cannot be written
         self.rejected: _PartFile | None = None
 
     def _error(self, error: RowError) -> None:
         self.count += 1
         if len(self.shown) < MAX_SHOWN:
             self.shown.append(error.message(self.name))
-        if self.errors is None:
-            self.errors = _PartFile(errors_path_for(self.path), self.store_path, ERRORS_COLUMNS)
-        self.errors.write(error_row(error))
+        if self.errors_failed is not None:
+            return  # the problems are still counted and shown, and the import refused
+        try:
+            if self.errors is None:
+                self.errors = _PartFile(errors_path_for(self.path), self.store_path, ERRORS_COLUMNS)
+            self.errors.write(error_row(error))
+        except _OutputFailed as failed:
+            self.errors, self.errors_failed = None, str(failed)
+
+    def keep_errors(self) -> str:
+        """Put the errors file in place; the closing line that says where it is (or why not)."""
+        if self.errors is not None:
+            try:
+                return f"Alle {self.count} problemen staan in {self.errors.keep()}."
+            except _OutputFailed as failed:
+                self.errors_failed = str(failed)
+        return f"De lijst met alle {self.count} problemen is niet bewaard: {self.errors_failed}."
 
     def file_errors(self, errors: Sequence[RowError]) -> None:
         for error in errors:
@@ -330,8 +345,8 @@ class _Import:
         if reader.file_errors or (problems.count and not self.skip_invalid):
             if problems.rejected is not None:
                 problems.rejected.discard()
-            assert problems.errors is not None  # every refusal has at least one problem
-            errors_path = problems.errors.keep()
+            closing = problems.keep_errors()
+            errors_path = errors_path_for(self.path) if problems.errors_failed is None else None
             lines = problems.lines()
             if reader.file_errors:
                 lines.append(f"Import van {name} geweigerd: er is niets geschreven.")
@@ -340,7 +355,7 @@ class _Import:
                     f"Import van {name} geweigerd: {problems.invalid_rows} van "
                     f"{reader.rows_read} regels ongeldig; er is niets geschreven. {skip_hint}"
                 )
-            lines.append(f"Alle {problems.count} problemen staan in {errors_path}.")
+            lines.append(closing)
             return ImportReport(False, lines, errors_path=errors_path)
         if problems.errors is not None:
             problems.errors.discard()
