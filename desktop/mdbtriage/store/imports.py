@@ -82,6 +82,10 @@ class _OutputFailed(Exception):
     """An errors or rejected file that may not or cannot be written; the message is Dutch."""
 
 
+def _unwritable(target: Path, error: OSError) -> _OutputFailed:
+    return _OutputFailed(f"{target}: kan niet worden geschreven ({error.strerror})")
+
+
 class _PartFile:
     """A CSV output written to a temporary file next to its target, which becomes the target
     only on :meth:`keep`; until then the target is untouched."""
@@ -95,9 +99,7 @@ class _PartFile:
         try:
             self.stream: IO[str] = self.temporary.open("w", encoding="utf-8-sig", newline="")
         except OSError as error:
-            raise _OutputFailed(
-                f"{target}: kan niet worden geschreven ({error.strerror})"
-            ) from None
+            raise _unwritable(target, error) from None
         self.writer = csv.writer(self.stream, delimiter=";", lineterminator="\r\n")
         self.write(header)
 
@@ -106,9 +108,7 @@ class _PartFile:
             self.writer.writerow(row)
         except OSError as error:
             self.discard()
-            raise _OutputFailed(
-                f"{self.target}: kan niet worden geschreven ({error.strerror})"
-            ) from None
+            raise _unwritable(self.target, error) from None
 
     def keep(self) -> Path:
         try:
@@ -118,9 +118,7 @@ class _PartFile:
             os.replace(self.temporary, self.target)
         except OSError as error:
             self.discard()
-            raise _OutputFailed(
-                f"{self.target}: kan niet worden geschreven ({error.strerror})"
-            ) from None
+            raise _unwritable(self.target, error) from None
         return self.target
 
     def discard(self) -> None:
