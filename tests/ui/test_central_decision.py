@@ -66,3 +66,33 @@ def test_a_recorded_decision_moves_the_case_to_class_b(
     assert logged == [
         (tl_session.staff_id, f"centrale toets CT-2026-900 van {TODAY:%d-%m-%Y}: toegekend")
     ]
+
+
+def test_the_dossier_records_the_decision_for_its_case(
+    qtbot, demo_store, tl_session, va_session, policy, monkeypatch
+):
+    from mdbtriage.store.records import get_case
+    from mdbtriage.ui.dossier import DossierWindow
+
+    ref = _unapproved_case(demo_store)  # marked schrijnend with "n.v.t."
+    other = DossierWindow(demo_store, va_session, policy, TODAY, ref)
+    qtbot.addWidget(other)
+    assert not other.central_button.isVisibleTo(other)
+    window = DossierWindow(demo_store, tl_session, policy, TODAY, ref)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.central_button.isEnabled()
+
+    def fill(cls, store, session, today, case_ref="", parent=None, central_ref=""):  # type: ignore[no-untyped-def]
+        dialog = cls(store, session, today, case_ref, parent, central_ref)
+        qtbot.addWidget(dialog)
+        assert dialog.fields["case_ref"].text() == ref
+        assert dialog.fields["central_ref"].text() == "n.v.t."
+        dialog.fields["central_ref"].setText("CT-2026-901")
+        dialog.accept()
+        return dialog.decision
+
+    monkeypatch.setattr(CentralDecisionDialog, "ask", classmethod(fill))
+    window.central_button.click()
+    assert get_case(demo_store, ref).facts.schrijnend_ref == "CT-2026-901"
+    assert "klasse B" in window.reasons.toPlainText()

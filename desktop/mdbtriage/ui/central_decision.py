@@ -36,6 +36,7 @@ class CentralDecisionDialog(QDialog):
         today: date,
         case_ref: str = "",
         parent: QWidget | None = None,
+        central_ref: str = "",
     ) -> None:
         super().__init__(parent)
         self.store = store
@@ -44,7 +45,7 @@ class CentralDecisionDialog(QDialog):
         self.decision: CentralDecision | None = None
         self.setWindowTitle("Centrale beslissing vastleggen")
         self.fields: dict[str, QLineEdit] = {
-            "central_ref": QLineEdit(objectName="central_ref"),
+            "central_ref": QLineEdit(central_ref, objectName="central_ref"),
             "case_ref": QLineEdit(case_ref, objectName="case_ref"),
             "bsn": QLineEdit(objectName="bsn"),
             "decided_on": QLineEdit(today.strftime("%d-%m-%Y"), objectName="decided_on"),
@@ -112,9 +113,10 @@ class CentralDecisionDialog(QDialog):
         today: date,
         case_ref: str = "",
         parent: QWidget | None = None,
+        central_ref: str = "",
     ) -> CentralDecision | None:
         """The decision recorded, or None when the team lead cancelled."""
-        dialog = cls(store, session, today, case_ref, parent)
+        dialog = cls(store, session, today, case_ref, parent, central_ref)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.decision
         return None

@@ -164,6 +164,12 @@ class DossierWindow(QWidget):
         edit.clicked.connect(self.edit_case)
         self.schrijnend_button = QPushButton("&Schrijnend markeren…", objectName="schrijnend")
         self.schrijnend_button.clicked.connect(self.mark_schrijnend)
+        self.central_button = QPushButton("&Centrale beslissing…", objectName="central")
+        self.central_button.setToolTip(
+            "De beslissing van het centrale team over deze schrijnende zaak vastleggen"
+        )
+        self.central_button.clicked.connect(self.record_central)
+        self.central_button.setVisible(session.is_team_lead)
         self.assign_button = QPushButton("Taak toe&wijzen…", objectName="assign_task")
         self.assign_button.setToolTip("Een taak op deze zaak toewijzen (Ctrl+T)")
         self.assign_button.clicked.connect(self.assign_task)
@@ -173,6 +179,7 @@ class DossierWindow(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(edit)
         buttons.addWidget(self.schrijnend_button)
+        buttons.addWidget(self.central_button)
         buttons.addWidget(self.assign_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -239,6 +246,9 @@ class DossierWindow(QWidget):
         )
         self.schrijnend_button.setEnabled(
             facts.service in self.policy.service_schrijnend_class and not facts.schrijnend_ref
+        )
+        self.central_button.setEnabled(
+            facts.service in self.policy.service_schrijnend_class and facts.schrijnend
         )
         self._fill_documents()
         self._fill_tasks()
@@ -399,6 +409,23 @@ class DossierWindow(QWidget):
         self._fill_tasks()
         self._fill_history()
         self.tabs.setCurrentWidget(self.tasks.widget)
+        self.changed.emit(self.case_ref)
+
+    def record_central(self) -> None:
+        """Team lead: record the central team's decision on this case (reference prefilled)."""
+        from mdbtriage.ui.central_decision import CentralDecisionDialog
+
+        row = get_case(self.store, self.case_ref)
+        reference = (row.facts.schrijnend_ref or "") if row else ""
+        decision = CentralDecisionDialog.ask(
+            self.store, self.session, self.on, self.case_ref, self, central_ref=reference
+        )
+        if decision is None:
+            return
+        if decision.case_ref == self.case_ref and decision.central_ref != reference:
+            # The case refers to the decision recorded for it from now on.
+            mark_schrijnend(self.store, self.session.actor, self.case_ref, decision.central_ref)
+        self.refresh()
         self.changed.emit(self.case_ref)
 
     def mark_schrijnend(self) -> None:
