@@ -145,3 +145,14 @@ def test_only_a_team_lead_imports_central_decisions(
     rows = _queue(run)
     assert {row["class"] for row in rows.values()} == {"A", "B", "C", "D"}
     assert rows["V-0004"]["class"] == "B"  # the demo's own central decision
+
+
+def test_queue_csv_names_the_term_end_and_team(run: Run, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    assert run("import-cases", str(_write(tmp_path / "zaken.csv", CASES))).exit_code == 0
+    out = run("queue", "--on", "2026-11-23", "--format", "csv").stdout
+    rows = {r["case_ref"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["R-5"]["term_ends_on"], rows["R-5"]["team"]) == ("2025-01-27", "T1")
+    assert rows["R-7"]["term_ends_on"] == ""  # ZW: no legal term

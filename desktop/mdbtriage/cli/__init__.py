@@ -432,6 +432,8 @@ QUEUE_CSV_COLUMNS = (
     "over_six_months",
     "flags",
     "reasons",
+    "term_ends_on",
+    "team",
 )
 
 
@@ -539,6 +541,7 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
             d["flags"] = " | ".join(d["flags"])
             d["reasons"] = " | ".join(d["reasons"])
             d["over_six_months"] = "ja" if d["over_six_months"] else "nee"
+            d["term_ends_on"] = d["term_ends_on"] or ""
             writer.writerow(safe_row(d[c] for c in QUEUE_CSV_COLUMNS))
     else:
         by_ref = {r.facts.case_ref: r for r in rows}
