@@ -51,8 +51,8 @@ def import_central(context: Context, file: str) -> None:
     name = Path(file).name
     try:
         data = Path(file).read_bytes()
-    except OSError as error:
-        fail(f"{file}: bestand kan niet worden gelezen ({error.strerror})")
+    except OSError as problem:
+        fail(f"{file}: bestand kan niet worden gelezen ({problem.strerror})")
     result = parse_central(data, date.today())
     errors = result.errors
     if errors:

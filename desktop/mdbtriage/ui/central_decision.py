@@ -44,17 +44,22 @@ class CentralDecisionDialog(QDialog):
         self.today = today
         self.decision: CentralDecision | None = None
         self.setWindowTitle("Centrale beslissing vastleggen")
-        self.fields: dict[str, QLineEdit] = {
-            "central_ref": QLineEdit(central_ref, objectName="central_ref"),
-            "case_ref": QLineEdit(case_ref, objectName="case_ref"),
-            "bsn": QLineEdit(objectName="bsn"),
-            "decided_on": QLineEdit(today.strftime("%d-%m-%Y"), objectName="decided_on"),
+        initial = {
+            "central_ref": central_ref,
+            "case_ref": case_ref,
+            "bsn": "",
+            "decided_on": today.strftime("%d-%m-%Y"),
         }
+        self.fields: dict[str, QLineEdit] = {}
+        for name, text in initial.items():
+            field = self.fields[name] = QLineEdit(text)
+            field.setObjectName(name)
         self.fields["central_ref"].setPlaceholderText("bijv. CT-2026-004")
         self.fields["case_ref"].setPlaceholderText("zaaknummer, of leeg bij een beslissing per BSN")
         self.fields["bsn"].setPlaceholderText("BSN, of leeg bij een beslissing per zaak")
         self.fields["decided_on"].setPlaceholderText("DD-MM-JJJJ")
-        self.outcome = QComboBox(objectName="outcome")
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("outcome")
         for outcome in CENTRAL_OUTCOMES:
             self.outcome.addItem(outcome, outcome)
         self.problems: dict[str, QLabel] = {}
@@ -63,7 +68,8 @@ class CentralDecisionDialog(QDialog):
             label = QLabel(f"{FIELD_LABELS[name]}:")
             label.setBuddy(widget)
             form.addRow(label, widget)
-            problem = QLabel(objectName=f"problem_{name}")
+            problem = QLabel()
+            problem.setObjectName(f"problem_{name}")
             problem.setStyleSheet("color: #b00020")
             problem.setWordWrap(True)
             problem.hide()
