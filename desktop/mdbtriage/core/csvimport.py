@@ -79,6 +79,7 @@ CASE_EXTRA = (
 MAX_FIELD = 500
 _CODE = re.compile(r"^[A-Z0-9_]{1,40}$")
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$")
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")  # after a carriage return that no line feed follows
 _HOURS = re.compile(r"^[0-9]{1,3}([.][0-9]{1,2})?$")
 
 
@@ -221,6 +222,12 @@ class CsvRows:
                     RowError(number, "", "", "het bestand bevat binaire gegevens, geen CSV-tekst")
                 )
                 return
+            carriage = text.find("\r")
+            if carriage != -1 and carriage < len(text) - 2:  # a lone CR ends a line too
+                for part in _LONE_CR.split(text):
+                    self._record.append(part)
+                    yield part
+                continue
             self._record.append(text)
             yield text
         try:
