@@ -1,8 +1,11 @@
 """Reading and validating the staff and case CSV files of the contract.
 
-Plain Python: bytes in, validated records and row errors out. The store writes the records; the
-CLI and the GUI report the errors. Nothing here decides whether to write: that is the caller's
-all-or-nothing or ``--skip-invalid`` choice.
+Plain Python: bytes in, validated records and row errors out, chunk by chunk as the file streams
+by (:class:`CsvImport`). What the store knows comes in through two hooks: the stored records of
+a chunk's keys, whose values a re-import keeps for the columns the file does not change, and a
+:class:`Seen` that may keep the keys earlier rows used outside memory. The store writes the
+records (``store.imports``); the CLI and the GUI report the errors. Nothing here decides whether
+to write: that is the caller's all-or-nothing or ``--skip-invalid`` choice.
 """
 
 from __future__ import annotations
