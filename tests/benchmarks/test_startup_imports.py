@@ -18,6 +18,7 @@ HEAVY = (
     "PySide6.QtPdfWidgets",
     "PySide6.QtPrintSupport",
     "PySide6.QtCharts",
+    "psycopg",
 )
 
 
