@@ -157,3 +157,12 @@ def test_random_csv_never_exits_1(tmp_path: Path, data: bytes, command: str, ski
     result = CliRunner().invoke(cli, [*args, "--skip-invalid"] if skip else args)
     assert result.exit_code in (0, 2), (result.exit_code, result.stderr, result.exception)
     assert "Traceback" not in result.stderr
+
+
+def test_a_missing_file_is_exit_2_in_dutch(run: Run, tmp_path: Path) -> None:
+    result = run("import-cases", str(tmp_path / "weg.csv"))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"{tmp_path / 'weg.csv'}: bestand kan niet worden gelezen "
+        "(het bestand of de map bestaat niet)"
+    )

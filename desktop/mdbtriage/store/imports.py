@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import json
 import os
 import sqlite3
@@ -82,8 +83,24 @@ class _OutputFailed(Exception):
     """An errors or rejected file that may not or cannot be written; the message is Dutch."""
 
 
+_OS_REASONS = {
+    errno.ENOENT: "het bestand of de map bestaat niet",
+    errno.EACCES: "geen toegang",
+    errno.EPERM: "geen toegang",
+    errno.EROFS: "alleen-lezen",
+    errno.EISDIR: "dat is een map, geen bestand",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "de schijf is vol",
+}
+
+
+def _os_reason(error: OSError) -> str:
+    """An operating-system error in Dutch (the system's own text is in English)."""
+    return _OS_REASONS.get(error.errno or 0, f"bestandsfout {error.errno}")
+
+
 def _unwritable(target: Path, error: OSError) -> _OutputFailed:
-    return _OutputFailed(f"{target}: kan niet worden geschreven ({error.strerror})")
+    return _OutputFailed(f"{target}: kan niet worden geschreven ({_os_reason(error)})")
 
 
 class _PartFile:
@@ -245,7 +262,9 @@ def import_file(
         size = max(1, path.stat().st_size)
         source = path.open("rb")
     except OSError as error:
-        return ImportReport(False, [f"{path}: bestand kan niet worden gelezen ({error.strerror})"])
+        return ImportReport(
+            False, [f"{path}: bestand kan niet worden gelezen ({_os_reason(error)})"]
+        )
     try:
         with source, store.atomic(), bulk():
             report = _Import(store, source, size, path, kind, skip_invalid).run(
