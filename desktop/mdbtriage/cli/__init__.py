@@ -699,4 +699,5 @@ from mdbtriage.cli import meetings as _meetings  # noqa: E402, F401
 from mdbtriage.cli import tasks as _tasks  # noqa: E402, F401
 from mdbtriage.cli import forecast as _forecast  # noqa: E402, F401
 from mdbtriage.cli import central as _central  # noqa: E402, F401
+from mdbtriage.cli import server as _server  # noqa: E402, F401
 # isort: on

@@ -1,0 +1,242 @@
+"""server-init on a PostgreSQL server: schema, group roles and grants, idempotent; the
+application's logins cannot change or remove the access log and the task versions; an older
+program refuses a newer schema; two office stores on one server keep apart."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from mdbtriage.cli import main
+from mdbtriage.core.model import ROLES
+from mdbtriage.store.audit_chain import FIELDS, chain_hash
+from mdbtriage.store.office import office_migrations, server_init
+from tests.office.conftest import OfficeDb
+
+RECORD = (
+    "INSERT INTO audit_log (at, event, user_id, user_name, role, outcome, purpose) "
+    "VALUES ('2026-01-05T10:00:00Z', 'read', 'VA1', 'Arts', 'VA', 'gelukt', 'zorg')"
+)
+APPEND_ONLY_CHANGES = [
+    "UPDATE audit_log SET purpose = 'anders'",
+    "DELETE FROM audit_log",
+    "TRUNCATE audit_log",
+    "UPDATE task_versions SET result = 'anders'",
+    "DELETE FROM task_versions",
+    "TRUNCATE task_versions",
+]
+
+
+def _state(db: OfficeDb) -> dict[str, Any]:
+    """What server-init sets: the schema's steps, the roles and memberships, every grant."""
+    with db.connect() as conn:
+        roles = conn.execute(
+            "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE %s ORDER BY 1",
+            (db.name + "\\_%",),
+        ).fetchall()
+        members = conn.execute(
+            "SELECT g.rolname, r.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = "
+            "m.roleid JOIN pg_roles r ON r.oid = m.member WHERE g.rolname LIKE %s ORDER BY 1, 2",
+            (db.name + "\\_%",),
+        ).fetchall()
+        steps = conn.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
+        acl = conn.execute(
+            "SELECT relname, relacl::text FROM pg_class WHERE relnamespace = "
+            "current_schema()::regnamespace AND relkind IN ('r', 'S') ORDER BY 1"
+        ).fetchall()
+        datacl = conn.execute(
+            "SELECT datacl::text FROM pg_database WHERE datname = current_database()"
+        ).fetchall()
+    return {"roles": roles, "members": members, "steps": steps, "acl": acl, "db": datacl}
+
+
+def test_server_init_creates_the_store_and_a_second_run_changes_nothing(
+    blank_db: OfficeDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["server-init", blank_db.url]) == 0
+    first = capsys.readouterr().err
+    assert "schema aangemaakt van versie 0 naar" in first
+    roles = blank_db.roles
+    assert roles.app in first and roles.group("VA") in first and roles.group("PO") in first
+    state = _state(blank_db)
+    assert [v for v, _ in state["steps"]] == [m.version for m in office_migrations()]
+    assert {name for name, _ in state["roles"]} == {roles.app, *(roles.group(r) for r in ROLES)}
+    assert not any(login for _, login in state["roles"])  # groups, not logins
+    assert sorted(state["members"]) == sorted((roles.app, roles.group(r)) for r in ROLES)
+
+    assert main(["server-init", blank_db.url]) == 0
+    second = capsys.readouterr().err
+    assert "Niets gewijzigd" in second
+    assert _state(blank_db) == state
+
+
+def test_an_application_login_cannot_change_or_remove_the_log_or_task_versions(
+    office_db: OfficeDb,
+) -> None:
+    login = office_db.login("jan", office_db.roles.group("VA"))
+    with office_db.connect() as owner:
+        owner.execute("INSERT INTO teams (team_id, name) VALUES ('T1', 'Team 1')")
+        owner.execute(
+            "INSERT INTO staff (staff_id, name, role, team_id, big_number) "
+            "VALUES ('VA1', 'Arts', 'VA', 'T1', '12345678901')"
+        )
+        owner.execute("INSERT INTO clients (bsn, name) VALUES ('123456782', 'Cliënt')")
+    with office_db.connect(login) as app:
+        # The daily work: read and write cases and tasks, add to the log and the versions.
+        app.execute(
+            "INSERT INTO cases (case_ref, client_id, service, received_on, team_id) "
+            "SELECT 'R-1', client_id, 'WIA_CLAIM', '2026-01-05', 'T1' FROM clients"
+        )
+        app.execute("UPDATE cases SET status = 'in_behandeling' WHERE case_ref = 'R-1'")
+        task = app.execute(
+            "INSERT INTO tasks (case_ref, task_code, assignee_id, permission, ruleset_id, "
+            "decision_reason, assigned_on, created_by, created_at, updated_at) VALUES ('R-1', "
+            "'MO', 'VA1', 'zelfstandig', 'r', 'eigen', '2026-01-05', 'VA1', 'x', 'x') "
+            "RETURNING task_id"
+        ).fetchone()
+        assert task is not None
+        app.execute(
+            "INSERT INTO task_versions (task_id, kind, author_id, result, created_at) "
+            "VALUES (%s, 'ingeleverd', 'VA1', 'uitslag', 'x')",
+            (task[0],),
+        )
+        app.execute(RECORD)
+        for statement in [
+            *APPEND_ONLY_CHANGES,
+            "INSERT INTO audit_chain (log_id, hash) VALUES (999, 'vals')",
+            "UPDATE audit_chain SET hash = 'vals'",
+            "UPDATE schema_migrations SET version = 99",
+            "TRUNCATE cases CASCADE",
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+        ]:
+            with pytest.raises(psycopg.Error) as refused:
+                app.execute(statement)
+            assert refused.value.sqlstate == "42501", statement
+        # The chain was written for the login's record, by the owner's function.
+        assert app.execute("SELECT count(*) FROM audit_chain").fetchone() == (1,)
+    with office_db.connect() as owner:
+        # The owner is refused by the triggers (an integrity error, in Dutch).
+        for statement in APPEND_ONLY_CHANGES:
+            with pytest.raises(psycopg.errors.IntegrityError) as refused:
+                owner.execute(statement)
+            assert "niet toegestaan" in str(refused.value), statement
+        assert owner.execute("SELECT count(*) FROM audit_log").fetchone() == (1,)
+        assert owner.execute("SELECT count(*) FROM task_versions").fetchone() == (1,)
+
+
+def test_a_login_outside_the_groups_cannot_connect(office_db: OfficeDb) -> None:
+    stranger = office_db.login("vreemde")
+    with pytest.raises(psycopg.OperationalError, match="permission denied"):
+        office_db.connect(stranger).close()
+
+
+def test_two_office_stores_on_one_server_share_no_roles(
+    office_db: OfficeDb, blank_db: OfficeDb
+) -> None:
+    server_init(blank_db.url)
+    assert set(office_db.roles.all()).isdisjoint(blank_db.roles.all())
+    login = office_db.login("piet", office_db.roles.group("SMV"))
+    office_db.connect(login).close()
+    with pytest.raises(psycopg.OperationalError, match="permission denied"):
+        blank_db.connect(login).close()
+
+
+def test_the_chain_is_the_one_the_workstation_store_computes_and_writers_queue(
+    office_db: OfficeDb,
+) -> None:
+    """Records written by two workstations at once form one chain, hash for hash as
+    audit_chain.chain_hash computes it (so a log carried over keeps its chain)."""
+    login = office_db.login("ans", office_db.roles.group("MS"))
+    first = office_db.connect(login)
+    first.autocommit = False
+    first.execute(RECORD)  # holds the chain's lock until commit
+    done = threading.Event()
+
+    def second_writer() -> None:
+        with office_db.connect(login) as second:
+            second.execute(RECORD.replace("'zorg'", "'tweede'"))
+        done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    assert not done.wait(0.5)  # waits for the first writer
+    first.commit()
+    first.close()
+    thread.join(10)
+    assert done.is_set()
+    with office_db.connect() as owner:
+        rows = owner.execute(
+            f"SELECT {', '.join(FIELDS)}, c.hash FROM audit_log a JOIN audit_chain c "
+            "USING (log_id) ORDER BY log_id"
+        ).fetchall()
+    assert [r[FIELDS.index("purpose")] for r in rows] == ["zorg", "tweede"]
+    previous = ""
+    for row in rows:
+        assert row[-1] == chain_hash(previous, *row[:-1])
+        previous = row[-1]
+
+
+def test_an_older_program_refuses_a_newer_schema_and_changes_nothing(
+    office_db: OfficeDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with office_db.connect() as owner:
+        owner.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) "
+            "VALUES (9999, 'toekomst', '2030-01-01')"
+        )
+    before = _state(office_db)
+    assert main(["server-init", office_db.url]) == 3
+    err = capsys.readouterr().err
+    assert "nieuwere versie van MDB Triage" in err and "9999" in err
+    assert "Traceback" not in err
+    assert _state(office_db) == before
+
+
+def test_only_the_owner_runs_server_init(
+    office_db: OfficeDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    login = office_db.login("hanna", office_db.roles.group("TL"))
+    url = office_db.url.replace("postgres@", f"{login}@", 1)
+    assert main(["server-init", url]) == 3
+    assert "eigenaar van de database" in capsys.readouterr().err
+
+
+def test_a_database_of_another_program_is_left_alone(
+    blank_db: OfficeDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with blank_db.connect() as owner:
+        owner.execute("CREATE TABLE facturen (id integer)")
+    assert main(["server-init", blank_db.url]) == 3
+    assert "facturen" in capsys.readouterr().err
+    with blank_db.connect() as owner:
+        assert owner.execute("SELECT to_regclass('audit_log')").fetchone() == (None,)
+
+
+def test_the_team_lead_login_joins_the_team_leads_group(
+    office_db: OfficeDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = f"{office_db.name}_niemand"
+    assert main(["server-init", office_db.url, "--team-lead", missing]) == 2
+    assert f"'{missing}'" in capsys.readouterr().err
+
+    login = office_db.login("anna")
+    assert main(["server-init", office_db.url, "--team-lead", login]) == 0
+    assert f"login {login} in {office_db.roles.group('TL')}" in capsys.readouterr().err
+    office_db.connect(login).close()  # a team lead may now connect
+    assert main(["server-init", office_db.url, "--team-lead", login]) == 0
+    assert "Niets gewijzigd" in capsys.readouterr().err
+
+    with office_db.connect() as owner:
+        owner.execute("INSERT INTO teams (team_id, name) VALUES ('T1', 'Team 1')")
+        other = office_db.login("bert")
+        owner.execute(
+            sql.SQL(
+                "INSERT INTO staff (staff_id, name, role, team_id) VALUES ({}, 'Bert', 'AD', 'T1')"
+            ).format(sql.Literal(other))
+        )
+    assert main(["server-init", office_db.url, "--team-lead", other]) == 3
+    assert "geen TL" in capsys.readouterr().err
