@@ -352,3 +352,22 @@ def test_recorded_times_replace_a_norm_only_with_enough_of_them() -> None:
             "count": 5,
         }
     ]
+
+
+def test_sentences_say_met_short_or_out_of_reach() -> None:
+    from mdbtriage.core.forecast import inputs_sentence, target_sentences
+
+    met = forecast(wia(40), team(), NORMS, RULES, MONDAY, weeks=6)
+    assert target_sentences(met) == [
+        "Niemand wacht langer dan zes maanden op een WIA-claimbeoordeling: gehaald in de week "
+        "van 14-12-2026 (doel vóór 31-12-2026)."
+    ]
+    short = forecast(wia(200, date(2026, 6, 1)), team(ad=20), NORMS, RULES, MONDAY, weeks=8)
+    hours = short.targets[0].short_hours["VA"]
+    assert hours is not None
+    assert (
+        f"haalbaar met bijvoorbeeld {hours:g} uur per week extra VA" in (target_sentences(short)[0])
+    )
+    sentence = inputs_sentence(met)
+    assert sentence.startswith("Schatting, geen toezegging.")
+    assert "normen normen-2026 (standaardwaarden), regelset uniform-2026" in sentence

@@ -11,7 +11,14 @@ from datetime import date
 import click
 
 from mdbtriage.cli import Context, cli, fail, parse_date_option, pass_ctx, say
-from mdbtriage.core.forecast import DEFAULT_WEEKS, MAX_WEEKS, Forecast, Scenario
+from mdbtriage.core.forecast import (
+    DEFAULT_WEEKS,
+    MAX_WEEKS,
+    Forecast,
+    Scenario,
+    inputs_sentence,
+    target_sentences,
+)
 from mdbtriage.core.model import ROLES
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, load_policy
 from mdbtriage.core.taakdelegatie import available_rulesets
@@ -87,35 +94,9 @@ def _table(result: Forecast, team: str) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     for row in rows:
         out.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
-    for target in result.targets:
-        if target.met and target.met_week:
-            verdict = f"gehaald in de week van {format_date(target.met_week)}"
-        else:
-            alone = [f"{role} +{h:g}" for role, h in target.short_hours.items() if h is not None]
-            together = [f"{role} +{h:g}" for role, h in target.short_hours_together.items()]
-            if alone:
-                verdict = (
-                    f"niet gehaald; haalbaar met uren per week extra voor {' of '.join(alone)}"
-                )
-            elif together:
-                verdict = f"niet gehaald; haalbaar met samen {', '.join(together)} uur per week"
-            else:
-                verdict = "niet gehaald, ook niet met veel meer uren"
-        out.write(f"Doel vóór {format_date(target.deadline)}: {target.label}: {verdict}\n")
-    inputs = result.inputs
-    out.write(
-        f"Uitgangspunten: normen {inputs['norms']}"
-        f"{' (standaardwaarden)' if inputs['norms_are_defaults'] else ''}, regelset "
-        f"{inputs['ruleset']}, delegatie {round(inputs['delegation_share'] * 100)}%, overig "
-        f"werk {round(inputs['other_work_share'] * 100)}%, {inputs['scenario']}, "
-        f"{inputs['absences']} afwezigheden, geen nieuwe instroom.\n"
-    )
-    if inputs["without_capacity"]:
-        out.write(
-            "Geen uren voor: "
-            + ", ".join(inputs["without_capacity"])
-            + " (die zaken raken niet af)\n"
-        )
+    for sentence in target_sentences(result):
+        out.write(sentence + "\n")
+    out.write(inputs_sentence(result) + "\n")
     return out.getvalue()
 
 

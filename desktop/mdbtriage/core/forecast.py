@@ -27,7 +27,7 @@ from mdbtriage.core.model import ROLES, SERVICES
 from mdbtriage.core.policy import PolicyError
 from mdbtriage.core.resources import list_toml, load_toml
 from mdbtriage.core.taakdelegatie import RuleSet
-from mdbtriage.core.validation import add_months
+from mdbtriage.core.validation import add_months, format_date
 
 DEFAULT_NORMS = "normen-2026"
 DEFAULT_WEEKS = 26
@@ -775,3 +775,59 @@ class _Shortfall:
             return {}
         scale = 1 + factor / 10
         return {r: float(math.ceil(h * scale)) for r, h in needs.items() if h > 0}
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def target_sentences(result: Forecast) -> list[str]:
+    """Each target in one Dutch sentence: met (from which week), or what it would take."""
+    lines = []
+    for target in result.targets:
+        deadline = format_date(target.deadline)
+        if target.met and target.met_week:
+            lines.append(
+                f"{target.label}: gehaald in de week van {format_date(target.met_week)} "
+                f"(doel vóór {deadline})."
+            )
+            continue
+        alone = [
+            f"{_hours(hours)} uur per week extra {role}"
+            for role, hours in target.short_hours.items()
+            if hours is not None
+        ]
+        together = " en ".join(
+            f"{_hours(hours)} uur {role}" for role, hours in target.short_hours_together.items()
+        )
+        if alone:
+            how = f"; haalbaar met bijvoorbeeld {' of '.join(alone)}."
+        elif together:
+            how = f"; haalbaar met samen {together} per week extra."
+        elif target.short_hours:
+            how = "; ook met veel meer uren niet haalbaar."
+        else:
+            how = "."
+        lines.append(f"{target.label}: niet gehaald vóór {deadline}{how}")
+    return lines
+
+
+def inputs_sentence(result: Forecast) -> str:
+    """What the forecast assumed, in Dutch: it is an estimate and says so."""
+    i = result.inputs
+    text = (
+        f"Schatting, geen toezegging. Uitgangspunten: normen {i['norms']}"
+        f"{' (standaardwaarden)' if i['norms_are_defaults'] else ''}, regelset {i['ruleset']}, "
+        f"{round(i['delegation_share'] * 100)}% van het delegeerbare VA-werk gedelegeerd, "
+        f"{round(i['other_work_share'] * 100)}% van de uren voor ander werk, "
+        f"{i['absences']} afwezigheden, {i['cases_planned']} zaken in behandeling genomen; "
+        "nieuwe zaken zijn niet meegerekend."
+    )
+    if i.get("calibrated"):
+        text += (
+            " Normen bijgesteld met de bestede tijd van het team voor "
+            f"{len(i['calibrated'])} activiteit(en)."
+        )
+    if i["without_capacity"]:
+        text += f" Geen uren voor {', '.join(i['without_capacity'])}: die zaken raken niet af."
+    return text

@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdbtriage.core.forecast import DEFAULT_WEEKS, Forecast, Norms, Scenario, load_norms
+from mdbtriage.core.forecast import (
+    DEFAULT_WEEKS,
+    Forecast,
+    Norms,
+    Scenario,
+    inputs_sentence,
+    load_norms,
+    target_sentences,
+)
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.taakdelegatie import available_rulesets, load_ruleset
 from mdbtriage.core.validation import format_date
@@ -54,50 +62,7 @@ class Comparison:
 
 def verdict(result: Forecast) -> str:
     """The targets in one Dutch sentence each."""
-    lines = []
-    for target in result.targets:
-        if target.met and target.met_week:
-            lines.append(
-                f"{target.label}: gehaald in de week van {format_date(target.met_week)} "
-                f"(doel vóór {format_date(target.deadline)})."
-            )
-            continue
-        short = [
-            f"{hours:g} uur per week extra {role}"
-            for role, hours in target.short_hours.items()
-            if hours is not None
-        ]
-        together = " en ".join(
-            f"{hours:g} uur {role}" for role, hours in target.short_hours_together.items()
-        )
-        if short:
-            how = f"; haalbaar met bijvoorbeeld {' of '.join(short)}."
-        elif together:
-            how = f"; haalbaar met samen {together} per week extra."
-        else:
-            how = "; ook met veel meer uren niet haalbaar."
-        lines.append(f"{target.label}: niet gehaald vóór {format_date(target.deadline)}{how}")
-    return "\n".join(lines)
-
-
-def inputs_text(result: Forecast) -> str:
-    i = result.inputs
-    text = (
-        f"Schatting, geen toezegging. Uitgangspunten: normen {i['norms']}"
-        f"{' (standaardwaarden)' if i['norms_are_defaults'] else ''}, regelset {i['ruleset']}, "
-        f"{round(i['delegation_share'] * 100)}% van het delegeerbare VA-werk gedelegeerd, "
-        f"{round(i['other_work_share'] * 100)}% van de uren voor ander werk, "
-        f"{i['absences']} afwezigheden, {i['cases_planned']} zaken in behandeling genomen; "
-        "nieuwe zaken zijn niet meegerekend."
-    )
-    if i.get("calibrated"):
-        text += (
-            f" Normen bijgesteld met de bestede tijd van het team voor "
-            f"{len(i['calibrated'])} activiteit(en)."
-        )
-    if i["without_capacity"]:
-        text += f" Geen uren voor {', '.join(i['without_capacity'])}: die zaken raken niet af."
-    return text
+    return "\n".join(target_sentences(result))
 
 
 class PrognoseView(QWidget):
@@ -316,7 +281,7 @@ class PrognoseView(QWidget):
         if what_if is not None:
             text += f"\nWat als ({what_if.inputs['scenario']}): " + verdict(what_if)
         self.verdict.setText(text)
-        self.note.setText(inputs_text(what_if or base))
+        self.note.setText(inputs_sentence(what_if or base))
         self._fill_chart(base, what_if)
         self._fill_table(base, what_if)
         self.computed.emit()
