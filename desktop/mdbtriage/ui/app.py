@@ -145,16 +145,42 @@ class AppController(QObject):
             app.setQuitOnLastWindowClosed(quit_on_close)
 
     def _signed_out(self) -> None:
+        """Afmelden: every window with client data (the main window, dossiers, the MDB window,
+        forms) is closed before the sign-in appears, so nothing of the previous person's work
+        stays readable behind it."""
         self.watcher.stop()
         if self.session is not None:
             sign_out(self.store, self.session.actor)
+        app = QApplication.instance()
+        quit_on_close = isinstance(app, QApplication) and app.quitOnLastWindowClosed()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)
+        self._close_client_windows()
         self.window = None
         self.session = None
         session = SignInDialog.ask(self.store)
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(quit_on_close)
         if session is None:
             QApplication.quit()
             return
         self.open_main(session)
+
+    def _close_client_windows(self) -> None:
+        """Hide at once, then close and free, the main window and every other window shown:
+        they are the previous person's (a window that refuses to close stays hidden and is
+        freed with the main window or on its own)."""
+        main = self.window
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not main]
+        if main is not None:
+            main.hide()
+        for widget in shown:
+            widget.hide()
+        for widget in shown:
+            widget.close()
+            widget.deleteLater()
+        if main is not None:
+            main.deleteLater()
 
     def raise_window(self) -> None:
         if self.window is not None and not self._locked:
