@@ -240,3 +240,28 @@ def test_the_team_lead_login_joins_the_team_leads_group(
         )
     assert main(["server-init", office_db.url, "--team-lead", other]) == 3
     assert "geen TL" in capsys.readouterr().err
+
+
+def test_the_owner_login_of_the_readme_runs_server_init_without_superuser(
+    blank_db: OfficeDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README step 2: an owner login with CREATEROLE, not a superuser, owning the database."""
+    owner = f"{blank_db.name}_beheer"
+    with blank_db.connect() as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEROLE").format(sql.Identifier(owner)))
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                sql.Identifier(blank_db.name), sql.Identifier(owner)
+            )
+        )
+    url = blank_db.url.replace("postgres@", f"{owner}@", 1)
+    assert main(["server-init", url]) == 0
+    assert "schema aangemaakt" in capsys.readouterr().err
+    assert main(["server-init", url]) == 0
+    assert "Niets gewijzigd" in capsys.readouterr().err
+    login = blank_db.login("kees", blank_db.roles.group("AD"))
+    with blank_db.connect(login) as app:
+        app.execute(RECORD)
+        with pytest.raises(psycopg.Error) as refused:
+            app.execute("DELETE FROM audit_log")
+        assert refused.value.sqlstate == "42501"

@@ -50,6 +50,7 @@ def test_wheel_install_finds_its_data(tmp_path: Path) -> None:
     wheel = next((tmp_path / "dist").glob("mdb_triage-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "mdbtriage/db/0001_foundation.sql" in names
+    assert "mdbtriage/db/pg/0001_foundation.sql" in names
     assert "mdbtriage/resources/policy/landelijk-2026.toml" in names
     assert "mdbtriage/resources/fonts/DejaVuSans.ttf" in names
     target = tmp_path / "site"
