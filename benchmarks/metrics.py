@@ -132,9 +132,9 @@ def import_sample(store_path: Path, n_rows: int, seed: int) -> float:
     commit. Into a copy of the store; opening it (the start checks) is measured by
     ``startup_ms``. Rows the store refuses (a generated BSN that a stored client already has,
     with another date of birth: a few dozen of 20,000 at 250,000 cases) are left out of the
-    write as with ``--skip-invalid``; every row counts as read."""
-    from mdbtriage.core.csvimport import parse_cases
-    from mdbtriage.store.records import check_case_import, upsert_cases
+    write as with ``--skip-invalid`` (kept in ``zaken.rejected.csv``); every row counts as read.
+    The file is read, checked and staged in chunks (``store.imports``), as the command does."""
+    from mdbtriage.store.imports import import_file
     from synthetic import BENCH_ACTOR
 
     with tempfile.TemporaryDirectory(prefix="mdb-bench-") as tmp:
@@ -147,15 +147,19 @@ def import_sample(store_path: Path, n_rows: int, seed: int) -> float:
             if hasattr(os, "sync"):
                 os.sync()
             started = time.perf_counter()
-            result = parse_cases(csv_path.read_bytes(), today=date.today())
-            if result.file_errors or result.invalid:
-                raise RuntimeError(f"generated CSV refused: {result.errors[:3]}")
-            check_case_import(store, result)
-            valid = result.valid
-            counts = upsert_cases(store, valid, BENCH_ACTOR, purpose="import zaken.csv")
+            report = import_file(
+                store,
+                csv_path,
+                "cases",
+                skip_invalid=True,
+                actor=BENCH_ACTOR,
+                today=date.today(),
+                skip_hint="",
+            )
             elapsed = time.perf_counter() - started
-        if counts.created != len(valid) or len(valid) < n_rows * 0.99:
-            raise RuntimeError(f"import-cases wrote {counts.created} of {n_rows} rows")
+        counts = report.counts
+        if counts is None or counts.created < n_rows * 0.99:
+            raise RuntimeError(f"import-cases wrote too few of {n_rows} rows: {report.lines[:3]}")
     return n_rows / elapsed
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from mdbtriage.core.caserules import case_fields
 from mdbtriage.core.csvimport import CASE_COLUMNS, CASE_EXTRA
 from mdbtriage.core.demo import generate
 from mdbtriage.core.model import Actor
-from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
 from mdbtriage.store.demo import load_demo
 
@@ -106,27 +106,8 @@ def import_csv(n_rows: int, seed: int, today: date) -> bytes:
     columns = (*CASE_COLUMNS, *CASE_EXTRA)
     writer.writerow(columns)
 
-    def yn(value: bool) -> str:
-        return "ja" if value else "nee"
-
     for i, case in enumerate(data.cases, start=1):
-        values = {
-            "case_ref": f"IMP-{seed}-{i:07d}",
-            "bsn": case.client.bsn,
-            "name": case.client.name,
-            "birth_date": format_date(case.client.birth_date) if case.client.birth_date else "",
-            "service": case.service,
-            "received_on": format_date(case.received_on),
-            "team": case.team,
-            "requester": case.requester or "",
-            "motivated": yn(case.motivated),
-            "working": yn(case.working),
-            "schrijnend": yn(case.schrijnend),
-            "schrijnend_ref": case.schrijnend_ref or "",
-            "ingebrekestelling": yn(case.ingebrekestelling),
-            "consents_60_plus": yn(case.consents_60_plus),
-            "dwangsom": yn(case.dwangsom),
-            "status": case.status,
-        }
+        # every column as the case form and a re-import read it (Dutch dates)
+        values = {**case_fields(case), "case_ref": f"IMP-{seed}-{i:07d}"}
         writer.writerow([values[c] for c in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
