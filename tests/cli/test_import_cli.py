@@ -5,6 +5,7 @@ file replaces the store, unreadable CSV is a Dutch exit 2, and random input neve
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -53,6 +54,10 @@ def test_a_lean_reimport_keeps_schrijnend_dwangsom_and_the_rest(
             "SELECT event, details FROM audit_log WHERE case_ref = 'R-9' ORDER BY log_id DESC"
         ).fetchone()
     assert details == ("change", "name: Els Smit → Els Smit-de Wit")
+    audit = run("audit", "--case", "R-9", "--format", "json")
+    assert audit.exit_code == 0, audit.stderr
+    changes = [r["details"] for r in json.loads(audit.stdout) if r["event"] == "change"]
+    assert changes == ["name: Els Smit → Els Smit-de Wit"]
 
 
 def test_a_blank_active_cell_in_a_staff_reimport_keeps_the_stored_value(
