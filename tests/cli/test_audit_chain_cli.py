@@ -11,7 +11,7 @@ import pytest
 
 from mdbtriage.store import audit_chain
 from mdbtriage.store.safety import seal_path
-from tests.cli.conftest import Run
+from tests.cli.conftest import DEMO_TEAM_LEAD, Run
 
 HEAD = re.compile(r"kop ([0-9a-f]{64})")
 
@@ -92,3 +92,11 @@ def test_a_bad_anchor_is_bad_input(run: Run, demo: Path) -> None:
     result = run("check", "--anchor", "geen-hash")
     assert result.exit_code == 2
     assert "Optie --anchor, waarde 'geen-hash'" in result.stderr
+
+
+def test_an_audit_export_carries_the_head(run: Run, demo: Path) -> None:
+    exported = run("--user", DEMO_TEAM_LEAD, "audit", "--format", "json")
+    assert exported.exit_code == 0, exported.stderr
+    head = re.search(r"Ketenkop van het toegangslogboek.*: ([0-9a-f]{64})", exported.stderr)
+    assert head is not None and head.group(1) not in exported.stdout
+    assert run("check", "--anchor", head.group(1)).exit_code == 0

@@ -39,6 +39,7 @@ from mdbtriage.core.taakdelegatie import (
     ruleset_on,
 )
 from mdbtriage.core.validation import ValidationError, format_date, parse_bsn
+from mdbtriage.store import audit_chain
 from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log, records
 from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import (
@@ -785,6 +786,10 @@ def audit(
                 details=f"audit {query or '(alles)'}: {len(found)} regels",
             ),
         )
+    say(
+        "Ketenkop van het toegangslogboek (bewaar hem; 'mdb-triage check --anchor' vindt een "
+        f"later herschreven logboek): {audit_chain.head(store.conn)}"
+    )
     if fmt == "json":
         _emit_json([{k: getattr(r, k) for k in AUDIT_KEYS} for r in found])
         return
