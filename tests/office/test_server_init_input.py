@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +60,24 @@ def test_an_unreachable_server_is_reported_in_dutch_within_seconds(
     err = capsys.readouterr().err
     assert "niet bereikbaar" in err and f"127.0.0.1:{port}" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_daily_command_on_an_address_is_refused_and_creates_no_file(
+    how: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Until the commands work on the office store, an address is never taken for a file."""
+    monkeypatch.chdir(tmp_path)
+    url = "postgresql://server/mdb_triage"
+    if how == "option":
+        code = main(["--db", url, "queue"])
+    else:
+        monkeypatch.setenv("MDB_TRIAGE_DB", url)
+        code = main(["queue"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert url in err and "server-init" in err
+    assert list(tmp_path.iterdir()) == []

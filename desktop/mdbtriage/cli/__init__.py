@@ -84,6 +84,11 @@ class Context:
 
     @property
     def path(self) -> Path:
+        from mdbtriage.store.office import url_refusal
+
+        refusal = url_refusal(self.db_option)
+        if refusal:
+            fail(refusal)
         return resolve_store_path(self.db_option)
 
     def passphrase(self) -> str:
