@@ -178,3 +178,33 @@ def test_output_is_deterministic(closed: tuple[Store, int]) -> None:
     store, meeting_id = closed
     data = repo.summary(store, meeting_id, actor=TL, printed_on=TODAY, medical=False)
     assert build_summary_pdf(data) == build_summary_pdf(data)
+
+
+def test_the_summary_ends_with_the_teams_forecast_on_a_page_of_its_own(
+    closed: tuple[Store, int],
+) -> None:
+    store, meeting_id = closed
+    data = repo.summary(store, meeting_id, actor=TL, printed_on=TODAY, medical=False)
+    assert data.forecast is not None and len(data.forecast.weeks) == 8
+    reader = PdfReader(io.BytesIO(build_summary_pdf(data)))
+    last = _flat(reader.pages[-1].extract_text())
+    assert f"Prognose van team {data.team_name} op {TODAY:%d-%m-%Y}" in last
+    assert "Een schatting" in last and "Schatting, geen toezegging." in last
+    start, backlog, over = data.forecast.weeks[0]
+    assert f"{start:%d-%m-%Y} {backlog} {over}" in last
+    assert "Niemand wacht langer dan zes maanden" in last
+    assert "Prognose van team" not in _flat(reader.pages[-2].extract_text())
+
+
+def test_every_font_of_the_summary_is_embedded(closed: tuple[Store, int]) -> None:
+    store, meeting_id = closed
+    data = repo.summary(store, meeting_id, actor=TL, printed_on=TODAY, medical=False)
+    reader = PdfReader(io.BytesIO(build_summary_pdf(data)))
+    fonts = {
+        str(font["/BaseFont"]): "/FontDescriptor" in font
+        and "/FontFile2" in font["/FontDescriptor"].get_object()
+        for page in reader.pages
+        for font in (f.get_object() for f in page["/Resources"]["/Font"].values())
+    }
+    assert fonts and all(fonts.values()), fonts
+    assert not any("Helvetica" in name for name in fonts)

@@ -831,3 +831,27 @@ def inputs_sentence(result: Forecast) -> str:
     if i["without_capacity"]:
         text += f" Geen uren voor {', '.join(i['without_capacity'])}: die zaken raken niet af."
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastPage:
+    """The forecast as a printed page shows it: the first weeks, the targets, the inputs."""
+
+    on: date
+    team: str
+    weeks: tuple[tuple[date, int, int], ...]
+    sentences: tuple[str, ...]
+    inputs: str
+
+
+def page(result: Forecast, team: str, weeks: int = 8) -> ForecastPage:
+    return ForecastPage(
+        on=result.on,
+        team=team,
+        weeks=tuple(
+            (result.week_starts[i], result.backlog[i], result.over_six_months[i])
+            for i in range(min(weeks, len(result.week_starts)))
+        ),
+        sentences=tuple(target_sentences(result)),
+        inputs=inputs_sentence(result),
+    )

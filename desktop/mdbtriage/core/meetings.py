@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Final
 
+from mdbtriage.core.forecast import ForecastPage
 from mdbtriage.core.medical_terms import assessment_terms
 from mdbtriage.core.model import MEDICAL_ROLES, ROLES, Actor, Staff
 from mdbtriage.core.taakdelegatie import load_ruleset
@@ -472,6 +473,7 @@ class MeetingSummary:
     closed_by: str = ""
     medical: bool = True
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    forecast: ForecastPage | None = None
 
 
 def non_medical(summary: MeetingSummary) -> MeetingSummary:

@@ -55,6 +55,12 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
     )
+    # Table cells that hold a plain string (an empty filler cell, say) are drawn in the cell
+    # style's font, which reportlab sets to Helvetica: a font the PDF would then reference
+    # without embedding it. Every text of our PDFs is in DejaVu, embedded.
+    from reportlab.platypus.tables import CellStyle
+
+    CellStyle.fontname = FONT
     _registered = True
 
 
@@ -66,6 +72,11 @@ class NumberedCanvas(pdfcanvas.Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("invariant", 1)
+        # Every page starts in the embedded DejaVu font: reportlab's default, Helvetica, would
+        # otherwise be referenced (not embedded) by each page even where no text uses it.
+        register_fonts()
+        if not kwargs.get("initialFontName"):  # platypus passes None explicitly
+            kwargs["initialFontName"] = FONT
         super().__init__(*args, **kwargs)
         self._saved_pages: list[dict[str, Any]] = []
 

@@ -18,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -25,6 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from mdbtriage.core.forecast import ForecastPage
 from mdbtriage.core.meetings import AGENDA_REASONS, MeetingSummary, SummaryCase
 from mdbtriage.core.model import ROLES
 from mdbtriage.core.validation import format_date, mask_bsn
@@ -182,6 +184,36 @@ def _case_block(
     return KeepTogether(parts)
 
 
+def _forecast_page(
+    forecast: ForecastPage, s: dict[str, ParagraphStyle], width: float
+) -> list[object]:
+    """The team's capacity forecast on a page of its own: weeks, targets and inputs."""
+    story: list[object] = [PageBreak()]
+    story.append(_p(f"Prognose van team {forecast.team} op {format_date(forecast.on)}", s["h2"]))
+    story.append(
+        _p(
+            "Een schatting: de werkvoorraad in de volgorde van het beleid, gepland op de uren "
+            "van het team.",
+            s["small"],
+        )
+    )
+    story.append(Spacer(1, 4))
+    rows: list[list[object]] = [
+        [_p(h, s["label"]) for h in ("Week van", "Achterstand", "WIA-claims > 6 maanden")]
+    ]
+    rows += [
+        [_p(format_date(start), s["cell"]), _p(str(backlog), s["cell"]), _p(str(over), s["cell"])]
+        for start, backlog, over in forecast.weeks
+    ]
+    story.append(_grid(rows, [width * 0.34, width * 0.33, width * 0.33]))
+    story.append(Spacer(1, 6))
+    for sentence in forecast.sentences:
+        story.append(_p(sentence, s["cell"]))
+    story.append(Spacer(1, 4))
+    story.append(_p(forecast.inputs, s["small"]))
+    return story
+
+
 def build_summary_pdf(summary: MeetingSummary) -> bytes:
     """The summary PDF for the version ``summary`` is (medical or not)."""
     register_fonts()
@@ -306,6 +338,8 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
         story.append(
             _grid(rows, [width * 0.16, width * 0.26, width * 0.16, width * 0.26, width * 0.16])
         )
+    if summary.forecast is not None:
+        story.extend(_forecast_page(summary.forecast, s, width))
     footer = f"{title} · {version}"
     doc.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()

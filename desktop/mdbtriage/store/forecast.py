@@ -282,11 +282,9 @@ class ForecastInputs:
         )
 
 
-def forecast_inputs(
-    store: Store, actor: Actor, team: str, on: date, policy: Policy
-) -> ForecastInputs:
-    """Read the team's forecast inputs; logged as a team overview (case references only)."""
-    inputs = ForecastInputs(
+def read_forecast_inputs(store: Store, team: str, on: date, policy: Policy) -> ForecastInputs:
+    """The team's forecast inputs, read without a log record (the caller logs its own use)."""
+    return ForecastInputs(
         team=team,
         on=on,
         cases=planned_cases(store, team, on, policy),
@@ -295,6 +293,13 @@ def forecast_inputs(
         settings=team_settings(store, team),
         measured=measured_times(store, team),
     )
+
+
+def forecast_inputs(
+    store: Store, actor: Actor, team: str, on: date, policy: Policy
+) -> ForecastInputs:
+    """Read the team's forecast inputs; logged as a team overview (case references only)."""
+    inputs = read_forecast_inputs(store, team, on, policy)
     with store.atomic() as conn:
         log(
             conn,

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from mdbtriage.core import meetings as rules
+from mdbtriage.core.forecast import ForecastPage
+from mdbtriage.core.forecast import page as forecast_page
 from mdbtriage.core.meetings import (
     Activity,
     AgendaItem,
@@ -827,8 +829,19 @@ def summary(
         closed_by=name(meeting.closed_by),
         medical=True,
         warnings=tuple(warnings(store, meeting_id)) if not meeting.closed else (),
+        forecast=_forecast_page(store, meeting.team_id, meeting.team_name, printed_on),
     )
     return full if medical else rules.non_medical(full)
+
+
+def _forecast_page(store: Store, team: str, team_name: str, on: date) -> ForecastPage | None:
+    """The team's capacity forecast on the day the summary is printed (no medical content)."""
+    from mdbtriage.store.forecast import read_forecast_inputs
+
+    inputs = read_forecast_inputs(store, team, on, load_policy())
+    if not inputs.cases:
+        return None
+    return forecast_page(inputs.run(), team_name)
 
 
 def _log_output(
