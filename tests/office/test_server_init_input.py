@@ -21,6 +21,7 @@ from mdbtriage.cli import main
         ("postgresql://server:99999/mdb_triage", "99999"),
         ("postgresql://server/Team-Utrecht", "Team-Utrecht"),
         ("postgresql://server/mdb_triage?connect_timeout=vijf", "vijf"),
+        ("postgresql://server/mdb_triage\nrm -rf /", "stuurteken"),
     ],
 )
 def test_a_bad_address_is_exit_2_naming_the_value(

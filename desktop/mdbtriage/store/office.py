@@ -136,7 +136,7 @@ def parse_url(value: str) -> OfficeAddress:
         )
     if any(unicodedata.category(ch).startswith("C") for ch in text):
         raise OfficeBadInput(
-            f"Adres '{_mask(text)!r}': bevat een stuurteken (bijvoorbeeld een regeleinde)"
+            f"Adres {_mask(text)!r}: bevat een stuurteken (bijvoorbeeld een regeleinde)"
         )
     if _has_password(text):
         raise OfficeBadInput(
