@@ -115,6 +115,13 @@ def test_full_delegated_flow_every_step_in_the_audit(run: Run, seeded: Path) -> 
 
     tasks = json.loads(run("tasks", "--case", "R-7", "--format", "json").stdout)
     assert tasks[0]["status"] == "geaccordeerd" and tasks[0]["changed_by_va"] is True
+    versions = tasks[0]["versions"]
+    assert [(v["kind"], v["author_id"], v["result"]) for v in versions] == [
+        ("ingeleverd", "S1", "Anamnese."),
+        ("gewijzigd_door_va", "V1", "Anamnese, aangevuld."),
+        ("geaccordeerd", "V1", "Anamnese, aangevuld."),
+    ]
+    assert all(v["created_at"] for v in versions)
 
 
 def test_zelfstandig_assignment_and_sign_off_refused(run: Run, seeded: Path) -> None:

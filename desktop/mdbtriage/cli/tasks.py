@@ -55,6 +55,7 @@ from mdbtriage.store.delegations import (
 from mdbtriage.store.records import get_staff
 from mdbtriage.store.tasks import (
     TaskRow,
+    TaskVersion,
     actor_for,
     assign_task,
     get_task,
@@ -64,6 +65,7 @@ from mdbtriage.store.tasks import (
     sign_off,
     submit_task,
     te_accorderen,
+    versions_by_task,
     who_may,
 )
 
@@ -286,11 +288,27 @@ def reject(context: Context, task_id: int, by: str, reason: str, on: str | None)
     say(f"Taak {task_id} afgewezen door {by}.")
 
 
-def _task_dict(t: TaskRow) -> dict[str, Any]:
+def _task_dict(t: TaskRow, stored: Sequence[TaskVersion] = ()) -> dict[str, Any]:
+    """A task as JSON, with ``versions``: every handed-in result and every change by the VA,
+    and the accordering of the last one (``geaccordeerd``) once the VA signed it."""
     d = asdict(t)
     d["status_label"] = TASK_STATUSES[t.status]
     d["assigned_on"] = t.assigned_on.isoformat()
     d["due_on"] = t.due_on.isoformat() if t.due_on else None
+    found = [
+        {"kind": v.kind, "author_id": v.author_id, "result": v.result, "created_at": v.created_at}
+        for v in stored
+    ]
+    if t.status == "geaccordeerd" and t.signed_by and found:
+        found.append(
+            {
+                "kind": "geaccordeerd",
+                "author_id": t.signed_by,
+                "result": found[-1]["result"],
+                "created_at": t.signed_at,
+            }
+        )
+    d["versions"] = found
     return d
 
 
@@ -328,7 +346,8 @@ def _show_tasks(context: Context, rows: list[TaskRow], fmt: str, what: str, empt
             ),
         )
     if fmt == "json":
-        _emit_json([_task_dict(t) for t in rows])
+        stored = versions_by_task(store, [t.task_id for t in rows])
+        _emit_json([_task_dict(t, stored[t.task_id]) for t in rows])
     elif not rows:
         say(empty)
     else:

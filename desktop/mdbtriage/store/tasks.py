@@ -8,6 +8,7 @@ transaction, a log record with outcome ``geweigerd``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -209,6 +210,22 @@ def my_tasks(store: Store, staff_id: str) -> list[TaskRow]:
     """What one person still has to do: their open tasks, and for a VA the te-accorderen list."""
     own = list_tasks(store, assignee_id=staff_id, statuses=("open",))
     return own + te_accorderen(store, staff_id)
+
+
+def versions_by_task(store: Store, task_ids: Sequence[int]) -> dict[int, list[TaskVersion]]:
+    """Every stored version of these tasks, oldest first, in one query."""
+    found: dict[int, list[TaskVersion]] = {task_id: [] for task_id in task_ids}
+    rows = store.conn.execute(
+        "SELECT v.version_id, v.task_id, v.kind, v.author_id, coalesce(s.name, v.author_id), "
+        "v.result, v.created_at FROM task_versions v LEFT JOIN staff s ON s.staff_id = v.author_id "
+        "WHERE v.task_id IN (SELECT value FROM json_each(?)) ORDER BY v.task_id, v.version_id",
+        (json.dumps(list(task_ids)),),
+    )
+    for r in rows:
+        found[int(r[1])].append(
+            TaskVersion(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]))
+        )
+    return found
 
 
 def versions(store: Store, task_id: int) -> list[TaskVersion]:
