@@ -265,3 +265,95 @@ def test_the_owner_login_of_the_readme_runs_server_init_without_superuser(
         with pytest.raises(psycopg.Error) as refused:
             app.execute("DELETE FROM audit_log")
         assert refused.value.sqlstate == "42501"
+
+
+def test_server_init_upgrades_an_older_office_store_and_keeps_its_records(
+    blank_db: OfficeDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store at step 6 with records: server-init applies 7 to the newest, the records written
+    before the chain existed get their chain (as the workstation store's step 8 computes it)."""
+    ladder = office_migrations()
+    with blank_db.connect() as owner:
+        owner.execute(
+            "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+            "applied_at text NOT NULL)"
+        )
+        for step in ladder:
+            if step.version <= 6:
+                owner.execute(step.sql.encode())
+                owner.execute(
+                    "INSERT INTO schema_migrations VALUES (%s, %s, 'x')", (step.version, step.name)
+                )
+        owner.execute("INSERT INTO teams (team_id, name) VALUES ('T1', 'Team 1')")
+        owner.execute("INSERT INTO clients (client_id, bsn, name) VALUES (7, '123456782', 'C')")
+        owner.execute(
+            "INSERT INTO cases (case_ref, client_id, service, received_on, team_id, dwangsom) "
+            "VALUES ('R-1', 7, 'BEZWAAR', '2026-01-05', 'T1', 1)"
+        )
+        for purpose in ("zorg", "controle", "export"):
+            owner.execute(RECORD.replace("'zorg'", f"'{purpose}'"))
+    assert main(["server-init", blank_db.url]) == 0
+    err = capsys.readouterr().err
+    assert f"schema bijgewerkt van versie 6 naar {ladder[-1].version}" in err
+    with blank_db.connect() as owner:
+        assert owner.execute("SELECT dwangsom_kind FROM cases").fetchone() == ("bestuurlijk",)
+        rows = owner.execute(
+            f"SELECT {', '.join(FIELDS)}, c.hash FROM audit_log a JOIN audit_chain c "
+            "USING (log_id) ORDER BY log_id"
+        ).fetchall()
+        assert len(rows) == 3
+        previous = ""
+        for row in rows:
+            assert row[-1] == chain_hash(previous, *row[:-1])
+            previous = row[-1]
+        owner.execute(RECORD)  # the chain goes on after the carried records
+        last = owner.execute(
+            f"SELECT {', '.join(FIELDS)}, c.hash FROM audit_log a JOIN audit_chain c "
+            "USING (log_id) ORDER BY log_id DESC LIMIT 1"
+        ).fetchone()
+        assert last is not None and last[-1] == chain_hash(previous, *last[:-1])
+
+
+def test_a_part_written_while_another_workstation_closes_the_mdb_is_refused(
+    office_db: OfficeDb,
+) -> None:
+    """The chair closes the MDB at one seat while a colleague adds an attendee at another: the
+    addition waits for the close and is then refused, never slipped into a closed MDB."""
+    login = office_db.login("els", office_db.roles.group("VA"))
+    with office_db.connect() as owner:
+        owner.execute("INSERT INTO teams (team_id, name) VALUES ('T1', 'Team 1')")
+        owner.execute(
+            "INSERT INTO staff (staff_id, name, role, team_id, big_number) "
+            "VALUES ('VA1', 'Arts', 'VA', 'T1', '12345678901')"
+        )
+        owner.execute(
+            "INSERT INTO meetings (meeting_id, team_id, held_on, created_by) "
+            "VALUES (1, 'T1', '2026-01-06', 'VA1')"
+        )
+    chair = office_db.connect(login)
+    chair.autocommit = False
+    chair.execute("UPDATE meetings SET status = 'gesloten' WHERE meeting_id = 1")
+    outcome: list[BaseException | None] = []
+
+    def colleague() -> None:
+        with office_db.connect(login) as other:
+            try:
+                other.execute(
+                    "INSERT INTO meeting_attendees (meeting_id, staff_id, role) "
+                    "VALUES (1, 'VA1', 'VA')"
+                )
+                outcome.append(None)
+            except psycopg.Error as error:
+                outcome.append(error)
+
+    thread = threading.Thread(target=colleague)
+    thread.start()
+    thread.join(0.5)
+    assert thread.is_alive()  # waits for the chair's transaction
+    chair.commit()
+    chair.close()
+    thread.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], psycopg.errors.IntegrityError)
+    assert "gesloten" in str(outcome[0])
+    with office_db.connect() as owner:
+        assert owner.execute("SELECT count(*) FROM meeting_attendees").fetchone() == (0,)
