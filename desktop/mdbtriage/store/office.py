@@ -26,7 +26,8 @@ The application's role may read and write the tables as the program does, except
 log (``audit_log``) and the task versions (``task_versions``) only ``SELECT`` and ``INSERT``
 (no ``UPDATE``, ``DELETE`` or ``TRUNCATE``: refused by the database with SQLSTATE 42501, and
 the triggers refuse them for the owner too); the log's hash chain, the schema's version and
-the store's identity only ``SELECT``; ``TRUNCATE`` nowhere.
+the store's identity only ``SELECT``; the workstation accounts' password hashes (``accounts``)
+not at all; ``TRUNCATE`` nowhere.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ APP_ROLE_SUFFIX = "app"
 APPEND_ONLY = ("audit_log", "task_versions")
 # Written only by migrations or by the owner's functions: the application reads them.
 READ_ONLY = ("audit_chain", "schema_migrations", "store_identity")
+# The workstation store's password hashes (carried over by a move): on the office store people
+# sign in with their database login, so the application does not read them at all.
+NO_ACCESS = ("accounts",)
 EXAMPLE_URL = "postgresql://server.kantoor.local/mdb_triage?sslmode=verify-full"
 
 
@@ -429,6 +433,7 @@ def _grant_statements(conn: psycopg.Connection[Any], roles: OfficeRoles) -> list
         ),
         sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(tables(APPEND_ONLY), app),
         sql.SQL("REVOKE INSERT, UPDATE, DELETE ON {} FROM {}").format(tables(READ_ONLY), app),
+        sql.SQL("REVOKE ALL ON {} FROM {}").format(tables(NO_ACCESS), app),
         sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA {} FROM PUBLIC, {}").format(schema, app),
         sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(schema, app),
     ]
