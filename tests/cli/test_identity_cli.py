@@ -4,12 +4,14 @@ command on client data acts as a signed-in person; refusals exit 3 and are logge
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from mdbtriage.store.audit import AuditRecord, records
 from mdbtriage.store.database import Store
+from mdbtriage.store.safety import seal_path
 from tests.cli.conftest import DEMO_TEAM_LEAD, Run
 
 TEAM = "SMC-UTRECH-1"
@@ -170,3 +172,19 @@ def test_account_create_by_a_team_lead_only(run: Run, demo: Path) -> None:
         run("--user", SMV, "queue", env={"MDB_TRIAGE_PASSWORD": "nieuw-wachtwoord-7"}).exit_code
         == 0
     )
+
+
+def test_accounts_removed_by_hand_do_not_bring_back_set_up_mode(run: Run, demo: Path) -> None:
+    assert run("--user", VA, "queue").exit_code == 0  # a sign-in with a password, logged
+    seal_path(demo).unlink(missing_ok=True)
+    conn = sqlite3.connect(demo)
+    conn.execute("DELETE FROM accounts")
+    conn.commit()
+    conn.close()
+    result = run("--user", VA, "queue", env=NO_PASSWORD)
+    assert result.exit_code == 3 and "buiten MDB Triage om verwijderd" in result.stderr
+    assert result.stdout == ""
+    created = run("account-create", DEMO_TEAM_LEAD, env={"MDB_TRIAGE_NEW_PASSWORD": "nieuw-2026x"})
+    assert created.exit_code == 3
+    last = _log(demo)[-1]
+    assert (last.event, last.outcome) == ("signin", "geweigerd")

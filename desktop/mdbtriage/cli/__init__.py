@@ -167,7 +167,9 @@ class Context:
         import os
 
         from mdbtriage.store.accounts import (
+            REMOVED,
             AccountError,
+            accounts_removed,
             has_accounts,
             log_sign_in,
             sign_in,
@@ -176,6 +178,9 @@ class Context:
         wanted = self.user_option or os.environ.get(ENV_USER)
         channel = f"{CLI_CHANNEL} ({self.command or 'mdb-triage'})"
         if not has_accounts(store):
+            if accounts_removed(store):
+                log_sign_in(store, _os_actor(), channel, "accounts buiten MDB Triage om verwijderd")
+                fail(f"Aanmelden geweigerd: {REMOVED}.", EXIT_REFUSED)
             staff = get_staff(store, wanted) if wanted else None
             if wanted and staff is None and store.count("staff") == 0:
                 # An empty store: nobody can be named yet; the first staff import is done

@@ -25,6 +25,12 @@ DEFAULT_IDLE_LOCK_MINUTES = 10
 MAX_FAILED_ATTEMPTS = 5
 
 
+REMOVED = (
+    "Deze opslag had accounts, maar ze zijn buiten MDB Triage om verwijderd; zet een goede "
+    "reservekopie terug ('mdb-triage restore BESTAND')"
+)
+
+
 class AccountError(Exception):
     """An account action that is refused; the message is Dutch and says why."""
 
@@ -45,6 +51,20 @@ def _actor(staff: Staff) -> Actor:
 
 def has_accounts(store: Store) -> bool:
     return store.conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
+
+
+def accounts_removed(store: Store) -> bool:
+    """Whether a store without accounts once had them: its log holds an account created or a
+    sign-in with a password. Then the accounts were removed outside MDB Triage, and set-up mode
+    (acting by name without a password) must not come back."""
+    if has_accounts(store):
+        return False
+    found = store.conn.execute(
+        "SELECT 1 FROM audit_log WHERE outcome = 'gelukt' AND ("
+        "(event = 'signin' AND details NOT LIKE '%inrichting%') "
+        "OR purpose IN ('eerste account', 'account beheren')) LIMIT 1"
+    ).fetchone()
+    return found is not None
 
 
 def staff_ids_with_account(store: Store) -> set[str]:
@@ -91,6 +111,8 @@ def create_account(store: Store, actor: Actor, staff_id: str, password: str) -> 
     if not staff.active:
         raise AccountError(f"Medewerker {staff.name} is niet actief")
     refusal = account_refusal(actor.role, staff.role, has_accounts(store))
+    if refusal is None and accounts_removed(store):
+        refusal = REMOVED[0].lower() + REMOVED[1:]
     if refusal:
         with store.atomic() as conn:
             log(
@@ -132,6 +154,8 @@ def create_first_team_lead(store: Store, staff: Staff, password: str) -> Staff:
     """The bootstrap of a fresh store: a team lead with the first account."""
     if has_accounts(store):
         raise AccountError("Er bestaan al accounts; een teamleider maakt nieuwe accounts aan")
+    if accounts_removed(store):
+        raise AccountError(REMOVED)
     if staff.role != "TL":
         raise AccountError("Het eerste account is dat van een teamleider")
     if not staff.staff_id.strip() or not staff.name.strip() or not staff.team.strip():
