@@ -68,10 +68,18 @@ def test_server_init_creates_the_store_and_a_second_run_changes_nothing(
     assert not any(login for _, login in state["roles"])  # groups, not logins
     assert sorted(state["members"]) == sorted((roles.app, roles.group(r)) for r in ROLES)
 
+    with blank_db.connect() as owner:
+        logged = owner.execute("SELECT user_id, event, purpose, details FROM audit_log").fetchall()
+    assert len(logged) == 1
+    assert logged[0][:3] == ("db:postgres", "change", "kantooropslag inrichten (server-init)")
+    assert roles.app in logged[0][3]
+
     assert main(["server-init", blank_db.url]) == 0
     second = capsys.readouterr().err
     assert "Niets gewijzigd" in second
     assert _state(blank_db) == state
+    with blank_db.connect() as owner:
+        assert owner.execute("SELECT count(*) FROM audit_log").fetchone() == (1,)
 
 
 def test_an_application_login_cannot_change_or_remove_the_log_or_task_versions(
@@ -117,15 +125,16 @@ def test_an_application_login_cannot_change_or_remove_the_log_or_task_versions(
             with pytest.raises(psycopg.Error) as refused:
                 app.execute(statement)
             assert refused.value.sqlstate == "42501", statement
-        # The chain was written for the login's record, by the owner's function.
-        assert app.execute("SELECT count(*) FROM audit_chain").fetchone() == (1,)
+        # The chain was written for the login's record (after server-init's), by the owner's
+        # function.
+        assert app.execute("SELECT count(*) FROM audit_chain").fetchone() == (2,)
     with office_db.connect() as owner:
         # The owner is refused by the triggers (an integrity error, in Dutch).
         for statement in APPEND_ONLY_CHANGES:
             with pytest.raises(psycopg.errors.IntegrityError) as refused:
                 owner.execute(statement)
             assert "niet toegestaan" in str(refused.value), statement
-        assert owner.execute("SELECT count(*) FROM audit_log").fetchone() == (1,)
+        assert owner.execute("SELECT count(*) FROM audit_log").fetchone() == (2,)
         assert owner.execute("SELECT count(*) FROM task_versions").fetchone() == (1,)
 
 
@@ -174,7 +183,8 @@ def test_the_chain_is_the_one_the_workstation_store_computes_and_writers_queue(
             f"SELECT {', '.join(FIELDS)}, c.hash FROM audit_log a JOIN audit_chain c "
             "USING (log_id) ORDER BY log_id"
         ).fetchall()
-    assert [r[FIELDS.index("purpose")] for r in rows] == ["zorg", "tweede"]
+    purposes = [r[FIELDS.index("purpose")] for r in rows]
+    assert purposes == ["kantooropslag inrichten (server-init)", "zorg", "tweede"]
     previous = ""
     for row in rows:
         assert row[-1] == chain_hash(previous, *row[:-1])
@@ -302,7 +312,12 @@ def test_server_init_upgrades_an_older_office_store_and_keeps_its_records(
             f"SELECT {', '.join(FIELDS)}, c.hash FROM audit_log a JOIN audit_chain c "
             "USING (log_id) ORDER BY log_id"
         ).fetchall()
-        assert len(rows) == 3
+        assert [r[FIELDS.index("purpose")] for r in rows] == [
+            "zorg",
+            "controle",
+            "export",
+            "kantooropslag inrichten (server-init)",
+        ]
         previous = ""
         for row in rows:
             assert row[-1] == chain_hash(previous, *row[:-1])

@@ -637,6 +637,15 @@ def _roles_and_grants(
             conn.execute(statement)
         after = _privileges(conn)
         report.privileges_changed = len(before ^ after)
+        if report.changed:
+            # The set-up is in the store's own access log, under the database login that ran
+            # it (the owner: IT, not a staff member), in the transaction of the roles and grants.
+            conn.execute(
+                "INSERT INTO audit_log (at, event, user_id, user_name, role, outcome, purpose, "
+                "details) VALUES (%s, 'change', 'db:' || current_user, current_user, "
+                "'eigenaar', 'gelukt', 'kantooropslag inrichten (server-init)', %s)",
+                (utc_now(), "\n".join(line.strip() for line in report.lines()[1:])),
+            )
 
 
 def url_refusal(option: str | None) -> str | None:
