@@ -265,3 +265,30 @@ def test_empty_tasks_tab_points_to_a_menu_that_exists_and_assigns_from_the_dossi
     assert [t.task_code for t in list_tasks(demo_store, case_ref=ref)] == ["SPREEKUUR"]
     assert dossier.tasks.widget.currentWidget() is dossier.tasks.view
     assert dossier.tasks.model.index(0, 0).data() == "SPREEKUUR"
+
+
+def test_dossier_shows_the_forecasts_weeks_for_the_case(qtbot, demo_store, tl_session, policy):
+    from mdbtriage.core.forecast import week_start
+    from mdbtriage.store.forecast import read_forecast_inputs
+
+    ref = demo_store.conn.execute(
+        "SELECT case_ref FROM cases WHERE service = 'WIA_CLAIM' AND status = 'open' "
+        "AND team_id = ? ORDER BY received_on LIMIT 1",
+        (tl_session.team,),
+    ).fetchone()[0]
+    window = _dossier(qtbot, demo_store, tl_session, policy, ref)
+    qtbot.waitUntil(lambda: "week van" in window.expected.text(), timeout=20000)
+    expected = read_forecast_inputs(demo_store, tl_session.team, TODAY, policy).run()
+    case = next(c for c in expected.cases if c.case_ref == ref)
+    assert case.next_week is not None and case.next_week >= week_start(TODAY)
+    assert f"werk begint in de week van {case.next_week:%d-%m-%Y}" in window.expected.text()
+    assert "(schatting)" in window.expected.text()
+
+
+def test_dossier_of_an_unplanned_case_says_so(qtbot, demo_store, tl_session, policy):
+    ref = demo_store.conn.execute(
+        "SELECT case_ref FROM cases WHERE service = 'HERBEOORDELING' AND schrijnend = 0 "
+        "AND status = 'open' LIMIT 1"
+    ).fetchone()[0]
+    window = _dossier(qtbot, demo_store, tl_session, policy, ref)
+    assert window.expected.text() == "niet gepland"

@@ -66,6 +66,16 @@ def _local_time(stamp: str) -> str:
     return f"{stamp[8:10]}-{stamp[5:7]}-{stamp[0:4]} {stamp[11:16]}" if len(stamp) >= 16 else stamp
 
 
+def expected_text(next_week: date | None, done_week: date | None) -> str:
+    """The forecast's weeks for one case, in words, marked as an estimate."""
+    if next_week is None:
+        return "niet in zicht: het team heeft geen uren voor dit werk (schatting)"
+    start = f"werk begint in de week van {format_date(next_week)}"
+    if done_week is None:
+        return f"{start}; klaar niet in zicht (schatting)"
+    return f"{start}, klaar in de week van {format_date(done_week)} (schatting)"
+
+
 class DossierWindow(QWidget):
     """One case, in its own window."""
 
@@ -237,6 +247,11 @@ class DossierWindow(QWidget):
             value_label = QLabel(value)
             value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.facts.addRow(f"{label}:", value_label)
+        self.expected = QLabel("wordt berekend…", objectName="expected_week")
+        self.expected.setWordWrap(True)
+        self.expected.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts.addRow("Verwacht (prognose):", self.expected)
+        self._forecast_case(placement.klasse)
         reasons = "".join(f"<li>{_escape(r)}</li>" for r in placement.reasons(self.policy))
         flags = "".join(f"<li><b>{_escape(f)}</b></li>" for f in placement.flags)
         self.reasons.setHtml(
@@ -255,6 +270,36 @@ class DossierWindow(QWidget):
         self._fill_decisions()
         self._fill_notes()
         self._fill_history()
+
+    def _forecast_case(self, klasse: str) -> None:
+        """The weeks the team's forecast expects work on this case to start and finish, off the
+        GUI thread (the team's inputs are read here, the planning runs in a worker)."""
+        if klasse in self.policy.unplanned_classes or self.row.status == "afgerond":
+            self.expected.setText("niet gepland")
+            return
+        from mdbtriage.store.forecast import read_forecast_inputs
+        from mdbtriage.ui.worker import run_in_background
+
+        inputs = read_forecast_inputs(self.store, self.row.team, self.on, self.policy)
+        case_ref = self.case_ref
+        self._forecast_generation = generation = getattr(self, "_forecast_generation", 0) + 1
+        label = self.expected
+
+        def show(text: str) -> None:
+            if generation == self._forecast_generation:  # a refresh replaced the label since
+                label.setText(text)
+
+        def work(_progress: Any) -> str:
+            result = inputs.run(weeks=26)
+            for case in result.cases:
+                if case.case_ref == case_ref:
+                    return expected_text(case.next_week, case.done_week)
+            return "niet gepland"
+
+        def failed(error: BaseException) -> None:
+            show(f"kon niet worden berekend ({error})")
+
+        run_in_background(work, show, failed, parent=self)
 
     def _fill_documents(self) -> None:
         present = documents(self.store, self.case_ref)

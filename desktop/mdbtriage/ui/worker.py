@@ -8,6 +8,7 @@ own connection.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -43,10 +44,17 @@ class _Job(QRunnable):
                 result = self._work(self.signals.progress.emit)
         except Exception as error:
             _switch_often(False)
-            self.signals.failed.emit(error, traceback.format_exc())
+            _deliver(self.signals.failed, error, traceback.format_exc())
         else:
             _switch_often(False)
-            self.signals.done.emit(result)
+            _deliver(self.signals.done, result)
+
+
+def _deliver(signal: Any, *args: Any) -> None:
+    """Emit a result; when the window that asked for it closed meanwhile (its signals object
+    went with it), there is no one to tell and the result is dropped."""
+    with contextlib.suppress(RuntimeError):
+        signal.emit(*args)
 
 
 # While work runs in the background, the interpreter hands its lock between threads every
