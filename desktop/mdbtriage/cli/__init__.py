@@ -33,12 +33,16 @@ from mdbtriage.store.database import (
     Store,
     StoreCorrupt,
     StoreError,
+    StoreFull,
     StoreLocked,
+    StoreMissing,
+    StoreNoAccess,
     StoreOnNetworkShare,
+    StorePathInvalid,
     StoreTooNew,
     WrongPassphrase,
 )
-from mdbtriage.store.locations import ENV_USER, resolve_store_path
+from mdbtriage.store.locations import ENV_USER, resolve_store_path, store_path_origin
 from mdbtriage.store.records import (
     CaseRow,
     get_staff,
@@ -106,25 +110,36 @@ class Context:
             self._passphrase = given
         return self._passphrase
 
+    def check_path(self) -> Path:
+        """The store path, refused with exit 2 (naming ``--db`` or ``MDB_TRIAGE_DB`` and the
+        value) when it names a folder or lies under a file."""
+        from mdbtriage.store.database import check_store_path
+
+        path = self.path
+        try:
+            check_store_path(path)
+        except StorePathInvalid as error:
+            fail(f"{store_path_origin(self.db_option)}: {error}", EXIT_BAD_INPUT)
+        return path
+
     def store(self) -> Store:
         if self._store is None:
             from mdbtriage.store.safety import looks_encrypted
 
-            key = self.passphrase() if looks_encrypted(self.path) else None
+            path = self.check_path()
+            key = self.passphrase() if looks_encrypted(path) else None
             try:
-                self._store = Store.open(self.path, passphrase=key)
+                self._store = Store.open(path, passphrase=key)
+            except StorePathInvalid as error:
+                fail(f"{store_path_origin(self.db_option)}: {error}", EXIT_BAD_INPUT)
             except (StoreLocked, StoreOnNetworkShare, WrongPassphrase) as error:
                 fail(f"Opslag geweigerd: {error}", EXIT_REFUSED)
+            except (StoreFull, StoreNoAccess) as error:
+                fail(f"Opslag geweigerd: {error}", EXIT_REFUSED)
+            except StoreMissing as error:
+                fail(f"Opslag geweigerd: {error}\n{self._restore_hint(key)}", EXIT_REFUSED)
             except StoreCorrupt as error:
-                from mdbtriage.store.backup import newest_good_backup
-
-                good = newest_good_backup(self.path, key)
-                hint = (
-                    f"Nieuwste goede reservekopie: {good}\n"
-                    f"Terugzetten: mdb-triage --db '{self.path}' restore '{good}'"
-                    if good
-                    else "Er is geen goede automatische reservekopie gevonden."
-                )
+                hint = self._restore_hint(key)
                 fail(f"Opslag kan niet worden gebruikt: {error}\n{hint}", EXIT_UNEXPECTED)
             except StoreTooNew as error:
                 fail(f"Opslag geweigerd: {error}", EXIT_REFUSED)
@@ -133,6 +148,24 @@ class Context:
             if not self.maintenance:
                 self._actor, self._via = self._sign_in(self._store)
         return self._store
+
+    def _restore_hint(self, key: str | None) -> str:
+        """The newest good backup of a store that cannot be used, and the command that restores
+        it (Dutch)."""
+        import os
+        import shlex
+
+        from mdbtriage.store.backup import backup_dir, newest_good_backup
+        from mdbtriage.store.crypt import ENV_PASSPHRASE
+
+        good = newest_good_backup(self.path, key or os.environ.get(ENV_PASSPHRASE) or None)
+        if good is None:
+            return f"Er is geen goede reservekopie gevonden in {backup_dir(self.path)}."
+        return (
+            f"Nieuwste goede reservekopie: {good}\n"
+            f"Terugzetten: mdb-triage --db {shlex.quote(str(self.path))} restore "
+            f"{shlex.quote(str(good))}"
+        )
 
     def actor(self) -> Actor:
         """Who acts: the signed-in person (contract.md "Identity"). Maintenance commands act
@@ -311,7 +344,34 @@ def parse_date_option(value: str | None, name: str) -> date | None:
         fail(f"Optie {name}, waarde '{value}': {error}")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class StoreGuard(click.Group):
+    """The command group: a store that stays in use after the automatic retry, a full disk or a
+    folder without write permission met halfway a command is exit 3 with a Dutch message, never
+    a traceback (contract.md: a locked store is refused by a rule)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from mdbtriage.store.database import db_errors, is_busy, is_full, refusal_for
+
+        try:
+            return super().invoke(ctx)
+        except (StoreLocked, StoreFull, StoreNoAccess) as error:
+            fail(f"Geweigerd: {error}", EXIT_REFUSED)
+        except db_errors() as error:
+            context = ctx.obj if isinstance(ctx.obj, Context) else None
+            path = context.path if context is not None else Path(".")
+            refusal = (
+                refusal_for(path, error, "opslaan") if is_busy(error) or is_full(error) else None
+            )
+            if refusal is None:
+                raise
+            fail(f"Geweigerd: {refusal}", EXIT_REFUSED)
+
+
+@click.group(
+    cls=StoreGuard,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db", "db", metavar="PAD", help="Opslagbestand (anders MDB_TRIAGE_DB of de standaardlocatie)."
 )
@@ -688,6 +748,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         code = exit_.code
         return code if isinstance(code, int) else (0 if code is None else 1)
+    except (StoreLocked, StoreFull, StoreNoAccess) as error:
+        say(f"Geweigerd: {error}")
+        return EXIT_REFUSED
     except StoreError as error:
         say(f"Opslagfout: {error}")
         return EXIT_UNEXPECTED

@@ -22,6 +22,7 @@ from mdbtriage.cli.passphrase import ask_new_passphrase
 from mdbtriage.core.model import Actor
 from mdbtriage.store.backup import (
     BackupError,
+    BackupRefused,
     backup_dir,
     create_backup,
     list_backups,
@@ -33,7 +34,10 @@ from mdbtriage.store.crypt import ENV_PASSPHRASE, ConvertResult, decrypt_store, 
 from mdbtriage.store.database import (
     Store,
     StoreError,
+    StoreFull,
     StoreLocked,
+    StoreMissing,
+    StoreNoAccess,
     StoreOnNetworkShare,
     WrongPassphrase,
 )
@@ -54,7 +58,7 @@ from mdbtriage.store.safety import looks_encrypted
 def backup(context: Context, out: str | None, show: bool) -> None:
     """Maak een gecontroleerde reservekopie van de opslag."""
     if show:
-        found = list_backups(context.path)
+        found = list_backups(context.check_path())
         if not found:
             say(f"Er zijn nog geen reservekopieën in {backup_dir(context.path)}.")
             return
@@ -70,10 +74,15 @@ def backup(context: Context, out: str | None, show: bool) -> None:
     store = context.store()
     try:
         written = create_backup(store, target, actor=context.actor())
+    except BackupRefused as error:
+        fail(f"Reservekopie geweigerd: {error}", EXIT_REFUSED)
     except BackupError as error:
         fail(f"Reservekopie mislukt: {error}", EXIT_UNEXPECTED)
-    size = written.stat().st_size
-    say(f"Reservekopie geschreven en gecontroleerd: {written} ({size // 1024} kB).")
+    try:
+        size = f" ({written.stat().st_size // 1024} kB)"
+    except OSError:  # thinned already by another program's backup of the same moment
+        size = "; inmiddels vervangen door een nieuwere reservekopie"
+    say(f"Reservekopie geschreven en gecontroleerd: {written}{size}.")
     _say_chain_head(context, written)
 
 
@@ -101,7 +110,10 @@ def restore(context: Context, file: str, check_only: bool) -> None:
     source = Path(file)
     if not source.exists():
         fail(f"{file}: bestand bestaat niet")
-    encrypted = looks_encrypted(source) or looks_encrypted(context.path)
+    if source.is_dir():
+        fail(f"{file}: dat is een map; geef een reservekopie (een bestand)")
+    path = context.check_path()
+    encrypted = looks_encrypted(source) or looks_encrypted(path)
     key = context.passphrase() if encrypted else None
     if check_only:
         problems = verify_backup(source, passphrase=key)
@@ -114,7 +126,9 @@ def restore(context: Context, file: str, check_only: bool) -> None:
     actor = _restore_actor(context, key)
     context.close()
     try:
-        result = restore_backup(context.path, source, passphrase=key, actor=actor)
+        result = restore_backup(path, source, passphrase=key, actor=actor)
+    except BackupRefused as error:
+        fail(f"Terugzetten geweigerd: {error}", EXIT_REFUSED)
     except BackupError as error:
         fail(f"Terugzetten geweigerd: {error}")
     say(f"{source} is teruggezet in {context.path}.")
@@ -149,7 +163,8 @@ def _report(result: ConvertResult, verb: str) -> None:
 
 
 def _convert_failed(error: StoreError) -> NoReturn:
-    if isinstance(error, StoreLocked | StoreOnNetworkShare | WrongPassphrase):
+    refused = StoreLocked | StoreOnNetworkShare | WrongPassphrase | StoreMissing | StoreFull
+    if isinstance(error, refused | StoreNoAccess | BackupRefused):
         fail(f"Geweigerd: {error}", EXIT_REFUSED)
     fail(f"Mislukt: {error}; de opslag is niet gewijzigd", EXIT_UNEXPECTED)
 

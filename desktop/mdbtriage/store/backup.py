@@ -2,12 +2,17 @@
 thinned to a schedule, and restored only after the candidate has been checked.
 
 Automatic backups live in ``backups/`` next to the store, named ``<stem>-YYYYmmdd-HHMMSS.sqlite3``
-(UTC). Only files with that name are ever thinned; copies kept before a migration or a restore
-have other names and stay until someone removes them.
+(UTC). Only files with that name are ever thinned, and never the newest one that holds more data
+than every newer one (an emptied store's backup does not push out the last good one); copies
+kept before a migration or a restore have other names and stay until someone removes them.
+Every copy is written to a temporary file (0600, in a 0700 folder) and renamed into place only
+when verified: a full disk or a concurrent backup leaves no half file behind.
 
 A backup of an encrypted store is encrypted with the same key and verified with it. Backups made
 by a person, the first automatic backup of a session and every restore are written to the access
-log; a restore carries over the log records made after the backup, so none is lost.
+log. Each store has an identity (``store_identity``) that its backups carry: a backup of another
+store is not restored over one that holds data, and a restore of the store's own backup carries
+every log record the backup lacks into the restored store, so none is lost.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import getpass
 import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,15 +36,22 @@ from mdbtriage.store.database import (
     Store,
     StoreError,
     WrongPassphrase,
+    add_functions,
     connect_file,
     db_errors,
     migrations,
+    os_problem,
     quote_key,
+    read_store_id,
+    refusal_for,
+    remove_partial,
     schema_version_supported,
     sqlcipher,
+    sync_file,
+    write_copy,
 )
+from mdbtriage.store.safety import BACKUP_DIRNAME
 
-BACKUP_DIRNAME = "backups"
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 AUTO_INTERVAL = timedelta(minutes=30)
 
@@ -55,6 +68,11 @@ class Retention:
 
 class BackupError(StoreError):
     """A backup could not be written, verified or restored; the message is Dutch."""
+
+
+class BackupRefused(BackupError):
+    """Refused, with nothing changed: a backup of another store, a folder that cannot be
+    written, a full disk, or a store in use."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +115,7 @@ def list_backups(store_path: Path) -> list[Backup]:
 def _expected_schema(version: int) -> set[tuple[str, str]]:
     """(type, name) of every table, index and trigger a store of ``version`` must have."""
     conn = sqlite3.connect(":memory:")
+    add_functions(conn)
     try:
         for migration in migrations():
             if migration.version <= version:
@@ -183,42 +202,117 @@ def verify_backup(path: Path, *, full: bool = True, passphrase: str | None = Non
 
 
 def newest_good_backup(store_path: Path, passphrase: str | None = None) -> Path | None:
-    """The newest automatic backup that passes :func:`verify_backup`, or None."""
+    """The newest automatic backup that passes :func:`verify_backup`, passing over backups of an
+    empty store while an older good one holds data; without any good automatic backup, the
+    newest good copy kept before a restore or a migration. None when there is none."""
+    empty: Path | None = None
     for backup in list_backups(store_path):
-        if not verify_backup(backup.path, passphrase=passphrase):
+        if verify_backup(backup.path, passphrase=passphrase):
+            continue
+        amount = backup_amount(backup.path, passphrase)
+        if amount is None or any(amount[:2]):
             return backup.path
+        empty = empty or backup.path
+    if empty is not None:
+        return empty
+    automatic = _pattern(store_path)
+    for copy in safety.kept_copies(store_path):
+        if automatic.match(copy.name) or ".beschadigd-" in copy.name:
+            continue
+        if not verify_backup(copy, passphrase=passphrase):
+            return copy
     return None
+
+
+# What a backup holds, to compare backups: cases, staff, and the number of the newest access-log
+# record (the log only grows, so that number counts the records; a new store starts again at 0).
+_AMOUNT_QUERIES = (
+    "SELECT count(*) FROM cases",
+    "SELECT count(*) FROM staff",
+    "SELECT coalesce(max(log_id), 0) FROM audit_log",
+)
+
+
+def backup_amount(path: Path, passphrase: str | None = None) -> tuple[int, ...] | None:
+    """How much a backup holds (cases, staff, newest log record), or None when it cannot be
+    read (damaged, or encrypted without ``passphrase``)."""
+    encrypted = safety.looks_encrypted(path)
+    if encrypted and passphrase is None:
+        return None
+    try:
+        conn = connect_file(path, passphrase if encrypted else None, readonly=True)
+    except db_errors(OSError, StoreError):
+        return None
+    try:
+        return tuple(int(conn.execute(sql).fetchone()[0] or 0) for sql in _AMOUNT_QUERIES)
+    except db_errors():
+        return None
+    finally:
+        conn.close()
 
 
 # ---------------------------------------------------------------- writing
 
 
-def _fsync(path: Path) -> None:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
-    if os.name == "posix":
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+def _failed(target: Path, error: BaseException, doing: str) -> BackupError:
+    """A Dutch :class:`BackupError` for ``error`` met while writing ``target``: a refusal for a
+    full disk, missing permissions or a store in use, else a failure."""
+    refusal = refusal_for(target, error, doing)
+    if refusal is not None:
+        return BackupRefused(str(refusal))
+    return BackupError(f"{doing} is mislukt: {os_problem(error)}")
 
 
-def copy_database(source: sqlite3.Connection, target: Path, passphrase: str | None = None) -> None:
+def copy_database(
+    source: sqlite3.Connection,
+    target: Path,
+    passphrase: str | None = None,
+    *,
+    new_name: bool = False,
+) -> Path:
     """Write a self-contained copy (rollback journal, not WAL) of ``source`` to ``target``
-    through a temporary file, verified, synced and renamed into place. An encrypted source
-    needs its ``passphrase``: the copy is encrypted with the same key."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
-    dest = connect_file(partial, passphrase, isolation_level=None)
+    through a temporary file (0600), verified, synced and renamed into place; returns where it
+    went. With ``new_name`` an existing file is never replaced: the copy gets the next free
+    name (``-1``, ``-2``, …), also when two programs back up in the same second. An encrypted
+    source needs its ``passphrase``: the copy is encrypted with the same key. A failure (a full
+    disk included) leaves nothing behind and raises :class:`BackupError`."""
+
+    def verify(partial: Path) -> None:
+        problems = verify_backup(partial, passphrase=passphrase)
+        if problems:
+            raise BackupError(
+                f"de reservekopie {target.name} is na het schrijven afgekeurd: {problems[0]}"
+            )
+
+    place = (lambda partial: _place_new(partial, target)) if new_name else None
     try:
-        source.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    _seal_copy(partial, target, passphrase)
+        return write_copy(source, target, passphrase, verify=verify, place=place)
+    except BackupError:
+        raise
+    except db_errors(OSError, StoreError) as error:
+        raise _failed(target, error, f"de reservekopie naar {target} schrijven") from None
+
+
+def _place_new(partial: Path, target: Path) -> Path:
+    """Give ``partial`` the name ``target``, or the first free ``<stem>-N<suffix>`` after it,
+    without ever replacing a file (a hard link claims the name atomically)."""
+    candidate, counter = target, 0
+    while True:
+        try:
+            os.link(partial, candidate)
+        except FileExistsError:
+            counter += 1
+            candidate = target.with_name(f"{target.stem}-{counter}{target.suffix}")
+            continue
+        except OSError:  # no hard links on this file system: check, then rename
+            if candidate.exists():
+                counter += 1
+                candidate = target.with_name(f"{target.stem}-{counter}{target.suffix}")
+                continue
+            os.replace(partial, candidate)
+            return candidate
+        partial.unlink()
+        return candidate
 
 
 def convert_database(
@@ -227,46 +321,50 @@ def convert_database(
     """Write ``source`` to ``target`` encrypted with ``target_key`` (None: plain) through
     SQLCipher's export, verified with that key, synced and renamed into place."""
     dbapi2 = sqlcipher()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
-    conn = dbapi2.connect(str(source), isolation_level=None)
     try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        if source_key is not None:
-            conn.execute(f"PRAGMA key = {quote_key(source_key)}")
-        conn.execute("ATTACH DATABASE ? AS export KEY ?", (str(partial), target_key or ""))
-        conn.execute("SELECT sqlcipher_export('export')")
-        conn.execute("DETACH DATABASE export")
-    except dbapi2.Error as error:
-        partial.unlink(missing_ok=True)
-        raise BackupError(f"{source.name} kan niet worden omgezet: {error}") from None
-    finally:
-        conn.close()
-    _seal_copy(partial, target, target_key)
+        safety.make_private_dir(target.parent)
+        descriptor, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        )
+        os.close(descriptor)  # an empty file (0600): the export writes into it
+    except OSError as error:
+        raise _failed(target, error, f"{source.name} omzetten") from None
+    partial = Path(name)
+    try:
+        conn = dbapi2.connect(str(source), isolation_level=None)
+        try:
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            if source_key is not None:
+                conn.execute(f"PRAGMA key = {quote_key(source_key)}")
+            conn.execute("ATTACH DATABASE ? AS export KEY ?", (str(partial), target_key or ""))
+            conn.execute("SELECT sqlcipher_export('export')")
+            conn.execute("DETACH DATABASE export")
+        finally:
+            conn.close()
+        _seal_copy(partial, target, target_key)
+    except BackupError:
+        remove_partial(partial)
+        raise
+    except (OSError, dbapi2.Error) as error:
+        remove_partial(partial)
+        raise _failed(target, error, f"{source.name} omzetten") from None
 
 
 def _seal_copy(partial: Path, target: Path, passphrase: str | None) -> None:
     problems = verify_backup(partial, passphrase=passphrase)
     if problems:
-        partial.unlink(missing_ok=True)
         raise BackupError(
             f"de reservekopie {target.name} is na het schrijven afgekeurd: {problems[0]}"
         )
-    _fsync(partial)
+    sync_file(partial)
     os.replace(partial, target)
 
 
-def _unique_name(store_path: Path, when: datetime) -> Path:
-    folder = backup_dir(store_path)
-    base = f"{store_path.stem}-{when.astimezone(UTC).strftime(STAMP_FORMAT)}"
-    candidate = folder / f"{base}.sqlite3"
-    counter = 1
-    while candidate.exists():
-        candidate = folder / f"{base}-{counter}.sqlite3"
-        counter += 1
-    return candidate
+def _automatic_name(store_path: Path, when: datetime) -> Path:
+    """The name of an automatic backup taken at ``when`` (:func:`copy_database` with
+    ``new_name`` adds ``-1``, ``-2``, … when it is taken)."""
+    stamp = when.astimezone(UTC).strftime(STAMP_FORMAT)
+    return backup_dir(store_path) / f"{store_path.stem}-{stamp}.sqlite3"
 
 
 def create_backup(
@@ -281,19 +379,21 @@ def create_backup(
     backups are then thinned to ``retention`` (None: keep all). With ``actor`` (a backup made
     by a person) an 'export' record is written to the store's access log."""
     when = now or datetime.now(UTC)
-    target = out if out is not None else _unique_name(store.path, when)
-    try:
-        copy_database(store.conn, target, store._passphrase)
-    except db_errors() as error:
-        raise BackupError(f"reservekopie naar {target} is mislukt: {error}") from None
-    except OSError as error:
-        raise BackupError(
-            f"reservekopie naar {target} is mislukt: {error.strerror or error}"
-        ) from None
+    automatic = out is None
+    target = out if out is not None else _automatic_name(store.path, when)
+    target = copy_database(store.conn, target, store._passphrase, new_name=automatic)
     if actor is not None:
-        log_backup(store, actor, f"reservekopie naar {target}")
-    if out is None and retention is not None:
-        thin_backups(store.path, retention)
+        try:
+            log_backup(store, actor, f"reservekopie naar {target}")
+        except StoreError as error:  # no copy of every client's data without its log record
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise BackupRefused(
+                f"de reservekopie is niet bewaard: het toegangslogboek kon haar niet vastleggen "
+                f"({error})"
+            ) from None
+    if automatic and retention is not None:
+        thin_backups(store.path, retention, passphrase=store._passphrase, keep=target)
     return target
 
 
@@ -338,12 +438,40 @@ def select_kept(stamps: Sequence[datetime], retention: Retention) -> set[int]:
     return kept
 
 
-def thin_backups(store_path: Path, retention: Retention = Retention()) -> list[Path]:
+def holding_more(amounts: Sequence[tuple[int, ...] | None]) -> set[int]:
+    """Indexes (into ``amounts``, newest first) of the backups that hold more of something
+    (cases, staff, log records) than every newer backup: each is the newest backup with data
+    that the ones replacing it lack, as when a store was emptied and its empty state backed up.
+    Backups whose amount is unknown (None) take no part."""
+    protected: set[int] = set()
+    most: tuple[int, ...] | None = None
+    for index, amount in enumerate(amounts):
+        if amount is None:
+            continue
+        if most is not None and any(a > m for a, m in zip(amount, most, strict=True)):
+            protected.add(index)
+        most = amount if most is None else tuple(map(max, amount, most))
+    return protected
+
+
+def thin_backups(
+    store_path: Path,
+    retention: Retention = Retention(),
+    *,
+    passphrase: str | None = None,
+    keep: Path | None = None,
+) -> list[Path]:
     """Delete the automatic backups the schedule no longer needs; returns what was removed.
     The schedule counts days, weeks and months that have a backup, not calendar time, so a
-    workstation that was off for a month still keeps its older copies."""
+    workstation that was off for a month still keeps its older copies. A backup holding more
+    data than every newer one (:func:`holding_more`) is never removed, nor ``keep`` (the backup
+    just taken: another program thinning at the same moment may remove it, never this call);
+    ``passphrase`` opens encrypted backups to compare them."""
     backups = list_backups(store_path)
     kept = select_kept([b.taken_at for b in backups], retention)
+    kept |= {i for i, b in enumerate(backups) if b.path == keep}
+    if len(kept) < len(backups):
+        kept |= holding_more([backup_amount(b.path, passphrase) for b in backups])
     removed: list[Path] = []
     for index, backup in enumerate(backups):
         if index not in kept:
@@ -405,7 +533,7 @@ class BackupScheduler:
                 )
                 self.logged = True
                 marker = data_version(self.store)  # the record itself is no change to back up
-        except db_errors(BackupError) as error:
+        except db_errors(StoreError) as error:  # a full disk, a lock: try again next time
             self.last_error = str(error)
             return None
         self.last_marker = marker
@@ -431,6 +559,7 @@ AUDIT_COLUMNS = (
 )
 CARRIED = "overgenomen bij terugzetten"
 AuditRow = tuple[object, ...]
+_DATA_TABLES = ("cases", "clients", "staff", "teams")
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,31 +570,90 @@ class RestoreResult:
     log_problem: str | None = None
 
 
-def _read_log(store_path: Path, passphrase: str | None) -> tuple[list[AuditRow], str | None]:
-    """The access log of the store about to be replaced, read-only, oldest first, and why it
-    could not be read (a damaged store may not give it up)."""
-    if not store_path.exists() or store_path.stat().st_size == 0:
-        return [], None
-    encrypted = safety.looks_encrypted(store_path)
+@dataclass(frozen=True, slots=True)
+class StoreContents:
+    """What a restore needs to know of a store or backup: its access log (oldest first), its
+    identity, whether it holds client or staff data, and why it could not be read."""
+
+    log: list[AuditRow]
+    store_id: str | None = None
+    has_data: bool = False
+    problem: str | None = None
+
+
+def _read_contents(path: Path, passphrase: str | None, what: str) -> StoreContents:
+    """Read a store or backup read-only; a damaged one may not give up its log (``problem``)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return StoreContents([])
+    encrypted = safety.looks_encrypted(path)
     if encrypted and passphrase is None:
-        return [], "de opslag is versleuteld en er is geen wachtwoordzin gegeven"
+        return StoreContents([], problem=f"{what} is versleuteld en er is geen wachtwoordzin")
+    sides = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    made_sides = not any(side.exists() for side in sides)
     try:
-        conn = connect_file(store_path, passphrase if encrypted else None, readonly=True)
+        conn = connect_file(path, passphrase if encrypted else None, readonly=True)
     except WrongPassphrase as error:
-        if safety.seal_problems(store_path) == []:  # intact: the passphrase itself is wrong
+        if safety.seal_problems(path) == []:  # intact: the passphrase itself is wrong
             raise BackupError(
-                f"de wachtwoordzin klopt niet voor {store_path}; de opslag is niet gewijzigd"
+                f"de wachtwoordzin klopt niet voor {path}; de opslag is niet gewijzigd"
             ) from None
-        return [], str(error)
-    except db_errors(StoreError) as error:
-        return [], str(error)
+        return StoreContents([], problem=str(error))
+    except db_errors(OSError, StoreError) as error:
+        return StoreContents([], problem=str(error))
     try:
-        rows = conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY log_id").fetchall()
-        return [tuple(row) for row in rows], None
-    except db_errors() as error:
-        return [], f"het toegangslogboek van de vervangen opslag is onleesbaar ({error})"
+        return _contents(conn, what)
     finally:
         conn.close()
+        if made_sides and not (sides[0].exists() and sides[0].stat().st_size):
+            for side in sides:  # the empty WAL files a read-only look leaves: nobody else had any
+                with contextlib.suppress(OSError):
+                    side.unlink()
+
+
+def _contents(conn: sqlite3.Connection, what: str) -> StoreContents:
+    try:
+        store_id = read_store_id(conn)
+        has_data = False
+        for table in _DATA_TABLES:
+            with contextlib.suppress(*db_errors()):
+                has_data = has_data or bool(
+                    conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
+                )
+        try:
+            rows = conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY log_id").fetchall()
+        except db_errors() as error:
+            return StoreContents(
+                [], store_id, has_data, f"het toegangslogboek van {what} is onleesbaar ({error})"
+            )
+        return StoreContents([tuple(row) for row in rows], store_id, has_data)
+    except db_errors() as error:
+        return StoreContents([], problem=f"{what} is onleesbaar ({error})")
+
+
+def _unmarked(row: AuditRow) -> AuditRow:
+    """A record as it was first written: without the mark a restore adds to its details."""
+    details = str(row[11] or "")
+    for mark in (f"; {CARRIED}", CARRIED):
+        if details.endswith(mark):
+            details = details[: -len(mark)]
+            break
+    return (*row[:11], details)
+
+
+def _same_record(a: AuditRow, b: AuditRow) -> bool:
+    return _unmarked(a) == _unmarked(b)
+
+
+def _log_continues(backup_log: Sequence[AuditRow], live_log: Sequence[AuditRow]) -> bool:
+    """Whether the live log starts with every record of the backup's (same numbers, same
+    contents): the proof that a backup made before stores had identities is this store's."""
+    if not backup_log:
+        return False
+    live = {int(str(row[0])): row for row in live_log}
+    return all(
+        (found := live.get(int(str(row[0])))) is not None and _same_record(found, row)
+        for row in backup_log
+    )
 
 
 def _mark(details: object) -> str:
@@ -475,38 +663,60 @@ def _mark(details: object) -> str:
     return f"{text}; {CARRIED}" if text else CARRIED
 
 
-def carry_log(conn: sqlite3.Connection, live_rows: Sequence[AuditRow]) -> int:
-    """Append to the restored store the records of ``live_rows`` made after its newest record.
+def carry_log(conn: sqlite3.Connection, live_rows: Sequence[AuditRow], same_store: bool) -> int:
+    """Add to the restored store (``conn``, inside one transaction) every record of
+    ``live_rows`` that it lacks, marked as carried; returns how many.
 
-    When that newest record is also in the replaced store (the backup came from this store),
-    everything after it is carried with its own number; otherwise everything later in time is
-    appended with new numbers. Call inside one transaction; returns how many were carried."""
-    newest = conn.execute(
-        f"SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY log_id DESC LIMIT 1"
-    ).fetchone()
-    if newest is None or tuple(newest) in set(live_rows):
-        last_id = int(newest[0]) if newest is not None else 0
-        newer = [row for row in live_rows if int(str(row[0])) > last_id]
-        conn.executemany(
-            f"INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ({', '.join('?' * 12)})",
-            [(*row[:11], _mark(row[11])) for row in newer],
-        )
-    else:
-        newer = [row for row in live_rows if str(row[1]) > str(newest[1])]
-        columns = AUDIT_COLUMNS.removeprefix("log_id, ")
-        conn.executemany(
-            f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * 11)})",
-            [(*row[1:11], _mark(row[11])) for row in newer],
-        )
-    return len(newer)
+    From the store's own backup (``same_store``), the records the backup lacks are found by
+    number and contents, whatever their time stamps say: those numbered after the backup's
+    newest record keep their numbers, and any other that differs from the backup's record of
+    that number (a log that went its own way) is appended. Into a backup of another store
+    (restored over a store without client data) every record is appended with a new number."""
+    insert_all = f"INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ({', '.join('?' * 12)})"
+    columns = AUDIT_COLUMNS.removeprefix("log_id, ")
+    append = f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * 11)})"
+    if not same_store:
+        conn.executemany(append, [(*row[1:11], _mark(row[11])) for row in live_rows])
+        return len(live_rows)
+    restored = {
+        int(row[0]): tuple(row)
+        for row in conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY log_id")
+    }
+    last_id = max(restored, default=0)
+    newer: list[AuditRow] = []
+    diverged: list[AuditRow] = []
+    for row in live_rows:
+        number = int(str(row[0]))
+        if number > last_id:
+            newer.append(row)
+        elif number not in restored or not _same_record(restored[number], row):
+            diverged.append(row)
+    conn.executemany(insert_all, [(*row[:11], _mark(row[11])) for row in newer])
+    conn.executemany(append, [(*row[1:11], _mark(row[11])) for row in diverged])
+    return len(newer) + len(diverged)
+
+
+def _check_writable(folder: Path, what: str) -> None:
+    """Refuse (:class:`BackupRefused`) before anything changes when ``folder`` cannot take a
+    new file: a restore writes its copy of the replaced store and its staging file there."""
+    try:
+        safety.make_private_dir(folder)
+        descriptor, name = tempfile.mkstemp(prefix=".schrijftest-", dir=folder)
+        os.close(descriptor)
+        os.unlink(name)
+    except OSError as error:
+        raise BackupRefused(
+            f"{what} {folder} kan niet worden beschreven "
+            f"({os_problem(error, with_file=False)}); de opslag is niet gewijzigd"
+        ) from None
 
 
 def _keep_copy(store_path: Path, stamp: str, passphrase: str | None) -> Path | None:
-    """Keep what a restore replaces: a verified backup of a healthy store, else the raw files."""
-    if not store_path.exists():
-        return None
+    """Keep what a restore replaces: a verified backup of a healthy store, else the raw files.
+    A healthy store that cannot be copied (a full disk) stops the restore: nothing changes."""
+    if safety.is_empty_file(store_path):
+        return None  # nothing to keep: a missing or empty (0 bytes) file
     folder = backup_dir(store_path)
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{store_path.stem}.voor-terugzetten-{stamp}.sqlite3"
     try:
         store = Store.open(store_path, passphrase=passphrase)
@@ -514,18 +724,24 @@ def _keep_copy(store_path: Path, stamp: str, passphrase: str | None) -> Path | N
         store = None
     if store is not None:
         try:
-            copy_database(store.conn, target, passphrase)
-            return target
-        except db_errors(BackupError):
-            pass
+            return copy_database(store.conn, target, passphrase, new_name=True)
+        except BackupError as error:
+            raise BackupRefused(
+                f"de huidige opslag kan niet eerst worden bewaard "
+                f"({error}); de opslag is niet gewijzigd"
+            ) from None
         finally:
-            store.conn.close()
+            store.close()  # sealed again: a refused restore leaves it as it was
     damaged = folder / f"{store_path.stem}.beschadigd-{stamp}.sqlite3"
-    os.replace(store_path, damaged)
-    for suffix in ("-wal", "-shm"):
-        side = Path(f"{store_path}{suffix}")
-        if side.exists():
-            os.replace(side, Path(f"{damaged}{suffix}"))
+    try:
+        os.replace(store_path, damaged)
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{store_path}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{damaged}{suffix}"))
+    except OSError as error:
+        raise _failed(damaged, error, "de beschadigde opslag opzij zetten") from None
+    safety.tighten([damaged, Path(f"{damaged}-wal"), Path(f"{damaged}-shm")])
     return damaged
 
 
@@ -557,6 +773,35 @@ def _stage(
     safety.unseal(staging)
 
 
+def _remove_staging(staging: Path) -> None:
+    for leftover in (
+        staging,
+        safety.seal_path(staging),
+        *(Path(f"{staging}{suffix}") for suffix in ("-wal", "-shm", "-journal")),
+    ):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _other_store(source: Path, store_path: Path, backup: StoreContents, live: StoreContents) -> str:
+    if backup.store_id and live.store_id:
+        which = (
+            f"de reservekopie hoort bij opslag {backup.store_id}, {store_path} is opslag "
+            f"{live.store_id}"
+        )
+    else:
+        which = (
+            f"de reservekopie heeft nog geen opslag-id en haar toegangslogboek is geen begin van "
+            f"dat van {store_path}" + (f" (opslag {live.store_id})" if live.store_id else "")
+        )
+    return (
+        f"{source} is een reservekopie van een andere opslag dan "
+        f"{store_path} ({which}). Terugzetten zou de gegevens van deze opslag vervangen door die "
+        "van een andere; de opslag is niet gewijzigd. Zet de reservekopie terug in een nieuwe "
+        "opslag (een ander --db PAD) om hem in te zien"
+    )
+
+
 def restore_backup(
     store_path: Path,
     source: Path,
@@ -568,13 +813,17 @@ def restore_backup(
     """Replace the store with ``source`` after checking it; keeps a copy of what it replaces.
     Close the application first: other programs must not have the store open.
 
-    Before the swap the access-log records of the replaced store that are newer than the
-    backup are appended to the restored copy, followed by a 'change' record of the restore by
-    ``actor`` (default: the operating-system account). An encrypted backup or store needs
-    ``passphrase``; a store that was encrypted stays encrypted."""
+    A backup of another store (another identity) is refused (:class:`BackupRefused`) unless the
+    store holds no client or staff data; so is a restore that cannot write its copies (nothing
+    changes then). Before the swap the access-log records of the replaced store that the backup
+    lacks are added to the restored copy (:func:`carry_log`), followed by a 'change' record of
+    the restore by ``actor`` (default: the operating-system account). An encrypted backup or
+    store needs ``passphrase``; a store that was encrypted stays encrypted."""
     source = Path(source)
     if not source.exists():
         raise BackupError(f"{source} bestaat niet")
+    if source.is_dir():
+        raise BackupError(f"{source} is een map; kies een reservekopie (een bestand)")
     if source.resolve() == store_path.resolve():
         raise BackupError(f"{source} is de opslag zelf; kies een reservekopie")
     problems = verify_backup(source, passphrase=passphrase)
@@ -592,21 +841,41 @@ def restore_backup(
         )
     source_key = passphrase if safety.looks_encrypted(source) else None
     target_key = passphrase if store_encrypted or source_key is not None else None
+    live = _read_contents(store_path, passphrase, "de vervangen opslag")
+    backup = _read_contents(source, source_key, "de reservekopie")
+    if backup.store_id and live.store_id:
+        same_store = backup.store_id == live.store_id
+    else:
+        same_store = _log_continues(backup.log, live.log)
+    if not same_store and live.has_data and live.problem is None:
+        raise BackupRefused(_other_store(source, store_path, backup, live))
+    _check_writable(backup_dir(store_path), "de map voor reservekopieën")
+    _check_writable(store_path.parent, "de map van de opslag")
     stamp = (now or datetime.now(UTC)).strftime(STAMP_FORMAT)
-    store_path.parent.mkdir(parents=True, exist_ok=True)
-    live_rows, log_problem = _read_log(store_path, passphrase)
     kept = _keep_copy(store_path, stamp, passphrase if store_encrypted else None)
+    if same_store and live.store_id is None and kept is not None:
+        # A store made before identities got one when it was opened to be kept just now.
+        with contextlib.suppress(*db_errors(OSError, StoreError)):
+            conn = connect_file(kept, target_key if store_encrypted else None, readonly=True)
+            try:
+                live = StoreContents(live.log, read_store_id(conn), live.has_data, live.problem)
+            finally:
+                conn.close()
     safety.unseal(store_path)
     carried: list[int] = []
 
     def finish(conn: sqlite3.Connection) -> None:
-        carried.append(carry_log(conn, live_rows))
+        if same_store and live.store_id:
+            conn.execute("UPDATE store_identity SET store_id = ?", (live.store_id,))
+        carried.append(carry_log(conn, live.log, same_store))
         details = (
             f"reservekopie teruggezet van {source}; {carried[0]} logregels van na de "
             "reservekopie overgenomen"
         )
-        if log_problem:
-            details += f"; logregels van na de reservekopie niet overgenomen: {log_problem}"
+        if not same_store and live.log:
+            details += "; de reservekopie is van een andere opslag (de vervangen had geen gegevens)"
+        if live.problem:
+            details += f"; logregels van na de reservekopie niet overgenomen: {live.problem}"
         if kept is not None:
             details += f"; vervangen opslag bewaard als {kept}"
         entry = AuditEntry(event="change", purpose="reservekopie terugzetten", details=details)
@@ -619,12 +888,19 @@ def restore_backup(
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{store_path}{suffix}").unlink()
         os.replace(staging, store_path)
+    except BackupError:
+        _remove_staging(staging)
+        raise
     except db_errors(OSError, StoreError) as error:
-        raise BackupError(f"terugzetten van {source} is mislukt: {error}") from None
-    Store.open(store_path, passphrase=target_key).close()  # check and seal
+        _remove_staging(staging)
+        raise _failed(store_path, error, f"terugzetten van {source}") from None
+    try:
+        Store.open(store_path, passphrase=target_key).close()  # check and seal
+    except StoreError as error:
+        raise BackupError(f"de teruggezette opslag kan niet worden geopend: {error}") from None
     return RestoreResult(
         restored_from=source,
         kept_copy=kept,
         carried_records=carried[0] if carried else 0,
-        log_problem=log_problem,
+        log_problem=live.problem,
     )

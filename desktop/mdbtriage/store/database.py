@@ -14,27 +14,39 @@ backups of an encrypted store are encrypted with the same key. Plain SQLite is t
 from __future__ import annotations
 
 import contextlib
+import errno
+import getpass
+import os
 import re
 import sqlite3
+import tempfile
 import threading
+import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.store import audit_chain, safety
+from mdbtriage.store.locations import STORE_FILENAME, default_store_path
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a connection waits for another program's write transaction (SQLite's busy handler
+# retries meanwhile) before the store counts as "in gebruik".
 BUSY_TIMEOUT_MS = 5000
+BUSY_RETRY_S = 0.05
+BLANK_FILE_MAX = 1 << 16  # a database without tables has a page or two
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_FULL, SQLITE_CANTOPEN = 5, 6, 8, 13, 14
+T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -43,15 +55,40 @@ class StoreError(Exception):
 
 
 class StoreLocked(StoreError):
-    """Another program holds the store."""
+    """Another program holds the store (longer than the automatic retry waits)."""
+
+
+class StoreFull(StoreError):
+    """The disk is full: nothing was written."""
+
+
+class StoreNoAccess(StoreError):
+    """The store, its folder or its backups folder cannot be written (permissions, read-only)."""
+
+
+class StorePathInvalid(StoreError):
+    """The store's path names a folder, or lies under a file: a mistake in ``--db``."""
 
 
 class StoreCorrupt(StoreError):
     """The store file is damaged; ``problems`` lists what the checks found."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[str] | None = None, path: Path | None = None
+    ) -> None:
         super().__init__(message)
         self.problems = problems or [message]
+        self.path = path
+
+
+class StoreMissing(StoreCorrupt):
+    """The store file is missing or empty where a store existed before (its seal, its backups,
+    copies kept before a migration): it is not replaced by a new empty store. ``signs`` says
+    what showed the earlier store."""
+
+    def __init__(self, message: str, signs: list[str], path: Path | None = None) -> None:
+        super().__init__(message, signs, path)
+        self.signs = signs
 
 
 class StoreTooNew(StoreError):
@@ -85,6 +122,100 @@ def db_errors(*extra: type[Exception]) -> tuple[type[Exception], ...]:
     """The database error classes in use (with ``extra``): ``sqlite3``'s, and SQLCipher's once
     it is loaded (its exceptions do not derive from ``sqlite3.Error``)."""
     return (*extra, *_DB_ERRORS)
+
+
+def _error_code(error: BaseException) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return int(code) & 0xFF if isinstance(code, int) else None
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error means another connection holds the lock."""
+    if isinstance(error, OSError):
+        return False
+    if _error_code(error) in (SQLITE_BUSY, SQLITE_LOCKED):
+        return True
+    text = str(error).lower()
+    return "database is locked" in text or "database is busy" in text or "table is locked" in text
+
+
+def is_full(error: BaseException) -> bool:
+    """Whether an error means the disk (or the file system's quota) is full."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return _error_code(error) == SQLITE_FULL or "disk is full" in str(error).lower()
+
+
+def is_no_access(error: BaseException) -> bool:
+    """Whether an error means missing permissions or a read-only file system."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    text = str(error).lower()
+    return _error_code(error) in (SQLITE_READONLY, SQLITE_CANTOPEN) or (
+        "readonly" in text or "unable to open database file" in text
+    )
+
+
+def os_problem(error: BaseException, *, with_file: bool = True) -> str:
+    """A file-system or database error in Dutch, for a message to a person (naming the file
+    unless ``with_file`` is false)."""
+    if is_full(error):
+        return "de schijf is vol"
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename and with_file else ""
+        if error.errno in (errno.EACCES, errno.EPERM):
+            return f"geen schrijfrechten{where}"
+        if error.errno == errno.EROFS:
+            return f"het bestandssysteem is alleen-lezen{where}"
+        if error.errno == errno.ENOENT:
+            return f"het bestand of de map bestaat niet{where}"
+        if error.errno in (errno.EISDIR, errno.ENOTDIR):
+            return f"een map en een bestand zijn verwisseld{where}"
+        return f"bestandsfout {error.errno}{where}: {error.strerror or error}"
+    if is_busy(error):
+        return "in gebruik door een ander programma"
+    if is_no_access(error):
+        return "geen schrijfrechten of alleen-lezen"
+    return f"SQLite meldt '{error}'"
+
+
+def refusal_for(path: Path, error: BaseException, doing: str) -> StoreError | None:
+    """The :class:`StoreError` for a full disk, missing permissions or a lock met while
+    ``doing`` (Dutch, e.g. "opslaan"), or None for any other error."""
+    if is_full(error):
+        return StoreFull(
+            f"{doing} is mislukt: de schijf is vol ({path.parent}); er is niets gewijzigd. "
+            "Maak ruimte vrij en probeer het opnieuw"
+        )
+    if is_no_access(error):
+        return StoreNoAccess(f"{doing} is geweigerd: {os_problem(error)} in {path.parent}")
+    if is_busy(error):
+        return locked(path)
+    return None
+
+
+def locked(path: Path) -> StoreLocked:
+    """The refusal for a store another program holds longer than the automatic retry."""
+    seconds = BUSY_TIMEOUT_MS / 1000
+    return StoreLocked(
+        f"{path} is in gebruik door een ander programma (ook na {seconds:g} seconden wachten); "
+        "er is niets gewijzigd. Probeer het zo opnieuw of sluit het andere programma"
+    )
+
+
+def retry_busy(action: Callable[[], T], timeout_ms: int | None = None) -> T:
+    """Run ``action`` again while it meets a lock that SQLite's busy handler does not wait for
+    (changing the journal mode, creating the schema at the same moment), for up to
+    ``timeout_ms`` (default ``BUSY_TIMEOUT_MS``)."""
+    wait = BUSY_TIMEOUT_MS if timeout_ms is None else timeout_ms
+    deadline = time.monotonic() + wait / 1000
+    while True:
+        try:
+            return action()
+        except db_errors() as error:
+            if not is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(BUSY_RETRY_S)
 
 
 def sqlcipher() -> ModuleType:
@@ -147,6 +278,7 @@ def _corrupt(path: Path, problems: list[str]) -> StoreCorrupt:
         f"{path} is beschadigd: {problems[0]}{more}. Zet de nieuwste goede reservekopie terug "
         f"met 'mdb-triage restore BESTAND'; reservekopieën staan in {path.parent / 'backups'}.",
         problems,
+        path,
     )
 
 
@@ -187,7 +319,8 @@ def _check_header(path: Path) -> None:
     if header != SQLITE_HEADER:
         raise StoreCorrupt(
             f"{path} is geen MDB Triage-opslag of is beschadigd (geen SQLite-bestand). "
-            "Zet een reservekopie terug met 'mdb-triage restore BESTAND'."
+            "Zet een reservekopie terug met 'mdb-triage restore BESTAND'.",
+            path=path,
         )
 
 
@@ -199,17 +332,28 @@ def _connect(path: Path, passphrase: str | None = None) -> sqlite3.Connection:
         timeout=BUSY_TIMEOUT_MS / 1000,
         check_same_thread=False,
     )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-    if str(mode).lower() != "wal":
-        raise StoreError(f"{path}: WAL-modus kan niet worden ingeschakeld (modus: {mode})")
-    conn.execute("PRAGMA synchronous = FULL")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # Switching to WAL takes a lock SQLite's busy handler does not wait for.
+        mode = retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        if str(mode).lower() != "wal":
+            raise StoreError(f"{path}: WAL-modus kan niet worden ingeschakeld (modus: {mode})")
+        conn.execute("PRAGMA synchronous = FULL")
+    except BaseException:
+        conn.close()
+        raise
+    add_functions(conn)
+    return conn
+
+
+def add_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the schema and its migrations use, on any connection that runs them
+    (the store's, and the in-memory one that checks a backup's schema)."""
     # The natural sort key of a case reference, for migrations and for rows written without it.
     conn.create_function("mdb_natural_key", 1, natural_key, deterministic=True)
     # The access log's hash chain, extended by a trigger on every record written.
     audit_chain.register(conn)
-    return conn
 
 
 # Below this many rows a batch is inserted row by row; from here on through a staging table.
@@ -264,15 +408,131 @@ def insert_rows(
 
 def _explain(path: Path, error: Exception) -> StoreError:
     text = str(error)
-    if "locked" in text or "busy" in text:
-        return StoreLocked(
-            f"{path} is in gebruik door een ander programma en kan nu niet worden geopend"
-        )
+    if is_busy(error):
+        return locked(path)
+    if is_full(error):
+        return StoreFull(f"{path} kan niet worden beschreven: de schijf is vol; maak ruimte vrij")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return _corrupt(path, [f"SQLite meldt '{text}'"])
     if "readonly" in text or "unable to open" in text:
-        return StoreError(f"{path} kan niet worden geopend of beschreven ({text})")
+        return StoreNoAccess(
+            f"{path} kan niet worden geopend of beschreven ({os_problem(error)}); controleer "
+            "de rechten op het bestand en de map"
+        )
     return StoreError(f"{path} kan niet worden gebruikt: {text}")
+
+
+def _missing(path: Path, signs: list[str], *, blank: bool = False) -> StoreMissing:
+    state = "is een lege database" if blank else "ontbreekt of is leeg (0 bytes)"
+    return StoreMissing(
+        f"{path} {state}, maar hier stond eerder een opslag ({'; '.join(signs)}). MDB Triage "
+        "maakt daarom geen nieuwe lege opslag: de opslag is verwijderd, leeggemaakt of "
+        "beschadigd. Zet de nieuwste goede reservekopie terug met 'mdb-triage restore "
+        "BESTAND'. Wilt u bewust met een nieuwe, lege opslag beginnen, verplaats dan eerst "
+        "wat tussen haakjes staat naar een andere map",
+        signs,
+        path,
+    )
+
+
+def _blank_file(path: Path) -> bool:
+    """Whether ``path`` is a small plain SQLite file without a single table, read without
+    changing it (opening it as the store would switch it to WAL first)."""
+    try:
+        if path.stat().st_size > BLANK_FILE_MAX or safety.looks_encrypted(path):
+            return False
+        conn = connect_file(path, readonly=True)
+    except (OSError, StoreError, sqlite3.Error):
+        return False
+    try:
+        return int(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]) == 0
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def check_store_path(path: Path) -> None:
+    """Refuse a store path that names a folder or lies under a file (:class:`StorePathInvalid`),
+    before anything is created."""
+    if path.is_dir():
+        raise StorePathInvalid(
+            f"{path} is een map, geen opslagbestand; geef het pad van een bestand, bijvoorbeeld "
+            f"{path / STORE_FILENAME}"
+        )
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise StorePathInvalid(
+                    f"{path} ligt in {parent}, maar dat is een bestand, geen map; kies een pad in "
+                    "een map"
+                )
+            break
+
+
+def own_folder(path: Path) -> bool:
+    """Whether the store's folder is MDB Triage's own (the default location), so that its
+    permissions may be tightened; a folder someone chose with ``--db`` may be shared."""
+    try:
+        return path.parent.resolve() == default_store_path().parent.resolve()
+    except OSError:
+        return False
+
+
+def write_copy(
+    source: sqlite3.Connection,
+    target: Path,
+    passphrase: str | None = None,
+    *,
+    verify: Callable[[Path], None] | None = None,
+    place: Callable[[Path], Path] | None = None,
+) -> Path:
+    """Write a self-contained copy (rollback journal, not WAL) of ``source``: into a temporary
+    file (0600) beside ``target``, checked with ``verify`` (which raises to refuse it), synced
+    and renamed to ``target`` (or put in place by ``place``, which returns where it went). On
+    any failure, a full disk included, nothing is left behind: no half file, no ``.part``."""
+    safety.make_private_dir(target.parent)
+    descriptor, name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+    )
+    partial = Path(name)
+    try:
+        os.close(descriptor)
+        dest = connect_file(partial, passphrase, isolation_level=None)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        if verify is not None:
+            verify(partial)
+        sync_file(partial)
+        if place is not None:
+            return place(partial)
+        os.replace(partial, target)
+        return target
+    except BaseException:
+        remove_partial(partial)
+        raise
+
+
+def remove_partial(partial: Path) -> None:
+    """Remove a temporary copy and the journal SQLite may have left beside it."""
+    for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def sync_file(path: Path) -> None:
+    """Flush ``path`` and its folder to the disk."""
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    if os.name == "posix":
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 def _is_open(conn: sqlite3.Connection) -> bool:
@@ -367,14 +627,34 @@ class Store:
         again = cls._open_again(path, passphrase)
         if again is not None:
             return again
+        check_store_path(path)
         refusal = safety.network_share_reason(path)
         if refusal:
             raise StoreOnNetworkShare(refusal)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            safety.make_private_dir(path.parent)
         except OSError as error:
-            raise StoreError(f"map {path.parent} kan niet worden gemaakt: {error}") from None
+            raise StoreNoAccess(
+                f"map {path.parent} kan niet worden gemaakt: {os_problem(error)}"
+            ) from None
+        tightened = safety.tighten_store(path, folder_too=own_folder(path))
+        if safety.is_empty_file(path):
+            signs = safety.predecessor_signs(path)
+            # Checked again: another program may have created and closed the store meanwhile.
+            if signs and safety.is_empty_file(path):
+                raise _missing(path, signs)
+            try:
+                safety.create_private(path)
+            except OSError as error:
+                raise StoreNoAccess(
+                    f"{path} kan niet worden gemaakt: {os_problem(error)}"
+                ) from None
         _check_header(path)
+        if _blank_file(path):
+            # The WAL file is no sign here: another program may be creating the store right now.
+            signs = safety.predecessor_signs(path, wal=False)
+            if signs and _blank_file(path):
+                raise _missing(path, signs, blank=True)
         encrypted = safety.looks_encrypted(path)
         if encrypted:
             damage, sealed, checked = safety.file_problems(path, encrypted=True)
@@ -407,9 +687,16 @@ class Store:
         if damage:
             conn.close()
             raise _corrupt(path, [f"de integriteitscontrole meldt '{p}'" for p in damage])
+        if store._blank() and store._blank(after_writers=True):
+            signs = safety.predecessor_signs(path, wal=False)
+            if signs:
+                conn.close()
+                raise _missing(path, signs, blank=True)
         safety.unseal(path)
         try:
             store._migrate(backup_dir or path.parent)
+            if tightened:
+                store._log_tightened(tightened)
         except db_errors() as error:
             conn.close()
             raise _explain(path, error) from None
@@ -418,6 +705,46 @@ class Store:
             raise
         store._register()
         return store
+
+    def _blank(self, *, after_writers: bool = False) -> bool:
+        """Whether the database holds no table at all (a new or an emptied file);
+        ``after_writers``: asked holding the write lock, so that a program creating the store at
+        this moment has committed what it was writing."""
+        if not after_writers:
+            row = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return int(row[0]) == 0
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            self.conn.execute("ROLLBACK")
+        return int(row[0]) == 0
+
+    def _log_tightened(self, changed: list[Path]) -> None:
+        """An access-log record of the permissions taken away at start: who could read the
+        store until now is worth knowing."""
+        from mdbtriage.core.model import Actor
+        from mdbtriage.store.audit import AuditEntry, log
+
+        try:
+            account = getpass.getuser()
+        except (KeyError, OSError):
+            account = "onbekend"
+        names = ", ".join(str(p) for p in changed[:10])
+        more = f" en nog {len(changed) - 10}" if len(changed) > 10 else ""
+        entry = AuditEntry(
+            event="change",
+            purpose="bestandsrechten aangescherpt",
+            details=f"was leesbaar voor anderen, nu alleen voor de eigenaar: {names}{more}",
+        )
+        with self.atomic() as conn:
+            log(conn, Actor.system_account(account), entry)
+
+    @property
+    def store_id(self) -> str | None:
+        """The store's identity: a random id recorded when it was created (or, for a store
+        made before identities existed, when it was migrated); None before migration 6."""
+        return read_store_id(self.conn)
 
     def close(self) -> None:
         """Close the connection; the last connection of this process to close the store checks
@@ -442,16 +769,20 @@ class Store:
         """A transaction; nested calls become savepoints. Rolls back on any exception."""
         conn = self.conn
         if self._depth == 0:
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin()
         else:
             conn.execute(f"SAVEPOINT sp{self._depth}")
         self._depth += 1
         try:
             yield conn
-        except BaseException:
+        except BaseException as error:
             self._depth -= 1
             if self._depth == 0:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
+                    conn.execute("ROLLBACK")
+                refusal = self._refusal(error)
+                if refusal is not None:
+                    raise refusal from None
             else:
                 conn.execute(f"ROLLBACK TO sp{self._depth}")
                 conn.execute(f"RELEASE sp{self._depth}")
@@ -459,9 +790,38 @@ class Store:
         else:
             self._depth -= 1
             if self._depth == 0:
-                conn.execute("COMMIT")
+                self._commit()
             else:
                 conn.execute(f"RELEASE sp{self._depth}")
+
+    def _refusal(self, error: BaseException) -> StoreError | None:
+        """A full disk, missing permissions or a lock as a Dutch :class:`StoreError`."""
+        if isinstance(error, db_errors()):
+            return refusal_for(self.path, error, "opslaan")
+        return None
+
+    def _begin(self) -> None:
+        """Take the write lock. SQLite's busy handler retries for ``BUSY_TIMEOUT_MS`` while
+        another program writes; after that the store is "in gebruik" (:class:`StoreLocked`)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except db_errors() as error:
+            refusal = self._refusal(error)
+            if refusal is not None:
+                raise refusal from None
+            raise
+
+    def _commit(self) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except db_errors() as error:
+            refusal = self._refusal(error)
+            if refusal is None:
+                raise
+            if self.conn.in_transaction:
+                with contextlib.suppress(*db_errors()):
+                    self.conn.execute("ROLLBACK")
+            raise refusal from None
 
     def applied_versions(self) -> set[int]:
         exists = self.conn.execute(
@@ -503,9 +863,11 @@ class Store:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             target = backup_dir / f"{self.path.stem}.voor-migratie-v{current}-{stamp}.sqlite3"
             self.backup_to(target)
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        retry_busy(
+            lambda: self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
         )
         for migration in pending:
             script = (
@@ -520,20 +882,26 @@ class Store:
             except db_errors() as error:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
+                if migration.version in self.applied_versions():
+                    continue  # another program starting at the same moment ran it first
+                refusal = refusal_for(self.path, error, f"migratie {migration.version:04d}")
+                if refusal is not None:
+                    raise refusal from None
                 raise StoreError(
                     f"migratie {migration.version:04d} ({migration.name}) is mislukt: {error}; "
                     "de opslag is teruggezet naar de vorige versie"
                 ) from None
 
     def backup_to(self, target: Path) -> Path:
-        """Write a consistent copy of the store with SQLite's online backup API."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        dest = connect_file(target, self._passphrase)
+        """Write a consistent copy of the store with SQLite's online backup API, through a
+        temporary file (0600) renamed into place: a failure leaves no half copy."""
         try:
-            self.conn.backup(dest)
-        finally:
-            dest.close()
-        return target
+            return write_copy(self.conn, target, self._passphrase)
+        except db_errors(OSError) as error:
+            refusal = refusal_for(target, error, f"de kopie {target.name} schrijven")
+            if refusal is not None:
+                raise refusal from None
+            raise StoreError(f"de kopie {target} kan niet worden geschreven: {error}") from None
 
     def integrity_problems(self, quick: bool = False) -> list[str]:
         """What SQLite's integrity and foreign-key checks find; empty when the store is sound."""
@@ -571,3 +939,13 @@ class Store:
     def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
         cursor = self.conn.execute(sql, params)
         return cursor.fetchall()
+
+
+def read_store_id(conn: sqlite3.Connection) -> str | None:
+    """The identity recorded in a store or backup (see :attr:`Store.store_id`), or None when it
+    has none (made before migration 6) or it cannot be read."""
+    try:
+        row = conn.execute("SELECT store_id FROM store_identity WHERE singleton = 1").fetchone()
+    except db_errors():
+        return None
+    return str(row[0]) if row else None

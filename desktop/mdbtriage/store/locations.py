@@ -24,3 +24,14 @@ def resolve_store_path(option: str | None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_store_path()
+
+
+def store_path_origin(option: str | None) -> str:
+    """Where the store path came from, to name it in a message (Dutch): the ``--db`` option, the
+    environment variable, or the default location."""
+    if option:
+        return f"Optie --db, waarde '{option}'"
+    env = os.environ.get(ENV_DB)
+    if env:
+        return f"{ENV_DB}, waarde '{env}'"
+    return f"Standaardlocatie '{default_store_path()}'"

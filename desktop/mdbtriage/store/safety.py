@@ -25,11 +25,14 @@ the store decides what to raise.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import re
+import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path, PurePath, PureWindowsPath
 
@@ -70,6 +73,13 @@ SEAL_SUFFIX = ".seal"
 # Checks a seal may record as passed at close; a start that matches such a seal skips them.
 SEAL_CHECKS = frozenset({"quick_check", "integrity_check"})
 DIGEST_BUFFER = 1 << 20  # 1 MiB reads for the SHA-256 pass
+BACKUP_DIRNAME = "backups"
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+# The copies MDB Triage keeps of a store named <stem>.sqlite3: automatic backups in backups/
+# (<stem>-YYYYmmdd-HHMMSS[-n].sqlite3) and the copies kept before a migration, a restore, an
+# encryption or after damage (<stem>.<what>-….sqlite3).
+COPY_KINDS = ("voor-migratie", "voor-terugzetten", "beschadigd", "onversleuteld")
 
 
 # ---------------------------------------------------------------- network file systems
@@ -274,9 +284,11 @@ def seal(path: Path, checked: str | None = None) -> bool:
     target = seal_path(path)
     temporary = target.with_name(target.name + ".tmp")
     try:
-        temporary.write_text(json.dumps(data), "utf-8")
+        write_private(temporary, json.dumps(data).encode("utf-8"))
         os.replace(temporary, target)
-    except OSError:
+    except OSError:  # a full disk or a read-only folder: no seal, so a full check at next start
+        with contextlib.suppress(OSError):
+            temporary.unlink()
         return False
     if Path(f"{path}-wal").exists():  # another program opened it meanwhile
         unseal(path)
@@ -354,3 +366,154 @@ def file_problems(path: Path, *, encrypted: bool = False) -> tuple[list[str], bo
     if sealed:
         return sealed, False, False
     return [], True, data["checked"] in SEAL_CHECKS
+
+
+# ---------------------------------------------------------------- signs of an earlier store
+
+
+def copy_pattern(stem: str) -> re.Pattern[str]:
+    """File names of the copies MDB Triage keeps of the store named ``stem`` (automatic backups
+    and the copies kept before a migration, a restore or an encryption, or after damage)."""
+    kinds = "|".join(COPY_KINDS)
+    return re.compile(
+        rf"^{re.escape(stem)}(?:-\d{{8}}-\d{{6}}(?:-\d+)?|\.(?:{kinds})[-.].*)\.sqlite3$"
+    )
+
+
+def kept_copies(path: Path) -> list[Path]:
+    """The copies of the store at ``path`` in its backups folder and beside it, newest first
+    (by modification time)."""
+    pattern = copy_pattern(path.stem)
+    found: list[tuple[float, Path]] = []
+    for folder in (path.parent / BACKUP_DIRNAME, path.parent):
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry != path and pattern.match(entry.name):
+                with contextlib.suppress(OSError):
+                    found.append((entry.stat().st_mtime, entry))
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [entry for _, entry in found]
+
+
+def is_empty_file(path: Path) -> bool:
+    """Whether ``path`` is missing or holds no bytes (and no changes wait in its WAL file)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = 0
+    return size == 0 and not _wal_has_frames(path)
+
+
+def predecessor_signs(path: Path, *, wal: bool = True) -> list[str]:
+    """What shows that a store existed at ``path`` (Dutch): its seal, changes left in its WAL
+    file (unless ``wal`` is false), its backups and the copies kept before a migration or a
+    restore. A missing or empty file with any of these is not a new store but a lost one, which
+    must not silently be replaced by an empty one."""
+    signs: list[str] = []
+    seal_file = seal_path(path)
+    if seal_file.exists():
+        signs.append(f"het zegel {seal_file.name} van een eerder gesloten opslag")
+    if wal and _wal_has_frames(path):
+        signs.append(f"het bestand {path.name}-wal met nog niet verwerkte wijzigingen")
+    copies = kept_copies(path)
+    backups = [c for c in copies if c.parent.name == BACKUP_DIRNAME]
+    if backups:
+        noun = "reservekopie" if len(backups) == 1 else "reservekopieën"
+        signs.append(f"{len(backups)} {noun} in {path.parent / BACKUP_DIRNAME}")
+    beside = [c for c in copies if c.parent.name != BACKUP_DIRNAME]
+    if beside:
+        noun = "kopie" if len(beside) == 1 else "kopieën"
+        signs.append(f"{len(beside)} {noun} van vóór een migratie in {path.parent}")
+    return signs
+
+
+# ---------------------------------------------------------------- file permissions
+
+
+def private_files_supported() -> bool:
+    """Whether file modes mean anything here (POSIX); on Windows the profile's ACLs apply."""
+    return os.name == "posix"
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new or existing ``path`` readable by its owner only (0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    try:
+        with os.fdopen(descriptor, "wb", closefd=False) as handle:
+            handle.write(data)
+    finally:
+        os.close(descriptor)
+    if private_files_supported():
+        tighten([path])
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists, before SQLite opens it: SQLite
+    gives the ``-wal``, ``-shm`` and ``-journal`` files the mode of the database file."""
+    if not private_files_supported():
+        return
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create ``folder`` and its missing parents with mode 0700 (an existing folder is left
+    as it is)."""
+    missing: list[Path] = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            candidate.mkdir(mode=PRIVATE_DIR)
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "geen map", str(folder))
+
+
+def tighten(paths: Iterable[Path]) -> list[Path]:
+    """Take group and others' permissions away from ``paths`` (files 0600, folders 0700) where
+    they have any; returns what was changed. Files of another owner and missing files are left
+    alone."""
+    if not private_files_supported():
+        return []
+    changed: list[Path] = []
+    for path in paths:
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        if not status.st_mode & 0o077 or status.st_uid != os.getuid():
+            continue
+        wanted = PRIVATE_DIR if stat.S_ISDIR(status.st_mode) else PRIVATE_FILE
+        try:
+            os.chmod(path, wanted)
+        except OSError:
+            continue
+        changed.append(path)
+    return changed
+
+
+def store_files(path: Path) -> list[Path]:
+    """The store's own files: the database, its ``-wal``, ``-shm`` and ``-journal`` files and
+    its seal."""
+    sides = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+    return [path, *sides, seal_path(path)]
+
+
+def tighten_store(path: Path, *, folder_too: bool = False) -> list[Path]:
+    """Make the store's files, its backups folder and the copies kept of it private (0600 files
+    in 0700 folders); ``folder_too`` also the folder that holds the store (only for a folder
+    that is MDB Triage's own, never a shared one such as the home folder). Returns what was
+    changed."""
+    backups = path.parent / BACKUP_DIRNAME
+    targets = [*store_files(path), backups, *kept_copies(path)]
+    if folder_too:
+        targets.insert(0, path.parent)
+    return tighten(targets)

@@ -1,5 +1,6 @@
 """Reliability at the GUI's edges: opening the store (asking the passphrase of an encrypted one)
-with an offer to restore the newest good backup when it is damaged, automatic backups while the
+with an offer to restore the newest good backup when it is damaged, or missing or emptied where a
+store existed before (never a new empty store in its place), automatic backups while the
 application runs, and the smoke mode used to check a packaged build (``MDB_TRIAGE_SMOKE=1``)."""
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from mdbtriage.store.backup import (
     restore_backup,
 )
 from mdbtriage.store.crypt import ENV_PASSPHRASE
-from mdbtriage.store.database import Store, StoreCorrupt, StoreError, WrongPassphrase
+from mdbtriage.store.database import (
+    Store,
+    StoreCorrupt,
+    StoreError,
+    StoreMissing,
+    WrongPassphrase,
+)
 from mdbtriage.store.safety import looks_encrypted
 from mdbtriage.ui.passphrase import PassphraseDialog
 from mdbtriage.ui.session import Session
@@ -38,26 +45,49 @@ class RecoveryDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, error: StoreCorrupt, backup: Path | None) -> bool:
-        """True when the person chooses to restore ``backup``."""
+        """True when the person chooses to restore ``backup``. A :class:`StoreMissing` (the
+        store is gone or empty where one existed) is explained as such: no new empty store is
+        made in its place."""
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(f"{APP_TITLE} - opslag beschadigd")
-        box.setText("De opslag is beschadigd en kan niet veilig worden gebruikt.")
-        details = "\n".join(f"- {p}" for p in error.problems[:10])
+        missing = isinstance(error, StoreMissing)
+        if missing:
+            box.setWindowTitle(f"{APP_TITLE} - opslag ontbreekt")
+            box.setText(
+                "De opslag ontbreekt of is leeg, maar hier stond eerder een opslag. MDB Triage "
+                "maakt geen nieuwe, lege opslag in haar plaats."
+            )
+            details = "\n".join(f"- {p}" for p in error.problems[:10])
+            found = "Wat op een eerdere opslag wijst"
+        else:
+            box.setWindowTitle(f"{APP_TITLE} - opslag beschadigd")
+            box.setText("De opslag is beschadigd en kan niet veilig worden gebruikt.")
+            details = "\n".join(f"- {p}" for p in error.problems[:10])
+            found = "Wat de controle vond"
         if backup is None:
             box.setInformativeText(
                 f"Er is geen goede reservekopie gevonden in de map backups/ naast de opslag.\n\n"
-                f"Wat de controle vond:\n{details}\n\nNeem contact op met de functioneel "
+                f"{found}:\n{details}\n\nNeem contact op met de functioneel "
                 "beheerder; de opslag is niet gewijzigd."
             )
             box.setStandardButtons(QMessageBox.StandardButton.Close)
             box.exec()
             return False
+        kept = (
+            "Er wordt niets overschreven."
+            if missing
+            else "De beschadigde opslag wordt bewaard in de map backups/."
+        )
+        later = (
+            "\n\nTerugzetten kan ook later, met de desktoptoepassing gesloten:\n"
+            f'mdb-triage --db "{error.path}" restore "{backup}"'
+            if error.path is not None
+            else ""
+        )
         box.setInformativeText(
-            f"De nieuwste goede reservekopie is {backup.name}.\n\nWat de controle vond:\n"
-            f"{details}\n\nWilt u deze reservekopie terugzetten? De beschadigde opslag wordt "
-            "bewaard in de map backups/. Wijzigingen van na de reservekopie moeten opnieuw "
-            "worden ingevoerd."
+            f"De nieuwste goede reservekopie is {backup.name} (in {backup.parent}).\n\n"
+            f"{found}:\n{details}\n\nWilt u deze reservekopie terugzetten? {kept} "
+            f"Wijzigingen van na de reservekopie moeten opnieuw worden ingevoerd.{later}"
         )
         restore = box.addButton("Reservekopie terugzetten", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Afsluiten", QMessageBox.ButtonRole.RejectRole)
