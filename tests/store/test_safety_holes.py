@@ -179,6 +179,19 @@ def test_an_empty_stores_backup_does_not_thin_away_the_good_one(tmp_path: Path) 
     assert newest_good_backup(path) == good  # passing over the newer empty backup
 
 
+def test_a_killed_backups_temporary_file_is_cleared_later(store: Store) -> None:
+    folder = store.path.parent / "backups"
+    folder.mkdir()
+    stale = folder / ".store-20261122-090000.sqlite3.abc123.part"
+    fresh = folder / ".store-20261123-085959.sqlite3.def456.part"  # another program, writing
+    for left in (stale, fresh):
+        left.write_bytes(b"half")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    create_backup(store, now=T0)
+    assert not stale.exists() and fresh.exists()
+
+
 def test_thinning_still_removes_backups_that_hold_nothing_more(store: Store) -> None:
     _add_team(store)
     made = [create_backup(store, now=T0 + timedelta(minutes=i), retention=None) for i in range(3)]

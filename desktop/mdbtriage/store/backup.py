@@ -454,6 +454,26 @@ def holding_more(amounts: Sequence[tuple[int, ...] | None]) -> set[int]:
     return protected
 
 
+STALE_PARTIAL = timedelta(hours=1)
+
+
+def _remove_stale_partials(folder: Path) -> None:
+    """Remove temporary copies a killed program left behind (``.*.part`` and their journals),
+    once they are old enough that no program still writing one can own them."""
+    limit = (datetime.now(UTC) - STALE_PARTIAL).timestamp()
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and (
+            entry.name.endswith(".part") or entry.name.endswith(".part-journal")
+        ):
+            with contextlib.suppress(OSError):
+                if entry.stat().st_mtime < limit:
+                    entry.unlink()
+
+
 def thin_backups(
     store_path: Path,
     retention: Retention = Retention(),
@@ -467,6 +487,7 @@ def thin_backups(
     data than every newer one (:func:`holding_more`) is never removed, nor ``keep`` (the backup
     just taken: another program thinning at the same moment may remove it, never this call);
     ``passphrase`` opens encrypted backups to compare them."""
+    _remove_stale_partials(backup_dir(store_path))
     backups = list_backups(store_path)
     kept = select_kept([b.taken_at for b in backups], retention)
     kept |= {i for i, b in enumerate(backups) if b.path == keep}

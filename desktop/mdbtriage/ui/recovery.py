@@ -145,12 +145,16 @@ def _open_or_recover(
     except WrongPassphrase:
         raise
     except StoreCorrupt as error:
-        backup = newest_good_backup(store_path, passphrase)
+        # A missing store is not known to be encrypted; its backups may be.
+        key = passphrase or os.environ.get(ENV_PASSPHRASE) or None
+        backup = newest_good_backup(store_path, key)
         if not RecoveryDialog.ask(parent, error, backup) or backup is None:
             return None
         try:
-            result = restore_backup(store_path, backup, passphrase=passphrase)
-            store = Store.open(store_path, passphrase=passphrase)
+            result = restore_backup(store_path, backup, passphrase=passphrase or key)
+            store = Store.open(
+                store_path, passphrase=key if looks_encrypted(store_path) else passphrase
+            )
         except StoreError as failure:
             RecoveryDialog.fail(parent, f"Terugzetten is mislukt.\n\n{failure}")
             return None
