@@ -51,6 +51,10 @@ def test_an_edited_record_is_named(run: Run, demo: Path) -> None:
     assert result.exit_code == 1
     assert "hashketen is verbroken bij logregel 3" in result.stderr
     assert "Traceback" not in result.output
+    conn = sqlite3.connect(demo)
+    last = conn.execute("SELECT outcome, purpose FROM audit_log ORDER BY log_id DESC").fetchone()
+    conn.close()
+    assert last == ("mislukt", "opslag controleren")
 
 
 def test_a_removed_tail_is_found_against_the_anchor(run: Run, demo: Path) -> None:

@@ -127,6 +127,8 @@ def test_maintenance_needs_no_sign_in_and_is_logged_under_the_os_account(
     run: Run, demo: Path
 ) -> None:
     assert run("check", env=NO_PASSWORD).exit_code == 0
+    checked = _log(demo)[-1]
+    assert checked.user_id.startswith("os:") and checked.purpose == "opslag controleren"
     result = run("backup", env=NO_PASSWORD)
     assert result.exit_code == 0, result.stderr
     assert _log(demo)[-1].user_id.startswith("os:")
@@ -188,3 +190,17 @@ def test_accounts_removed_by_hand_do_not_bring_back_set_up_mode(run: Run, demo: 
     assert created.exit_code == 3
     last = _log(demo)[-1]
     assert (last.event, last.outcome) == ("signin", "geweigerd")
+
+
+def test_the_privacy_officer_reads_everyones_records(run: Run, demo: Path, tmp_path: Path) -> None:
+    staff = tmp_path / "po.csv"
+    staff.write_text(f"staff_id;name;role;team;big_number\nPO1;Petra Olsthoorn;PO;{TEAM};\n")
+    lead = ["--user", DEMO_TEAM_LEAD]
+    assert run(*lead, "import-staff", str(staff)).exit_code == 0
+    new = {"MDB_TRIAGE_NEW_PASSWORD": "privacy-2026"}
+    assert run(*lead, "account-create", "PO1", env=new).exit_code == 0
+    assert run("--user", VA, "queue").exit_code == 0
+    po = {"MDB_TRIAGE_PASSWORD": "privacy-2026"}
+    result = run("--user", "PO1", "audit", "--user", VA, "--format", "json", env=po)
+    assert result.exit_code == 0, result.stderr
+    assert {r["user_id"] for r in json.loads(result.stdout)} == {VA}

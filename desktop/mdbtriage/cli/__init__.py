@@ -690,25 +690,44 @@ def check(context: Context, anchor: str | None) -> None:
     if problems:
         for problem in problems[:50]:
             say(f"Probleem: {problem}")
+        _log_check(context, "mislukt", f"{len(problems)} problemen: {problems[0]}")
         fail(f"{store.path} is beschadigd: {len(problems)} problemen gevonden.", EXIT_UNEXPECTED)
     broken = audit_chain.verify(store.conn)
     if broken is not None:
+        _log_check(context, "mislukt", broken.message())
         fail(f"{store.path}: {broken.message()}.", EXIT_UNEXPECTED)
     if wanted is not None:
         found = audit_chain.find_anchor(store.conn, wanted)
         if found is None:
+            _log_check(context, "mislukt", f"ketenkop {wanted} (--anchor) niet gevonden")
             fail(
                 f"{store.path}: toegangslogboek: de ketenkop {wanted} (--anchor) komt er niet "
                 "meer in voor: het logboek is na dat moment herschreven of ingekort.",
                 EXIT_UNEXPECTED,
             )
         say(f"Ketenkop {wanted} (--anchor) gevonden bij logregel {found}.")
+    _log_check(context, "gelukt", f"in orde{f'; ketenkop {wanted} gevonden' if wanted else ''}")
     say(
         f"{store.path} is in orde: schemaversie {store.schema_version()}, "
         f"{store.count('cases')} zaken, {store.count('staff')} medewerkers, "
         f"{store.count('audit_log')} logregels, hashketen klopt "
         f"(kop {audit_chain.head(store.conn) or 'leeg'})."
     )
+
+
+def _log_check(context: Context, outcome: str, details: str) -> None:
+    """The check's record in the access log, under the operating-system account (it reads every
+    client's data); a store too damaged to take it is reported all the same."""
+    from mdbtriage.store.audit import AuditEntry, log
+
+    entry = AuditEntry(event="read", purpose="opslag controleren", outcome=outcome, details=details)
+    from mdbtriage.store.database import db_errors
+
+    try:
+        with context.store().atomic() as conn:
+            log(conn, context.actor(), entry)
+    except db_errors(StoreError):
+        pass
 
 
 def _anchor_hash(context: Context, anchor: str) -> str:
