@@ -52,13 +52,24 @@ def test_built_program_runs_from_a_clean_folder(bundle: Path, tmp_path: Path) ->
     assert "50 zaken" in result.stderr
     result = _run(bundle, tmp_path, "--db", str(db), "backup")
     assert result.returncode == 0 and "gecontroleerd" in result.stderr
-    result = _run(bundle, tmp_path, "--db", str(db), "queue", "--format", "json")
-    assert result.returncode == 0 and result.stdout.startswith("[")
-
     conn = sqlite3.connect(db)
     lead = conn.execute("SELECT staff_id FROM staff WHERE role = 'TL' ORDER BY staff_id").fetchone()
     conn.close()
     from mdbtriage.core.accounts import DEMO_PASSWORD
+
+    result = _run(
+        bundle,
+        tmp_path,
+        "--db",
+        str(db),
+        "--user",
+        lead[0],
+        "queue",
+        "--format",
+        "json",
+        MDB_TRIAGE_PASSWORD=DEMO_PASSWORD,
+    )
+    assert result.returncode == 0 and result.stdout.startswith("[")
 
     result = _run(
         bundle,
