@@ -204,3 +204,38 @@ def test_the_privacy_officer_reads_everyones_records(run: Run, demo: Path, tmp_p
     result = run("--user", "PO1", "audit", "--user", VA, "--format", "json", env=po)
     assert result.exit_code == 0, result.stderr
     assert {r["user_id"] for r in json.loads(result.stdout)} == {VA}
+
+
+def test_in_a_terminal_the_passwords_are_asked_without_echo(
+    run: Run, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    answers = iter(
+        [
+            "demo-2026",
+            "terminal-2026",
+            "terminal-2026",
+            "terminal-2026",
+            "eerste-2026",
+            "tweede-2026",
+        ]
+    )
+
+    def no_echo(prompt: str = "") -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("mdbtriage.cli._terminal", lambda: True)
+    monkeypatch.setattr("mdbtriage.cli.getpass.getpass", no_echo)
+    lead = ["--user", DEMO_TEAM_LEAD]
+    done = run(*lead, "account-create", SMV, env=NO_PASSWORD)
+    assert done.exit_code == 0, done.stderr
+    assert asked == [
+        f"Wachtwoord van {DEMO_TEAM_LEAD}: ",
+        f"Nieuw wachtwoord voor {SMV}: ",
+        "Nogmaals: ",
+    ]
+    assert "terminal-2026" not in done.output
+    assert run("--user", SMV, "queue", env=NO_PASSWORD).exit_code == 0
+    mismatch = run(*lead, "account-create", SMV, env={"MDB_TRIAGE_NEW_PASSWORD": None})
+    assert mismatch.exit_code == 2 and "verschillen" in mismatch.stderr

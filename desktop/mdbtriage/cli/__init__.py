@@ -292,6 +292,11 @@ def _os_actor() -> Actor:
     return Actor.system_account(account)
 
 
+def _terminal() -> bool:
+    """Whether a person can be asked a password: stdin is a terminal."""
+    return sys.stdin.isatty()
+
+
 def _ask_password(staff_id: str) -> str | None:
     """``MDB_TRIAGE_PASSWORD``, else asked without echo when stdin is a terminal, else None."""
     import os
@@ -299,7 +304,7 @@ def _ask_password(staff_id: str) -> str | None:
     given = os.environ.get(ENV_PASSWORD)
     if given:
         return given
-    if not sys.stdin.isatty():
+    if not _terminal():
         return None
     try:
         return getpass.getpass(f"Wachtwoord van {staff_id}: ")
@@ -659,7 +664,7 @@ def _ask_new_password(staff_id: str) -> str:
     given = os.environ.get(ENV_NEW_PASSWORD)
     if given:
         return given
-    if not sys.stdin.isatty():
+    if not _terminal():
         fail(
             f"Geen wachtwoord voor {staff_id}: geef het op de vraag (in een terminal) of in "
             f"{ENV_NEW_PASSWORD}; er is niets gewijzigd."
