@@ -69,7 +69,11 @@ EOF
 PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mdb-triage-pg.XXXXXX")
 PG_DATA=$PG_TMP/data
 PG_STARTED=0
+SLEEP_PID=""
 stop_cluster() {
+    if [ -n "$SLEEP_PID" ]; then
+        kill "$SLEEP_PID" 2>/dev/null || true
+    fi
     if [ "$PG_STARTED" -eq 1 ]; then
         (cd "$PG_TMP" && as_server "$BINDIR/pg_ctl" stop -D "$PG_DATA" -m fast -s) || true
     fi
@@ -113,7 +117,12 @@ export MDB_TRIAGE_TEST_PG="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
 if [ "$#" -eq 0 ]; then
     echo "$MDB_TRIAGE_TEST_PG"
     echo "(socket: host=$PG_TMP port=$PG_PORT; Ctrl-C stopt de server)" >&2
-    while true; do sleep 3600; done
+    # 'wait' returns at a signal, so the trap stops the server at once (kill PID or Ctrl-C).
+    while true; do
+        sleep 3600 &
+        SLEEP_PID=$!
+        wait "$SLEEP_PID"
+    done
 fi
 echo "== PostgreSQL $("$BINDIR/pg_ctl" --version | awk '{print $3}') op $MDB_TRIAGE_TEST_PG"
 status=0
