@@ -66,7 +66,13 @@ with socket.socket() as s:
 EOF
 }
 
-PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mdb-triage-pg.XXXXXX")
+# As root the server runs as postgres, which must reach the directory: /tmp, not a TMPDIR that
+# may sit in root's home.
+if [ "$(id -u)" -eq 0 ]; then
+    PG_TMP=$(mktemp -d /tmp/mdb-triage-pg.XXXXXX)
+else
+    PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mdb-triage-pg.XXXXXX")
+fi
 PG_DATA=$PG_TMP/data
 PG_STARTED=0
 SLEEP_PID=""
