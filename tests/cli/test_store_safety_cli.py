@@ -204,6 +204,31 @@ def test_a_locked_store_is_in_gebruik_exit_3_and_leaves_no_unlogged_copy(
     assert not out.exists()  # a copy of every client's data is never left without its record
 
 
+def test_restore_while_another_program_has_the_store_open_is_refused(
+    run: Run, store_path: Path, tmp_path: Path
+) -> None:
+    made = _with_data(run, store_path)
+    script = (
+        "import sqlite3, sys, time\n"
+        "c = sqlite3.connect(sys.argv[1])\n"
+        "c.execute('SELECT count(*) FROM teams').fetchone()\n"
+        "print('open', flush=True)\n"
+        "time.sleep(3)\n"
+    )
+    other = subprocess.Popen(
+        [sys.executable, "-c", script, str(store_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "open"
+        before = store_path.read_bytes()
+        result = run("restore", str(made))
+    finally:
+        other.wait(timeout=30)
+    assert result.exit_code == 3, result.stderr
+    assert "nog geopend door een ander programma" in result.stderr
+    assert store_path.read_bytes() == before
+
+
 def test_a_short_lock_by_a_second_process_is_waited_for(store_path: Path, tmp_path: Path) -> None:
     Store.open(store_path).close()
     with _write_lock(store_path, 1.0):

@@ -35,6 +35,9 @@ from mdbtriage.store.database import (
     SQLITE_HEADER,
     Store,
     StoreError,
+    StoreFull,
+    StoreLocked,
+    StoreNoAccess,
     WrongPassphrase,
     add_functions,
     connect_file,
@@ -741,11 +744,13 @@ def _keep_copy(store_path: Path, stamp: str, passphrase: str | None) -> Path | N
     target = folder / f"{store_path.stem}.voor-terugzetten-{stamp}.sqlite3"
     try:
         store = Store.open(store_path, passphrase=passphrase)
+    except (StoreLocked, StoreFull, StoreNoAccess) as error:  # in use or unwritable: not damaged
+        raise BackupRefused(f"{error}; de opslag is niet gewijzigd") from None
     except StoreError:
         store = None
     if store is not None:
         try:
-            return copy_database(store.conn, target, passphrase, new_name=True)
+            kept = copy_database(store.conn, target, passphrase, new_name=True)
         except BackupError as error:
             raise BackupRefused(
                 f"de huidige opslag kan niet eerst worden bewaard "
@@ -753,6 +758,13 @@ def _keep_copy(store_path: Path, stamp: str, passphrase: str | None) -> Path | N
             ) from None
         finally:
             store.close()  # sealed again: a refused restore leaves it as it was
+        if not safety.seal_path(store_path).exists():  # only the last program to close seals
+            raise BackupRefused(
+                f"{store_path} is nog geopend door een ander programma (de desktoptoepassing?); "
+                f"sluit het en probeer het opnieuw. De opslag is niet gewijzigd (een kopie staat "
+                f"in {kept})"
+            )
+        return kept
     damaged = folder / f"{store_path.stem}.beschadigd-{stamp}.sqlite3"
     try:
         os.replace(store_path, damaged)

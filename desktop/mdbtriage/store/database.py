@@ -622,6 +622,10 @@ class Store:
         With ``passphrase`` the store is encrypted (a missing one is created encrypted); an
         encrypted store without or with a wrong passphrase raises :class:`StoreEncrypted` or
         :class:`WrongPassphrase`.
+        A missing or empty store is created only where nothing shows that one existed (its seal,
+        its backups, copies kept before a migration): else :class:`StoreMissing`. A path that is
+        a folder raises :class:`StorePathInvalid`. Files are created 0600 in 0700 folders, and
+        looser modes found at start are tightened and logged.
         """
         path = Path(path)
         again = cls._open_again(path, passphrase)
@@ -687,11 +691,15 @@ class Store:
         if damage:
             conn.close()
             raise _corrupt(path, [f"de integriteitscontrole meldt '{p}'" for p in damage])
-        if store._blank() and store._blank(after_writers=True):
-            signs = safety.predecessor_signs(path, wal=False)
-            if signs:
-                conn.close()
-                raise _missing(path, signs, blank=True)
+        try:
+            if store._blank() and store._blank(after_writers=True):
+                signs = safety.predecessor_signs(path, wal=False)
+                if signs:
+                    conn.close()
+                    raise _missing(path, signs, blank=True)
+        except db_errors() as error:
+            conn.close()
+            raise _explain(path, error) from None
         safety.unseal(path)
         try:
             store._migrate(backup_dir or path.parent)
