@@ -18,6 +18,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from mdbtriage.cli import dutch
+from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
@@ -330,13 +331,17 @@ def refuse(context: Context, event: str, purpose: str, reason: str) -> NoReturn:
 
 
 def require_team_lead(context: Context, what: str, purpose: str) -> Actor:
-    """The signed-in person when a team lead (or in set-up mode anyone); else refused."""
-    from mdbtriage.core.accounts import team_lead_refusal
+    """The signed-in person when a team lead (or in set-up mode anyone); else refused, logged."""
+    from mdbtriage.store.accounts import AccountRefused, check_team_lead
 
     actor = context.actor()
-    reason = team_lead_refusal(actor.role, context.accounts, what)
-    if reason:
-        refuse(context, "change", purpose, reason)
+    try:
+        check_team_lead(context.store(), actor, what, purpose)
+    except AccountRefused as refused:
+        fail(
+            f"Geweigerd: {refused} (u bent aangemeld als {actor.user_id}, rol {actor.role}).",
+            EXIT_REFUSED,
+        )
     return actor
 
 
@@ -475,9 +480,7 @@ def _run_import(context: Context, path: str, kind: str, skip_invalid: bool, acto
 @pass_ctx
 def import_staff(context: Context, file: str, skip_invalid: bool) -> None:
     """Importeer medewerkers uit een CSV-bestand."""
-    actor = require_team_lead(
-        context, "medewerkers importeren of hun rol, team of BIG wijzigen", "medewerkers importeren"
-    )
+    actor = require_team_lead(context, STAFF_CHANGES, "medewerkers importeren")
     _run_import(context, file, "staff", skip_invalid, actor)
 
 

@@ -64,6 +64,7 @@ def password_problems(password: str, name: str = "") -> list[str]:
 TEAM_LEAD: Final = "TL"
 PRIVACY_OFFICER: Final = "PO"
 LOG_READERS: Final = frozenset({TEAM_LEAD, PRIVACY_OFFICER})
+STAFF_CHANGES: Final = "medewerkers importeren of hun rol, team of BIG wijzigen"
 
 
 def account_refusal(actor_role: str, target_role: str, accounts_exist: bool) -> str | None:

@@ -13,6 +13,7 @@ from mdbtriage.core.accounts import (
     account_refusal,
     hash_password,
     password_problems,
+    team_lead_refusal,
     verify_password,
 )
 from mdbtriage.core.model import Actor, Staff
@@ -99,6 +100,22 @@ def _check_password(password: str, name: str) -> None:
 
 class AccountRefused(AccountError):
     """Refused by a rule (who may create accounts), as opposed to bad input; logged."""
+
+
+def check_team_lead(store: Store, actor: Actor, what: str, purpose: str) -> None:
+    """Refuse ``what`` (only a team lead's once accounts exist: staff, roles, teams, BIG numbers,
+    accounts, central decisions) to anyone else: logged as ``geweigerd`` and raised as
+    :class:`AccountRefused` with the rule in Dutch."""
+    reason = team_lead_refusal(actor.role, has_accounts(store), what)
+    if reason is None:
+        return
+    with store.atomic() as conn:
+        log(
+            conn,
+            actor,
+            AuditEntry(event="change", purpose=purpose, outcome="geweigerd", details=reason),
+        )
+    raise AccountRefused(reason)
 
 
 def create_account(store: Store, actor: Actor, staff_id: str, password: str) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
+from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.policy import Policy
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import OutputRefused
@@ -233,10 +234,24 @@ class MainWindow(QMainWindow):
     def import_csv(self, kind: str) -> None:
         from mdbtriage.ui.imports import ImportDialog
 
+        if kind == "staff" and not self._team_lead_may(STAFF_CHANGES, "medewerkers importeren"):
+            return
         outcome = ImportDialog.ask(self.store, self.session, self.on, kind, self)
         if outcome is not None and outcome.written:
             self.werkvoorraad.reload()
             self.team_view.refresh()
+
+    def _team_lead_may(self, what: str, purpose: str) -> bool:
+        """Whether the signed-in person may do what only a team lead does; a refusal is logged
+        and shown (the same rule as the command line's)."""
+        from mdbtriage.store.accounts import AccountRefused, check_team_lead
+
+        try:
+            check_team_lead(self.store, self.session.actor, what, purpose)
+        except AccountRefused as refused:
+            Ask.warn(self, purpose.capitalize(), f"Geweigerd: {refused}.")
+            return False
+        return True
 
     def assign_task(self) -> None:
         from mdbtriage.ui.tasks import AssignTaskDialog
