@@ -239,3 +239,15 @@ def test_in_a_terminal_the_passwords_are_asked_without_echo(
     assert run("--user", SMV, "queue", env=NO_PASSWORD).exit_code == 0
     mismatch = run(*lead, "account-create", SMV, env={"MDB_TRIAGE_NEW_PASSWORD": None})
     assert mismatch.exit_code == 2 and "verschillen" in mismatch.stderr
+
+
+def test_someone_without_an_account_is_not_asked_a_password(
+    run: Run, demo: Path, tmp_path: Path
+) -> None:
+    staff = tmp_path / "nieuw.csv"
+    staff.write_text(f"staff_id;name;role;team;big_number\nPB9;Pim Bakker;PB;{TEAM};\n")
+    assert run("--user", DEMO_TEAM_LEAD, "import-staff", str(staff)).exit_code == 0
+    result = run("--user", "PB9", "queue", env=NO_PASSWORD)
+    assert result.exit_code == 3 and "heeft geen account" in result.stderr
+    last = _log(demo)[-1]
+    assert (last.user_id, last.outcome, last.details) == ("PB9", "geweigerd", "geen account")

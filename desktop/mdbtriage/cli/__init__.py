@@ -223,9 +223,10 @@ class Context:
             if wanted:
                 if staff is None:
                     fail(f"Gebruiker '{wanted}' (--user/{ENV_USER}) is geen bekende medewerker", 2)
-                if not staff.active:
-                    fail(f"Medewerker {wanted} is niet actief en mag niet werken", EXIT_REFUSED)
                 person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+                if not staff.active:
+                    log_sign_in(store, person, channel, "medewerker is niet actief")
+                    fail(f"Medewerker {wanted} is niet actief en mag niet werken", EXIT_REFUSED)
                 via = (
                     "via opdrachtregel, opslag zonder accounts (inrichting), "
                     "--user zonder wachtwoord"
@@ -251,14 +252,6 @@ class Context:
                 EXIT_REFUSED,
             )
         person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
-        password = _ask_password(wanted)
-        if not password:
-            log_sign_in(store, person, channel, "geen wachtwoord gegeven")
-            fail(
-                f"Aanmelden als {wanted} geweigerd: geen wachtwoord. Geef het op de vraag (in een "
-                f"terminal) of in {ENV_PASSWORD}.",
-                EXIT_REFUSED,
-            )
         known = store.conn.execute(
             "SELECT 1 FROM accounts WHERE staff_id = ?", (staff.staff_id,)
         ).fetchone()
@@ -267,6 +260,14 @@ class Context:
             fail(
                 f"Aanmelden als {wanted} geweigerd: {staff.name} heeft geen account; een "
                 "teamleider maakt het aan met 'mdb-triage account-create'.",
+                EXIT_REFUSED,
+            )
+        password = _ask_password(wanted)
+        if not password:
+            log_sign_in(store, person, channel, "geen wachtwoord gegeven")
+            fail(
+                f"Aanmelden als {wanted} geweigerd: geen wachtwoord. Geef het op de vraag (in een "
+                f"terminal) of in {ENV_PASSWORD}.",
                 EXIT_REFUSED,
             )
         try:
