@@ -214,3 +214,62 @@ def test_team_lead_creates_account_and_sets_idle_time(qtbot, demo_store, tl_sess
 def test_only_team_lead_sees_admin_menu(make_window, tl_session, va_session):
     assert hasattr(make_window(tl_session), "admin_menu")
     assert not hasattr(make_window(va_session), "admin_menu")
+
+
+def _two_people(store):
+    """Rikya Hendriks (the first team lead) and Rik de Vries, both with an account."""
+    from mdbtriage.core.model import Staff
+    from mdbtriage.store.accounts import create_account, create_first_team_lead
+    from mdbtriage.store.records import upsert_staff
+
+    lead = create_first_team_lead(
+        store, Staff("S1", "Rikya Hendriks", "TL", "SMC Utrecht 1"), DEMO_PASSWORD
+    )
+    upsert_staff(store, [Staff("S2", "Erik de Vries", "PO", "SMC Utrecht 1")])
+    upsert_staff(store, [Staff("S3", "Rik Jansen", "PO", "SMC Utrecht 1")])
+    from mdbtriage.core.model import Actor
+
+    actor = Actor(user_id=lead.staff_id, name=lead.name, role="TL")
+    create_account(store, actor, "S2", DEMO_PASSWORD)
+    create_account(store, actor, "S3", DEMO_PASSWORD)
+
+
+def test_completer_offers_names_that_start_with_the_text_and_never_fills_in(qtbot, store):
+    _two_people(store)
+    dialog = SignInDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.people.lineEdit(), "Rik")
+    # What was typed stays what was typed: no other person's name completed in place.
+    assert dialog.people.lineEdit().text() == "Rik"
+    completer = dialog.people.completer()
+    offered = [
+        completer.completionModel().index(row, 0).data()
+        for row in range(completer.completionModel().rowCount())
+    ]
+    assert len(offered) == 2
+    assert all(name.startswith("Rik") for name in offered)
+    assert not any("Erik" in name for name in offered)
+
+
+def test_typing_the_start_of_one_name_signs_that_person_in(qtbot, store):
+    _two_people(store)
+    dialog = SignInDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.people.lineEdit(), "Rik J")
+    qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.session is not None and dialog.session.name == "Rik Jansen"
+
+
+def test_text_inside_a_name_is_not_a_choice(qtbot, store):
+    _two_people(store)
+    dialog = SignInDialog(store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.people.lineEdit(), "Vries")
+    qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.session is None
+    assert dialog.error.text() == "Kies uw naam uit de lijst"

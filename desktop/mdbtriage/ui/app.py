@@ -16,6 +16,7 @@ from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.store.accounts import has_accounts, idle_lock_minutes, sign_out
 from mdbtriage.store.database import Store
 from mdbtriage.store.demo import load_demo
+from mdbtriage.ui.appearance import apply_style, install_dutch, qt_start_problem
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.main_window import MainWindow
 from mdbtriage.ui.recovery import AutoBackup, open_store_or_recover, quit_when_shown, smoke_session
@@ -34,6 +35,8 @@ def application() -> QApplication:
     app.setApplicationName("mdb-triage")
     app.setOrganizationName("mdb-triage")
     app.setApplicationDisplayName(APP_TITLE)
+    install_dutch(app)
+    apply_style(app)
     return app
 
 
@@ -192,6 +195,10 @@ class AppController(QObject):
 
 def run_app(store_path: Path) -> int:
     """Open the main window on the store at ``store_path``; the return value is the exit code."""
+    problem = qt_start_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
     app = application()
     key = instance_key(store_path)
     if activate_running(key):

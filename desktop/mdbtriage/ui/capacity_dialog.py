@@ -40,6 +40,7 @@ from mdbtriage.store.forecast import (
     team_settings,
 )
 from mdbtriage.store.records import list_staff
+from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.session import Session
 
 
@@ -175,7 +176,7 @@ class CapacityDialog(QDialog):
         layout.addWidget(norms_box, 1)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(960, 640)
+        fit_to_screen(self, 960, 640)
         self.refresh()
 
     @staticmethod

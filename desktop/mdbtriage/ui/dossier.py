@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, missing_documents
 from mdbtriage.core.model import CASE_STATUSES, MEDICAL_ROLES, REQUESTERS, ROLES, SERVICES
 from mdbtriage.core.policy import Policy
-from mdbtriage.core.triage import build_queue, dwangsom_flag
+from mdbtriage.core.triage import dwangsom_flag, place
 from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import (
@@ -39,6 +39,7 @@ from mdbtriage.store.dossier import (
     set_document,
 )
 from mdbtriage.store.records import CaseRow, get_case, to_case
+from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.table_model import TablePane
@@ -201,7 +202,7 @@ class DossierWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         if _TASKS_AVAILABLE:
             QShortcut(QKeySequence("Ctrl+T"), self, self.assign_task)
-        self.resize(980, 620)
+        fit_to_screen(self, 980, 620)
         self.refresh()
 
     # Filling ----------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ class DossierWindow(QWidget):
             self.facts.removeRow(0)
         requester = REQUESTERS.get(facts.requester or "", "")
         yes = {True: "ja", False: "nee"}
-        placement = build_queue([facts], max(self.on, facts.received_on), self.policy)[0]
+        placement = place(facts, self.on, self.policy)
         if placement.schrijnend_approved:
             schrijnend = f"ja, centraal getoetst: {facts.schrijnend_ref} toegekend"
         elif facts.schrijnend:

@@ -70,6 +70,7 @@ from mdbtriage.store.herbeoordeling import (
 )
 from mdbtriage.store.outputs import OutputRefused, check_output, file_problem, write_atomically
 from mdbtriage.store.records import get_case, list_teams
+from mdbtriage.ui.appearance import fit_to_screen
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -103,7 +104,7 @@ class PdfPreview(QDialog):
     def __init__(self, pdf: bytes, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(760, 900)
+        fit_to_screen(self, 760, 900)
         self._bytes = QByteArray(pdf)
         self._buffer = QBuffer(self._bytes, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -176,7 +177,7 @@ class HerbeoordelingForm(QDialog):
         self._note_rows: dict[QLabel, tuple[QFormLayout, int]] = {}
         self.setObjectName("herbeoordeling_form")
         self.setWindowTitle("Aanvraag herbeoordeling")
-        self.resize(760, 860)
+        fit_to_screen(self, 760, 860)
         self._build()
         self._load()
         self.revalidate()

@@ -26,6 +26,7 @@ from mdbtriage.core.model import Actor
 from mdbtriage.store.database import Store
 from mdbtriage.store.imports import import_file
 from mdbtriage.store.records import WriteCounts
+from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.worker import Progress, run_in_background
@@ -124,7 +125,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.report, 1)
         layout.addLayout(buttons)
-        self.resize(760, 460)
+        fit_to_screen(self, 760, 460)
 
     def choose_file(self) -> None:
         path = Ask.open_path(self, KINDS[self.kind][0], "CSV-bestanden (*.csv);;Alle bestanden (*)")

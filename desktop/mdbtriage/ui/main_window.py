@@ -18,6 +18,7 @@ from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.policy import Policy
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import OutputRefused
+from mdbtriage.ui.appearance import available_rect, fit_to_screen, restore_geometry
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.werkvoorraad import WerkvoorraadView
@@ -64,7 +65,8 @@ class MainWindow(QMainWindow):
         self._dossiers: dict[str, QWidget] = {}
         self._signing_out = False
         self.setObjectName("main_window")
-        self.setWindowTitle(f"MDB Triage: {store.path.name}")
+        # Qt adds " — MDB Triage" (the application's display name) itself.
+        self.setWindowTitle(store.path.name)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -97,7 +99,8 @@ class MainWindow(QMainWindow):
         who.setObjectName("signed_in_as")
         self.statusBar().addPermanentWidget(who)
         self.statusBar().addWidget(QLabel(str(store.path)))
-        self.resize(1280, 780)
+        room = available_rect(self)
+        fit_to_screen(self, min(1800, room.width() * 9 // 10), room.height() * 9 // 10)
         self._restore()
         self.werkvoorraad.reload()
 
@@ -340,9 +343,7 @@ class MainWindow(QMainWindow):
     # State ------------------------------------------------------------------------------------
 
     def _restore(self) -> None:
-        geometry = self.settings.value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        restore_geometry(self, self.settings.value("main/geometry"))
         self.werkvoorraad.restore_header_state(self.settings.value("werkvoorraad/header"))
         splitter = self.settings.value("werkvoorraad/splitter")
         if splitter is not None:

@@ -80,6 +80,7 @@ from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, list_teams
+from mdbtriage.ui.appearance import fit_to_screen
 
 _Index = QModelIndex | QPersistentModelIndex
 AGENDA_COLUMNS = (
@@ -178,8 +179,8 @@ class MdbWindow(QMainWindow):
         self._loading = False
         self._dirty = False
         self._pdf_bytes = b""
-        self.setWindowTitle("MDB-sessies · MDB Triage")
-        self.resize(1200, 780)
+        self.setWindowTitle("MDB-sessies")
+        fit_to_screen(self, 1200, 780)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)

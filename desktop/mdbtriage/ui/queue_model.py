@@ -390,4 +390,4 @@ def add_frozen_rows(model: QStandardItemModel, entries: list[QueueEntry]) -> Non
             set_item(row, i, item)
 
 
-_OWN_TIPS = frozenset({"service", "client", "next_task", "team"})
+_OWN_TIPS = frozenset({"service", "klasse", "client", "next_task", "team"})

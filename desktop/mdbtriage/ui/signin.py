@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -83,7 +84,10 @@ class SignInDialog(QDialog):
             self.people.addItem(f"{account.name} · {role} · {account.team}", account.staff_id)
         self.people.setCurrentIndex(-1)
         completer = self.people.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        # From the start of the name, in a list to choose from: never completed in place to
+        # another person whose name merely contains the letters typed.
+        completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.password = QLineEdit()
         self.password.setObjectName("password")
@@ -111,7 +115,7 @@ class SignInDialog(QDialog):
         matches = [
             i
             for i in range(self.people.count())
-            if text.casefold() in self.people.itemText(i).casefold()
+            if self.people.itemText(i).casefold().startswith(text.casefold())
         ]
         return str(self.people.itemData(matches[0])) if text and len(matches) == 1 else None
 

@@ -73,6 +73,7 @@ from mdbtriage.store.tasks import (
     versions,
     who_may,
 )
+from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -305,7 +306,7 @@ class ResultDialog(QDialog):
         layout.addWidget(buttons)
         self.edit.textChanged.connect(self._update)
         self._update()
-        self.resize(520, 280)
+        fit_to_screen(self, 520, 280)
 
     def _update(self) -> None:
         self.ok.setEnabled(bool(self.edit.toPlainText().strip()))
@@ -438,7 +439,7 @@ class AssignTaskDialog(QDialog):
         self.va_combo.currentIndexChanged.connect(self.refresh)
         self.view.selectionModel().selectionChanged.connect(self._update)
         self.view.doubleClicked.connect(lambda _i: self._assign())
-        self.resize(1100, 680)
+        fit_to_screen(self, 1100, 680)
         self.refresh()
 
     def set_task(self, code: str) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,6 +40,7 @@ from mdbtriage.store.queue_view import (
 )
 from mdbtriage.store.records import list_teams
 from mdbtriage.ui.queue_model import (
+    COLUMN_KEYS,
     COLUMNS,
     QueueFilter,
     QueueModel,
@@ -225,11 +226,17 @@ class WerkvoorraadView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        # The client's name takes the room a wide screen leaves (not the last column, Team),
+        # and never less than a typical name.
+        header.setStretchLastSection(False)
+        self._client_width = 0
+        self._filling_width = False
+        header.sectionResized.connect(lambda *_args: self._fill_width())
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self._default_columns()
         self.table.activated.connect(self._open_index)
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._show_reasons)
         self._filter_widgets: tuple[QWidget, ...] = (
             self.search,
@@ -463,11 +470,19 @@ class WerkvoorraadView(QWidget):
         self.team.blockSignals(True)
         while self.team.count() > 1:
             self.team.removeItem(1)
-        for team in list_teams(self.store):
+        teams = list_teams(self.store)
+        for team in teams:
             label = team.team_id if team.name == team.team_id else f"{team.name}"
             self.team.addItem(label, team.team_id)
         self.team.choose(current)
         self.team.blockSignals(False)
+        # The Team column as wide as the widest team shown in it (there are only a few).
+        column = COLUMN_KEYS.index("team")
+        widest = max(
+            (self.table.fontMetrics().horizontalAdvance(t.team_id) + 12 for t in teams), default=0
+        )
+        if widest > self.table.columnWidth(column):
+            self.table.setColumnWidth(column, widest)
 
     # Filtering and search ---------------------------------------------------------------------
 
@@ -643,9 +658,37 @@ class WerkvoorraadView(QWidget):
             )
             self.table.setColumnWidth(i, width)
             self.table.horizontalHeader().setSectionHidden(i, column.key in HIDDEN_BY_DEFAULT)
+            if column.key == "client":
+                self._client_width = width
 
     def set_column_visible(self, column: int, visible: bool) -> None:
         self.table.horizontalHeader().setSectionHidden(column, not visible)
+        self._fill_width()
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self._fill_width)
+        return super().eventFilter(watched, event)
+
+    def _fill_width(self) -> None:
+        """Give the client column the width the other columns leave (at least a typical name),
+        so a wide window shows whole names instead of a stretched last column."""
+        if self._filling_width or not self._client_width:
+            return
+        header = self.table.horizontalHeader()
+        client = COLUMN_KEYS.index("client")
+        others = sum(
+            header.sectionSize(i)
+            for i in range(header.count())
+            if i != client and not header.isSectionHidden(i)
+        )
+        width = max(self._client_width, self.table.viewport().width() - others)
+        if width != header.sectionSize(client):
+            self._filling_width = True
+            try:
+                header.resizeSection(client, width)
+            finally:
+                self._filling_width = False
 
     def header_state(self) -> QByteArray:
         return self.table.horizontalHeader().saveState()

@@ -1,0 +1,169 @@
+"""How the desktop looks everywhere: Qt's own texts in Dutch, one calm style, the window icon,
+and windows that fit the screen they open on.
+
+Every top-level window asks :func:`fit_to_screen` for its first size and
+:func:`restore_geometry` for a remembered one, so no window opens taller or wider than the
+available screen (1366×768 included) and a size remembered on a larger screen is not
+restored beyond a smaller one.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, QRect, QTranslator
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+
+#: Room left around a window for the title bar and frame the window manager adds.
+FRAME_ALLOWANCE = (16, 40)
+
+
+def install_dutch(app: QApplication) -> QTranslator | None:
+    """Load Qt's Dutch translation (Ja/Nee, OK/Annuleren, the file dialog's texts) that ships
+    with PySide6; None when this Qt has no Dutch translation."""
+    existing = app.findChild(QTranslator, "qtbase_nl")
+    if existing is not None:
+        return existing
+    translator = QTranslator(app)
+    translator.setObjectName("qtbase_nl")
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_nl", folder):
+        translator.deleteLater()
+        return None
+    app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands))
+    return translator
+
+
+def window_icon() -> QIcon:
+    """The application's icon (the ranked bars of the werkvoorraad)."""
+    data = resources.files("mdbtriage.resources").joinpath("icons", "mdb-triage.svg").read_bytes()
+    from PySide6.QtGui import QPixmap
+
+    pixmap = QPixmap()
+    pixmap.loadFromData(data, "SVG")
+    return QIcon(pixmap)
+
+
+def apply_style(app: QApplication) -> None:
+    """Qt's Fusion style with a calm light palette; text colours keep a contrast of at least
+    4.5:1 on their backgrounds."""
+    style = QStyleFactory.create("Fusion")
+    if style is not None:
+        app.setStyle(style)
+    palette = QPalette()
+    role = QPalette.ColorRole
+    palette.setColor(role.Window, QColor("#f3f4f6"))
+    palette.setColor(role.WindowText, QColor("#1f2933"))
+    palette.setColor(role.Base, QColor("#ffffff"))
+    palette.setColor(role.AlternateBase, QColor("#f5f7fa"))
+    palette.setColor(role.Text, QColor("#1f2933"))
+    palette.setColor(role.Button, QColor("#e9ecf0"))
+    palette.setColor(role.ButtonText, QColor("#1f2933"))
+    palette.setColor(role.Highlight, QColor("#0b5394"))
+    palette.setColor(role.HighlightedText, QColor("#ffffff"))
+    palette.setColor(role.ToolTipBase, QColor("#ffffff"))
+    palette.setColor(role.ToolTipText, QColor("#1f2933"))
+    palette.setColor(role.PlaceholderText, QColor("#5f6b7a"))
+    palette.setColor(role.Link, QColor("#0b5394"))
+    disabled = QPalette.ColorGroup.Disabled
+    for which in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(disabled, which, QColor("#6b7280"))
+    app.setPalette(palette)
+    app.setWindowIcon(window_icon())
+
+
+def available_rect(widget: QWidget | None = None) -> QRect:
+    """The room on the screen the widget is on (the primary screen otherwise), without the
+    panels and task bars of the desktop."""
+    screen = widget.screen() if widget is not None else None
+    if screen is None:
+        screen = QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Give the window the size it would like, but no more than the screen has room for
+    (leaving room for the frame), and centre it on that room."""
+    room = available_rect(widget)
+    frame_w, frame_h = FRAME_ALLOWANCE
+    width = min(width, room.width() - frame_w)
+    height = min(height, room.height() - frame_h)
+    _allow_shrink(widget, width, height)
+    # Through QWidget: a window may have a method of its own named move (the MDB's agenda).
+    QWidget.resize(widget, width, height)
+    QWidget.move(
+        widget,
+        room.x() + (room.width() - widget.width()) // 2,
+        room.y() + max(0, (room.height() - frame_h - widget.height()) // 2),
+    )
+
+
+def _allow_shrink(widget: QWidget, width: int, height: int) -> None:
+    """A layout's minimum can be larger than the screen: let the window shrink to what fits
+    (the contents then scroll or wrap) rather than hang off the screen."""
+    hint = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    if hint.width() > width:
+        widget.setMinimumWidth(width)
+    if hint.height() > height:
+        widget.setMinimumHeight(height)
+
+
+def restore_geometry(widget: QWidget, saved: object) -> bool:
+    """Restore a remembered size and place, but only within the available screen: a size
+    remembered on a larger screen shrinks to fit this one."""
+    if not isinstance(saved, QByteArray | bytes) or not saved:
+        return False
+    if not widget.restoreGeometry(QByteArray(saved)):
+        return False
+    keep_within_screen(widget)
+    return True
+
+
+def keep_within_screen(widget: QWidget) -> None:
+    """Shrink and move a window so its frame lies within the available screen."""
+    if widget.isMaximized() or widget.isFullScreen():
+        return
+    room = available_rect(widget)
+    frame_w, frame_h = FRAME_ALLOWANCE
+    width = min(widget.width(), room.width() - frame_w)
+    height = min(widget.height(), room.height() - frame_h)
+    _allow_shrink(widget, width, height)
+    if (width, height) != (widget.width(), widget.height()):
+        QWidget.resize(widget, width, height)
+    x = min(max(widget.x(), room.x()), room.right() + 1 - widget.width() - frame_w)
+    y = min(max(widget.y(), room.y()), room.bottom() + 1 - widget.height() - frame_h)
+    QWidget.move(widget, max(x, room.x()), max(y, room.y()))
+
+
+#: The system packages the desktop needs on a minimal Debian or Ubuntu (also in the README).
+SYSTEM_PACKAGES = "libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libegl1"
+
+
+def qt_start_problem(environ: dict[str, str] | None = None) -> str | None:
+    """Why Qt cannot open a window here, in Dutch, or None. Qt itself ends the program with an
+    English message when its X11 platform cannot load; this is asked before Qt starts."""
+    import ctypes.util
+    import os
+    import sys
+
+    env = os.environ if environ is None else environ
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or platform.split(":")[0] not in ("", "xcb"):
+        return None
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return (
+            "MDB Triage kan geen venster openen: er is geen beeldscherm (DISPLAY is niet "
+            "gezet). Start MDB Triage vanuit het bureaublad, of gebruik de opdrachtregel "
+            "(mdb-triage --help)."
+        )
+    if platform == "" and env.get("WAYLAND_DISPLAY"):
+        return None
+    if ctypes.util.find_library("xcb-cursor") is None:
+        return (
+            "MDB Triage kan geen venster openen: het systeempakket libxcb-cursor0 ontbreekt. "
+            f"Laat het installeren (Debian/Ubuntu: apt-get install {SYSTEM_PACKAGES}) en "
+            "start opnieuw. De opdrachtregel (mdb-triage --help) werkt zonder."
+        )
+    return None

@@ -1,0 +1,85 @@
+"""Every top-level window fits the screen it opens on (1366×768 included), a remembered size
+is restored only within the screen, and a wide screen's room goes to the client's name."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QByteArray
+from PySide6.QtWidgets import QWidget
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tour(tmp_path: Path, width: int, height: int) -> list[dict]:
+    """Every screen opened by scripts/screens.py on a screen of width×height (Qt's offscreen
+    platform with that one screen), as the script reports it."""
+    config = tmp_path / f"screen-{width}x{height}.json"
+    screen = {"name": "scherm", "x": 0, "y": 0, "width": width, "height": height}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    config.write_text(json.dumps({"synthesizedScreens": False, "screens": [screen]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "screens.py"), "--report", "--cases", "200"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def small_screen(tmp_path_factory) -> list[dict]:
+    return _tour(tmp_path_factory.mktemp("klein"), 1366, 768)
+
+
+def test_every_window_fits_a_1366_by_768_screen(small_screen):
+    names = {w["name"] for w in small_screen}
+    for expected in (
+        "werkvoorraad",
+        "mdb-voorbereiding",
+        "herbeoordeling",
+        "herbeoordeling-voorbeeld",
+        "dossier",
+        "taak-toewijzen",
+        "mijn-taken",
+    ):
+        assert expected in names
+    for window in small_screen:
+        x, y, w, h = window["frame"]
+        rx, ry, rw, rh = window["room"]
+        assert rx <= x and ry <= y and x + w <= rx + rw and y + h <= ry + rh, window
+        # Room left for the title bar a window manager adds.
+        assert h <= rh - 30, window
+        assert window["minimum"][0] <= rw and window["minimum"][1] <= rh, window
+
+
+def test_a_wide_screen_shows_whole_names_and_no_stretched_team_column(tmp_path):
+    wide = _tour(tmp_path, 1920, 1080)
+    main = next(w for w in wide if w["name"] == "werkvoorraad")
+    assert main["frame"][2] >= 1600  # the room is used
+    assert main["client_width"] >= main["client_needs"]  # no elided client names
+    assert main["team_width"] <= main["team_needs"] + 40  # Team is not stretched
+
+
+def test_a_size_remembered_on_a_larger_screen_is_restored_within_this_one(
+    make_window, tl_session, settings, qtbot
+):
+    big = QWidget()
+    qtbot.addWidget(big)
+    big.setGeometry(0, 0, 3000, 2000)
+    settings.setValue("main/geometry", big.saveGeometry())
+    window = make_window(tl_session)
+    room = window.screen().availableGeometry()
+    assert window.frameGeometry().width() <= room.width()
+    assert window.frameGeometry().height() <= room.height()
+    assert room.contains(window.frameGeometry().topLeft())
+    assert isinstance(settings.value("main/geometry"), QByteArray)
