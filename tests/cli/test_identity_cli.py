@@ -251,3 +251,18 @@ def test_someone_without_an_account_is_not_asked_a_password(
     assert result.exit_code == 3 and "heeft geen account" in result.stderr
     last = _log(demo)[-1]
     assert (last.user_id, last.outcome, last.details) == ("PB9", "geweigerd", "geen account")
+
+
+def test_demo_data_gives_no_real_staff_the_public_password(run: Run, tmp_path: Path) -> None:
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "staff_id;name;role;team;big_number\nT-TL;Tineke Leider;TL;T1;\nT-VA;Victor Arts;VA;T1;19012345601\n"
+    )
+    assert run("import-staff", str(staff)).exit_code == 0
+    first = {"MDB_TRIAGE_NEW_PASSWORD": "eerste-2026"}
+    assert run("account-create", "T-TL", env=first).exit_code == 0
+    lead = {"MDB_TRIAGE_USER": "T-TL", "MDB_TRIAGE_PASSWORD": "eerste-2026"}
+    assert run("demo", "--cases", "5", env=lead).exit_code == 0
+    refused = run("--user", "T-VA", "queue")  # the demo password in MDB_TRIAGE_PASSWORD
+    assert refused.exit_code == 3 and "heeft geen account" in refused.stderr
+    assert run("--user", DEMO_TEAM_LEAD, "queue").exit_code == 3

@@ -298,7 +298,10 @@ def set_idle_lock_minutes(store: Store, actor: Actor, minutes: int) -> None:
 
 def add_demo_accounts(store: Store, password: str = DEMO_PASSWORD) -> int:
     """An account for every active staff member without one, all with the documented demo
-    password (one hash, computed once: the demo password is public anyway)."""
+    password (one hash, computed once: the demo password is public anyway). Not on a store with
+    real accounts: demo data added there must not give real staff the public password."""
+    if store.conn.execute("SELECT 1 FROM accounts WHERE created_by != 'demo' LIMIT 1").fetchone():
+        return 0
     stored = hash_password(password)
     now = utc_now()
     with store.atomic() as conn:
