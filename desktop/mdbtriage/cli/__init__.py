@@ -47,7 +47,6 @@ from mdbtriage.store.locations import ENV_USER, resolve_store_path, store_path_o
 from mdbtriage.store.records import (
     CaseRow,
     get_staff,
-    open_cases,
 )
 
 dutch.install()
@@ -588,8 +587,11 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
     store = context.store()
     if team and not store.conn.execute("SELECT 1 FROM teams WHERE team_id = ?", (team,)).fetchone():
         fail(f"Optie --team, waarde '{team}': dit team bestaat niet in {store.path}")
-    rows = open_cases(store, team)
-    placements = build_queue((r.facts for r in rows), day, policy)
+    from mdbtriage.store.queue_view import queue_cases
+
+    # Ordered by the store, as the desktop's werkvoorraad is; the engine keeps that order.
+    rows = queue_cases(store, policy, team, on=day)
+    placements = build_queue([r.facts for r in rows], day, policy)
     from mdbtriage.store.audit import AuditEntry, log
 
     with store.atomic() as conn:

@@ -468,6 +468,12 @@ def _route_candidates(
     return tuple(found)
 
 
+def place(facts: CaseFacts, on: date, policy: Policy) -> Placement:
+    """One case's class, route, term and reasons on ``on`` (or on its receipt, if later), as
+    the werkvoorraad would place it; its position is that of a queue of one."""
+    return build_queue([facts], max(on, facts.received_on), policy)[0]
+
+
 def build_queue(cases: Iterable[CaseFacts], on: date, policy: Policy) -> list[Placement]:
     """The werkvoorraad on date ``on``: every case received on or before ``on`` placed,
     positioned and explained (a case received later is not in the werkvoorraad of that day).

@@ -29,14 +29,15 @@ from mdbtriage.core.meetings import (
 )
 from mdbtriage.core.model import SERVICES, Actor, Staff
 from mdbtriage.core.policy import Policy, load_policy
-from mdbtriage.core.triage import build_queue
+from mdbtriage.core.triage import build_queue, place
 from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.store import tasks
 from mdbtriage.store.audit import AuditEntry, log_many
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import Refused, TaakdelegatieError, log_refusal
 from mdbtriage.store.outputs import check_output, write_atomically
-from mdbtriage.store.records import get_case, list_staff, open_cases
+from mdbtriage.store.queue_view import queue_cases
+from mdbtriage.store.records import get_case, list_staff
 
 # An assignment check: (meeting, case_ref, activity) -> refusal reason, or None when allowed.
 AssignmentCheck = Callable[["Meeting", str, Activity], str | None]
@@ -201,8 +202,8 @@ def _history_facts(
 def propose(store: Store, team: str, on: date, policy: Policy | None = None) -> list[AgendaItem]:
     """The agenda the tool proposes for an MDB of ``team`` on ``on``."""
     policy = policy or load_policy()
-    rows = open_cases(store, team)
-    placements = build_queue((r.facts for r in rows), on, policy)
+    rows = queue_cases(store, policy, team, on=on)
+    placements = build_queue([r.facts for r in rows], on, policy)
     previous, last, changed = _history_facts(store, team, on)
     proposals = rules.propose_agenda(
         placements,
@@ -361,7 +362,7 @@ def add_case(
     current = agenda(store, meeting_id)
     if any(i.case_ref == case_ref for i in current):
         raise MeetingError([f"Zaak {case_ref} staat al op de agenda"])
-    placement = build_queue([row.facts], meeting.held_on, policy)[0]
+    placement = place(row.facts, meeting.held_on, policy)
     item = rules.proposed_item(placement, placement.reasons(policy), "handmatig", len(current) + 1)
     if item.status == "standaardroute":
         item = replace(item, status="bespreken")
