@@ -257,6 +257,7 @@ def test_export_neutralises_formulas_like_the_cli(
 
     upsert_cases(demo_store, [case], Actor.system_account("t"), "test")
     window = make_window(tl_session)
+    qtbot.mouseClick(window.werkvoorraad.all_teams, Qt.MouseButton.LeftButton)  # team T1
     window.werkvoorraad.search.setText("hyperlink")
     window.werkvoorraad.apply_filter_now()
     target = tmp_path / "export.csv"

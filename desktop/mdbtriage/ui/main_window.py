@@ -281,7 +281,9 @@ class MainWindow(QMainWindow):
     def open_mdb(self) -> None:
         from mdbtriage.ui.mdb import MdbWindow
 
-        window = MdbWindow(self.store, self.session.actor, today=self.on, parent=self)
+        window = MdbWindow(
+            self.store, self.session.actor, today=self.on, parent=self, team=self.session.team
+        )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
 

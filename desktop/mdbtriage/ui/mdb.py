@@ -79,7 +79,7 @@ from mdbtriage.reports.mdb_summary import build_summary_pdf
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import OutputRefused, file_problem
-from mdbtriage.store.records import get_case, list_teams
+from mdbtriage.store.records import get_case, get_staff, list_teams
 from mdbtriage.ui.appearance import fit_to_screen
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -167,10 +167,16 @@ class MdbWindow(QMainWindow):
         today: date | None = None,
         meeting_id: int | None = None,
         parent: QWidget | None = None,
+        team: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
+        # The MDB window opens on the person's own team and proposes it for a new MDB.
+        if team is None:
+            staff = get_staff(store, actor.user_id)
+            team = staff.team if staff is not None else None
+        self.own_team = team
         self.today = today or date.today()
         self.medical = rules.may_see_medical(actor.role)
         self.meeting: repo.Meeting | None = None
@@ -204,6 +210,7 @@ class MdbWindow(QMainWindow):
         self.team_combo = QComboBox()
         for team in list_teams(self.store):
             self.team_combo.addItem(team.name, team.team_id)
+        self.team_combo.setCurrentIndex(max(0, self.team_combo.findData(self.own_team)))
         top.addWidget(self.team_combo)
         top.addWidget(QLabel("op"))
         self.new_date = QDateEdit(_qdate(self.today + timedelta(days=7)))
@@ -451,11 +458,13 @@ class MdbWindow(QMainWindow):
             )
         self.meeting_combo.blockSignals(False)
         if wanted is None:
-            upcoming = [m for m in found if not m.closed]
+            own = [m for m in found if m.team_id == self.own_team]
+            found_first = own or found
+            upcoming = [m for m in found_first if not m.closed]
             wanted = (
                 min(upcoming, key=lambda m: abs((m.held_on - self.today).days)).meeting_id
                 if upcoming
-                else (found[0].meeting_id if found else None)
+                else (found_first[0].meeting_id if found_first else None)
             )
         index = self.meeting_combo.findData(wanted) if wanted is not None else -1
         if index >= 0:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QProgressBar,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -193,11 +194,17 @@ class WerkvoorraadView(QWidget):
         self.search.setMinimumWidth(220)
         self.count = QLabel()
         self.count.setObjectName("count")
+        # The werkvoorraad opens on the person's own team; all teams are one click away.
+        self.all_teams = QPushButton()
+        self.all_teams.setObjectName("all_teams")
+        self.all_teams.clicked.connect(self._toggle_all_teams)
 
         filters = QHBoxLayout()
         for widget in (self.klasse, self.service, self.route, self.lead, self.team, self.status):
             filters.addWidget(widget)
             widget.currentIndexChanged.connect(self._apply_filter)
+            if widget is self.team:
+                filters.addWidget(self.all_teams)
         filters.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -285,6 +292,9 @@ class WerkvoorraadView(QWidget):
         self.search.escaped.connect(self.clear_filters)
         self.search.returnPressed.connect(self._search_enter)
         self._fill_teams()
+        self.team.choose(self.own_team())
+        self.model.set_filter(self.current_filter())
+        self._update_team_button()
         self._show_reasons(QModelIndex())
         self._update_state()
 
@@ -372,6 +382,8 @@ class WerkvoorraadView(QWidget):
         """Show the first rows of the werkvoorraad until the whole of it is in: a frozen copy
         (drawn without Python while the worker computes), with search, filters and sorting
         waiting for the whole queue."""
+        # The first rows of the teams in view (the own team, unless all teams were chosen).
+        entries = QueueFilter(team=self.team.value()).apply(entries)
         if not entries:
             return
         self._preview = entries
@@ -465,6 +477,25 @@ class WerkvoorraadView(QWidget):
         self._log_timer.stop()
         self._search_timer.stop()
 
+    def own_team(self) -> str | None:
+        """The signed-in person's team, when it is one of the store's teams."""
+        return self.session.team if self.team.findData(self.session.team) > 0 else None
+
+    def _toggle_all_teams(self) -> None:
+        """One click between the own team and all teams."""
+        own = self.own_team()
+        self.team.choose(None if self.team.value() is not None or own is None else own)
+
+    def _update_team_button(self) -> None:
+        own = self.own_team()
+        if self.team.value() is None and own is not None:
+            self.all_teams.setText(f"Alleen {self.team.itemText(self.team.findData(own))}")
+            self.all_teams.setToolTip("Alleen de zaken van uw eigen team tonen")
+        else:
+            self.all_teams.setText("Alle teams")
+            self.all_teams.setToolTip("De zaken van alle teams tonen")
+        self.all_teams.setEnabled(self.team.value() is not None or own is not None)
+
     def _fill_teams(self) -> None:
         current = self.team.value()
         self.team.blockSignals(True)
@@ -499,6 +530,7 @@ class WerkvoorraadView(QWidget):
 
     def _apply_filter(self) -> None:
         self._search_timer.stop()
+        self._update_team_button()
         keep = self.current_case()
         self.model.set_filter(self.current_filter())
         self._update_state()
@@ -525,10 +557,14 @@ class WerkvoorraadView(QWidget):
         record_search(self.store, self.session.actor, text, self.model.rowCount())
 
     def clear_filters(self) -> None:
+        """Every filter back to its start: all classes, services, … and the own team."""
         for combo in (self.klasse, self.service, self.route, self.lead, self.team, self.status):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
+        self.team.blockSignals(True)
+        self.team.choose(self.own_team())
+        self.team.blockSignals(False)
         self.search.clear()
         self._apply_filter()
 
