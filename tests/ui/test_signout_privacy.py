@@ -89,3 +89,30 @@ def test_sign_out_leaves_no_client_data_behind_the_sign_in(
     ).fetchall()
     assert signouts == [(tl_session.staff_id,)]
     new_window.close()
+
+
+def test_a_lock_that_ends_in_sign_out_shows_nothing_behind_the_sign_in(
+    qtbot, demo_store, policy, settings, tl_session, monkeypatch
+):
+    from mdbtriage.ui.signin import LockDialog
+
+    case_ref = demo_store.conn.execute("SELECT case_ref FROM cases LIMIT 1").fetchone()[0]
+    controller = AppController(demo_store, policy, TODAY, settings)
+    controller.open_main(tl_session)
+    window = controller.window
+    with qtbot.waitSignal(window.werkvoorraad.loaded, timeout=20000):
+        pass
+    window.open_dossier(case_ref)
+    window.open_mdb()
+    seen: list[list[str]] = []
+
+    def sign_in_after_lock(cls, store, parent=None):
+        seen.append([type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()])
+        return None
+
+    monkeypatch.setattr(LockDialog, "ask", classmethod(lambda cls, st, s, parent=None: False))
+    monkeypatch.setattr(SignInDialog, "ask", classmethod(sign_in_after_lock))
+    monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: None))
+    controller.lock()
+    assert seen == [[]]
+    assert controller.window is None and controller.session is None
