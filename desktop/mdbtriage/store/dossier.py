@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from mdbtriage.core.accounts import may_read_log_of_others
 from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, store_conflicts
 from mdbtriage.core.model import MEDICAL_ROLES, Actor, Case, Client
+from mdbtriage.store.accounts import has_accounts
 from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.records import CaseRow, get_case, to_case, upsert_cases
@@ -140,13 +142,19 @@ def add_note(store: Store, actor: Actor, case_ref: str, text: str, medical: bool
         )
 
 
-def case_log(store: Store, case_ref: str) -> list[LogLine]:
-    """The access log of one case, the most recent first."""
-    rows = store.conn.execute(
+def case_log(store: Store, case_ref: str, viewer: Actor | None = None) -> list[LogLine]:
+    """The access log of one case, the most recent first. A ``viewer`` who may not read what
+    others did (only the team lead and the privacy officer may) sees their own records and
+    those made on their behalf."""
+    sql = (
         "SELECT at, event, user_name, role, outcome, purpose, details FROM audit_log "
-        "WHERE case_ref = ? ORDER BY log_id DESC",
-        (case_ref,),
+        "WHERE case_ref = ?"
     )
+    params: list[object] = [case_ref]
+    if viewer is not None and not may_read_log_of_others(viewer.role, has_accounts(store)):
+        sql += " AND (user_id = ? OR on_behalf_of = ?)"
+        params += [viewer.user_id, viewer.user_id]
+    rows = store.conn.execute(sql + " ORDER BY log_id DESC", params)
     return [LogLine(*(str(v) for v in r)) for r in rows]
 
 

@@ -398,7 +398,7 @@ class DossierWindow(QWidget):
         self.notes_view.setHtml("".join(parts))
 
     def _fill_history(self) -> None:
-        lines = case_log(self.store, self.case_ref)
+        lines = case_log(self.store, self.case_ref, self.session.actor)
         self.history.set_rows(
             [
                 (
