@@ -264,7 +264,7 @@ def test_empty_tasks_tab_points_to_a_menu_that_exists_and_assigns_from_the_dossi
     assert asked == [ref]
     assert [t.task_code for t in list_tasks(demo_store, case_ref=ref)] == ["SPREEKUUR"]
     assert dossier.tasks.widget.currentWidget() is dossier.tasks.view
-    assert dossier.tasks.model.index(0, 0).data() == "SPREEKUUR"
+    assert dossier.tasks.model.index(0, 0).data() == "medisch spreekuur"
 
 
 def test_dossier_shows_the_forecasts_weeks_for_the_case(qtbot, demo_store, tl_session, policy):

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from mdbtriage.core.model import Actor
 from mdbtriage.store.database import Store
-from mdbtriage.store.records import get_staff
+from mdbtriage.store.records import get_case, get_staff
 from mdbtriage.store.tasks import get_task, list_tasks, te_accorderen, versions
 from mdbtriage.ui import tasks as ui_tasks
 from mdbtriage.ui.tasks import (
@@ -154,7 +154,10 @@ def test_my_tasks_hand_in_then_va_changes_and_accords(qtbot, team: Store, monkey
         ResultDialog, "ask_result", classmethod(lambda cls, *a, **k: ("Anamnese SMV.", 45))
     )
     qtbot.mouseClick(mine.submit_button, Qt.MouseButton.LeftButton)
-    assert mine.model.rowCount() == 0 and mine.empty.isVisibleTo(mine)
+    # The handed-in task stays in the list, waiting for the VA, and the confirmation stays.
+    assert mine.model.rowCount() == 1 and not mine.submit_button.isEnabled()
+    assert "ingeleverd" in mine.message.text() and mine.message.isVisibleTo(mine)
+    assert "1 ingeleverd, wacht op accordering" in mine.title.text()
     spent = team.conn.execute("SELECT minutes_spent FROM tasks WHERE task_id = ?", (task_id,))
     assert spent.fetchone()[0] == 45
     assert [t.task_id for t in te_accorderen(team, "V1")] == [task_id]
@@ -235,3 +238,94 @@ def test_the_result_dialog_takes_the_time_spent_from_the_keyboard(qtbot) -> None
     dialog.minutes.selectAll()
     qtbot.keyClicks(dialog.minutes, "50")
     assert dialog.minutes.value() == 50
+
+
+def _column(key: str) -> int:
+    return ui_tasks.TASK_COLUMN_KEYS.index(key)
+
+
+def test_my_tasks_show_handed_in_and_rejected_work_with_the_reason(qtbot, team: Store) -> None:
+    from mdbtriage.store.tasks import assign_task, reject_task, submit_task
+
+    va, smv = _actor(team, "V1"), _actor(team, "S1")
+    ids = [
+        assign_task(
+            team, va, case_ref="R-7", task_code=code, assignee_id="S1", by_id="V1", on=TODAY
+        )
+        for code in ("RAPPORTAGE", "SPREEKUUR", "SPREEKUUR")
+    ]
+    submit_task(team, smv, ids[0], "S1", "Concept.")
+    reject_task(team, va, ids[0], "V1", "Te mager onderbouwd.")
+    submit_task(team, smv, ids[1], "S1", "Anamnese.")
+    mine = MyTasksWidget(team, smv, on=TODAY)
+    qtbot.addWidget(mine)
+    model = mine.model
+    rows = {model.task(r).task_id: r for r in range(model.rowCount())}
+    assert set(rows) == set(ids)
+    status = {i: model.index(rows[i], _column("status")).data() for i in ids}
+    assert status == {ids[0]: "afgewezen", ids[1]: "te accorderen", ids[2]: "open"}
+    assert model.index(rows[ids[0]], _column("reason")).data() == "Te mager onderbouwd."
+    client = get_case(team, "R-7").client_name
+    assert model.index(rows[ids[2]], _column("client")).data() == client
+    assert model.index(rows[ids[2]], _column("task")).data() == "medisch spreekuur"
+    assert "1 open" in mine.title.text() and "1 afgewezen" in mine.title.text()
+    mine.view.selectRow(rows[ids[0]])
+    assert "Te mager onderbouwd." in mine.detail.text()
+    assert not mine.submit_button.isEnabled()
+
+
+def test_overdue_tasks_are_marked_in_words(qtbot, team: Store) -> None:
+    from datetime import timedelta
+
+    from mdbtriage.store.tasks import assign_task
+
+    assign_task(
+        team,
+        _actor(team, "V1"),
+        case_ref="R-7",
+        task_code="SPREEKUUR",
+        assignee_id="S1",
+        by_id="V1",
+        due=TODAY + timedelta(days=14),
+        on=TODAY,
+    )
+    later = TODAY + timedelta(days=60)
+    mine = MyTasksWidget(team, _actor(team, "S1"), on=later)
+    qtbot.addWidget(mine)
+    due = mine.model.index(0, _column("due"))
+    assert due.data().endswith("te laat")
+    assert due.data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert "waarvan 1 te laat" in mine.title.text()
+
+
+def test_enter_in_my_tasks_opens_the_dossier(qtbot, team: Store) -> None:
+    from mdbtriage.store.tasks import assign_task
+
+    assign_task(
+        team,
+        _actor(team, "V1"),
+        case_ref="R-7",
+        task_code="SPREEKUUR",
+        assignee_id="S1",
+        by_id="V1",
+        on=TODAY,
+    )
+    mine = MyTasksWidget(team, _actor(team, "S1"), on=TODAY)
+    qtbot.addWidget(mine)
+    mine.show()
+    mine.view.setFocus()
+    with qtbot.waitSignal(mine.open_case) as opened:
+        qtbot.keyClick(mine.view, Qt.Key.Key_Return)
+    assert opened.args == ["R-7"]
+
+
+def test_the_result_dialog_is_finished_with_ctrl_enter(qtbot) -> None:
+    dialog = ResultDialog(None, "Taak 1 inleveren", "&Resultaat:")
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    qtbot.keyClicks(dialog.edit, "Klaar")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.result() == ResultDialog.DialogCode.Accepted
+    assert dialog.edit.toPlainText() == "Klaar"

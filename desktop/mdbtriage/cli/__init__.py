@@ -20,6 +20,7 @@ import click
 from mdbtriage.cli import dutch
 from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.csvsafe import safe_row
+from mdbtriage.core.labels import service_short
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
 from mdbtriage.core.triage import Placement, build_queue, placement_dict, placement_dicts
@@ -539,14 +540,14 @@ def _queue_table(placements: list[Placement], rows: dict[str, CaseRow]) -> str:
                 str(p.position),
                 p.klasse,
                 p.case_ref,
-                p.facts.service,
+                service_short(p.facts.service),
                 row.client_name[:24],
                 mask_bsn(row.bsn),
                 format_date(p.facts.received_on),
                 str(p.waiting_weeks),
                 str(p.overdue_days) if p.overdue_days else "",
                 "ja" if p.over_six_months else "",
-                p.route.code,
+                p.route.name,
                 p.route.lead_role,
                 ", ".join(p.flags),
             )

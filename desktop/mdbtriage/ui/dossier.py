@@ -4,7 +4,7 @@ tasks, MDB decisions, notes and the case's access history. Opening it logs a 're
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, missing_documents
-from mdbtriage.core.model import CASE_STATUSES, MEDICAL_ROLES, REQUESTERS, ROLES, SERVICES
+from mdbtriage.core.labels import route_name, service_name, task_short
+from mdbtriage.core.model import CASE_STATUSES, MEDICAL_ROLES, REQUESTERS, ROLES
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import dwangsom_flag, place
 from mdbtriage.core.validation import format_date, mask_bsn
@@ -38,7 +39,7 @@ from mdbtriage.store.dossier import (
     read_dossier,
     set_document,
 )
-from mdbtriage.store.records import CaseRow, get_case, to_case
+from mdbtriage.store.records import CaseRow, get_case, get_staff, to_case
 from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
@@ -63,8 +64,14 @@ def _escape(text: str) -> str:
 
 
 def _local_time(stamp: str) -> str:
-    """A UTC stamp from the log as DD-MM-JJJJ UU:MM."""
-    return f"{stamp[8:10]}-{stamp[5:7]}-{stamp[0:4]} {stamp[11:16]}" if len(stamp) >= 16 else stamp
+    """A UTC stamp from the log in the computer's local time, as DD-MM-JJJJ UU:MM."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone():%d-%m-%Y %H:%M}"
 
 
 def expected_text(next_week: date | None, done_week: date | None) -> str:
@@ -140,7 +147,7 @@ class DossierWindow(QWidget):
             "decisions_table",
         )
         self.history = TablePane(
-            ("Tijdstip (UTC)", "Handeling", "Door", "Rol", "Uitkomst", "Doel", "Details"),
+            ("Tijdstip", "Handeling", "Door", "Rol", "Uitkomst", "Doel", "Details"),
             "Nog niets vastgelegd.",
             "history_table",
         )
@@ -234,7 +241,7 @@ class DossierWindow(QWidget):
             ("Cliënt", row.client_name),
             ("BSN", mask_bsn(row.bsn)),
             ("Geboortedatum", format_date(facts.birth_date) if facts.birth_date else "onbekend"),
-            ("Dienst", f"{facts.service}: {SERVICES.get(facts.service, '')}"),
+            ("Dienst", service_name(facts.service)),
             ("Ontvangen op", format_date(facts.received_on)),
             ("Team", row.team),
             ("Status", CASE_STATUSES.get(row.status, row.status)),
@@ -257,7 +264,7 @@ class DossierWindow(QWidget):
         flags = "".join(f"<li><b>{_escape(f)}</b></li>" for f in placement.flags)
         self.reasons.setHtml(
             f"<h3>Triage op {format_date(self.on)}: klasse {placement.klasse}, "
-            f"route {placement.route.code}</h3><ul>{reasons}</ul>"
+            f"route {_escape(route_name(placement.route.code, self.policy))}</h3><ul>{reasons}</ul>"
             f"<p><b>Signalen</b></p><ul>{flags or '<li>geen signalen</li>'}</ul>"
         )
         self.schrijnend_button.setEnabled(
@@ -329,7 +336,7 @@ class DossierWindow(QWidget):
         self.tasks.set_rows(
             [
                 (
-                    t.task_code,
+                    task_short(t.task_code),
                     t.assignee_name,
                     t.assignee_role,
                     t.permission,
@@ -353,7 +360,9 @@ class DossierWindow(QWidget):
             d = entry.decision
             activities = (
                 ", ".join(
-                    f"{a.task} → {a.assignee_id} ({format_date(a.due_on)})" for a in d.activities
+                    f"{task_short(a.task)} → {self._staff_name(a.assignee_id)} "
+                    f"({format_date(a.due_on)})"
+                    for a in d.activities
                 )
                 if d
                 else ""
@@ -396,6 +405,10 @@ class DossierWindow(QWidget):
         if not shown:
             parts.insert(0, "<p>Nog geen notities bij deze zaak.</p>")
         self.notes_view.setHtml("".join(parts))
+
+    def _staff_name(self, staff_id: str) -> str:
+        staff = get_staff(self.store, staff_id)
+        return staff.name if staff is not None else staff_id
 
     def _fill_history(self) -> None:
         lines = case_log(self.store, self.case_ref, self.session.actor)

@@ -99,8 +99,11 @@ class MainWindow(QMainWindow):
         who.setObjectName("signed_in_as")
         self.statusBar().addPermanentWidget(who)
         self.statusBar().addWidget(QLabel(str(store.path)))
+        # The whole screen on a laptop's 1366×768, most of a large one.
         room = available_rect(self)
-        fit_to_screen(self, min(1800, room.width() * 9 // 10), room.height() * 9 // 10)
+        width = room.width() if room.width() < 1600 else min(1800, room.width() * 9 // 10)
+        height = room.height() if room.height() < 900 else room.height() * 9 // 10
+        fit_to_screen(self, width, height)
         self._restore()
         self.werkvoorraad.reload()
 

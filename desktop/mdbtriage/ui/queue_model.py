@@ -12,9 +12,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QIcon,
+    QPainter,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
 
+from mdbtriage.core.labels import role_name, service_short, task_line
 from mdbtriage.core.model import CASE_STATUSES, SERVICES
+from mdbtriage.core.triage import Placement
 from mdbtriage.core.validation import format_date, parse_bsn
 from mdbtriage.store.queue_view import QueueEntry
 
@@ -38,6 +49,124 @@ def _overdue_text(e: QueueEntry) -> str:
     return str(days) if days else ""
 
 
+@dataclass(frozen=True, slots=True)
+class QueueSignal:
+    """A signal shown in the werkvoorraad's Signalen column and offered as a filter: in words
+    and with an icon (never by colour alone), read from what the row already holds."""
+
+    key: str
+    label: str
+    short: Callable[[Placement], str]
+    glyph: str
+    colour: str
+    test: Callable[[Placement], bool]
+
+
+SIGNALS: tuple[QueueSignal, ...] = (
+    QueueSignal(
+        "te_laat",
+        "Termijn verstreken",
+        lambda p: "te laat",
+        "!",
+        "#b00020",
+        lambda p: p.overdue_days > 0,
+    ),
+    QueueSignal(
+        "ingebrekestelling",
+        "Ingebrekestelling of dwangsom",
+        lambda p: "dwangsom" if p.facts.dwangsom else "ingebrekestelling",
+        "§",
+        "#8a4b00",
+        lambda p: p.facts.ingebrekestelling or p.facts.dwangsom,
+    ),
+    QueueSignal(
+        "schrijnend",
+        "Schrijnend",
+        lambda p: "schrijnend" if p.schrijnend_approved else "schrijnend (toets)",
+        "S",
+        "#6a1b9a",
+        lambda p: p.schrijnend_approved or p.facts.schrijnend,
+    ),
+    QueueSignal(
+        "motivering",
+        "Medische motivering ontbreekt",
+        lambda p: "motivering ontbreekt",
+        "M",
+        "#0b5394",
+        lambda p: p.route.code == "ONVOLLEDIG",
+    ),
+    QueueSignal(
+        "niet_opgepakt",
+        "Wordt niet opgepakt",
+        lambda p: "niet opgepakt",
+        "–",
+        "#4b5563",
+        lambda p: p.unplanned,
+    ),
+    QueueSignal(
+        "zes_maanden",
+        "Langer dan zes maanden",
+        lambda p: "> 6 mnd",
+        "6",
+        "#7a3b00",
+        lambda p: p.over_six_months,
+    ),
+)
+SIGNAL_KEYS = {signal.key: signal for signal in SIGNALS}
+
+
+def signals_of(placement: Placement) -> list[QueueSignal]:
+    """The signals of one row, most urgent first."""
+    return [signal for signal in SIGNALS if signal.test(placement)]
+
+
+def _signals_text(e: QueueEntry) -> str:
+    p = e.placement
+    return ", ".join(signal.short(p) for signal in signals_of(p))
+
+
+def _signals_rank(e: QueueEntry) -> int:
+    """Sorts the rows with the most urgent signals first when sorted descending."""
+    p = e.placement
+    return sum(1 << (len(SIGNALS) - i) for i, signal in enumerate(SIGNALS) if signal.test(p))
+
+
+_ICONS: dict[str, QIcon] = {}
+
+
+def signal_icon(signal: QueueSignal) -> QIcon:
+    """A small square in the signal's colour with its glyph in white (made once)."""
+    icon = _ICONS.get(signal.key)
+    if icon is None:
+        size = 32
+        pixmap = QPixmap(size, size)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(signal.colour))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(1, 1, size - 2, size - 2, 7, 7)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(22)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, signal.glyph)
+        painter.end()
+        icon = _ICONS[signal.key] = QIcon(pixmap)
+    return icon
+
+
+def _decoration(entry: QueueEntry, column: Column) -> QIcon | None:
+    if column.key != "signals":
+        return None
+    p = entry.placement
+    for signal in SIGNALS:
+        if signal.test(p):
+            return signal_icon(signal)
+    return None
+
+
 COLUMNS: tuple[Column, ...] = (
     Column(
         "position",
@@ -48,7 +177,13 @@ COLUMNS: tuple[Column, ...] = (
         True,
     ),
     Column("klasse", "Klasse", "Beleidsklasse A-D", lambda e: e.klasse, lambda e: e.klasse),
-    Column("service", "Dienst", "Soort dienstverlening", lambda e: e.service, lambda e: e.service),
+    Column(
+        "service",
+        "Dienst",
+        "Soort dienstverlening",
+        lambda e: service_short(e.service),
+        lambda e: service_short(e.service),
+    ),
     Column("case_ref", "Zaak", "Zaaknummer", lambda e: e.case_ref, lambda e: e.case_ref),
     Column(
         "client",
@@ -56,6 +191,14 @@ COLUMNS: tuple[Column, ...] = (
         "Naam van de cliënt",
         lambda e: e.client_name,
         lambda e: e.client_name.casefold(),
+    ),
+    Column(
+        "signals",
+        "Signalen",
+        "Te laat, ingebrekestelling of dwangsom, schrijnend, medische motivering ontbreekt, "
+        "wordt niet opgepakt, langer dan zes maanden",
+        _signals_text,
+        _signals_rank,
     ),
     Column("bsn", "BSN", "BSN (gemaskeerd)", lambda e: e.bsn_masked, lambda e: e.bsn_masked[-3:]),
     Column(
@@ -75,7 +218,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "overdue",
-        "Termijn + (dg)",
+        "Dagen te laat",
         "Dagen na de wettelijke beslistermijn",
         _overdue_text,
         lambda e: e.placement.overdue_days,
@@ -96,7 +239,11 @@ COLUMNS: tuple[Column, ...] = (
         lambda e: e.placement.route.name,
     ),
     Column(
-        "lead", "Regie", "Voorgestelde regie (rol)", lambda e: e.lead_role, lambda e: e.lead_role
+        "lead",
+        "Regie",
+        "Voorgestelde regie (rol)",
+        lambda e: role_name(e.lead_role),
+        lambda e: e.lead_role,
     ),
     Column(
         "status",
@@ -109,7 +256,7 @@ COLUMNS: tuple[Column, ...] = (
         "next_task",
         "Volgende taak",
         "Eerste openstaande taak",
-        lambda e: e.next_task,
+        lambda e: task_line(e.next_task) if e.next_task else "",
         lambda e: (e.next_task == "", e.next_task),
     ),
     Column("team", "Team", "SMC-team", lambda e: e.team, lambda e: e.team),
@@ -163,6 +310,7 @@ class QueueFilter:
     lead_role: str | None = None
     team: str | None = None
     status: str | None = None
+    signal: str | None = None
     text: str = ""
 
     def with_(self, **changes: Any) -> QueueFilter:
@@ -189,6 +337,9 @@ class QueueFilter:
         if self.status:
             st = self.status
             checks.append(lambda e: e.status == st)
+        if self.signal in SIGNAL_KEYS:
+            test = SIGNAL_KEYS[self.signal].test
+            checks.append(lambda e: test(e.placement))
         needle = self.text.strip().casefold()
         if needle:
             digits = needle.replace(" ", "").replace(".", "")
@@ -223,6 +374,7 @@ class QueueFilter:
             QueueFilter(lead_role=self.lead_role),
             QueueFilter(team=self.team),
             QueueFilter(status=self.status),
+            QueueFilter(signal=self.signal),
             QueueFilter(text=self.text),
         ]
         found = [f.matcher() for f in single]
@@ -264,6 +416,8 @@ class QueueModel(QAbstractTableModel):
             return _RIGHT if column.numeric else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(entry, column)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return _decoration(entry, column)
         if role == ENTRY_ROLE:
             return entry
         return None
@@ -384,6 +538,8 @@ def add_frozen_rows(model: QStandardItemModel, entries: list[QueueEntry]) -> Non
                 item.setData(bold, font)
             if column.numeric:
                 item.setData(_RIGHT, alignment)
+            if (icon := _decoration(entry, column)) is not None:
+                item.setData(icon, Qt.ItemDataRole.DecorationRole)
             tip = _tooltip(entry, column) if column.key in _OWN_TIPS else flag_text
             if tip is not None:
                 item.setData(tip, tooltip)

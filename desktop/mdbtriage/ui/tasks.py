@@ -33,7 +33,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mdbtriage.core.labels import service_short, task_short
 from mdbtriage.core.model import ROLES, SERVICES, Actor, Staff
 from mdbtriage.core.taakdelegatie import PERMISSIONS, TASK_STATUSES, Decision
 from mdbtriage.core.validation import format_date
@@ -155,6 +156,7 @@ class CandidateModel(QAbstractTableModel):
 class TaskColumn:
     title: str
     text: Callable[[TaskRow], str]
+    key: str = ""
 
 
 def _status_text(t: TaskRow) -> str:
@@ -167,34 +169,46 @@ def _status_text(t: TaskRow) -> str:
 
 
 TASK_COLUMNS: tuple[TaskColumn, ...] = (
-    TaskColumn("Taak", lambda t: str(t.task_id)),
-    TaskColumn("Zaak", lambda t: t.case_ref),
-    TaskColumn("Dienst", lambda t: SERVICES.get(t.service, t.service)),
-    TaskColumn("Taakcode", lambda t: t.task_code),
-    TaskColumn("Uitvoerder", lambda t: f"{t.assignee_name} ({t.assignee_id})"),
+    TaskColumn("Taak", lambda t: task_short(t.task_code), "task"),
+    TaskColumn("Zaak", lambda t: t.case_ref, "case"),
+    TaskColumn("Cliënt", lambda t: "", "client"),  # filled by the model (see client_names)
+    TaskColumn("Dienst", lambda t: service_short(t.service), "service"),
+    TaskColumn("Uitvoerder", lambda t: t.assignee_name, "assignee"),
     TaskColumn(
         "Onder delegatie van",
-        lambda t: (
-            f"{t.delegating_va_name} ({t.delegating_va_id})"
-            if t.delegating_va_id
-            else "zelfstandig"
-        ),
+        lambda t: t.delegating_va_name or t.delegating_va_id or "zelfstandig",
+        "va",
     ),
-    TaskColumn("Status", _status_text),
-    TaskColumn("Uiterlijk", lambda t: format_date(t.due_on) if t.due_on else ""),
+    TaskColumn("Status", _status_text, "status"),
+    TaskColumn("Uiterlijk", lambda t: format_date(t.due_on) if t.due_on else "", "due"),
+    TaskColumn("Reden van afwijzing", lambda t: t.reject_reason or "", "reason"),
+    TaskColumn("Nr.", lambda t: str(t.task_id), "number"),
 )
+TASK_COLUMN_KEYS = tuple(c.key for c in TASK_COLUMNS)
+_LATE = QBrush(QColor("#b00020"))
+_BOLD = QFont()
+_BOLD.setBold(True)
+
+
+def overdue(task: TaskRow, on: date) -> bool:
+    """An open task past its due date."""
+    return task.status == "open" and task.due_on is not None and task.due_on < on
 
 
 class TaskTableModel(QAbstractTableModel):
     """A list of tasks (compact rows, formatted only when painted)."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, on: date | None = None) -> None:
         super().__init__(parent)
         self._rows: list[TaskRow] = []
+        self._clients: dict[str, str] = {}
+        self.on = on or date.today()
 
-    def set_rows(self, rows: Sequence[TaskRow]) -> None:
+    def set_rows(self, rows: Sequence[TaskRow], clients: dict[str, str] | None = None) -> None:
+        """The tasks, with the client's name per case (``client_names``)."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._clients = clients or {}
         self.endResetModel()
 
     def task(self, row: int) -> TaskRow | None:
@@ -210,8 +224,17 @@ class TaskTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         task = self._rows[index.row()]
+        column = TASK_COLUMNS[index.column()]
+        late = column.key == "due" and overdue(task, self.on)
         if role == _DISPLAY:
-            return TASK_COLUMNS[index.column()].text(task)
+            if column.key == "client":
+                return self._clients.get(task.case_ref, "")
+            text = column.text(task)
+            return f"{text} · te laat" if late else text  # in words, not by colour alone
+        if role == _FOREGROUND and late:
+            return _LATE
+        if role == Qt.ItemDataRole.FontRole and late:
+            return _BOLD
         if role == _TOOLTIP:
             return task.decision_reason
         if role == ROW_ROLE:
@@ -245,6 +268,16 @@ def _hint(text: str, name: str) -> QLabel:
     label.setStyleSheet("color: #555; padding: 12px;")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
+
+
+def client_names(store: Store, rows: Sequence[TaskRow]) -> dict[str, str]:
+    """The client's name per case of the tasks (a person's list holds a few cases)."""
+    names: dict[str, str] = {}
+    for ref in {t.case_ref for t in rows}:
+        case = get_case(store, ref)
+        if case is not None:
+            names[ref] = case.client_name
+    return names
 
 
 def _staff_of(store: Store, actor: Actor) -> Staff | None:
@@ -298,18 +331,30 @@ class ResultDialog(QDialog):
             row.addWidget(self.minutes)
             row.addStretch(1)
             layout.addLayout(row)
+        hint = QLabel("Tab gaat naar de volgende knop; Ctrl+Enter bevestigt, Esc annuleert.")
+        hint.setObjectName("result_hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("OK", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setDefault(True)
         buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Finished from the keyboard: Ctrl+Enter from the text (Enter there is a new line).
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self._accept_if_ready)
         self.edit.textChanged.connect(self._update)
         self._update()
         fit_to_screen(self, 520, 280)
 
     def _update(self) -> None:
         self.ok.setEnabled(bool(self.edit.toPlainText().strip()))
+
+    def _accept_if_ready(self) -> None:
+        if self.ok.isEnabled():
+            self.accept()
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
@@ -535,10 +580,14 @@ class AssignTaskDialog(QDialog):
 
 
 class MyTasksWidget(QWidget):
-    """The signed-in person's open tasks; hand in a result from here."""
+    """The signed-in person's tasks: open ones to hand in a result, and the results handed in
+    (waiting for the VA, accorded) or rejected with the VA's reason. Enter opens the dossier."""
 
     open_case = Signal(str)
     changed = Signal()
+
+    #: The statuses listed, in this order: what asks something of the person comes first.
+    SHOWN = ("open", "afgewezen", "te_accorderen", "geaccordeerd", "done")
 
     def __init__(
         self, store: Store, actor: Actor, on: date | None = None, parent: QWidget | None = None
@@ -552,23 +601,36 @@ class MyTasksWidget(QWidget):
         self.title = QLabel()
         self.title.setObjectName("my_tasks_title")
         self.title.setStyleSheet("font-weight: bold;")
+        self.title.setWordWrap(True)
         layout.addWidget(self.title)
-        self.model = TaskTableModel(self)
+        self.model = TaskTableModel(self, self.on)
         self.view = _table(self.model, "my_tasks_table")
-        self.view.hideColumn(4)  # the assignee: always this person
-        self.view.doubleClicked.connect(self._open)
+        self.view.setAccessibleName("Mijn taken")
+        self.view.hideColumn(TASK_COLUMN_KEYS.index("assignee"))  # always this person
+        # Enter and a double click open the dossier.
+        self.view.activated.connect(self._open)
         layout.addWidget(self.view, 1)
         self.empty = _hint(
-            "U heeft geen openstaande taken. Nieuwe taken verschijnen hier zodra ze in een MDB "
-            "of vanuit een dossier aan u zijn toegewezen.",
+            "U heeft geen taken. Nieuwe taken verschijnen hier zodra ze in een MDB of vanuit "
+            "een dossier aan u zijn toegewezen.",
             "my_tasks_empty",
         )
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
+        self.message = QLabel("")
+        self.message.setObjectName("my_tasks_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        self.message.hide()
+        layout.addWidget(self.message)
         row = QHBoxLayout()
         self.detail = QLabel("")
         self.detail.setObjectName("my_tasks_detail")
         self.detail.setWordWrap(True)
         row.addWidget(self.detail, 1)
+        self.open_button = QPushButton("&Dossier openen")
+        self.open_button.setObjectName("open_dossier_button")
+        self.open_button.clicked.connect(self.open_current)
+        row.addWidget(self.open_button)
         self.submit_button = QPushButton("Resultaat &inleveren…")
         self.submit_button.setObjectName("submit_button")
         self.submit_button.clicked.connect(self.submit_current)
@@ -577,10 +639,22 @@ class MyTasksWidget(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update)
         self.reload()
 
+    def refresh(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
-        rows = list_tasks(self.store, assignee_id=self.actor.user_id, statuses=("open",))
-        self.model.set_rows(rows)
-        self.title.setText(f"Mijn taken: {len(rows)} open")
+        rows = list_tasks(self.store, assignee_id=self.actor.user_id, statuses=self.SHOWN)
+        order = {status: i for i, status in enumerate(self.SHOWN)}
+        rows.sort(key=lambda t: (order.get(t.status, len(order)), not overdue(t, self.on)))
+        self.model.set_rows(rows, client_names(self.store, rows))
+        count = {status: sum(t.status == status for t in rows) for status in self.SHOWN}
+        late = sum(overdue(t, self.on) for t in rows)
+        parts = [f"{count['open']} open" + (f", waarvan {late} te laat" if late else "")]
+        if count["te_accorderen"]:
+            parts.append(f"{count['te_accorderen']} ingeleverd, wacht op accordering")
+        if count["afgewezen"]:
+            parts.append(f"{count['afgewezen']} afgewezen")
+        self.title.setText("Mijn taken: " + "; ".join(parts))
         self.view.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         if rows:
@@ -594,9 +668,19 @@ class MyTasksWidget(QWidget):
 
     def _update(self) -> None:
         task = self.current()
-        self.submit_button.setEnabled(task is not None)
+        self.submit_button.setEnabled(task is not None and task.status == "open")
+        self.open_button.setEnabled(task is not None)
         if task is None:
             self.detail.setText("")
+        elif task.status == "afgewezen":
+            by = task.delegating_va_name or "de verzekeringsarts"
+            self.detail.setText(
+                f"Afgewezen door {by}: {task.reject_reason or '(geen reden opgegeven)'}"
+            )
+        elif task.status == "te_accorderen":
+            self.detail.setText(f"Ingeleverd; wacht op accordering door {task.delegating_va_name}.")
+        elif task.status in ("geaccordeerd", "done"):
+            self.detail.setText(f"Gereed ({TASK_STATUSES[task.status]}).")
         elif task.delegating_va_id:
             self.detail.setText(
                 f"Gedelegeerd door {task.delegating_va_name}: het resultaat gaat naar de lijst "
@@ -610,14 +694,19 @@ class MyTasksWidget(QWidget):
         if task is not None:
             self.open_case.emit(task.case_ref)
 
+    def open_current(self) -> None:
+        task = self.current()
+        if task is not None:
+            self.open_case.emit(task.case_ref)
+
     def submit_current(self) -> None:
         task = self.current()
-        if task is None:
+        if task is None or task.status != "open":
             return
         answer = ResultDialog.ask_result(
             self,
             f"Taak {task.task_id} inleveren",
-            f"&Resultaat van {task.task_code} op zaak {task.case_ref}:",
+            f"&Resultaat van {task_short(task.task_code)} op zaak {task.case_ref}:",
         )
         if answer is None:
             return
@@ -629,8 +718,13 @@ class MyTasksWidget(QWidget):
         except (Refused, TaakdelegatieError) as error:
             Ask.warn(self, "Inleveren geweigerd", str(error))
             return
-        self.detail.setText(f"Taak {task.task_id} ingeleverd: {TASK_STATUSES[status]}.")
         self.reload()
+        # After the reload, so the confirmation stays until the next hand-in.
+        self.message.setText(
+            f"Taak {task.task_id} ({task_short(task.task_code)}, zaak {task.case_ref}) "
+            f"ingeleverd: {TASK_STATUSES[status]}."
+        )
+        self.message.show()
         self.changed.emit()
 
 
@@ -667,8 +761,10 @@ class TeAccorderenWidget(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = TaskTableModel(self)
         self.view = _table(self.model, "te_accorderen_table")
-        self.view.hideColumn(5)  # the delegating VA: always this person
-        self.view.doubleClicked.connect(self._open)
+        self.view.setAccessibleName("Te accorderen")
+        self.view.hideColumn(TASK_COLUMN_KEYS.index("va"))  # always this person
+        self.view.hideColumn(TASK_COLUMN_KEYS.index("reason"))  # nothing rejected here yet
+        self.view.activated.connect(self._open)  # Enter and a double click
         self.splitter.addWidget(self.view)
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
@@ -718,7 +814,7 @@ class TeAccorderenWidget(QWidget):
         staff = _staff_of(self.store, self.actor)
         is_va = staff is not None and staff.role == "VA"
         rows = te_accorderen(self.store, self.actor.user_id) if is_va else []
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, client_names(self.store, rows))
         self.title.setText(f"Te accorderen: {len(rows)}" if is_va else "Te accorderen")
         self.not_va.setVisible(not is_va)
         self.empty.setVisible(is_va and not rows)
@@ -765,7 +861,8 @@ class TeAccorderenWidget(QWidget):
             latest = found[-1] if found else None
             self.submitted_label.setText(
                 f"Ingeleverd door {latest.author_name} op {_local_time(latest.created_at)} "
-                f"({task.task_code}, zaak {task.case_ref}, {PERMISSIONS[task.permission]})"
+                f"({task_short(task.task_code)}, zaak {task.case_ref}, "
+                f"{PERMISSIONS[task.permission]})"
                 if latest
                 else "Nog geen resultaat ingeleverd"
             )

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdbtriage.core.model import ROLES
+from mdbtriage.core.labels import qualification_name, role_name, service_short
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.accounts import staff_ids_with_account
 from mdbtriage.store.database import Store
@@ -117,9 +117,9 @@ class TeamView(QWidget):
                 (
                     s.name,
                     s.staff_id,
-                    f"{s.role} ({ROLES.get(s.role, s.role)})",
+                    role_name(s.role),
                     s.big_number or "",
-                    ", ".join(s.qualifications),
+                    ", ".join(qualification_name(q) for q in s.qualifications),
                     _hours(s.hours_per_week),
                     "ja" if s.active else "nee",
                     "ja" if s.staff_id in accounts else "nee",
@@ -186,12 +186,10 @@ class TeamView(QWidget):
         self.rules.set_rows(
             [
                 (
-                    f"{rule.task}: {ruleset.tasks[rule.task].name}"
-                    if rule.task in ruleset.tasks
-                    else rule.task,
-                    ", ".join(sorted(rule.roles)),
-                    ", ".join(sorted(rule.services)) or "alle",
-                    ", ".join(sorted(rule.qualifications)),
+                    ruleset.task_name(rule.task),
+                    ", ".join(role_name(r) for r in sorted(rule.roles)),
+                    ", ".join(service_short(x) for x in sorted(rule.services)) or "alle",
+                    ", ".join(qualification_name(q) for q in sorted(rule.qualifications)),
                     rule.permission,
                     rule.note,
                 )

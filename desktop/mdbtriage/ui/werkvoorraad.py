@@ -43,10 +43,12 @@ from mdbtriage.store.records import list_teams
 from mdbtriage.ui.queue_model import (
     COLUMN_KEYS,
     COLUMNS,
+    SIGNALS,
     QueueFilter,
     QueueModel,
     add_frozen_rows,
     frozen_model,
+    signal_icon,
 )
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.worker import Progress, release_in_background, run_in_background
@@ -55,18 +57,21 @@ from mdbtriage.ui.worker import Progress, release_in_background, run_in_backgrou
 # shown whole in the reasons pane, the tooltip or the dossier.
 COLUMN_SAMPLES = {
     "position": "250000",
-    "service": "HERBEOORDELING",
+    "service": "wijziging gezondheid",
     "case_ref": "Z26-000000",
     "client": "Anna van der Veen",
+    "signals": "ingebrekestelling",
     "bsn": "******000",
     "received": "00-00-0000",
     "status": "in behandeling",
-    "next_task": "SPREEKUUR → S0000",
+    "next_task": "medisch spreekuur → Anna",
     "team": "SMC Utrecht 1",
 }
 # Route and regie are in the reasons pane, the masked BSN there and in the dossier (a full BSN
 # can still be searched); they stay available in the header's menu.
-HIDDEN_BY_DEFAULT = frozenset({"route", "lead", "bsn"})
+# Langer dan zes maanden is one of the signals; the date received is in the reasons pane and
+# the waiting time says it in weeks.
+HIDDEN_BY_DEFAULT = frozenset({"route", "lead", "bsn", "six_months", "received"})
 
 
 def class_choices(policy: Policy) -> dict[str, str]:
@@ -187,6 +192,9 @@ class WerkvoorraadView(QWidget):
         self.team = _Combo("Alle teams", {}, "filter_team")
         self.status = _Combo("Alle statussen", dict(CASE_STATUSES), "filter_status")
         self.status.removeItem(self.status.findData("afgerond"))
+        self.signal = _Combo("Alle signalen", {s.key: s.label for s in SIGNALS}, "filter_signal")
+        for i, queue_signal in enumerate(SIGNALS, start=1):
+            self.signal.setItemIcon(i, signal_icon(queue_signal))
         self.search = _SearchEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Zoek op naam, zaaknummer of BSN (Ctrl+F)")
@@ -200,7 +208,15 @@ class WerkvoorraadView(QWidget):
         self.all_teams.clicked.connect(self._toggle_all_teams)
 
         filters = QHBoxLayout()
-        for widget in (self.klasse, self.service, self.route, self.lead, self.team, self.status):
+        for widget in (
+            self.klasse,
+            self.service,
+            self.route,
+            self.lead,
+            self.team,
+            self.status,
+            self.signal,
+        ):
             filters.addWidget(widget)
             widget.currentIndexChanged.connect(self._apply_filter)
             if widget is self.team:
@@ -253,6 +269,7 @@ class WerkvoorraadView(QWidget):
             self.lead,
             self.team,
             self.status,
+            self.signal,
         )
 
         self.empty = QLabel()
@@ -267,14 +284,14 @@ class WerkvoorraadView(QWidget):
 
         self.reasons = QTextBrowser()
         self.reasons.setObjectName("reasons")
-        self.reasons.setMinimumWidth(220)
+        self.reasons.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 26)
         self.reasons.setOpenLinks(False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.stack)
         splitter.addWidget(self.reasons)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([1100, 230])  # the table takes what the reasons pane leaves
+        splitter.setSizes([1150, 190])  # the table takes what the reasons pane leaves
         self.splitter = splitter
 
         layout = QVBoxLayout(self)
@@ -525,6 +542,7 @@ class WerkvoorraadView(QWidget):
             lead_role=self.lead.value(),
             team=self.team.value(),
             status=self.status.value(),
+            signal=self.signal.value(),
             text=self.search.text(),
         )
 
@@ -558,7 +576,15 @@ class WerkvoorraadView(QWidget):
 
     def clear_filters(self) -> None:
         """Every filter back to its start: all classes, services, … and the own team."""
-        for combo in (self.klasse, self.service, self.route, self.lead, self.team, self.status):
+        for combo in (
+            self.klasse,
+            self.service,
+            self.route,
+            self.lead,
+            self.team,
+            self.status,
+            self.signal,
+        ):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
@@ -738,12 +764,14 @@ class WerkvoorraadView(QWidget):
     def export_csv(self, path: Path) -> int:
         """Write the rows in view (filtered and sorted) to CSV; the export is logged."""
         entries = self.model.entries()
+        # The signals once, at the end and in full (the column shows them in short).
+        columns = [c for c in COLUMNS if c.key != "signals"]
         return export_queue(
             self.store,
             self.session.actor,
             path,
-            [c.title for c in COLUMNS] + ["Signalen"],
-            ([c.text(e) for c in COLUMNS] + [" | ".join(e.placement.flags)] for e in entries),
+            [c.title for c in columns] + ["Signalen"],
+            ([c.text(e) for c in columns] + [" | ".join(e.placement.flags)] for e in entries),
             _describe(self.model.current_filter),
         )
 
@@ -758,6 +786,7 @@ def _describe(f: QueueFilter) -> str:
             ("regie", f.lead_role),
             ("team", f.team),
             ("status", f.status),
+            ("signaal", f.signal),
             ("zoekterm", f.text.strip() or None),
         )
         if value
