@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from mdbtriage.core.accounts import (
     account_refusal,
     may_read_log_of_others,
+    ruleset_refusal,
     team_lead_refusal,
 )
 from mdbtriage.core.model import ROLES
@@ -43,3 +44,14 @@ def test_the_first_account_is_a_team_leads_then_only_a_team_lead_creates(
     assert (first is None) == (target == "TL")
     later = account_refusal(actor, target, accounts_exist=True)
     assert (later is None) == (actor == "TL")
+
+
+@given(role=ROLE, same_team=st.booleans(), active=st.booleans(), regie=st.booleans())
+def test_a_rule_set_is_adopted_by_the_team_lead_or_the_regievoerder(
+    role: str, same_team: bool, active: bool, regie: bool
+) -> None:
+    refusal = ruleset_refusal(
+        "X1", role, "T1" if same_team else "T2", active, "T1", "X1" if regie else "V9"
+    )
+    allowed = same_team and active and (role == "TL" or (role == "VA" and regie))
+    assert (refusal is None) == allowed

@@ -237,8 +237,11 @@ def test_team_adopts_rule_set_from_a_date(team: Store) -> None:
     assert task.ruleset_id == "taakherschikking-2026"
     with pytest.raises(Refused):  # not in the claim, even under taakherschikking
         assign(team, "R-5", "SPREEKUUR", "S2", on=date(2026, 7, 1))
-    with pytest.raises(Refused, match="teamleider of een verzekeringsarts van team T1"):
+    with pytest.raises(Refused, match=r"teamleider of de regievoerder \(V1\) van team T1"):
         adopt_ruleset(team, ADMIN, "T1", "uniform-2026", ON, _staff("S1", "SMV"))
+    with pytest.raises(Refused, match="V2"):  # a VA of the team, not its regievoerder
+        adopt_ruleset(team, ADMIN, "T1", "uniform-2026", ON, _staff("V2", "VA"))
+    adopt_ruleset(team, ADMIN, "T1", "uniform-2026", date(2027, 1, 1), _staff("V1", "VA"))
     with pytest.raises(TaakdelegatieError):
         adopt_ruleset(team, ADMIN, "T1", "bestaat-niet", ON, _staff("T1-TL", "TL"))
 

@@ -550,7 +550,11 @@ def delegations(
 @click.argument("ruleset_id")
 @click.option("--from", "valid_from", required=True, metavar="DATUM", help="Ingangsdatum.")
 @click.option(
-    "--by", "by", required=True, metavar="STAFF_ID", help="Teamleider of VA van het team."
+    "--by",
+    "by",
+    required=True,
+    metavar="STAFF_ID",
+    help="Teamleider of regievoerder (VA) van het team.",
 )
 @pass_ctx
 def adopt_ruleset_command(

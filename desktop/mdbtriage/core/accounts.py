@@ -92,3 +92,15 @@ def may_read_log_of_others(role: str, accounts_exist: bool) -> bool:
     """Whether someone may read other people's records in the access log: a team lead or the
     privacy officer; everyone reads their own. In set-up mode everyone may."""
     return not accounts_exist or role in LOG_READERS
+
+
+def ruleset_refusal(
+    staff_id: str, role: str, staff_team: str, active: bool, team: str, regievoerder: str | None
+) -> str | None:
+    """Why someone may not adopt a rule set for ``team`` (Dutch), or None: the team's team lead
+    or its regievoerder VA (``regievoerder``: the VA qualified REGIEVOERDER, else its first)."""
+    regie = role == "VA" and staff_id == regievoerder
+    if active and staff_team == team and (role == TEAM_LEAD or regie):
+        return None
+    named = f" ({regievoerder})" if regievoerder else ""
+    return f"Alleen de teamleider of de regievoerder{named} van team {team} stelt de regelset vast"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from mdbtriage.core.accounts import ruleset_refusal
 from mdbtriage.core.model import Actor, Staff
 from mdbtriage.core.taakdelegatie import (
     Adoption,
@@ -91,7 +92,8 @@ def adopt_ruleset(
     *,
     via: str = "",
 ) -> None:
-    """The team adopts a rule set from a date; decided by the team lead or a VA of the team."""
+    """The team adopts a rule set from a date; decided by the team lead or the team's
+    regievoerder VA (``core.accounts.ruleset_refusal``)."""
     if ruleset_id not in available_rulesets():
         raise TaakdelegatieError(
             f"regelset '{ruleset_id}' bestaat niet (beschikbaar: {', '.join(available_rulesets())})"
@@ -103,11 +105,12 @@ def adopt_ruleset(
         purpose="regelset taakdelegatie vaststellen",
         details=f"team {team} werkt vanaf {valid_from.isoformat()} met regelset {ruleset_id}",
     )
-    if by.team != team or by.role not in ("TL", "VA") or not by.active:
-        reason = (
-            f"Alleen de teamleider of een verzekeringsarts van team {team} stelt de regelset "
-            f"vast; {by.name} ({by.staff_id}, {by.role}, team {by.team}) mag dat niet."
-        )
+    from mdbtriage.store.meetings import default_regievoerder, team_staff
+
+    regievoerder = default_regievoerder(team_staff(store, team).values())
+    rule = ruleset_refusal(by.staff_id, by.role, by.team, by.active, team, regievoerder)
+    if rule:
+        reason = f"{rule}; {by.name} ({by.staff_id}, {by.role}, team {by.team}) mag dat niet."
         log_refusal(store, actor, noted(replace(entry, details=entry.details + f"; {reason}"), via))
         raise Refused([reason])
     with store.atomic() as conn:
