@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
             self.store, self.session.actor, today=self.on, parent=self, team=self.session.team
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.open_case.connect(self.open_dossier)
         window.show()
 
     def new_case(self) -> None:

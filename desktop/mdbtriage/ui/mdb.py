@@ -32,6 +32,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QCloseEvent, QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
@@ -159,6 +160,9 @@ class AgendaModel(QAbstractTableModel):
 class MdbWindow(QMainWindow):
     """Prepare, hold, close and print MDBs (see the module docstring)."""
 
+    #: The dossier of a case is asked for (the main window opens it).
+    open_case = Signal(str)
+
     def __init__(
         self,
         store: Store,
@@ -192,6 +196,8 @@ class MdbWindow(QMainWindow):
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_current)
         self._build()
+        for keys in ("Esc", "Ctrl+W"):
+            QShortcut(QKeySequence(keys), self, self.close)
         self._fill_meetings(meeting_id)
 
     # --- layout ----------------------------------------------------------------------------
@@ -307,9 +313,21 @@ class MdbWindow(QMainWindow):
         splitter.addWidget(self.case_list)
         right = QWidget()
         form_layout = QVBoxLayout(right)
+        title_row = QHBoxLayout()
         self.case_title = QLabel()
-        self.case_title.setStyleSheet("font-weight: bold; font-size: 14px;")
-        form_layout.addWidget(self.case_title)
+        self.case_title.setObjectName("case_title")
+        self.case_title.setWordWrap(True)
+        title_font = self.case_title.font()
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        self.case_title.setFont(title_font)
+        title_row.addWidget(self.case_title, 1)
+        # The dossier of the case under discussion, opened beside the meeting (Ctrl+D).
+        self.dossier_button = QPushButton("Dossier openen (Ctrl+D)")
+        self.dossier_button.setObjectName("open_dossier")
+        self.dossier_button.clicked.connect(self.open_current_dossier)
+        title_row.addWidget(self.dossier_button)
+        form_layout.addLayout(title_row)
         self.proposal_label = QLabel()
         self.proposal_label.setWordWrap(True)
         self.proposal_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -359,9 +377,9 @@ class MdbWindow(QMainWindow):
         self.add_activity_button = QPushButton("Toevoegen (Ctrl+T)")
         self.add_activity_button.clicked.connect(self.add_activity)
         entry.addWidget(self.add_activity_button)
-        remove = QPushButton("Verwijderen")
-        remove.clicked.connect(self.remove_activity)
-        entry.addWidget(remove)
+        self.remove_button = QPushButton("Verwijderen")
+        self.remove_button.clicked.connect(self.remove_activity)
+        entry.addWidget(self.remove_button)
         form_layout.addLayout(entry)
         remarks_label = QLabel("&Opmerkingen (komen in beide verslagen)")
         form_layout.addWidget(remarks_label)
@@ -401,7 +419,13 @@ class MdbWindow(QMainWindow):
         bottom = QHBoxLayout()
         self.saved_label = QLabel()
         bottom.addWidget(self.saved_label)
-        bottom.addStretch(1)
+        # Why the MDB cannot be closed yet: one line, gone once the cases are decided.
+        self.close_notice = QLabel()
+        self.close_notice.setObjectName("close_notice")
+        self.close_notice.setWordWrap(True)
+        self.close_notice.setStyleSheet("color: #8a1c1c;")
+        self.close_notice.hide()
+        bottom.addWidget(self.close_notice, 1)
         self.close_button = QPushButton("Besluiten bevestigen en MDB sluiten")
         self.close_button.clicked.connect(self.close_meeting)
         bottom.addWidget(self.close_button)
@@ -413,6 +437,7 @@ class MdbWindow(QMainWindow):
             ("Ctrl+PgUp", lambda: self.step(-1)),
             ("Ctrl+T", self.add_activity),
             ("Ctrl+S", self.save_current),
+            ("Ctrl+D", self.open_current_dossier),
         ):
             QShortcut(QKeySequence(key), page, activated=slot)
         return page
@@ -707,9 +732,13 @@ class MdbWindow(QMainWindow):
         self._current_ref = refs[row]
         self._show_case(self._current_ref)
         done = sum(1 for r in refs if not rules.completeness_problems(decided.get(r), r))
-        self.saved_label.setText(
-            f"{done} van {len(refs)} zaken besloten · alles wordt direct bewaard"
-        )
+        if self.meeting is not None and self.meeting.closed:
+            self.saved_label.setText(f"Gesloten: {done} van {len(refs)} zaken besloten.")
+        else:
+            self.saved_label.setText(
+                f"{done} van {len(refs)} zaken besloten · elk besluit wordt direct bewaard"
+            )
+        self._update_close_notice()
 
     @staticmethod
     def _first_open_row(refs: list[str], decided: dict[str, Decision]) -> int:
@@ -736,6 +765,46 @@ class MdbWindow(QMainWindow):
             self._refresh_live_marks()
             self.step(1)
 
+    def open_current_dossier(self) -> None:
+        """Open the dossier of the case under discussion (the main window shows it)."""
+        if self._current_ref is not None:
+            self.save_current()
+            self.open_case.emit(self._current_ref)
+
+    def _show_close_notice(self, problems: list[str]) -> None:
+        """What stands in the way of closing, in one line: the cases not yet fully decided are
+        counted (the list marks them with ○ or …), other reasons named."""
+        refs = {
+            str(self.case_list.item(r).data(Qt.ItemDataRole.UserRole))
+            for r in range(self.case_list.count())
+        }
+        cases = sorted({p.split(":", 1)[0] for p in problems if p.split(":", 1)[0] in refs})
+        others = [p for p in problems if p.split(":", 1)[0] not in refs]
+        parts = []
+        if cases:
+            parts.append(
+                f"{len(cases)} {'zaak is' if len(cases) == 1 else 'zaken zijn'} nog niet volledig "
+                "besloten (○ of … in de lijst)"
+            )
+        parts.extend(p.rstrip(".") for p in others)
+        self.close_notice.setText("⚠ Nog niet te sluiten: " + "; ".join(parts) + ".")
+        self.close_notice.show()
+
+    def _update_close_notice(self) -> None:
+        """After a decision: the notice follows what is still open, and goes when nothing is."""
+        if self.close_notice.isHidden():
+            return
+        problems = (
+            repo.closing_problems(self.store, self.meeting.meeting_id, self.actor)
+            if self.meeting is not None and not self.meeting.closed
+            else []
+        )
+        if problems:
+            self._show_close_notice(problems)
+        else:
+            self.close_notice.hide()
+            self.close_notice.setText("")
+
     def _refresh_live_marks(self) -> None:
         if self.meeting is None:
             return
@@ -747,6 +816,7 @@ class MdbWindow(QMainWindow):
             complete = not rules.completeness_problems(decision, ref)
             mark = "✓" if complete else ("…" if decision else "○")
             entry.setText(mark + entry.text()[1:])
+        self._update_close_notice()
 
     def _fill_staff_combo(self, combo: QComboBox, role: str | None, selected: str | None) -> None:
         combo.blockSignals(True)
@@ -778,6 +848,10 @@ class MdbWindow(QMainWindow):
             self.medical_remarks,
         ):
             widget.setEnabled(editable)
+        # A closed MDB is read only: nothing to remove.
+        self.remove_button.setVisible(self.meeting is not None and not self.meeting.closed)
+        self.remove_button.setEnabled(editable)
+        self.dossier_button.setEnabled(ref is not None)
         if ref is None or self.meeting is None:
             self.case_title.setText(
                 "Geen zaken om te bespreken. Markeer zaken als 'bespreken' in de voorbereiding."
@@ -948,6 +1022,7 @@ class MdbWindow(QMainWindow):
         self._dirty = False
         self.decision_error.setText("")
         self.saved_label.setText(f"Besluit {self._current_ref} bewaard.")
+        self._refresh_live_marks()
         return True
 
     @classmethod
@@ -960,8 +1035,9 @@ class MdbWindow(QMainWindow):
             return
         problems = repo.closing_problems(self.store, self.meeting.meeting_id, self.actor)
         if problems:
-            self._show_problems(problems)
+            self._show_close_notice(problems)
             return
+        self.close_notice.hide()
         if not self.confirm(
             self,
             "Als regievoerder bevestigt u de besluiten van deze MDB. De activiteiten worden taken "
@@ -973,7 +1049,7 @@ class MdbWindow(QMainWindow):
                 self.store, self.meeting.meeting_id, self.actor, today=self.today
             )
         except MeetingError as error:
-            self._show_problems(error.problems)
+            self._show_close_notice(error.problems)
             return
         meeting_id = self.meeting.meeting_id
         self._fill_meetings(meeting_id)
