@@ -69,6 +69,7 @@ def mdb_summary_samples(store_path: Path, today: date, runs: int, n_cases: int =
     from mdbtriage.core import meetings as rules
     from mdbtriage.reports.mdb_summary import build_summary_pdf
     from mdbtriage.store import meetings as repo
+    from mdbtriage.store.demo import demo_decisions
 
     with tempfile.TemporaryDirectory(prefix="mdb-bench-") as tmp:
         target = copy_store(store_path, Path(tmp) / "mdb.sqlite3")
@@ -106,7 +107,7 @@ def mdb_summary_samples(store_path: Path, today: date, runs: int, n_cases: int =
                 meeting_id = repo.create_meeting(
                     store, team=team, held_on=held_on, actor=_actor(staff, regie), agenda=items
                 )
-            repo._demo_decisions(store, meeting_id, staff, regie, held_on)
+            demo_decisions(store, meeting_id, staff, regie, held_on)
             repo.close_meeting(store, meeting_id, _actor(staff, regie))
 
             def sample() -> int:

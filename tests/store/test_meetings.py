@@ -12,7 +12,7 @@ from mdbtriage.core.meetings import Activity, Decision, MeetingError, SummaryRef
 from mdbtriage.core.model import Actor
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
-from mdbtriage.store.demo import load_demo
+from mdbtriage.store.demo import load_demo, load_demo_meetings
 from tests.conftest import TODAY
 
 ON = TODAY + timedelta(days=7)
@@ -181,9 +181,7 @@ def test_demo_has_a_closed_and_an_upcoming_meeting_per_team(store: Store, actor:
     past = repo.agenda(store, found[1].meeting_id)
     upcoming = {i.case_ref: i.reason for i in repo.agenda(store, found[0].meeting_id)}
     assert upcoming.get(past[0].case_ref) == "gewijzigd"
-    assert repo.load_demo_meetings(store, today=TODAY, actor=actor) == 0, (
-        "loading twice adds nothing"
-    )
+    assert load_demo_meetings(store, today=TODAY, actor=actor) == 0, "loading twice adds nothing"
 
 
 def test_activities_go_through_the_taakdelegatie_rules(demo: Store) -> None:
