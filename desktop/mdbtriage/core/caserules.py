@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
+from mdbtriage.core.fast import frozen_constructor
 from mdbtriage.core.model import (
     DWANGSOM_KINDS,
     REQUESTERS,
@@ -21,7 +22,6 @@ from mdbtriage.core.model import (
     Client,
     requester_problem,
 )
-from mdbtriage.core.triage import frozen_constructor
 from mdbtriage.core.validation import (
     FALSE_WORDS,
     TRUE_WORDS,

@@ -22,6 +22,7 @@ from typing import IO, Any, Generic, TypeVar
 
 from mdbtriage.core.caserules import case_fields, check_case, store_conflicts
 from mdbtriage.core.csvsafe import safe_row
+from mdbtriage.core.fast import bulk
 from mdbtriage.core.model import (
     BIG_ROLES,
     ROLES,
@@ -29,7 +30,6 @@ from mdbtriage.core.model import (
     Client,
     Staff,
 )
-from mdbtriage.core.triage import bulk
 from mdbtriage.core.validation import (
     ValidationError,
     parse_big_number,

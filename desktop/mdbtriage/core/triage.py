@@ -11,15 +11,14 @@ an argument and never reads the clock.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from operator import le
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from mdbtriage.core.fast import bulk, frozen_constructor
 from mdbtriage.core.model import REQUESTERS, SERVICES
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.policy import CLASS_ORDER, Policy, Route
@@ -40,53 +39,6 @@ CENTRAL_OUTCOMES = (CENTRAL_GRANTED, CENTRAL_REFUSED)
 _CLASS_RANK = {klasse: rank for rank, klasse in enumerate(CLASS_ORDER)}
 _CLASS_RANK_TEXT = {klasse: str(rank) for klasse, rank in _CLASS_RANK.items()}
 assert len(CLASS_ORDER) <= 10, "the queue's sort key holds the class rank as one digit"
-
-T = TypeVar("T")
-
-
-def frozen_constructor(cls: type[T]) -> Callable[..., T]:
-    """A positional constructor for a frozen, slotted dataclass that skips the generated
-    ``__init__`` (which sets each field through ``object.__setattr__``: slow for 250,000 rows).
-
-    Every field must be passed, in declaration order; the result is an ordinary instance (equal,
-    hashable and frozen like one made by ``cls(...)``). For bulk loading only. The fields are
-    stored through a plain twin class with the same slots, whose instance then becomes a
-    ``cls``; where the layouts could not match, each slot is set through its descriptor.
-    """
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    params = ", ".join(names)
-    twin = type(f"_{cls.__name__}Twin", (), {"__slots__": cls.__dict__["__slots__"]})
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "twin": twin}
-    lines = [f"def make({params}):", "    self = new(twin)"]
-    lines += [f"    self.{name} = {name}" for name in names]
-    lines += ["    self.__class__ = cls", "    return self"]
-    exec("\n".join(lines), namespace)
-    make: Callable[..., T] = namespace["make"]
-    try:
-        make(*([None] * len(names)))
-    except TypeError:  # a layout the twin cannot share: set each slot through its descriptor
-        lines = [f"def make({params}):", "    self = new(cls)"]
-        for i, name in enumerate(names):
-            namespace[f"set{i}"] = getattr(cls, name).__set__
-            lines.append(f"    set{i}(self, {name})")
-        lines.append("    return self")
-        exec("\n".join(lines), namespace)
-        make = namespace["make"]
-    make.__name__ = f"new_{cls.__name__}"
-    return make
-
-
-@contextmanager
-def bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects that form no
-    cycles (it would otherwise rescan the growing heap over and over)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,8 +36,8 @@ from mdbtriage.core.csvimport import (
     read_staff,
     rejected_row,
 )
+from mdbtriage.core.fast import bulk
 from mdbtriage.core.model import Actor, Case, Staff
-from mdbtriage.core.triage import bulk
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import output_problem
 from mdbtriage.store.records import (

@@ -12,23 +12,21 @@ the first screenful is read the same way with a limit and shown before the whole
 from __future__ import annotations
 
 import csv
-import gc
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mdbtriage.core.csvsafe import safe_row
+from mdbtriage.core.fast import bulk, long_lived
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import (
     CENTRAL_GRANTED,
     Placement,
     build_queue,
-    bulk,
     class_ranks,
 )
 from mdbtriage.core.validation import mask_bsn
@@ -252,28 +250,6 @@ def entries_from(
                 )
             )
     return entries
-
-
-@contextmanager
-def long_lived() -> Iterator[None]:
-    """Build a large heap of long-lived objects (the werkvoorraad's rows) without collector
-    passes, and leave it out of later ones.
-
-    Each pass of the cyclic collector holds the interpreter lock for as long as it scans, which
-    stalls every other thread, the GUI's included: with a quarter of a million rows a young
-    generation grown while collection was paused takes over 100 ms to scan, an old one several
-    times that. So collection is paused for the whole build, and what was built is frozen
-    (moved to the permanent generation, which the collector skips) before collection resumes.
-    The rows form no reference cycles: when dropped they are freed by reference counting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def load_queue(

@@ -14,8 +14,9 @@ from typing import Any
 
 from mdbtriage.core.caserules import case_fields
 from mdbtriage.core.csvimport import ParsedRow, ParseResult, check_against_store
+from mdbtriage.core.fast import bulk, frozen_constructor
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
-from mdbtriage.core.triage import CaseFacts, bulk, frozen_constructor
+from mdbtriage.core.triage import CaseFacts
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import log_selected
 from mdbtriage.store.central import outcome_sql
