@@ -208,3 +208,10 @@ def test_every_font_of_the_summary_is_embedded(closed: tuple[Store, int]) -> Non
     }
     assert fonts and all(fonts.values()), fonts
     assert not any("Helvetica" in name for name in fonts)
+
+
+def test_the_medical_version_has_no_forecast_page(closed: tuple[Store, int]) -> None:
+    store, meeting_id = closed
+    data = repo.summary(store, meeting_id, actor=VA, printed_on=TODAY, medical=True)
+    assert data.forecast is None
+    assert "Prognose van team" not in _text(build_summary_pdf(data))

@@ -122,7 +122,11 @@ def summary(
         closed_by=name(meeting.closed_by),
         medical=True,
         warnings=tuple(warnings(store, meeting_id)) if not meeting.closed else (),
-        forecast=_forecast_page(store, meeting.team_id, meeting.team_name, printed_on),
+        # The team's forecast is a page of the non-medical version, the one for the team lead
+        # and for printing (the medical version is about the cases discussed).
+        forecast=None
+        if medical
+        else _forecast_page(store, meeting.team_id, meeting.team_name, printed_on),
     )
     return full if medical else rules.non_medical(full)
 
