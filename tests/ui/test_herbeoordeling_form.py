@@ -114,7 +114,7 @@ def test_typing_a_complete_request_and_saving_puts_it_in_the_werkvoorraad(
     assert not form.save_button.isEnabled()  # still no team
     choose(form, "intake_team", "SMC-GRONINGEN")
     assert form.save_button.isEnabled()
-    assert "REGULIER" in form.route_label.text()
+    assert "regulier, voorgestelde regie verzekeringsarts" in form.route_label.text()  # words
     with qtbot.waitSignal(form.saved) as signal:
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     ref = signal.args[0]

@@ -164,3 +164,29 @@ def test_failure_after_the_first_rows_says_so_and_leaves_no_half_state(
     assert view.table.model() is view.model and view.preview_model is None
     assert view.search.isEnabled() and not view.banner.isVisible()
     window.close_dossiers()
+
+
+def test_export_while_the_first_rows_are_shown_exports_the_whole_werkvoorraad(
+    qtbot, held, demo_store, policy, settings, tl_session, tmp_path, monkeypatch
+):
+    import csv
+
+    from mdbtriage.ui.dialogs import Ask
+
+    window = _window(qtbot, demo_store, policy, settings, tl_session)
+    view = window.werkvoorraad
+    with qtbot.waitSignal(view.preview_shown, timeout=20000):
+        pass
+    target = tmp_path / "werkvoorraad.csv"
+    monkeypatch.setattr(Ask, "save_path", classmethod(lambda cls, *a: target))
+    window.export_view()
+    with target.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    expected = load_queue(demo_store, TODAY, policy)
+    assert len(expected) > PREVIEW_ROWS
+    assert len(rows) - 1 == len(expected)
+    assert [r[0] for r in rows[1:]] == [str(e.position) for e in expected]
+    held.set()
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        pass
+    window.close_dossiers()

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+def start_folder() -> Path:
+    """Where file dialogs open: the user's documents folder (else the home folder), not the
+    folder the program happens to run in."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    for folder in (Path(documents) if documents else None, Path.home()):
+        if folder is not None and folder.is_dir():
+            return folder
+    return Path.home()
 
 
 class Ask:
@@ -14,12 +25,13 @@ class Ask:
     def save_path(
         cls, parent: QWidget | None, title: str, suggestion: str, filters: str
     ) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, suggestion, filters)
+        start = suggestion if Path(suggestion).is_absolute() else str(start_folder() / suggestion)
+        path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
         return Path(path) if path else None
 
     @classmethod
     def open_path(cls, parent: QWidget | None, title: str, filters: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        path, _ = QFileDialog.getOpenFileName(parent, title, str(start_folder()), filters)
         return Path(path) if path else None
 
     @classmethod

@@ -18,6 +18,7 @@ the contract's JSON object and shows what the rules say.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ from mdbtriage.core.herbeoordeling import (
     format_percentage,
     intake_outcome,
 )
+from mdbtriage.core.labels import role_name
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.core.validation import format_date
@@ -71,6 +73,7 @@ from mdbtriage.store.herbeoordeling import (
 from mdbtriage.store.outputs import OutputRefused, check_output, file_problem, write_atomically
 from mdbtriage.store.records import get_case, list_teams
 from mdbtriage.ui.appearance import fit_to_screen
+from mdbtriage.ui.dialogs import start_folder
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -356,6 +359,10 @@ class HerbeoordelingForm(QDialog):
         self.print_button.setObjectName("print")
         self.pdf_button = QPushButton("PDF opslaan…")
         self.pdf_button.setObjectName("export")
+        self.json_button = QPushButton("&JSON laden…")
+        self.json_button.setObjectName("load_json")
+        self.json_button.setToolTip("Een aanvraag in de JSON-vorm van het contract inlezen")
+        self.json_button.clicked.connect(self.load_json)
         close = QPushButton("Sluiten")
         self.save_button.clicked.connect(self.save)
         self.preview_button.clicked.connect(self.preview)
@@ -363,7 +370,7 @@ class HerbeoordelingForm(QDialog):
         self.pdf_button.clicked.connect(self.export_pdf)
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        for button in (self.preview_button, self.print_button, self.pdf_button):
+        for button in (self.json_button, self.preview_button, self.print_button, self.pdf_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_button)
@@ -524,18 +531,25 @@ class HerbeoordelingForm(QDialog):
             self._show_note(label, bool(warnings))
         outcome = intake_outcome(assessment, self.policy, self._central_decision(assessment))
         count = len(assessment.problems)
+        has_team = self._value("intake.team") is not None
         if assessment.complete and outcome.route is not None:
+            # Why Opslaan is not yet possible is said here, not only in a tooltip.
+            missing_team = (
+                ""
+                if has_team
+                else f" <span style='{ERROR_STYLE}'>Kies nog het team om op te slaan.</span>"
+            )
             self.summary.setText(
                 f"<b>De aanvraag is volledig.</b> {assessment.request.title}, "
-                f"route {outcome.route.code} ({outcome.route.name})."
+                f"route {outcome.route.name}.{missing_team}"
             )
             self.route_label.setText(
-                f"{outcome.route.code}: {outcome.route.name}, voorgestelde regie "
-                f"{outcome.route.lead_role}; klasse {outcome.klasse} ({outcome.klasse_label})"
+                f"{outcome.route.name}, voorgestelde regie {role_name(outcome.route.lead_role)}; "
+                f"klasse {outcome.klasse} ({outcome.klasse_label})"
             )
         else:
             hidden = count - shown
-            extra = f" ({hidden} bij velden die nog niet zijn ingevuld)" if hidden > 0 else ""
+            extra = f", waarvan {hidden} in velden die nog leeg zijn" if hidden > 0 else ""
             refused = " De aanvraag wordt geweigerd." if assessment.refused else ""
             self.summary.setText(
                 f"<span style='{ERROR_STYLE}'><b>Onvolledig:</b> nog {count} "
@@ -546,7 +560,6 @@ class HerbeoordelingForm(QDialog):
         self.reference_label.setText(f"Referentie <b>{assessment.request.reference}</b>")
         if hasattr(self, "scroll"):
             self.scroll.fit()
-        has_team = self._value("intake.team") is not None
         self.save_button.setEnabled(assessment.complete and has_team)
         self.save_button.setToolTip(
             ""
@@ -663,10 +676,51 @@ class HerbeoordelingForm(QDialog):
         dialog.setWindowTitle("Aanvraag afdrukken")
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    def load_json(self) -> bool:
+        """Fill the form from a file holding a request in the contract's JSON shape."""
+        path = self.ask_open_path(self)
+        if path is None:
+            return False
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            reason = (
+                "het bestand bestaat niet"
+                if isinstance(error, FileNotFoundError)
+                else (
+                    "geen leesrechten"
+                    if isinstance(error, PermissionError)
+                    else str(error.strerror)
+                )
+            )
+            self.ask_warning(self, "JSON laden", f"{path} kan niet worden gelezen: {reason}.")
+            return False
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            self.ask_warning(
+                self, "JSON laden", f"{path} is geen geldige JSON ({error}); er is niets ingelezen."
+            )
+            return False
+        if not isinstance(document, dict):
+            self.ask_warning(
+                self, "JSON laden", f"{path} bevat geen aanvraag (een JSON-object verwacht)."
+            )
+            return False
+        self.set_data(document)
+        self._touched.update(self._fields)
+        self.revalidate()
+        return True
+
+    @classmethod
+    def ask_open_path(cls, parent: QWidget) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Aanvraag laden", start_folder(), "JSON-bestanden (*.json)"
+        )
+        return Path(path) if path else None
+
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggestion: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
-            parent, "PDF opslaan", suggestion, "PDF-bestanden (*.pdf)"
+            parent, "PDF opslaan", str(start_folder() / suggestion), "PDF-bestanden (*.pdf)"
         )
         return Path(path) if path else None
 

@@ -189,6 +189,30 @@ class MainWindow(QMainWindow):
             )
             self.admin_menu = admin
 
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Sneltoetsen", self.show_shortcuts, "F1", "shortcuts"))
+        help_menu.addAction(self._action("&Over MDB Triage", self.show_about, None, "about"))
+        self.help_menu = help_menu
+
+    def shortcuts_dialog(self) -> Any:
+        """Help › Sneltoetsen: the menus' shortcuts and those of the other windows."""
+        from mdbtriage.ui.help import OTHER_SHORTCUTS, ShortcutsDialog, menu_shortcuts
+
+        menus = [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
+        return ShortcutsDialog([*menu_shortcuts(menus), *OTHER_SHORTCUTS], self)
+
+    def show_shortcuts(self) -> None:
+        dialog = self.shortcuts_dialog()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_about(self) -> None:
+        from mdbtriage.ui.help import AboutDialog
+
+        dialog = AboutDialog(str(self.store.path), self.session.label, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     def _focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.werkvoorraad)
         self.werkvoorraad.focus_search()

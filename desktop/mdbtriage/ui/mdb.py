@@ -82,6 +82,7 @@ from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, get_staff, list_teams
 from mdbtriage.ui.appearance import fit_to_screen
+from mdbtriage.ui.dialogs import start_folder
 
 _Index = QModelIndex | QPersistentModelIndex
 AGENDA_COLUMNS = (
@@ -899,10 +900,15 @@ class MdbWindow(QMainWindow):
         ]
         if history:
             h = history[0]
-            lead = h.decision.lead_role if h.decision else "geen besluit"
+            lead = (
+                ROLES.get(h.decision.lead_role, h.decision.lead_role)
+                if h.decision and h.decision.lead_role
+                else "geen besluit"
+            )
+            times = "één eerdere MDB" if len(history) == 1 else f"{len(history)} eerdere MDB's"
             self.history_label.setText(
-                f"Eerder besproken: MDB van {format_date(h.held_on)} ({AGENDA_STATUSES[h.agenda_status]}, "
-                f"aan kop: {lead}); {len(history)} eerdere MDB('s)."
+                f"Eerder besproken: MDB van {format_date(h.held_on)} "
+                f"({AGENDA_STATUSES[h.agenda_status]}, aan kop: {lead}); {times}."
             )
         else:
             self.history_label.setText("Nog niet eerder in een MDB besproken.")
@@ -1101,7 +1107,9 @@ class MdbWindow(QMainWindow):
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggestion: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, "Verslag opslaan", suggestion, "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "Verslag opslaan", str(start_folder() / suggestion), "PDF (*.pdf)"
+        )
         return path or None
 
     @classmethod

@@ -615,6 +615,8 @@ class MyTasksWidget(QWidget):
             "een dossier aan u zijn toegewezen.",
             "my_tasks_empty",
         )
+        # At the top, where the list would begin, not a quarter down the page.
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.empty, 1)
         self.message = QLabel("")
         self.message.setObjectName("my_tasks_message")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from mdbtriage.core.model import CASE_STATUSES, ROLES, SERVICES
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
+from mdbtriage.store import queue_view
 from mdbtriage.store.overview import QueueFigures, figures_by_team
 from mdbtriage.store.queue_view import (
     QueueEntry,
@@ -672,6 +673,7 @@ class WerkvoorraadView(QWidget):
             )
             self.stack.setCurrentWidget(self.empty)
         elif shown == 0 and total:
+            self._show_reasons(QModelIndex())  # nothing chosen: not the last case's reasons
             self.empty.setText(
                 "Geen zaken gevonden met deze filters of zoekterm.\n\n"
                 "Druk op Esc in het zoekveld of kies ‘Alle …’ om de filters te wissen."
@@ -762,8 +764,18 @@ class WerkvoorraadView(QWidget):
     # Export -----------------------------------------------------------------------------------
 
     def export_csv(self, path: Path) -> int:
-        """Write the rows in view (filtered and sorted) to CSV; the export is logged."""
-        entries = self.model.entries()
+        """Write the rows in view (filtered and sorted) to CSV; the export is logged. While the
+        first rows are shown and the rest is still being computed, the whole werkvoorraad (of
+        the teams in view) is computed for the export, never only the rows shown."""
+        if self._preview or (self._loading and not self.model.all_entries()):
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                whole = queue_view.load_queue(self.store, self.on, self.policy)
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+            entries = self.current_filter().apply(whole)
+        else:
+            entries = self.model.entries()
         # The signals once, at the end and in full (the column shows them in short).
         columns = [c for c in COLUMNS if c.key != "signals"]
         return export_queue(

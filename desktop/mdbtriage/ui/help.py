@@ -1,0 +1,125 @@
+"""Help › Sneltoetsen and Help › Over MDB Triage.
+
+The shortcut list is built from the main window's own menu actions (so it cannot drift from
+them) and the shortcuts of the other windows, which are listed here beside the code that binds
+them (ui/werkvoorraad.py, ui/dossier.py, ui/mdb.py, ui/tasks.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage import __version__
+from mdbtriage.ui.appearance import fit_to_screen
+
+#: Shortcuts bound outside the main window's menus: (where, keys, what).
+OTHER_SHORTCUTS: tuple[tuple[str, str, str], ...] = (
+    ("Werkvoorraad", "Ctrl+F", "Zoeken op naam, zaaknummer of BSN"),
+    ("Werkvoorraad", "Enter", "Dossier van de gekozen zaak openen"),
+    ("Werkvoorraad", "Esc (in het zoekveld)", "Zoekterm en filters wissen"),
+    ("Mijn taken", "Enter", "Dossier van de gekozen taak openen"),
+    ("Mijn taken", "Alt+I", "Resultaat inleveren"),
+    ("Resultaat inleveren", "Ctrl+Enter", "Bevestigen (Enter is een nieuwe regel)"),
+    ("Te accorderen", "Enter", "Dossier van de gekozen taak openen"),
+    ("Dossier", "Ctrl+T", "Taak toewijzen"),
+    ("Dossier", "Ctrl+W", "Venster sluiten"),
+    ("MDB", "Esc of Ctrl+W", "MDB-venster sluiten (besluiten zijn bewaard)"),
+    ("MDB-voorbereiding", "Ctrl+1 / Ctrl+2 / Ctrl+3", "Bespreken / Niet gereed / Standaardroute"),
+    ("MDB-voorbereiding", "Alt+Omhoog / Alt+Omlaag", "Zaak hoger of lager op de agenda"),
+    ("MDB-voorbereiding", "Del", "Zaak van de agenda halen"),
+    ("MDB-bespreking", "Ctrl+Enter", "Besluit bewaren en naar de volgende zaak"),
+    ("MDB-bespreking", "Ctrl+PgDown / Ctrl+PgUp", "Volgende / vorige zaak"),
+    ("MDB-bespreking", "Ctrl+T", "Vervolgactiviteit toevoegen"),
+    ("MDB-bespreking", "Ctrl+S", "Besluit bewaren"),
+    ("MDB-bespreking", "Ctrl+D", "Dossier van de besproken zaak openen"),
+)
+
+
+def menu_shortcuts(menus: Iterable[QMenu]) -> list[tuple[str, str, str]]:
+    """(menu, keys, action) for every menu action that has a shortcut."""
+    found = []
+    for menu in menus:
+        where = menu.title().replace("&", "")
+        for action in menu.actions():
+            if isinstance(action, QAction) and not action.shortcut().isEmpty():
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                found.append((where, keys, action.text().replace("&", "").rstrip("…")))
+    return found
+
+
+class ShortcutsDialog(QDialog):
+    """Every shortcut of the application in one table: where, which keys, what it does."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcuts_dialog")
+        self.setWindowTitle("Sneltoetsen")
+        rows = list(rows)
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setObjectName("shortcuts_table")
+        self.table.setAccessibleName("Sneltoetsen")
+        self.table.setHorizontalHeaderLabels(["Waar", "Toetsen", "Wat"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        fit_to_screen(self, 760, 620)
+
+    def texts(self) -> list[tuple[str, str, str]]:
+        return [
+            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+            for r in range(self.table.rowCount())
+        ]
+
+
+class AboutDialog(QDialog):
+    """Help › Over MDB Triage: what it is, the version, the store and who is signed in."""
+
+    def __init__(self, store_path: str, who: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("about_dialog")
+        self.setWindowTitle("Over MDB Triage")
+        text = QLabel(
+            f"<h3>MDB Triage {__version__}</h3>"
+            "<p>Werkvoorraad, MDB-sessies en taakdelegatie voor de sociaal-medische teams.</p>"
+            f"<p>Opslag: {_escape(store_path)}<br>Aangemeld: {_escape(who)}</p>"
+            "<p>Sneltoetsen: Help › Sneltoetsen (F1).</p>"
+        )
+        text.setObjectName("about_text")
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
