@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from mdbtriage.core.model import CASE_STATUSES, ROLES, SERVICES
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.validation import format_date
-from mdbtriage.store.database import Store
 from mdbtriage.store import queue_view
+from mdbtriage.store.database import Store
 from mdbtriage.store.overview import QueueFigures, figures_by_team
 from mdbtriage.store.queue_view import (
     QueueEntry,
