@@ -10,7 +10,7 @@ import pytest
 
 from mdbtriage.core.model import Actor
 from mdbtriage.store.audit import AuditEntry, log
-from mdbtriage.store.database import Store, StoreError, migrations
+from mdbtriage.store.database import Store, StoreError, migrations, schema_version_supported
 
 
 def test_new_store_has_pragmas_and_every_migration(store: Store) -> None:
@@ -126,3 +126,22 @@ def test_failed_action_writes_no_log_record(store: Store) -> None:
         log(conn, actor, AuditEntry(event="create", purpose="test", case_ref="R-1"))
         conn.execute("INSERT INTO cases (case_ref) VALUES ('R-1')")
     assert store.count("audit_log") == 0
+
+
+def test_a_store_another_program_is_creating_is_not_taken_for_a_foreign_file(
+    tmp_path: Path,
+) -> None:
+    """Two programs starting on a new store at once: one has made the (empty) migrations table
+    and not yet run the first step when the other looks. The other migrates it too."""
+    path = tmp_path / "nieuw.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+    with Store.open(path) as store:
+        assert store.schema_version() == schema_version_supported()
+    with sqlite3.connect(tmp_path / "vreemd.sqlite3") as conn:
+        conn.execute("CREATE TABLE iets (x)")
+    with pytest.raises(StoreError, match="geen MDB Triage-opslag"):
+        Store.open(tmp_path / "vreemd.sqlite3")

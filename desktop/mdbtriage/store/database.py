@@ -856,10 +856,13 @@ class Store:
         pending = [m for m in ladder if m.version not in applied]
         if not pending:
             return
+        # An empty schema_migrations alone is a store another program is creating at this
+        # moment (it makes that table, then runs the first step): not a foreign file.
         has_data = (
             current > 0
             or self.conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                "AND name != 'schema_migrations'"
             ).fetchone()[0]
         )
         if has_data and current == 0:
