@@ -51,7 +51,8 @@ def test_a_backup_by_a_person_is_logged_as_an_export(store: Store, tmp_path: Pat
         "SELECT event, user_id, purpose, details FROM audit_log ORDER BY log_id DESC LIMIT 1"
     ).fetchone()
     assert store.count("audit_log") == before + 1
-    assert tuple(last) == ("export", "T-FB1", "reservekopie maken", f"reservekopie naar {out}")
+    assert tuple(last)[:3] == ("export", "T-FB1", "reservekopie maken")
+    assert last[3].startswith(f"reservekopie naar {out}; ketenkop ")
     create_backup(store, now=T0)  # without a person (a program) nothing is logged
     assert store.count("audit_log") == before + 1
 
@@ -83,9 +84,7 @@ def test_restore_loses_no_log_record(store: Store) -> None:
     result = restore_backup(path, backup, actor=PERSON)
     restored = _log(path)
     assert result.carried_records == 5  # the backup's own export record and four searches
-    assert [r[:5] for r in restored[: len(live)]] == [r[:5] for r in live]
-    carried = restored[len(live) - 5 : len(live)]
-    assert all(str(r[5]).endswith(CARRIED) for r in carried)
+    assert restored[: len(live)] == live  # carried records keep their contents
     last = restored[-1]
     assert last[2:5] == ("change", "T-FB1", "reservekopie terugzetten")
     assert f"reservekopie teruggezet van {backup}" in str(last[5])
@@ -104,7 +103,7 @@ def test_restoring_twice_does_not_duplicate_carried_records(store: Store) -> Non
     second = _log(path)
     assert [r[:5] for r in second[: len(first)]] == [r[:5] for r in first]
     assert len(second) == len(first) + 1  # only the second restore's own record is new
-    assert not any(str(r[5]).count(CARRIED) > 1 for r in second)
+    assert not any(CARRIED in str(r[5]) for r in second)
 
 
 def test_a_backup_from_elsewhere_gets_the_newer_records_appended(

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from mdbtriage.core.model import Actor
-from mdbtriage.store import safety
+from mdbtriage.store import audit_chain, safety
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import (
     SQLITE_HEADER,
@@ -387,7 +387,7 @@ def create_backup(
     target = copy_database(store.conn, target, store._passphrase, new_name=automatic)
     if actor is not None:
         try:
-            log_backup(store, actor, f"reservekopie naar {target}")
+            log_backup(store, actor, f"reservekopie naar {target}", target)
         except StoreError as error:  # no copy of every client's data without its log record
             with contextlib.suppress(OSError):
                 target.unlink()
@@ -400,8 +400,13 @@ def create_backup(
     return target
 
 
-def log_backup(store: Store, actor: Actor, details: str) -> None:
-    """The access-log record of a backup: the copy holds every client's data."""
+def log_backup(store: Store, actor: Actor, details: str, copy: Path | None = None) -> None:
+    """The access-log record of a backup: the copy holds every client's data. With ``copy`` the
+    record names the chain's head in that copy, an anchor kept in the log itself."""
+    if copy is not None:
+        with contextlib.suppress(StoreError):
+            head = audit_chain.file_head(copy, store._passphrase)
+            details += f"; ketenkop {head or 'leeg (nog geen logregels)'}"
     with store.atomic() as conn:
         log(conn, actor, AuditEntry(event="export", purpose="reservekopie maken", details=details))
 
@@ -554,6 +559,7 @@ class BackupScheduler:
                     self.store,
                     self.actor or system_actor(),
                     f"automatische reservekopieën in {path.parent} (eerste: {path.name})",
+                    path,
                 )
                 self.logged = True
                 marker = data_version(self.store)  # the record itself is no change to back up
@@ -603,6 +609,7 @@ class StoreContents:
     store_id: str | None = None
     has_data: bool = False
     problem: str | None = None
+    head: str | None = None
 
 
 def _read_contents(path: Path, passphrase: str | None, what: str) -> StoreContents:
@@ -649,13 +656,17 @@ def _contents(conn: sqlite3.Connection, what: str) -> StoreContents:
             return StoreContents(
                 [], store_id, has_data, f"het toegangslogboek van {what} is onleesbaar ({error})"
             )
-        return StoreContents([tuple(row) for row in rows], store_id, has_data)
+        head = None
+        with contextlib.suppress(*db_errors()):  # a store from before the chain has none
+            head = audit_chain.head(conn)
+        return StoreContents([tuple(row) for row in rows], store_id, has_data, head=head)
     except db_errors() as error:
         return StoreContents([], problem=f"{what} is onleesbaar ({error})")
 
 
 def _unmarked(row: AuditRow) -> AuditRow:
-    """A record as it was first written: without the mark a restore adds to its details."""
+    """A record as it was first written: without the mark older versions of the program added
+    to the details of a carried record (carried records now keep their contents and hash)."""
     details = str(row[11] or "")
     for mark in (f"; {CARRIED}", CARRIED):
         if details.endswith(mark):
@@ -680,33 +691,61 @@ def _log_continues(backup_log: Sequence[AuditRow], live_log: Sequence[AuditRow])
     )
 
 
-def _mark(details: object) -> str:
-    text = str(details or "")
-    if text.endswith(CARRIED):
-        return text
-    return f"{text}; {CARRIED}" if text else CARRIED
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """What :func:`carry_log` added: the records kept under their own numbers (``kept``, first
+    and last number) and those appended under new numbers (``appended``), oldest first."""
+
+    kept: tuple[int, int] | None = None
+    appended: tuple[int, int] | None = None
+    count: int = 0
+
+    def describe(self) -> str:
+        """The ranges in Dutch, for the restore's record."""
+        parts = []
+        if self.kept:
+            parts.append(
+                f"logregels {self.kept[0]} t/m {self.kept[1]} ongewijzigd overgenomen "
+                "(zelfde nummers, inhoud en hashes)"
+            )
+        if self.appended:
+            parts.append(
+                f"logregels {self.appended[0]} t/m {self.appended[1]} achteraan toegevoegd "
+                "(inhoud ongewijzigd, nieuwe nummers)"
+            )
+        return "; ".join(parts) if parts else "geen logregels overgenomen"
 
 
-def carry_log(conn: sqlite3.Connection, live_rows: Sequence[AuditRow], same_store: bool) -> int:
+def _span(conn: sqlite3.Connection, before: int) -> tuple[int, int] | None:
+    row = conn.execute(
+        "SELECT min(log_id), max(log_id) FROM audit_log WHERE log_id > ?", (before,)
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row and row[0] is not None else None
+
+
+def carry_log(conn: sqlite3.Connection, live_rows: Sequence[AuditRow], same_store: bool) -> Carried:
     """Add to the restored store (``conn``, inside one transaction) every record of
-    ``live_rows`` that it lacks, marked as carried; returns how many.
+    ``live_rows`` that it lacks, unchanged; returns what was added.
 
     From the store's own backup (``same_store``), the records the backup lacks are found by
     number and contents, whatever their time stamps say: those numbered after the backup's
-    newest record keep their numbers, and any other that differs from the backup's record of
-    that number (a log that went its own way) is appended. Into a backup of another store
-    (restored over a store without client data) every record is appended with a new number."""
+    newest record keep their numbers and contents, so the chain computes the same hashes for
+    them and a head noted between the backup and the restore is still found by
+    ``check --anchor``. Any other that differs from the backup's record of that number (a log
+    that went its own way) is appended. Into a backup of another store (restored over a store
+    without client data) every record is appended with a new number. Records that an older
+    version marked as carried are written as they were first written."""
     insert_all = f"INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ({', '.join('?' * 12)})"
     columns = AUDIT_COLUMNS.removeprefix("log_id, ")
     append = f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * 11)})"
+    last_id = int(conn.execute("SELECT coalesce(max(log_id), 0) FROM audit_log").fetchone()[0])
     if not same_store:
-        conn.executemany(append, [(*row[1:11], _mark(row[11])) for row in live_rows])
-        return len(live_rows)
+        conn.executemany(append, [_unmarked(row)[1:] for row in live_rows])
+        return Carried(appended=_span(conn, last_id), count=len(live_rows))
     restored = {
         int(row[0]): tuple(row)
         for row in conn.execute(f"SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY log_id")
     }
-    last_id = max(restored, default=0)
     newer: list[AuditRow] = []
     diverged: list[AuditRow] = []
     for row in live_rows:
@@ -715,9 +754,15 @@ def carry_log(conn: sqlite3.Connection, live_rows: Sequence[AuditRow], same_stor
             newer.append(row)
         elif number not in restored or not _same_record(restored[number], row):
             diverged.append(row)
-    conn.executemany(insert_all, [(*row[:11], _mark(row[11])) for row in newer])
-    conn.executemany(append, [(*row[1:11], _mark(row[11])) for row in diverged])
-    return len(newer) + len(diverged)
+    conn.executemany(insert_all, newer)
+    kept = _span(conn, last_id)
+    after_kept = kept[1] if kept else last_id
+    conn.executemany(append, [_unmarked(row)[1:] for row in diverged])
+    return Carried(
+        kept=kept,
+        appended=_span(conn, after_kept) if diverged else None,
+        count=len(newer) + len(diverged),
+    )
 
 
 def _check_writable(folder: Path, what: str) -> None:
@@ -891,7 +936,9 @@ def restore_backup(
         with contextlib.suppress(*db_errors(OSError, StoreError)):
             conn = connect_file(kept, target_key if store_encrypted else None, readonly=True)
             try:
-                live = StoreContents(live.log, read_store_id(conn), live.has_data, live.problem)
+                live = StoreContents(
+                    live.log, read_store_id(conn), live.has_data, live.problem, live.head
+                )
             finally:
                 conn.close()
     safety.unseal(store_path)
@@ -900,11 +947,22 @@ def restore_backup(
     def finish(conn: sqlite3.Connection) -> None:
         if same_store and live.store_id:
             conn.execute("UPDATE store_identity SET store_id = ?", (live.store_id,))
-        carried.append(carry_log(conn, live.log, same_store))
+        restored_head = audit_chain.head(conn)
+        result = carry_log(conn, live.log, same_store)
+        carried.append(result.count)
         details = (
-            f"reservekopie teruggezet van {source}; {carried[0]} logregels van na de "
-            "reservekopie overgenomen"
+            f"reservekopie teruggezet van {source}; {result.count} logregels van na de "
+            f"reservekopie overgenomen: {result.describe()}"
+            f"; ketenkop van de reservekopie: {restored_head or 'leeg'}"
         )
+        if live.head:
+            found = audit_chain.find_anchor(conn, live.head)
+            details += f"; ketenkop van de vervangen opslag: {live.head}" + (
+                f" (behouden bij logregel {found})"
+                if found is not None
+                else " (niet in deze keten: de vervangen opslag ging een eigen weg; haar keten "
+                "staat in de bewaarde kopie)"
+            )
         if not same_store and live.log:
             details += "; de reservekopie is van een andere opslag (de vervangen had geen gegevens)"
         if live.problem:
