@@ -45,6 +45,7 @@ from mdbtriage.store.database import (
     WrongPassphrase,
 )
 from mdbtriage.store.locations import ENV_USER, resolve_store_path, store_path_origin
+from mdbtriage.store.lookups import team_exists
 from mdbtriage.store.records import (
     CaseRow,
     get_staff,
@@ -204,6 +205,7 @@ class Context:
             REMOVED,
             AccountError,
             accounts_removed,
+            has_account,
             has_accounts,
             log_sign_in,
             sign_in,
@@ -252,10 +254,7 @@ class Context:
                 EXIT_REFUSED,
             )
         person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
-        known = store.conn.execute(
-            "SELECT 1 FROM accounts WHERE staff_id = ?", (staff.staff_id,)
-        ).fetchone()
-        if known is None:
+        if not has_account(store, staff.staff_id):
             log_sign_in(store, person, channel, "geen account")
             fail(
                 f"Aanmelden als {wanted} geweigerd: {staff.name} heeft geen account; een "
@@ -316,15 +315,10 @@ def _ask_password(staff_id: str) -> str | None:
 
 def refuse(context: Context, event: str, purpose: str, reason: str) -> NoReturn:
     """Log a refusal by a role rule as ``geweigerd`` and exit 3 with the rule in Dutch."""
-    from mdbtriage.store.audit import AuditEntry, log
+    from mdbtriage.store.access_log import record_access
 
     actor = context.actor()
-    with context.store().atomic() as conn:
-        log(
-            conn,
-            actor,
-            AuditEntry(event=event, purpose=purpose, outcome="geweigerd", details=reason),
-        )
+    record_access(context.store(), actor, event, purpose, reason, outcome="geweigerd")
     fail(
         f"Geweigerd: {reason} (u bent aangemeld als {actor.user_id}, rol {actor.role}).",
         EXIT_REFUSED,
@@ -586,26 +580,23 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
     except PolicyError as error:
         fail(f"Optie --policy: {error}")
     store = context.store()
-    if team and not store.conn.execute("SELECT 1 FROM teams WHERE team_id = ?", (team,)).fetchone():
+    if team and not team_exists(store, team):
         fail(f"Optie --team, waarde '{team}': dit team bestaat niet in {store.path}")
     from mdbtriage.store.queue_view import queue_cases
 
     # Ordered by the store, as the desktop's werkvoorraad is; the engine keeps that order.
     rows = queue_cases(store, policy, team, on=day)
     placements = build_queue([r.facts for r in rows], day, policy)
-    from mdbtriage.store.audit import AuditEntry, log
+    from mdbtriage.store.access_log import record_access
 
-    with store.atomic() as conn:
-        log(
-            conn,
-            context.actor(),
-            AuditEntry(
-                event="export" if fmt != "table" else "search",
-                purpose="werkvoorraad opvragen",
-                details=f"queue --on {day.isoformat()} --team {team or '*'} --format {fmt}: "
-                f"{len(placements)} zaken",
-            ),
-        )
+    record_access(
+        store,
+        context.actor(),
+        "export" if fmt != "table" else "search",
+        "werkvoorraad opvragen",
+        f"queue --on {day.isoformat()} --team {team or '*'} --format {fmt}: "
+        f"{len(placements)} zaken",
+    )
     if fmt == "json":
         json.dump(
             placement_dicts(placements, policy, {r.facts.case_ref: r.team for r in rows}),
@@ -694,7 +685,7 @@ def _ask_new_password(staff_id: str) -> str:
 def check(context: Context, anchor: str | None) -> None:
     """Controleer de opslag (integriteit, verwijzingen, schemaversie) en de hashketen van het
     toegangslogboek; met --anchor ook dat een eerder genoteerde ketenkop er nog in staat."""
-    from mdbtriage.store import audit_chain
+    from mdbtriage.store.access_log import chain_anchor, chain_break, chain_head
 
     wanted = _anchor_hash(context, anchor) if anchor is not None else None
     store = context.store()
@@ -704,12 +695,12 @@ def check(context: Context, anchor: str | None) -> None:
             say(f"Probleem: {problem}")
         _log_check(context, "mislukt", f"{len(problems)} problemen: {problems[0]}")
         fail(f"{store.path} is beschadigd: {len(problems)} problemen gevonden.", EXIT_UNEXPECTED)
-    broken = audit_chain.verify(store.conn)
+    broken = chain_break(store)
     if broken is not None:
         _log_check(context, "mislukt", broken.message())
         fail(f"{store.path}: {broken.message()}.", EXIT_UNEXPECTED)
     if wanted is not None:
-        found = audit_chain.find_anchor(store.conn, wanted)
+        found = chain_anchor(store, wanted)
         if found is None:
             _log_check(context, "mislukt", f"ketenkop {wanted} (--anchor) niet gevonden")
             fail(
@@ -723,21 +714,20 @@ def check(context: Context, anchor: str | None) -> None:
         f"{store.path} is in orde: schemaversie {store.schema_version()}, "
         f"{store.count('cases')} zaken, {store.count('staff')} medewerkers, "
         f"{store.count('audit_log')} logregels, hashketen klopt "
-        f"(kop {audit_chain.head(store.conn) or 'leeg'})."
+        f"(kop {chain_head(store) or 'leeg'})."
     )
 
 
 def _log_check(context: Context, outcome: str, details: str) -> None:
     """The check's record in the access log, under the operating-system account (it reads every
     client's data); a store too damaged to take it is reported all the same."""
-    from mdbtriage.store.audit import AuditEntry, log
-
-    entry = AuditEntry(event="read", purpose="opslag controleren", outcome=outcome, details=details)
+    from mdbtriage.store.access_log import record_access
     from mdbtriage.store.database import db_errors
 
     try:
-        with context.store().atomic() as conn:
-            log(conn, context.actor(), entry)
+        record_access(
+            context.store(), context.actor(), "read", "opslag controleren", details, outcome=outcome
+        )
     except db_errors(StoreError):
         pass
 

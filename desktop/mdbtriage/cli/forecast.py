@@ -24,6 +24,7 @@ from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, load_policy
 from mdbtriage.core.taakdelegatie import available_rulesets
 from mdbtriage.core.validation import format_date, parse_date
 from mdbtriage.store.forecast import CapacityError, add_absence, team_forecast
+from mdbtriage.store.lookups import team_ids, team_of
 
 FORECAST_CSV_COLUMNS = ("week_start", "backlog", "wia_over_six_months")
 
@@ -58,15 +59,15 @@ def _share(value: float | None, option: str) -> float | None:
 
 def _team(context: Context, team: str | None) -> str:
     store = context.store()
-    teams = [r[0] for r in store.conn.execute("SELECT team_id FROM teams ORDER BY team_id")]
+    teams = team_ids(store)
     if team:
         if team not in teams:
             fail(f"Optie --team, waarde '{team}': dit team bestaat niet in {store.path}")
         return team
     own = context.actor().user_id
-    row = store.conn.execute("SELECT team_id FROM staff WHERE staff_id = ?", (own,)).fetchone()
-    if row:
-        return str(row[0])
+    own_team = team_of(store, own)
+    if own_team is not None:
+        return own_team
     if len(teams) == 1:
         return str(teams[0])
     fail(f"Optie --team ontbreekt: kies een van {', '.join(teams) or '(geen teams)'}")

@@ -69,11 +69,7 @@ def mdb_list(context: Context, team: str | None, fmt: str) -> None:
     """De MDB's, de nieuwste eerst."""
     store = context.store()
     found = repo.list_meetings(store, team)
-    counts = dict(
-        store.conn.execute(
-            "SELECT meeting_id, count(*) FROM meeting_agenda GROUP BY meeting_id"
-        ).fetchall()
-    )
+    counts = repo.agenda_sizes(store)
     if fmt == "json":
         json.dump(
             [

@@ -39,9 +39,13 @@ from mdbtriage.core.taakdelegatie import (
     ruleset_on,
 )
 from mdbtriage.core.validation import ValidationError, format_date, parse_bsn
-from mdbtriage.store import audit_chain
-from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log, records
-from mdbtriage.store.database import Store
+from mdbtriage.store.access_log import (
+    EVENT_LABELS,
+    chain_head,
+    in_log,
+    record_access,
+    store_records,
+)
 from mdbtriage.store.delegations import (
     Refused,
     TaakdelegatieError,
@@ -52,6 +56,7 @@ from mdbtriage.store.delegations import (
     revoke_delegation,
     staff_or_error,
 )
+from mdbtriage.store.lookups import case_exists, case_team, client_id_by_bsn
 from mdbtriage.store.records import get_staff
 from mdbtriage.store.tasks import (
     TaskRow,
@@ -123,19 +128,16 @@ def _acting_as(
         return actor_for(staff), via
     if user.user_id != staff.staff_id:
         about = f" (taak {task.task_id}, {task.task_code})" if task else ""
-        with store.atomic() as conn:
-            log(
-                conn,
-                user,
-                AuditEntry(
-                    event="change",
-                    purpose=verb,
-                    outcome="geweigerd",
-                    client_id=task.client_id if task else None,
-                    case_ref=task.case_ref if task else None,
-                    details=f"{user.user_id} probeerde te {verb} namens {staff.staff_id}{about}",
-                ),
-            )
+        record_access(
+            store,
+            user,
+            "change",
+            verb,
+            f"{user.user_id} probeerde te {verb} namens {staff.staff_id}{about}",
+            client_id=task.client_id if task else None,
+            case_ref=task.case_ref if task else None,
+            outcome="geweigerd",
+        )
         fail(
             f"Geweigerd: u bent aangemeld als {user.user_id} en kunt niet {verb} namens "
             f"{staff.staff_id}.",
@@ -335,16 +337,13 @@ def _task_lines(rows: Sequence[TaskRow]) -> str:
 
 def _show_tasks(context: Context, rows: list[TaskRow], fmt: str, what: str, empty: str) -> None:
     store = context.store()
-    with store.atomic() as conn:
-        log(
-            conn,
-            context.actor(),
-            AuditEntry(
-                event="export" if fmt == "json" else "search",
-                purpose="takenlijst opvragen",
-                details=f"{what}: {len(rows)} taken",
-            ),
-        )
+    record_access(
+        store,
+        context.actor(),
+        "export" if fmt == "json" else "search",
+        "takenlijst opvragen",
+        f"{what}: {len(rows)} taken",
+    )
     if fmt == "json":
         stored = versions_by_task(store, [t.task_id for t in rows])
         _emit_json([_task_dict(t, stored[t.task_id]) for t in rows])
@@ -617,11 +616,11 @@ def who_may_command(
     """Wie van het team deze taak op deze zaak mag doen, en waarom (niet)."""
     store = context.store()
     day = _today(on)
-    row = store.conn.execute("SELECT team_id FROM cases WHERE case_ref = ?", (case_ref,)).fetchone()
-    if row is None:
+    own_team = case_team(store, case_ref)
+    if own_team is None:
         fail(f"Ongeldige invoer: zaak '{case_ref}' bestaat niet")
     with _rules():
-        found = who_may(store, case_ref, task.upper(), team or str(row[0]), by, day)
+        found = who_may(store, case_ref, task.upper(), team or own_team, by, day)
     if fmt == "json":
         _emit_json(
             [
@@ -694,11 +693,6 @@ def review_stats_command(context: Context, va_id: str, fmt: str) -> None:
 # --- access log -------------------------------------------------------------------------------
 
 
-def _known(store: Store, table: str, column: str, value: str) -> bool:
-    sql = f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1"  # names are this module's own
-    return store.conn.execute(sql, (value,)).fetchone() is not None
-
-
 AUDIT_KEYS = (
     "log_id",
     "at",
@@ -763,24 +757,18 @@ def audit(
             clean = parse_bsn(bsn)
         except ValidationError as error:
             fail(f"Optie --bsn, waarde '{bsn}': {error}")
-        row = store.conn.execute("SELECT client_id FROM clients WHERE bsn = ?", (clean,)).fetchone()
-        if row is None:
+        client_id = client_id_by_bsn(store, clean)
+        if client_id is None:
             fail(f"Optie --bsn, waarde '{bsn}': er is geen cliënt met dit BSN in {store.path}")
-        client_id = int(row[0])
-    if case_ref is not None and not _known(store, "cases", "case_ref", case_ref):
+    if case_ref is not None and not case_exists(store, case_ref):
         fail(f"Optie --case, waarde '{case_ref}': deze zaak bestaat niet in {store.path}")
-    if (
-        user_id is not None
-        and get_staff(store, user_id) is None
-        and not _known(store, "audit_log", "user_id", user_id)
-        and not _known(store, "audit_log", "on_behalf_of", user_id)
-    ):
+    if user_id is not None and get_staff(store, user_id) is None and not in_log(store, user_id):
         fail(
             f"Optie --user, waarde '{user_id}': geen bekende medewerker en niet in het "
             f"toegangslogboek van {store.path}"
         )
-    found = records(
-        store.conn,
+    found = store_records(
+        store,
         case_ref=case_ref,
         client_id=client_id,
         user_id=user_id,
@@ -798,20 +786,17 @@ def audit(
         )
         if v
     )
-    with store.atomic() as conn:
-        log(
-            conn,
-            actor,
-            AuditEntry(
-                event="export" if fmt == "json" else "read",
-                purpose="toegangslogboek inzien",
-                client_id=client_id,
-                details=f"audit {query or '(alles)'}: {len(found)} regels",
-            ),
-        )
+    record_access(
+        store,
+        actor,
+        "export" if fmt == "json" else "read",
+        "toegangslogboek inzien",
+        f"audit {query or '(alles)'}: {len(found)} regels",
+        client_id=client_id,
+    )
     say(
         "Ketenkop van het toegangslogboek (bewaar hem; 'mdb-triage check --anchor' vindt een "
-        f"later herschreven logboek): {audit_chain.head(store.conn)}"
+        f"later herschreven logboek): {chain_head(store)}"
     )
     if fmt == "json":
         _emit_json([{k: getattr(r, k) for k in AUDIT_KEYS} for r in found])

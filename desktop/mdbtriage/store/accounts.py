@@ -312,3 +312,9 @@ def add_demo_accounts(store: Store, password: str = DEMO_PASSWORD) -> int:
             (stored, now, now),
         )
         return store.count("accounts") - before
+
+
+def has_account(store: Store, staff_id: str) -> bool:
+    """Whether this employee has an account (enabled or not)."""
+    row = store.conn.execute("SELECT 1 FROM accounts WHERE staff_id = ?", (staff_id,))
+    return row.fetchone() is not None

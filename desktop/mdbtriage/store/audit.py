@@ -1,4 +1,7 @@
-"""The NEN 7513 access log: one record per access to a client's data, in the same transaction.
+"""The NEN 7513 access log's writer: one record per access to a client's data, in the same
+transaction as the access. Store actions call it; the command line and the desktop record through
+those actions (or :func:`mdbtriage.store.access_log.record_access`) and read the log through
+:mod:`mdbtriage.store.access_log`, whose names are also importable from here.
 
 The table is append-only; triggers in the schema refuse UPDATE and DELETE.
 """
@@ -10,21 +13,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mdbtriage.core.model import Actor
+from mdbtriage.store.access_log import EVENT_LABELS, AuditRecord, records
 from mdbtriage.store.database import insert_rows, utc_now
 
+__all__ = [
+    "EVENTS",
+    "EVENT_LABELS",
+    "AuditEntry",
+    "AuditRecord",
+    "log",
+    "log_many",
+    "log_selected",
+    "records",
+]
+
 EVENTS = ("create", "read", "change", "delete", "print", "export", "search", "emergency")
-EVENT_LABELS = {
-    "create": "aanmaken",
-    "read": "inzien",
-    "change": "wijzigen",
-    "delete": "verwijderen",
-    "print": "afdrukken",
-    "export": "exporteren",
-    "search": "zoeken",
-    "emergency": "noodtoegang",
-    "signin": "aanmelden",
-    "signout": "afmelden",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,59 +76,3 @@ def log_selected(conn: sqlite3.Connection, actor: Actor, purpose: str, select: s
         "FROM accesses ORDER BY seq",
         (utc_now(), actor.user_id, actor.name, actor.role, actor.on_behalf_of, purpose),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    """One stored record of the access log."""
-
-    log_id: int
-    at: str
-    event: str
-    client_id: int | None
-    case_ref: str | None
-    user_id: str
-    user_name: str
-    role: str
-    on_behalf_of: str | None
-    outcome: str
-    purpose: str
-    details: str
-
-
-def records(
-    conn: sqlite3.Connection,
-    *,
-    case_ref: str | None = None,
-    client_id: int | None = None,
-    user_id: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-) -> list[AuditRecord]:
-    """The log filtered per case, per client, per employee (as user or as the responsible
-    ``on_behalf_of``) and by period (``since``/``until`` as ISO timestamps, ``until`` exclusive),
-    oldest first."""
-    where: list[str] = []
-    params: list[object] = []
-    if case_ref:
-        where.append("case_ref = ?")
-        params.append(case_ref)
-    if client_id is not None:
-        where.append("client_id = ?")
-        params.append(client_id)
-    if user_id:
-        where.append("(user_id = ? OR on_behalf_of = ?)")
-        params.extend((user_id, user_id))
-    if since:
-        where.append("at >= ?")
-        params.append(since)
-    if until:
-        where.append("at < ?")
-        params.append(until)
-    sql = (
-        "SELECT log_id, at, event, client_id, case_ref, user_id, user_name, role, on_behalf_of, "
-        "outcome, purpose, details FROM audit_log"
-    )
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return [AuditRecord(*row) for row in conn.execute(sql + " ORDER BY log_id", params)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from mdbtriage.store.meetings.agenda import (
     add_case,
     agenda,
+    agenda_sizes,
     attendees,
     create_meeting,
     drop_case,
@@ -56,6 +57,7 @@ __all__ = [
     "TaskCreator",
     "add_case",
     "agenda",
+    "agenda_sizes",
     "attendees",
     "case_history",
     "check_activities",

@@ -317,3 +317,9 @@ def warnings(store: Store, meeting_id: int) -> list[str]:
 
 def va_present(store: Store, meeting_id: int) -> bool:
     return any(a.present and a.role == "VA" for a in attendees(store, meeting_id))
+
+
+def agenda_sizes(store: Store) -> dict[int, int]:
+    """The number of cases on each meeting's agenda, by meeting (meetings without any absent)."""
+    rows = store.conn.execute("SELECT meeting_id, count(*) FROM meeting_agenda GROUP BY meeting_id")
+    return {int(m): int(n) for m, n in rows}
