@@ -265,7 +265,7 @@ class Delegation:
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class Judgement:
     """The judgement on one assignment.
 
     ``permission`` is what the rule set says for the assignee's role, service and
@@ -380,7 +380,7 @@ def decide(
     *,
     staff: Mapping[str, Staff] | None = None,
     today: date | None = None,
-) -> Decision:
+) -> Judgement:
     """May ``assignee`` do ``task`` on a case of ``service`` on date ``on``?
 
     For a ``gedelegeerd`` task without ``delegating_va``, the one VA with a delegation that
@@ -400,8 +400,8 @@ def decide(
     rule = ruleset.rule_for(task, assignee.role, service, assignee.qualifications)
     permission = rule.permission if rule else "nee"
 
-    def result(allowed: bool, reason: str, summary: str, **kw: Any) -> Decision:
-        return Decision(
+    def result(allowed: bool, reason: str, summary: str, **kw: Any) -> Judgement:
+        return Judgement(
             summary=summary,
             task=task,
             service=service,
@@ -725,7 +725,7 @@ class Candidate:
     """A team member with the decision for one task: for the assignment dialog."""
 
     staff: Staff
-    decision: Decision = field(compare=False)
+    decision: Judgement = field(compare=False)
 
 
 def candidates(

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from mdbtriage.core.model import Actor, Staff
 from mdbtriage.core.taakdelegatie import (
-    Decision,
+    Judgement,
     ReviewStats,
     RuleSetError,
     SignedResult,
@@ -257,7 +257,7 @@ def judge(
     on: date,
     *,
     today: date | None = None,
-) -> Decision:
+) -> Judgement:
     """The decision on an assignment, with the team's rule set and delegations on ``on``;
     with ``today``, ``on`` must be today (core :func:`~mdbtriage.core.taakdelegatie.decide`)."""
     case = _case_or_error(store, case_ref)
@@ -283,7 +283,7 @@ def judge(
 
 def who_may(
     store: Store, case_ref: str, task_code: str, team: str, by_id: str | None, on: date
-) -> list[tuple[Staff, Decision]]:
+) -> list[tuple[Staff, Judgement]]:
     """Every member of ``team`` with the decision for this task on this case."""
     case = _case_or_error(store, case_ref)
     va = staff_or_error(store, by_id, "Delegerende verzekeringsarts") if by_id else None

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.labels import service_short, task_short
 from mdbtriage.core.model import ROLES, SERVICES, Actor, Staff
-from mdbtriage.core.taakdelegatie import PERMISSIONS, TASK_STATUSES, Decision
+from mdbtriage.core.taakdelegatie import PERMISSIONS, TASK_STATUSES, Judgement
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import Refused, TaakdelegatieError, ruleset_for
@@ -99,14 +99,14 @@ class CandidateModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[Staff, Decision]] = []
+        self._rows: list[tuple[Staff, Judgement]] = []
 
-    def set_rows(self, rows: Sequence[tuple[Staff, Decision]]) -> None:
+    def set_rows(self, rows: Sequence[tuple[Staff, Judgement]]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def candidate(self, row: int) -> tuple[Staff, Decision] | None:
+    def candidate(self, row: int) -> tuple[Staff, Judgement] | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
@@ -525,7 +525,7 @@ class AssignTaskDialog(QDialog):
                 return True
         return False
 
-    def selected(self) -> tuple[Staff, Decision] | None:
+    def selected(self) -> tuple[Staff, Judgement] | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.candidate(rows[0].row()) if rows else None
 
