@@ -1,5 +1,6 @@
-"""The ``mdb-triage`` command line (contract.md). Messages to people go to stderr in Dutch;
-machine output goes to stdout. Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 refused by a rule.
+"""The ``mdb-triage`` command line (README "Command line at a glance"). Messages to people go to
+stderr in Dutch; machine output goes to stdout. Exit codes: 0 ok, 1 unexpected, 2 bad input,
+3 refused by a rule.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     sys.exit(code)
 
 
-# Commands that need file access, not a staff sign-in (contract.md "Identity"): they act, and
+# Commands that need file access, not a staff sign-in (README, "Who acts."): they act, and
 # are logged, under the operating-system account.
 MAINTENANCE_COMMANDS = frozenset({"check", "backup", "restore", "encrypt", "decrypt"})
 ENV_PASSWORD = "MDB_TRIAGE_PASSWORD"
@@ -170,7 +171,7 @@ class Context:
         )
 
     def actor(self) -> Actor:
-        """Who acts: the signed-in person (contract.md "Identity"). Maintenance commands act
+        """Who acts: the signed-in person (README, "Who acts."). Maintenance commands act
         under the operating-system account."""
         if self.maintenance:
             return _os_actor()
@@ -352,7 +353,8 @@ def parse_date_option(value: str | None, name: str) -> date | None:
 class StoreGuard(click.Group):
     """The command group: a store that stays in use after the automatic retry, a full disk or a
     folder without write permission met halfway a command is exit 3 with a Dutch message, never
-    a traceback (contract.md: a locked store is refused by a rule)."""
+    a traceback (README "Reliability: checks at start, backups, restore": a store in use is
+    refused by a rule)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         from mdbtriage.store.database import db_errors, is_busy, is_full, refusal_for

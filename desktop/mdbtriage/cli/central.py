@@ -1,5 +1,5 @@
 """``mdb-triage import-central FILE``: the central desk's decisions on schrijnende situations
-(contract.md). Team lead only once accounts exist.
+(README "Imports"). Team lead only once accounts exist.
 
 All or nothing: a file with any bad row writes nothing and names every problem (line, column,
 value, why) with exit 2: the first 100 on screen, all of them in ``FILE.errors.csv``. Each decision written gets its access-log record in the same

@@ -1,5 +1,5 @@
 """``mdb-triage herbeoordeling FILE.json --out FILE.pdf``: validate a request and write the
-standard PDF (contract.md).
+standard PDF (README "The standard herbeoordeling request").
 
 Exit 2 names every missing or invalid field and writes nothing; exit 3 when the request is
 complete but refused by a rule (a worker's request while a WIA decision or bezwaar of the

@@ -1,4 +1,5 @@
-"""The office store's set-up command: ``server-init URL [--team-lead STAFF_ID]`` (contract.md),
+"""The office store's set-up command: ``server-init URL [--team-lead STAFF_ID]`` (README
+"Office store: set-up for IT"),
 run by the database owner (IT). The office store's module, and with it psycopg, is imported only
 when the command runs."""
 

@@ -85,7 +85,8 @@ FORMAT = click.option(
 
 @contextmanager
 def _rules() -> Iterator[None]:
-    """Turn the store's refusals and input errors into the contract's exit codes."""
+    """Turn the store's refusals and input errors into the command line's exit codes (README
+    "Command line at a glance")."""
     try:
         yield
     except Refused as refused:

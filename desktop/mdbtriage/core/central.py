@@ -1,5 +1,5 @@
 """Central decisions on schrijnende situations: the rules for one decision and for which cases
-it covers, and the CSV of the central desk (contract.md, ``import-central``).
+it covers, and the CSV of the central desk (``import-central``; README "Imports").
 
 The weighing of schrijnende situations is made by a central team, not the local office. A
 decision covers one case (``case_ref``), or by BSN alone every HERBEOORDELING and BEZWAAR of

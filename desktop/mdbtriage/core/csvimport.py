@@ -1,4 +1,4 @@
-"""Reading and validating the staff and case CSV files of the contract.
+"""Reading and validating the staff and case CSV files (README "Imports").
 
 Plain Python: bytes in, validated records and row errors out, chunk by chunk as the file streams
 by (:class:`CsvImport`). What the store knows comes in through two hooks: the stored records of
@@ -188,7 +188,7 @@ def _csv_reason(error: csv.Error) -> str:
 
 
 class CsvRows:
-    """The rows of one CSV file of the contract, read as they stream by: the header is read
+    """The rows of one staff or case CSV file, read as they stream by: the header is read
     and checked at once; :meth:`rows` yields each data row keyed by lower-case column name.
     A problem with the file itself (not UTF-8, binary, a field over the CSV reader's limit,
     broken quoting) ends the reading and is added to ``problems``: such a file is refused as a
@@ -393,12 +393,12 @@ def _bsn_key(raw: Mapping[str, str]) -> str:
 
 
 class CsvImport(Generic[T]):
-    """One CSV file of the contract, checked chunk by chunk as it is read (memory stays flat).
+    """One staff or case CSV file, checked chunk by chunk as it is read (memory stays flat).
 
     A row whose key the store already holds is checked with the stored values filled in for
     the columns the file does not change: a column the header lacks, and an empty cell in one
-    of the contract's optional columns (``extra``). So the stored values are kept, and the rules
-    see the case as it will be (contract.md, "Imports")."""
+    of the optional columns (``extra``). So the stored values are kept, and the rules
+    see the case as it will be (README "Imports")."""
 
     def __init__(
         self,
@@ -532,7 +532,7 @@ def staff_fields(staff: Staff) -> dict[str, str]:
 
 
 def parse_staff(data: bytes) -> ParseResult[Staff]:
-    """Read a whole staff CSV (contract.md): every row validated, duplicates refused."""
+    """Read a whole staff CSV (README "Imports"): every row validated, duplicates refused."""
     return read_staff(io.BytesIO(data)).result()
 
 
@@ -613,7 +613,7 @@ def read_staff(
 
 
 def parse_cases(data: bytes, today: date) -> ParseResult[Case]:
-    """Read a whole case CSV (contract.md). ``today`` bounds receipt and birth dates."""
+    """Read a whole case CSV (README "Imports"). ``today`` bounds receipt and birth dates."""
     with bulk():  # many small objects, no cycles: the collector would rescan them repeatedly
         return read_cases(io.BytesIO(data), today).result()
 
@@ -626,7 +626,7 @@ def read_cases(
 ) -> CsvImport[Case]:
     """A case CSV to be checked chunk by chunk; ``stored`` gives the stored cases of some
     ``case_ref``s, whose values a re-import keeps for the columns the file does not change
-    (contract.md); ``memory`` holds the references and BSNs earlier rows used. ``today``
+    (README "Imports"); ``memory`` holds the references and BSNs earlier rows used. ``today``
     bounds receipt and birth dates."""
     seen_refs = memory("case_ref")
     seen_bsn = memory("bsn")  # with the name and date of birth of its first row

@@ -2,10 +2,11 @@
 team's intake.
 
 One rule set serves the form in the application and ``mdb-triage herbeoordeling``: both build
-the request as the contract's JSON object (contract.md, "Herbeoordeling request JSON") and call
-:func:`assess`, which reports every problem at once, by field, in Dutch.
+the request as one JSON object (README "The standard herbeoordeling request"; an example in
+``docs/voorbeelden/herbeoordeling.json``) and call :func:`assess`, which reports every problem
+at once, by field, in Dutch.
 
-Rules beyond the contract text, chosen for this tool (documented in the README):
+Rules beyond the request's fields, chosen for this tool (documented in the same README section):
 
 * ``requester.kind`` is one of ``werknemer`` (the client), ``werkgever``, ``eigenrisicodrager``
   and ``gemachtigde``; a professional herbeoordeling by UWV does not use this form.
@@ -22,7 +23,7 @@ Rules beyond the contract text, chosen for this tool (documented in the README):
   for the same client is pending; the caller supplies those cases (:class:`PendingCase`),
   because only the store knows them. A melding wijziging gezondheid stays possible.
 
-Two optional keys extend the contract: ``reference`` (the request's reference number; when
+Two optional keys extend the request: ``reference`` (the request's reference number; when
 absent it is derived from the content, so the same request always gets the same number) and
 ``intake`` (the team's intake: ``team``, ``schrijnend``, ``schrijnend_ref``, ``working``).
 """

@@ -40,9 +40,10 @@ REQUESTERS: Final[dict[str, str]] = {
     "gemachtigde": "gemachtigde",
     "uwv": "UWV (professionele herbeoordeling)",
 }
-# Who may file what (domain.md): a herbeoordeling on request comes from the client, employer,
-# eigenrisicodrager, a gemachtigde or UWV itself; a bezwaar never from UWV; a melding wijziging
-# gezondheid only from the client or a gemachtigde. Services not named: any requester.
+# Who may file what (README "Imports", requester kinds per service): a herbeoordeling on request
+# comes from the client, employer, eigenrisicodrager, a gemachtigde or UWV itself; a bezwaar never
+# from UWV; a melding wijziging gezondheid only from the client or a gemachtigde. Services not
+# named: any requester.
 SERVICE_REQUESTERS: Final[dict[str, tuple[str, ...]]] = {
     "HERBEOORDELING": ("werknemer", "werkgever", "eigenrisicodrager", "gemachtigde", "uwv"),
     "BEZWAAR": ("werknemer", "werkgever", "eigenrisicodrager", "gemachtigde"),

@@ -1,12 +1,12 @@
 """The triage engine: the werkvoorraad in the order the national priority policy demands.
 
-Order (domain.md): by policy class A, B, C, D; within a class the earliest receipt date first;
-ties by case reference in natural order (R-9 before R-10). Ingebrekestelling and dwangsom are
-recorded but never change the order. A HERBEOORDELING or BEZWAAR marked schrijnend counts as
-class B only when its reference matches a recorded central decision ``toegekend`` (the store
-finds it, ``CaseFacts.central_outcome``); otherwise it keeps its class and is flagged. The
-werkvoorraad on a date holds only cases received on or before it. The engine takes the date as
-an argument and never reads the clock.
+Order (README "The werkvoorraad order"): by policy class A, B, C, D; within a class the earliest
+receipt date first; ties by case reference in natural order (R-9 before R-10). Ingebrekestelling
+and dwangsom are recorded but never change the order. A HERBEOORDELING or BEZWAAR marked
+schrijnend counts as class B only when its reference matches a recorded central decision
+``toegekend`` (the store finds it, ``CaseFacts.central_outcome``); otherwise it keeps its class
+and is flagged. The werkvoorraad on a date holds only cases received on or before it. The engine
+takes the date as an argument and never reads the clock.
 """
 
 from __future__ import annotations

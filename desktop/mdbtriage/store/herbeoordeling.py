@@ -83,7 +83,8 @@ def assess_with_store(
 
 
 def load_request(store: Store, case_ref: str) -> dict[str, Any] | None:
-    """The request document saved for a case, as the contract's JSON object."""
+    """The request document saved for a case, as its JSON object (README "The standard
+    herbeoordeling request")."""
     row = store.conn.execute(
         "SELECT document FROM herbeoordeling_requests WHERE case_ref = ?", (case_ref,)
     ).fetchone()

@@ -1,5 +1,5 @@
 """Importing a staff or case CSV file into the store, as the command line and the desktop both
-do it (contract.md, "Imports").
+do it (README "Imports").
 
 The file is read and checked in chunks while it streams by, so memory stays flat however large
 it is. Valid rows are staged as they come; they reach the store only at the end, all in one

@@ -2,7 +2,8 @@
 
 This module holds what the office store needs before any command can work on it:
 
-- its address, a ``postgresql://`` URL with any libpq parameters (contract.md): checked here,
+- its address, a ``postgresql://`` URL with any libpq parameters (README "Office store: set-up
+  for IT"): checked here,
   a password in it refused (a password never goes into the URL or the command line);
 - the connection (psycopg 3, imported only here and only when a URL is used: it costs about
   0.14 s, which the workstation store's start-up does not pay), with a connect timeout, so an

@@ -4,8 +4,8 @@ Every file MDB Triage writes on request (``--out``, a PDF or CSV saved from the 
 import's ``FILE.errors.csv`` or ``FILE.rejected.csv``, a backup written elsewhere) passes
 :func:`output_problem` first: it never replaces the store, its ``-wal``/``-shm``/``-journal``
 files, its seal or a copy the store keeps beside itself from before a migration, and never
-lands in the store's backups folder (contract.md, "Output files"). Both the command line and
-the desktop ask this one function.
+lands in the store's backups folder (README "Command line at a glance", output files). Both the
+command line and the desktop ask this one function.
 
 :func:`write_atomically` writes the whole file or nothing: a temporary file in the target's
 folder, synced, then renamed over the target.
