@@ -9,6 +9,7 @@ from datetime import date
 from mdbtriage.core.accounts import may_read_log_of_others
 from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, store_conflicts
 from mdbtriage.core.model import MEDICAL_ROLES, Actor, Case, Client
+from mdbtriage.core.noodtoegang import EMERGENCY_PURPOSE, needs_emergency, reason_problem
 from mdbtriage.store.accounts import has_accounts
 from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
@@ -37,6 +38,8 @@ class LogLine:
     outcome: str
     purpose: str
     details: str
+    case_ref: str = ""
+    user_id: str = ""
 
     @property
     def event_label(self) -> str:
@@ -50,18 +53,88 @@ def _case_or_error(store: Store, case_ref: str) -> CaseRow:
     return row
 
 
-def read_dossier(store: Store, actor: Actor, case_ref: str) -> CaseRow:
-    """The case, with a 'read' record in the access log."""
+class EmergencyRefused(DossierError):
+    """Break-glass without a (usable) reason: refused and logged ``geweigerd``."""
+
+
+def emergency_team(store: Store, actor: Actor, case_ref: str) -> str | None:
+    """The case's team when ``actor`` needs break-glass (noodtoegang) to open its dossier: a
+    store with accounts and someone outside the case's team. None otherwise, also for a case
+    that does not exist (:func:`read_dossier` names that)."""
+    row = store.conn.execute("SELECT team_id FROM cases WHERE case_ref = ?", (case_ref,))
+    found = row.fetchone()
+    if found is None:
+        return None
+    staff = store.conn.execute(
+        "SELECT team_id FROM staff WHERE staff_id = ?", (actor.user_id,)
+    ).fetchone()
+    own = str(staff[0]) if staff else None
+    case_team = str(found[0])
+    return case_team if needs_emergency(own, case_team, has_accounts(store)) else None
+
+
+def read_dossier(
+    store: Store, actor: Actor, case_ref: str, *, emergency_reason: str | None = None
+) -> CaseRow:
+    """The case, with a 'read' record in the access log. A case of another team (see
+    :func:`emergency_team`) opens only with a stated reason: one ``emergency`` record
+    (noodtoegang) with the reason; without one :class:`EmergencyRefused` after a ``geweigerd``
+    record."""
     row = _case_or_error(store, case_ref)
+    other_team = emergency_team(store, actor, case_ref)
+    if other_team is None:
+        entry = AuditEntry(
+            event="read", purpose="dossier inzien", client_id=row.client_id, case_ref=case_ref
+        )
+    else:
+        problem = reason_problem(emergency_reason)
+        reason = " ".join((emergency_reason or "").split())
+        entry = AuditEntry(
+            event="emergency",
+            purpose=EMERGENCY_PURPOSE,
+            client_id=row.client_id,
+            case_ref=case_ref,
+            outcome="geweigerd" if problem else "gelukt",
+            details=f"cliënt van team {other_team}; "
+            + (f"geweigerd: {problem}" if problem else f"reden: {reason}"),
+        )
+    with store.atomic() as conn:
+        log(conn, actor, entry)
+    if other_team is not None and entry.outcome == "geweigerd":
+        raise EmergencyRefused(
+            f"Zaak {case_ref} hoort bij team {other_team}, niet bij uw team: noodtoegang kan "
+            f"alleen met een reden. Geweigerd: {reason_problem(emergency_reason)}"
+        )
+    return row
+
+
+def emergency_records(store: Store, viewer: Actor) -> list[LogLine]:
+    """Every break-glass record (granted and refused), the most recent first, for the privacy
+    officer and the team lead to review (the reading is logged); anyone else is refused
+    (:class:`DossierError`, logged ``geweigerd``)."""
+    allowed = may_read_log_of_others(viewer.role, has_accounts(store))
     with store.atomic() as conn:
         log(
             conn,
-            actor,
+            viewer,
             AuditEntry(
-                event="read", purpose="dossier inzien", client_id=row.client_id, case_ref=case_ref
+                event="read",
+                purpose="noodtoegang nakijken",
+                outcome="gelukt" if allowed else "geweigerd",
+                details="lijst van noodtoegang"
+                if allowed
+                else "alleen een teamleider of de privacyfunctionaris (PO) ziet de noodtoegang",
             ),
         )
-    return row
+    if not allowed:
+        raise DossierError(
+            "Alleen een teamleider of de privacyfunctionaris (PO) ziet de lijst van noodtoegang"
+        )
+    rows = store.conn.execute(
+        "SELECT at, event, user_name, role, outcome, purpose, details, case_ref, user_id "
+        "FROM audit_log WHERE event = 'emergency' ORDER BY log_id DESC"
+    )
+    return [LogLine(*(str(v or "") for v in r)) for r in rows]
 
 
 def documents(store: Store, case_ref: str) -> dict[str, date]:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,9 +32,12 @@ from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import (
     DossierError,
+    EmergencyRefused,
     add_note,
     case_log,
     documents,
+    emergency_records,
+    emergency_team,
     mark_schrijnend,
     notes,
     read_dossier,
@@ -97,6 +101,7 @@ class DossierWindow(QWidget):
         on: date,
         case_ref: str,
         parent: QWidget | None = None,
+        emergency_reason: str | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -105,7 +110,9 @@ class DossierWindow(QWidget):
         self.policy = policy
         self.on = on
         self.case_ref = case_ref
-        self.row: CaseRow = read_dossier(store, session.actor, case_ref)
+        self.row: CaseRow = read_dossier(
+            store, session.actor, case_ref, emergency_reason=emergency_reason
+        )
         self.setObjectName("dossier")
         self.setWindowTitle(f"Dossier {case_ref}")
 
@@ -508,3 +515,70 @@ class DossierWindow(QWidget):
             self.close()
             return
         super().keyPressEvent(event)
+
+
+# Break-glass (noodtoegang) ------------------------------------------------------------------------
+
+
+def open_dossier_window(
+    store: Store,
+    session: Session,
+    policy: Policy,
+    on: date,
+    case_ref: str,
+    parent: QWidget | None = None,
+) -> DossierWindow | None:
+    """The dossier's window; for a case of another team only with a stated reason (break-glass,
+    logged as noodtoegang). No reason, or one that does not do, is refused and logged
+    ``geweigerd``; the refusal is shown unless the person cancelled. None when refused."""
+    reason: str | None = None
+    team = emergency_team(store, session.actor, case_ref)
+    if team is not None:
+        reason = Ask.text(
+            parent,
+            "Noodtoegang",
+            f"Zaak {case_ref} hoort bij team {team}, niet bij uw team ({session.team}).\n"
+            "Alleen met een reden kunt u dit dossier openen (noodtoegang). De toegang en de "
+            "reden worden vastgelegd en door de privacyfunctionaris nagekeken.\n\nReden:",
+        )
+    try:
+        return DossierWindow(store, session, policy, on, case_ref, parent, emergency_reason=reason)
+    except EmergencyRefused as refused:
+        if reason is not None:
+            Ask.warn(parent, "Noodtoegang geweigerd", str(refused))
+        return None
+
+
+class EmergencyReview(QDialog):
+    """Every break-glass access, granted and refused, for the privacy officer and the team lead
+    to review (reading the list is logged)."""
+
+    def __init__(self, store: Store, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emergency_review")
+        self.setWindowTitle("Noodtoegang nakijken")
+        self.table = TablePane(
+            ("Tijdstip", "Zaak", "Door", "Rol", "Uitkomst", "Reden en team"),
+            "Er is nog geen noodtoegang vastgelegd.",
+            "emergency_table",
+        )
+        lines = emergency_records(store, session.actor)
+        self.table.set_rows(
+            [
+                (
+                    _local_time(x.at),
+                    x.case_ref,
+                    f"{x.user_name} ({x.user_id})",
+                    x.role,
+                    x.outcome,
+                    x.details,
+                )
+                for x in lines
+            ]
+        )
+        close = QPushButton("Sl&uiten", objectName="close")
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table.widget, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        fit_to_screen(self, 900, 480)

@@ -188,6 +188,13 @@ class MainWindow(QMainWindow):
                 )
             )
             self.admin_menu = admin
+        if self.session.role in ("TL", "PO"):
+            review = self.admin_menu if self.session.is_team_lead else bar.addMenu("&Privacy")
+            review.addAction(
+                self._action(
+                    "&Noodtoegang nakijken…", self.review_emergency, None, "emergency_review"
+                )
+            )
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Sneltoetsen", self.show_shortcuts, "F1", "shortcuts"))
@@ -325,11 +332,15 @@ class MainWindow(QMainWindow):
 
     def open_dossier(self, case_ref: str) -> None:
         """Open (or bring to the front) the dossier of a case."""
-        from mdbtriage.ui.dossier import DossierWindow
+        from mdbtriage.ui.dossier import open_dossier_window
 
         window = self._dossiers.get(case_ref)
         if window is None or not window.isVisible():
-            window = DossierWindow(self.store, self.session, self.policy, self.on, case_ref, self)
+            window = open_dossier_window(
+                self.store, self.session, self.policy, self.on, case_ref, self
+            )
+            if window is None:  # another team's case without a reason: refused and logged
+                return
             window.changed.connect(self._case_changed)
             window.destroyed.connect(lambda _obj=None, ref=case_ref: self._dossiers.pop(ref, None))
             self._dossiers[case_ref] = window
@@ -345,6 +356,11 @@ class MainWindow(QMainWindow):
 
         if AccountDialog.ask(self.store, self.session, self):
             self.statusBar().showMessage("Account opgeslagen", 5000)
+
+    def review_emergency(self) -> None:
+        from mdbtriage.ui.dossier import EmergencyReview
+
+        EmergencyReview(self.store, self.session, self).exec()
 
     def record_central(self) -> None:
         from mdbtriage.ui.central_decision import CentralDecisionDialog
