@@ -4,6 +4,7 @@ backup and the restore is still found by ``check --anchor`` afterwards."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -100,3 +101,20 @@ def _newest_record(path: Path) -> int:
         return int(conn.execute("SELECT max(log_id) FROM audit_log").fetchone()[0])
     finally:
         conn.close()
+
+
+def test_an_audit_export_carries_each_records_hash_and_its_record_the_head(
+    run: Run, demo: Path
+) -> None:
+    result = run("--user", DEMO_TEAM_LEAD, "audit", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    exported = json.loads(result.stdout)
+    for item in exported[:: max(1, len(exported) // 7)]:
+        assert run("check", "--anchor", item["chain_hash"]).exit_code == 0
+    with Store.open(demo) as store:
+        log = records(store.conn)
+    own = next(r for r in log if r.purpose == "toegangslogboek inzien")
+    # The export's own record names the head it exported: the last exported record's hash.
+    assert own.event == "export"
+    assert own.log_id == exported[-1]["log_id"] + 1
+    assert f"ketenkop {exported[-1]['chain_hash']}" in own.details

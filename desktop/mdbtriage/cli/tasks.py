@@ -41,6 +41,7 @@ from mdbtriage.core.taakdelegatie import (
 from mdbtriage.core.validation import ValidationError, format_date, parse_bsn
 from mdbtriage.store.access_log import (
     EVENT_LABELS,
+    chain_hashes,
     chain_head,
     in_log,
     record_access,
@@ -721,6 +722,13 @@ AUDIT_KEYS = (
 )
 @click.option("--from", "date_from", metavar="DATUM", help="Vanaf deze datum (UTC).")
 @click.option("--to", "date_to", metavar="DATUM", help="Tot en met deze datum (UTC).")
+@click.option(
+    "--event",
+    "event",
+    metavar="GEBEURTENIS",
+    help="Alleen deze gebeurtenis, bijvoorbeeld 'noodtoegang' (emergency): de toegang tot "
+    "cliënten van een ander team, met de reden.",
+)
 @FORMAT
 @pass_ctx
 def audit(
@@ -730,12 +738,16 @@ def audit(
     user_id: str | None,
     date_from: str | None,
     date_to: str | None,
+    event: str | None,
     fmt: str,
 ) -> None:
-    """Het toegangslogboek (NEN 7513): per zaak, per cliënt, per medewerker, per periode.
+    """Het toegangslogboek (NEN 7513): per zaak, per cliënt, per medewerker, per periode, per
+    gebeurtenis (--event noodtoegang: de noodtoegang om na te kijken).
 
     Wat anderen deden leest alleen een teamleider of de privacyfunctionaris (PO); ieder ander
-    ziet zijn eigen regels."""
+    ziet zijn eigen regels. Met --format json draagt elke regel zijn hash in de keten
+    (chain_hash): een anker voor 'mdb-triage check --anchor'."""
+    event_code = _event_code(event) if event is not None else None
     start = parse_date_option(date_from, "--from")
     end = parse_date_option(date_to, "--to")
     if start and end and end < start:
@@ -775,6 +787,7 @@ def audit(
         user_id=user_id,
         since=start.isoformat() if start else None,
         until=(end + timedelta(days=1)).isoformat() if end else None,
+        event=event_code,
     )
     query = " ".join(
         f"{k} {v}"
@@ -784,15 +797,17 @@ def audit(
             ("--user", user_id),
             ("--from", date_from),
             ("--to", date_to),
+            ("--event", event_code),
         )
         if v
     )
+    head_before = chain_head(store)
     record_access(
         store,
         actor,
         "export" if fmt == "json" else "read",
         "toegangslogboek inzien",
-        f"audit {query or '(alles)'}: {len(found)} regels",
+        f"audit {query or '(alles)'}: {len(found)} regels; ketenkop {head_before or 'leeg'}",
         client_id=client_id,
     )
     say(
@@ -800,7 +815,13 @@ def audit(
         f"later herschreven logboek): {chain_head(store)}"
     )
     if fmt == "json":
-        _emit_json([{k: getattr(r, k) for k in AUDIT_KEYS} for r in found])
+        hashes = chain_hashes(store, [r.log_id for r in found])
+        _emit_json(
+            [
+                {**{k: getattr(r, k) for k in AUDIT_KEYS}, "chain_hash": hashes.get(r.log_id)}
+                for r in found
+            ]
+        )
         return
     if not found:
         say("Geen logregels gevonden met deze filters.")
@@ -834,3 +855,13 @@ def audit(
         nl=False,
     )
     say(f"{len(found)} logregels.")
+
+
+def _event_code(given: str) -> str:
+    """The event code for ``--event``: the code itself or its Dutch word (noodtoegang)."""
+    wanted = given.strip().lower()
+    for code, label in EVENT_LABELS.items():
+        if wanted in (code, label):
+            return code
+    known = ", ".join(f"{label} ({code})" for code, label in EVENT_LABELS.items())
+    fail(f"Optie --event, waarde '{given}': onbekende gebeurtenis; kies uit {known}")

@@ -58,12 +58,16 @@ def records(
     user_id: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    event: str | None = None,
 ) -> list[AuditRecord]:
     """The log filtered per case, per client, per employee (as user or as the responsible
-    ``on_behalf_of``) and by period (``since``/``until`` as ISO timestamps, ``until`` exclusive),
-    oldest first."""
+    ``on_behalf_of``), by period (``since``/``until`` as ISO timestamps, ``until`` exclusive) and
+    by event (``emergency`` lists break-glass), oldest first."""
     where: list[str] = []
     params: list[object] = []
+    if event:
+        where.append("event = ?")
+        params.append(event)
     if case_ref:
         where.append("case_ref = ?")
         params.append(case_ref)
@@ -96,6 +100,7 @@ def store_records(
     user_id: str | None = None,
     since: str | None = None,
     until: str | None = None,
+    event: str | None = None,
 ) -> list[AuditRecord]:
     """:func:`records` of the store's log."""
     return records(
@@ -105,6 +110,7 @@ def store_records(
         user_id=user_id,
         since=since,
         until=until,
+        event=event,
     )
 
 
@@ -122,6 +128,18 @@ def in_log(store: Store, user_id: str) -> bool:
 def chain_head(store: Store) -> str | None:
     """The hash of the newest record (the chain's head), or None for an empty log."""
     return audit_chain.head(store.conn)
+
+
+def chain_hashes(store: Store, log_ids: list[int]) -> dict[int, str]:
+    """The chain's hash of each of these records (each one an anchor for the log up to it)."""
+    if not log_ids:
+        return {}
+    rows = store.conn.execute(
+        "SELECT log_id, hash FROM audit_chain WHERE log_id BETWEEN ? AND ?",
+        (min(log_ids), max(log_ids)),
+    )
+    wanted = set(log_ids)
+    return {int(r[0]): str(r[1]) for r in rows if int(r[0]) in wanted}
 
 
 def chain_break(store: Store) -> audit_chain.ChainBreak | None:
