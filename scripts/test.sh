@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every check of the project: ruff (lint and format), mypy strict on core and store, the layer
-# contracts (import-linter), and the whole pytest suite, GUI tests offscreen included.
+# Every check of the project: ruff (lint and format), mypy over the whole package (strict on core,
+# store and cli), the layer contracts (import-linter), and the whole pytest suite, GUI tests
+# offscreen included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -8,8 +9,8 @@ export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 echo "== ruff"
 .venv/bin/ruff check
 .venv/bin/ruff format --check
-echo "== mypy (core, store)"
-.venv/bin/mypy desktop/mdbtriage/core desktop/mdbtriage/store
+echo "== mypy (the whole package: core, store, cli strict; ui, reports checked)"
+.venv/bin/mypy desktop/mdbtriage
 echo "== import-linter"
 .venv/bin/lint-imports
 echo "== pytest"

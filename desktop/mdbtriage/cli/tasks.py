@@ -299,7 +299,7 @@ def _task_dict(t: TaskRow, stored: Sequence[TaskVersion] = ()) -> dict[str, Any]
     d["status_label"] = TASK_STATUSES[t.status]
     d["assigned_on"] = t.assigned_on.isoformat()
     d["due_on"] = t.due_on.isoformat() if t.due_on else None
-    found = [
+    found: list[dict[str, str | None]] = [
         {"kind": v.kind, "author_id": v.author_id, "result": v.result, "created_at": v.created_at}
         for v in stored
     ]

@@ -64,7 +64,7 @@ def register_fonts() -> None:
     _registered = True
 
 
-class NumberedCanvas(pdfcanvas.Canvas):
+class NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]  # reportlab has no types
     """A canvas that writes "pagina x van y" and a footer line on every page once the total
     is known. Set ``footer_left`` (e.g. reference and date) before building."""
 

@@ -188,7 +188,7 @@ class CapacityDialog(QDialog):
         tasks = load_ruleset()
         measured = {(m.service, m.task): m for m in measured_times(store, team)}
         rows = [(service, act) for service, acts in norms.services.items() for act in acts]
-        table = QTableWidget(len(rows), 5, objectName="norms_table")
+        table: QTableWidget = QTableWidget(len(rows), 5, objectName="norms_table")
         table.setAccessibleName("Normen en gemeten tijd")
         table.setHorizontalHeaderLabels(
             ["Dienst", "Taak", "Rol", "Norm (uur)", "Gemeten (uur, aantal)"]

@@ -62,7 +62,7 @@ class CaseFormDialog(QDialog):
         self.on = on
         self.new = case is None
         self.saved: Case | None = None
-        self.setWindowTitle("Nieuwe zaak" if self.new else f"Zaak {case.case_ref} wijzigen")
+        self.setWindowTitle("Nieuwe zaak" if case is None else f"Zaak {case.case_ref} wijzigen")
         self.texts: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
         self._kept: dict[str, str] = {}
@@ -140,7 +140,7 @@ class CaseFormDialog(QDialog):
         return combo
 
     def _error(self, name: str) -> QLabel:
-        label = QLabel(objectName=f"error_{name}")
+        label: QLabel = QLabel(objectName=f"error_{name}")
         label.setStyleSheet(ERROR_STYLE)
         label.setWordWrap(True)
         label.hide()

@@ -93,7 +93,7 @@ class ShortcutsDialog(QDialog):
 
     def texts(self) -> list[tuple[str, str, str]]:
         return [
-            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
+            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc, union-attr]
             for r in range(self.table.rowCount())
         ]
 

@@ -339,7 +339,7 @@ class HerbeoordelingForm(QDialog):
         scroll = _FormScroll()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
-        self.scroll = scroll
+        self.scroll = scroll  # type: ignore[method-assign, assignment]
 
         self.summary = QLabel()
         self.summary.setObjectName("summary")
@@ -559,7 +559,7 @@ class HerbeoordelingForm(QDialog):
             self.route_label.setText("wordt bepaald als de aanvraag volledig is")
         self.reference_label.setText(f"Referentie <b>{assessment.request.reference}</b>")
         if hasattr(self, "scroll"):
-            self.scroll.fit()
+            self.scroll.fit()  # type: ignore[attr-defined]
         self.save_button.setEnabled(assessment.complete and has_team)
         self.save_button.setToolTip(
             ""
@@ -713,7 +713,7 @@ class HerbeoordelingForm(QDialog):
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(
-            parent, "Aanvraag laden", start_folder(), "JSON-bestanden (*.json)"
+            parent, "Aanvraag laden", str(start_folder()), "JSON-bestanden (*.json)"
         )
         return Path(path) if path else None
 

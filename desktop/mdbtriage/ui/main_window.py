@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import importlib.util
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.policy import Policy
@@ -22,6 +22,11 @@ from mdbtriage.ui.appearance import available_rect, fit_to_screen, restore_geome
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.werkvoorraad import WerkvoorraadView
+
+if TYPE_CHECKING:  # imported when first shown, or not at all
+    from mdbtriage.ui.help import ShortcutsDialog
+    from mdbtriage.ui.overzicht import OverzichtView
+    from mdbtriage.ui.tasks import MyTasksWidget, TeAccorderenWidget
 
 
 def _available(module: str) -> bool:
@@ -79,14 +84,15 @@ class MainWindow(QMainWindow):
 
         self.team_view = TeamView(store, session, on)
         self.tabs.addTab(self.team_view, "T&eam")
-        self.overzicht: Any = None
+        self.overzicht: OverzichtView | None = None
         if session.is_team_lead:
             from mdbtriage.ui.overzicht import OverzichtView
 
-            self.overzicht = OverzichtView(store, session, policy=policy)
-            self.tabs.addTab(self.overzicht, "O&verzicht")
+            overzicht = OverzichtView(store, session, policy=policy)
+            self.overzicht = overzicht
+            self.tabs.addTab(overzicht, "O&verzicht")
             self.werkvoorraad.loaded.connect(
-                lambda _n: self.overzicht.set_figures(self.werkvoorraad.figures_by_team)
+                lambda _n: overzicht.set_figures(self.werkvoorraad.figures_by_team)
             )
             from mdbtriage.ui.prognose import PrognoseView
 
@@ -201,11 +207,13 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&Over MDB Triage", self.show_about, None, "about"))
         self.help_menu = help_menu
 
-    def shortcuts_dialog(self) -> Any:
+    def shortcuts_dialog(self) -> ShortcutsDialog:
         """Help › Sneltoetsen: the menus' shortcuts and those of the other windows."""
         from mdbtriage.ui.help import OTHER_SHORTCUTS, ShortcutsDialog, menu_shortcuts
 
-        menus = [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
+        menus = cast(
+            "list[QMenu]", [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
+        )
         return ShortcutsDialog([*menu_shortcuts(menus), *OTHER_SHORTCUTS], self)
 
     def show_shortcuts(self) -> None:
@@ -252,8 +260,8 @@ class MainWindow(QMainWindow):
 
     def _add_task_tabs(self) -> None:
         """Mijn taken for everyone, Te accorderen for a VA (from the taakdelegatie widgets)."""
-        self.my_tasks: Any = None
-        self.te_accorderen: Any = None
+        self.my_tasks: MyTasksWidget | None = None
+        self.te_accorderen: TeAccorderenWidget | None = None
         if not _available("mdbtriage.ui.tasks"):
             return
         from mdbtriage.ui.tasks import MyTasksWidget, TeAccorderenWidget

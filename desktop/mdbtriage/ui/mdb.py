@@ -619,7 +619,7 @@ class MdbWindow(QMainWindow):
         )
         self._after_agenda_change(item.case_ref)
 
-    def move(self, offset: int) -> None:
+    def move(self, offset: int) -> None:  # type: ignore[override]  # not QWidget.move
         item = self._selected_item()
         if self.meeting is None or item is None:
             return
@@ -935,7 +935,7 @@ class MdbWindow(QMainWindow):
         found = []
         for row in range(self.activities.rowCount()):
             cell = self.activities.item(row, 0)
-            found.append(cell.data(Qt.ItemDataRole.UserRole))
+            found.append(cell.data(Qt.ItemDataRole.UserRole))  # type: ignore[union-attr]
         return tuple(found)
 
     def _lead_role_changed(self) -> None:

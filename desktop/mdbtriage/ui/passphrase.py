@@ -28,7 +28,7 @@ class PassphraseDialog(QDialog):
         )
         intro.setWordWrap(True)
         intro.setToolTip(str(store_path))
-        self.field = QLineEdit(objectName="passphrase")
+        self.field: QLineEdit = QLineEdit(objectName="passphrase")
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setPlaceholderText("Wachtwoordzin")
         self.error = QLabel(message, objectName="error")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -78,12 +80,12 @@ class SignInDialog(QDialog):
         self.people.setObjectName("people")
         self.people.setEditable(True)
         self.people.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.people.lineEdit().setPlaceholderText("Typ of kies uw naam")
+        cast(QLineEdit, self.people.lineEdit()).setPlaceholderText("Typ of kies uw naam")
         for account in list_accounts(store):
             role = ROLES.get(account.role, account.role)
             self.people.addItem(f"{account.name} · {role} · {account.team}", account.staff_id)
         self.people.setCurrentIndex(-1)
-        completer = self.people.completer()
+        completer = cast(QCompleter, self.people.completer())  # editable: it has one
         # From the start of the name, in a list to choose from: never completed in place to
         # another person whose name merely contains the letters typed.
         completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
