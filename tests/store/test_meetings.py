@@ -260,7 +260,7 @@ def test_export_and_print_log_with_the_action_or_not_at_all(demo: Store, tmp_pat
     sent: list[str] = []
     repo.print_summary(demo, TL, data, "Kantoorprinter", lambda: sent.append("ok"))
     assert sent == ["ok"]
-    prints = _audit(demo, "event = 'print' AND details LIKE ?", "%Kantoorprinter")
+    prints = _audit(demo, "event = 'print' AND details LIKE ?", "%Kantoorprinter%")
     assert len(prints) == len(data.cases)
 
     def jammed() -> None:
@@ -268,7 +268,7 @@ def test_export_and_print_log_with_the_action_or_not_at_all(demo: Store, tmp_pat
 
     with pytest.raises(OSError, match="papierstoring"):
         repo.print_summary(demo, TL, data, "Defecte printer", jammed)
-    assert _audit(demo, "details LIKE ?", "%Defecte printer") == []
+    assert _audit(demo, "details LIKE ?", "%Defecte printer%") == []
     assert len(_audit(demo, "event = 'export'")) == len(exports), "a failed write logs nothing"
 
 

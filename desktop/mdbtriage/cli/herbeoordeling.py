@@ -23,7 +23,7 @@ from mdbtriage.core.herbeoordeling import (
 )
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
 from mdbtriage.store.central import decision_by_ref
-from mdbtriage.store.herbeoordeling import assess_with_store, log_output
+from mdbtriage.store.herbeoordeling import assess_with_store, log_output, log_refusal
 from mdbtriage.store.outputs import (
     OutputRefused,
     check_output,
@@ -83,7 +83,7 @@ def herbeoordeling(
     except PolicyError as error:
         fail(f"Optie --policy: {error}")
     store = context.store()
-    assessment = assess_with_store(store, data)
+    assessment = assess_with_store(store, data, viewer=context.actor())
     for warning in assessment.warnings:
         say(f"{name}: waarschuwing: {warning.text()}")
     central_ref = assessment.request.intake.schrijnend_ref
@@ -95,6 +95,7 @@ def herbeoordeling(
         if not ontvangstbewijs:
             count = len(assessment.problems)
             if assessment.refused:
+                log_refusal(store, context.actor(), assessment, f"{name} naar {target.name}")
                 fail(f"{name}: aanvraag geweigerd; er is niets geschreven.", EXIT_REFUSED)
             fail(
                 f"{name}: aanvraag onvolledig of ongeldig ({count} "

@@ -184,3 +184,8 @@ def mdb_summary(
         f"{meeting.label}: {SUMMARY_VERSIONS[versie]} geschreven naar {out} "
         f"({len(data.cases)} zaken)."
     )
+    if data.chain_head:
+        say(
+            "Ketenkop van het toegangslogboek in dit verslag (anker voor 'mdb-triage check "
+            f"--anchor'): {data.chain_head}"
+        )

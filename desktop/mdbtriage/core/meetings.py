@@ -474,6 +474,8 @@ class MeetingSummary:
     medical: bool = True
     warnings: tuple[str, ...] = field(default_factory=tuple)
     forecast: ForecastPage | None = None
+    # The access log's chain head when the summary was made: an anchor for 'check --anchor'.
+    chain_head: str = ""
 
 
 def non_medical(summary: MeetingSummary) -> MeetingSummary:

@@ -340,6 +340,17 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
         )
     if summary.forecast is not None:
         story.extend(_forecast_page(summary.forecast, s, width))
+    if summary.chain_head:
+        # An anchor kept outside the store: 'mdb-triage check --anchor HASH' finds whether the
+        # access log still holds what it held when this summary was made.
+        story.append(Spacer(1, 8))
+        story.append(
+            _p(
+                f"Ketenkop van het toegangslogboek bij het maken van dit verslag: "
+                f"{summary.chain_head}",
+                s["small"],
+            )
+        )
     footer = f"{title} · {version}"
     doc.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()

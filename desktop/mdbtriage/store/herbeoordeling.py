@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -22,8 +22,10 @@ from mdbtriage.core.herbeoordeling import (
     case_facts,
 )
 from mdbtriage.core.model import Actor, Case, Client
+from mdbtriage.core.noodtoegang import needs_emergency
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import choose_route
+from mdbtriage.store.accounts import has_accounts
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.records import get_case, upsert_cases
@@ -70,16 +72,80 @@ def assess_with_store(
     exclude_ref: str | None = None,
     *,
     today: date | None = None,
+    viewer: Actor | None = None,
 ) -> Assessment:
     """Core's assessment with the client's pending cases as the store knows them, on
-    ``today`` (default: the computer's date)."""
+    ``today`` (default: the computer's date).
+
+    A refusal names the pending case only to a ``viewer`` who may open it without break-glass
+    (a member of its team, or anyone in set-up mode): to anyone else (and with no ``viewer`` on
+    a store with accounts) it says that a WIA decision or bezwaar is pending, not which case
+    this BSN has."""
     day = today or date.today()
     first = assess(data, today=day)
     bsn = first.request.client.bsn
     if bsn is None or first.request.requester.kind != "werknemer":
         return first
     pending = pending_cases(store, bsn, exclude_ref or first.request.reference)
-    return assess(data, pending, today=day) if pending else first
+    if not pending:
+        return first
+    assessment = assess(data, pending, today=day)
+    hidden = _hidden_refs(store, viewer, [case.case_ref for case in pending])
+    if not hidden:
+        return assessment
+    problems = tuple(
+        replace(p, message=_without_refs(p.message, hidden)) if p.refusal else p
+        for p in assessment.problems
+    )
+    return replace(assessment, problems=problems)
+
+
+def _hidden_refs(store: Store, viewer: Actor | None, refs: Sequence[str]) -> set[str]:
+    """The cases of ``refs`` that ``viewer`` may not learn of (see :func:`assess_with_store`)."""
+    if not has_accounts(store):
+        return set()
+    own = None
+    if viewer is not None:
+        row = store.conn.execute(
+            "SELECT team_id FROM staff WHERE staff_id = ?", (viewer.user_id,)
+        ).fetchone()
+        own = str(row[0]) if row else None
+    marks = ",".join("?" * len(refs))
+    teams = store.conn.execute(
+        f"SELECT case_ref, team_id FROM cases WHERE case_ref IN ({marks})", tuple(refs)
+    )
+    return {str(ref) for ref, team in teams if needs_emergency(own, str(team), True)}
+
+
+def _without_refs(message: str, hidden: set[str]) -> str:
+    for ref in hidden:
+        message = message.replace(f"zaak {ref}, ", "").replace(f"zaak {ref}", "een zaak")
+    return message
+
+
+def log_refusal(store: Store, actor: Actor, assessment: Assessment, doing: str) -> None:
+    """A request refused by a rule (exit 3 on the command line): one ``geweigerd`` record with
+    the client (when the store knows the BSN) and the rule as ``actor`` may read it."""
+    request = assessment.request
+    with store.atomic() as conn:
+        client_id: int | None = None
+        if request.client.bsn:
+            row = conn.execute(
+                "SELECT client_id FROM clients WHERE bsn = ?", (request.client.bsn,)
+            ).fetchone()
+            client_id = int(row[0]) if row else None
+        reasons = "; ".join(p.message for p in assessment.problems if p.refusal)
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="create",
+                purpose=PURPOSE,
+                client_id=client_id,
+                outcome="geweigerd",
+                details=f"{doing} {request.reference}: {reasons}",
+            ),
+        )
 
 
 def load_request(store: Store, case_ref: str) -> dict[str, Any] | None:
@@ -104,9 +170,28 @@ def save_request(
 ) -> SavedRequest:
     """Create or update the HERBEOORDELING (or WIJZIGING_GEZONDHEID) case of a complete request,
     with requester, motivation and the request itself, logged as create or change."""
+    refused_by_rule: list[Assessment] = []
+    try:
+        return _save_request(store, data, actor, policy, team, refused_by_rule)
+    except RequestRefused:
+        if refused_by_rule:  # the transaction is gone; the refusal gets a record of its own
+            log_refusal(store, actor, refused_by_rule[0], "aanvraag opslaan")
+        raise
+
+
+def _save_request(
+    store: Store,
+    data: Mapping[str, Any],
+    actor: Actor,
+    policy: Policy,
+    team: str | None,
+    refused_by_rule: list[Assessment],
+) -> SavedRequest:
     with store.atomic() as conn:
-        assessment = assess_with_store(store, data)
+        assessment = assess_with_store(store, data, viewer=actor)
         if assessment.problems:
+            if assessment.refused:
+                refused_by_rule.append(assessment)
             raise RequestRefused(assessment.problems)
         request = assessment.request
         case_ref = request.reference

@@ -16,6 +16,7 @@ from mdbtriage.core.meetings import (
 )
 from mdbtriage.core.model import Actor
 from mdbtriage.store import tasks
+from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import Refused, TaakdelegatieError
 from mdbtriage.store.meetings.agenda import agenda, attendees, va_present
@@ -212,7 +213,33 @@ def close_meeting(
     is frozen. All or nothing; returns the ids of the created tasks. With ``today`` (the
     command line, the desktop) the tasks are assigned today, judged by the delegations in force
     today, so a meeting closed after a revocation creates no task under it; without (the demo,
-    replaying a history) on the day of the meeting."""
+    replaying a history) on the day of the meeting. A refusal is logged ``geweigerd`` with its
+    reasons before :class:`MeetingError` is raised."""
+    try:
+        return _close_meeting(store, meeting_id, actor, check, create_task, today)
+    except MeetingError as refused:
+        with store.atomic() as conn:
+            log(
+                conn,
+                actor,
+                AuditEntry(
+                    event="change",
+                    purpose="MDB-besluiten bevestigen",
+                    outcome="geweigerd",
+                    details=f"MDB {meeting_id} niet gesloten: {refused}",
+                ),
+            )
+        raise
+
+
+def _close_meeting(
+    store: Store,
+    meeting_id: int,
+    actor: Actor,
+    check: AssignmentCheck | None,
+    create_task: TaskCreator | None,
+    today: date | None,
+) -> list[int]:
     problems = closing_problems(store, meeting_id, actor)
     meeting = get_meeting(store, meeting_id)
     items = agenda(store, meeting_id)

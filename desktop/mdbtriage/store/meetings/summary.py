@@ -20,6 +20,7 @@ from mdbtriage.core.meetings import (
 from mdbtriage.core.model import SERVICES, Actor
 from mdbtriage.core.policy import load_policy
 from mdbtriage.core.validation import mask_bsn
+from mdbtriage.store import audit_chain
 from mdbtriage.store.audit import AuditEntry
 from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import log_refusal
@@ -127,6 +128,7 @@ def summary(
         forecast=None
         if medical
         else _forecast_page(store, meeting.team_id, meeting.team_name, printed_on),
+        chain_head=audit_chain.head(store.conn) or "",
     )
     return full if medical else rules.non_medical(full)
 
@@ -152,7 +154,8 @@ def _log_output(
         (c.case_ref for c in data.cases),
         event,
         "MDB-verslag " + ("afdrukken" if event == "print" else "exporteren"),
-        f"MDB {data.meeting_id}, {rules.SUMMARY_VERSIONS[version]}, {target}",
+        f"MDB {data.meeting_id}, {rules.SUMMARY_VERSIONS[version]}, {target}"
+        + (f"; ketenkop {data.chain_head}" if data.chain_head else ""),
     )
 
 
