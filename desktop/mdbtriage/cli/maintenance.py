@@ -162,11 +162,40 @@ def _report(result: ConvertResult, verb: str) -> None:
         say(f"Niet {verb}: {skipped}")
 
 
-def _convert_failed(error: StoreError) -> NoReturn:
+def _log_conversion(
+    context: Context, key: str | None, purpose: str, outcome: str, details: str
+) -> None:
+    """The record of an encryption or decryption, in the store as it is afterwards, under the
+    operating-system account (maintenance needs file access, not a sign-in). A store that cannot
+    be opened (a wrong passphrase, in use) is reported all the same: the message says why."""
+    from mdbtriage.store.access_log import record_access
+
+    path = context.path
+    try:
+        store = Store.open(path, passphrase=key if looks_encrypted(path) else None)
+    except StoreError:
+        return
+    try:
+        record_access(store, context.actor(), "change", purpose, details, outcome=outcome)
+    except StoreError:
+        pass
+    finally:
+        store.close()
+
+
+def _convert_failed(context: Context, key: str, purpose: str, error: StoreError) -> NoReturn:
     refused = StoreLocked | StoreOnNetworkShare | WrongPassphrase | StoreMissing | StoreFull
     if isinstance(error, refused | StoreNoAccess | BackupRefused):
+        _log_conversion(context, key, purpose, "geweigerd", str(error))
         fail(f"Geweigerd: {error}", EXIT_REFUSED)
+    _log_conversion(context, key, purpose, "mislukt", str(error))
     fail(f"Mislukt: {error}; de opslag is niet gewijzigd", EXIT_UNEXPECTED)
+
+
+def _copies(result: ConvertResult) -> str:
+    return f"{len(result.copies)} reservekopieën" + (
+        f", {len(result.skipped)} niet" if result.skipped else ""
+    )
 
 
 @cli.command()
@@ -192,12 +221,23 @@ def encrypt(context: Context, keep_plain: bool) -> None:
             fail(f"Versleutelen geweigerd: {problem}; er is niets gewijzigd", EXIT_BAD_INPUT)
         key = new
     context.close()
+    purpose = "opslag versleutelen"
     try:
         result = encrypt_store(path, key, keep_plain=keep_plain)
     except (StoreError, OSError) as error:
         if isinstance(error, OSError):
+            _log_conversion(context, key, purpose, "mislukt", str(error))
             fail(f"Versleutelen mislukt: {error}", EXIT_UNEXPECTED)
-        _convert_failed(error)
+        _convert_failed(context, key, purpose, error)
+    if result.created:
+        done = "nieuwe versleutelde opslag gemaakt"
+    elif already:
+        done = "was al versleuteld"
+    else:
+        done = f"versleuteld met een wachtwoordzin, {_copies(result)} mee versleuteld" + (
+            f"; onversleutelde kopie bewaard als {result.kept_plain}" if result.kept_plain else ""
+        )
+    _log_conversion(context, key, purpose, "gelukt", done)
     if result.created:
         say(f"Nieuwe versleutelde opslag gemaakt: {path}.")
     elif already:
@@ -229,14 +269,20 @@ def decrypt(context: Context) -> None:
     desktoptoepassing eerst."""
     path = context.path
     if not looks_encrypted(path):
+        _log_conversion(context, None, "opslag ontsleutelen", "geweigerd", "niet versleuteld")
         fail(f"{path} is niet versleuteld; er is niets gewijzigd", EXIT_REFUSED)
     key = context.passphrase()
     context.close()
+    purpose = "opslag ontsleutelen"
     try:
         result = decrypt_store(path, key)
     except (StoreError, OSError) as error:
         if isinstance(error, OSError):
+            _log_conversion(context, key, purpose, "mislukt", str(error))
             fail(f"Ontsleutelen mislukt: {error}", EXIT_UNEXPECTED)
-        _convert_failed(error)
+        _convert_failed(context, key, purpose, error)
+    _log_conversion(
+        context, key, purpose, "gelukt", f"niet meer versleuteld, {_copies(result)} mee ontsleuteld"
+    )
     say(f"{path} is niet meer versleuteld.")
     _report(result, "ontsleuteld")
