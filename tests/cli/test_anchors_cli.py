@@ -64,6 +64,8 @@ def test_a_head_noted_between_backup_and_restore_is_found_after_the_restore(
     result = run("check", "--anchor", noted)
     assert result.exit_code == 0, result.stderr
     assert "gevonden bij logregel" in result.stderr
+    by_file = run("check", "--anchor", str(copy))  # the backup file itself as the anchor
+    assert by_file.exit_code == 0, by_file.stderr
     with Store.open(demo) as store:
         after = records(store.conn)
         assert audit_chain.verify(store.conn) is None
