@@ -9,6 +9,7 @@ offscreen platform with a configured screen size for the test.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import tempfile
@@ -16,7 +17,16 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QSettings, QThread
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QDeadlineTimer,
+    QIODevice,
+    QSettings,
+    QThread,
+)
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mdbtriage.core.model import Actor
@@ -47,9 +57,11 @@ def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
 
 
 def session_for(store: Store, role: str, team: str) -> Session:
+    """The staff member the demo gives work: the first VA (delegating), the last SMV."""
+    order = "DESC" if role == "SMV" else "ASC"
     row = store.conn.execute(
         "SELECT staff_id, name, role, team_id FROM staff WHERE role = ? AND team_id = ? "
-        "ORDER BY staff_id DESC",
+        f"ORDER BY staff_id {order}",
         (role, team),
     ).fetchone()
     return Session(staff_id=row[0], name=row[1], role=row[2], team=row[3])
@@ -131,8 +143,15 @@ class Tour:
 
         mdb = MdbWindow(self.store, window.session.actor, today=TODAY, parent=window)
         self.show("mdb-voorbereiding", mdb)
+        mdb.tabs.setCurrentIndex(1)
+        self.show("mdb-aanwezigheid", mdb)
         mdb.tabs.setCurrentIndex(2)
         self.show("mdb-bespreking", mdb)
+        mdb.close_meeting()  # undecided cases: the one-line notice
+        self.show("mdb-sluiten-nog-niet", mdb)
+        mdb.tabs.setCurrentIndex(3)
+        settle(500)
+        self.show("mdb-verslag", mdb)
         mdb.close()
 
     def herbeoordeling(self, window: QWidget) -> None:
@@ -175,6 +194,22 @@ class Tour:
             dialog.close()
 
 
+def save_small(image: QImage, target: Path) -> None:
+    """A PNG with a palette of 256 colours (Pillow, which reportlab brings): a window's
+    picture stays small and its colours and text as they were."""
+    from PIL import Image
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    picture = Image.open(io.BytesIO(bytes(data.data()))).convert("RGB")
+    picture.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        target, optimize=True
+    )
+
+
 def queue_columns(view: QWidget) -> dict[str, object]:
     """How the werkvoorraad's columns use the width: the widest client name on screen against
     its column, and the Team column against its widest team."""
@@ -192,9 +227,15 @@ def queue_columns(view: QWidget) -> dict[str, object]:
             default=0,
         )
 
+    signals, next_task = COLUMN_KEYS.index("signals"), COLUMN_KEYS.index("next_task")
+    icon = max(table.iconSize().width(), metrics.height()) + 6
     return {
         "client_width": table.columnWidth(client),
         "client_needs": widest(client) + 8,
+        "signals_width": table.columnWidth(signals),
+        "signals_needs": widest(signals) + 8 + icon,
+        "next_task_width": table.columnWidth(next_task),
+        "next_task_needs": widest(next_task) + 8,
         "team_width": table.columnWidth(team),
         "team_needs": widest(team) + 8,
     }
@@ -215,8 +256,7 @@ def main() -> int:
         if args.out is not None:
             args.out.mkdir(parents=True, exist_ok=True)
             target = args.out / f"{name}{args.suffix}.png"
-            if not window.grab().save(str(target)):
-                raise OSError(f"{target} kan niet worden geschreven")
+            save_small(window.grab().toImage(), target)
         room = window.screen().availableGeometry()
         frame = window.frameGeometry()
         extra: dict[str, object] = {}

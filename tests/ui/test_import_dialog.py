@@ -86,3 +86,5 @@ def test_many_bad_rows_in_the_desktop_report_are_summarised(
     assert lines[102] == f"Alle 150 problemen staan in {tmp_path / 'zaken.errors.csv'}."
     assert len((tmp_path / "zaken.errors.csv").read_text("utf-8-sig").splitlines()) == 151
     assert store.count("cases") == 0
+    # The bar does not stand at the percentage where the refused import stopped.
+    assert dialog.progress.value() == 0 and dialog.progress.text() == "geweigerd"

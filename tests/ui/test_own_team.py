@@ -85,3 +85,15 @@ def test_the_mdb_window_opens_on_the_own_team_and_proposes_it(qtbot, make_window
     assert mdb.meeting is not None and mdb.meeting.team_id == lead.team
     assert mdb.team_combo.currentData() == lead.team
     mdb.close()
+
+
+def test_the_team_column_shows_the_team_by_name(make_window, demo_store):
+    from mdbtriage.store.records import list_teams
+    from mdbtriage.ui.queue_model import COLUMN_KEYS
+
+    lead = _lead_of_last_team(demo_store)
+    view = make_window(lead).werkvoorraad
+    names = {t.team_id: t.name for t in list_teams(demo_store)}
+    assert names[lead.team] != lead.team
+    cell = view.model.index(0, COLUMN_KEYS.index("team")).data()
+    assert cell == names[lead.team]

@@ -31,6 +31,7 @@ SERVICES_SHORT: Final[dict[str, str]] = {
 #: The qualifications a rule of the taakdelegatie can ask of a staff member.
 QUALIFICATIONS: Final[dict[str, str]] = {
     "POST_HBO_AG": "post-hbo Arbeid & Gezondheid",
+    "REGIEVOERDER": "regievoerder MDB",
 }
 
 

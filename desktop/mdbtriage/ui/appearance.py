@@ -88,8 +88,9 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
     (leaving room for the frame), and centre it on that room."""
     room = available_rect(widget)
     frame_w, frame_h = FRAME_ALLOWANCE
-    width = min(width, room.width() - frame_w)
-    height = min(height, room.height() - frame_h)
+    least = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    width = min(max(width, least.width()), room.width() - frame_w)
+    height = min(max(height, least.height()), room.height() - frame_h)
     _allow_shrink(widget, width, height)
     # Through QWidget: a window may have a method of its own named move (the MDB's agenda).
     QWidget.resize(widget, width, height)

@@ -70,9 +70,7 @@ class CaseFormDialog(QDialog):
             edit = QLineEdit(objectName=name)
             edit.setPlaceholderText(PLACEHOLDERS.get(name, ""))
             self.texts[name] = edit
-        self.service = self._combo(
-            "service", {code: f"{code}: {label}" for code, label in SERVICES.items()}
-        )
+        self.service = self._combo("service", dict(SERVICES))
         self.requester = self._combo("requester", {"": "(geen)", **REQUESTERS})
         self.status = self._combo("status", dict(CASE_STATUSES))
         self.team = QComboBox(objectName="team")

@@ -43,7 +43,7 @@ from mdbtriage.store.dossier import (
     read_dossier,
     set_document,
 )
-from mdbtriage.store.records import CaseRow, get_case, get_staff, to_case
+from mdbtriage.store.records import CaseRow, get_case, get_staff, list_teams, to_case
 from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
@@ -250,7 +250,7 @@ class DossierWindow(QWidget):
             ("Geboortedatum", format_date(facts.birth_date) if facts.birth_date else "onbekend"),
             ("Dienst", service_name(facts.service)),
             ("Ontvangen op", format_date(facts.received_on)),
-            ("Team", row.team),
+            ("Team", self._team_name(row.team)),
             ("Status", CASE_STATUSES.get(row.status, row.status)),
             ("Aanvrager", requester or "(geen)"),
             ("Medische motivering", yes[facts.motivated]),
@@ -412,6 +412,9 @@ class DossierWindow(QWidget):
         if not shown:
             parts.insert(0, "<p>Nog geen notities bij deze zaak.</p>")
         self.notes_view.setHtml("".join(parts))
+
+    def _team_name(self, team_id: str) -> str:
+        return next((t.name for t in list_teams(self.store) if t.team_id == team_id), team_id)
 
     def _staff_name(self, staff_id: str) -> str:
         staff = get_staff(self.store, staff_id)

@@ -180,8 +180,8 @@ class HerbeoordelingForm(QDialog):
         self._note_rows: dict[QLabel, tuple[QFormLayout, int]] = {}
         self.setObjectName("herbeoordeling_form")
         self.setWindowTitle("Aanvraag herbeoordeling")
-        fit_to_screen(self, 760, 860)
         self._build()
+        fit_to_screen(self, 760, 860)  # once built: its layout's minimum is known
         self._load()
         self.revalidate()
 
@@ -549,11 +549,16 @@ class HerbeoordelingForm(QDialog):
             )
         else:
             hidden = count - shown
-            extra = f", waarvan {hidden} in velden die nog leeg zijn" if hidden > 0 else ""
             refused = " De aanvraag wordt geweigerd." if assessment.refused else ""
+            points = f"nog {count} {'punt' if count == 1 else 'punten'} open"
+            if hidden >= count:  # every reason is at a field not yet filled in
+                open_text = f"{points}, in velden die u nog niet hebt ingevuld"
+            elif hidden > 0:
+                open_text = f"{points}, waarvan {hidden} in velden die u nog niet hebt ingevuld"
+            else:
+                open_text = points
             self.summary.setText(
-                f"<span style='{ERROR_STYLE}'><b>Onvolledig:</b> nog {count} "
-                f"{'punt' if count == 1 else 'punten'} open{extra}.{refused}</span> "
+                f"<span style='{ERROR_STYLE}'><b>Onvolledig:</b> {open_text}.{refused}</span> "
                 "Afdrukken geeft een ontvangstbewijs 'ONVOLLEDIG'."
             )
             self.route_label.setText("wordt bepaald als de aanvraag volledig is")

@@ -143,6 +143,7 @@ class ImportDialog(QDialog):
         self.start_button.setEnabled(False)
         self.report.clear()
         self.progress.setValue(0)
+        self.progress.setFormat("%p%")
         path, kind, skip = Path(text), self.kind, self.skip.isChecked()
         store_path, actor, on = self.store.path, self.session.actor, self.on
 
@@ -165,6 +166,9 @@ class ImportDialog(QDialog):
             )
             if outcome.written:
                 self.progress.setValue(100)
+            else:  # not left standing at the percentage where the import stopped
+                self.progress.setValue(0)
+                self.progress.setFormat("geweigerd")
             self.finished_import.emit(outcome)
 
         def failed(error: BaseException) -> None:
@@ -173,6 +177,8 @@ class ImportDialog(QDialog):
             self.outcome = ImportOutcome(False, [f"Onverwachte fout: {error}"])
             self.report.setPlainText(self.outcome.lines[0])
             self.status.setText("Import mislukt: er is niets geschreven.")
+            self.progress.setValue(0)
+            self.progress.setFormat("mislukt")
             self.finished_import.emit(self.outcome)
 
         run_in_background(work, done, failed, on_progress)

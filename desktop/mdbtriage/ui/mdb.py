@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -65,6 +66,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage.core import meetings as rules
+from mdbtriage.core.labels import route_name
 from mdbtriage.core.meetings import (
     AGENDA_REASONS,
     AGENDA_STATUSES,
@@ -75,6 +77,7 @@ from mdbtriage.core.meetings import (
     MeetingError,
 )
 from mdbtriage.core.model import ROLES, SERVICES, Actor, Staff
+from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.reports.mdb_summary import build_summary_pdf
 from mdbtriage.store import meetings as repo
@@ -105,6 +108,12 @@ def _qdate(day: date) -> QDate:
 
 def _pydate(day: QDate) -> date:
     return date(day.year(), day.month(), day.day())
+
+
+@cache
+def _policy() -> Policy:
+    """The policy whose route names the agenda shows."""
+    return load_policy()
 
 
 class AgendaModel(QAbstractTableModel):
@@ -142,7 +151,7 @@ class AgendaModel(QAbstractTableModel):
             i.case_ref,
             self._clients.get(i.case_ref, ""),
             i.klasse,
-            i.route,
+            route_name(i.route, _policy()),
             i.proposed_lead,
             AGENDA_REASONS.get(i.reason, i.reason),
             AGENDA_STATUSES.get(i.status, i.status),
@@ -191,12 +200,12 @@ class MdbWindow(QMainWindow):
         self._dirty = False
         self._pdf_bytes = b""
         self.setWindowTitle("MDB-sessies")
-        fit_to_screen(self, 1200, 780)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_current)
         self._build()
+        fit_to_screen(self, 1200, 780)  # once built: its layout's minimum is known
         for keys in ("Esc", "Ctrl+W"):
             QShortcut(QKeySequence(keys), self, self.close)
         self._fill_meetings(meeting_id)
@@ -309,7 +318,12 @@ class MdbWindow(QMainWindow):
         layout = QVBoxLayout(page)
         splitter = QSplitter()
         self.case_list = QListWidget()
-        self.case_list.setMinimumWidth(250)
+        # Room for "○ 20. Z26-000000 · a long name (******000)" without scrolling sideways.
+        self.case_list.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance(
+                "○ 20. Z26-000000 · Marieke van der Lee (******000)"
+            )
+        )
         self.case_list.currentRowChanged.connect(self._case_chosen)
         splitter.addWidget(self.case_list)
         right = QWidget()
@@ -427,6 +441,7 @@ class MdbWindow(QMainWindow):
         self.close_notice.setStyleSheet("color: #8a1c1c;")
         self.close_notice.hide()
         bottom.addWidget(self.close_notice, 1)
+        bottom.addStretch(0)  # keeps the close button its own size while there is no notice
         self.close_button = QPushButton("Besluiten bevestigen en MDB sluiten")
         self.close_button.clicked.connect(self.close_meeting)
         bottom.addWidget(self.close_button)
@@ -544,7 +559,7 @@ class MdbWindow(QMainWindow):
                 "elke zaak. Alleen het verslag kan nog worden afgedrukt."
             )
         else:
-            self.status_label.setText(f"{m.label} · in voorbereiding · team {m.team_id}")
+            self.status_label.setText(f"{m.label} · in voorbereiding")
         editable = m is not None and not m.closed
         for button in self.agenda_buttons:
             button.setEnabled(editable)
@@ -787,7 +802,7 @@ class MdbWindow(QMainWindow):
                 f"{len(cases)} {'zaak is' if len(cases) == 1 else 'zaken zijn'} nog niet volledig "
                 "besloten (○ of … in de lijst)"
             )
-        parts.extend(p.rstrip(".") for p in others)
+        parts.extend(p[:1].lower() + p[1:].rstrip(".") for p in others)
         self.close_notice.setText("⚠ Nog niet te sluiten: " + "; ".join(parts) + ".")
         self.close_notice.show()
 
@@ -872,8 +887,8 @@ class MdbWindow(QMainWindow):
         service = SERVICES.get(row.facts.service, row.facts.service) if row else ""
         self.case_title.setText(f"{item.position}. {ref} · {client} · {service}")
         proposal = (
-            f"Triagevoorstel: klasse {item.klasse}, route {item.route}, voorgestelde regie "
-            f"{item.proposed_lead}. Op de agenda: {AGENDA_REASONS.get(item.reason, item.reason)}."
+            f"Triagevoorstel: klasse {item.klasse}, route {route_name(item.route, _policy())}, "
+            f"voorgestelde regie {ROLES.get(item.proposed_lead, item.proposed_lead)}. Op de agenda: {AGENDA_REASONS.get(item.reason, item.reason)}."
         )
         if self.medical and item.triage_reasons:
             proposal += "\n" + "\n".join(f"• {r}" for r in item.triage_reasons)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mdbtriage.core.labels import service_short
 from mdbtriage.core.policy import CLASS_ORDER, Policy, load_policy
 from mdbtriage.store.database import Store
 from mdbtriage.store.overview import (
@@ -170,7 +171,7 @@ class OverzichtView(QWidget):
         services = [s for s, _ in f.by_service.most_common()]
         self._bars(
             self.service_chart,
-            services,
+            [service_short(s) for s in services],
             [("zaken", [f.by_service[s] for s in services])],
             horizontal=True,
         )
@@ -221,6 +222,7 @@ class OverzichtView(QWidget):
         chart.addSeries(series)
         category_axis = QBarCategoryAxis()
         category_axis.append(categories)
+        category_axis.setTruncateLabels(False)  # names whole, not "…"
         value_axis = QValueAxis()
         value_axis.setLabelFormat("%d")
         top = (

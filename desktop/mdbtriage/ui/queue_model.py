@@ -44,6 +44,20 @@ class Column:
     numeric: bool = False
 
 
+# The teams' names by id, as the store holds them (set by the werkvoorraad when it reads the
+# teams): the Team column shows "SMC Utrecht 1", not the code "SMC-UTRECH-1".
+_TEAM_NAMES: dict[str, str] = {}
+
+
+def set_team_names(names: dict[str, str]) -> None:
+    _TEAM_NAMES.clear()
+    _TEAM_NAMES.update(names)
+
+
+def _team_text(e: QueueEntry) -> str:
+    return _TEAM_NAMES.get(e.team, e.team)
+
+
 def _overdue_text(e: QueueEntry) -> str:
     days = e.placement.overdue_days
     return str(days) if days else ""
@@ -259,7 +273,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda e: task_line(e.next_task) if e.next_task else "",
         lambda e: (e.next_task == "", e.next_task),
     ),
-    Column("team", "Team", "SMC-team", lambda e: e.team, lambda e: e.team),
+    Column("team", "Team", "SMC-team", lambda e: _team_text(e), lambda e: _team_text(e)),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 

@@ -60,7 +60,7 @@ from mdbtriage.core.taakdelegatie import PERMISSIONS, TASK_STATUSES, Judgement
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import Refused, TaakdelegatieError, ruleset_for
-from mdbtriage.store.records import get_case, get_staff, list_staff
+from mdbtriage.store.records import get_case, get_staff, list_staff, list_teams
 from mdbtriage.store.tasks import (
     MAX_MINUTES,
     TaskRow,
@@ -82,7 +82,7 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-_GREY = QBrush(QColor("#8a8a8a"))
+_GREY = QBrush(QColor("#5f6b7a"))  # still 5:1 on white: readable, and "nee" says it in words
 
 
 # --- models -----------------------------------------------------------------------------------
@@ -181,8 +181,8 @@ TASK_COLUMNS: tuple[TaskColumn, ...] = (
     ),
     TaskColumn("Status", _status_text, "status"),
     TaskColumn("Uiterlijk", lambda t: format_date(t.due_on) if t.due_on else "", "due"),
-    TaskColumn("Reden van afwijzing", lambda t: t.reject_reason or "", "reason"),
     TaskColumn("Nr.", lambda t: str(t.task_id), "number"),
+    TaskColumn("Reden van afwijzing", lambda t: t.reject_reason or "", "reason"),
 )
 TASK_COLUMN_KEYS = tuple(c.key for c in TASK_COLUMNS)
 _LATE = QBrush(QColor("#b00020"))
@@ -268,6 +268,10 @@ def _hint(text: str, name: str) -> QLabel:
     label.setStyleSheet("color: #555; padding: 12px;")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
+
+
+def _team_name(store: Store, team_id: str) -> str:
+    return next((t.name for t in list_teams(store) if t.team_id == team_id), team_id)
 
 
 def client_names(store: Store, rows: Sequence[TaskRow]) -> dict[str, str]:
@@ -405,7 +409,8 @@ class AssignTaskDialog(QDialog):
 
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"Zaak {case_ref}, {SERVICES[self.service]}, team {self.team}. Regelset "
+            f"Zaak {case_ref}, {SERVICES[self.service]}, team {_team_name(store, self.team)}. "
+            "Regelset "
             f"{ruleset.name} ({ruleset.ruleset_id}) op {format_date(self.on)}."
         )
         intro.setObjectName("assign_intro")
@@ -503,8 +508,8 @@ class AssignTaskDialog(QDialog):
         self.model.set_rows(rows)
         allowed = sum(1 for _s, d in rows if d.allowed)
         self.count.setText(
-            f"{allowed} van {len(rows)} teamleden mogen deze taak doen. Grijs: niet toegestaan; "
-            "kies een regel om de volledige reden te lezen."
+            f"{allowed} van {len(rows)} teamleden mogen deze taak doen ('nee' bij Mag het: niet "
+            "toegestaan); kies een regel om de volledige reden te lezen."
             if allowed
             else "Niemand in het team mag deze taak nu doen. Leg eerst een delegatie vast of "
             "kies een andere taak."
@@ -758,7 +763,10 @@ class TeAccorderenWidget(QWidget):
             "medewerker het resultaat inlevert.",
             "te_accorderen_empty",
         )
-        layout.addWidget(self.empty)
+        # At the top, where the list would begin; the page does not spread out around it.
+        for hint in (self.not_va, self.empty):
+            hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.empty, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = TaskTableModel(self)
@@ -766,6 +774,7 @@ class TeAccorderenWidget(QWidget):
         self.view.setAccessibleName("Te accorderen")
         self.view.hideColumn(TASK_COLUMN_KEYS.index("va"))  # always this person
         self.view.hideColumn(TASK_COLUMN_KEYS.index("reason"))  # nothing rejected here yet
+        self.view.horizontalHeader().setStretchLastSection(False)
         self.view.activated.connect(self._open)  # Enter and a double click
         self.splitter.addWidget(self.view)
         detail = QWidget()
@@ -821,6 +830,8 @@ class TeAccorderenWidget(QWidget):
         self.not_va.setVisible(not is_va)
         self.empty.setVisible(is_va and not rows)
         self.splitter.setVisible(bool(rows))
+        layout = self.layout()
+        layout.setStretchFactor(self.not_va, 0 if is_va else 1)
         if rows:
             self.view.selectRow(0)
             self.view.resizeColumnsToContents()

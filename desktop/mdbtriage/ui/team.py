@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdbtriage.core.labels import qualification_name, role_name, service_short
+from mdbtriage.core.labels import qualification_name, role_name, service_short, task_short
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.accounts import staff_ids_with_account
 from mdbtriage.store.database import Store
@@ -157,8 +157,8 @@ class TeamView(QWidget):
                     row.va_name,
                     row.delegate_name,
                     row.delegate_role,
-                    ", ".join(sorted(d.tasks)),
-                    ", ".join(sorted(d.services)) or "alle",
+                    ", ".join(task_short(t) for t in sorted(d.tasks)),
+                    ", ".join(service_short(x) for x in sorted(d.services)) or "alle",
                     format_date(d.valid_from),
                     format_date(d.valid_to) if d.valid_to else "",
                     f"{d.review_percentage}%",

@@ -49,6 +49,7 @@ from mdbtriage.ui.queue_model import (
     QueueModel,
     add_frozen_rows,
     frozen_model,
+    set_team_names,
     signal_icon,
 )
 from mdbtriage.ui.session import Session
@@ -61,12 +62,19 @@ COLUMN_SAMPLES = {
     "service": "wijziging gezondheid",
     "case_ref": "Z26-000000",
     "client": "Anna van der Veen",
-    "signals": "ingebrekestelling",
+    "signals": "te laat, > 6 mnd",
     "bsn": "******000",
     "received": "00-00-0000",
     "status": "in behandeling",
-    "next_task": "medisch spreekuur → Anna",
+    "next_task": "spreekuur → Anna de",
     "team": "SMC Utrecht 1",
+}
+# What the long values of a column look like: on a wide screen these columns grow to show them
+# whole (in this order; the client's name takes what is left).
+WIDE_SAMPLES = {
+    "client": "Marieke van der Leeuwen-Jansen",
+    "signals": "te laat, > 6 mnd, ingebrekestelling, …",
+    "next_task": "arbeidskundig onderzoek → Anna van der Veen",
 }
 # Route and regie are in the reasons pane, the masked BSN there and in the dossier (a full BSN
 # can still be searched); they stay available in the header's menu.
@@ -203,6 +211,11 @@ class WerkvoorraadView(QWidget):
         self.search.setMinimumWidth(220)
         self.count = QLabel()
         self.count.setObjectName("count")
+        # Wide enough for its longest text, so "… 40%" is never cut to "… 40°".
+        self.count.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("250.000 van 250.000 zaken op 00-00-0000")
+        )
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # The werkvoorraad opens on the person's own team; all teams are one click away.
         self.all_teams = QPushButton()
         self.all_teams.setObjectName("all_teams")
@@ -253,9 +266,10 @@ class WerkvoorraadView(QWidget):
         # The client's name takes the room a wide screen leaves (not the last column, Team),
         # and never less than a typical name.
         header.setStretchLastSection(False)
-        self._client_width = 0
+        self._base_widths: dict[int, int] = {}
+        self._user_sized: set[int] = set()
         self._filling_width = False
-        header.sectionResized.connect(lambda *_args: self._fill_width())
+        header.sectionResized.connect(self._section_resized)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self._default_columns()
@@ -454,7 +468,11 @@ class WerkvoorraadView(QWidget):
         state = header.saveState()
         old_selection = self.table.selectionModel()
         self.table.setModel(model)
-        header.restoreState(state)
+        self._filling_width = True
+        try:
+            header.restoreState(state)
+        finally:
+            self._filling_width = False
         self.table.selectionModel().currentRowChanged.connect(self._show_reasons)
         if old_selection is not None:
             old_selection.deleteLater()
@@ -520,6 +538,7 @@ class WerkvoorraadView(QWidget):
         while self.team.count() > 1:
             self.team.removeItem(1)
         teams = list_teams(self.store)
+        set_team_names({t.team_id: t.name for t in teams})
         for team in teams:
             label = team.team_id if team.name == team.team_id else f"{team.name}"
             self.team.addItem(label, team.team_id)
@@ -528,10 +547,14 @@ class WerkvoorraadView(QWidget):
         # The Team column as wide as the widest team shown in it (there are only a few).
         column = COLUMN_KEYS.index("team")
         widest = max(
-            (self.table.fontMetrics().horizontalAdvance(t.team_id) + 12 for t in teams), default=0
+            (self.table.fontMetrics().horizontalAdvance(t.name) + 12 for t in teams), default=0
         )
         if widest > self.table.columnWidth(column):
-            self.table.setColumnWidth(column, widest)
+            self._filling_width = True
+            try:
+                self.table.setColumnWidth(column, widest)
+            finally:
+                self._filling_width = False
 
     # Filtering and search ---------------------------------------------------------------------
 
@@ -710,6 +733,13 @@ class WerkvoorraadView(QWidget):
     def _default_columns(self) -> None:
         """Widths from the font (a typical value, or the title when it is wider) and the less
         used columns hidden, so that the default view fits a 1366 pixel wide screen."""
+        self._filling_width = True  # not the person's choice
+        try:
+            self._set_default_widths()
+        finally:
+            self._filling_width = False
+
+    def _set_default_widths(self) -> None:
         metrics = self.table.fontMetrics()
         header_metrics = self.table.horizontalHeader().fontMetrics()
         for i, column in enumerate(COLUMNS):
@@ -720,10 +750,11 @@ class WerkvoorraadView(QWidget):
                 # start) also with room for the sort arrow.
                 header_metrics.horizontalAdvance(column.title) + (24 if i == 0 else 12),
             )
+            if column.key == "signals":
+                width += max(self.table.iconSize().width(), metrics.height()) + 6  # the icon
             self.table.setColumnWidth(i, width)
             self.table.horizontalHeader().setSectionHidden(i, column.key in HIDDEN_BY_DEFAULT)
-            if column.key == "client":
-                self._client_width = width
+            self._base_widths[i] = width
 
     def set_column_visible(self, column: int, visible: bool) -> None:
         self.table.horizontalHeader().setSectionHidden(column, not visible)
@@ -734,32 +765,66 @@ class WerkvoorraadView(QWidget):
             QTimer.singleShot(0, self._fill_width)
         return super().eventFilter(watched, event)
 
+    def _section_resized(self, logical: int, _old: int, _new: int) -> None:
+        """A column the person widened or narrowed keeps that width; the others follow."""
+        if not self._filling_width:
+            self._user_sized.add(logical)
+        self._fill_width()
+
     def _fill_width(self) -> None:
-        """Give the client column the width the other columns leave (at least a typical name),
-        so a wide window shows whole names instead of a stretched last column."""
-        if self._filling_width or not self._client_width:
+        """Share the width the other columns leave among the columns whose text is long (the
+        client's name, the next task, the signals): each up to what its long values need, the
+        client's name the rest; never less than a typical value. A wide window thus shows
+        whole names instead of a stretched last column."""
+        if self._filling_width or not self._base_widths:
             return
         header = self.table.horizontalHeader()
-        client = COLUMN_KEYS.index("client")
-        others = sum(
+        metrics = self.table.fontMetrics()
+        growing = [
+            COLUMN_KEYS.index(key)
+            for key in WIDE_SAMPLES
+            if not header.isSectionHidden(COLUMN_KEYS.index(key))
+            and COLUMN_KEYS.index(key) not in self._user_sized
+        ]
+        if not growing:
+            return
+        fixed = sum(
             header.sectionSize(i)
             for i in range(header.count())
-            if i != client and not header.isSectionHidden(i)
+            if i not in growing and not header.isSectionHidden(i)
         )
-        width = max(self._client_width, self.table.viewport().width() - others)
-        if width != header.sectionSize(client):
-            self._filling_width = True
-            try:
-                header.resizeSection(client, width)
-            finally:
-                self._filling_width = False
+        widths = {i: self._base_widths[i] for i in growing}
+        room = self.table.viewport().width() - fixed - sum(widths.values())
+        for i in growing:
+            if room <= 0:
+                break
+            wide = metrics.horizontalAdvance(WIDE_SAMPLES[COLUMN_KEYS[i]]) + 8
+            if COLUMN_KEYS[i] == "signals":
+                wide += max(self.table.iconSize().width(), metrics.height()) + 6
+            extra = min(room, max(0, wide - widths[i]))
+            widths[i] += extra
+            room -= extra
+        if room > 0:
+            widths[growing[0]] += room
+        self._filling_width = True
+        try:
+            for i, width in widths.items():
+                if width != header.sectionSize(i):
+                    header.resizeSection(i, width)
+        finally:
+            self._filling_width = False
 
     def header_state(self) -> QByteArray:
         return self.table.horizontalHeader().saveState()
 
     def restore_header_state(self, state: Any) -> None:
         if isinstance(state, QByteArray) and not state.isEmpty():
-            self.table.horizontalHeader().restoreState(state)
+            self._filling_width = True
+            try:
+                self.table.horizontalHeader().restoreState(state)
+            finally:
+                self._filling_width = False
+            self._fill_width()
 
     # Export -----------------------------------------------------------------------------------
 
