@@ -55,6 +55,7 @@ def forecast_sample(store: Store, policy: Policy, on: date) -> tuple[Callable[[]
         ForecastInputs,
         measured_times,
         planned_cases,
+        team_norms,
         team_people,
         team_settings,
     )
@@ -69,6 +70,7 @@ def forecast_sample(store: Store, policy: Policy, on: date) -> tuple[Callable[[]
             ruleset_for(store, team, on),
             team_settings(store, team),
             measured_times(store, team),
+            team_norms(store, team),
         )
         for team in teams
     ]

@@ -26,3 +26,15 @@ CREATE TABLE team_capacity (
 -- optional); the forecast's norms are calibrated from it per team.
 ALTER TABLE tasks ADD COLUMN minutes_spent integer
     CHECK (minutes_spent IS NULL OR minutes_spent BETWEEN 1 AND 6000);
+
+-- The team's own effort norms (hours per activity of a service), set by the team lead; they
+-- replace the policy's default and the measured time in the team's forecast.
+CREATE TABLE team_norms (
+    team_id     text NOT NULL REFERENCES teams (team_id),
+    service     text NOT NULL,
+    task        text NOT NULL,
+    hours       double precision NOT NULL CHECK (hours > 0 AND hours <= 100),
+    changed_by  text NOT NULL,
+    changed_at  text NOT NULL,
+    PRIMARY KEY (team_id, service, task)
+);

@@ -350,6 +350,7 @@ def test_recorded_times_replace_a_norm_only_with_enough_of_them() -> None:
             "default_hours": 1.5,
             "measured_hours": 3.0,
             "count": 5,
+            "source": "gemeten",
         }
     ]
 
@@ -371,3 +372,18 @@ def test_sentences_say_met_short_or_out_of_reach() -> None:
     sentence = inputs_sentence(met)
     assert sentence.startswith("Schatting, geen toezegging.")
     assert "normen normen-2026 (standaardwaarden), regelset uniform-2026" in sentence
+
+
+def test_a_norm_the_team_sets_comes_before_the_measured_time() -> None:
+    from mdbtriage.core.forecast import Measured, calibrate
+
+    measured = Measured("WIA_CLAIM", "SPREEKUUR", 3.0, 9)
+    own = Measured("WIA_CLAIM", "SPREEKUUR", 2.0, 0, "team")
+    calibrated, replaced = calibrate(NORMS, [measured], overrides=[own])
+    hours = {a.task: a.hours for a in calibrated.activities("WIA_CLAIM", "REGULIER")}
+    assert hours["SPREEKUUR"] == 2.0
+    assert replaced == [(own, 1.5)]
+    result = forecast(wia(3), team(), calibrated, RULES, MONDAY, 2, calibrated=replaced)
+    from mdbtriage.core.forecast import inputs_sentence
+
+    assert "Normen van het team voor 1 activiteit(en)." in inputs_sentence(result)

@@ -113,3 +113,34 @@ def test_the_team_lead_records_an_absence_and_the_teams_shares(
     qtbot.mouseClick(dialog.remove, Qt.MouseButton.LeftButton)
     assert absences(demo_store, tl_session.team) == []
     assert dialog.changed
+
+
+def test_the_team_lead_sets_the_teams_own_norm(
+    qtbot, demo_store: Store, tl_session: Session, policy: Policy
+) -> None:
+    from mdbtriage.core.forecast import load_norms
+    from mdbtriage.store.forecast import read_forecast_inputs, team_norms
+    from mdbtriage.ui.capacity_dialog import CapacityDialog
+
+    dialog = CapacityDialog(demo_store, tl_session, tl_session.team, load_norms(), TODAY)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.norm_set, Qt.MouseButton.LeftButton)
+    assert "Kies eerst een norm" in dialog.problem.text()
+    dialog.norms_table.selectRow(1)  # WIA-claimbeoordeling, medisch spreekuur
+    assert dialog.norms_table.item(1, 3).text() == "1,5"
+    dialog.norm_hours.setValue(2.5)
+    qtbot.mouseClick(dialog.norm_set, Qt.MouseButton.LeftButton)
+    assert dialog.norms_table.item(1, 4).text() == "2,5"
+    stored = team_norms(demo_store, tl_session.team)
+    assert [(m.service, m.task, m.hours) for m in stored] == [("WIA_CLAIM", "SPREEKUUR", 2.5)]
+    result = read_forecast_inputs(demo_store, tl_session.team, TODAY, policy).run(weeks=2)
+    assert {(c["task"], c["measured_hours"], c["source"]) for c in result.inputs["calibrated"]} >= {
+        ("SPREEKUUR", 2.5, "team")
+    }
+    qtbot.mouseClick(dialog.norm_clear, Qt.MouseButton.LeftButton)
+    assert team_norms(demo_store, tl_session.team) == []
+    assert dialog.norms_table.item(1, 4).text() == ""
+    log = demo_store.conn.execute(
+        "SELECT details FROM audit_log WHERE purpose = 'capaciteit: normen' ORDER BY log_id"
+    ).fetchall()
+    assert [r[0].split(": ", 1)[1] for r in log] == ["standaard -> 2.5 uur", "2.5 uur -> standaard"]

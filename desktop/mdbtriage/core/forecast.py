@@ -272,20 +272,27 @@ MIN_MEASUREMENTS = 5
 
 @dataclass(frozen=True, slots=True)
 class Measured:
-    """The team's recorded time for one activity of one service ("bestede tijd")."""
+    """The team's hours for one activity of one service: measured (the average "bestede tijd"
+    of ``count`` tasks) or set by the team lead (``source`` ``team``)."""
 
     service: str
     task: str
     hours: float
     count: int
+    source: str = "gemeten"  # gemeten | team
 
 
 def calibrate(
-    norms: Norms, measured: Iterable[Measured], minimum: int = MIN_MEASUREMENTS
+    norms: Norms,
+    measured: Iterable[Measured],
+    minimum: int = MIN_MEASUREMENTS,
+    overrides: Iterable[Measured] = (),
 ) -> tuple[Norms, list[tuple[Measured, float]]]:
-    """The norms with each activity's hours replaced by the team's average recorded time,
-    where at least ``minimum`` were recorded; and which were replaced (with the default)."""
+    """The norms with each activity's hours replaced by the team's own: a norm the team lead
+    set (``overrides``) first, else the average recorded time where at least ``minimum`` were
+    recorded; and which were replaced (with the default)."""
     by_key = {(m.service, m.task): m for m in measured if m.count >= minimum and m.hours > 0}
+    by_key.update({(m.service, m.task): m for m in overrides if m.hours > 0})
     if not by_key:
         return norms, []
     used: dict[tuple[str, str], tuple[Measured, float]] = {}
@@ -640,6 +647,7 @@ def forecast(
                 "default_hours": default,
                 "measured_hours": round(m.hours, 2),
                 "count": m.count,
+                "source": m.source,
             }
             for m, default in calibrated
         ],
@@ -823,10 +831,14 @@ def inputs_sentence(result: Forecast) -> str:
         f"{i['absences']} afwezigheden, {i['cases_planned']} zaken in behandeling genomen; "
         "nieuwe zaken zijn niet meegerekend."
     )
-    if i.get("calibrated"):
+    own = [c for c in i.get("calibrated", []) if c.get("source") == "team"]
+    measured = [c for c in i.get("calibrated", []) if c.get("source") != "team"]
+    if own:
+        text += f" Normen van het team voor {len(own)} activiteit(en)."
+    if measured:
         text += (
             " Normen bijgesteld met de bestede tijd van het team voor "
-            f"{len(i['calibrated'])} activiteit(en)."
+            f"{len(measured)} activiteit(en)."
         )
     if i["without_capacity"]:
         text += f" Geen uren voor {', '.join(i['without_capacity'])}: die zaken raken niet af."

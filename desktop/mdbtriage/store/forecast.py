@@ -208,6 +208,54 @@ def measured_times(store: Store, team: str) -> list[Measured]:
     ]
 
 
+def team_norms(store: Store, team: str) -> list[Measured]:
+    """The hours per service and task the team lead set for the team (``source`` ``team``)."""
+    return [
+        Measured(str(r[0]), str(r[1]), float(r[2]), 0, "team")
+        for r in store.conn.execute(
+            "SELECT service, task, hours FROM team_norms WHERE team_id = ? ORDER BY service, task",
+            (team,),
+        )
+    ]
+
+
+def set_team_norm(
+    store: Store, actor: Actor, team: str, service: str, task: str, hours: float | None
+) -> None:
+    """The team's own hours for an activity of a service; ``None`` returns to the default."""
+    if hours is not None and not 0 < hours <= 100:
+        raise CapacityError(f"norm {service} {task}: '{hours:g}' uur moet tussen 0 en 100 liggen")
+    with store.atomic() as conn:
+        old = conn.execute(
+            "SELECT hours FROM team_norms WHERE team_id = ? AND service = ? AND task = ?",
+            (team, service, task),
+        ).fetchone()
+        if hours is None:
+            conn.execute(
+                "DELETE FROM team_norms WHERE team_id = ? AND service = ? AND task = ?",
+                (team, service, task),
+            )
+        else:
+            conn.execute(
+                "INSERT INTO team_norms (team_id, service, task, hours, changed_by, changed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, service, task) DO UPDATE SET "
+                "hours = excluded.hours, changed_by = excluded.changed_by, "
+                "changed_at = excluded.changed_at",
+                (team, service, task, hours, actor.user_id, utc_now()),
+            )
+        before = f"{old[0]:g} uur" if old else "standaard"
+        after = f"{hours:g} uur" if hours is not None else "standaard"
+        log(
+            conn,
+            actor,
+            AuditEntry(
+                event="change",
+                purpose="capaciteit: normen",
+                details=f"team {team}, {service} {task}: {before} -> {after}",
+            ),
+        )
+
+
 def planned_cases(store: Store, team: str, on: date, policy: Policy) -> list[PlannedCase]:
     """The team's werkvoorraad on ``on`` in policy order, only the classes that are planned."""
     rows = open_cases(store, team)
@@ -247,6 +295,7 @@ class ForecastInputs:
     ruleset: RuleSet
     settings: TeamSettings
     measured: list[Measured] = field(default_factory=list)
+    overrides: list[Measured] = field(default_factory=list)
 
     def scenario(self, what_if: Scenario | None = None) -> Scenario:
         """The team's own settings, unless the what-if sets them."""
@@ -269,7 +318,9 @@ class ForecastInputs:
         norms: Norms | None = None,
         ruleset: RuleSet | None = None,
     ) -> Forecast:
-        calibrated, replaced = calibrate(norms or load_norms(), self.measured)
+        calibrated, replaced = calibrate(
+            norms or load_norms(), self.measured, overrides=self.overrides
+        )
         return forecast(
             self.cases,
             self.people,
@@ -292,6 +343,7 @@ def read_forecast_inputs(store: Store, team: str, on: date, policy: Policy) -> F
         ruleset=ruleset_for(store, team, on),
         settings=team_settings(store, team),
         measured=measured_times(store, team),
+        overrides=team_norms(store, team),
     )
 
 

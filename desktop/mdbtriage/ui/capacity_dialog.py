@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,7 +37,9 @@ from mdbtriage.store.forecast import (
     add_absence,
     measured_times,
     remove_absence,
+    set_team_norm,
     set_team_settings,
+    team_norms,
     team_settings,
 )
 from mdbtriage.store.records import list_staff
@@ -145,10 +148,28 @@ class CapacityDialog(QDialog):
         )
         shares_form.addRow(self.save)
 
-        self.norms_table = self._norms_table(store, team, norms)
+        self.norm_keys: list[tuple[str, str]] = []
+        self.norms_table = self._norms_table()
+        self.norm_hours = QDoubleSpinBox(objectName="norm_hours", minimum=0.25, maximum=100)
+        self.norm_hours.setSingleStep(0.25)
+        self.norm_hours.setSuffix(" uur")
+        self.norm_hours.setValue(1.0)
+        self.norm_set = QPushButton("Norm van het team vast&leggen", objectName="norm_set")
+        self.norm_set.clicked.connect(lambda: self.set_norm())
+        self.norm_clear = QPushButton("&Standaardnorm", objectName="norm_clear")
+        self.norm_clear.clicked.connect(lambda: self.set_norm(clear=True))
         norms_box = QGroupBox(f"Normen ({norms.name}, standaardwaarden) en gemeten bestede tijd")
         norms_layout = QVBoxLayout(norms_box)
         norms_layout.addWidget(self.norms_table)
+        norm_row = QHBoxLayout()
+        norm_row.addWidget(
+            QLabel("Norm van het team voor de gekozen re&gel:", buddy=self.norm_hours)
+        )
+        norm_row.addWidget(self.norm_hours)
+        norm_row.addWidget(self.norm_set)
+        norm_row.addWidget(self.norm_clear)
+        norm_row.addStretch(1)
+        norms_layout.addLayout(norm_row)
         norms_layout.addWidget(
             QLabel(
                 f"Gemeten tijd vervangt een norm vanaf {MIN_MEASUREMENTS} ingeleverde taken met "
@@ -177,39 +198,73 @@ class CapacityDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
         fit_to_screen(self, 960, 640)
+        self._fill_norms()
         self.refresh()
 
-    @staticmethod
-    def _norms_table(store: Store, team: str, norms: Norms) -> QTableWidget:
-        """Every default norm of a service, with the team's recorded average beside it."""
+    def _norms_table(self) -> QTableWidget:
+        """Every default norm of a service, with the team's own and the recorded average."""
+        table: QTableWidget = QTableWidget(0, 6, objectName="norms_table")
+        table.setAccessibleName("Normen, normen van het team en gemeten tijd")
+        table.setHorizontalHeaderLabels(
+            [
+                "Dienst",
+                "Taak",
+                "Rol",
+                "Standaard (uur)",
+                "Van het team (uur)",
+                "Gemeten (uur, aantal)",
+            ]
+        )
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def _fill_norms(self) -> None:
         from mdbtriage.core.model import SERVICES
         from mdbtriage.core.taakdelegatie import load_ruleset
 
         tasks = load_ruleset()
-        measured = {(m.service, m.task): m for m in measured_times(store, team)}
-        rows = [(service, act) for service, acts in norms.services.items() for act in acts]
-        table: QTableWidget = QTableWidget(len(rows), 5, objectName="norms_table")
-        table.setAccessibleName("Normen en gemeten tijd")
-        table.setHorizontalHeaderLabels(
-            ["Dienst", "Taak", "Rol", "Norm (uur)", "Gemeten (uur, aantal)"]
-        )
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)
-        table.verticalHeader().setVisible(False)
+        measured = {(m.service, m.task): m for m in measured_times(self.store, self.team)}
+        own = {(m.service, m.task): m.hours for m in team_norms(self.store, self.team)}
+        rows = [(service, act) for service, acts in self.norms.services.items() for act in acts]
+        self.norm_keys = [(service, act.task) for service, act in rows]
+        table = self.norms_table
+        current = table.currentRow()
+        table.setRowCount(len(rows))
         for row, (service, act) in enumerate(rows):
             found = measured.get((service, act.task))
+            mine = own.get((service, act.task))
             cells = [
                 SERVICES.get(service, service),
                 tasks.task_name(act.task),
                 act.role,
                 f"{act.hours:g}".replace(".", ","),
+                f"{mine:g}".replace(".", ",") if mine is not None else "",
                 f"{found.hours:.2f} ({found.count})".replace(".", ",") if found else "",
             ]
             for column, text in enumerate(cells):
                 table.setItem(row, column, QTableWidgetItem(text))
         table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
-        return table
+        if current >= 0:
+            table.selectRow(current)
+
+    def set_norm(self, clear: bool = False) -> None:
+        """The team's own hours for the selected activity (or back to the default)."""
+        row = self.norms_table.currentRow()
+        if row < 0:
+            self.problem.setText("Kies eerst een norm in de lijst.")
+            return
+        service, task = self.norm_keys[row]
+        hours = None if clear else self.norm_hours.value()
+        set_team_norm(self.store, self.session.actor, self.team, service, task, hours)
+        self.changed = True
+        self.problem.setText(
+            "Norm van het team opgeslagen." if hours else "Standaardnorm hersteld."
+        )
+        self._fill_norms()
 
     def refresh(self) -> None:
         rows = absences(self.store, self.team)
