@@ -831,7 +831,8 @@ class TeAccorderenWidget(QWidget):
         self.empty.setVisible(is_va and not rows)
         self.splitter.setVisible(bool(rows))
         layout = self.layout()
-        layout.setStretchFactor(self.not_va, 0 if is_va else 1)
+        if isinstance(layout, QVBoxLayout):
+            layout.setStretchFactor(self.not_va, 0 if is_va else 1)
         if rows:
             self.view.selectRow(0)
             self.view.resizeColumnsToContents()
