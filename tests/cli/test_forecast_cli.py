@@ -83,7 +83,7 @@ def test_bad_forecast_options_exit_2_in_dutch(tmp_path: Path) -> None:
     for args, words in [
         (("--extra-hours", "VA"), "ROL=UREN"),
         (("--extra-hours", "XX=4"), "ROL=UREN"),
-        (("--extra-hours", "VA=veel"), "tussen 0 en 1000"),
+        (("--extra-hours", "VA=veel"), "tussen -1000 en 1000"),
         (("--delegation-share", "150"), "percentage"),
         (("--team", "T9"), "bestaat niet"),
         (("--on", "0001-01-01"), "--on"),

@@ -387,3 +387,17 @@ def test_a_norm_the_team_sets_comes_before_the_measured_time() -> None:
     from mdbtriage.core.forecast import inputs_sentence
 
     assert "Normen van het team voor 1 activiteit(en)." in inputs_sentence(result)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases_st, people_st, extra_st)
+def test_fewer_hours_never_make_anything_earlier_and_never_go_below_none(
+    cases: list[PlannedCase], people: list[Person], fewer: dict[str, float]
+) -> None:
+    base = forecast(cases, people, NORMS, RULES, MONDAY, 12, shortfall=False)
+    less = Scenario(extra_hours={role: -hours for role, hours in fewer.items()})
+    worse = forecast(cases, people, NORMS, RULES, MONDAY, 12, less, shortfall=False)
+    assert all(b >= a for a, b in zip(base.backlog, worse.backlog, strict=True))
+    for old, new in zip(base.cases, worse.cases, strict=True):
+        assert _weeks(new.done_week) >= _weeks(old.done_week)
+    assert all(hours >= 0 for row in worse.capacity.values() for hours in row)

@@ -42,9 +42,12 @@ def _extra_hours(values: tuple[str, ...]) -> dict[str, float]:
         try:
             number = float(hours.replace(",", "."))
         except ValueError:
-            number = -1.0
-        if not 0 <= number <= 1000:
-            fail(f"Optie --extra-hours, waarde '{value}': uren per week tussen 0 en 1000")
+            number = float("nan")
+        if not -1000 <= number <= 1000:  # also false for nan: not a number
+            fail(
+                f"Optie --extra-hours, waarde '{value}': uren per week tussen -1000 en 1000 "
+                "(negatief: minder uren, bijvoorbeeld door afwezigheid)"
+            )
         extra[role] = extra.get(role, 0.0) + number
     return extra
 
@@ -116,7 +119,8 @@ def _table(result: Forecast, team: str) -> str:
     "extra",
     multiple=True,
     metavar="ROL=UREN",
-    help="Wat-als: extra uren per week voor een rol (herhaalbaar), bv. VA=16.",
+    help="Wat-als: uren per week erbij voor een rol (herhaalbaar), bv. VA=16; negatief: "
+    "minder uren, bv. SMV=-32 voor een afwezige SMV.",
 )
 @click.option(
     "--delegation-share",

@@ -103,7 +103,7 @@ class Scenario:
     other_work_share: float | None = None
 
     def label(self) -> str:
-        parts = [f"+{h:g} uur {role}" for role, h in sorted(self.extra_hours.items()) if h]
+        parts = [f"{h:+g} uur {role}" for role, h in sorted(self.extra_hours.items()) if h]
         if self.delegation_share is not None:
             parts.append(f"delegatie {round(self.delegation_share * 100)}%")
         if self.other_work_share is not None:
@@ -678,14 +678,16 @@ def forecast(
 def _with_extra(
     capacity: Mapping[str, Sequence[float]], extra: Mapping[str, float], first_fraction: float
 ) -> dict[str, list[float]]:
-    """Capacity plus extra hours per week for some roles (the first week in proportion)."""
+    """Capacity plus extra hours per week for some roles (the first week in proportion); fewer
+    hours (a negative number: absence, vacancies) never take a week below none."""
     out = {role: list(row) for role, row in capacity.items()}
     for role, hours in extra.items():
-        if hours > 0:
+        if hours > 0 or (hours < 0 and role in out):
             row = out.setdefault(role, [0.0] * MAX_WEEKS)
-            for w in range(len(row)):
-                row[w] += hours
-            row[0] -= hours * (1.0 - first_fraction)
+            first = hours * first_fraction
+            row[0] = max(0.0, row[0] + first)
+            for w in range(1, len(row)):
+                row[w] = max(0.0, row[w] + hours)
     return out
 
 

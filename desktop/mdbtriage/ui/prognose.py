@@ -98,11 +98,12 @@ class PrognoseView(QWidget):
         what_if = QGroupBox("Wat als …")
         form = QFormLayout(what_if)
         for role in EXTRA_ROLES:
-            box = QSpinBox(objectName=f"extra_{role}", minimum=0, maximum=400, singleStep=4)
+            box = QSpinBox(objectName=f"extra_{role}", minimum=-400, maximum=400, singleStep=4)
+            box.setToolTip("Uren per week erbij; negatief voor minder uren (afwezigheid)")
             box.setSuffix(" uur per week")
             box.valueChanged.connect(lambda _v: self.schedule())
             self.extra[role] = box
-            label = QLabel(f"Extra uren &{role}:" if role != "AD" else "Extra uren A&D:")
+            label = QLabel(f"Uren erbij &{role}:" if role != "AD" else "Uren erbij A&D:")
             label.setBuddy(box)
             form.addRow(label, box)
         self.delegation = QSpinBox(objectName="delegation_share", minimum=0, maximum=100)
