@@ -120,3 +120,23 @@ def test_the_reasons_pane_clears_when_a_search_finds_nothing(
     assert view.model.rowCount() == 0
     assert "positie" not in view.reasons.toPlainText()
     assert "Kies een zaak" in view.reasons.toPlainText()
+
+
+def test_the_toolbar_offers_the_daily_actions_and_opens_a_dossier(
+    qtbot: QtBot, make_window, tl_session
+) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    from mdbtriage.ui.dossier import DossierWindow
+
+    window = make_window(tl_session)
+    texts = [a.iconText() for a in window.toolbar.actions()]
+    assert texts[:2] == ["Nieuwe zaak", "Dossier openen"]
+    assert "MDB-sessies" in texts and "Werkvoorraad vernieuwen" in texts
+    window.werkvoorraad.table.selectRow(0)
+    ref = window.werkvoorraad.current_case()
+    button = window.toolbar.widgetForAction(window.toolbar.actions()[1])
+    assert isinstance(button, QToolButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _shown(DossierWindow) is not None)
+    assert _shown(DossierWindow).case_ref == ref

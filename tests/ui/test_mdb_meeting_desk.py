@@ -92,3 +92,24 @@ def test_esc_and_ctrl_w_close_the_mdb_window(qtbot: QtBot, meeting_window: MdbWi
     window.case_list.setFocus()
     qtbot.keyClick(window.case_list, keys[0], keys[1])
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_the_dossier_checklist_feeds_dossier_compleet(
+    qtbot: QtBot, meeting_window: MdbWindow
+) -> None:
+    from mdbtriage.core.caserules import DOSSIER_DOCUMENTS
+    from mdbtriage.store.dossier import set_document
+
+    window = meeting_window
+    refs = [
+        str(window.case_list.item(r).data(Qt.ItemDataRole.UserRole))
+        for r in range(window.case_list.count())
+    ]
+    for code in DOSSIER_DOCUMENTS:
+        set_document(window.store, REGIE, refs[1], code, True, TODAY)
+    window.case_list.setCurrentRow(1)
+    assert window.dossier.currentData() is True
+    assert "Dossierstukken volgens de checklist: compleet." in window.proposal_label.text()
+    window.case_list.setCurrentRow(2)
+    assert window.dossier.currentData() is False
+    assert "ontbreekt" in window.proposal_label.text()

@@ -207,6 +207,17 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&Over MDB Triage", self.show_about, None, "about"))
         self.help_menu = help_menu
 
+        # The daily actions one click away (each also in its menu, with its shortcut).
+        toolbar = self.addToolBar("Dagelijkse acties")
+        toolbar.setObjectName("daily_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for name in ("new_case", "open", "assign_task", "mdb", "reload", "export"):
+            action = self.findChild(QAction, name)
+            if action is not None:
+                toolbar.addAction(action)
+        self.toolbar = toolbar
+
     def shortcuts_dialog(self) -> ShortcutsDialog:
         """Help › Sneltoetsen: the menus' shortcuts and those of the other windows."""
         from mdbtriage.ui.help import OTHER_SHORTCUTS, ShortcutsDialog, menu_shortcuts

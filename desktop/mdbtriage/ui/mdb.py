@@ -66,6 +66,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage.core import meetings as rules
+from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, missing_documents
 from mdbtriage.core.labels import route_name
 from mdbtriage.core.meetings import (
     AGENDA_REASONS,
@@ -82,6 +83,7 @@ from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.reports.mdb_summary import build_summary_pdf
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
+from mdbtriage.store.dossier import documents
 from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, get_staff, list_teams
 from mdbtriage.ui.appearance import fit_to_screen
@@ -886,9 +888,20 @@ class MdbWindow(QMainWindow):
         client = f"{row.client_name} · BSN {mask_bsn(row.bsn)}" if row else ""
         service = SERVICES.get(row.facts.service, row.facts.service) if row else ""
         self.case_title.setText(f"{item.position}. {ref} · {client} · {service}")
+        lead = ROLES.get(item.proposed_lead, item.proposed_lead)
+        # The dossier's document checklist feeds "Dossier compleet".
+        missing = missing_documents(set(documents(self.store, ref)))
+        papers = (
+            "Dossierstukken volgens de checklist: compleet."
+            if not missing
+            else "Dossierstukken volgens de checklist: ontbreekt "
+            + ", ".join(DOSSIER_DOCUMENTS[code] for code in missing)
+            + "."
+        )
         proposal = (
             f"Triagevoorstel: klasse {item.klasse}, route {route_name(item.route, _policy())}, "
-            f"voorgestelde regie {ROLES.get(item.proposed_lead, item.proposed_lead)}. Op de agenda: {AGENDA_REASONS.get(item.reason, item.reason)}."
+            f"voorgestelde regie {lead}. Op de agenda: "
+            f"{AGENDA_REASONS.get(item.reason, item.reason)}. {papers}"
         )
         if self.medical and item.triage_reasons:
             proposal += "\n" + "\n".join(f"• {r}" for r in item.triage_reasons)
@@ -903,7 +916,10 @@ class MdbWindow(QMainWindow):
         self._fill_staff_combo(self.contact, None, decision.contact_staff_id)
         self._fill_staff_combo(self.assignee, None, decision.lead_staff_id)
         self.assignee.removeItem(0)
-        self.dossier.setCurrentIndex(max(0, self.dossier.findData(decision.dossier_complete)))
+        complete = decision.dossier_complete
+        if complete is None:  # not yet decided: the checklist's answer, saved once edited
+            complete = not missing
+        self.dossier.setCurrentIndex(max(0, self.dossier.findData(complete)))
         self.due.setDate(_qdate(self.meeting.held_on + timedelta(days=14)))
         self._set_activities(decision.activities)
         self.remarks.setPlainText(decision.remarks)

@@ -202,6 +202,7 @@ class WerkvoorraadView(QWidget):
         self.status = _Combo("Alle statussen", dict(CASE_STATUSES), "filter_status")
         self.status.removeItem(self.status.findData("afgerond"))
         self.signal = _Combo("Alle signalen", {s.key: s.label for s in SIGNALS}, "filter_signal")
+        self.signal.setAccessibleName("Filter op signaal")
         for i, queue_signal in enumerate(SIGNALS, start=1):
             self.signal.setItemIcon(i, signal_icon(queue_signal))
         self.search = _SearchEdit()
@@ -220,6 +221,7 @@ class WerkvoorraadView(QWidget):
         self.all_teams = QPushButton()
         self.all_teams.setObjectName("all_teams")
         self.all_teams.clicked.connect(self._toggle_all_teams)
+        self.all_teams.setAccessibleDescription("Wisselt tussen uw eigen team en alle teams")
 
         filters = QHBoxLayout()
         for widget in (
