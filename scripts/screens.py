@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -273,8 +275,13 @@ def main() -> int:
             }
         )
 
-    with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
+    # A folder of the same name each time, so the pictures do not change with a random name.
+    # (A report, made by the tests, may run beside it: it takes a folder of its own.)
+    name = "mdb-triage-demo" if args.out is not None else f"mdb-triage-demo-{os.getpid()}"
+    tmp = Path(tempfile.gettempdir()) / name
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
         store = Store.open(tmp / "demo.sqlite3")
         try:
             load_demo(
@@ -290,6 +297,8 @@ def main() -> int:
                 widget.close()
             settle()
             store.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     if args.report:
         json.dump(found, sys.stdout, indent=1)
     del app

@@ -72,8 +72,8 @@ COLUMN_SAMPLES = {
 # What the long values of a column look like: on a wide screen these columns grow to show them
 # whole (in this order; the client's name takes what is left).
 WIDE_SAMPLES = {
-    "client": "Marieke van der Leeuwen-Jansen",
     "signals": "te laat, > 6 mnd, ingebrekestelling, …",
+    "client": "Marieke van der Leeuwen-Jansen",
     "next_task": "arbeidskundig onderzoek → Anna van der Veen",
 }
 # Route and regie are in the reasons pane, the masked BSN there and in the dossier (a full BSN
@@ -806,8 +806,9 @@ class WerkvoorraadView(QWidget):
             extra = min(room, max(0, wide - widths[i]))
             widths[i] += extra
             room -= extra
-        if room > 0:
-            widths[growing[0]] += room
+        if room > 0:  # the rest to the client's name
+            client = COLUMN_KEYS.index("client")
+            widths[client if client in widths else growing[0]] += room
         self._filling_width = True
         try:
             for i, width in widths.items():
