@@ -60,6 +60,7 @@ def test_a_head_noted_between_backup_and_restore_is_found_after_the_restore(
         replaced_head = audit_chain.head(store.conn)
     restored = run("restore", str(copy))
     assert restored.exit_code == 0, restored.stderr
+    assert "ongewijzigd overgenomen (zelfde nummers, inhoud en hashes)" in restored.stderr
 
     result = run("check", "--anchor", noted)
     assert result.exit_code == 0, result.stderr

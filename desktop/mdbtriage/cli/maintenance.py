@@ -141,6 +141,8 @@ def restore(context: Context, file: str, check_only: bool) -> None:
         )
     else:
         say(f"{result.carried_records} logregels van na de reservekopie zijn overgenomen.")
+        if result.carried_records:
+            say(f"Overgenomen: {result.carried_ranges}.")
 
 
 def _restore_actor(context: Context, key: str | None) -> Actor:

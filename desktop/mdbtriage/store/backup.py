@@ -598,6 +598,7 @@ class RestoreResult:
     kept_copy: Path | None
     carried_records: int = 0
     log_problem: str | None = None
+    carried_ranges: str = ""  # which records were carried, in Dutch (Carried.describe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -943,6 +944,7 @@ def restore_backup(
                 conn.close()
     safety.unseal(store_path)
     carried: list[int] = []
+    ranges: list[str] = []
 
     def finish(conn: sqlite3.Connection) -> None:
         if same_store and live.store_id:
@@ -950,6 +952,7 @@ def restore_backup(
         restored_head = audit_chain.head(conn)
         result = carry_log(conn, live.log, same_store)
         carried.append(result.count)
+        ranges.append(result.describe())
         details = (
             f"reservekopie teruggezet van {source}; {result.count} logregels van na de "
             f"reservekopie overgenomen: {result.describe()}"
@@ -994,4 +997,5 @@ def restore_backup(
         kept_copy=kept,
         carried_records=carried[0] if carried else 0,
         log_problem=live.problem,
+        carried_ranges=ranges[0] if ranges else "",
     )
