@@ -6,13 +6,19 @@ Reports take plain data and return bytes; they never read the store or the clock
 
 from __future__ import annotations
 
+import re
+import weakref
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from mdbtriage.core.resources import resource
 
@@ -42,6 +48,50 @@ def text_rows(text: str, limit: int = ROW_CHARS) -> list[str]:
             line = line[cut:].lstrip()
         pieces.append(line)
     return pieces
+
+
+class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
+    """A paragraph that keeps its lines for the width it was last wrapped to. A table wraps
+    every cell several times (sizing its row, keeping a section together, splitting at a page
+    end, drawing), always to the same width; the lines are the same each time."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        known = self.__dict__
+        if known.get("_wrapped_to") == availWidth and "blPara" in known:
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_to = availWidth
+        return size
+
+
+# Text that reportlab's paragraph parser would see as more than one plain fragment: markup
+# (after escaping) or a line break (which becomes <br/>).
+_NOT_PLAIN = re.compile("[&<>\n]")
+# Per style, the fragment the parser makes for a plain text (a template: fonts, colour, size).
+_plain_frags: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
+
+
+def para(text: str, style: ParagraphStyle) -> Para:
+    """``text`` (plain, not markup) as a paragraph in ``style``, each line break kept.
+
+    Most of our texts are one plain line: for those the fragment reportlab's markup parser
+    would make is made directly from the style's template (the same attributes, the same
+    whitespace cleaning), which skips the parser; anything else goes through the parser.
+    ``tests/reports/test_para_fast_path.py`` holds the two against each other. A style must
+    not be changed after its first use here."""
+    if _NOT_PLAIN.search(text) is None and not style.textTransform:
+        template = _plain_frags.get(style)
+        if template is None:
+            template = _plain_frags[style] = Paragraph("x", style).frags[0]
+        clean = cleanBlockQuotedText(text)
+        frags = []
+        if clean:
+            frag = template.clone(text=clean)
+            frag.link = []
+            frag.us_lines = []
+            frags.append(frag)
+        return Para(clean, style, frags=frags)
+    return Para(escape(text).replace("\n", "<br/>"), style)
 
 
 def register_fonts() -> None:

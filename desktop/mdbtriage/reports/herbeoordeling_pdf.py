@@ -9,11 +9,11 @@ no clock), so the same request gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -47,6 +47,7 @@ from mdbtriage.reports.base import (
     MARGIN,
     PAGE_SIZE,
     numbered_canvas,
+    para,
     register_fonts,
     text_rows,
 )
@@ -68,7 +69,9 @@ class IncompleteRequest(ValueError):
     """The full form was asked for a request that is not complete."""
 
 
+@functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles, made once (they are not changed after)."""
     register_fonts()
     base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK)
     return {
@@ -95,7 +98,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return para(text, style)
 
 
 def _day(value: date | None) -> str:

@@ -9,8 +9,8 @@ only renders what it is given, and prints the BSN masked in both versions.
 
 from __future__ import annotations
 
+import functools
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -36,6 +36,7 @@ from mdbtriage.reports.base import (
     MARGIN,
     PAGE_SIZE,
     numbered_canvas,
+    para,
     register_fonts,
     text_rows,
 )
@@ -50,7 +51,9 @@ _BAND = colors.HexColor("#e4e7eb")
 _MEDICAL = colors.HexColor("#8a1c1c")
 
 
+@functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles, made once (they are not changed after)."""
     base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12, textColor=_INK)
     return {
         "base": base,
@@ -80,7 +83,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return para(text, style)
 
 
 def _grid(rows: list[list[object]], widths: list[float], header: bool = True) -> Table:
