@@ -84,3 +84,24 @@ def test_a_size_remembered_on_a_larger_screen_is_restored_within_this_one(
     assert window.frameGeometry().height() <= room.height()
     assert room.contains(window.frameGeometry().topLeft())
     assert isinstance(settings.value("main/geometry"), QByteArray)
+
+
+def test_columns_remembered_before_a_column_was_added_are_not_put_on_the_wrong_columns(
+    make_window, tl_session, settings
+):
+    from PySide6.QtWidgets import QTableView
+
+    from mdbtriage.ui.queue_model import COLUMN_KEYS
+
+    # A header state of an older version, with one column fewer and its 6th column hidden.
+    old = QTableView()
+    from PySide6.QtGui import QStandardItemModel
+
+    old.setModel(QStandardItemModel(1, len(COLUMN_KEYS) - 1))
+    old.horizontalHeader().hideSection(COLUMN_KEYS.index("signals"))
+    settings.setValue("werkvoorraad/header", old.horizontalHeader().saveState())
+    window = make_window(tl_session)
+    header = window.werkvoorraad.table.horizontalHeader()
+    assert not header.isSectionHidden(COLUMN_KEYS.index("signals"))
+    window.save_state()
+    assert settings.value("werkvoorraad/columns") == ",".join(COLUMN_KEYS)

@@ -409,7 +409,10 @@ class MainWindow(QMainWindow):
 
     def _restore(self) -> None:
         restore_geometry(self, self.settings.value("main/geometry"))
-        self.werkvoorraad.restore_header_state(self.settings.value("werkvoorraad/header"))
+        # Columns remembered for the same set of columns only: a state saved before a column was
+        # added would put each width and hidden flag on the column next to it.
+        if self.settings.value("werkvoorraad/columns") == self.werkvoorraad.column_signature():
+            self.werkvoorraad.restore_header_state(self.settings.value("werkvoorraad/header"))
         splitter = self.settings.value("werkvoorraad/splitter")
         if splitter is not None:
             self.werkvoorraad.splitter.restoreState(splitter)
@@ -417,6 +420,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
         self.settings.setValue("werkvoorraad/header", self.werkvoorraad.header_state())
+        self.settings.setValue("werkvoorraad/columns", self.werkvoorraad.column_signature())
         self.settings.setValue("werkvoorraad/splitter", self.werkvoorraad.splitter.saveState())
         self.settings.sync()
 

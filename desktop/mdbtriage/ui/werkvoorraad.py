@@ -817,6 +817,11 @@ class WerkvoorraadView(QWidget):
         finally:
             self._filling_width = False
 
+    @staticmethod
+    def column_signature() -> str:
+        """Which columns a remembered header state belongs to."""
+        return ",".join(COLUMN_KEYS)
+
     def header_state(self) -> QByteArray:
         return self.table.horizontalHeader().saveState()
 
