@@ -77,3 +77,13 @@ def test_sorting_on_signals_puts_the_most_urgent_first(qtbot, make_window, tl_se
     assert SIGNALS[0].test(first)  # te laat comes first
     last = view.model.entry(view.model.rowCount() - 1).placement
     assert not any(s.test(last) for s in SIGNALS)
+
+
+def test_the_sort_rank_follows_the_signals_in_their_order(make_window, tl_session):
+    from mdbtriage.ui.queue_model import _signals_rank
+
+    model = make_window(tl_session).werkvoorraad.model
+    for entry in model.all_entries():
+        bits = [signal.test(entry.placement) for signal in SIGNALS]
+        expected = sum(1 << (len(SIGNALS) - i) for i, on in enumerate(bits) if on)
+        assert _signals_rank(entry) == expected, entry.case_ref

@@ -140,9 +140,18 @@ def _signals_text(e: QueueEntry) -> str:
 
 
 def _signals_rank(e: QueueEntry) -> int:
-    """Sorts the rows with the most urgent signals first when sorted descending."""
+    """Sorts the rows with the most urgent signals first when sorted descending: the tests of
+    SIGNALS, in their order, as bits (written out: one call per row of 250,000)."""
     p = e.placement
-    return sum(1 << (len(SIGNALS) - i) for i, signal in enumerate(SIGNALS) if signal.test(p))
+    f = p.facts
+    return (
+        (p.overdue_days > 0) << 6
+        | (f.ingebrekestelling or f.dwangsom) << 5
+        | (p.schrijnend_approved or f.schrijnend) << 4
+        | (p.route.code == "ONVOLLEDIG") << 3
+        | (p.klasse in p.policy.unplanned_classes) << 2
+        | p.over_six_months << 1
+    )
 
 
 _ICONS: dict[str, QIcon] = {}
