@@ -144,3 +144,31 @@ def test_the_team_lead_sets_the_teams_own_norm(
         "SELECT details FROM audit_log WHERE purpose = 'capaciteit: normen' ORDER BY log_id"
     ).fetchall()
     assert [r[0].split(": ", 1)[1] for r in log] == ["standaard -> 2.5 uur", "2.5 uur -> standaard"]
+
+
+def test_the_werkvoorraad_has_the_expected_week_of_the_own_teams_cases(
+    qtbot, make_window, tl_session: Session, demo_store: Store, policy: Policy
+) -> None:
+    from mdbtriage.store.forecast import expected_weeks
+    from mdbtriage.ui.queue_model import COLUMN_KEYS
+
+    window = make_window(tl_session)
+    view = window.werkvoorraad
+    column = COLUMN_KEYS.index("expected")
+    assert view.table.horizontalHeader().isSectionHidden(column)  # one click away in the menu
+    qtbot.waitUntil(
+        lambda: any(view.model.index(row, column).data() for row in range(view.model.rowCount())),
+        timeout=20000,
+    )
+    weeks = expected_weeks(demo_store, tl_session.team, TODAY, policy)
+    shown = 0
+    for row in range(view.model.rowCount()):
+        entry = view.model.entry(row)
+        text = view.model.index(row, column).data()
+        if entry.case_ref in weeks:
+            done = weeks[entry.case_ref]
+            assert text == (f"wk van {done:%d-%m-%Y}" if done else "niet in zicht")
+            shown += 1
+        else:
+            assert text == ""  # another team's case, or a class the policy does not plan
+    assert shown == len(weeks) > 0

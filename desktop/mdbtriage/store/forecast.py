@@ -317,6 +317,7 @@ class ForecastInputs:
         weeks: int = DEFAULT_WEEKS,
         norms: Norms | None = None,
         ruleset: RuleSet | None = None,
+        shortfall: bool = True,
     ) -> Forecast:
         calibrated, replaced = calibrate(
             norms or load_norms(), self.measured, overrides=self.overrides
@@ -329,6 +330,7 @@ class ForecastInputs:
             self.on,
             weeks,
             self.scenario(what_if),
+            shortfall,
             calibrated=replaced,
         )
 
@@ -345,6 +347,14 @@ def read_forecast_inputs(store: Store, team: str, on: date, policy: Policy) -> F
         measured=measured_times(store, team),
         overrides=team_norms(store, team),
     )
+
+
+def expected_weeks(store: Store, team: str, on: date, policy: Policy) -> dict[str, date | None]:
+    """Per planned case of the team the week the forecast expects it done (None: not in
+    sight), for the werkvoorraad's column; read without a log record of its own (the
+    werkvoorraad's reading is logged)."""
+    result = read_forecast_inputs(store, team, on, policy).run(shortfall=False)
+    return {case.case_ref: case.done_week for case in result.cases}
 
 
 def forecast_inputs(

@@ -7,8 +7,9 @@ with a key on plain attributes; ``data()`` formats only the cells that are paint
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -56,6 +57,30 @@ def set_team_names(names: dict[str, str]) -> None:
 
 def _team_text(e: QueueEntry) -> str:
     return _TEAM_NAMES.get(e.team, e.team)
+
+
+# Per case the week the capacity forecast expects it done (None: not in sight), for the cases
+# of the teams it was computed for (set by the werkvoorraad when the forecast is in).
+_EXPECTED: dict[str, date | None] = {}
+
+
+def set_expected_weeks(weeks: Mapping[str, date | None]) -> None:
+    _EXPECTED.clear()
+    _EXPECTED.update(weeks)
+
+
+def _expected_text(e: QueueEntry) -> str:
+    if e.case_ref not in _EXPECTED:
+        return ""
+    done = _EXPECTED[e.case_ref]
+    return f"wk van {format_date(done)}" if done else "niet in zicht"
+
+
+def _expected_key(e: QueueEntry) -> tuple[int, int]:
+    if e.case_ref not in _EXPECTED:
+        return (2, 0)
+    done = _EXPECTED[e.case_ref]
+    return (0, done.toordinal()) if done else (1, 0)
 
 
 def _overdue_text(e: QueueEntry) -> str:
@@ -283,6 +308,14 @@ COLUMNS: tuple[Column, ...] = (
         lambda e: (e.next_task == "", e.next_task),
     ),
     Column("team", "Team", "SMC-team", lambda e: _team_text(e), lambda e: _team_text(e)),
+    Column(
+        "expected",
+        "Verwacht klaar",
+        "De week waarin de zaak volgens de capaciteitsprognose klaar is: een schatting, "
+        "voor de zaken van uw eigen team",
+        _expected_text,
+        _expected_key,
+    ),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
@@ -471,6 +504,12 @@ class QueueModel(QAbstractTableModel):
         self._ordered = {}
         self._rows = self._view()
         self.endResetModel()
+
+    def column_changed(self, key: str) -> None:
+        """Every row's cell of one column changed (a value computed after the rows came in)."""
+        column = COLUMN_KEYS.index(key)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
     def set_filter(self, queue_filter: QueueFilter) -> None:
         if queue_filter == self._filter:

@@ -49,6 +49,7 @@ from mdbtriage.ui.queue_model import (
     QueueModel,
     add_frozen_rows,
     frozen_model,
+    set_expected_weeks,
     set_team_names,
     signal_icon,
 )
@@ -68,6 +69,7 @@ COLUMN_SAMPLES = {
     "status": "in behandeling",
     "next_task": "spreekuur → Anna de",
     "team": "SMC Utrecht 1",
+    "expected": "wk van 00-00-0000",
 }
 # What the long values of a column look like: on a wide screen these columns grow to show them
 # whole (in this order; the client's name takes what is left).
@@ -80,7 +82,8 @@ WIDE_SAMPLES = {
 # can still be searched); they stay available in the header's menu.
 # Langer dan zes maanden is one of the signals; the date received is in the reasons pane and
 # the waiting time says it in weeks.
-HIDDEN_BY_DEFAULT = frozenset({"route", "lead", "bsn", "six_months", "received"})
+# The forecast's expected week is one click away in the header's menu (and in the dossier).
+HIDDEN_BY_DEFAULT = frozenset({"route", "lead", "bsn", "six_months", "received", "expected"})
 
 
 def class_choices(policy: Policy) -> dict[str, str]:
@@ -165,6 +168,7 @@ class WerkvoorraadView(QWidget):
     open_case = Signal(str)
     loaded = Signal(int)
     preview_shown = Signal(int)
+    expected_ready = Signal()
     SEARCH_DELAY_MS = 150
     # The first rows are copied into the table a screenful at a time (each step some 10 ms of
     # the GUI thread, while the worker competes for the interpreter).
@@ -383,6 +387,7 @@ class WerkvoorraadView(QWidget):
                 )
             self.loaded.emit(self.model.total())
             release_in_background(previous)
+            self._forecast_expected()
             if again:
                 self.reload(keep_case=keep)
 
@@ -411,6 +416,25 @@ class WerkvoorraadView(QWidget):
             return compute_queue(path, on, policy, report, partial if with_preview else None)
 
         run_in_background(work, done, failed, progress, self, on_partial=preview)
+
+    def _forecast_expected(self) -> None:
+        """The 'Verwacht klaar' column for the cases of the own team: the team's forecast,
+        computed on a connection of its own once the werkvoorraad is in."""
+        path, on, policy, team = self.store.path, self.on, self.policy, self.session.team
+
+        def work(_progress: Progress) -> dict[str, date | None]:
+            from mdbtriage.store.forecast import expected_weeks
+
+            with Store.open(path) as store:
+                return expected_weeks(store, team, on, policy)
+
+        def done(weeks: dict[str, date | None]) -> None:
+            if self._active:
+                set_expected_weeks(weeks)
+                self.model.column_changed("expected")
+                self.expected_ready.emit()
+
+        run_in_background(work, done, lambda _error: None, parent=self)
 
     def _show_preview(self, entries: list[QueueEntry]) -> None:
         """Show the first rows of the werkvoorraad until the whole of it is in: a frozen copy
