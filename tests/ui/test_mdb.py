@@ -257,3 +257,25 @@ def test_print_and_export_are_logged_by_the_store_not_the_window(
     ).fetchone()[0]
     assert printed == len(repo.agenda(demo, closed.meeting_id))
     assert "afgedrukt" in window.status_label.text()
+
+
+def test_opening_an_mdb_logs_a_read_per_case_once(qtbot: QtBot, demo: Store) -> None:
+    meeting = next(m for m in repo.list_meetings(demo, TEAM) if m.closed)
+    refs = {i.case_ref for i in repo.agenda(demo, meeting.meeting_id)}
+    assert refs
+
+    def reads() -> list[str]:
+        return [
+            str(r[0])
+            for r in demo.conn.execute(
+                "SELECT case_ref FROM audit_log WHERE event = 'read' AND purpose = 'MDB inzien' "
+                "AND user_id = ?",
+                (REGIE.user_id,),
+            )
+        ]
+
+    window = _open(qtbot, demo, REGIE, meeting.meeting_id)
+    after_opening = reads()
+    assert refs <= set(after_opening)
+    window._refresh_all()  # refreshing what is open writes no more records
+    assert reads() == after_opening

@@ -76,6 +76,12 @@ def test_the_dialog_speaks_dutch_and_names_the_backup(qtbot: QtBot, store_path: 
     QTimer.singleShot(50, answer)
     assert RecoveryDialog.ask(None, caught.value, backup) is True
     assert backup.name in seen[0] and "beschadigd" in seen[0]
+    import re
+    from datetime import datetime
+
+    made = datetime.fromtimestamp(backup.stat().st_mtime)
+    assert f"reservekopie is van {made:%d-%m-%Y} om {made:%H:%M}" in seen[0]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", seen[0].split("(")[0])
 
 
 def test_auto_backup_on_exit_only_after_changes(qtbot: QtBot, store: Store) -> None:

@@ -273,3 +273,17 @@ def test_text_inside_a_name_is_not_a_choice(qtbot, store):
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.session is None
     assert dialog.error.text() == "Kies uw naam uit de lijst"
+
+
+def test_a_refusal_in_the_lock_dialog_is_shown_whole(qtbot, demo_store, tl_session):
+    dialog = LockDialog(demo_store, tl_session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.password, "fout-wachtwoord")
+    dialog.accept()
+    error = dialog.error
+    assert error.isVisible() and error.text()
+    # The wrapped message fits the height the dialog gives it: nothing is cut off.
+    assert error.height() >= error.heightForWidth(error.width())
+    assert dialog.height() >= dialog.sizeHint().height()

@@ -544,6 +544,9 @@ class MdbWindow(QMainWindow):
         self.meeting = repo.get_meeting(self.store, meeting_id) if meeting_id is not None else None
         if self.meeting is not None:
             self.staff = repo.team_staff(self.store, self.meeting.team_id)
+            # Opening a meeting shows its cases: one 'read' record per client, once per opening
+            # (refreshing the agenda while it is open writes none).
+            repo.read_agenda(self.store, self.meeting.meeting_id, self.actor)
         self._refresh_all()
 
     def _refresh_all(self) -> None:

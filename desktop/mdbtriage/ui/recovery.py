@@ -40,6 +40,17 @@ TICK_MS = 60_000
 PASSPHRASE_ATTEMPTS = 3
 
 
+def _made_at(path: Path) -> str:
+    """When a file was written, in local time and Dutch ('30-11-2026 om 07:25')."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return "onbekende datum"
+    return f"{moment:%d-%m-%Y} om {moment:%H:%M}"
+
+
 class RecoveryDialog:
     """The question asked when the store is damaged. Tests patch :meth:`ask`."""
 
@@ -85,7 +96,8 @@ class RecoveryDialog:
             else ""
         )
         box.setInformativeText(
-            f"De nieuwste goede reservekopie is {backup.name} (in {backup.parent}).\n\n"
+            f"De nieuwste goede reservekopie is van {_made_at(backup)} ({backup.name}, in "
+            f"{backup.parent}).\n\n"
             f"{found}:\n{details}\n\nWilt u deze reservekopie terugzetten? {kept} "
             f"Wijzigingen van na de reservekopie moeten opnieuw worden ingevoerd.{later}"
         )

@@ -50,6 +50,10 @@ def _error_label(name: str) -> QLabel:
 def _show_error(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+    if text:
+        # A wrapped message needs its height: the dialog grows to show it whole (it was
+        # clipped to the dialog's first size).
+        label.window().adjustSize()
 
 
 def _buttons(ok_text: str, dialog: QDialog) -> QDialogButtonBox:
