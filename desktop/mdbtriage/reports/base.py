@@ -12,6 +12,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -57,9 +58,16 @@ def text_rows(text: str, limit: int = ROW_CHARS) -> list[str]:
 
 
 class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
-    """A paragraph that keeps its lines for the width it was last wrapped to. A table wraps
-    every cell several times (sizing its row, keeping a section together, splitting at a page
-    end, drawing), always to the same width; the lines are the same each time."""
+    """A paragraph that keeps its lines for the width it was last wrapped to, and draws a
+    plain single line directly.
+
+    A table wraps every cell several times (sizing its row, keeping a section together,
+    splitting at a page end, drawing), always to the same width; the lines are the same each
+    time. Most of our paragraphs are one left-aligned line in one font and colour: that line is
+    drawn where reportlab's ``drawPara`` draws it (baseline at the top less the font size, same
+    font, size, leading and colour), in page coordinates instead of inside a translated
+    coordinate system of its own, which skips most of the per-paragraph work of drawing.
+    Anything else is drawn by reportlab."""
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         known = self.__dict__
@@ -68,6 +76,58 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped_to = availWidth
         return size
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        line = self._plain_line()
+        if line is None:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        lines = self.blPara
+        x = self._hAlignAdjust(x, _sW)
+        canvas.saveState()
+        canvas.setFillColor(lines.textColor)
+        text = canvas.beginText(x, y + self.height - lines.fontSize)
+        text.setFont(lines.fontName, lines.fontSize, self.style.leading)
+        text._textOut(line, 1)
+        canvas.drawText(text)
+        canvas.restoreState()
+
+    def _plain_line(self) -> str | None:
+        """The text of the one line this paragraph was wrapped to, when ``drawPara`` would
+        draw it as a plain left-aligned line (no indent, bullet, border, background, underline,
+        link, stretched word spacing or direction); otherwise None."""
+        known = self.__dict__
+        lines = known.get("blPara")
+        if (
+            lines is None
+            or lines.kind != 0
+            or len(lines.lines) != 1
+            or lines.us_lines
+            or lines.link
+            or known.get("_splitpara")
+            or known.get("_offsets") is not None
+            or known.get("_showBoundary")
+            or self.bulletText
+            or self.debug
+            or not rl_config.paraFontSizeHeightOffset
+        ):
+            return None
+        style = self.style
+        if (
+            style.alignment != TA_LEFT
+            or style.leftIndent
+            or style.firstLineIndent
+            or style.backColor
+            or (style.borderColor and style.borderWidth)
+            or style.wordWrap
+            or getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+            not in ("", "off", None)
+        ):
+            return None
+        extra_space, words = lines.lines[0]
+        if extra_space <= -1e-8:
+            return None
+        return " ".join(words)
 
 
 # Text that reportlab's paragraph parser would see as more than one plain fragment: markup
