@@ -104,8 +104,8 @@ class CapacityDialog(QDialog):
         new = QGroupBox("Nieuwe afwezigheid")
         form = QFormLayout(new)
         form.addRow(QLabel("&Medewerker:", buddy=self.who), self.who)
-        form.addRow(QLabel("V&an:", buddy=self.starts), self.starts)
-        form.addRow(QLabel("Tot en &met:", buddy=self.ends), self.ends)
+        form.addRow(QLabel("Va&n:", buddy=self.starts), self.starts)
+        form.addRow(QLabel("Tot &en met:", buddy=self.ends), self.ends)
         form.addRow(QLabel("&Reden:", buddy=self.reason), self.reason)
         form.addRow(self.add)
 

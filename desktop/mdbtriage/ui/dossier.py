@@ -122,6 +122,7 @@ class DossierWindow(QWidget):
         facts_box = QWidget()
         facts_box.setLayout(self.facts)
         self.reasons = QTextBrowser(objectName="reasons")
+        self.reasons.setAccessibleName("Waarom deze prioriteit")
 
         overview = QWidget()
         overview_layout = QHBoxLayout(overview)
@@ -147,27 +148,33 @@ class DossierWindow(QWidget):
             "dit venster (Ctrl+T), in het hoofdvenster via Zaak › Taak toewijzen… (Ctrl+T) of "
             "vanuit de MDB.",
             "tasks_table",
+            "Taken",
         )
         self.decisions = TablePane(
             ("MDB", "Team", "Aan kop", "Activiteiten", "Dossier compleet", "Opmerkingen"),
             "Deze zaak is nog niet in een MDB besproken.",
             "decisions_table",
+            "MDB-besluiten",
         )
         self.history = TablePane(
             ("Tijdstip", "Handeling", "Door", "Rol", "Uitkomst", "Doel", "Details"),
             "Nog niets vastgelegd.",
             "history_table",
+            "Logboek",
         )
 
         notes_tab = QWidget()
         notes_layout = QVBoxLayout(notes_tab)
         self.notes_view = QTextBrowser(objectName="notes")
+        self.notes_view.setAccessibleName("Notities")
         self.note_text = QPlainTextEdit(objectName="note_text")
+        self.note_text.setAccessibleName("Nieuwe notitie")
+        self.note_text.setTabChangesFocus(True)  # Tab goes on to 'Notitie toevoegen'
         self.note_text.setPlaceholderText("Nieuwe notitie…")
         self.note_text.setMaximumHeight(90)
         self.note_medical = QCheckBox("medische notitie", objectName="note_medical")
         self.note_medical.setVisible(session.sees_medical)
-        add = QPushButton("Notitie &toevoegen", objectName="add_note")
+        add = QPushButton("Notitie toe&voegen", objectName="add_note")
         add.clicked.connect(self._add_note)
         row = QHBoxLayout()
         row.addWidget(self.note_medical)
@@ -195,7 +202,7 @@ class DossierWindow(QWidget):
         )
         self.central_button.clicked.connect(self.record_central)
         self.central_button.setVisible(session.is_team_lead)
-        self.assign_button = QPushButton("Taak toe&wijzen…", objectName="assign_task")
+        self.assign_button = QPushButton("T&aak toewijzen…", objectName="assign_task")
         self.assign_button.setToolTip("Een taak op deze zaak toewijzen (Ctrl+T)")
         self.assign_button.clicked.connect(self.assign_task)
         self.assign_button.setVisible(_TASKS_AVAILABLE)
@@ -564,6 +571,7 @@ class EmergencyReview(QDialog):
             ("Tijdstip", "Zaak", "Door", "Rol", "Uitkomst", "Reden en team"),
             "Er is nog geen noodtoegang vastgelegd.",
             "emergency_table",
+            "Noodtoegang",
         )
         lines = emergency_records(store, session.actor)
         self.table.set_rows(

@@ -193,6 +193,10 @@ class HerbeoordelingForm(QDialog):
         widget.setObjectName(name)
         caption = QLabel(label)
         caption.setMinimumWidth(LABEL_WIDTH)
+        caption.setBuddy(widget)  # a screen reader names the field by its caption
+        group = form.parentWidget()
+        section = group.title().split(". ", 1)[-1] if isinstance(group, QGroupBox) else ""
+        widget.setAccessibleName(f"{label} ({section.lower()})" if section else label)
         form.addRow(caption, widget)
         for notes, style, suffix in (
             (self._messages, ERROR_STYLE, "fout"),
@@ -529,6 +533,9 @@ class HerbeoordelingForm(QDialog):
             warnings = [w.message for w in assessment.warnings_for(field)]
             label.setText("Let op: " + "\n".join(warnings) if warnings else "")
             self._show_note(label, bool(warnings))
+        for field, widget in self._fields.items():  # announced with the field itself
+            notes = (self._messages[field].text(), self._warnings[field].text())
+            widget.setAccessibleDescription("\n".join(note for note in notes if note))
         outcome = intake_outcome(assessment, self.policy, self._central_decision(assessment))
         count = len(assessment.problems)
         has_team = self._value("intake.team") is not None

@@ -85,6 +85,7 @@ class ImportDialog(QDialog):
         title, noun = KINDS[kind]
         self.setWindowTitle(title)
         self.path = QLineEdit(objectName="path")
+        self.path.setAccessibleName("CSV-bestand")
         self.path.setPlaceholderText("Kies een CSV-bestand (UTF-8, scheidingsteken , of ;)")
         choose = QPushButton("&Bladeren…", objectName="choose")
         choose.clicked.connect(self.choose_file)
@@ -102,6 +103,8 @@ class ImportDialog(QDialog):
         )
         self.status.setWordWrap(True)
         self.report = QPlainTextEdit(objectName="report")
+        self.report.setAccessibleName("Verslag van de import")
+        self.report.setTabChangesFocus(True)
         self.report.setReadOnly(True)
         self.report.setFont(QFont("DejaVu Sans Mono"))
         self.report.setPlaceholderText("Hier verschijnt het verslag van de import.")

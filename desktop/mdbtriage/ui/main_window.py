@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         self.view_menu = view_menu
 
         if self.session.is_team_lead:
-            admin = bar.addMenu("&Beheer")
+            admin = bar.addMenu("Behee&r")
             admin.addAction(
                 self._action(
                     "&Account aanmaken of herstellen…", self.manage_accounts, None, "accounts"
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
             )
             self.admin_menu = admin
         if self.session.role in ("TL", "PO"):
-            review = self.admin_menu if self.session.is_team_lead else bar.addMenu("&Privacy")
+            review = self.admin_menu if self.session.is_team_lead else bar.addMenu("Privac&y")
             review.addAction(
                 self._action(
                     "&Noodtoegang nakijken…", self.review_emergency, None, "emergency_review"

@@ -125,7 +125,7 @@ class OverzichtView(QWidget):
         self.charts.setLayout(grid)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Team:", buddy=self.team))
+        top.addWidget(QLabel("Tea&m:", buddy=self.team))
         top.addWidget(self.team)
         top.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)

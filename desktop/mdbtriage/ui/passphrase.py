@@ -31,6 +31,8 @@ class PassphraseDialog(QDialog):
         self.field: QLineEdit = QLineEdit(objectName="passphrase")
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setPlaceholderText("Wachtwoordzin")
+        self.field.setAccessibleName("Wachtwoordzin")
+        self.field.setAccessibleDescription(message)  # the refusal is announced with the field
         self.error = QLabel(message, objectName="error")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)

@@ -47,6 +47,7 @@ from mdbtriage.ui.session import Session
 from mdbtriage.ui.worker import Progress, run_in_background
 
 EXTRA_ROLES = ("VA", "SMV", "AD")
+_MNEMONICS = {"VA": "V&A", "SMV": "&SMV", "AD": "A&D"}
 # Colours with at least 4.5:1 contrast on white; the what-if lines are also dashed, so the two
 # situations never differ by colour alone.
 BACKLOG_COLOUR = "#1f5fa8"
@@ -103,24 +104,25 @@ class PrognoseView(QWidget):
             box.setSuffix(" uur per week")
             box.valueChanged.connect(lambda _v: self.schedule())
             self.extra[role] = box
-            label = QLabel(f"Uren erbij &{role}:" if role != "AD" else "Uren erbij A&D:")
+            # Alt letters unique in the main window with this tab shown (VA→A, SMV→S, AD→D).
+            label = QLabel(f"Uren erbij {role}:".replace(role, _MNEMONICS[role]))
             label.setBuddy(box)
             form.addRow(label, box)
         self.delegation = QSpinBox(objectName="delegation_share", minimum=0, maximum=100)
         self.delegation.setSuffix("% gedelegeerd")
         self.delegation.valueChanged.connect(lambda _v: self.schedule())
-        form.addRow(QLabel("&Delegatie:", buddy=self.delegation), self.delegation)
+        form.addRow(QLabel("Delegat&ie:", buddy=self.delegation), self.delegation)
         self.other_work = QSpinBox(objectName="other_work_share", minimum=0, maximum=90)
         self.other_work.setSuffix("% ander werk")
         self.other_work.valueChanged.connect(lambda _v: self.schedule())
-        form.addRow(QLabel("&Ander werk:", buddy=self.other_work), self.other_work)
+        form.addRow(QLabel("Ander wer&k:", buddy=self.other_work), self.other_work)
         self.ruleset = QComboBox(objectName="prognose_ruleset")
         self.ruleset.addItem("regelset van het team", None)
         for ruleset_id in available_rulesets():
             self.ruleset.addItem(load_ruleset(ruleset_id).name, ruleset_id)
         self.ruleset.currentIndexChanged.connect(lambda _i: self.schedule())
-        form.addRow(QLabel("&Regelset:", buddy=self.ruleset), self.ruleset)
-        self.reset = QPushButton("&Terug naar de huidige situatie", objectName="prognose_reset")
+        form.addRow(QLabel("Re&gelset:", buddy=self.ruleset), self.ruleset)
+        self.reset = QPushButton("Ter&ug naar de huidige situatie", objectName="prognose_reset")
         self.reset.clicked.connect(self.reset_what_if)
         form.addRow(self.reset)
 
@@ -146,13 +148,13 @@ class PrognoseView(QWidget):
         self.table.verticalHeader().setVisible(False)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("T&eam:", buddy=self.team))
+        top.addWidget(QLabel("Tea&m:", buddy=self.team))
         top.addWidget(self.team)
-        top.addWidget(QLabel("&Periode:", buddy=self.weeks))
+        top.addWidget(QLabel("Peri&ode:", buddy=self.weeks))
         top.addWidget(self.weeks)
         top.addStretch(1)
         self.capacity_button = QPushButton(
-            "Afwezigheden en &instellingen…", objectName="prognose_capacity"
+            "A&fwezigheden en instellingen…", objectName="prognose_capacity"
         )
         self.capacity_button.clicked.connect(self.edit_capacity)
         self.capacity_button.setVisible(session.is_team_lead)

@@ -234,6 +234,7 @@ class LockDialog(QDialog):
         self.setWindowTitle("Scherm vergrendeld")
         self.setModal(True)
         self.password = QLineEdit(objectName="password")
+        self.password.setAccessibleName(f"Wachtwoord van {session.name}")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = _error_label("error")
         text = QLabel(

@@ -67,12 +67,14 @@ class RowsModel(QAbstractTableModel):
 class TablePane:
     """A table view with its model, and a hint shown instead of the table when it is empty."""
 
-    def __init__(self, headers: Sequence[str], empty_text: str, name: str) -> None:
+    def __init__(self, headers: Sequence[str], empty_text: str, name: str, title: str) -> None:
         from PySide6.QtWidgets import QHeaderView, QLabel, QStackedWidget, QTableView
 
         self.model = RowsModel(headers)
         self.view = QTableView()
         self.view.setObjectName(name)
+        self.view.setAccessibleName(title)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -258,6 +258,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
+    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     return view
 
 
@@ -422,7 +423,7 @@ class AssignTaskDialog(QDialog):
         self.task_combo.setObjectName("task_combo")
         for code, task in ruleset.tasks.items():
             self.task_combo.addItem(f"{task.name} ({code})", code)
-        form.addRow("&Taak", self.task_combo)
+        form.addRow("T&aak", self.task_combo)
         self.va_combo = QComboBox()
         self.va_combo.setObjectName("va_combo")
         self.va_combo.addItem("Automatisch (de arts met een geldige delegatie)", None)
@@ -439,6 +440,7 @@ class AssignTaskDialog(QDialog):
         self.due_check.setObjectName("due_check")
         self.due_edit = QDateEdit(QDate(self.on.year, self.on.month, self.on.day).addDays(14))
         self.due_edit.setObjectName("due_edit")
+        self.due_edit.setAccessibleName("Uiterlijk op")
         self.due_edit.setDisplayFormat("dd-MM-yyyy")
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setMinimumDate(QDate(self.on.year, self.on.month, self.on.day))
@@ -456,6 +458,7 @@ class AssignTaskDialog(QDialog):
 
         self.model = CandidateModel(self)
         self.view = _table(self.model, "candidates")
+        self.view.setAccessibleName("Wie mag de taak doen")
         self.view.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
         )
@@ -786,15 +789,20 @@ class TeAccorderenWidget(QWidget):
         self.submitted = QPlainTextEdit()
         self.submitted.setObjectName("submitted_text")
         self.submitted.setReadOnly(True)
+        self.submitted.setTabChangesFocus(True)
+        self.submitted_label.setBuddy(self.submitted)
         detail_layout.addWidget(self.submitted)
-        detail_layout.addWidget(QLabel("Uw versie (alleen invullen als u het resultaat wijzigt)"))
         self.own = QPlainTextEdit()
         self.own.setObjectName("own_text")
+        self.own.setTabChangesFocus(True)  # Tab goes on to the buttons
+        detail_layout.addWidget(
+            QLabel("Uw versie (alleen invullen als u het resultaat wijzigt)", buddy=self.own)
+        )
         detail_layout.addWidget(self.own)
         buttons = QHBoxLayout()
-        self.accept_button = QPushButton("&Accorderen")
+        self.accept_button = QPushButton("Acc&orderen")
         self.accept_button.setObjectName("accept_button")
-        self.change_button = QPushButton("&Wijzigen en accorderen")
+        self.change_button = QPushButton("Wi&jzigen en accorderen")
         self.change_button.setObjectName("change_button")
         self.reject_button = QPushButton("A&fwijzen…")
         self.reject_button.setObjectName("reject_button")

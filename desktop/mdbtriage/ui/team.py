@@ -63,16 +63,19 @@ class TeamView(QWidget):
             ),
             "Dit team heeft nog geen medewerkers. Importeer ze via Bestand › Medewerkers importeren.",
             "staff_table",
+            "Medewerkers",
         )
         self.delegations = TablePane(
             ("VA", "Aan", "Rol", "Taken", "Diensten", "Van", "Tot", "Steekproef", "Status"),
             "Geen delegaties of individuele afspraken vastgelegd voor dit team.",
             "delegations_table",
+            "Delegaties",
         )
         self.rules = TablePane(
             ("Taak", "Rollen", "Diensten", "Kwalificaties", "Bevoegdheid", "Toelichting"),
             "De regelset van dit team kan niet worden gelezen.",
             "rules_table",
+            "Regelset",
         )
         self.ruleset_title = QLabel(objectName="ruleset_title")
         self.ruleset_title.setWordWrap(True)
@@ -97,7 +100,7 @@ class TeamView(QWidget):
             rows.setSectionResizeMode(rows.ResizeMode.Fixed)
             rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Team:", buddy=self.team))
+        top.addWidget(QLabel("Tea&m:", buddy=self.team))
         top.addWidget(self.team)
         top.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)

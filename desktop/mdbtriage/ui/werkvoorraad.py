@@ -206,11 +206,21 @@ class WerkvoorraadView(QWidget):
         self.status = _Combo("Alle statussen", dict(CASE_STATUSES), "filter_status")
         self.status.removeItem(self.status.findData("afgerond"))
         self.signal = _Combo("Alle signalen", {s.key: s.label for s in SIGNALS}, "filter_signal")
-        self.signal.setAccessibleName("Filter op signaal")
+        for combo, title in (
+            (self.klasse, "Filter op klasse"),
+            (self.service, "Filter op dienst"),
+            (self.route, "Filter op route"),
+            (self.lead, "Filter op regierol"),
+            (self.team, "Filter op team"),
+            (self.status, "Filter op status"),
+            (self.signal, "Filter op signaal"),
+        ):
+            combo.setAccessibleName(title)
         for i, queue_signal in enumerate(SIGNALS, start=1):
             self.signal.setItemIcon(i, signal_icon(queue_signal))
         self.search = _SearchEdit()
         self.search.setObjectName("search")
+        self.search.setAccessibleName("Zoeken op naam, zaaknummer of BSN")
         self.search.setPlaceholderText("Zoek op naam, zaaknummer of BSN (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
@@ -255,6 +265,8 @@ class WerkvoorraadView(QWidget):
 
         self.table = QTableView()
         self.table.setObjectName("queue_table")
+        self.table.setAccessibleName("Werkvoorraad")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -305,6 +317,7 @@ class WerkvoorraadView(QWidget):
 
         self.reasons = QTextBrowser()
         self.reasons.setObjectName("reasons")
+        self.reasons.setAccessibleName("Waarom deze prioriteit")
         self.reasons.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 26)
         self.reasons.setOpenLinks(False)
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -1,0 +1,312 @@
+"""Every window and tab is usable from the keyboard and by a screen reader (EN 301 549 /
+WCAG 2.1 AA as it applies to desktop software): each interactive control has an accessible
+name, can be reached with Tab, no table or text box keeps Tab, and a window's Alt shortcuts
+are unique."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QCalendarWidget,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMenuBar,
+    QPlainTextEdit,
+    QScrollBar,
+    QTabBar,
+    QTabWidget,
+    QTextEdit,
+    QToolBar,
+    QWidget,
+)
+
+from mdbtriage.core.policy import Policy
+from mdbtriage.store.database import Store
+from mdbtriage.ui.session import Session
+from tests.conftest import TODAY
+
+INTERACTIVE = (QAbstractButton, QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox)
+#: Controls that belong to another control (a combo box's line edit, a spin box's, a table's
+#: corner button, a tab bar's scroll arrows, a calendar's cells): named and reached through it.
+#: A tool bar's buttons repeat menu actions, which have shortcuts and are reached by Alt/F10.
+OWNERS = (
+    QComboBox,
+    QAbstractSpinBox,
+    QAbstractItemView,
+    QTabBar,
+    QCalendarWidget,
+    QMenu,
+    QToolBar,
+)
+
+
+def _owned(widget: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, OWNERS):
+            return True
+        if parent.isWindow():
+            return False
+        parent = parent.parentWidget()
+    return False
+
+
+def _controls(window: QWidget) -> Iterator[QWidget]:
+    """The interactive controls a person sees in ``window`` now (its own, not its dialogs')."""
+    for widget in window.findChildren(QWidget):
+        if widget.window() is not window or not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, (QScrollBar, QHeaderView)) or _owned(widget):
+            continue
+        if isinstance(widget, INTERACTIVE) or (
+            isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView)
+        ):
+            yield widget
+
+
+def _describe(widget: QWidget) -> str:
+    text = ""
+    if isinstance(widget, QAbstractButton):
+        text = widget.text()
+    return f"{type(widget).__name__}({widget.objectName() or '?'}{' ' + text if text else ''})"
+
+
+def accessible_name(widget: QWidget, buddies: set[int]) -> str:
+    """The name a screen reader announces: a button's or check box's own text, otherwise a
+    label whose buddy it is or an explicit accessible name (a combo box's current item or a
+    placeholder is no name)."""
+    if widget.accessibleName().strip():
+        return widget.accessibleName().strip()
+    if isinstance(widget, QAbstractButton):
+        face = QAccessible.queryAccessibleInterface(widget)
+        return face.text(QAccessible.Text.Name).strip() if face is not None else ""
+    return "buddy" if id(widget) in buddies else ""
+
+
+def _buddies(window: QWidget) -> set[int]:
+    return {
+        id(label.buddy())
+        for label in window.findChildren(QLabel)
+        if label.buddy() is not None and label.text().strip()
+    }
+
+
+def mnemonic(text: str) -> str | None:
+    """The Alt letter of a text ('&Opslaan' → 'o'), if it has one."""
+    found = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+def clashes(window: QWidget) -> list[str]:
+    """Alt letters used twice among what ``window`` shows now: buttons, labels with a buddy,
+    tabs and the menu bar's menus; and within each menu of the menu bar."""
+    levels: list[list[tuple[str, str]]] = [[]]
+    for widget in window.findChildren(QWidget):
+        if widget.window() is not window or not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, QAbstractButton):
+            levels[0].append((widget.text(), _describe(widget)))
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            levels[0].append((widget.text(), f"label {widget.text()}"))
+        elif isinstance(widget, QTabBar):
+            tabs = [widget.tabText(i) for i in range(widget.count()) if widget.isTabVisible(i)]
+            levels[0] += [(text, f"tab {text}") for text in tabs]
+        elif isinstance(widget, QMenuBar):
+            menus = [a for a in widget.actions() if a.isVisible()]
+            levels[0] += [(a.text(), f"menu {a.text()}") for a in menus]
+            for action in menus:
+                if action.menu() is not None:
+                    items = [a for a in action.menu().actions() if a.isVisible()]
+                    levels.append([(a.text(), f"{action.text()} › {a.text()}") for a in items])
+    found = []
+    for level in levels:
+        seen: dict[str, str] = {}
+        for text, what in level:
+            letter = mnemonic(text)
+            if letter is None:
+                continue
+            if letter in seen:
+                found.append(f"Alt+{letter.upper()} dubbel: {seen[letter]} en {what}")
+            else:
+                seen[letter] = what
+    return found
+
+
+def findings(window: QWidget) -> list[str]:
+    found = clashes(window)
+    buddies = _buddies(window)
+    for widget in _controls(window):
+        what = _describe(widget)
+        if not accessible_name(widget, buddies):
+            found.append(f"naamloos: {what}")
+        if widget.isEnabled() and not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            found.append(f"niet met Tab: {what}")
+        if isinstance(widget, QAbstractItemView) and widget.tabKeyNavigation():
+            found.append(f"tabel houdt Tab vast: {what}")
+        typing = isinstance(widget, (QTextEdit, QPlainTextEdit)) and not widget.isReadOnly()
+        if typing and not widget.tabChangesFocus():
+            found.append(f"tekstvak typt een tab: {what}")
+    return found
+
+
+def walk(window: QWidget, where: str) -> dict[str, list[str]]:
+    """The findings of ``window`` with every tab of every tab widget shown in turn."""
+    result: dict[str, list[str]] = {}
+    QApplication.processEvents()
+    result[where] = findings(window)
+    for tabs in window.findChildren(QTabWidget):
+        if tabs.window() is not window or not tabs.isVisibleTo(window):
+            continue
+        current = tabs.currentIndex()
+        for i in range(tabs.count()):
+            if not tabs.isTabEnabled(i) or not tabs.isTabVisible(i):
+                continue
+            tabs.setCurrentIndex(i)
+            QApplication.processEvents()
+            result[f"{where} › {tabs.tabText(i).replace('&', '')}"] = findings(window)
+        tabs.setCurrentIndex(current)
+    return result
+
+
+def _staff(store: Store, role: str, last: bool = False) -> Session:
+    row = store.conn.execute(
+        "SELECT staff_id, name, role, team_id FROM staff WHERE role = ? "
+        f"ORDER BY staff_id {'DESC' if last else 'ASC'}",
+        (role,),
+    ).fetchone()
+    return Session(staff_id=row[0], name=row[1], role=row[2], team=row[3])
+
+
+@pytest.fixture
+def tour(qtbot, make_window, demo_store: Store, policy: Policy, settings: QSettings):
+    """Every window and dialog of the desktop, opened on the demo store: name → findings."""
+
+    def run() -> dict[str, list[str]]:
+        from mdbtriage.ui.capacity_dialog import CapacityDialog
+        from mdbtriage.ui.case_form import CaseFormDialog
+        from mdbtriage.ui.central_decision import CentralDecisionDialog
+        from mdbtriage.ui.dossier import DossierWindow, EmergencyReview
+        from mdbtriage.ui.help import AboutDialog
+        from mdbtriage.ui.herbeoordeling_form import HerbeoordelingForm
+        from mdbtriage.ui.imports import ImportDialog
+        from mdbtriage.ui.mdb import MdbWindow
+        from mdbtriage.ui.passphrase import PassphraseDialog
+        from mdbtriage.ui.signin import (
+            AccountDialog,
+            FirstAccountDialog,
+            LockDialog,
+            SettingsDialog,
+            SignInDialog,
+        )
+        from mdbtriage.ui.tasks import AssignTaskDialog, ResultDialog
+
+        result: dict[str, list[str]] = {}
+
+        def visit(name: str, widget: QWidget) -> None:
+            qtbot.addWidget(widget)
+            widget.show()
+            qtbot.waitExposed(widget)
+            result.update(walk(widget, name))
+            widget.close()
+
+        visit("Aanmelden", SignInDialog(demo_store))
+        lead = make_window(_staff(demo_store, "TL"))
+        lead.werkvoorraad.table.selectRow(0)
+        result.update(walk(lead, "Hoofdvenster TL"))
+        session = lead.session
+        case_ref = lead.werkvoorraad.current_case()
+        visit("Nieuwe zaak", CaseFormDialog(demo_store, session, TODAY, None, lead))
+        visit("Taak toewijzen", AssignTaskDialog(demo_store, session.actor, case_ref, TODAY, lead))
+        visit("Importeren", ImportDialog(demo_store, session, TODAY, "cases", lead))
+        norms = getattr(lead.prognose, "norms", None)
+        if norms is not None:
+            visit(
+                "Capaciteit",
+                CapacityDialog(demo_store, session, session.team, norms, TODAY, lead),
+            )
+        visit("Sneltoetsen", lead.shortcuts_dialog())
+        visit("Over", AboutDialog(str(demo_store.path), session.label, lead))
+        visit("Vergrendeld", LockDialog(demo_store, session))
+        visit("Account", AccountDialog(demo_store, session))
+        visit("Instellingen", SettingsDialog(demo_store, session))
+        visit("Eerste account", FirstAccountDialog(demo_store))
+        visit("Wachtwoordzin", PassphraseDialog(demo_store.path, "De wachtwoordzin klopt niet."))
+        visit("Centrale beslissing", CentralDecisionDialog(demo_store, session, TODAY, case_ref))
+        visit("Noodtoegang", EmergencyReview(demo_store, session))
+        visit("Resultaat", ResultDialog(None, "Taak 1 inleveren", "&Resultaat:", with_minutes=True))
+        visit(
+            "Dossier",
+            DossierWindow(demo_store, session, policy, TODAY, case_ref, lead),
+        )
+        visit("MDB", MdbWindow(demo_store, session.actor, today=TODAY, parent=lead))
+        visit("Herbeoordeling", HerbeoordelingForm(demo_store, session.actor, None, lead, policy))
+        smv = make_window(_staff(demo_store, "SMV", last=True))
+        result.update(walk(smv, "Hoofdvenster SMV"))
+        va = make_window(_staff(demo_store, "VA"))
+        result.update(walk(va, "Hoofdvenster VA"))
+        return result
+
+    return run
+
+
+def test_every_control_is_named_reachable_by_tab_and_no_trap(tour) -> None:
+    result = tour()
+    report: list[str] = []
+    for where, found in result.items():
+        window = where.split(" › ")[0]
+        report += [f"{window}: {f}" for f in found if f"{window}: {f}" not in report]
+    assert not report, "\n".join(report)
+
+
+def test_the_check_finds_each_kind_of_problem(qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton, QTableView, QVBoxLayout
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    unreachable = QPushButton("&Opslaan")
+    unreachable.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    for widget in (
+        QLineEdit(placeholderText="zoeken"),
+        QTableView(),
+        QPlainTextEdit(),
+        unreachable,
+        QPushButton("&Openen"),
+    ):
+        layout.addWidget(widget)
+    window.show()
+    found = " | ".join(findings(window))
+    assert "naamloos: QLineEdit" in found and "naamloos: QTableView" in found
+    assert "naamloos: QPlainTextEdit" in found
+    assert "tabel houdt Tab vast: QTableView" in found
+    assert "tekstvak typt een tab: QPlainTextEdit" in found
+    assert "niet met Tab: QPushButton(? &Opslaan)" in found
+    assert "Alt+O dubbel" in found
+
+
+def test_tab_leaves_the_werkvoorraad_and_the_text_boxes(make_window, demo_store, qtbot) -> None:
+    """A real Tab: from the table, and from the VA's own version, focus moves on."""
+    window = make_window(_staff(demo_store, "VA"))
+    table = window.werkvoorraad.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert not table.hasFocus()
+    window.tabs.setCurrentWidget(window.te_accorderen)
+    own = window.te_accorderen.own
+    own.setFocus()
+    qtbot.waitUntil(own.hasFocus)
+    qtbot.keyClick(own, Qt.Key.Key_Tab)
+    assert not own.hasFocus() and "\t" not in own.toPlainText()
