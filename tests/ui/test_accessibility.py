@@ -310,3 +310,95 @@ def test_tab_leaves_the_werkvoorraad_and_the_text_boxes(make_window, demo_store,
     qtbot.waitUntil(own.hasFocus)
     qtbot.keyClick(own, Qt.Key.Key_Tab)
     assert not own.hasFocus() and "\t" not in own.toPlainText()
+
+
+def test_enter_in_te_accorderen_opens_the_dossier(qtbot, store: Store) -> None:
+    from datetime import date
+
+    from mdbtriage.store.delegations import add_delegation
+    from mdbtriage.store.records import get_staff
+    from mdbtriage.store.tasks import actor_for, assign_task, submit_task
+    from mdbtriage.ui.tasks import TeAccorderenWidget
+    from tests.store.test_tasks import seed_team
+
+    seed_team(store)
+    va, smv = get_staff(store, "V1"), get_staff(store, "S1")
+    assert va is not None and smv is not None
+    add_delegation(
+        store,
+        actor_for(va),
+        va_id="V1",
+        delegate_id="S1",
+        tasks=("SPREEKUUR",),
+        valid_from=date(2026, 1, 1),
+    )
+    task_id = assign_task(
+        store,
+        actor_for(va),
+        case_ref="R-7",
+        task_code="SPREEKUUR",
+        assignee_id="S1",
+        by_id="V1",
+        on=TODAY,
+    )
+    submit_task(store, actor_for(smv), int(task_id), "S1", "Anamnese.")
+    widget = TeAccorderenWidget(store, actor_for(va))
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.view.setFocus()
+    widget.view.setCurrentIndex(widget.model.index(0, 0))
+    with qtbot.waitSignal(widget.open_case) as opened:
+        qtbot.keyClick(widget.view, Qt.Key.Key_Return)
+    assert opened.args == ["R-7"]
+
+
+def test_the_werkvoorraad_sorts_and_chooses_columns_from_menus(make_window, tl_session) -> None:
+    from mdbtriage.ui.queue_model import COLUMN_KEYS, COLUMNS
+
+    window = make_window(tl_session)
+    view = window.werkvoorraad
+    header = view.table.horizontalHeader()
+    bsn = COLUMN_KEYS.index("bsn")
+    # Beeld › Kolommen: a hidden column is shown by a check item.
+    columns = window.findChild(QMenu, "columns_menu")
+    columns.aboutToShow.emit()
+    item = next(a for a in columns.actions() if a.text() == COLUMNS[bsn].title)
+    item.setChecked(not item.isChecked())
+    assert header.isSectionHidden(bsn) != item.isChecked()
+    # Beeld › Sorteren op: a shown column, then the direction.
+    sort = window.findChild(QMenu, "sort_menu")
+    sort.aboutToShow.emit()
+    target = next(a for a in sort.actions() if a.data() is not None and a.data() != 0)
+    chosen = target.data()
+    target.trigger()
+    assert header.sortIndicatorSection() == chosen
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    sort.aboutToShow.emit()
+    next(a for a in sort.actions() if a.objectName() == "sort_descending").trigger()
+    assert header.sortIndicatorSection() == chosen
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    # The table's own menu (menu key, Shift+F10) holds the same.
+    menu = view.table_menu()
+    titles = [a.text() for a in menu.actions()]
+    assert "&Sorteren op" in titles and "&Kolommen" in titles
+    shortcuts = " ".join(" ".join(row) for row in window.shortcuts_dialog().texts())
+    assert "Shift+F10" in shortcuts and "Sorteren" in shortcuts
+
+
+def test_the_overzicht_shows_the_chart_numbers_as_a_table(make_window, tl_session, qtbot) -> None:
+    window = make_window(tl_session)
+    overzicht = window.overzicht
+    window.tabs.setCurrentWidget(overzicht)
+    overzicht.set_figures(window.werkvoorraad.figures_by_team)
+    assert overzicht.charts.isVisible() and not overzicht.table.isVisible()
+    overzicht.as_table.setFocus()
+    qtbot.keyClick(overzicht.as_table, Qt.Key.Key_Space)
+    assert overzicht.table.isVisible() and not overzicht.charts.isVisible()
+    table = overzicht.table
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    per_class = {r[1]: r[3] for r in rows if r[0] == "Werkvoorraad per klasse"}
+    figures = overzicht.figures
+    assert per_class and all(
+        per_class[k] == f"{figures.by_class[k]:,}".replace(",", ".") for k in per_class
+    )
+    assert any(r[2] == "na de termijn" for r in rows)

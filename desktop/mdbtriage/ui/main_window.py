@@ -178,6 +178,15 @@ class MainWindow(QMainWindow):
         view_menu.addAction(
             self._action("Filters &wissen", self.werkvoorraad.clear_filters, None, "clear")
         )
+        # Sorting and the columns without the header's mouse (also the table's own menu).
+        sort_menu = view_menu.addMenu("&Sorteren op")
+        sort_menu.setObjectName("sort_menu")
+        sort_menu.aboutToShow.connect(lambda: self.werkvoorraad.fill_sort_menu(sort_menu))
+        columns_menu = view_menu.addMenu("&Kolommen")
+        columns_menu.setObjectName("columns_menu")
+        columns_menu.aboutToShow.connect(lambda: self.werkvoorraad.fill_column_menu(columns_menu))
+        self.werkvoorraad.fill_sort_menu(sort_menu)
+        self.werkvoorraad.fill_column_menu(columns_menu)
         self.view_menu = view_menu
 
         if self.session.is_team_lead:

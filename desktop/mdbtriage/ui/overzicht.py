@@ -19,10 +19,14 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QCursor, QPainter
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QTableWidget,
+    QTableWidgetItem,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -123,15 +127,29 @@ class OverzichtView(QWidget):
         grid.addWidget(_view(self.load_chart, "load_chart"), 1, 1)
         self.charts = QWidget()
         self.charts.setLayout(grid)
+        # The charts' numbers as a table: for the keyboard, a screen reader and large text.
+        self.rows: list[tuple[str, str, str, int]] = []
+        self.table = QTableWidget(0, 4, objectName="overzicht_table")
+        self.table.setHorizontalHeaderLabels(["Grafiek", "Categorie", "Reeks", "Aantal"])
+        self.table.setAccessibleName("Cijfers van de grafieken")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.as_table = QCheckBox("&Cijfers als tabel", objectName="overzicht_as_table")
+        self.as_table.toggled.connect(lambda _on: self._show_view())
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Tea&m:", buddy=self.team))
         top.addWidget(self.team)
         top.addWidget(self.summary, 1)
+        top.addWidget(self.as_table)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.charts, 1)
+        layout.addWidget(self.table, 1)
         self.refresh()
 
     def set_entries(self, entries: list[QueueEntry]) -> None:
@@ -155,7 +173,7 @@ class OverzichtView(QWidget):
         self.load = load_per_professional(self.store, team)
         has_data = f.total > 0
         self.empty.setVisible(not has_data)
-        self.charts.setVisible(has_data)
+        self.rows = []
         overdue = sum(f.overdue_by_class.values())
         six = sum(f.six_months_by_class.values())
         self.summary.setText(
@@ -200,6 +218,23 @@ class OverzichtView(QWidget):
             if self.load
             else "Openstaand werk per professional: nog geen taken toegewezen"
         )
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            for c, value in enumerate(row):
+                item = QTableWidgetItem(_number(value) if isinstance(value, int) else value)
+                if isinstance(value, int):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        self._show_view()
+
+    def _show_view(self) -> None:
+        """The charts, or their numbers as a table (Cijfers als tabel)."""
+        has_data = self.figures.total > 0
+        self.charts.setVisible(has_data and not self.as_table.isChecked())
+        self.table.setVisible(has_data and self.as_table.isChecked())
 
     def _bars(
         self,
@@ -213,6 +248,10 @@ class OverzichtView(QWidget):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
+        for label, values in sets:
+            self.rows += [
+                (chart.title(), c, label, v) for c, v in zip(categories, values, strict=True)
+            ]
         if horizontal:
             series: Any = QHorizontalStackedBarSeries() if stacked else QHorizontalBarSeries()
         else:

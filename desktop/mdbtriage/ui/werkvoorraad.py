@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QGuiApplication,
+    QKeySequence,
+    QShortcut,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -290,6 +297,8 @@ class WerkvoorraadView(QWidget):
         header.sectionResized.connect(self._section_resized)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
         self._default_columns()
         self.table.activated.connect(self._open_index)
         self.table.installEventFilter(self)
@@ -759,6 +768,12 @@ class WerkvoorraadView(QWidget):
         """A check item per column (the first one always stays)."""
         menu = QMenu(self)
         menu.setObjectName("column_menu")
+        self.fill_column_menu(menu)
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
+    def fill_column_menu(self, menu: QMenu) -> None:
+        menu.clear()
         header = self.table.horizontalHeader()
         for i, column in enumerate(COLUMNS):
             action = QAction(column.title, menu, checkable=True)
@@ -766,8 +781,51 @@ class WerkvoorraadView(QWidget):
             action.setEnabled(i != 0)
             action.toggled.connect(lambda on, i=i: self.set_column_visible(i, on))
             menu.addAction(action)
+
+    def fill_sort_menu(self, menu: QMenu) -> None:
+        """A choice per shown column and the direction: sorting without the header's mouse."""
+        menu.clear()
+        header = self.table.horizontalHeader()
+        current = header.sortIndicatorSection()
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        group = QActionGroup(menu)
+        for i, column in enumerate(COLUMNS):
+            if header.isSectionHidden(i):
+                continue
+            action = QAction(column.title, menu, checkable=True)
+            action.setChecked(i == current)
+            action.setData(i)
+            group.addAction(action)
+            action.triggered.connect(lambda _on=False, i=i: self.sort_by(i))
+            menu.addAction(action)
+        menu.addSeparator()
+        reverse = QAction("&Aflopend", menu, checkable=True, objectName="sort_descending")
+        reverse.setChecked(descending)
+        reverse.toggled.connect(lambda on: self.sort_by(None, descending=on))
+        menu.addAction(reverse)
+
+    def sort_by(self, column: int | None, *, descending: bool | None = None) -> None:
+        """Sort on ``column`` (None: the current one), keeping the direction unless given."""
+        header = self.table.horizontalHeader()
+        if column is None:
+            column = header.sortIndicatorSection()
+        if descending is None:
+            descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.table.sortByColumn(column, order)
+
+    def table_menu(self) -> QMenu:
+        """The table's own menu (menu key, Shift+F10 or a right click): open, sort, columns."""
+        menu = QMenu(self)
+        menu.setObjectName("table_menu")
+        menu.addAction("Dossier &openen", self.open_current)
+        self.fill_sort_menu(menu.addMenu("&Sorteren op"))
+        self.fill_column_menu(menu.addMenu("&Kolommen"))
         menu.aboutToHide.connect(menu.deleteLater)
         return menu
+
+    def _table_menu(self, pos: Any) -> None:
+        self.table_menu().popup(self.table.viewport().mapToGlobal(pos))
 
     def _default_columns(self) -> None:
         """Widths from the font (a typical value, or the title when it is wider) and the less
