@@ -456,6 +456,11 @@ class MdbWindow(QMainWindow):
         self.close_notice.hide()
         bottom.addWidget(self.close_notice, 1)
         bottom.addStretch(0)  # keeps the close button its own size while there is no notice
+        # Why the button is not available, in words beside it (not only in its tooltip).
+        self.close_hint = QLabel(objectName="close_hint")
+        self.close_hint.setWordWrap(True)
+        self.close_hint.hide()
+        bottom.addWidget(self.close_hint)
         self.close_button = QPushButton("Besluiten bevestigen en MDB sluiten")
         self.close_button.clicked.connect(self.close_meeting)
         bottom.addWidget(self.close_button)
@@ -585,9 +590,15 @@ class MdbWindow(QMainWindow):
         self.close_button.setEnabled(
             editable and m is not None and m.regievoerder_id == self.actor.user_id
         )
-        self.close_button.setToolTip(
-            "" if self.close_button.isEnabled() else "Alleen de regievoerder (VA) sluit de MDB."
+        why = (
+            "Alleen de regievoerder (VA) sluit de MDB."
+            if editable and not self.close_button.isEnabled()
+            else ""
         )
+        self.close_button.setToolTip(why)
+        self.close_button.setAccessibleDescription(why)
+        self.close_hint.setText(why)
+        self.close_hint.setVisible(bool(why))
 
     # --- preparation ---------------------------------------------------------------------------
 

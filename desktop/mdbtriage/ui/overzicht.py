@@ -45,7 +45,8 @@ from mdbtriage.store.queue_view import QueueEntry
 from mdbtriage.store.records import list_teams
 from mdbtriage.ui.session import Session
 
-COLOURS = ("#1f5fa8", "#d9822b", "#b00020", "#5b8c3a")
+# At least 3:1 against the white chart (graphics); a label inside a bar has 4.5:1 with it.
+COLOURS = ("#1f5fa8", "#a35200", "#b00020", "#5b8c3a")
 
 
 def _number(n: int) -> str:
@@ -73,12 +74,18 @@ def _bar_set(label: str, values: list[int], colour: str, inside: bool) -> QBarSe
     bar_set = QBarSet(label)
     bar_set.append([float(v) for v in values])
     bar_set.setColor(QColor(colour))
+    bar_set.setBorderColor(QColor("#ffffff"))  # stacked segments apart, whatever their colours
     # Inside a bar the label needs contrast with the bar; beyond its end, with the background.
     bar_set.setLabelColor(QColor(_INSIDE_LABEL.get(colour, "#000000") if inside else "#000000"))
     return bar_set
 
 
-_INSIDE_LABEL = {"#1f5fa8": "#ffffff", "#b00020": "#ffffff", "#5b8c3a": "#ffffff"}
+_INSIDE_LABEL = {
+    "#1f5fa8": "#ffffff",
+    "#a35200": "#ffffff",
+    "#b00020": "#ffffff",
+    "#5b8c3a": "#000000",
+}
 SMALL_SHARE = 0.03  # segments under 3% of the axis are too short to carry a label
 
 

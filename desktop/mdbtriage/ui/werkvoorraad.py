@@ -776,7 +776,9 @@ class WerkvoorraadView(QWidget):
         menu.clear()
         header = self.table.horizontalHeader()
         for i, column in enumerate(COLUMNS):
-            action = QAction(column.title, menu, checkable=True)
+            # The column's meaning in words, not only in the header's tooltip.
+            text = column.title if column.tip == column.title else f"{column.title} – {column.tip}"
+            action = QAction(text, menu, checkable=True)
             action.setChecked(not header.isSectionHidden(i))
             action.setEnabled(i != 0)
             action.toggled.connect(lambda on, i=i: self.set_column_visible(i, on))
