@@ -319,7 +319,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 
-_WARN = QBrush(QColor("#b35c00"))
+_WARN = QBrush(QColor("#a35200"))  # 5.2:1 on the striped rows too
 _LATE = QBrush(QColor("#b00020"))
 _MUTED = QBrush(QColor("#6b6b6b"))
 _BOLD = QFont()
