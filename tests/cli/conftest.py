@@ -11,7 +11,7 @@ from mdbtriage.core.accounts import DEMO_PASSWORD
 
 Run = Callable[..., Result]
 SignIn = Callable[[str], None]
-DEMO_TEAM_LEAD = "SMC-UTRECH-1-TL1"
+DEMO_TEAM_LEAD = "SMC-UTRECHT-1-TL1"
 
 
 @pytest.fixture

@@ -137,7 +137,7 @@ def test_only_a_team_lead_imports_central_decisions(
         tmp_path / "centraal.csv",
         ["central_ref,case_ref,bsn,decided_on,outcome", "CT-9,V-0006,,2026-03-15,toegekend"],
     )
-    sign_in("SMC-UTRECH-1-VA1")
+    sign_in("SMC-UTRECHT-1-VA1")
     refused = run("import-central", str(decisions))
     assert refused.exit_code == 3 and "Geweigerd" in refused.stderr
     sign_in(DEMO_TEAM_LEAD)

@@ -14,7 +14,7 @@ from mdbtriage.store.database import Store
 from mdbtriage.store.safety import seal_path
 from tests.cli.conftest import DEMO_TEAM_LEAD, Run
 
-TEAM = "SMC-UTRECH-1"
+TEAM = "SMC-UTRECHT-1"
 VA, SMV, AD = f"{TEAM}-VA1", f"{TEAM}-SMV1", f"{TEAM}-AD1"
 NO_PASSWORD: dict[str, str | None] = {"MDB_TRIAGE_PASSWORD": None}
 WRONG = {"MDB_TRIAGE_PASSWORD": "verkeerd-2026"}

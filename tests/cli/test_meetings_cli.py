@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from mdbtriage.store.database import Store
 from tests.cli.conftest import DEMO_TEAM_LEAD, Run, SignIn
 
-TEAM = "SMC-UTRECH-1"
+TEAM = "SMC-UTRECHT-1"
 
 
 def _demo(run: Run, sign_in: SignIn) -> None:

@@ -14,7 +14,7 @@ from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import EmergencyRefused, read_dossier
 from tests.cli.conftest import DEMO_TEAM_LEAD, Run
 
-TEAM = "SMC-UTRECH-1"
+TEAM = "SMC-UTRECHT-1"
 VA, SMV = f"{TEAM}-VA1", f"{TEAM}-SMV1"
 REASON = "collega ziek, spoedvraag van de bedrijfsarts over deze cliënt"
 

@@ -20,7 +20,7 @@ from tests.conftest import TODAY
 
 
 @pytest.mark.parametrize("on", [TODAY, date(2026, 6, 1)])
-@pytest.mark.parametrize("team", [None, "SMC-UTRECH-1"])
+@pytest.mark.parametrize("team", [None, "SMC-UTRECHT-1"])
 def test_queue_json_equals_the_reference_definition(
     run: Run, store_path: Path, on: date, team: str | None
 ) -> None:
@@ -33,7 +33,7 @@ def test_queue_json_equals_the_reference_definition(
             policy,
             {r.facts.case_ref: r.team for r in rows},
         )
-    args = ["--user", "SMC-UTRECH-1-TL1", "queue", "--on", on.isoformat(), "--format", "json"]
+    args = ["--user", "SMC-UTRECHT-1-TL1", "queue", "--on", on.isoformat(), "--format", "json"]
     if team:
         args += ["--team", team]
     result = run(*args)  # the demo's accounts: MDB_TRIAGE_PASSWORD holds the demo password

@@ -20,7 +20,7 @@ from mdbtriage.store.records import upsert_cases
 from tests.cli.conftest import DEMO_TEAM_LEAD, Run, SignIn
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "voorbeelden" / "herbeoordeling.json"
-TEAM = "SMC-UTRECH-1"
+TEAM = "SMC-UTRECHT-1"
 VA = f"{TEAM}-VA1"
 BSN = "123456782"
 

@@ -18,7 +18,7 @@ from mdbtriage.store.database import Store
 from mdbtriage.store.demo import load_demo
 from tests.conftest import TODAY
 
-TEAM = "SMC-UTRECH-1"
+TEAM = "SMC-UTRECHT-1"
 VA = Actor(f"{TEAM}-VA1", "Regievoerder", "VA")
 TL = Actor(f"{TEAM}-TL1", "Teamleider", "TL")
 

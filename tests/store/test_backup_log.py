@@ -159,7 +159,7 @@ def test_cli_backup_and_restore_are_in_the_log(store_path: Path, tmp_path: Path)
     assert runner.invoke(cli, [*db, "demo", "--cases", "10"]).exit_code == 0
     out = tmp_path / "kopie.sqlite3"
     assert runner.invoke(cli, [*db, "backup", "--out", str(out)]).exit_code == 0
-    signed_in = {"MDB_TRIAGE_USER": "SMC-UTRECH-1-TL1", "MDB_TRIAGE_PASSWORD": DEMO_PASSWORD}
+    signed_in = {"MDB_TRIAGE_USER": "SMC-UTRECHT-1-TL1", "MDB_TRIAGE_PASSWORD": DEMO_PASSWORD}
     assert runner.invoke(cli, [*db, "queue"], env=signed_in).exit_code == 0
     before = _log(store_path)
     result = runner.invoke(cli, [*db, "restore", str(out)])

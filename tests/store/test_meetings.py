@@ -16,7 +16,7 @@ from mdbtriage.store.demo import load_demo, load_demo_meetings
 from tests.conftest import TODAY
 
 ON = TODAY + timedelta(days=7)
-TEAM = "SMC-UTRECH-1"
+TEAM = "SMC-UTRECHT-1"
 VA1 = Actor(f"{TEAM}-VA1", "Regievoerder", "VA")
 TL = Actor(f"{TEAM}-TL1", "Teamleider", "TL")
 

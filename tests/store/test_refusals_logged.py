@@ -54,7 +54,7 @@ def demo(store: Store) -> Store:
 def test_saving_a_refused_request_is_logged_without_the_other_teams_case(demo: Store) -> None:
     smv = _person(demo, "SMV")
     with pytest.raises(RequestRefused) as refused:
-        save_request(demo, _request(), smv, load_policy(), team="SMC-UTRECH-1")
+        save_request(demo, _request(), smv, load_policy(), team="SMC-UTRECHT-1")
     assert "W-GEHEIM" not in str(refused.value)
     assert "WIA-claimbeoordeling" in str(refused.value)
     last = records(demo.conn)[-1]
@@ -68,7 +68,7 @@ def test_without_a_viewer_a_store_with_accounts_names_no_case(demo: Store) -> No
     assert assessment.refused
     assert not any("W-GEHEIM" in p.message for p in assessment.problems)
     with demo.atomic() as conn:
-        conn.execute("UPDATE cases SET team_id = 'SMC-UTRECH-1' WHERE case_ref = 'W-GEHEIM'")
+        conn.execute("UPDATE cases SET team_id = 'SMC-UTRECHT-1' WHERE case_ref = 'W-GEHEIM'")
     own = assess_with_store(demo, _request(), viewer=_person(demo, "VA"))
     assert any("zaak W-GEHEIM" in p.message for p in own.problems)
 

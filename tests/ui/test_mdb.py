@@ -20,7 +20,7 @@ from mdbtriage.ui import mdb as mdb_module
 from mdbtriage.ui.mdb import MdbWindow, _qdate
 from tests.conftest import TODAY
 
-TEAM = "SMC-UTRECH-1"
+TEAM = "SMC-UTRECHT-1"
 REGIE = Actor(f"{TEAM}-VA1", "Regievoerder", "VA")
 DAY = TODAY + timedelta(days=21)
 

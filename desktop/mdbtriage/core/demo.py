@@ -250,7 +250,7 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
     for t in range(team_count(n_cases)):
         place = PLACES[t % len(PLACES)]
         number = t // len(PLACES) + 1
-        team_id = f"SMC-{place.upper().replace(' ', '')[:6]}-{number}"
+        team_id = f"SMC-{place.upper().replace(' ', '')}-{number}"
         teams.append(Team(team_id=team_id, name=f"SMC {place} {number}"))
         for role, count in TEAM_ROLES:
             for i in range(1, count + 1):

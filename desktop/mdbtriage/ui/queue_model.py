@@ -46,7 +46,7 @@ class Column:
 
 
 # The teams' names by id, as the store holds them (set by the werkvoorraad when it reads the
-# teams): the Team column shows "SMC Utrecht 1", not the code "SMC-UTRECH-1".
+# teams): the Team column shows "SMC Utrecht 1", not the code "SMC-UTRECHT-1".
 _TEAM_NAMES: dict[str, str] = {}
 
 
