@@ -402,3 +402,35 @@ def test_the_overzicht_shows_the_chart_numbers_as_a_table(make_window, tl_sessio
         per_class[k] == f"{figures.by_class[k]:,}".replace(",", ".") for k in per_class
     )
     assert any(r[2] == "na de termijn" for r in rows)
+
+
+def test_text_size_zooms_with_the_keyboard_and_is_remembered(
+    make_window, tl_session, settings
+) -> None:
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from mdbtriage.ui.appearance import apply_zoom
+
+    window = make_window(tl_session)
+    normal = QApplication.font().pointSizeF()
+    try:
+        bigger = window.findChild(QAction, "zoom_in")
+        smaller = window.findChild(QAction, "zoom_out")
+        assert QKeySequence("Ctrl++") in bigger.shortcuts()
+        assert smaller.shortcut() == QKeySequence("Ctrl+-")
+        bigger.trigger()
+        bigger.trigger()
+        assert window.zoom == 125 and int(settings.value("appearance/zoom")) == 125
+        assert QApplication.font().pointSizeF() == pytest.approx(normal * 1.25)
+        smaller.trigger()
+        assert window.zoom == 110
+        rows = " ".join(" ".join(row) for row in window.shortcuts_dialog().texts())
+        assert "Tekst groter" in rows and "Tekst kleiner" in rows
+        # A new window (the next start) opens at the remembered size.
+        again = make_window(tl_session)
+        assert again.zoom == 110
+        assert QApplication.font().pointSizeF() == pytest.approx(normal * 1.1)
+        window.findChild(QAction, "zoom_reset").trigger()
+        assert QApplication.font().pointSizeF() == pytest.approx(normal)
+    finally:
+        apply_zoom(100)

@@ -18,6 +18,34 @@ from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 #: Room left around a window for the title bar and frame the window manager adds.
 FRAME_ALLOWANCE = (16, 40)
 
+#: The text sizes Beeld › Tekst groter / kleiner steps through, in percent.
+ZOOM_STEPS = (80, 90, 100, 110, 125, 150, 175, 200)
+_base_point_size: list[float] = []  # the application font's size before any zoom
+
+
+def apply_zoom(percent: int) -> int:
+    """Set the application's text size to ``percent`` of its size at the start (within
+    ZOOM_STEPS' range); windows and dialogs opened afterwards follow. Returns the percentage."""
+    app = QApplication.instance()
+    percent = min(max(int(percent), ZOOM_STEPS[0]), ZOOM_STEPS[-1])
+    if not isinstance(app, QApplication) or (percent == 100 and not _base_point_size):
+        return percent  # never zoomed: the font stays as it is
+    if not _base_point_size:
+        _base_point_size.append(app.font().pointSizeF())
+    font = app.font()
+    font.setPointSizeF(_base_point_size[0] * percent / 100)
+    app.setFont(font)
+    return percent
+
+
+def next_zoom(percent: int, step: int) -> int:
+    """The next larger (step > 0) or smaller (step < 0) size, or 100 (step 0)."""
+    if step == 0:
+        return 100
+    if step > 0:
+        return next((s for s in ZOOM_STEPS if s > percent), ZOOM_STEPS[-1])
+    return next((s for s in reversed(ZOOM_STEPS) if s < percent), ZOOM_STEPS[0])
+
 
 def install_dutch(app: QApplication) -> QTranslator | None:
     """Load Qt's Dutch translation (Ja/Nee, OK/Annuleren, the file dialog's texts) that ships

@@ -18,7 +18,13 @@ from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.policy import Policy
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import OutputRefused
-from mdbtriage.ui.appearance import available_rect, fit_to_screen, restore_geometry
+from mdbtriage.ui.appearance import (
+    apply_zoom,
+    available_rect,
+    fit_to_screen,
+    next_zoom,
+    restore_geometry,
+)
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.werkvoorraad import WerkvoorraadView
@@ -67,6 +73,12 @@ class MainWindow(QMainWindow):
         self.policy = policy
         self.on = on
         self.settings = settings
+        # The text size chosen with Beeld › Tekst groter / kleiner, before anything is built.
+        try:
+            remembered = int(settings.value("appearance/zoom", 100))
+        except (TypeError, ValueError):
+            remembered = 100
+        self.zoom = apply_zoom(remembered)
         self._dossiers: dict[str, QWidget] = {}
         self._signing_out = False
         self.setObjectName("main_window")
@@ -187,6 +199,16 @@ class MainWindow(QMainWindow):
         columns_menu.aboutToShow.connect(lambda: self.werkvoorraad.fill_column_menu(columns_menu))
         self.werkvoorraad.fill_sort_menu(sort_menu)
         self.werkvoorraad.fill_column_menu(columns_menu)
+        view_menu.addSeparator()
+        bigger = self._action("Tekst &groter", lambda: self.change_zoom(1), "Ctrl++", "zoom_in")
+        bigger.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        view_menu.addAction(bigger)
+        view_menu.addAction(
+            self._action("Tekst k&leiner", lambda: self.change_zoom(-1), "Ctrl+-", "zoom_out")
+        )
+        view_menu.addAction(
+            self._action("Tekst &normaal", lambda: self.change_zoom(0), "Ctrl+0", "zoom_reset")
+        )
         self.view_menu = view_menu
 
         if self.session.is_team_lead:
@@ -397,6 +419,13 @@ class MainWindow(QMainWindow):
         if decision is not None:
             self.werkvoorraad.reload(keep_case=decision.case_ref)
             self.statusBar().showMessage(f"Vastgelegd: {decision.describe()}", 5000)
+
+    def change_zoom(self, step: int) -> None:
+        """A text size larger, smaller or back to normal; remembered for the next start."""
+        self.zoom = apply_zoom(next_zoom(self.zoom, step))
+        self.settings.setValue("appearance/zoom", self.zoom)
+        self.settings.sync()
+        self.statusBar().showMessage(f"Tekstgrootte {self.zoom}%", 3000)
 
     def edit_settings(self) -> None:
         from mdbtriage.ui.signin import SettingsDialog
