@@ -21,6 +21,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paragraph import split as split_words
+from reportlab.platypus.paragraph import strip as strip_text
 
 from mdbtriage.core.resources import resource
 
@@ -69,13 +71,48 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
     coordinate system of its own, which skips most of the per-paragraph work of drawing.
     Anything else is drawn by reportlab."""
 
+    width: float
+    height: float
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         known = self.__dict__
         if known.get("_wrapped_to") == availWidth and "blPara" in known:
             return self.width, self.height
-        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        lines = self._one_line(availWidth) if known.get("_plain") else None
+        if lines is None:
+            size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        else:
+            self.width = availWidth
+            self._wrapWidths = [availWidth, availWidth]
+            self.blPara = lines
+            self.height = self.style.leading
+            size = (availWidth, self.height)
         self._wrapped_to = availWidth
         return size
+
+    def _one_line(self, width: float) -> Any:
+        """The lines ``breakLines`` makes for a plain text that fits on one line of ``width``
+        (its words, measured and added up as it does), or None when the text does not fit and
+        is left to reportlab. Only for a paragraph made by :func:`para` from one plain
+        fragment in a style without indents, bullets, word-wrap modes or shaping."""
+        frag = self.frags[0]
+        words = split_words(strip_text(frag.text))
+        if not words or width < 1e-8 or hasattr(frag, "backColor") or hasattr(frag, "cbDefn"):
+            return None
+        font, size = frag.fontName, frag.fontSize
+        space = pdfmetrics.stringWidth(" ", font, size, self.encoding)
+        used = -space
+        for word in words:
+            used = used + space + pdfmetrics.stringWidth(word, font, size, self.encoding)
+        if used > width:
+            return None
+        self.height = 0
+        self._width_max = used if used > 0 else 0
+        self._splitLongWordCount = self._hyphenations = 0
+        ascent, descent = pdfmetrics.getAscentDescent(font, size)
+        return frag.clone(
+            kind=0, lines=[(width - used, words)], ascent=ascent, descent=descent, fontSize=size
+        )
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         line = self._plain_line()
@@ -137,6 +174,21 @@ _NOT_PLAIN = re.compile("[&<>\n]")
 _plain_frags: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
 
 
+def _simple_lines(style: ParagraphStyle) -> bool:
+    """Whether ``breakLines`` in ``style`` puts a plain text that fits on one line as is."""
+    return not (
+        style.leftIndent
+        or style.firstLineIndent
+        or style.rightIndent
+        or getattr(style, "bulletText", None)
+        or style.endDots
+        or style.wordWrap
+        or style.shaping
+        or style.backColor
+        or getattr(style, "autoLeading", "") not in ("", "off", None)
+    )
+
+
 def para(text: str, style: ParagraphStyle) -> Para:
     """``text`` (plain, not markup) as a paragraph in ``style``, each line break kept.
 
@@ -156,7 +208,9 @@ def para(text: str, style: ParagraphStyle) -> Para:
             frag.link = []
             frag.us_lines = []
             frags.append(frag)
-        return Para(clean, style, frags=frags)
+        made = Para(clean, style, frags=frags)
+        made._plain = bool(frags) and "\xad" not in clean and _simple_lines(style)
+        return made
     return Para(escape(text).replace("\n", "<br/>"), style)
 
 
