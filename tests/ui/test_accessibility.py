@@ -434,3 +434,37 @@ def test_text_size_zooms_with_the_keyboard_and_is_remembered(
         assert QApplication.font().pointSizeF() == pytest.approx(normal)
     finally:
         apply_zoom(100)
+
+
+@pytest.mark.parametrize("role", ["TL", "VA", "SMV"])
+def test_the_main_window_works_at_200_percent_text_on_1366_by_768(
+    make_window, demo_store, settings, role
+) -> None:
+    """Every control of every tab is on a 1366×768 screen (less the window frame) with the text
+    at twice its size: the window needs no more room than that, and nothing lies outside it."""
+    from PySide6.QtCore import QRect
+
+    from mdbtriage.ui.appearance import FRAME_ALLOWANCE, apply_zoom
+
+    settings.setValue("appearance/zoom", 200)
+    try:
+        window = make_window(_staff(demo_store, role))
+        assert window.zoom == 200
+        room = QRect(0, 0, 1366 - FRAME_ALLOWANCE[0], 768 - FRAME_ALLOWANCE[1])
+        window.resize(room.size())
+        outside = []
+        for i in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(i)
+            QApplication.processEvents()
+            need = window.minimumSizeHint()
+            assert need.width() <= room.width() and need.height() <= room.height(), (
+                window.tabs.tabText(i),
+                need,
+            )
+            for control in _controls(window):
+                where = QRect(control.mapTo(window, control.rect().topLeft()), control.size())
+                if not window.rect().contains(where) or where.isEmpty():
+                    outside.append(f"{window.tabs.tabText(i)}: {_describe(control)} {where}")
+        assert not outside, "\n".join(outside)
+    finally:
+        apply_zoom(100)

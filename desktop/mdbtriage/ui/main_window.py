@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSizePolicy, QTabWidget, QWidget
 
 from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.policy import Policy
@@ -116,7 +116,12 @@ class MainWindow(QMainWindow):
         who = QLabel(f"Aangemeld: {session.label}")
         who.setObjectName("signed_in_as")
         self.statusBar().addPermanentWidget(who)
-        self.statusBar().addWidget(QLabel(str(store.path)))
+        # The store's path may be cut off in a narrow window (Help › Over names it whole).
+        path = QLabel(str(store.path), objectName="store_path")
+        path.setMinimumWidth(1)
+        path.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        path.setToolTip(str(store.path))
+        self.statusBar().addWidget(path, 1)
         # The whole screen on a laptop's 1366×768, most of a large one.
         room = available_rect(self)
         width = room.width() if room.width() < 1600 else min(1800, room.width() * 9 // 10)

@@ -785,6 +785,7 @@ class TeAccorderenWidget(QWidget):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         self.submitted_label = QLabel("Ingeleverd resultaat")
         self.submitted_label.setObjectName("submitted_label")
+        self.submitted_label.setWordWrap(True)  # a long name and date wrap with large text
         detail_layout.addWidget(self.submitted_label)
         self.submitted = QPlainTextEdit()
         self.submitted.setObjectName("submitted_text")
@@ -795,9 +796,11 @@ class TeAccorderenWidget(QWidget):
         self.own = QPlainTextEdit()
         self.own.setObjectName("own_text")
         self.own.setTabChangesFocus(True)  # Tab goes on to the buttons
-        detail_layout.addWidget(
-            QLabel("Uw versie (alleen invullen als u het resultaat wijzigt)", buddy=self.own)
+        own_label = QLabel(
+            "Uw versie (alleen invullen als u het resultaat wijzigt)", buddy=self.own
         )
+        own_label.setWordWrap(True)
+        detail_layout.addWidget(own_label)
         detail_layout.addWidget(self.own)
         buttons = QHBoxLayout()
         self.accept_button = QPushButton("Acc&orderen")

@@ -48,6 +48,7 @@ from mdbtriage.store.queue_view import (
     record_search,
 )
 from mdbtriage.store.records import list_teams
+from mdbtriage.ui.appearance import FlowLayout
 from mdbtriage.ui.queue_model import (
     COLUMN_KEYS,
     COLUMNS,
@@ -244,7 +245,9 @@ class WerkvoorraadView(QWidget):
         self.all_teams.clicked.connect(self._toggle_all_teams)
         self.all_teams.setAccessibleDescription("Wisselt tussen uw eigen team en alle teams")
 
-        filters = QHBoxLayout()
+        # The filters wrap onto a second line in a narrow window or with large text.
+        self.filter_bar = QWidget(objectName="filter_bar")
+        filters = FlowLayout(self.filter_bar)
         for widget in (
             self.klasse,
             self.service,
@@ -258,7 +261,6 @@ class WerkvoorraadView(QWidget):
             widget.currentIndexChanged.connect(self._apply_filter)
             if widget is self.team:
                 filters.addWidget(self.all_teams)
-        filters.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
@@ -339,7 +341,7 @@ class WerkvoorraadView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.banner)
         layout.addWidget(splitter, 1)
 
