@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAccessible
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -144,8 +145,46 @@ def clashes(window: QWidget) -> list[str]:
     return found
 
 
+def _control_of(widget: QWidget | None, controls: list[QWidget]) -> QWidget | None:
+    """The control a focused widget belongs to (a combo box for its line edit)."""
+    while widget is not None:
+        if widget in controls:
+            return widget
+        widget = widget.parentWidget()
+    return None
+
+
+def tab_walk(window: QWidget, controls: list[QWidget]) -> list[QWidget]:
+    """The controls a real Tab reaches, from the first focusable one round to it again."""
+    window.activateWindow()
+    reachable = [c for c in controls if c.isEnabled() and c.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    if not reachable:
+        return []
+    reachable[0].setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    reached: list[QWidget] = []
+    for _ in range(4 * len(controls) + 20):
+        focused = QApplication.focusWidget()
+        if focused is None:
+            break
+        control = _control_of(focused, controls)
+        if control is not None and control not in reached:
+            reached.append(control)
+        QTest.keyClick(focused, Qt.Key.Key_Tab)
+    return reached
+
+
 def findings(window: QWidget) -> list[str]:
     found = clashes(window)
+    controls = list(_controls(window))
+    reached = tab_walk(window, controls)
+    for control in controls:
+        if (
+            control not in reached
+            and control.isEnabled()
+            and control.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            found.append(f"niet bereikt met Tab: {_describe(control)}")
     buddies = _buddies(window)
     for widget in _controls(window):
         what = _describe(widget)
@@ -294,6 +333,7 @@ def test_the_check_finds_each_kind_of_problem(qtbot) -> None:
     assert "tekstvak typt een tab: QPlainTextEdit" in found
     assert "niet met Tab: QPushButton(? &Opslaan)" in found
     assert "Alt+O dubbel" in found
+    assert "niet bereikt met Tab: QPushButton(? &Openen)" in found  # behind the text box
 
 
 def test_tab_leaves_the_werkvoorraad_and_the_text_boxes(make_window, demo_store, qtbot) -> None:
