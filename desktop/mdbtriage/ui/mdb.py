@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSpacerItem,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -86,7 +87,7 @@ from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import documents
 from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, get_staff, list_teams
-from mdbtriage.ui.appearance import fit_to_screen
+from mdbtriage.ui.appearance import FlowLayout, fit_to_screen
 from mdbtriage.ui.dialogs import start_folder
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -217,13 +218,14 @@ class MdbWindow(QMainWindow):
     def _build(self) -> None:
         central = QWidget()
         outer = QVBoxLayout(central)
-        top = QHBoxLayout()
+        top_bar = QWidget()  # wraps onto a second line with large text
+        top = FlowLayout(top_bar)
         self.meeting_combo = QComboBox()
         top.addWidget(QLabel("MD&B:", buddy=self.meeting_combo))
         self.meeting_combo.setMinimumWidth(360)
         self.meeting_combo.currentIndexChanged.connect(self._meeting_chosen)
         top.addWidget(self.meeting_combo)
-        top.addSpacing(24)
+        top.addItem(QSpacerItem(24, 0))
         self.team_combo = QComboBox()
         top.addWidget(QLabel("&Nieuwe MDB voor", buddy=self.team_combo))
         for team in list_teams(self.store):
@@ -239,8 +241,7 @@ class MdbWindow(QMainWindow):
         self.create_button = QPushButton("Agenda voorstellen")
         self.create_button.clicked.connect(self.create_meeting)
         top.addWidget(self.create_button)
-        top.addStretch(1)
-        outer.addLayout(top)
+        outer.addWidget(top_bar)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         outer.addWidget(self.status_label)
@@ -273,7 +274,9 @@ class MdbWindow(QMainWindow):
             "'Agenda voorstellen'."
         )
         layout.addWidget(self.agenda_empty)
-        buttons = QHBoxLayout()
+        # The buttons wrap onto more lines in a narrow window or with large text.
+        button_bar = QWidget()
+        buttons = FlowLayout(button_bar)
         self.agenda_buttons: list[QPushButton] = []
         for text, key, slot in (
             ("Bespreken", "Ctrl+1", lambda: self.mark("bespreken")),
@@ -288,7 +291,6 @@ class MdbWindow(QMainWindow):
             QShortcut(QKeySequence(key), self.agenda_view, activated=slot)
             buttons.addWidget(button)
             self.agenda_buttons.append(button)
-        buttons.addStretch(1)
         self.add_ref = QLineEdit()
         self.add_ref.setAccessibleName("Zaaknummer toevoegen aan de agenda")
         self.add_ref.setPlaceholderText("zaaknummer")
@@ -298,7 +300,7 @@ class MdbWindow(QMainWindow):
         add.clicked.connect(self.add_case)
         buttons.addWidget(add)
         self.agenda_buttons.append(add)
-        layout.addLayout(buttons)
+        layout.addWidget(button_bar)
         return page
 
     def _build_attendance(self) -> QWidget:
@@ -325,12 +327,12 @@ class MdbWindow(QMainWindow):
         splitter = QSplitter()
         self.case_list = QListWidget()
         self.case_list.setAccessibleName("Zaken op de agenda")
-        # Room for "○ 20. Z26-000000 · a long name (******000)" without scrolling sideways.
-        self.case_list.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance(
-                "○ 20. Z26-000000 · Marieke van der Lee (******000)"
-            )
+        # Room for "○ 20. Z26-000000 · a long name (******000)" without scrolling sideways (at
+        # the start; with large text the list may be narrower and scroll).
+        list_width = self.fontMetrics().horizontalAdvance(
+            "○ 20. Z26-000000 · Marieke van der Lee (******000)"
         )
+        self.case_list.setMinimumWidth(list_width // 2)
         self.case_list.currentRowChanged.connect(self._case_chosen)
         splitter.addWidget(self.case_list)
         right = QWidget()
@@ -391,6 +393,11 @@ class MdbWindow(QMainWindow):
         for code, name in rules.activities().items():
             self.task_combo.addItem(name, code)
         self.task_combo.setAccessibleName("Nieuwe vervolgactiviteit")
+        # Not as wide as the longest activity (its list shows them whole).
+        self.task_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.task_combo.setMinimumContentsLength(24)
         entry.addWidget(self.task_combo, 2)
         self.assignee = QComboBox()
         self.assignee.setAccessibleName("Wie doet de activiteit")
@@ -443,10 +450,11 @@ class MdbWindow(QMainWindow):
         form_layout.addStretch(1)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([340, 860])
+        splitter.setSizes([max(340, list_width), 860])
         layout.addWidget(splitter, 1)
         bottom = QHBoxLayout()
         self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
         bottom.addWidget(self.saved_label)
         # Why the MDB cannot be closed yet: one line, gone once the cases are decided.
         self.close_notice = QLabel()
