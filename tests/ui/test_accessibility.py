@@ -508,3 +508,23 @@ def test_the_main_window_works_at_200_percent_text_on_1366_by_768(
         assert not outside, "\n".join(outside)
     finally:
         apply_zoom(100)
+
+
+def test_errors_are_announced_with_their_field(qtbot, demo_store, tl_session, policy) -> None:
+    from mdbtriage.ui.case_form import CaseFormDialog
+    from mdbtriage.ui.herbeoordeling_form import HerbeoordelingForm
+
+    case_form = CaseFormDialog(demo_store, tl_session, TODAY, None)
+    qtbot.addWidget(case_form)
+    case_form.show_problems({"bsn": "is geen geldig BSN"})
+    assert "geen geldig BSN" in case_form.texts["bsn"].accessibleDescription()
+    case_form.show_problems({})
+    assert case_form.texts["bsn"].accessibleDescription() == ""
+
+    form = HerbeoordelingForm(demo_store, tl_session.actor, None, None, policy)
+    qtbot.addWidget(form)
+    form.show_all_problems()
+    described = [f for f in form._fields.values() if f.accessibleDescription()]
+    assert described, "geen enkel veld kreeg zijn foutmelding als beschrijving"
+    field = next(iter(described))
+    assert field.accessibleName() and "(" in field.accessibleName()  # caption and section

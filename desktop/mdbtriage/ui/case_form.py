@@ -89,6 +89,7 @@ class CaseFormDialog(QDialog):
             "status": self.status,
             "team": self.team,
         }
+        self.fields: dict[str, QWidget] = {**widgets, **self.flags}
         for name in (
             "case_ref",
             "bsn",
@@ -195,6 +196,9 @@ class CaseFormDialog(QDialog):
                 text = text[0].upper() + text[1:]
             label.setText(text)
             label.setVisible(bool(text))
+            field = self.fields.get(name)
+            if field is not None:  # announced with the field, not only shown beneath it
+                field.setAccessibleDescription(text)
 
     def accept(self) -> None:
         checked = check_case(self.raw(), self.on)
