@@ -39,6 +39,7 @@ from mdbtriage.core.taakdelegatie import (
     ruleset_on,
 )
 from mdbtriage.core.validation import ValidationError, format_date, parse_bsn
+from mdbtriage.store import audit_chain
 from mdbtriage.store.access_log import (
     EVENT_LABELS,
     chain_hashes,
@@ -695,20 +696,8 @@ def review_stats_command(context: Context, va_id: str, fmt: str) -> None:
 # --- access log -------------------------------------------------------------------------------
 
 
-AUDIT_KEYS = (
-    "log_id",
-    "at",
-    "event",
-    "client_id",
-    "case_ref",
-    "user_id",
-    "user_name",
-    "role",
-    "on_behalf_of",
-    "outcome",
-    "purpose",
-    "details",
-)
+# The access log's fields, in the order the log keeps (and hashes) them: one list, in the store.
+AUDIT_KEYS = audit_chain.FIELDS
 
 
 @cli.command()

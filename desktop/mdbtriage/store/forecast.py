@@ -4,6 +4,7 @@ team's planning settings) and the forecast itself, logged like any other team ov
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,6 +64,24 @@ def absences(store: Store, team: str | None = None) -> list[Absence]:
     ]
 
 
+_UPSERT_ABSENCE = (
+    "INSERT INTO absences (staff_id, starts_on, ends_on, reason, created_by, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (staff_id, starts_on) DO UPDATE SET "
+    "ends_on = excluded.ends_on, reason = excluded.reason"
+)
+
+
+def _absence_row(
+    actor: Actor, staff_id: str, starts_on: date, ends_on: date, reason: str
+) -> tuple[str, ...]:
+    return (staff_id, starts_on.isoformat(), ends_on.isoformat(), reason, actor.user_id, utc_now())
+
+
+def _log_change(conn: sqlite3.Connection, actor: Actor, purpose: str, details: str) -> None:
+    """One log record for a change of the capacity inputs, inside its transaction."""
+    log(conn, actor, AuditEntry(event="change", purpose=f"capaciteit: {purpose}", details=details))
+
+
 def add_absence(
     store: Store, actor: Actor, staff_id: str, starts_on: date, ends_on: date, reason: str = ""
 ) -> int:
@@ -76,27 +95,15 @@ def add_absence(
         raise CapacityError(f"afwezigheid: medewerker '{staff_id}' bestaat niet")
     with store.atomic() as conn:
         cursor = conn.execute(
-            "INSERT INTO absences (staff_id, starts_on, ends_on, reason, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (staff_id, starts_on) DO UPDATE SET "
-            "ends_on = excluded.ends_on, reason = excluded.reason RETURNING absence_id",
-            (
-                staff_id,
-                starts_on.isoformat(),
-                ends_on.isoformat(),
-                reason,
-                actor.user_id,
-                utc_now(),
-            ),
+            _UPSERT_ABSENCE + " RETURNING absence_id",
+            _absence_row(actor, staff_id, starts_on, ends_on, reason),
         )
         absence_id = int(cursor.fetchone()[0])
-        log(
+        _log_change(
             conn,
             actor,
-            AuditEntry(
-                event="change",
-                purpose="capaciteit: afwezigheid",
-                details=f"{staff_id} afwezig {starts_on.isoformat()} t/m {ends_on.isoformat()}",
-            ),
+            "afwezigheid",
+            f"{staff_id} afwezig {starts_on.isoformat()} t/m {ends_on.isoformat()}",
         )
     return absence_id
 
@@ -118,23 +125,9 @@ def add_absences(
 ) -> int:
     """Record many absence periods in one transaction (an import: all or nothing)."""
     with store.atomic() as conn:
-        conn.executemany(
-            "INSERT INTO absences (staff_id, starts_on, ends_on, reason, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (staff_id, starts_on) DO UPDATE SET "
-            "ends_on = excluded.ends_on, reason = excluded.reason",
-            [
-                (staff_id, start.isoformat(), end.isoformat(), reason, actor.user_id, utc_now())
-                for staff_id, start, end, reason in periods
-            ],
-        )
-        log(
-            conn,
-            actor,
-            AuditEntry(
-                event="change",
-                purpose="capaciteit: afwezigheid",
-                details=f"{len(periods)} afwezigheden ingelezen uit {source}",
-            ),
+        conn.executemany(_UPSERT_ABSENCE, [_absence_row(actor, *period) for period in periods])
+        _log_change(
+            conn, actor, "afwezigheid", f"{len(periods)} afwezigheden ingelezen uit {source}"
         )
     return len(periods)
 
@@ -147,14 +140,8 @@ def remove_absence(store: Store, actor: Actor, absence_id: int) -> None:
         ).fetchone()
         if row is None:
             raise CapacityError(f"afwezigheid {absence_id} bestaat niet")
-        log(
-            conn,
-            actor,
-            AuditEntry(
-                event="change",
-                purpose="capaciteit: afwezigheid",
-                details=f"afwezigheid van {row[0]} {row[1]} t/m {row[2]} verwijderd",
-            ),
+        _log_change(
+            conn, actor, "afwezigheid", f"afwezigheid van {row[0]} {row[1]} t/m {row[2]} verwijderd"
         )
 
 
@@ -182,15 +169,7 @@ def set_team_settings(store: Store, actor: Actor, team: str, settings: TeamSetti
             "changed_at = excluded.changed_at",
             (team, settings.other_work_share, settings.delegation_share, actor.user_id, utc_now()),
         )
-        log(
-            conn,
-            actor,
-            AuditEntry(
-                event="change",
-                purpose="capaciteit: teaminstellingen",
-                details=f"team {team}: {old} -> {settings}",
-            ),
-        )
+        _log_change(conn, actor, "teaminstellingen", f"team {team}: {old} -> {settings}")
 
 
 def measured_times(store: Store, team: str) -> list[Measured]:
@@ -245,15 +224,7 @@ def set_team_norm(
             )
         before = f"{old[0]:g} uur" if old else "standaard"
         after = f"{hours:g} uur" if hours is not None else "standaard"
-        log(
-            conn,
-            actor,
-            AuditEntry(
-                event="change",
-                purpose="capaciteit: normen",
-                details=f"team {team}, {service} {task}: {before} -> {after}",
-            ),
-        )
+        _log_change(conn, actor, "normen", f"team {team}, {service} {task}: {before} -> {after}")
 
 
 def planned_cases(store: Store, team: str, on: date, policy: Policy) -> list[PlannedCase]:
