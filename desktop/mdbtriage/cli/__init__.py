@@ -556,16 +556,20 @@ def _queue_table(placements: list[Placement], rows: dict[str, CaseRow]) -> str:
     return out.getvalue()
 
 
-@cli.command()
-@click.option("--on", "on", metavar="DATUM", help="Peildatum (standaard vandaag).")
-@click.option("--team", metavar="TEAM", help="Alleen de zaken van dit team.")
-@click.option(
+# --format for the commands that write a table, or JSON or CSV for scripts, on stdout.
+TABLE_JSON_CSV = click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
 )
+
+
+@cli.command()
+@click.option("--on", "on", metavar="DATUM", help="Peildatum (standaard vandaag).")
+@click.option("--team", metavar="TEAM", help="Alleen de zaken van dit team.")
+@TABLE_JSON_CSV
 @click.option(
     "--policy",
     "policy_id",

@@ -10,7 +10,15 @@ from datetime import date
 
 import click
 
-from mdbtriage.cli import Context, cli, fail, parse_date_option, pass_ctx, say
+from mdbtriage.cli import (
+    TABLE_JSON_CSV,
+    Context,
+    cli,
+    fail,
+    parse_date_option,
+    pass_ctx,
+    say,
+)
 from mdbtriage.core.forecast import (
     DEFAULT_WEEKS,
     MAX_WEEKS,
@@ -139,13 +147,7 @@ def _table(result: Forecast, team: str) -> str:
     type=click.Choice(available_rulesets()),
     help="Wat-als: een andere regelset voor taakdelegatie.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@TABLE_JSON_CSV
 @pass_ctx
 def forecast_command(
     context: Context,
