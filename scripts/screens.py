@@ -72,11 +72,15 @@ def session_for(store: Store, role: str, team: str) -> Session:
 class Tour:
     """Shows the screens in turn and hands each to ``record``."""
 
-    def __init__(self, store: Store, record: Callable[[str, QWidget], None], tmp: Path) -> None:
+    def __init__(
+        self, store: Store, record: Callable[[str, QWidget], None], tmp: Path, zoom: int = 100
+    ) -> None:
         self.store = store
         self.record = record
         self.policy = load_policy()
         self.settings = QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat)
+        # The text size the person chose (Beeld › Tekst groter), as the main window reads it.
+        self.settings.setValue("appearance/zoom", zoom)
         self.team = str(store.conn.execute("SELECT MIN(team_id) FROM teams").fetchone()[0])
 
     def show(self, name: str, widget: QWidget) -> None:
@@ -249,8 +253,15 @@ def main() -> int:
     parser.add_argument("--suffix", default="", help="achtervoegsel van de bestandsnamen")
     parser.add_argument("--report", action="store_true", help="vensters als JSON op stdout")
     parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument(
+        "--zoom", type=int, default=100, help="tekstgrootte in procenten (Beeld › Tekst groter)"
+    )
     args = parser.parse_args()
     app = application()
+    if args.zoom != 100:
+        from mdbtriage.ui.appearance import apply_zoom
+
+        apply_zoom(args.zoom)  # the windows opened before the main window too
     found: list[dict[str, object]] = []
 
     def record(name: str, widget: QWidget) -> None:
@@ -291,7 +302,7 @@ def main() -> int:
                 today=TODAY,
                 actor=Actor(user_id="demo", name="demo", role="onbekend"),
             )
-            Tour(store, record, tmp).run()
+            Tour(store, record, tmp, args.zoom).run()
         finally:
             for widget in QApplication.topLevelWidgets():
                 widget.close()

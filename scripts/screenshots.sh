@@ -3,6 +3,7 @@
 # server (Xvfb), on a demo store built in a temporary folder: docs/screenshots/<screen>-<size>.png.
 #   scripts/screenshots.sh            both sizes
 #   scripts/screenshots.sh 1366x768   one size
+# Every run also makes the 1366×768 screens at 200% text: <screen>-1366x768-200.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=docs/screenshots
@@ -15,7 +16,8 @@ if ! command -v Xvfb >/dev/null || ! /sbin/ldconfig -p | grep -q libxcb-cursor.s
 fi
 
 mkdir -p "$OUT"
-for size in "${SIZES[@]}"; do
+shoot() {  # size, zoom percentage, suffix
+    local size=$1 zoom=$2 suffix=$3
     display=":$((90 + RANDOM % 100))"
     Xvfb "$display" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
     xvfb=$!
@@ -24,11 +26,15 @@ for size in "${SIZES[@]}"; do
         [ -e "/tmp/.X11-unix/X${display#:}" ] && break
         sleep 0.1
     done
-    echo "== $size"
+    echo "== $size, tekst $zoom%"
     DISPLAY="$display" QT_QPA_PLATFORM=xcb .venv/bin/python scripts/screens.py \
-        --out "$OUT" --suffix="-$size" --cases 2000
+        --out "$OUT" --suffix="$suffix" --cases 2000 --zoom "$zoom"
     kill "$xvfb" 2>/dev/null || true
     wait "$xvfb" 2>/dev/null || true
     trap - EXIT
+}
+for size in "${SIZES[@]}"; do
+    shoot "$size" 100 "-$size"
 done
+shoot 1366x768 200 "-1366x768-200"
 ls -l "$OUT"

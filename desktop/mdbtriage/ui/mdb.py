@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -56,6 +57,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpacerItem,
     QSplitter,
     QTableView,
@@ -386,7 +388,7 @@ class MdbWindow(QMainWindow):
         self.activities.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.activities.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.activities.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.activities.setMaximumHeight(150)
+        self.activities.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
         form_layout.addWidget(self.activities)
         entry = QHBoxLayout()
         self.task_combo = QComboBox()
@@ -420,7 +422,7 @@ class MdbWindow(QMainWindow):
         self.remarks = QPlainTextEdit()
         self.remarks.setTabChangesFocus(True)
         remarks_label.setBuddy(self.remarks)
-        self.remarks.setMaximumHeight(70)
+        self.remarks.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.remarks.textChanged.connect(self._changed)
         self.remarks.textChanged.connect(self._check_remarks)
         form_layout.addWidget(self.remarks)
@@ -432,7 +434,7 @@ class MdbWindow(QMainWindow):
         self.medical_label = QLabel("&Medische overwegingen (alleen in het medische verslag)")
         self.medical_remarks = QPlainTextEdit()
         self.medical_remarks.setTabChangesFocus(True)
-        self.medical_remarks.setMaximumHeight(70)
+        self.medical_remarks.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.medical_remarks.textChanged.connect(self._changed)
         self.medical_label.setBuddy(self.medical_remarks)
         self.medical_label.setVisible(self.medical)
@@ -448,9 +450,15 @@ class MdbWindow(QMainWindow):
         self.decision_error.setStyleSheet("color: #8a1c1c;")
         form_layout.addWidget(self.decision_error)
         form_layout.addStretch(1)
-        splitter.addWidget(right)
+        # With large text the form is taller than the window: it scrolls instead of squeezing
+        # its rows over each other.
+        right_scroll = QScrollArea()
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_scroll.setWidget(right)
+        splitter.addWidget(right_scroll)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([max(340, list_width), 860])
+        splitter.setSizes([max(340, list_width * 2 // 3), 860])
         layout.addWidget(splitter, 1)
         bottom = QHBoxLayout()
         self.saved_label = QLabel()

@@ -164,7 +164,7 @@ class PrognoseView(QWidget):
         left.addStretch(1)
         side = QWidget()
         side.setLayout(left)
-        side.setMaximumWidth(self.fontMetrics().horizontalAdvance("x") * 60)
+        side.setMaximumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.chart_view)
         split.addWidget(self.table)
