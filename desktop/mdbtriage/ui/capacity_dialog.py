@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -84,7 +86,7 @@ class CapacityDialog(QDialog):
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 60)
+        self.table.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 40)
         self.remove = QPushButton("Afwezigheid &verwijderen", objectName="absence_remove")
         self.remove.clicked.connect(self.remove_selected)
 
@@ -143,7 +145,8 @@ class CapacityDialog(QDialog):
         shares_form.addRow(
             QLabel(
                 f"Standaard (normen {norms.norms_id}): {round(norms.other_work_share * 100)}% "
-                f"ander werk, {round(norms.delegation_share * 100)}% gedelegeerd."
+                f"ander werk, {round(norms.delegation_share * 100)}% gedelegeerd.",
+                wordWrap=True,
             )
         )
         shares_form.addRow(self.save)
@@ -192,12 +195,22 @@ class CapacityDialog(QDialog):
         body = QHBoxLayout()
         body.addLayout(left, 1)
         body.addLayout(side)
+        # The whole form scrolls when large text makes it taller or wider than the screen,
+        # instead of laying its parts over each other.
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addLayout(body, 1)
+        content_layout.addWidget(norms_box, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
-        layout.addWidget(norms_box, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        fit_to_screen(self, 960, 640)
+        fit_to_screen(self, 960, 720)
         self._fill_norms()
         self.refresh()
 
