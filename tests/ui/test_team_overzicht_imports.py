@@ -164,3 +164,24 @@ def test_overzicht_bar_labels_stay_off_the_axis(qtbot, demo_store, tl_session):
     assert view.load_chart.series()[0].isLabelsVisible()
     assert not stacked_labels_fit([("a", [100, 2])], 100.0)
     assert stacked_labels_fit([("a", [100, 0, 3])], 100.0)
+
+
+def test_side_by_side_series_differ_by_pattern_not_only_colour(qtbot, demo_store, tl_session):
+    from PySide6.QtCore import Qt
+
+    from mdbtriage.ui.overzicht import OverzichtView
+
+    view = OverzichtView(demo_store, tl_session)
+    qtbot.addWidget(view)
+    sets = [("na de termijn", [5, 3, 0, 1]), ("langer dan 6 maanden", [2, 0, 0, 4])]
+    view._bars(view.term_chart, list("ABCD"), sets, horizontal=False)
+    first, second = view.term_chart.series()[0].barSets()
+    assert first.brush().style() == Qt.BrushStyle.SolidPattern
+    assert second.brush().style() == Qt.BrushStyle.BDiagPattern
+    # Stacked segments carry their numbers inside: those stay solid.
+    load = [("open taken", [4, 3]), ("te accorderen", [2, 1])]
+    view._bars(view.load_chart, ["X (VA)", "Y (SMV)"], load, horizontal=True, stacked=True)
+    assert all(
+        s.brush().style() == Qt.BrushStyle.SolidPattern
+        for s in view.load_chart.series()[0].barSets()
+    )

@@ -17,7 +17,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QCursor, QPainter
+from PySide6.QtGui import QBrush, QColor, QCursor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -70,11 +70,17 @@ def _view(chart: QChart, name: str) -> QChartView:
     return view
 
 
-def _bar_set(label: str, values: list[int], colour: str, inside: bool) -> QBarSet:
+def _bar_set(
+    label: str, values: list[int], colour: str, inside: bool, hatched: bool = False
+) -> QBarSet:
     bar_set = QBarSet(label)
     bar_set.append([float(v) for v in values])
     bar_set.setColor(QColor(colour))
-    bar_set.setBorderColor(QColor("#ffffff"))  # stacked segments apart, whatever their colours
+    if hatched:  # a second series told apart by its pattern too, not by colour alone
+        bar_set.setBrush(QBrush(QColor(colour), Qt.BrushStyle.BDiagPattern))
+        bar_set.setBorderColor(QColor(colour))
+    else:
+        bar_set.setBorderColor(QColor("#ffffff"))  # stacked segments apart, whatever the colours
     # Inside a bar the label needs contrast with the bar; beyond its end, with the background.
     bar_set.setLabelColor(QColor(_INSIDE_LABEL.get(colour, "#000000") if inside else "#000000"))
     return bar_set
@@ -264,7 +270,10 @@ class OverzichtView(QWidget):
         else:
             series = QBarSeries()
         for i, (label, values) in enumerate(sets):
-            series.append(_bar_set(label, values, COLOURS[i % len(COLOURS)], inside=stacked))
+            colour = COLOURS[i % len(COLOURS)]
+            # Side by side (not stacked, labels beyond the bars), every other series is hatched.
+            hatched = not stacked and i % 2 == 1
+            series.append(_bar_set(label, values, colour, inside=stacked, hatched=hatched))
         chart.addSeries(series)
         category_axis = QBarCategoryAxis()
         category_axis.append(categories)
