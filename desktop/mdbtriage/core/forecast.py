@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -508,29 +509,34 @@ def _cumulative(capacity: Mapping[str, Sequence[float]]) -> dict[str, list[float
     return {role: list(accumulate(row)) for role, row in capacity.items()}
 
 
+def _over_from(
+    cases: Sequence[PlannedCase], starts: Sequence[date], services: frozenset[str], months: int
+) -> list[int | None]:
+    """Per case of ``services`` the week by whose end it has waited longer than ``months``
+    (``None`` for the other services)."""
+    ends = [s + timedelta(days=6) for s in starts]
+    return [
+        bisect_left(ends, add_months(case.received_on, months))
+        if case.service in services
+        else None
+        for case in cases
+    ]
+
+
 def _counts(
-    cases: Sequence[PlannedCase],
-    done: Sequence[int],
-    starts: Sequence[date],
-    horizon: int,
-    target_services: frozenset[str],
-    months: int,
+    done: Sequence[int], over_from: Sequence[int | None], horizon: int
 ) -> tuple[list[int], list[int]]:
-    """Backlog (not done at the end of the week) and cases of the target services over the
-    months limit at the end of each week, via difference arrays."""
+    """Backlog (not done at the end of the week) and the cases over their limit (see
+    ``_over_from``) at the end of each week, via difference arrays."""
     backlog = [0] * (horizon + 1)
     over = [0] * (horizon + 1)
-    ends = [s + timedelta(days=6) for s in starts]
-    for case, d in zip(cases, done, strict=True):
+    for d, first in zip(done, over_from, strict=True):
         until = min(d, horizon)
         backlog[0] += 1
         backlog[until] -= 1
-        if case.service in target_services:
-            limit = add_months(case.received_on, months)
-            first = bisect_left(ends, limit)
-            if first < until:
-                over[first] += 1
-                over[until] -= 1
+        if first is not None and first < until:
+            over[first] += 1
+            over[until] -= 1
     return list(accumulate(backlog[:horizon])), list(accumulate(over[:horizon]))
 
 
@@ -589,10 +595,19 @@ def forecast(
     done = [_done_week(steps, cumulative, MAX_WEEKS) for steps in placed]
     planned = _planned(capacity, used)
     starts = [week_start(on) + timedelta(weeks=w) for w in range(MAX_WEEKS)]
+    over_from: dict[tuple[frozenset[str], int], list[int | None]] = {}
+
+    def limits_of(services: frozenset[str], months: int) -> list[int | None]:
+        """Per case the week it goes over the limit; once per target kind."""
+        key = (services, months)
+        if key not in over_from:
+            over_from[key] = _over_from(cases, starts, services, months)
+        return over_from[key]
+
     target = norms.targets[0] if norms.targets else None
     target_services = target.services if target else frozenset({"WIA_CLAIM"})
     months = target.months if target else 6
-    backlog, over = _counts(cases, done, starts, weeks, target_services, months)
+    backlog, over = _counts(done, limits_of(target_services, months), weeks)
 
     def when(index: int) -> date | None:
         return starts[index] if index < MAX_WEEKS else None
@@ -601,15 +616,14 @@ def forecast(
     for t in norms.targets:
         deadline_week = bisect_right(starts, t.deadline) - 1
         horizon = max(weeks, deadline_week + 1)
-        _, t_over = _counts(cases, done, starts, horizon, t.services, t.months)
+        t_limits = limits_of(t.services, t.months)
+        _, t_over = _counts(done, t_limits, horizon)
         met_index = _met_week(t_over)
         met = met_index is not None and met_index <= max(deadline_week, 0)
         short: dict[str, float | None] = {}
         together: dict[str, float] = {}
         if not met and shortfall:
-            search = _Shortfall(
-                placed, cases, capacity, fraction, t, starts, deadline_week, horizon
-            )
+            search = _Shortfall(placed, t_limits, capacity, fraction, deadline_week, horizon)
             short = {role: search.alone(role) for role in search.roles}
             together = search.together()
         results.append(
@@ -692,10 +706,7 @@ def _with_extra(
 
 
 def _count_roles(people: Iterable[Person]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for person in people:
-        counts[person.role] = counts.get(person.role, 0) + 1
-    return dict(sorted(counts.items()))
+    return dict(sorted(Counter(person.role for person in people).items()))
 
 
 class _Shortfall:
@@ -709,23 +720,19 @@ class _Shortfall:
     def __init__(
         self,
         placed: Sequence[Placed],
-        cases: Sequence[PlannedCase],
+        over_from: Sequence[int | None],
         capacity: Mapping[str, Sequence[float]],
         fraction: float,
-        target: Target,
-        starts: Sequence[date],
         deadline_week: int,
         horizon: int,
     ) -> None:
-        ends = [s + timedelta(days=6) for s in starts]
         limits: dict[str, dict[int, float]] = {}
-        for i, case in enumerate(cases):
-            if case.service not in target.services:
-                continue
-            over_from = bisect_left(ends, add_months(case.received_on, target.months))
-            if over_from >= horizon:
+        for i, over_from_week in enumerate(over_from):
+            if over_from_week is None:
+                continue  # not a case of the target's services
+            if over_from_week >= horizon:
                 continue  # over the limit only after the forecast's horizon
-            allowed = max(over_from, deadline_week, 0)
+            allowed = max(over_from_week, deadline_week, 0)
             for role, _begin, end in placed[i]:
                 by_week = limits.setdefault(role, {})
                 by_week[allowed] = max(by_week.get(allowed, 0.0), end)
