@@ -27,7 +27,8 @@ from mdbtriage.core.triage import build_queue
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import ruleset_for
-from mdbtriage.store.records import list_staff, open_cases
+from mdbtriage.store.queue_view import queue_cases
+from mdbtriage.store.records import list_staff
 
 
 class CapacityError(ValueError):
@@ -228,12 +229,13 @@ def set_team_norm(
 
 
 def planned_cases(store: Store, team: str, on: date, policy: Policy) -> list[PlannedCase]:
-    """The team's werkvoorraad on ``on`` in policy order, only the classes that are planned."""
-    rows = open_cases(store, team)
+    """The team's werkvoorraad on ``on`` in policy order (the queue service's, as the
+    werkvoorraad and the command line read it), only the classes that are planned."""
+    rows = queue_cases(store, policy, team, on=on)
     return [
         PlannedCase(p.case_ref, p.facts.service, p.route.code, p.facts.received_on)
-        for p in build_queue((r.facts for r in rows), on, policy)
-        if p.klasse not in policy.unplanned_classes and p.facts.received_on <= on
+        for p in build_queue([r.facts for r in rows], on, policy)
+        if p.klasse not in policy.unplanned_classes
     ]
 
 
