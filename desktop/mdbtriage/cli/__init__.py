@@ -341,6 +341,13 @@ def require_team_lead(context: Context, what: str, purpose: str) -> Actor:
     return actor
 
 
+def check_team_option(store: Store, team: str) -> str:
+    """A ``--team`` value that names a team of the store; else exit 2 naming it."""
+    if not team_exists(store, team):
+        fail(f"Optie --team, waarde '{team}': dit team bestaat niet in {store.path}")
+    return team
+
+
 def parse_date_option(value: str | None, name: str) -> date | None:
     if value is None:
         return None
@@ -586,8 +593,8 @@ def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_i
     except PolicyError as error:
         fail(f"Optie --policy: {error}")
     store = context.store()
-    if team and not team_exists(store, team):
-        fail(f"Optie --team, waarde '{team}': dit team bestaat niet in {store.path}")
+    if team:
+        check_team_option(store, team)
     from mdbtriage.store.queue_view import queue_cases
 
     # Ordered by the store, as the desktop's werkvoorraad is; the engine keeps that order.

@@ -13,6 +13,7 @@ import click
 from mdbtriage.cli import (
     TABLE_JSON_CSV,
     Context,
+    check_team_option,
     cli,
     fail,
     parse_date_option,
@@ -70,11 +71,9 @@ def _share(value: float | None, option: str) -> float | None:
 
 def _team(context: Context, team: str | None) -> str:
     store = context.store()
-    teams = team_ids(store)
     if team:
-        if team not in teams:
-            fail(f"Optie --team, waarde '{team}': dit team bestaat niet in {store.path}")
-        return team
+        return check_team_option(store, team)
+    teams = team_ids(store)
     own = context.actor().user_id
     own_team = team_of(store, own)
     if own_team is not None:
