@@ -10,6 +10,7 @@ from datetime import date
 
 from mdbtriage.core.forecast import (
     DEFAULT_WEEKS,
+    CaseForecast,
     Forecast,
     Measured,
     Norms,
@@ -322,12 +323,17 @@ def read_forecast_inputs(store: Store, team: str, on: date, policy: Policy) -> F
     )
 
 
-def expected_weeks(store: Store, team: str, on: date, policy: Policy) -> dict[str, date | None]:
-    """Per planned case of the team the week the forecast expects it done (None: not in
-    sight), for the werkvoorraad's column; read without a log record of its own (the
-    werkvoorraad's reading is logged)."""
+def case_weeks(store: Store, team: str, on: date, policy: Policy) -> dict[str, CaseForecast]:
+    """Per planned case of the team the weeks the forecast expects work on it to start and to
+    be done, for the dossier and the werkvoorraad; read without a log record of its own (the
+    reading of the case or the werkvoorraad is logged)."""
     result = read_forecast_inputs(store, team, on, policy).run(shortfall=False)
-    return {case.case_ref: case.done_week for case in result.cases}
+    return {case.case_ref: case for case in result.cases}
+
+
+def expected_weeks(store: Store, team: str, on: date, policy: Policy) -> dict[str, date | None]:
+    """Per planned case of the team the week it is expected done (None: not in sight)."""
+    return {ref: case.done_week for ref, case in case_weeks(store, team, on, policy).items()}
 
 
 def forecast_inputs(

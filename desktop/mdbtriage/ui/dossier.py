@@ -294,15 +294,14 @@ class DossierWindow(QWidget):
         self._fill_history()
 
     def _forecast_case(self, klasse: str) -> None:
-        """The weeks the team's forecast expects work on this case to start and finish, off the
-        GUI thread (the team's inputs are read here, the planning runs in a worker)."""
+        """The weeks the team's forecast expects work on this case to start and finish,
+        computed off the GUI thread on a connection of its own."""
         if klasse in self.policy.unplanned_classes or self.row.status == "afgerond":
             self.expected.setText("niet gepland")
             return
-        from mdbtriage.store.forecast import read_forecast_inputs
         from mdbtriage.ui.worker import run_in_background
 
-        inputs = read_forecast_inputs(self.store, self.row.team, self.on, self.policy)
+        path, team, on, policy = self.store.path, self.row.team, self.on, self.policy
         case_ref = self.case_ref
         self._forecast_generation = generation = getattr(self, "_forecast_generation", 0) + 1
         label = self.expected
@@ -312,11 +311,11 @@ class DossierWindow(QWidget):
                 label.setText(text)
 
         def work(_progress: Any) -> str:
-            result = inputs.run(weeks=26)
-            for case in result.cases:
-                if case.case_ref == case_ref:
-                    return expected_text(case.next_week, case.done_week)
-            return "niet gepland"
+            from mdbtriage.store.forecast import case_weeks
+
+            with Store.open(path) as store:
+                case = case_weeks(store, team, on, policy).get(case_ref)
+            return expected_text(case.next_week, case.done_week) if case else "niet gepland"
 
         def failed(error: BaseException) -> None:
             show(f"kon niet worden berekend ({error})")
