@@ -22,6 +22,7 @@ from mdbtriage.store import database, safety
 from mdbtriage.store.backup import list_backups
 from mdbtriage.store.database import Store
 from tests.cli.conftest import Run
+from tests.store_lock import write_lock_in_other_process
 
 POSIX = os.name == "posix"
 
@@ -167,36 +168,13 @@ def test_a_folder_as_store_is_bad_input_naming_option_and_value(
     assert not [p for p in tmp_path.rglob("*") if p.suffix in (".sqlite3", ".seal")]
 
 
-@contextmanager
-def _write_lock(path: Path, seconds: float) -> Iterator[None]:
-    """A second program holding the store's write lock for ``seconds``."""
-    script = (
-        "import sqlite3, sys, time\n"
-        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-        "c.execute('BEGIN IMMEDIATE')\n"
-        "c.execute(\"INSERT INTO settings (key, value) VALUES ('houder', 'x') "
-        'ON CONFLICT (key) DO NOTHING")\n'
-        "print('vast', flush=True)\n"
-        "time.sleep(float(sys.argv[2]))\n"
-        "c.execute('COMMIT')\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "vast"
-    try:
-        yield
-    finally:
-        holder.wait(timeout=30)
-
-
 def test_a_locked_store_is_in_gebruik_exit_3_and_leaves_no_unlogged_copy(
     run: Run, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _with_data(run, store_path)
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
     out = tmp_path / "kopie.sqlite3"
-    with _write_lock(store_path, 1.5):
+    with write_lock_in_other_process(store_path, 1.5):
         result = run("backup", "--out", str(out))
     assert result.exit_code == 3, result.stderr
     assert "in gebruik" in result.stderr and "database is locked" not in result.stderr
@@ -231,7 +209,7 @@ def test_restore_while_another_program_has_the_store_open_is_refused(
 
 def test_a_short_lock_by_a_second_process_is_waited_for(store_path: Path, tmp_path: Path) -> None:
     Store.open(store_path).close()
-    with _write_lock(store_path, 1.0):
+    with write_lock_in_other_process(store_path, 1.0):
         result = _entry_point(
             "--db", str(store_path), "backup", "--out", str(tmp_path / "k.sqlite3")
         )

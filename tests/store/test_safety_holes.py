@@ -18,11 +18,7 @@ import os
 import shutil
 import sqlite3
 import stat
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -53,6 +49,7 @@ from mdbtriage.store.database import (
     StoreMissing,
     StorePathInvalid,
 )
+from tests.store_lock import write_lock_in_other_process
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PERSON = Actor(user_id="T-FB1", name="Functioneel Beheer", role="TL")
@@ -360,35 +357,12 @@ def test_a_folder_as_store_path_is_refused_before_anything_is_made(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bestand"]
 
 
-@contextmanager
-def _write_lock_in_other_process(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
-    """Another program holding the store's write lock for ``seconds``."""
-    script = (
-        "import sqlite3, sys, time\n"
-        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-        "c.execute('BEGIN IMMEDIATE')\n"
-        "c.execute(\"INSERT INTO settings (key, value) VALUES ('houder', 'x') "
-        'ON CONFLICT (key) DO NOTHING")\n'
-        "print('vast', flush=True)\n"
-        "time.sleep(float(sys.argv[2]))\n"
-        "c.execute('COMMIT')\n"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", script, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "vast"
-    try:
-        yield holder
-    finally:
-        holder.wait(timeout=30)
-
-
 def test_a_lock_held_longer_than_the_retry_is_in_gebruik(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 300)
     store.conn.execute("PRAGMA busy_timeout = 300")
-    with _write_lock_in_other_process(store.path, 1.5), pytest.raises(StoreLocked) as caught:
+    with write_lock_in_other_process(store.path, 1.5), pytest.raises(StoreLocked) as caught:
         _add_team(store)
     assert "in gebruik" in str(caught.value) and "niets gewijzigd" in str(caught.value)
     assert "locked" not in str(caught.value)
@@ -399,7 +373,7 @@ def test_a_lock_held_longer_than_the_retry_is_in_gebruik(
 
 def test_a_short_lock_is_waited_for(store: Store) -> None:
     started = time.monotonic()
-    with _write_lock_in_other_process(store.path, 0.8):
+    with write_lock_in_other_process(store.path, 0.8):
         _add_team(store)
     assert store.count("teams") == 1 and time.monotonic() - started >= 0.5
 
