@@ -11,6 +11,8 @@ Open it from anywhere with::
 ``today`` the date for new meetings and summaries, ``meeting_id`` the MDB to open first
 (default: the nearest one in preparation). Decisions are written to the store as they are made;
 closing the window mid-meeting loses nothing, and reopening it resumes where it stopped.
+``events`` (a :class:`mdbtriage.ui.events.StoreEvents`) hears what the window changes, closing
+an MDB included; the window follows the changes it reports from other screens and elsewhere.
 
 Keys in the Bespreking tab: Ctrl+Enter saves and goes to the next case, Ctrl+PgDown/PgUp go to
 the next/previous case, Ctrl+T adds the activity being entered, Ctrl+S saves.
@@ -91,6 +93,7 @@ from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, get_staff, list_teams
 from mdbtriage.ui.appearance import FlowLayout, fit_to_screen
 from mdbtriage.ui.dialogs import start_folder
+from mdbtriage.ui.events import Changes, StoreEvents
 
 _Index = QModelIndex | QPersistentModelIndex
 AGENDA_COLUMNS = (
@@ -187,10 +190,12 @@ class MdbWindow(QMainWindow):
         meeting_id: int | None = None,
         parent: QWidget | None = None,
         team: str | None = None,
+        events: StoreEvents | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
+        self.events = events or StoreEvents(self)
         # The MDB window opens on the person's own team and proposes it for a new MDB.
         if team is None:
             staff = get_staff(store, actor.user_id)
@@ -214,6 +219,7 @@ class MdbWindow(QMainWindow):
         for keys in ("Esc", "Ctrl+W"):
             QShortcut(QKeySequence(keys), self, self.close)
         self._fill_meetings(meeting_id)
+        self.events.changed.connect(self._store_changed)
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -359,6 +365,8 @@ class MdbWindow(QMainWindow):
         self.proposal_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form_layout.addWidget(self.proposal_label)
         form = QFormLayout()
+        # With large text a field goes below its caption instead of past the window's edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.lead_role = QComboBox()
         self.lead_role.addItem("— kies —", None)
         for code, name in ROLES.items():
@@ -377,6 +385,12 @@ class MdbWindow(QMainWindow):
             self.dossier.addItem(text, value)
         self.dossier.currentIndexChanged.connect(self._changed)
         form.addRow("&Dossier compleet", self.dossier)
+        for combo in (self.lead_role, self.lead_staff, self.contact):
+            # As wide as the form allows, not as its longest name (its list shows them whole).
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
         form_layout.addLayout(form)
         self.activities = QTableWidget(0, 4)
         self.activities.setAccessibleName("Vervolgactiviteiten")
@@ -390,7 +404,9 @@ class MdbWindow(QMainWindow):
         self.activities.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.activities.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
         form_layout.addWidget(self.activities)
-        entry = QHBoxLayout()
+        # The new activity's fields and buttons wrap onto a next line with large text.
+        entry_bar = QWidget()
+        entry = FlowLayout(entry_bar)
         self.task_combo = QComboBox()
         for code, name in rules.activities().items():
             self.task_combo.addItem(name, code)
@@ -400,11 +416,14 @@ class MdbWindow(QMainWindow):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.task_combo.setMinimumContentsLength(24)
-        entry.addWidget(self.task_combo, 2)
+        entry.addWidget(self.task_combo)
         self.assignee = QComboBox()
         self.assignee.setAccessibleName("Wie doet de activiteit")
-        self.assignee.setMinimumWidth(160)
-        entry.addWidget(self.assignee, 2)
+        self.assignee.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.assignee.setMinimumContentsLength(16)
+        entry.addWidget(self.assignee)
         self.due = QDateEdit()
         self.due.setAccessibleName("Uiterlijk klaar op")
         self.due.setDisplayFormat("dd-MM-yyyy")
@@ -416,8 +435,8 @@ class MdbWindow(QMainWindow):
         self.remove_button = QPushButton("Verwijderen")
         self.remove_button.clicked.connect(self.remove_activity)
         entry.addWidget(self.remove_button)
-        form_layout.addLayout(entry)
-        remarks_label = QLabel("&Opmerkingen (komen in beide verslagen)")
+        form_layout.addWidget(entry_bar)
+        remarks_label = QLabel("&Opmerkingen (komen in beide verslagen)", wordWrap=True)
         form_layout.addWidget(remarks_label)
         self.remarks = QPlainTextEdit()
         self.remarks.setTabChangesFocus(True)
@@ -431,7 +450,9 @@ class MdbWindow(QMainWindow):
         self.remarks_warning.setStyleSheet("color: #8a1c1c;")
         self.remarks_warning.hide()
         form_layout.addWidget(self.remarks_warning)
-        self.medical_label = QLabel("&Medische overwegingen (alleen in het medische verslag)")
+        self.medical_label = QLabel(
+            "&Medische overwegingen (alleen in het medische verslag)", wordWrap=True
+        )
         self.medical_remarks = QPlainTextEdit()
         self.medical_remarks.setTabChangesFocus(True)
         self.medical_remarks.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
@@ -523,7 +544,8 @@ class MdbWindow(QMainWindow):
 
     # --- meetings ----------------------------------------------------------------------------
 
-    def _fill_meetings(self, wanted: int | None) -> None:
+    def _list_meetings(self, chosen: int | None = None) -> list[repo.Meeting]:
+        """The MDBs in the choice at the top, ``chosen`` chosen (without opening it)."""
         found = repo.list_meetings(self.store)
         self.meeting_combo.blockSignals(True)
         self.meeting_combo.clear()
@@ -532,7 +554,13 @@ class MdbWindow(QMainWindow):
                 f"{format_date(m.held_on)} · {m.team_name} · {MEETING_STATUSES[m.status]}",
                 m.meeting_id,
             )
+        if chosen is not None:
+            self.meeting_combo.setCurrentIndex(max(0, self.meeting_combo.findData(chosen)))
         self.meeting_combo.blockSignals(False)
+        return found
+
+    def _fill_meetings(self, wanted: int | None) -> None:
+        found = self._list_meetings()
         if wanted is None:
             own = [m for m in found if m.team_id == self.own_team]
             found_first = own or found
@@ -568,6 +596,7 @@ class MdbWindow(QMainWindow):
         except MeetingError as error:
             self._show_problems(error.problems)
             return
+        self._report(meeting_id)
         self._fill_meetings(meeting_id)
         self.tabs.setCurrentIndex(0)
 
@@ -582,11 +611,11 @@ class MdbWindow(QMainWindow):
             repo.read_agenda(self.store, self.meeting.meeting_id, self.actor)
         self._refresh_all()
 
-    def _refresh_all(self) -> None:
+    def _refresh_all(self, preview: bool = True) -> None:
         self._refresh_agenda()
         self._refresh_attendance()
         self._refresh_live()
-        if self.tabs.currentIndex() == 3:
+        if preview and self.tabs.currentIndex() == 3:
             self.refresh_preview()
         m = self.meeting
         if m is None:
@@ -701,6 +730,7 @@ class MdbWindow(QMainWindow):
         self._after_agenda_change(ref)
 
     def _after_agenda_change(self, select: str | None) -> None:
+        self._report(self._meeting_id() if self.meeting else None, [select] if select else [])
         self._refresh_agenda()
         self._refresh_attendance()
         self._refresh_live()
@@ -744,6 +774,7 @@ class MdbWindow(QMainWindow):
         staff_id = str(item.data(Qt.ItemDataRole.UserRole))
         present = item.checkState() == Qt.CheckState.Checked
         self._try(lambda: repo.set_present(self.store, self._meeting_id(), staff_id, present))
+        self._report(self._meeting_id())
         QTimer.singleShot(0, self._refresh_attendance)
 
     def _regie_chosen(self, index: int) -> None:
@@ -751,6 +782,7 @@ class MdbWindow(QMainWindow):
         if self.meeting is None or staff_id is None:
             return
         self._try(lambda: repo.set_regievoerder(self.store, self._meeting_id(), str(staff_id)))
+        self._report(self._meeting_id())
         self.meeting = repo.get_meeting(self.store, self._meeting_id())
         self._refresh_all()
 
@@ -1099,6 +1131,7 @@ class MdbWindow(QMainWindow):
             self.decision_error.setText("Niet bewaard: " + "; ".join(error.problems))
             return False
         self._dirty = False
+        self._report(self.meeting.meeting_id, [self._current_ref])
         self.decision_error.setText("")
         self.saved_label.setText(f"Besluit {self._current_ref} bewaard.")
         self._refresh_live_marks()
@@ -1131,6 +1164,8 @@ class MdbWindow(QMainWindow):
             self._show_close_notice(error.problems)
             return
         meeting_id = self.meeting.meeting_id
+        refs = [i.case_ref for i in repo.agenda(self.store, meeting_id)]
+        self._report(meeting_id, refs, task_ids)
         self._fill_meetings(meeting_id)
         self.status_label.setText(
             f"{self.meeting.label if self.meeting else ''} gesloten; {len(task_ids)} taken aangemaakt."
@@ -1252,6 +1287,45 @@ class MdbWindow(QMainWindow):
             self._show_problems([f"Het verslag is niet afgedrukt: {error}"])
             return
         self.status_label.setText(f"Verslag afgedrukt ({document.pageCount()} pagina's).")
+
+    # --- changes --------------------------------------------------------------------------
+
+    def _report(
+        self, meeting_id: int | None, cases: list[str] | None = None, tasks: list[int] | None = None
+    ) -> None:
+        """Tell the other screens what this window changed."""
+        self.events.report(
+            Changes.of(
+                meetings=[meeting_id] if meeting_id is not None else [],
+                cases=cases or [],
+                tasks=tasks or [],
+                origin=self,
+            )
+        )
+
+    def _editing(self) -> bool:
+        """Whether someone is working in the Bespreking's decision form."""
+        focus = self.focusWidget()
+        return self.tabs.currentIndex() == 2 and focus is not None and focus.hasFocus()
+
+    def _store_changed(self, changes: Changes) -> None:
+        """Changes made in another window or elsewhere: the MDBs, the agenda, the attendance
+        and the decisions follow (without a new 'read' record, and without the report's
+        preview); a decision form being typed in keeps its text."""
+        if changes.origin is self or not changes.touches("meetings", "cases", "staff"):
+            return
+        self.save_current()
+        shown = self.meeting.meeting_id if self.meeting is not None else None
+        found = {m.meeting_id: m for m in self._list_meetings(shown)}
+        self.meeting = found.get(shown) if shown is not None else None
+        if self.meeting is not None:
+            self.staff = repo.team_staff(self.store, self.meeting.team_id)
+        if self._editing():
+            self._refresh_agenda()
+            self._refresh_attendance()
+            self._refresh_live_marks()
+        else:
+            self._refresh_all(preview=False)
 
     # --- helpers --------------------------------------------------------------------------
 
