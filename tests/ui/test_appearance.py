@@ -62,3 +62,27 @@ def test_without_a_screen_or_libxcb_cursor_the_message_is_dutch():
     no_screen = qt_start_problem({"QT_QPA_PLATFORM": ""})
     assert no_screen is not None and "geen beeldscherm" in no_screen
     assert qt_start_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_side_by_side_parts_go_one_under_the_other_when_the_width_is_short(qtbot):
+    from PySide6.QtWidgets import QPushButton, QWidget
+
+    from mdbtriage.ui.appearance import SideBySide
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    row = SideBySide(window)
+    left, right = QPushButton("Links " * 10), QPushButton("Rechts " * 10)
+    row.addWidget(left, 1)
+    row.addWidget(right)
+    wide = left.minimumSizeHint().width() + right.minimumSizeHint().width() + 40
+    narrow = max(left.minimumSizeHint().width(), right.minimumSizeHint().width()) + 10
+    assert row.minimumSizeHint().width() < wide  # it may always fall back to a column
+    window.show()
+    row.resize(wide, 100)
+    QApplication.processEvents()
+    assert left.y() == right.y() and left.x() < right.x()
+    row.resize(narrow, 200)
+    QApplication.processEvents()
+    assert left.x() == right.x() and left.y() < right.y()
+    assert right.geometry().right() < row.width()

@@ -12,8 +12,15 @@ from __future__ import annotations
 from importlib import resources
 
 from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, QPoint, QRect, QSize, Qt, QTranslator
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QLayout, QLayoutItem, QStyleFactory, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
+    QLayout,
+    QLayoutItem,
+    QStyleFactory,
+    QWidget,
+)
 
 #: Room left around a window for the title bar and frame the window manager adds.
 FRAME_ALLOWANCE = (16, 40)
@@ -259,3 +266,46 @@ class FlowLayout(QLayout):
             x += hint.width() + self._gap
             line = max(line, hint.height())
         return y + line - rect.y()
+
+
+class SideBySide(QWidget):
+    """Parts side by side while the width allows each its minimum, one under the other when it
+    does not (large text, a narrow window): a form reflows instead of scrolling sideways."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = -1) -> None:
+        super().__init__(parent)
+        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        if spacing >= 0:
+            self._box.setSpacing(spacing)
+
+    def addWidget(self, widget: QWidget, stretch: int = 0) -> None:
+        self._box.addWidget(widget, stretch)
+
+    def addLayout(self, layout: QLayout, stretch: int = 0) -> None:
+        part = QWidget()
+        part.setLayout(layout)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._box.addWidget(part, stretch)
+
+    def side_by_side_width(self) -> int:
+        """The least width that holds every part beside the others."""
+        parts = [self._box.itemAt(i) for i in range(self._box.count())]
+        widths = [p.minimumSize().width() for p in parts if p is not None and not p.isEmpty()]
+        return sum(widths) + self._box.spacing() * max(0, len(widths) - 1)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = self._box.minimumSize()
+        if self._box.direction() == QBoxLayout.Direction.LeftToRight:
+            # It may always fall back to one under the other: no wider than the widest part.
+            parts = [self._box.itemAt(i) for i in range(self._box.count())]
+            widest = max((p.minimumSize().width() for p in parts if p is not None), default=0)
+            hint.setWidth(widest)
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        beside = event.size().width() >= self.side_by_side_width()
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        if self._box.direction() != direction:
+            self._box.setDirection(direction)
+        super().resizeEvent(event)

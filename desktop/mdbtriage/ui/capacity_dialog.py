@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -45,7 +44,7 @@ from mdbtriage.store.forecast import (
     team_settings,
 )
 from mdbtriage.store.records import list_staff
-from mdbtriage.ui.appearance import fit_to_screen
+from mdbtriage.ui.appearance import FlowLayout, SideBySide, fit_to_screen
 from mdbtriage.ui.session import Session
 
 
@@ -87,12 +86,19 @@ class CapacityDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 40)
+        # A few rows in view also when it stands above the forms (large text).
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
         self.remove = QPushButton("Afwezigheid &verwijderen", objectName="absence_remove")
         self.remove.clicked.connect(self.remove_selected)
 
         self.who = QComboBox(objectName="absence_who")
         for staff_id, name in sorted(self.names.items(), key=lambda kv: kv[1]):
             self.who.addItem(f"{name} ({staff_id})", staff_id)
+        # As wide as the form allows, not as the longest name (its list shows them whole).
+        self.who.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.who.setMinimumContentsLength(16)
         self.starts = QDateEdit(_qdate(on), objectName="absence_starts", calendarPopup=True)
         self.ends = QDateEdit(_qdate(on), objectName="absence_ends", calendarPopup=True)
         for edit in (self.starts, self.ends):
@@ -105,6 +111,8 @@ class CapacityDialog(QDialog):
         self.problem.setStyleSheet("color: #b00020")
         new = QGroupBox("Nieuwe afwezigheid")
         form = QFormLayout(new)
+        # With large text a field goes below its caption, instead of past the window's edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(QLabel("&Medewerker:", buddy=self.who), self.who)
         form.addRow(QLabel("Va&n:", buddy=self.starts), self.starts)
         form.addRow(QLabel("Tot &en met:", buddy=self.ends), self.ends)
@@ -138,6 +146,7 @@ class CapacityDialog(QDialog):
         self.save.clicked.connect(self.save_settings)
         shares = QGroupBox("Teaminstellingen voor de prognose")
         shares_form = QFormLayout(shares)
+        shares_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         shares_form.addRow(QLabel("Uren voor &ander werk:", buddy=self.other), self.other)
         shares_form.addRow(
             QLabel("&Delegeerbaar VA-werk gedelegeerd:", buddy=self.delegation), self.delegation
@@ -161,22 +170,26 @@ class CapacityDialog(QDialog):
         self.norm_set.clicked.connect(lambda: self.set_norm())
         self.norm_clear = QPushButton("&Standaardnorm", objectName="norm_clear")
         self.norm_clear.clicked.connect(lambda: self.set_norm(clear=True))
-        norms_box = QGroupBox(f"Normen ({norms.name}, standaardwaarden) en gemeten bestede tijd")
+        # A short title (a group box's title does not wrap); the norms' name in a line below it.
+        norms_box = QGroupBox("Normen en gemeten bestede tijd")
         norms_layout = QVBoxLayout(norms_box)
+        norms_layout.addWidget(QLabel(f"Standaardwaarden uit {norms.name}.", wordWrap=True))
         norms_layout.addWidget(self.norms_table)
-        norm_row = QHBoxLayout()
+        # The norm's field and buttons go onto a next line when they do not fit beside it.
+        norm_bar = QWidget()
+        norm_row = FlowLayout(norm_bar)
         norm_row.addWidget(
             QLabel("Norm van het team voor de gekozen re&gel:", buddy=self.norm_hours)
         )
         norm_row.addWidget(self.norm_hours)
         norm_row.addWidget(self.norm_set)
         norm_row.addWidget(self.norm_clear)
-        norm_row.addStretch(1)
-        norms_layout.addLayout(norm_row)
+        norms_layout.addWidget(norm_bar)
         norms_layout.addWidget(
             QLabel(
                 f"Gemeten tijd vervangt een norm vanaf {MIN_MEASUREMENTS} ingeleverde taken met "
-                "bestede tijd (per dienst en taak)."
+                "bestede tijd (per dienst en taak).",
+                wordWrap=True,
             )
         )
 
@@ -192,15 +205,16 @@ class CapacityDialog(QDialog):
         left.addWidget(QLabel("Afwezigheden van het team:"))
         left.addWidget(self.table, 1)
         left.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignLeft)
-        body = QHBoxLayout()
+        # The absences beside the forms, or above them when the width does not allow both.
+        body = SideBySide()
         body.addLayout(left, 1)
         body.addLayout(side)
-        # The whole form scrolls when large text makes it taller or wider than the screen,
+        # The whole form scrolls down when large text makes it taller than the screen,
         # instead of laying its parts over each other.
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 0, 0, 0)
-        content_layout.addLayout(body, 1)
+        content_layout.addWidget(body, 1)
         content_layout.addWidget(norms_box, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
