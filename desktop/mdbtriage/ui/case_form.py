@@ -10,9 +10,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
+    QFrame,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +23,7 @@ from mdbtriage.core.model import CASE_STATUSES, DWANGSOM_KINDS, REQUESTERS, SERV
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import DossierError, save_case
 from mdbtriage.store.records import list_teams
+from mdbtriage.ui.appearance import FlowLayout, fit_to_screen
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.signin import ERROR_STYLE
 
@@ -82,6 +84,8 @@ class CaseFormDialog(QDialog):
         self.flags["schrijnend"].toggled.connect(self._schrijnend_toggled)
 
         form = QFormLayout()
+        # With large text a field goes below its caption instead of past the window's edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         widgets: dict[str, QWidget] = {
             **self.texts,
             "service": self.service,
@@ -102,10 +106,12 @@ class CaseFormDialog(QDialog):
             "status",
         ):
             self._add_row(form, name, widgets[name])
-        grid = QGridLayout()
-        for i, name in enumerate(FLAG_TEXT):
-            grid.addWidget(self.flags[name], i // 2, i % 2)
-        form.addRow("Kenmerken", grid)
+        # Side by side while they fit, one under the other with large text.
+        flags = QWidget()
+        flow = FlowLayout(flags, spacing=12)
+        for name in FLAG_TEXT:
+            flow.addWidget(self.flags[name])
+        form.addRow("Kenmerken", flags)
         note = QLabel(
             "Ingebrekestelling en dwangsom worden vastgelegd maar veranderen de volgorde niet."
         )
@@ -123,11 +129,21 @@ class CaseFormDialog(QDialog):
         buttons.addButton("Annuleren", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # The form scrolls down when large text makes it taller than the screen.
+        content = QWidget()
+        content.setLayout(form)
+        form.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.form_error)
         layout.addWidget(buttons)
-        self.setMinimumWidth(640)
+        wide = self.fontMetrics().horizontalAdvance("x") * 90
+        tall = content.sizeHint().height() + buttons.sizeHint().height()
+        fit_to_screen(self, wide, tall + 3 * layout.spacing() + 40)
         if case is not None:
             self._fill(case)
         self._schrijnend_toggled(self.flags["schrijnend"].isChecked())

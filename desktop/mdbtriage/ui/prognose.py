@@ -98,6 +98,8 @@ class PrognoseView(QWidget):
         self.extra: dict[str, QSpinBox] = {}
         what_if = QGroupBox("Wat als …")
         form = QFormLayout(what_if)
+        # With large text a field goes below its caption instead of past the panel's edge.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for role in EXTRA_ROLES:
             box = QSpinBox(objectName=f"extra_{role}", minimum=-400, maximum=400, singleStep=4)
             box.setToolTip("Uren per week erbij; negatief voor minder uren (afwezigheid)")
@@ -121,6 +123,11 @@ class PrognoseView(QWidget):
         for ruleset_id in available_rulesets():
             self.ruleset.addItem(load_ruleset(ruleset_id).name, ruleset_id)
         self.ruleset.currentIndexChanged.connect(lambda _i: self.schedule())
+        # As wide as the panel allows, not as the longest name (its list shows them whole).
+        self.ruleset.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.ruleset.setMinimumContentsLength(16)
         form.addRow(QLabel("Re&gelset:", buddy=self.ruleset), self.ruleset)
         self.reset = QPushButton("Ter&ug naar de huidige situatie", objectName="prognose_reset")
         self.reset.clicked.connect(self.reset_what_if)
