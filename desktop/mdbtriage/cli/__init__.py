@@ -70,6 +70,9 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 # Commands that need file access, not a staff sign-in (README, "Who acts."): they act, and
 # are logged, under the operating-system account.
 MAINTENANCE_COMMANDS = frozenset({"check", "backup", "restore", "encrypt", "decrypt"})
+# On the office store the database owner's login (IT) runs these and nothing else (README,
+# "Office store"); the maintenance commands need the owner's login there too.
+OWNER_COMMANDS = frozenset({"import-staff", "account-create", "move-to-server", "demo"})
 ENV_PASSWORD = "MDB_TRIAGE_PASSWORD"
 ENV_NEW_PASSWORD = "MDB_TRIAGE_NEW_PASSWORD"
 CLI_CHANNEL = "via de opdrachtregel"
@@ -90,12 +93,27 @@ class Context:
         return self.command in MAINTENANCE_COMMANDS
 
     @property
-    def path(self) -> Path:
-        from mdbtriage.store.office import url_refusal
+    def office_url(self) -> str | None:
+        """The office store's address when ``--db`` (else ``MDB_TRIAGE_DB``) is a URL."""
+        import os
 
-        refusal = url_refusal(self.db_option)
-        if refusal:
-            fail(refusal)
+        from mdbtriage.store.database import is_office_location
+
+        value = self.db_option or os.environ.get("MDB_TRIAGE_DB", "")
+        return value.strip() if is_office_location(value) else None
+
+    @property
+    def path(self) -> Path:
+        """The workstation store's file; for the office store the name it goes by in messages
+        (``database … op server``)."""
+        url = self.office_url
+        if url is not None:
+            from mdbtriage.store.office import OfficeBadInput, parse_url
+
+            try:
+                return Path(parse_url(url).where)
+            except OfficeBadInput as error:
+                fail(f"{store_path_origin(self.db_option)}: {error}", EXIT_BAD_INPUT)
         return resolve_store_path(self.db_option)
 
     def passphrase(self) -> str:
@@ -125,7 +143,33 @@ class Context:
             fail(f"{store_path_origin(self.db_option)}: {error}", EXIT_BAD_INPUT)
         return path
 
+    def _open_office(self, url: str) -> Store:
+        import os
+
+        from mdbtriage.store.office import OfficeBadInput, OfficeError
+        from mdbtriage.store.office_store import OfficeStore
+
+        def ask(prompt: str) -> str | None:
+            if not _terminal():
+                return None
+            try:
+                return getpass.getpass(prompt)
+            except (EOFError, KeyboardInterrupt):
+                return None
+
+        try:
+            return OfficeStore.open_url(
+                url, password=os.environ.get(ENV_PASSWORD) or None, ask_password=ask
+            )
+        except OfficeBadInput as error:
+            fail(f"{store_path_origin(self.db_option)}: {error}", EXIT_BAD_INPUT)
+        except OfficeError as error:
+            fail(f"Opslag geweigerd: {error}", error.exit_code)
+
     def store(self) -> Store:
+        if self._store is None and self.office_url is not None:
+            self._store = self._open_office(self.office_url)
+            self._actor, self._via = self._office_sign_in(self._store)
         if self._store is None:
             from mdbtriage.store.safety import looks_encrypted
 
@@ -274,6 +318,57 @@ class Context:
             sign_in(store, staff.staff_id, password, channel)
         except AccountError as error:
             fail(f"Aanmelden als {wanted} geweigerd: {error}.", EXIT_REFUSED)
+        return person, ""
+
+    def _office_sign_in(self, store: Store) -> tuple[Actor, str]:
+        """Who acts on the office store: the staff member whose personnel number is the database
+        login (``session_user``: the server authenticated it). The database owner's login (IT)
+        runs the set-up and maintenance commands only. ``--user`` is not a sign-in there: when
+        given, it must name the login's own staff member."""
+        import os
+
+        from mdbtriage.store.accounts import log_sign_in
+        from mdbtriage.store.office_store import OfficeStore
+
+        assert isinstance(store, OfficeStore)
+        login = store.login
+        channel = f"{CLI_CHANNEL} ({self.command or 'mdb-triage'}), databaselogin {login}"
+        wanted = self.user_option or os.environ.get(ENV_USER)
+        staff = get_staff(store, login)
+        if staff is None:
+            if not store.is_owner():
+                fail(
+                    f"Aanmelden geweigerd: databaselogin '{login}' hoort bij geen medewerker van "
+                    f"{store.path}. Een teamleider maakt logins met 'mdb-triage account-create'.",
+                    EXIT_REFUSED,
+                )
+            owner = Actor.database_owner(login)
+            if self.maintenance or self.command in OWNER_COMMANDS:
+                return owner, f"databaselogin {login} (eigenaar)"
+            fail(
+                f"Geweigerd: '{login}' is de eigenaar van de database (IT). Die voert alleen de "
+                f"inrichting uit ({', '.join(sorted(OWNER_COMMANDS))}, server-init en het "
+                "onderhoud); het dagelijkse werk doet iedereen met de eigen login.",
+                EXIT_REFUSED,
+            )
+        person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+        if wanted and wanted != staff.staff_id:
+            log_sign_in(store, person, channel, f"--user {wanted} is niet de eigen login")
+            fail(
+                f"Aanmelden geweigerd: u bent bij de server aangemeld als {login}; --user "
+                f"{wanted} (of {ENV_USER}) kan daar niet van afwijken.",
+                EXIT_REFUSED,
+            )
+        if not staff.active:
+            log_sign_in(store, person, channel, "medewerker is niet actief")
+            fail(f"Medewerker {login} is niet actief en mag niet werken", EXIT_REFUSED)
+        if self.maintenance:
+            fail(
+                f"Geweigerd: '{self.command}' op de kantooropslag voert de eigenaar van de "
+                "database (IT) uit, niet een medewerker.",
+                EXIT_REFUSED,
+            )
+        log_sign_in(store, person, channel, "aangemeld met databaselogin", refused=False)
         return person, ""
 
     def close(self) -> None:

@@ -72,6 +72,10 @@ CASE_STATUSES: Final[dict[str, str]] = {
 }
 
 
+# The office store's owner login in the access log (as server-init writes it).
+OWNER_ROLE = "eigenaar"
+
+
 @dataclass(frozen=True, slots=True)
 class Team:
     team_id: str
@@ -135,3 +139,12 @@ class Actor:
     def system_account(cls, account: str) -> Actor:
         """An operating-system account that is not a known staff member."""
         return cls(user_id=f"os:{account}", name=account, role="onbekend")
+
+    @classmethod
+    def database_owner(cls, login: str) -> Actor:
+        """The office store's owner login (IT, not a staff member): runs the set-up only."""
+        return cls(user_id=f"db:{login}", name=login, role=OWNER_ROLE)
+
+    @property
+    def is_database_owner(self) -> bool:
+        return self.role == OWNER_ROLE and self.user_id.startswith("db:")

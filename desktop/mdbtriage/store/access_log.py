@@ -11,11 +11,11 @@ transactions is :mod:`mdbtriage.store.audit`; the command line and the desktop d
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from mdbtriage.core.model import Actor
 from mdbtriage.store import audit_chain
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store
 
 EVENT_LABELS = {
@@ -51,7 +51,7 @@ class AuditRecord:
 
 
 def records(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     case_ref: str | None = None,
     client_id: int | None = None,

@@ -51,6 +51,10 @@ def _actor(staff: Staff) -> Actor:
 
 
 def has_accounts(store: Store) -> bool:
+    """Whether people sign in with accounts (else the store is in set-up mode). On the office
+    store always: everyone signs in with a database login."""
+    if store.is_office:
+        return True
     return store.conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
 
 
@@ -106,6 +110,8 @@ def check_team_lead(store: Store, actor: Actor, what: str, purpose: str) -> None
     """Refuse ``what`` (only a team lead's once accounts exist: staff, roles, teams, BIG numbers,
     accounts, central decisions) to anyone else: logged as ``geweigerd`` and raised as
     :class:`AccountRefused` with the rule in Dutch."""
+    if store.is_office and actor.is_database_owner:
+        return  # the office store's set-up, by IT with the owner's login
     reason = team_lead_refusal(actor.role, has_accounts(store), what)
     if reason is None:
         return
@@ -127,7 +133,8 @@ def create_account(store: Store, actor: Actor, staff_id: str, password: str) -> 
         raise AccountError(f"Medewerker {staff_id} bestaat niet")
     if not staff.active:
         raise AccountError(f"Medewerker {staff.name} is niet actief")
-    refusal = account_refusal(actor.role, staff.role, has_accounts(store))
+    owner = store.is_office and actor.is_database_owner
+    refusal = None if owner else account_refusal(actor.role, staff.role, has_accounts(store))
     if refusal is None and accounts_removed(store):
         refusal = REMOVED[0].lower() + REMOVED[1:]
     if refusal:
@@ -144,6 +151,11 @@ def create_account(store: Store, actor: Actor, staff_id: str, password: str) -> 
             )
         raise AccountRefused(refusal[0].upper() + refusal[1:])
     _check_password(password, staff.name)
+    if store.is_office:
+        from mdbtriage.store.office_store import set_login
+
+        set_login(store, actor, staff, password)
+        return
     stored = hash_password(password)
     now = utc_now()
     with store.atomic() as conn:
@@ -299,7 +311,13 @@ def set_idle_lock_minutes(store: Store, actor: Actor, minutes: int) -> None:
 def add_demo_accounts(store: Store, password: str = DEMO_PASSWORD) -> int:
     """An account for every active staff member without one, all with the documented demo
     password (one hash, computed once: the demo password is public anyway). Not on a store with
-    real accounts: demo data added there must not give real staff the public password."""
+    real accounts: demo data added there must not give real staff the public password.
+    On the office store: a database login for every active staff member who has none (a
+    login that exists already is left as it is)."""
+    if store.is_office:
+        from mdbtriage.store.office_store import add_demo_logins
+
+        return add_demo_logins(store, password)
     if store.conn.execute("SELECT 1 FROM accounts WHERE created_by != 'demo' LIMIT 1").fetchone():
         return 0
     stored = hash_password(password)
@@ -307,8 +325,9 @@ def add_demo_accounts(store: Store, password: str = DEMO_PASSWORD) -> int:
     with store.atomic() as conn:
         before = store.count("accounts")
         conn.execute(
-            "INSERT OR IGNORE INTO accounts (staff_id, password_hash, created_by, created_at, "
-            "changed_at) SELECT staff_id, ?, 'demo', ?, ? FROM staff WHERE active = 1",
+            "INSERT INTO accounts (staff_id, password_hash, created_by, created_at, "
+            "changed_at) SELECT staff_id, ?, 'demo', ?, ? FROM staff WHERE active = 1 "
+            "ON CONFLICT DO NOTHING",
             (stored, now, now),
         )
         return store.count("accounts") - before

@@ -8,12 +8,12 @@ The table is append-only; triggers in the schema refuse UPDATE and DELETE.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mdbtriage.core.model import Actor
 from mdbtriage.store.access_log import EVENT_LABELS, AuditRecord, records
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import insert_rows, utc_now
 
 __all__ = [
@@ -46,12 +46,12 @@ _INSERT = (
 )
 
 
-def log(conn: sqlite3.Connection, actor: Actor, entry: AuditEntry) -> None:
+def log(conn: Connection, actor: Actor, entry: AuditEntry) -> None:
     """Append one record; call inside the transaction of the action it records."""
     log_many(conn, actor, (entry,))
 
 
-def log_many(conn: sqlite3.Connection, actor: Actor, entries: Iterable[AuditEntry]) -> None:
+def log_many(conn: Connection, actor: Actor, entries: Iterable[AuditEntry]) -> None:
     """Append one record per entry, in order; call inside the transaction of the actions."""
     at = utc_now()
     who = (actor.user_id, actor.name, actor.role, actor.on_behalf_of)
@@ -66,7 +66,7 @@ def log_many(conn: sqlite3.Connection, actor: Actor, entries: Iterable[AuditEntr
     )
 
 
-def log_selected(conn: sqlite3.Connection, actor: Actor, purpose: str, select: str) -> None:
+def log_selected(conn: Connection, actor: Actor, purpose: str, select: str) -> None:
     """One successful-access record per row of ``select``, whose columns are ``seq, event,
     client_id, case_ref, details``, in ``seq`` order, all with ``purpose``: for a batch of
     thousands written in SQL, inside the transaction that wrote them."""

@@ -19,6 +19,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from mdbtriage.store.connection import Connection
+
 SQL_FUNCTION = "mdb_chain_hash"
 GENESIS = ""
 # The record's fields in the order they are hashed (``log_id`` first).
@@ -70,13 +72,13 @@ class ChainBreak:
         )
 
 
-def head(conn: sqlite3.Connection) -> str | None:
+def head(conn: Connection) -> str | None:
     """The hash of the newest record (the chain's head), or None for an empty log."""
     row = conn.execute("SELECT hash FROM audit_chain ORDER BY log_id DESC LIMIT 1").fetchone()
     return str(row[0]) if row else None
 
 
-def verify(conn: sqlite3.Connection) -> ChainBreak | None:
+def verify(conn: Connection) -> ChainBreak | None:
     """Recompute the chain over the whole log, oldest first; the first break, or None."""
     columns = ", ".join(f"a.{name}" for name in FIELDS)
     rows = conn.execute(
@@ -103,7 +105,7 @@ def verify(conn: sqlite3.Connection) -> ChainBreak | None:
     return None
 
 
-def find_anchor(conn: sqlite3.Connection, anchor: str) -> int | None:
+def find_anchor(conn: Connection, anchor: str) -> int | None:
     """The record whose hash is ``anchor`` (a head noted earlier), or None when the log no
     longer contains it: then the log was rewritten or cut short after that moment."""
     row = conn.execute(

@@ -384,7 +384,7 @@ def create_backup(
     when = now or datetime.now(UTC)
     automatic = out is None
     target = out if out is not None else _automatic_name(store.path, when)
-    target = copy_database(store.conn, target, store._passphrase, new_name=automatic)
+    target = copy_database(store.sqlite, target, store._passphrase, new_name=automatic)
     if actor is not None:
         try:
             log_backup(store, actor, f"reservekopie naar {target}", target)
@@ -516,8 +516,8 @@ def thin_backups(
 def data_version(store: Store) -> tuple[int, int]:
     """A marker that changes whenever the data changes: ``PRAGMA data_version`` sees commits of
     other connections, ``total_changes`` those of this one."""
-    row = store.conn.execute("PRAGMA data_version").fetchone()
-    return int(row[0]), int(store.conn.total_changes)
+    row = store.sqlite.execute("PRAGMA data_version").fetchone()
+    return int(row[0]), int(store.sqlite.total_changes)
 
 
 @dataclass
@@ -796,7 +796,7 @@ def _keep_copy(store_path: Path, stamp: str, passphrase: str | None) -> Path | N
         store = None
     if store is not None:
         try:
-            kept = copy_database(store.conn, target, passphrase, new_name=True)
+            kept = copy_database(store.sqlite, target, passphrase, new_name=True)
         except BackupError as error:
             raise BackupRefused(
                 f"de huidige opslag kan niet eerst worden bewaard "
@@ -845,8 +845,8 @@ def _stage(
         convert_database(source, staging, source_key, target_key)
     restored = Store.open(staging, passphrase=target_key, backup_dir=staging.parent)
     try:
-        with restored.atomic() as conn:
-            finish(conn)
+        with restored.atomic():
+            finish(restored.sqlite)
     finally:
         restored.close()
     safety.unseal(staging)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.store import audit_chain, safety
+from mdbtriage.store.connection import Connection, is_office
 from mdbtriage.store.locations import STORE_FILENAME, default_store_path
 
 if TYPE_CHECKING:
@@ -361,7 +362,7 @@ BULK_MIN_ROWS = 32
 
 
 def insert_rows(
-    conn: sqlite3.Connection,
+    conn: Connection,
     head: str,
     width: int,
     rows: Sequence[Sequence[object]],
@@ -378,6 +379,12 @@ def insert_rows(
     """
     marks = ", ".join("?" * width)
     returning = "RETURNING" in tail.upper()
+    if is_office(conn):  # PostgreSQL: psycopg's pipelined executemany is the fast path
+        sql = f"{head} VALUES ({marks}){tail}"
+        if returning:
+            return list(conn.executemany_returning(sql, rows))  # type: ignore[attr-defined]
+        conn.executemany(sql, rows)
+        return []
     if len(rows) < BULK_MIN_ROWS:
         sql = f"{head} VALUES ({marks}){tail}"
         if not returning:
@@ -543,6 +550,11 @@ def _is_open(conn: sqlite3.Connection) -> bool:
     return True
 
 
+# Office stores this process opened, by the name they carry as ``path``: how to open another
+# connection to one (a worker thread knows only that name). Filled by ``office_store``.
+OFFICE_REOPEN: dict[str, Callable[[], Store]] = {}
+
+
 class Store:
     """An open store. Use :meth:`atomic` around every write."""
 
@@ -553,9 +565,14 @@ class Store:
     _open_here: ClassVar[dict[Path, weakref.WeakSet[Store]]] = {}
     _open_lock: ClassVar[threading.Lock] = threading.Lock()
 
+    kind = "workstation"
+
     def __init__(self, path: Path, conn: sqlite3.Connection, passphrase: str | None = None) -> None:
         self.path = path
-        self.conn = conn
+        # The file the store is kept in; None for the office store (a database on a server).
+        self.file: Path | None = path
+        self.conn: Connection = conn
+        self.sqlite = conn
         self._passphrase = passphrase
         self._db: sqlite_utils.Database | None = None
         self._depth = 0
@@ -571,7 +588,7 @@ class Store:
         if self._db is None:
             import sqlite_utils
 
-            self._db = sqlite_utils.Database(self.conn)
+            self._db = sqlite_utils.Database(self.sqlite)
         return self._db
 
     def _register(self) -> None:
@@ -586,14 +603,14 @@ class Store:
             others = [s for s in stores or () if s is not self]
             if stores is not None:
                 stores.discard(self)
-        return any(_is_open(other.conn) for other in others)
+        return any(_is_open(other.sqlite) for other in others)
 
     @classmethod
     def _open_again(cls, path: Path, passphrase: str | None) -> Store | None:
         """Another connection to a store this process already opened (and checked), with the
         key that opened it when the caller gives none (a worker thread knows only the path)."""
         with cls._open_lock:
-            stores = [s for s in cls._open_here.get(path.resolve(), ()) if _is_open(s.conn)]
+            stores = [s for s in cls._open_here.get(path.resolve(), ()) if _is_open(s.sqlite)]
         if not stores:
             return None
         key = passphrase if passphrase is not None else stores[0]._passphrase
@@ -605,6 +622,11 @@ class Store:
         store._register()
         return store
 
+    @property
+    def is_office(self) -> bool:
+        """Whether this is the office store (PostgreSQL), else the workstation store."""
+        return self.kind == "office"
+
     @classmethod
     def open(
         cls,
@@ -612,6 +634,7 @@ class Store:
         *,
         backup_dir: Path | None = None,
         passphrase: str | None = None,
+        password: str | None = None,
     ) -> Store:
         """Open (creating when missing) and migrate the store at ``path``.
 
@@ -627,6 +650,13 @@ class Store:
         a folder raises :class:`StorePathInvalid`. Files are created 0600 in 0700 folders, and
         looser modes found at start are tightened and logged.
         """
+        if isinstance(path, str) and is_office_location(path):
+            from mdbtriage.store.office_store import OfficeStore
+
+            return OfficeStore.open_url(path, password=password)
+        reopen = OFFICE_REOPEN.get(str(path))
+        if reopen is not None:  # a worker's connection to the office store this process opened
+            return reopen()
         path = Path(path)
         again = cls._open_again(path, passphrase)
         if again is not None:
@@ -719,13 +749,13 @@ class Store:
         ``after_writers``: asked holding the write lock, so that a program creating the store at
         this moment has committed what it was writing."""
         if not after_writers:
-            row = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            row = self.sqlite.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return int(row[0]) == 0
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.sqlite.execute("BEGIN IMMEDIATE")
         try:
-            row = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            row = self.sqlite.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
-            self.conn.execute("ROLLBACK")
+            self.sqlite.execute("ROLLBACK")
         return int(row[0]) == 0
 
     def _log_tightened(self, changed: list[Path]) -> None:
@@ -760,9 +790,9 @@ class Store:
         check recorded, so the next start can skip it. A damaged store is never sealed."""
         last = not self._others_open()
         checked = False
-        if last and not self.damaged and _is_open(self.conn):
+        if last and not self.damaged and _is_open(self.sqlite):
             checked = not self.integrity_problems(quick=True)  # a problem sets ``damaged``
-        self.conn.close()
+        self.sqlite.close()
         if last and not self.damaged:
             safety.seal(self.path, checked="quick_check" if checked else None)
 
@@ -773,7 +803,7 @@ class Store:
         self.close()
 
     @contextmanager
-    def atomic(self) -> Iterator[sqlite3.Connection]:
+    def atomic(self) -> Iterator[Connection]:
         """A transaction; nested calls become savepoints. Rolls back on any exception."""
         conn = self.conn
         if self._depth == 0:
@@ -812,7 +842,7 @@ class Store:
         """Take the write lock. SQLite's busy handler retries for ``BUSY_TIMEOUT_MS`` while
         another program writes; after that the store is "in gebruik" (:class:`StoreLocked`)."""
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.sqlite.execute("BEGIN IMMEDIATE")
         except db_errors() as error:
             refusal = self._refusal(error)
             if refusal is not None:
@@ -821,23 +851,23 @@ class Store:
 
     def _commit(self) -> None:
         try:
-            self.conn.execute("COMMIT")
+            self.sqlite.execute("COMMIT")
         except db_errors() as error:
             refusal = self._refusal(error)
             if refusal is None:
                 raise
-            if self.conn.in_transaction:
+            if self.sqlite.in_transaction:
                 with contextlib.suppress(*db_errors()):
-                    self.conn.execute("ROLLBACK")
+                    self.sqlite.execute("ROLLBACK")
             raise refusal from None
 
     def applied_versions(self) -> set[int]:
-        exists = self.conn.execute(
+        exists = self.sqlite.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
         ).fetchone()
         if not exists:
             return set()
-        return {int(r[0]) for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        return {int(r[0]) for r in self.sqlite.execute("SELECT version FROM schema_migrations")}
 
     def schema_version(self) -> int:
         return max(self.applied_versions(), default=0)
@@ -860,7 +890,7 @@ class Store:
         # moment (it makes that table, then runs the first step): not a foreign file.
         has_data = (
             current > 0
-            or self.conn.execute(
+            or self.sqlite.execute(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                 "AND name != 'schema_migrations'"
             ).fetchone()[0]
@@ -875,7 +905,7 @@ class Store:
             target = backup_dir / f"{self.path.stem}.voor-migratie-v{current}-{stamp}.sqlite3"
             self.backup_to(target)
         retry_busy(
-            lambda: self.conn.execute(
+            lambda: self.sqlite.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
@@ -889,10 +919,10 @@ class Store:
                 "COMMIT;"
             )
             try:
-                self.conn.executescript(script)
+                self.sqlite.executescript(script)
             except db_errors() as error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if self.sqlite.in_transaction:
+                    self.sqlite.execute("ROLLBACK")
                 if migration.version in self.applied_versions():
                     continue  # another program starting at the same moment ran it first
                 refusal = refusal_for(self.path, error, f"migratie {migration.version:04d}")
@@ -907,7 +937,7 @@ class Store:
         """Write a consistent copy of the store with SQLite's online backup API, through a
         temporary file (0600) renamed into place: a failure leaves no half copy."""
         try:
-            return write_copy(self.conn, target, self._passphrase)
+            return write_copy(self.sqlite, target, self._passphrase)
         except db_errors(OSError) as error:
             refusal = refusal_for(target, error, f"de kopie {target.name} schrijven")
             if refusal is not None:
@@ -919,12 +949,12 @@ class Store:
         problems: list[str] = []
         pragma = "quick_check" if quick else "integrity_check"
         try:
-            rows = self.conn.execute(f"PRAGMA {pragma}").fetchall()
+            rows = self.sqlite.execute(f"PRAGMA {pragma}").fetchall()
             problems.extend(str(r[0]) for r in rows if r[0] != "ok")
             if self.encrypted and not quick:  # every page's HMAC
-                rows = self.conn.execute("PRAGMA cipher_integrity_check").fetchall()
+                rows = self.sqlite.execute("PRAGMA cipher_integrity_check").fetchall()
                 problems.extend(str(r[0]) for r in rows)
-            for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
+            for table, rowid, parent, _ in self.sqlite.execute("PRAGMA foreign_key_check"):
                 problems.append(f"tabel {table} rij {rowid} verwijst naar ontbrekende {parent}")
         except db_errors() as error:
             problems.append(str(error))
@@ -944,6 +974,13 @@ class Store:
                 (key, value),
             )
 
+    def has_table(self, name: str) -> bool:
+        """Whether the store has a table of this name."""
+        row = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return row is not None
+
     def count(self, table: str) -> int:
         return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
 
@@ -952,7 +989,12 @@ class Store:
         return cursor.fetchall()
 
 
-def read_store_id(conn: sqlite3.Connection) -> str | None:
+def is_office_location(value: str) -> bool:
+    """Whether a store location (``--db``, ``MDB_TRIAGE_DB``) is an office store's URL."""
+    return value.strip().lower().startswith(("postgresql://", "postgres://"))
+
+
+def read_store_id(conn: Connection | sqlite3.Connection) -> str | None:
     """The identity recorded in a store or backup (see :attr:`Store.store_id`), or None when it
     has none (made before migration 6) or it cannot be read."""
     try:

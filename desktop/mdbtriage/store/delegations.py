@@ -254,7 +254,7 @@ def add_delegation(
         cursor = conn.execute(
             "INSERT INTO delegations (va_id, delegate_id, team_id, tasks, services, valid_from, "
             "valid_to, review_percentage, note, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING delegation_id",
             (
                 va.staff_id,
                 delegate.staff_id,
@@ -269,7 +269,7 @@ def add_delegation(
                 utc_now(),
             ),
         )
-        delegation_id = int(cursor.lastrowid or 0)
+        delegation_id = int(cursor.fetchone()[0])
         log(
             conn, actor, noted(replace(entry, details=f"delegatie {delegation_id}: {details}"), via)
         )

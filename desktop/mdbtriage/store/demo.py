@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from mdbtriage.core import meetings as rules
 from mdbtriage.core.demo import generate
@@ -138,10 +138,10 @@ def load_demo_meetings(store: Store, *, today: date, actor: Actor) -> int:
             # After the MDB the client of the first discussed case started working again: the
             # situation changed, so the next agenda brings the case back.
             with store.atomic() as conn:
+                later = (datetime.now(UTC) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
                 conn.execute(
-                    "UPDATE cases SET working = 1, updated_at = "
-                    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+1 second') WHERE case_ref = ?",
-                    (items[0].case_ref,),
+                    "UPDATE cases SET working = 1, updated_at = ? WHERE case_ref = ?",
+                    (later, items[0].case_ref),
                 )
         create_meeting(store, team=team, held_on=today + timedelta(days=7), actor=actor)
         written += 1

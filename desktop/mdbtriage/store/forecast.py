@@ -4,7 +4,6 @@ team's planning settings) and the forecast itself, logged like any other team ov
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +25,7 @@ from mdbtriage.core.policy import Policy
 from mdbtriage.core.taakdelegatie import RuleSet, load_ruleset
 from mdbtriage.core.triage import build_queue
 from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import ruleset_for
 from mdbtriage.store.queue_view import queue_cases
@@ -79,7 +79,7 @@ def _absence_row(
     return (staff_id, starts_on.isoformat(), ends_on.isoformat(), reason, actor.user_id, utc_now())
 
 
-def _log_change(conn: sqlite3.Connection, actor: Actor, purpose: str, details: str) -> None:
+def _log_change(conn: Connection, actor: Actor, purpose: str, details: str) -> None:
     """One log record for a change of the capacity inputs, inside its transaction."""
     log(conn, actor, AuditEntry(event="change", purpose=f"capaciteit: {purpose}", details=details))
 

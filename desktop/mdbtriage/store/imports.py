@@ -18,7 +18,6 @@ import csv
 import errno
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,6 +37,7 @@ from mdbtriage.core.csvimport import (
 )
 from mdbtriage.core.fast import bulk
 from mdbtriage.core.model import Actor, Case, Staff
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import output_problem
 from mdbtriage.store.records import (
@@ -147,7 +147,7 @@ class _PartFile:
 class _TempSeen(Seen):
     """The keys earlier rows used, in a temporary table between chunks (memory stays flat)."""
 
-    def __init__(self, conn: sqlite3.Connection, name: str) -> None:
+    def __init__(self, conn: Connection, name: str) -> None:
         super().__init__()
         self.conn = conn
         self.table = f"temp.mdb_import_seen_{name}"

@@ -237,7 +237,7 @@ def _unreachable(address: OfficeAddress, error: Exception) -> OfficeUnreachable:
         )
     elif state == "3D000":
         why = "die database bestaat niet op de server (IT maakt haar aan, zie de README)"
-    elif state == "42501":
+    elif state == "42501" or "permission denied for database" in detail:
         why = "u heeft geen toegang tot die database (geen CONNECT-recht)"
     else:
         why = "de server is niet bereikbaar"
@@ -636,6 +636,7 @@ def _roles_and_grants(
         before = _privileges(conn)
         for statement in _grant_statements(conn, roles):
             conn.execute(statement)
+        _install_login_functions(conn, roles)
         after = _privileges(conn)
         report.privileges_changed = len(before ^ after)
         if report.changed:
@@ -647,6 +648,26 @@ def _roles_and_grants(
                 "'eigenaar', 'gelukt', 'kantooropslag inrichten (server-init)', %s)",
                 (utc_now(), "\n".join(line.strip() for line in report.lines()[1:])),
             )
+
+
+def _install_login_functions(conn: psycopg.Connection[Any], roles: OfficeRoles) -> None:
+    """The functions through which team leads manage logins (``db/pg/logins.sql``), replaced on
+    every run, callable by the team leads' group; a person's own password by everyone."""
+    from psycopg import sql
+
+    text = resources.files("mdbtriage.db").joinpath("pg", "logins.sql").read_text("utf-8")
+    conn.execute(text.encode("utf-8"))
+    tl, app = sql.Identifier(roles.group("TL")), sql.Identifier(roles.app)
+    conn.execute(
+        sql.SQL(
+            "GRANT EXECUTE ON FUNCTION mdb_login_sync(text), "
+            "mdb_login_set(text, text, integer) TO {}"
+        ).format(tl)
+    )
+    conn.execute(
+        sql.SQL("GRANT EXECUTE ON FUNCTION mdb_login_own_password(text) TO {}").format(app)
+    )
+    conn.execute(sql.SQL("GRANT SELECT ON mdb_logins TO {}").format(app))
 
 
 def url_refusal(option: str | None) -> str | None:

@@ -70,14 +70,12 @@ def load_per_professional(
     store: Store, team: str | None = None, limit: int = 20
 ) -> list[tuple[str, int, int]]:
     """(name with role, open tasks, results waiting for accordering) per person, busiest first."""
-    exists = store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tasks'"
-    ).fetchone()
-    if not exists:
+    if not store.has_table("tasks"):
         return []
     sql = (
         "SELECT s.name || ' (' || s.role || ')', "
-        "sum(t.status = 'open'), sum(t.status = 'te_accorderen') "
+        "count(*) FILTER (WHERE t.status = 'open'), "
+        "count(*) FILTER (WHERE t.status = 'te_accorderen') "
         "FROM tasks t JOIN staff s ON s.staff_id = t.assignee_id "
         "WHERE t.status IN ('open', 'te_accorderen')"
     )

@@ -12,7 +12,6 @@ the first screenful is read the same way with a limit and shown before the whole
 from __future__ import annotations
 
 import csv
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +31,7 @@ from mdbtriage.core.triage import (
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.central import outcome_sql
+from mdbtriage.store.connection import Connection, is_office
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import atomic_output, check_output
 from mdbtriage.store.records import CASE_ROW_COLUMNS, CaseRow, case_rows
@@ -78,7 +78,14 @@ class QueueEntry:
         return self.placement.route.lead_role
 
 
-def _table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
+def _table_columns(conn: Connection, table: str) -> set[str]:
+    if is_office(conn):
+        rows = conn.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ?",
+            (table,),
+        )
+        return {str(r[0]) for r in rows}
     return {str(r[1]) for r in conn.execute(f"PRAGMA table_info([{table}])")}
 
 
@@ -160,6 +167,9 @@ def class_rank_sql(policy: Policy, alias: str = "c") -> str:
 # Ties within a class and receipt date: the natural order of the reference (computed for a row
 # written without its key), then the reference itself.
 REF_ORDER = "coalesce(c.ref_key, mdb_natural_key(c.case_ref)), c.case_ref"
+# On the office store every case is written with its key (by the program, or carried over by
+# move-to-server), and text sorts by code point (COLLATE "C"), as SQLite's BINARY does.
+REF_ORDER_OFFICE = 'c.ref_key COLLATE "C", c.case_ref COLLATE "C"'
 
 
 def queue_cases(
@@ -177,7 +187,8 @@ def queue_cases(
     hundred of a quarter of a million take some 60 ms: a bounded sort over one table, with the
     clients joined for those rows only.
     """
-    order = f"{class_rank_sql(policy)}, c.received_on, {REF_ORDER}"
+    refs = REF_ORDER_OFFICE if store.is_office else REF_ORDER
+    order = f"{class_rank_sql(policy)}, c.received_on, {refs}"
     where = "c.status != 'afgerond'"
     params: list[object] = []
     if on is not None:

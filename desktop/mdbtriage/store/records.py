@@ -4,7 +4,6 @@ access-log records written inside it."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,10 +15,12 @@ from mdbtriage.core.caserules import case_fields
 from mdbtriage.core.csvimport import ParsedRow, ParseResult, check_against_store
 from mdbtriage.core.fast import bulk, frozen_constructor
 from mdbtriage.core.model import Actor, Case, Client, Staff, Team
+from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.triage import CaseFacts
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import log_selected
 from mdbtriage.store.central import outcome_sql
+from mdbtriage.store.connection import Connection, is_office
 from mdbtriage.store.database import Store, utc_now
 
 
@@ -37,7 +38,7 @@ def ensure_teams(store: Store, team_ids: Iterable[str]) -> None:
     """Create the teams that do not exist yet (named after their id)."""
     with store.atomic() as conn:
         conn.executemany(
-            "INSERT OR IGNORE INTO teams (team_id, name) VALUES (?, ?)",
+            "INSERT INTO teams (team_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
             ((t, t) for t in sorted(set(team_ids))),
         )
 
@@ -170,8 +171,12 @@ IMPORT_CACHE_KIB = 64 * 1024
 
 
 @contextmanager
-def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
-    """A larger page cache for the connection for the duration of a bulk write."""
+def _page_cache(conn: Connection, kib: int) -> Iterator[None]:
+    """A larger page cache for the connection for the duration of a bulk write (the
+    workstation store's; the office server manages its own memory)."""
+    if is_office(conn):
+        yield
+        return
     before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
     current_kib = -before if before < 0 else before * 4  # pages: assume 4 KiB
     if current_kib >= kib:
@@ -190,14 +195,19 @@ def _page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[None]:
 # looked up in SQL. Every row still meets every constraint, foreign key and conflict clause.
 _STAGE = "temp.mdb_case_stage"
 _STAGE_COLUMNS = (
-    "case_ref, bsn, name, birth_date, service, received_on, team_id, requester, motivated, "
-    "working, consents_60_plus, schrijnend, schrijnend_ref, ingebrekestelling, dwangsom, "
-    "status, event, details"
+    "case_ref TEXT, bsn TEXT, name TEXT, birth_date TEXT, service TEXT, received_on TEXT, "
+    "team_id TEXT, requester TEXT, motivated INTEGER, working INTEGER, "
+    "consents_60_plus INTEGER, schrijnend INTEGER, schrijnend_ref TEXT, "
+    "ingebrekestelling INTEGER, dwangsom INTEGER, status TEXT, event TEXT, details TEXT"
 )
 _CLIENT_ID = "(SELECT k.client_id FROM clients k WHERE k.bsn = s.bsn)"
+# A client named twice in one batch gets the values of the last row, at the place of the first
+# (as row-by-row upserts would): one row per BSN, as PostgreSQL's upsert needs.
 _CLIENTS_FROM_STAGE = (
-    f"INSERT INTO clients (bsn, name, birth_date) SELECT bsn, name, birth_date FROM {_STAGE} "
-    "WHERE true ORDER BY rowid "  # "WHERE true": ON CONFLICT is not a join constraint
+    "INSERT INTO clients (bsn, name, birth_date) SELECT s.bsn, s.name, s.birth_date "
+    f"FROM {_STAGE} s JOIN (SELECT bsn, min(rowid) AS first, max(rowid) AS last "
+    f"FROM {_STAGE} GROUP BY bsn) d ON s.rowid = d.last "
+    "WHERE true ORDER BY d.first "  # "WHERE true": ON CONFLICT is not a join constraint
     "ON CONFLICT (bsn) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date"
 )
 _CASES_FROM_STAGE = (
@@ -206,7 +216,7 @@ _CASES_FROM_STAGE = (
     "ingebrekestelling, dwangsom, status, created_at, updated_at) "
     f"SELECT s.case_ref, {_CLIENT_ID}, s.service, s.received_on, s.team_id, s.requester, "
     "s.motivated, s.working, s.consents_60_plus, s.schrijnend, s.schrijnend_ref, "
-    f"s.ingebrekestelling, s.dwangsom, s.status, ?1, ?1 FROM {_STAGE} s WHERE true "
+    f"s.ingebrekestelling, s.dwangsom, s.status, ?, ? FROM {_STAGE} s WHERE true "
     "ORDER BY s.rowid "
     "ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
     "service = excluded.service, received_on = excluded.received_on, "
@@ -304,7 +314,7 @@ class CaseWriter:
         with self.store.atomic() as conn, _page_cache(conn, IMPORT_CACHE_KIB), bulk():
             ensure_teams(self.store, self._teams)
             conn.execute(_CLIENTS_FROM_STAGE)
-            conn.execute(_CASES_FROM_STAGE, (now,))
+            conn.execute(_CASES_FROM_STAGE, (now, now))
             write_case_facts(conn)
             log_selected(conn, self.actor, self.purpose, _ACCESSES_FROM_STAGE)
             conn.execute(f"DELETE FROM {_STAGE}")
@@ -325,16 +335,20 @@ def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str
 # The case facts of migration 0007, staged per batch and written after the cases themselves
 # (one statement), with the natural sort key of each new reference.
 _FACTS_STAGE = "temp.mdb_case_facts_stage"
+_FACTS_COLUMNS = (
+    "case_ref TEXT PRIMARY KEY, medical_reason INTEGER, employer_consents_60_plus INTEGER, "
+    "dwangsom_kind TEXT, dwangsom_deadline TEXT, ref_key TEXT"
+)
 
 
-def stage_case_facts(conn: sqlite3.Connection, cases: Sequence[Case]) -> None:
+def stage_case_facts(conn: Connection, cases: Sequence[Case]) -> None:
     """Stage the medical reason, the employer's consent and the dwangsom of ``cases``."""
-    conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {_FACTS_STAGE} (case_ref TEXT PRIMARY KEY, "
-        "medical_reason, employer_consents_60_plus, dwangsom_kind, dwangsom_deadline)"
-    )
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {_FACTS_STAGE} ({_FACTS_COLUMNS})")
     conn.executemany(
-        f"INSERT OR REPLACE INTO {_FACTS_STAGE} VALUES (?, ?, ?, ?, ?)",
+        f"INSERT INTO {_FACTS_STAGE} VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_ref) DO UPDATE "
+        "SET medical_reason = excluded.medical_reason, "
+        "employer_consents_60_plus = excluded.employer_consents_60_plus, "
+        "dwangsom_kind = excluded.dwangsom_kind, dwangsom_deadline = excluded.dwangsom_deadline",
         [
             (
                 c.case_ref,
@@ -342,23 +356,21 @@ def stage_case_facts(conn: sqlite3.Connection, cases: Sequence[Case]) -> None:
                 c.employer_consents_60_plus,
                 c.dwangsom_kind,
                 c.dwangsom_deadline.isoformat() if c.dwangsom_deadline else None,
+                natural_key(c.case_ref),
             )
             for c in cases
         ],
     )
 
 
-def write_case_facts(conn: sqlite3.Connection) -> None:
+def write_case_facts(conn: Connection) -> None:
     """Write the staged facts onto the cases just written; call in the same transaction."""
-    conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {_FACTS_STAGE} (case_ref TEXT PRIMARY KEY, "
-        "medical_reason, employer_consents_60_plus, dwangsom_kind, dwangsom_deadline)"
-    )
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {_FACTS_STAGE} ({_FACTS_COLUMNS})")
     conn.execute(
         "UPDATE cases SET medical_reason = s.medical_reason, "
         "employer_consents_60_plus = s.employer_consents_60_plus, "
         "dwangsom_kind = s.dwangsom_kind, dwangsom_deadline = s.dwangsom_deadline, "
-        "ref_key = coalesce(cases.ref_key, mdb_natural_key(cases.case_ref)) "
+        "ref_key = coalesce(cases.ref_key, s.ref_key) "
         f"FROM {_FACTS_STAGE} s WHERE cases.case_ref = s.case_ref"
     )
     conn.execute(f"DELETE FROM {_FACTS_STAGE}")

@@ -9,7 +9,6 @@ transaction, a log record with outcome ``geweigerd``.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -30,6 +29,7 @@ from mdbtriage.core.taakdelegatie import (
     submit_problem,
 )
 from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import (
     Refused,
@@ -156,7 +156,7 @@ def get_task(store: Store, task_id: int) -> TaskRow | None:
     return _task_row(row) if row else None
 
 
-def _task_now(conn: sqlite3.Connection, task_id: int) -> TaskRow:
+def _task_now(conn: Connection, task_id: int) -> TaskRow:
     """The task as it stands inside the write transaction (``BEGIN IMMEDIATE`` holds the write
     lock, so no other writer can change its status between this read and the write)."""
     row = conn.execute(_TASK_SELECT + " WHERE t.task_id = ?", (task_id,)).fetchone()
@@ -353,7 +353,7 @@ def assign_task(
             "INSERT INTO tasks (case_ref, task_code, assignee_id, permission, delegating_va_id, "
             "delegation_id, ruleset_id, decision_reason, assigned_on, due_on, status, "
             "created_by, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING task_id",
             (
                 case_ref,
                 task_code,
@@ -370,7 +370,7 @@ def assign_task(
                 now,
             ),
         )
-        task_id = int(cursor.lastrowid or 0)
+        task_id = int(cursor.fetchone()[0])
         log(conn, acting, noted(replace(entry, details=f"taak {task_id}: {details}"), via))
     return task_id
 

@@ -3,7 +3,6 @@ and their order, and attendance."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -17,6 +16,7 @@ from mdbtriage.core.meetings import (
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.core.triage import build_queue, place
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.meetings.base import (
     _log_cases,
@@ -49,7 +49,7 @@ def _history_facts(
         "FROM meeting_agenda a JOIN meetings m ON m.meeting_id = a.meeting_id "
         "JOIN cases c ON c.case_ref = a.case_ref "
         "WHERE m.status = 'gesloten' AND a.status = 'bespreken' AND m.team_id = ? "
-        "GROUP BY a.case_ref",
+        "GROUP BY a.case_ref, c.updated_at",
         (team,),
     ):
         last[ref] = date.fromisoformat(held_on)
@@ -100,10 +100,10 @@ def create_meeting(
     with store.atomic() as conn:
         cursor = conn.execute(
             "INSERT INTO meetings (team_id, held_on, regievoerder_id, created_by) "
-            "VALUES (?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?) RETURNING meeting_id",
             (team, held_on.isoformat(), regie, actor.user_id),
         )
-        meeting_id = int(cursor.lastrowid or 0)
+        meeting_id = int(cursor.fetchone()[0])
         conn.executemany(
             "INSERT INTO meeting_attendees (meeting_id, staff_id, role, present) "
             "VALUES (?, ?, ?, 1)",
@@ -121,7 +121,7 @@ def create_meeting(
     return meeting_id
 
 
-def _insert_items(conn: sqlite3.Connection, meeting_id: int, items: Iterable[AgendaItem]) -> None:
+def _insert_items(conn: Connection, meeting_id: int, items: Iterable[AgendaItem]) -> None:
     conn.executemany(
         "INSERT INTO meeting_agenda (meeting_id, case_ref, position, status, reason, missing, "
         "klasse, route, proposed_lead, triage_reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -245,7 +245,7 @@ def drop_case(store: Store, meeting_id: int, case_ref: str, actor: Actor) -> Non
         _log_cases(conn, actor, [case_ref], "change", "MDB voorbereiden", "van de agenda gehaald")
 
 
-def _renumber(conn: sqlite3.Connection, meeting_id: int, order: Sequence[str]) -> None:
+def _renumber(conn: Connection, meeting_id: int, order: Sequence[str]) -> None:
     conn.executemany(
         "UPDATE meeting_agenda SET position = ? WHERE meeting_id = ? AND case_ref = ?",
         ((i, meeting_id, ref) for i, ref in enumerate(order, start=1)),

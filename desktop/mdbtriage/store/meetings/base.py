@@ -3,7 +3,6 @@ part shares (the access-log records per case)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from mdbtriage.core.meetings import (
 from mdbtriage.core.model import Actor, Staff
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.audit import AuditEntry, log_many
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store
 from mdbtriage.store.records import list_staff
 
@@ -109,7 +109,7 @@ def default_regievoerder(staff: Iterable[Staff]) -> str | None:
     return vas[0].staff_id if vas else None
 
 
-def _client_ids(conn: sqlite3.Connection, refs: Iterable[str]) -> dict[str, int]:
+def _client_ids(conn: Connection, refs: Iterable[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
     refs = list(refs)
     for start in range(0, len(refs), 500):
@@ -125,7 +125,7 @@ def _client_ids(conn: sqlite3.Connection, refs: Iterable[str]) -> dict[str, int]
 
 
 def _log_cases(
-    conn: sqlite3.Connection,
+    conn: Connection,
     actor: Actor,
     refs: Iterable[str],
     event: str,

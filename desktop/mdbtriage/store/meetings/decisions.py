@@ -3,7 +3,6 @@ closing by the regievoerder (the decisions become tasks); each case's MDB histor
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -17,6 +16,7 @@ from mdbtriage.core.meetings import (
 from mdbtriage.core.model import Actor
 from mdbtriage.store import tasks
 from mdbtriage.store.audit import AuditEntry, log
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import Refused, TaakdelegatieError
 from mdbtriage.store.meetings.agenda import agenda, attendees, va_present
@@ -184,7 +184,7 @@ def save_decision(
 # --- Closing ------------------------------------------------------------------------------
 
 # Creates the task of one activity and returns its id; raises MeetingError when refused.
-TaskCreator = Callable[[sqlite3.Connection, Meeting, str, Activity, Actor], int]
+TaskCreator = Callable[[Connection, Meeting, str, Activity, Actor], int]
 
 
 def closing_problems(store: Store, meeting_id: int, actor: Actor) -> list[str]:
@@ -340,7 +340,7 @@ def default_task_creator(store: Store, today: date | None = None) -> TaskCreator
     assigned ``today`` when given, else on the day of the meeting."""
 
     def create(
-        conn: sqlite3.Connection, meeting: Meeting, case_ref: str, activity: Activity, actor: Actor
+        conn: Connection, meeting: Meeting, case_ref: str, activity: Activity, actor: Actor
     ) -> int:
         try:
             return tasks.assign_task(

@@ -3,7 +3,6 @@ logged per client."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -22,6 +21,7 @@ from mdbtriage.core.policy import load_policy
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store import audit_chain
 from mdbtriage.store.audit import AuditEntry
+from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import log_refusal
 from mdbtriage.store.meetings.agenda import agenda, attendees, warnings
@@ -144,7 +144,7 @@ def _forecast_page(store: Store, team: str, team_name: str, on: date) -> Forecas
 
 
 def _log_output(
-    conn: sqlite3.Connection, actor: Actor, data: MeetingSummary, *, event: str, target: str
+    conn: Connection, actor: Actor, data: MeetingSummary, *, event: str, target: str
 ) -> None:
     """One access-log record per client in a printed or exported summary."""
     version = "medisch" if data.medical else "niet-medisch"

@@ -1,0 +1,289 @@
+"""The office store open for work: a :class:`~mdbtriage.store.database.Store` whose connection
+is PostgreSQL's (through :class:`~mdbtriage.store.office_conn.OfficeConnection`), so every
+repository, command and screen works on it as on the workstation store.
+
+What differs lives here:
+
+- opening: the address is checked, the server reached within seconds, the schema's version
+  compared with the program's (an office store is created and upgraded only by ``server-init``:
+  a store without the whole ladder is refused with the command that fixes it);
+- writes: ``BEGIN`` plus a transaction-level advisory lock, so writers queue as they do on the
+  workstation store (``BEGIN IMMEDIATE``) and a read-check-write (two VAs signing off the same
+  task) has exactly one winner; a dropped connection is a Dutch :class:`OfficeUnreachable`,
+  and the transaction in flight was not committed;
+- who acts: the database login (``session_user``); a staff member's login is named by their
+  personnel number (README, "Office store").
+
+Further connections of this process to the same store (the werkvoorraad's worker thread) reuse
+the address and the password of the first one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mdbtriage.store.database import OFFICE_REOPEN, Store, StoreError
+from mdbtriage.store.office import (
+    OfficeAddress,
+    OfficeError,
+    OfficeRefused,
+    OfficeUnreachable,
+    check_schema_version,
+    connect,
+    office_migrations,
+    parse_url,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from mdbtriage.core.model import Actor, Staff
+    from mdbtriage.store.office_conn import OfficeConnection
+
+# Transaction-level advisory lock every write takes ('MDBT', 2): writers queue, as on SQLite.
+WRITE_LOCK = (1296319060, 2)
+
+
+class OfficeStore(Store):
+    """An open office store (see the module's text)."""
+
+    kind = "office"
+
+    def __init__(self, address: OfficeAddress, conn: OfficeConnection) -> None:
+        # ``path`` names the store in messages and is the key for further connections; it is
+        # no file (``file`` is None), and nothing is written next to it.
+        super().__init__(Path(address.where), conn)  # type: ignore[arg-type]
+        self.address = address
+        self.office = conn
+        self.file = None
+
+    @property
+    def raw(self) -> psycopg.Connection[Any]:
+        return self.office.raw
+
+    @classmethod
+    def open_url(
+        cls,
+        url: str | OfficeAddress,
+        *,
+        password: str | None = None,
+        ask_password: Callable[[str], str | None] | None = None,
+    ) -> OfficeStore:
+        """Open the office store at ``url``; raises :class:`OfficeError` (Dutch)."""
+        from mdbtriage.store.office_conn import OfficeConnection
+
+        address = url if isinstance(url, OfficeAddress) else parse_url(url)
+        raw = connect(address, password=password, ask_password=ask_password)
+        try:
+            current = check_schema_version(raw, address)
+            newest = office_migrations()[-1].version
+            if current < newest:
+                raise OfficeRefused(
+                    f"Kantooropslag ({address.where}) heeft schemaversie {current}; deze versie "
+                    f"van MDB Triage vraagt {newest}. De eigenaar van de database (IT) werkt haar "
+                    f"bij met: mdb-triage server-init {address.url}"
+                )
+        except BaseException:
+            raw.close()
+            raise
+        store = cls(address, OfficeConnection(raw))
+        OFFICE_REOPEN[str(store.path)] = lambda: cls.open_url(address, password=password)
+        return store
+
+    @property
+    def encrypted(self) -> bool:
+        return False
+
+    @property
+    def login(self) -> str:
+        """The database login this connection signed in with."""
+        row = self.conn.execute("SELECT session_user").fetchone()
+        return str(row[0])
+
+    def is_owner(self) -> bool:
+        """Whether the login owns the database (or is a superuser): IT, for the set-up."""
+        row = self.conn.execute(
+            "SELECT r.rolsuper OR pg_has_role(session_user, d.datdba, 'MEMBER') "
+            "FROM pg_roles r, pg_database d "
+            "WHERE r.rolname = session_user AND d.datname = current_database()"
+        ).fetchone()
+        return bool(row and row[0])
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.office.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Any]:
+        """A transaction (nested calls: savepoints) that holds the office's write lock;
+        rolled back on any exception. A lost connection becomes :class:`OfficeUnreachable`."""
+        conn = self.conn
+        if self._depth == 0:
+            self._begin()
+        else:
+            conn.execute(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield conn
+        except BaseException as error:
+            self._depth -= 1
+            if self._depth == 0:
+                with contextlib.suppress(Exception):
+                    if not self.office.closed and self.office.in_transaction:
+                        conn.execute("ROLLBACK")
+                refusal = self._refusal(error)
+                if refusal is not None:
+                    raise refusal from None
+            elif not self.office.closed:
+                conn.execute(f"ROLLBACK TO sp{self._depth}")
+                conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        else:
+            self._depth -= 1
+            if self._depth == 0:
+                self._commit()
+            else:
+                conn.execute(f"RELEASE sp{self._depth}")
+
+    def _refusal(self, error: BaseException) -> StoreError | None:
+        import psycopg
+
+        if isinstance(error, psycopg.OperationalError) and self.office.closed:
+            return OfficeUnreachable(
+                f"Kantooropslag ({self.address.where}): de verbinding met de server is "
+                f"verbroken; de wijziging is niet opgeslagen. Melding: {_first_line(error)}"
+            )
+        return None
+
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN")
+            self.conn.execute("SELECT pg_advisory_xact_lock(?, ?)", WRITE_LOCK)
+        except Exception as error:
+            refusal = self._refusal(error)
+            if refusal is not None:
+                raise refusal from None
+            raise
+
+    def _commit(self) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except Exception as error:
+            if self.office.closed:
+                raise OfficeUnreachable(
+                    f"Kantooropslag ({self.address.where}): de verbinding viel weg tijdens het "
+                    "opslaan; het is niet zeker of de wijziging is opgeslagen. Kijk het na "
+                    f"wanneer de verbinding terug is. Melding: {_first_line(error)}"
+                ) from None
+            raise
+
+    def applied_versions(self) -> set[int]:
+        from mdbtriage.store.office import applied_versions
+
+        return applied_versions(self.raw)
+
+    def has_table(self, name: str) -> bool:
+        row = self.conn.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()
+        return bool(row[0])
+
+    def integrity_problems(self, quick: bool = False) -> list[str]:
+        """The office store's own checks: foreign keys are enforced by the server at every
+        statement, so what is left to check is the schema's version (done at open)."""
+        return []
+
+    def backup_to(self, target: Path) -> Path:
+        raise OfficeError(
+            f"Kantooropslag ({self.address.where}): een kopie als bestand maakt "
+            "'mdb-triage backup' (pg_dump)"
+        )
+
+
+def _verifier(store: OfficeStore, login: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of a password, computed here: the clear text never reaches
+    the server (nor its statement log)."""
+    raw = store.raw.pgconn.encrypt_password(
+        password.encode("utf-8"), login.encode("utf-8"), b"scram-sha-256"
+    )
+    return raw.decode("ascii")
+
+
+def set_login(store: Store, actor: Actor, staff: Staff, password: str) -> None:
+    """Create a staff member's database login, or give it a new password, through the functions
+    server-init installed (a team lead has no CREATEROLE); logged. A password set by someone
+    else must be changed at first sign-in."""
+    import psycopg
+
+    from mdbtriage.store.audit import AuditEntry, log
+
+    assert isinstance(store, OfficeStore)
+    verifier = _verifier(store, staff.staff_id, password)
+    must_change = 0 if actor.user_id == staff.staff_id else 1
+    try:
+        with store.atomic() as conn:
+            row = conn.execute(
+                "SELECT mdb_login_set(?, ?, ?)", (staff.staff_id, verifier, must_change)
+            ).fetchone()
+            log(
+                conn,
+                actor,
+                AuditEntry(
+                    event="create" if row[0] == "aangemaakt" else "change",
+                    purpose="account beheren",
+                    details=f"databaselogin {row[0]} voor {staff.name} ({staff.staff_id}, "
+                    f"{staff.role})" + (", eerst wijzigen bij aanmelden" if must_change else ""),
+                ),
+            )
+    except psycopg.errors.UndefinedFunction:
+        raise OfficeRefused(
+            f"Kantooropslag ({store.address.where}): de functies voor logins ontbreken; de "
+            f"eigenaar (IT) installeert ze met: mdb-triage server-init {store.address.url}"
+        ) from None
+    except (psycopg.errors.InsufficientPrivilege, psycopg.errors.InvalidParameterValue) as error:
+        raise OfficeRefused(
+            f"Login voor {staff.staff_id} niet gemaakt: {_first_line(error)}"
+        ) from None
+
+
+def add_demo_logins(store: Store, password: str) -> int:
+    """A login with the demo password for every active staff member without a login; a login
+    that exists already (roles are server-wide: another office store's) keeps its password and
+    joins the group of its role here."""
+    assert isinstance(store, OfficeStore)
+    rows = store.conn.execute(
+        "SELECT s.staff_id, EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = s.staff_id) "
+        "FROM staff s WHERE s.active = 1 ORDER BY s.staff_id"
+    ).fetchall()
+    created = 0
+    with store.atomic() as conn:
+        for staff_id, exists in rows:
+            if exists:
+                conn.execute("SELECT mdb_login_sync(?)", (staff_id,))
+                continue
+            conn.execute(
+                "SELECT mdb_login_set(?, ?, 0)",
+                (staff_id, _verifier(store, str(staff_id), password)),
+            )
+            created += 1
+    return created
+
+
+def sync_logins(store: Store, staff_ids: list[str]) -> list[str]:
+    """Move the logins of these staff members to the group of their role, and block those of
+    inactive staff (after a staff import); returns what changed, per login (Dutch)."""
+    assert isinstance(store, OfficeStore)
+    done: list[str] = []
+    with store.atomic() as conn:
+        for staff_id in staff_ids:
+            row = conn.execute("SELECT mdb_login_sync(?)", (staff_id,)).fetchone()
+            if row and row[0]:
+                done.append(f"{staff_id}: {row[0]}")
+    return done
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
