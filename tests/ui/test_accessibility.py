@@ -5,27 +5,36 @@ are unique."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
     QCalendarWidget,
     QComboBox,
+    QGroupBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QMenuBar,
     QPlainTextEdit,
+    QScrollArea,
     QScrollBar,
+    QSizePolicy,
     QTabBar,
     QTabWidget,
     QTextEdit,
@@ -35,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.policy import Policy
 from mdbtriage.store.database import Store
+from mdbtriage.ui.appearance import FRAME_ALLOWANCE
 from mdbtriage.ui.session import Session
 from tests.conftest import TODAY
 
@@ -200,11 +210,13 @@ def findings(window: QWidget) -> list[str]:
     return found
 
 
-def walk(window: QWidget, where: str) -> dict[str, list[str]]:
+def walk(
+    window: QWidget, where: str, check: Callable[[QWidget], list[str]] = findings
+) -> dict[str, list[str]]:
     """The findings of ``window`` with every tab of every tab widget shown in turn."""
     result: dict[str, list[str]] = {}
     QApplication.processEvents()
-    result[where] = findings(window)
+    result[where] = check(window)
     for tabs in window.findChildren(QTabWidget):
         if tabs.window() is not window or not tabs.isVisibleTo(window):
             continue
@@ -214,9 +226,81 @@ def walk(window: QWidget, where: str) -> dict[str, list[str]]:
                 continue
             tabs.setCurrentIndex(i)
             QApplication.processEvents()
-            result[f"{where} › {tabs.tabText(i).replace('&', '')}"] = findings(window)
+            result[f"{where} › {tabs.tabText(i).replace('&', '')}"] = check(window)
         tabs.setCurrentIndex(current)
     return result
+
+
+#: A 1366×768 screen less the frame and title bar a window manager adds.
+SMALL_SCREEN = (1366 - FRAME_ALLOWANCE[0], 768 - FRAME_ALLOWANCE[1])
+
+
+def _scrolled(widget: QWidget) -> bool:
+    """Whether ``widget`` is the viewport of a scroll area (what lies in it may scroll down)."""
+    area = widget.parentWidget()
+    return isinstance(area, QAbstractScrollArea) and area.viewport() is widget
+
+
+def _shown(window: QWidget) -> Iterator[QWidget]:
+    """Every widget a person sees in ``window`` now, but not the parts of another control."""
+    for widget in window.findChildren(QWidget):
+        if widget.window() is not window or not widget.isVisibleTo(window):
+            continue
+        if isinstance(widget, QScrollBar) or _owned(widget):
+            continue
+        yield widget
+
+
+def _needs_room(widget: QWidget) -> bool:
+    """A control or a text: shrunk below what it needs, it is cut off."""
+    if isinstance(widget, QLabel):
+        return bool(widget.text().strip()) or widget.pixmap() is not None
+    return isinstance(widget, (*INTERACTIVE, QAbstractItemView, QTabBar, QGroupBox))
+
+
+def outside(window: QWidget) -> list[str]:
+    """What of ``window`` does not fit a 1366×768 screen: the window itself larger than the
+    screen; a widget (partly) outside the widget it lies in (only a scroll area's contents may
+    go on below it); a scroll area that scrolls sideways; a control or text given less room
+    than it needs (cut off, or squeezed to nothing); a tab out of the tab bar's view."""
+    for _ in range(3):  # a text that arrived from a worker, then the layout it asks for
+        QApplication.processEvents()
+    found: list[str] = []
+    width, height = SMALL_SCREEN
+    if window.width() > width or window.height() > height:
+        found.append(f"venster {window.width()}×{window.height()} groter dan {width}×{height}")
+    for widget in _shown(window):
+        what = _describe(widget)
+        if isinstance(widget, QLabel) and widget.text().strip():
+            what += f" '{widget.text()[:40]}'"
+        parent = widget.parentWidget()
+        if parent is not None and widget is not window:
+            place = QRect(widget.mapTo(parent, QPoint(0, 0)), widget.size())
+            inside = place.left() >= 0 and place.right() < parent.width()
+            if not _scrolled(parent):
+                inside = inside and place.top() >= 0 and place.bottom() < parent.height()
+            if not inside:
+                found.append(f"buiten {_describe(parent)}: {what} {place}")
+        if isinstance(widget, QScrollArea) and widget.horizontalScrollBar().maximum() > 0:
+            found.append(f"schuift opzij ({widget.horizontalScrollBar().maximum()} px): {what}")
+        if not _needs_room(widget):
+            continue
+        if widget.width() <= 0 or widget.height() <= 0:
+            found.append(f"geen ruimte: {what}")
+            continue
+        policy = widget.sizePolicy().horizontalPolicy()
+        least = widget.minimumSizeHint()
+        if policy != QSizePolicy.Policy.Ignored and widget.width() < least.width():
+            found.append(f"te smal ({widget.width()} < {least.width()}): {what}")
+        if isinstance(widget, QLabel) and widget.wordWrap() and widget.text().strip():
+            tall = widget.heightForWidth(widget.width())
+            if widget.height() < tall - 2:  # a pixel or two of rounding cuts off nothing
+                found.append(f"tekst afgesneden ({widget.height()} < {tall}): {what}")
+        if isinstance(widget, QTabBar):
+            for i in range(widget.count()):
+                if widget.isTabVisible(i) and not widget.rect().contains(widget.tabRect(i)):
+                    found.append(f"tab buiten beeld: {widget.tabText(i).replace('&', '')}")
+    return found
 
 
 def _staff(store: Store, role: str, last: bool = False) -> Session:
@@ -232,7 +316,7 @@ def _staff(store: Store, role: str, last: bool = False) -> Session:
 def tour(qtbot, make_window, demo_store: Store, policy: Policy, settings: QSettings):
     """Every window and dialog of the desktop, opened on the demo store: name → findings."""
 
-    def run() -> dict[str, list[str]]:
+    def run(check: Callable[[QWidget], list[str]] = findings) -> dict[str, list[str]]:
         from mdbtriage.ui.capacity_dialog import CapacityDialog
         from mdbtriage.ui.case_form import CaseFormDialog
         from mdbtriage.ui.central_decision import CentralDecisionDialog
@@ -257,13 +341,13 @@ def tour(qtbot, make_window, demo_store: Store, policy: Policy, settings: QSetti
             qtbot.addWidget(widget)
             widget.show()
             qtbot.waitExposed(widget)
-            result.update(walk(widget, name))
+            result.update(walk(widget, name, check))
             widget.close()
 
         visit("Aanmelden", SignInDialog(demo_store))
         lead = make_window(_staff(demo_store, "TL"))
         lead.werkvoorraad.table.selectRow(0)
-        result.update(walk(lead, "Hoofdvenster TL"))
+        result.update(walk(lead, "Hoofdvenster TL", check))
         session = lead.session
         case_ref = lead.werkvoorraad.current_case()
         visit("Nieuwe zaak", CaseFormDialog(demo_store, session, TODAY, None, lead))
@@ -290,11 +374,15 @@ def tour(qtbot, make_window, demo_store: Store, policy: Policy, settings: QSetti
             DossierWindow(demo_store, session, policy, TODAY, case_ref, lead),
         )
         visit("MDB", MdbWindow(demo_store, session.actor, today=TODAY, parent=lead))
-        visit("Herbeoordeling", HerbeoordelingForm(demo_store, session.actor, None, lead, policy))
+        form = HerbeoordelingForm(demo_store, session.actor, None, lead, policy)
+        visit("Herbeoordeling", form)
+        preview = form.preview()
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # closed by the test
+        visit("Voorbeeld herbeoordeling", preview)
         smv = make_window(_staff(demo_store, "SMV", last=True))
-        result.update(walk(smv, "Hoofdvenster SMV"))
+        result.update(walk(smv, "Hoofdvenster SMV", check))
         va = make_window(_staff(demo_store, "VA"))
-        result.update(walk(va, "Hoofdvenster VA"))
+        result.update(walk(va, "Hoofdvenster VA", check))
         return result
 
     return run
@@ -528,3 +616,73 @@ def test_errors_are_announced_with_their_field(qtbot, demo_store, tl_session, po
     assert described, "geen enkel veld kreeg zijn foutmelding als beschrijving"
     field = next(iter(described))
     assert field.accessibleName() and "(" in field.accessibleName()  # caption and section
+
+
+def test_every_window_fits_1366_by_768_at_200_percent_text(qapp, request, tmp_path) -> None:
+    """Every window, dialog and tab with the text at twice its size (Beeld › Tekst groter) on a
+    1366×768 screen: nothing lies outside the window, is cut off or squeezed, and no form
+    scrolls sideways (it wraps instead; only downwards may it scroll). The windows open as on
+    such a screen: the test runs again on Qt's offscreen platform with that one screen."""
+    from PySide6.QtGui import QGuiApplication
+
+    from mdbtriage.ui.appearance import apply_zoom
+
+    screen = QGuiApplication.primaryScreen().geometry()
+    if (screen.width(), screen.height()) != (1366, 768):
+        done = _on_a_small_screen(request.node.nodeid, tmp_path)
+        found = done.stdout[max(0, done.stdout.find("E       AssertionError")) :]
+        assert done.returncode == 0, found[:8000] + done.stderr[-2000:]
+        return
+    request.getfixturevalue("settings").setValue("appearance/zoom", 200)
+    apply_zoom(200)
+    try:
+        result = request.getfixturevalue("tour")(outside)
+    finally:
+        apply_zoom(100)
+    report: list[str] = []
+    for where, found in result.items():
+        report += [f"{where}: {f}" for f in found if f"{where}: {f}" not in report]
+    assert not report, "\n".join(report)
+
+
+def _on_a_small_screen(test: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run one test in a new process whose only screen is 1366×768."""
+    config = tmp_path / "screen-1366x768.json"
+    screen = {"name": "scherm", "x": 0, "y": 0, "width": 1366, "height": 768}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    config.write_text(json.dumps({"synthesizedScreens": False, "screens": [screen]}))
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test]
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=600, cwd=root, check=False
+    )
+
+
+def test_the_fit_check_finds_each_kind_of_problem(qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    wide = QWidget()
+    wide.setMinimumWidth(900)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(wide)
+    squeezed = QLabel("Een lange tekst die niet mag worden afgesneden")
+    layout.addWidget(area)
+    layout.addWidget(squeezed)
+    stray = QPushButton("&Weg", window)
+    window.setMinimumSize(1, 1)
+    window.resize(300, 200)
+    window.show()
+    qtbot.waitExposed(window)
+    stray.move(280, 0)
+    squeezed.resize(40, squeezed.height())
+    found = " | ".join(outside(window))
+    assert "schuift opzij" in found
+    assert "buiten QWidget(?): QPushButton(? &Weg)" in found
+    assert "te smal" in found
+    window.resize(1500, 300)
+    assert "groter dan 1350×728" in " | ".join(outside(window))

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -119,14 +121,20 @@ class DossierWindow(QWidget):
         self.title = QLabel(objectName="title")
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.facts = QFormLayout()
+        self.facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         facts_box = QWidget()
         facts_box.setLayout(self.facts)
         self.reasons = QTextBrowser(objectName="reasons")
         self.reasons.setAccessibleName("Waarom deze prioriteit")
 
+        # With large text the facts scroll down instead of being cut off at the window's foot.
+        facts_scroll = QScrollArea(objectName="facts_scroll")
+        facts_scroll.setWidgetResizable(True)
+        facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        facts_scroll.setWidget(facts_box)
         overview = QWidget()
         overview_layout = QHBoxLayout(overview)
-        overview_layout.addWidget(facts_box, 1)
+        overview_layout.addWidget(facts_scroll, 1)
         overview_layout.addWidget(self.reasons, 1)
 
         checklist = QWidget()

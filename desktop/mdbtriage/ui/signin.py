@@ -89,6 +89,11 @@ class SignInDialog(QDialog):
             role = ROLES.get(account.role, account.role)
             self.people.addItem(f"{account.name} · {role} · {account.team}", account.staff_id)
         self.people.setCurrentIndex(-1)
+        # As wide as the dialog allows, not as the longest name (its list shows them whole).
+        self.people.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.people.setMinimumContentsLength(24)
         completer = cast(QCompleter, self.people.completer())  # editable: it has one
         # From the start of the name, in a list to choose from: never completed in place to
         # another person whose name merely contains the letters typed.
@@ -338,6 +343,10 @@ class AccountDialog(QDialog):
             self.person.addItem(
                 f"{account.name} · {account.role} · {account.team} (herstellen)", account.staff_id
             )
+        self.person.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.person.setMinimumContentsLength(24)
         self.password = QLineEdit(objectName="password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = _error_label("error")
