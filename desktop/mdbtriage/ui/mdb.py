@@ -481,18 +481,18 @@ class MdbWindow(QMainWindow):
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([max(340, list_width * 2 // 3), 860])
         layout.addWidget(splitter, 1)
-        bottom = QHBoxLayout()
-        self.saved_label = QLabel()
-        self.saved_label.setWordWrap(True)
-        bottom.addWidget(self.saved_label)
-        # Why the MDB cannot be closed yet: one line, gone once the cases are decided.
+        # Why the MDB cannot be closed yet: a line of the window's width (with large text not
+        # a narrow column beside the button that pushes the form away), gone once all is decided.
         self.close_notice = QLabel()
         self.close_notice.setObjectName("close_notice")
         self.close_notice.setWordWrap(True)
         self.close_notice.setStyleSheet("color: #8a1c1c;")
         self.close_notice.hide()
-        bottom.addWidget(self.close_notice, 1)
-        bottom.addStretch(0)  # keeps the close button its own size while there is no notice
+        layout.addWidget(self.close_notice)
+        bottom = QHBoxLayout()
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        bottom.addWidget(self.saved_label, 1)
         # Why the button is not available, in words beside it (not only in its tooltip).
         self.close_hint = QLabel(objectName="close_hint")
         self.close_hint.setWordWrap(True)
