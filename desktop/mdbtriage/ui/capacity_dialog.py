@@ -98,7 +98,7 @@ class CapacityDialog(QDialog):
         self.who.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.who.setMinimumContentsLength(16)
+        self.who.setMinimumContentsLength(30)
         self.starts = QDateEdit(_qdate(on), objectName="absence_starts", calendarPopup=True)
         self.ends = QDateEdit(_qdate(on), objectName="absence_ends", calendarPopup=True)
         for edit in (self.starts, self.ends):

@@ -142,7 +142,9 @@ class CaseFormDialog(QDialog):
         layout.addWidget(self.form_error)
         layout.addWidget(buttons)
         wide = self.fontMetrics().horizontalAdvance("x") * 90
-        tall = content.sizeHint().height() + buttons.sizeHint().height()
+        # As tall as the form at that width (its characteristics on as many lines as needed).
+        high = content.heightForWidth(wide - 2 * layout.contentsMargins().left())
+        tall = max(high, content.sizeHint().height()) + buttons.sizeHint().height()
         fit_to_screen(self, wide, tall + 3 * layout.spacing() + 40)
         if case is not None:
             self._fill(case)
