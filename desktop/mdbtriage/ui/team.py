@@ -9,9 +9,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -79,6 +81,8 @@ class TeamView(QWidget):
         )
         self.ruleset_title = QLabel(objectName="ruleset_title")
         self.ruleset_title.setWordWrap(True)
+        # Room for two lines: a splitter does not ask how tall a wrapped line becomes.
+        self.ruleset_title.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
 
         def group(title: str, *widgets: QWidget) -> QGroupBox:
             box = QGroupBox(title)
@@ -99,13 +103,20 @@ class TeamView(QWidget):
             rows = pane.view.verticalHeader()
             rows.setSectionResizeMode(rows.ResizeMode.Fixed)
             rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        for pane in (self.staff, self.delegations, self.rules):
+            # A few rows of each list in view, also with large text (the page scrolls then).
+            pane.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+        page = QScrollArea(objectName="team_scroll")
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setWidget(split)
         top = QHBoxLayout()
         top.addWidget(QLabel("Tea&m:", buddy=self.team))
         top.addWidget(self.team)
         top.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(split, 1)
+        layout.addWidget(page, 1)
         self.refresh()
 
     def current_team(self) -> str:
