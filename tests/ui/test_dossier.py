@@ -113,14 +113,14 @@ def test_mark_schrijnend_waits_for_the_central_decision(
     window = _dossier(qtbot, demo_store, tl_session, policy, ref)
     monkeypatch.setattr(Ask, "text", classmethod(lambda cls, *a, **k: "CT-2026-123"))
     changed = []
-    window.changed.connect(changed.append)
+    window.events.changed.connect(changed.append)
     qtbot.mouseClick(window.schrijnend_button, Qt.MouseButton.LeftButton)
     case = get_case(demo_store, ref)
     assert case.facts.schrijnend and case.facts.schrijnend_ref == "CT-2026-123"
     # A reference alone is no approval: the case stays in D until the decision is recorded.
     assert "klasse D" in window.reasons.toPlainText()
     assert "schrijnend: centrale toets ontbreekt" in window.reasons.toPlainText()
-    assert changed == [ref]
+    assert [sorted(c.cases) for c in changed] == [[ref]]
     assert not window.schrijnend_button.isEnabled()
     decision = CentralDecision("CT-2026-123", ref, None, TODAY, "toegekend")
     record_decisions(demo_store, [decision], tl_session.actor, "centrale beslissing vastleggen")
@@ -259,7 +259,7 @@ def test_empty_tasks_tab_points_to_a_menu_that_exists_and_assigns_from_the_dossi
         )
 
     monkeypatch.setattr(AssignTaskDialog, "ask", classmethod(ask))
-    with qtbot.waitSignal(dossier.changed):
+    with qtbot.waitSignal(window.events.changed):
         qtbot.mouseClick(dossier.assign_button, Qt.MouseButton.LeftButton)
     assert asked == [ref]
     assert [t.task_code for t in list_tasks(demo_store, case_ref=ref)] == ["SPREEKUUR"]

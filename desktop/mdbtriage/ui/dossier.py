@@ -1,5 +1,8 @@
 """The dossier of one case: client, case facts, triage reasons and flags, the document checklist,
-tasks, MDB decisions, notes and the case's access history. Opening it logs a 'read'."""
+tasks, MDB decisions, notes and the case's access history. Opening it logs a 'read'.
+
+What the dossier changes it reports to the window's store events; it reads again when they
+report a change to its case (from any screen, or from elsewhere)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import importlib.util
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -48,6 +51,7 @@ from mdbtriage.store.dossier import (
 from mdbtriage.store.records import CaseRow, get_case, get_staff, list_teams, to_case
 from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import Ask
+from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.table_model import TablePane
 
@@ -93,8 +97,6 @@ def expected_text(next_week: date | None, done_week: date | None) -> str:
 class DossierWindow(QWidget):
     """One case, in its own window."""
 
-    changed = Signal(str)
-
     def __init__(
         self,
         store: Store,
@@ -104,9 +106,11 @@ class DossierWindow(QWidget):
         case_ref: str,
         parent: QWidget | None = None,
         emergency_reason: str | None = None,
+        events: StoreEvents | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.events = events or StoreEvents(self)
         self.store = store
         self.session = session
         self.policy = policy
@@ -233,8 +237,19 @@ class DossierWindow(QWidget):
             QShortcut(QKeySequence("Ctrl+T"), self, self.assign_task)
         fit_to_screen(self, 980, 620)
         self.refresh()
+        self.events.changed.connect(self._store_changed)
 
     # Filling ----------------------------------------------------------------------------------
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.origin is not self and (
+            changes.touches_case(self.case_ref) or changes.touches("staff")
+        ):
+            self.refresh()
+
+    def _report(self, tasks: tuple[int, ...] = ()) -> None:
+        """Tell the other screens that this case changed."""
+        self.events.report(Changes.of(cases=[self.case_ref], tasks=tasks, origin=self))
 
     def refresh(self) -> None:
         row = get_case(self.store, self.case_ref)
@@ -457,6 +472,7 @@ class DossierWindow(QWidget):
         set_document(self.store, self.session.actor, self.case_ref, code, present, self.on)
         self._fill_documents()
         self._fill_history()
+        self._report()
 
     def _add_note(self) -> None:
         try:
@@ -473,6 +489,7 @@ class DossierWindow(QWidget):
         self.note_text.clear()
         self._fill_notes()
         self._fill_history()
+        self._report()
 
     def edit_case(self) -> None:
         from mdbtriage.ui.case_form import CaseFormDialog
@@ -480,7 +497,7 @@ class DossierWindow(QWidget):
         saved = CaseFormDialog.ask(self.store, self.session, self.on, to_case(self.row), self)
         if saved is not None:
             self.refresh()
-            self.changed.emit(self.case_ref)
+            self._report()
 
     def assign_task(self) -> None:
         """Assign a task on this case (the taakdelegatie dialog), then show it in Taken."""
@@ -492,7 +509,7 @@ class DossierWindow(QWidget):
         self._fill_tasks()
         self._fill_history()
         self.tabs.setCurrentWidget(self.tasks.widget)
-        self.changed.emit(self.case_ref)
+        self._report(tasks=(task_id,))
 
     def record_central(self) -> None:
         """Team lead: record the central team's decision on this case (reference prefilled)."""
@@ -509,7 +526,10 @@ class DossierWindow(QWidget):
             # The case refers to the decision recorded for it from now on.
             mark_schrijnend(self.store, self.session.actor, self.case_ref, decision.central_ref)
         self.refresh()
-        self.changed.emit(self.case_ref)
+        if decision.case_ref is None:  # by BSN alone: every case of the client it covers
+            self.events.report(Changes(unknown=True, origin=self))
+        else:
+            self.events.report(Changes.of(cases={self.case_ref, decision.case_ref}, origin=self))
 
     def mark_schrijnend(self) -> None:
         reference = Ask.text(
@@ -525,7 +545,7 @@ class DossierWindow(QWidget):
             Ask.warn(self, "Schrijnend markeren", str(error))
             return
         self.refresh()
-        self.changed.emit(self.case_ref)
+        self._report()
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape:
@@ -544,6 +564,7 @@ def open_dossier_window(
     on: date,
     case_ref: str,
     parent: QWidget | None = None,
+    events: StoreEvents | None = None,
 ) -> DossierWindow | None:
     """The dossier's window; for a case of another team only with a stated reason (break-glass,
     logged as noodtoegang). No reason, or one that does not do, is refused and logged
@@ -559,7 +580,9 @@ def open_dossier_window(
             "reden worden vastgelegd en door de privacyfunctionaris nagekeken.\n\nReden:",
         )
     try:
-        return DossierWindow(store, session, policy, on, case_ref, parent, emergency_reason=reason)
+        return DossierWindow(
+            store, session, policy, on, case_ref, parent, emergency_reason=reason, events=events
+        )
     except EmergencyRefused as refused:
         if reason is not None:
             Ask.warn(parent, "Noodtoegang geweigerd", str(refused))

@@ -1,13 +1,17 @@
 """The main window: menus, the screens as tabs, and remembered geometry and columns.
 
 The window owns no domain logic: each screen gets the store, the session and the policy it
-needs and does its own work.
+needs and does its own work. The window owns the one channel for changes (``events``): every
+screen reports there what it changed and reads again what the others changed; commits made
+elsewhere (another program on the same store) arrive there too, with a short note in the
+status bar.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSizePolicy, QTabWidge
 
 from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.policy import Policy
+from mdbtriage.store.changes import change_watcher
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import OutputRefused
 from mdbtriage.ui.appearance import (
@@ -26,6 +31,7 @@ from mdbtriage.ui.appearance import (
     restore_geometry,
 )
 from mdbtriage.ui.dialogs import Ask
+from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.werkvoorraad import WerkvoorraadView
 
@@ -84,23 +90,24 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         # Qt adds " — MDB Triage" (the application's display name) itself.
         self.setWindowTitle(store.path.name)
+        self.events = StoreEvents(self)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.tabs.setDocumentMode(True)
-        self.werkvoorraad = WerkvoorraadView(store, session, policy, on)
+        self.werkvoorraad = WerkvoorraadView(store, session, policy, on, events=self.events)
         self.werkvoorraad.open_case.connect(self.open_dossier)
         self.tabs.addTab(self.werkvoorraad, "&Werkvoorraad")
         self._add_task_tabs()
         from mdbtriage.ui.team import TeamView
 
-        self.team_view = TeamView(store, session, on)
+        self.team_view = TeamView(store, session, on, events=self.events)
         self.tabs.addTab(self.team_view, "T&eam")
         self.overzicht: OverzichtView | None = None
         if session.is_team_lead:
             from mdbtriage.ui.overzicht import OverzichtView
 
-            overzicht = OverzichtView(store, session, policy=policy)
+            overzicht = OverzichtView(store, session, policy=policy, events=self.events)
             self.overzicht = overzicht
             self.tabs.addTab(overzicht, "O&verzicht")
             self.werkvoorraad.loaded.connect(
@@ -129,6 +136,8 @@ class MainWindow(QMainWindow):
         fit_to_screen(self, width, height)
         self._restore()
         self.werkvoorraad.reload()
+        self.events.changed.connect(self._store_changed)
+        self.events.watch(change_watcher(store))
 
     # Menus ------------------------------------------------------------------------------------
 
@@ -313,14 +322,14 @@ class MainWindow(QMainWindow):
             return
         from mdbtriage.ui.tasks import MyTasksWidget, TeAccorderenWidget
 
-        self.my_tasks = MyTasksWidget(self.store, self.session.actor, self.on)
+        self.my_tasks = MyTasksWidget(self.store, self.session.actor, self.on, events=self.events)
         self.my_tasks.open_case.connect(self.open_dossier)
-        self.my_tasks.changed.connect(self.werkvoorraad.reload)
         self.tabs.addTab(self.my_tasks, "Mijn &taken")
         if self.session.role == "VA":
-            self.te_accorderen = TeAccorderenWidget(self.store, self.session.actor)
+            self.te_accorderen = TeAccorderenWidget(
+                self.store, self.session.actor, events=self.events
+            )
             self.te_accorderen.open_case.connect(self.open_dossier)
-            self.te_accorderen.changed.connect(self.werkvoorraad.reload)
             self.tabs.addTab(self.te_accorderen, "Te &accorderen")
 
     def import_csv(self, kind: str) -> None:
@@ -330,8 +339,7 @@ class MainWindow(QMainWindow):
             return
         outcome = ImportDialog.ask(self.store, self.session, self.on, kind, self)
         if outcome is not None and outcome.written:
-            self.werkvoorraad.reload()
-            self.team_view.refresh()
+            self._report(unknown=True)
 
     def _team_lead_may(self, what: str, purpose: str) -> bool:
         """Whether the signed-in person may do what only a team lead does; a refusal is logged
@@ -352,26 +360,27 @@ class MainWindow(QMainWindow):
         if case_ref is None:
             Ask.inform(self, "Taak toewijzen", "Kies eerst een zaak in de werkvoorraad.")
             return
-        if (
-            AssignTaskDialog.ask(self.store, self.session.actor, case_ref, self, self.on)
-            is not None
-        ):
-            self.werkvoorraad.reload(keep_case=case_ref)
-            if self.my_tasks is not None and hasattr(self.my_tasks, "refresh"):
-                self.my_tasks.refresh()
+        task_id = AssignTaskDialog.ask(self.store, self.session.actor, case_ref, self, self.on)
+        if task_id is not None:
+            self._report(cases=[case_ref], tasks=[task_id])
 
     def open_herbeoordeling(self) -> None:
         from mdbtriage.ui.herbeoordeling_form import HerbeoordelingForm
 
         form = HerbeoordelingForm(self.store, self.session.actor, None, self, self.policy)
-        form.saved.connect(lambda ref: self.werkvoorraad.reload(keep_case=ref))
+        form.saved.connect(lambda ref: self._report(cases=[ref]))
         form.show()
 
     def open_mdb(self) -> None:
         from mdbtriage.ui.mdb import MdbWindow
 
         window = MdbWindow(
-            self.store, self.session.actor, today=self.on, parent=self, team=self.session.team
+            self.store,
+            self.session.actor,
+            today=self.on,
+            parent=self,
+            team=self.session.team,
+            events=self.events,
         )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.open_case.connect(self.open_dossier)
@@ -382,8 +391,8 @@ class MainWindow(QMainWindow):
 
         case = CaseFormDialog.ask(self.store, self.session, self.on, None, self)
         if case is not None:
+            self._report(cases=[case.case_ref])
             self.statusBar().showMessage(f"Zaak {case.case_ref} aangemaakt", 8000)
-            self.werkvoorraad.reload(keep_case=case.case_ref)
 
     def open_dossier(self, case_ref: str) -> None:
         """Open (or bring to the front) the dossier of a case."""
@@ -392,24 +401,52 @@ class MainWindow(QMainWindow):
         window = self._dossiers.get(case_ref)
         if window is None or not window.isVisible():
             window = open_dossier_window(
-                self.store, self.session, self.policy, self.on, case_ref, self
+                self.store, self.session, self.policy, self.on, case_ref, self, self.events
             )
             if window is None:  # another team's case without a reason: refused and logged
                 return
-            window.changed.connect(self._case_changed)
             window.destroyed.connect(lambda _obj=None, ref=case_ref: self._dossiers.pop(ref, None))
             self._dossiers[case_ref] = window
         window.show()
         window.raise_()
         window.activateWindow()
 
-    def _case_changed(self, case_ref: str) -> None:
-        self.werkvoorraad.reload(keep_case=case_ref)
+    def _report(
+        self,
+        *,
+        cases: Iterable[str] = (),
+        tasks: Iterable[int] = (),
+        staff: Iterable[str] = (),
+        unknown: bool = False,
+    ) -> None:
+        """Tell every screen what an action of this window changed."""
+        self.events.report(
+            Changes.of(
+                cases=cases,
+                tasks=tasks,
+                staff=staff,
+                unknown=unknown,
+                by=self.session.label,
+                origin=self,
+            )
+        )
+
+    def _store_changed(self, changes: Changes) -> None:
+        """Changes committed elsewhere: a short note that the screens were brought up to date."""
+        if not changes.external:
+            return
+        at = datetime.now().strftime("%H:%M")
+        where = (
+            f"wijzigingen van {changes.by}" if changes.by else "wijzigingen van een andere werkplek"
+        )
+        self.statusBar().showMessage(f"Bijgewerkt om {at}: {where}", 8000)
 
     def manage_accounts(self) -> None:
         from mdbtriage.ui.signin import AccountDialog
 
-        if AccountDialog.ask(self.store, self.session, self):
+        staff_id = AccountDialog.ask(self.store, self.session, self)
+        if staff_id:
+            self._report(staff=[staff_id])
             self.statusBar().showMessage("Account opgeslagen", 5000)
 
     def review_emergency(self) -> None:
@@ -422,7 +459,11 @@ class MainWindow(QMainWindow):
 
         decision = CentralDecisionDialog.ask(self.store, self.session, self.on, parent=self)
         if decision is not None:
-            self.werkvoorraad.reload(keep_case=decision.case_ref)
+            # A decision by BSN alone covers every case of the client it applies to.
+            if decision.case_ref:
+                self._report(cases=[decision.case_ref])
+            else:
+                self._report(unknown=True)
             self.statusBar().showMessage(f"Vastgelegd: {decision.describe()}", 5000)
 
     def change_zoom(self, step: int) -> None:
@@ -468,6 +509,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.events.stop()
         self.save_state()
         self.close_dossiers()
         self.werkvoorraad.deactivate()

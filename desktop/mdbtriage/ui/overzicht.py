@@ -43,6 +43,7 @@ from mdbtriage.store.overview import (
 )
 from mdbtriage.store.queue_view import QueueEntry
 from mdbtriage.store.records import list_teams
+from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
 
 # At least 3:1 against the white chart (graphics); a label inside a bar has 4.5:1 with it.
@@ -104,11 +105,17 @@ class OverzichtView(QWidget):
     """Charts for one team or all teams, from the werkvoorraad as last computed."""
 
     def __init__(
-        self, store: Store, session: Session, parent: Any = None, policy: Policy | None = None
+        self,
+        store: Store,
+        session: Session,
+        parent: Any = None,
+        policy: Policy | None = None,
+        events: StoreEvents | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.session = session
+        self.events = events or StoreEvents(self)
         self.policy = policy or load_policy()
         six_label = self.policy.six_months_label
         self.by_team: dict[str, QueueFigures] = {}
@@ -164,6 +171,13 @@ class OverzichtView(QWidget):
         layout.addWidget(self.charts, 1)
         layout.addWidget(self.table, 1)
         self.refresh()
+        # The werkvoorraad's figures come with set_figures; the work per professional is read
+        # here, from the tasks.
+        self.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches("tasks", "staff"):
+            self.refresh()
 
     def set_entries(self, entries: list[QueueEntry]) -> None:
         """Count the figures from werkvoorraad rows (a pass over all of them)."""

@@ -372,8 +372,12 @@ class AccountDialog(QDialog):
         super().accept()
 
     @classmethod
-    def ask(cls, store: Store, session: Session, parent: QWidget | None = None) -> bool:
-        return cls(store, session, parent).exec() == QDialog.DialogCode.Accepted
+    def ask(cls, store: Store, session: Session, parent: QWidget | None = None) -> str | None:
+        """The staff id whose account was created or reset; None when cancelled."""
+        dialog = cls(store, session, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return str(dialog.person.currentData())
 
 
 class SettingsDialog(QDialog):

@@ -9,12 +9,14 @@ so the rules of ``core.taakdelegatie`` apply exactly as on the command line.
   the others greyed out with the reason. ``AssignTaskDialog.ask(store, actor, case_ref,
   parent=None, on=None) -> int | None`` runs it and returns the new task id (patch it in tests).
   Signal ``assigned(int)``.
-- ``MyTasksWidget(store, actor, on=None, parent=None)``: the person's open tasks with a
-  "Resultaat inleveren…" button. Signals ``open_case(str)`` (double-click) and
-  ``changed()``; call ``reload()`` after outside changes.
-- ``TeAccorderenWidget(store, actor, parent=None)``: the VA's list of delegated results waiting
-  for accordering, the handed-in version, and Accorderen / Wijzigen en accorderen / Afwijzen;
-  below it the review statistics per delegate. Signals ``open_case(str)`` and ``changed()``.
+- ``MyTasksWidget(store, actor, on=None, parent=None, events=None)``: the person's open tasks
+  with a "Resultaat inleveren…" button. Signal ``open_case(str)`` (double-click).
+- ``TeAccorderenWidget(store, actor, parent=None, events=None)``: the VA's list of delegated
+  results waiting for accordering, the handed-in version, and Accorderen / Wijzigen en
+  accorderen / Afwijzen; below it the review statistics per delegate. Signal ``open_case(str)``.
+
+Both widgets report what they change to the window's store events (``events``, a
+:class:`mdbtriage.ui.events.StoreEvents`) and read again when it reports changes to tasks.
 - ``ResultDialog.ask(parent, title, label, text="") -> str | None``: a multi-line text question.
 """
 
@@ -76,6 +78,7 @@ from mdbtriage.store.tasks import (
 )
 from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import Ask
+from mdbtriage.ui.events import Changes, StoreEvents
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -584,6 +587,15 @@ class AssignTaskDialog(QDialog):
         return dialog.task_id if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+def _row_of(rows: Sequence[TaskRow], task: TaskRow | None) -> int:
+    """The row of ``task`` among ``rows``, or the first row when it is no longer listed."""
+    if task is not None:
+        for row, candidate in enumerate(rows):
+            if candidate.task_id == task.task_id:
+                return row
+    return 0
+
+
 # --- Mijn taken -------------------------------------------------------------------------------
 
 
@@ -592,18 +604,23 @@ class MyTasksWidget(QWidget):
     (waiting for the VA, accorded) or rejected with the VA's reason. Enter opens the dossier."""
 
     open_case = Signal(str)
-    changed = Signal()
 
     #: The statuses listed, in this order: what asks something of the person comes first.
     SHOWN = ("open", "afgewezen", "te_accorderen", "geaccordeerd", "done")
 
     def __init__(
-        self, store: Store, actor: Actor, on: date | None = None, parent: QWidget | None = None
+        self,
+        store: Store,
+        actor: Actor,
+        on: date | None = None,
+        parent: QWidget | None = None,
+        events: StoreEvents | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
         self.on = on or date.today()
+        self.events = events or StoreEvents(self)
         self.setObjectName("my_tasks")
         layout = QVBoxLayout(self)
         self.title = QLabel()
@@ -648,11 +665,15 @@ class MyTasksWidget(QWidget):
         layout.addLayout(row)
         self.view.selectionModel().selectionChanged.connect(self._update)
         self.reload()
+        self.events.changed.connect(self._store_changed)
 
-    def refresh(self) -> None:
-        self.reload()
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.origin is not self and changes.touches("tasks", "cases", "staff"):
+            self.reload()
 
     def reload(self) -> None:
+        """Read the person's tasks again; the selected task stays selected."""
+        kept = self.current()
         rows = list_tasks(self.store, assignee_id=self.actor.user_id, statuses=self.SHOWN)
         order = {status: i for i, status in enumerate(self.SHOWN)}
         rows.sort(key=lambda t: (order.get(t.status, len(order)), not overdue(t, self.on)))
@@ -668,7 +689,7 @@ class MyTasksWidget(QWidget):
         self.view.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         if rows:
-            self.view.selectRow(0)
+            self.view.selectRow(_row_of(rows, kept))
             self.view.resizeColumnsToContents()
         self._update()
 
@@ -735,7 +756,7 @@ class MyTasksWidget(QWidget):
             f"ingeleverd: {TASK_STATUSES[status]}."
         )
         self.message.show()
-        self.changed.emit()
+        self.events.report(Changes.of(tasks=[task.task_id], cases=[task.case_ref], origin=self))
 
 
 # --- Te accorderen ----------------------------------------------------------------------------
@@ -745,12 +766,18 @@ class TeAccorderenWidget(QWidget):
     """A VA's delegated results waiting for accordering: accept, change and accept, or reject."""
 
     open_case = Signal(str)
-    changed = Signal()
 
-    def __init__(self, store: Store, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        parent: QWidget | None = None,
+        events: StoreEvents | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
+        self.events = events or StoreEvents(self)
         self.setObjectName("te_accorderen")
         layout = QVBoxLayout(self)
         self.title = QLabel()
@@ -831,8 +858,17 @@ class TeAccorderenWidget(QWidget):
         self.own.textChanged.connect(self._update)
         self.view.selectionModel().selectionChanged.connect(self._show_current)
         self.reload()
+        self.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.origin is not self and changes.touches("tasks", "cases", "staff"):
+            self.reload()
 
     def reload(self) -> None:
+        """Read the list again. The selected result stays selected, and the VA's own version
+        being written stays as it is while the handed-in result did not change."""
+        kept, submitted = self.current(), self.submitted.toPlainText()
+        own, cursor = self.own.toPlainText(), self.own.textCursor().position()
         staff = _staff_of(self.store, self.actor)
         is_va = staff is not None and staff.role == "VA"
         rows = te_accorderen(self.store, self.actor.user_id) if is_va else []
@@ -845,9 +881,21 @@ class TeAccorderenWidget(QWidget):
         if isinstance(layout, QVBoxLayout):
             layout.setStretchFactor(self.not_va, 0 if is_va else 1)
         if rows:
-            self.view.selectRow(0)
+            self.view.selectRow(_row_of(rows, kept))
             self.view.resizeColumnsToContents()
         self._show_current()
+        current = self.current()
+        if (
+            kept is not None
+            and current is not None
+            and current.task_id == kept.task_id
+            and self.submitted.toPlainText() == submitted
+            and self.own.toPlainText() != own
+        ):
+            self.own.setPlainText(own)
+            text = self.own.textCursor()
+            text.setPosition(min(cursor, len(own)))
+            self.own.setTextCursor(text)
         self._show_stats(is_va)
 
     def _show_stats(self, is_va: bool) -> None:
@@ -925,7 +973,7 @@ class TeAccorderenWidget(QWidget):
             + (": uw versie is vastgelegd, de ingeleverde versie blijft bewaard." if text else ".")
         )
         self.reload()
-        self.changed.emit()
+        self.events.report(Changes.of(tasks=[task.task_id], cases=[task.case_ref], origin=self))
 
     def _reject(self) -> None:
         task = self.current()
@@ -943,4 +991,4 @@ class TeAccorderenWidget(QWidget):
             return
         self.message.setText(f"Taak {task.task_id} afgewezen; het resultaat telt niet.")
         self.reload()
-        self.changed.emit()
+        self.events.report(Changes.of(tasks=[task.task_id], cases=[task.case_ref], origin=self))

@@ -24,6 +24,7 @@ from mdbtriage.core.validation import format_date
 from mdbtriage.store.accounts import staff_ids_with_account
 from mdbtriage.store.database import Store
 from mdbtriage.store.records import list_staff, list_teams
+from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.table_model import TablePane
 
@@ -37,11 +38,19 @@ def _hours(value: float | None) -> str:
 class TeamView(QWidget):
     """Who is in the team, who delegates what to whom, and under which rule set."""
 
-    def __init__(self, store: Store, session: Session, on: date, parent: Any = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        session: Session,
+        on: date,
+        parent: Any = None,
+        events: StoreEvents | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.session = session
         self.on = on
+        self.events = events or StoreEvents(self)
         self.team = QComboBox(objectName="team_choice")
         for team in list_teams(store):
             self.team.addItem(
@@ -118,6 +127,11 @@ class TeamView(QWidget):
         layout.addLayout(top)
         layout.addWidget(page, 1)
         self.refresh()
+        self.events.changed.connect(self._store_changed)
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches("staff", "delegations"):
+            self.refresh()
 
     def current_team(self) -> str:
         return str(self.team.currentData() or self.session.team)

@@ -1,4 +1,7 @@
-"""The werkvoorraad screen: the queue in policy order, filters, search, reasons and CSV export."""
+"""The werkvoorraad screen: the queue in policy order, filters, search, reasons and CSV export.
+
+It reads the queue again whenever the window's store events report a change to cases, tasks,
+meetings or staff, keeping the selected case and the scroll position."""
 
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ from mdbtriage.store.queue_view import (
 )
 from mdbtriage.store.records import list_teams
 from mdbtriage.ui.appearance import FlowLayout
+from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.queue_model import (
     COLUMN_KEYS,
     COLUMNS,
@@ -184,17 +188,25 @@ class WerkvoorraadView(QWidget):
     LOG_SEARCH_DELAY_MS = 1500
 
     def __init__(
-        self, store: Store, session: Session, policy: Policy, on: date, parent: Any = None
+        self,
+        store: Store,
+        session: Session,
+        policy: Policy,
+        on: date,
+        parent: Any = None,
+        events: StoreEvents | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.session = session
         self.policy = policy
         self.on = on
+        self.events = events or StoreEvents(self)
         self.model = QueueModel(self)
         self._loading = False
         self._reload_again = False
         self._keep_after_reload: str | None = None
+        self._keep_view_again = True
         self._active = True
         self.figures_by_team: dict[str, QueueFigures] = {}
         self._logged_search = ""
@@ -359,15 +371,30 @@ class WerkvoorraadView(QWidget):
         self._update_team_button()
         self._show_reasons(QModelIndex())
         self._update_state()
+        self.events.changed.connect(self._store_changed)
 
     # Loading ----------------------------------------------------------------------------------
 
-    def reload(self, keep_case: str | None = None) -> None:
+    def _store_changed(self, changes: Changes) -> None:
+        """Read the queue again after a change. A case this window's own menus changed (a new
+        case, an assignment) is selected and shown; otherwise the selection and the scroll
+        position stay."""
+        if not self._active or not changes.touches("cases", "tasks", "meetings", "staff"):
+            return
+        if changes.origin is self.window() and len(changes.cases) == 1:
+            self.reload(keep_case=next(iter(changes.cases)))
+        else:
+            self.reload(keep_view=True)
+
+    def reload(self, keep_case: str | None = None, *, keep_view: bool = False) -> None:
         """Recompute the werkvoorraad in the background; the table stays usable meanwhile.
+        ``keep_view``: the selected case stays selected and the first row in view stays at the
+        top, instead of the selected case being scrolled to.
 
         A reload asked for while one runs is done once that one is in (its data may be older
         than the change that asked)."""
         if self._loading:
+            self._keep_view_again = self._keep_view_again and keep_view and not keep_case
             self._reload_again = True
             if keep_case:
                 self._keep_after_reload = keep_case
@@ -382,6 +409,7 @@ class WerkvoorraadView(QWidget):
         path, on, policy = self.store.path, self.on, self.policy
         if keep_case is None:
             keep_case = self.current_case()
+        top_case = self._top_case() if keep_view else None
         # Nothing to show yet: the first rows first, while the rest is computed.
         with_preview = not self.model.all_entries() and not self._preview
 
@@ -404,7 +432,9 @@ class WerkvoorraadView(QWidget):
             again = self._reload_again
             self._keep_after_reload = None
             if keep:
-                self.select_case(keep, scroll=top_row is None)
+                self.select_case(keep, scroll=top_row is None and top_case is None)
+            if top_case is not None and top_row is None:
+                top_row = self.model.row_of(top_case)
             if top_row is not None and top_row >= 0:
                 self.table.scrollTo(
                     self.model.index(top_row, 0), QTableView.ScrollHint.PositionAtTop
@@ -413,7 +443,8 @@ class WerkvoorraadView(QWidget):
             release_in_background(previous)
             self._forecast_expected()
             if again:
-                self.reload(keep_case=keep)
+                keep_view_again, self._keep_view_again = self._keep_view_again, True
+                self.reload(keep_case=None if keep_view_again else keep, keep_view=keep_view_again)
 
         def failed(error: BaseException) -> None:
             self._loading = False
@@ -676,6 +707,13 @@ class WerkvoorraadView(QWidget):
 
     def _shown_entries(self) -> int:
         return self.table.model().rowCount() if self._preview else self.model.rowCount()
+
+    def _top_case(self) -> str | None:
+        """The case in the first row in view of the whole werkvoorraad (not of a preview)."""
+        row = self.table.rowAt(0)
+        if self._preview or row < 0 or row >= self.model.rowCount():
+            return None
+        return self.model.entry(row).case_ref
 
     def _entry_at(self, row: int) -> QueueEntry:
         return self._preview[row] if self._preview else self.model.entry(row)
