@@ -22,7 +22,8 @@ from mdbtriage.store.tasks import assign_task
 from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.mdb import MdbWindow
 from mdbtriage.ui.session import Session
-from mdbtriage.ui.tasks import AssignTaskDialog
+from mdbtriage.ui.tasks import AssignTaskDialog, TeAccorderenWidget
+from tests.conftest import TODAY
 
 
 def _shown_tasks(window) -> set[int]:  # type: ignore[no-untyped-def]
@@ -236,3 +237,71 @@ def test_another_program_s_commit_reaches_the_werkvoorraad_keeping_selection_and
     assert view.current_case() == selected
     assert view.model.entry(view.table.rowAt(0)).case_ref == top
     assert "Bijgewerkt" in window.statusBar().currentMessage()
+
+
+def test_te_accorderen_keeps_the_vas_own_version_when_changes_arrive(
+    qtbot, demo_store: Store
+) -> None:
+    va = str(
+        demo_store.conn.execute(
+            "SELECT delegating_va_id FROM tasks WHERE status = 'te_accorderen' LIMIT 1"
+        ).fetchone()[0]
+    )
+    events = StoreEvents()
+    widget = TeAccorderenWidget(demo_store, _session_of(demo_store, va).actor, events=events)
+    qtbot.addWidget(widget)
+    assert widget.model.rowCount() >= 1
+    widget.view.selectRow(widget.model.rowCount() - 1)
+    chosen = widget.current()
+    assert chosen is not None
+    widget.own.setPlainText("Mijn eigen versie, half af")
+    events.report(Changes.elsewhere())
+    current = widget.current()
+    assert current is not None and current.task_id == chosen.task_id
+    assert widget.own.toPlainText() == "Mijn eigen versie, half af"
+
+
+def test_the_mdb_window_follows_a_decision_saved_elsewhere_without_logging_a_read(
+    qtbot, demo_store: Store
+) -> None:
+    upcoming = next(m for m in repo.list_meetings(demo_store) if not m.closed)
+    chair = upcoming.regievoerder_id
+    assert chair is not None
+    actor = _session_of(demo_store, chair).actor
+    events = StoreEvents()
+    window = MdbWindow(
+        demo_store, actor, today=TODAY, meeting_id=upcoming.meeting_id, events=events
+    )
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex(2)
+    assert window.case_list.count() >= 1
+    first = window.case_list.item(0)
+    ref = str(first.data(Qt.ItemDataRole.UserRole))
+    assert first.text().startswith("○")
+
+    def reads() -> int:
+        return int(
+            demo_store.conn.execute(
+                "SELECT count(*) FROM audit_log WHERE event = 'read' AND user_id = ?", (chair,)
+            ).fetchone()[0]
+        )
+
+    before = reads()
+    with Store.open(demo_store.path) as elsewhere:
+        repo.save_decision(
+            elsewhere,
+            upcoming.meeting_id,
+            Decision(
+                case_ref=ref,
+                lead_role="VA",
+                lead_staff_id=chair,
+                contact_staff_id=chair,
+                activities=(Activity("SPREEKUUR", chair, upcoming.held_on + timedelta(days=10)),),
+                remarks="Elders besloten.",
+                dossier_complete=True,
+            ),
+            actor,
+        )
+    events.report(Changes.elsewhere())
+    assert window.case_list.item(0).text().startswith("✓")
+    assert reads() == before, "following a change writes nothing that would wake the others"
