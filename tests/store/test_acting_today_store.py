@@ -13,6 +13,8 @@ from mdbtriage.store.delegations import Refused, add_delegation, revoke_delegati
 from mdbtriage.store.tasks import assign_task, list_tasks
 from tests.store.test_tasks import ADMIN, actor, seed_team
 
+pytestmark = pytest.mark.both_stores
+
 TODAY = date(2026, 11, 23)
 
 

@@ -7,6 +7,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from mdbtriage.core.central import CentralDecision
 from mdbtriage.core.model import Actor, Case, Client, Staff
 from mdbtriage.core.ordering import natural_key
@@ -15,6 +17,8 @@ from mdbtriage.store.central import decision_for_case, list_decisions, record_de
 from mdbtriage.store.database import Store
 from mdbtriage.store.queue_view import load_queue
 from mdbtriage.store.records import get_case, list_staff, upsert_cases, upsert_staff
+
+pytestmark = pytest.mark.both_stores
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TL = Actor("T-TL1", "Teamleider", "TL")

@@ -26,6 +26,8 @@ from mdbtriage.store.forecast import (
 )
 from mdbtriage.store.records import upsert_cases, upsert_staff, upsert_teams
 
+pytestmark = pytest.mark.both_stores
+
 MONDAY = date(2026, 11, 30)
 
 

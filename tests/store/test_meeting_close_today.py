@@ -16,6 +16,8 @@ from mdbtriage.store.tasks import judge, list_tasks
 from tests.conftest import TODAY
 from tests.store.test_meetings import TEAM, TL, VA1, _decide, demo  # noqa: F401
 
+pytestmark = pytest.mark.both_stores
+
 HELD = TODAY - timedelta(days=2)
 
 

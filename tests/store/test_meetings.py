@@ -6,6 +6,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from mdbtriage.core.meetings import Activity, Decision, MeetingError, SummaryRefused, remark_terms
@@ -14,6 +15,9 @@ from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
 from mdbtriage.store.demo import load_demo, load_demo_meetings
 from tests.conftest import TODAY
+
+pytestmark = pytest.mark.both_stores
+INTEGRITY = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 ON = TODAY + timedelta(days=7)
 TEAM = "SMC-UTRECHT-1"
@@ -109,12 +113,12 @@ def test_absent_va_blocks_medical_decisions(demo: Store) -> None:
     assert repo.decisions(demo, meeting_id) == {}
 
 
-def test_decisions_are_saved_at_once_and_replace_the_draft(demo: Store, store_path) -> None:
+def test_decisions_are_saved_at_once_and_replace_the_draft(demo: Store) -> None:
     meeting_id = _meeting(demo)
     ref = repo.agenda(demo, meeting_id)[0].case_ref
     _decide(demo, meeting_id, ref)
     # Another connection (a restarted program) sees the decision without anything else done.
-    with Store.open(store_path) as again:
+    with Store.open(demo.path) as again:
         assert repo.decisions(again, meeting_id)[ref].medical_remarks.startswith("Hernia")
     repo.save_decision(
         demo,
@@ -146,7 +150,7 @@ def test_closing_by_the_regievoerder_freezes_the_meeting_and_keeps_history(demo:
     assert meeting.closed and meeting.closed_by == VA1.user_id
     with pytest.raises(MeetingError, match="gesloten"):
         _decide(demo, meeting_id, discussed[0])
-    with pytest.raises(sqlite3.IntegrityError, match="gesloten"):
+    with pytest.raises(INTEGRITY, match="gesloten"):
         demo.conn.execute(
             "UPDATE meeting_decisions SET remarks = 'x' WHERE meeting_id = ?", (meeting_id,)
         )

@@ -24,6 +24,8 @@ from mdbtriage.store.dossier import (
 )
 from tests.conftest import TODAY
 
+pytestmark = pytest.mark.both_stores
+
 OTHER_TEAM = "SMC-ELDERS-1"
 REASON = "collega afwezig, cliënt belt met een spoedvraag over zijn herbeoordeling"
 
@@ -113,6 +115,7 @@ def test_the_privacy_officer_and_team_lead_list_break_glass_others_are_refused(
     )
 
 
+@pytest.mark.workstation_only  # set-up mode (no accounts): the workstation store's
 def test_set_up_mode_asks_no_reason(store: Store) -> None:
     load_demo(store, n_cases=20, seed=3, today=TODAY, actor=Actor.system_account("test"))
     with store.atomic() as conn:

@@ -28,6 +28,8 @@ from mdbtriage.store.queue_view import (
 )
 from mdbtriage.store.records import open_cases
 
+pytestmark = pytest.mark.both_stores
+
 POLICIES = [load_policy(p) for p in available_policies()]
 ON = date(2026, 11, 23)
 TEAMS = ("T1", "T2")

@@ -13,6 +13,8 @@ from mdbtriage.core.model import Actor, Case, Client
 from mdbtriage.store.database import Store
 from mdbtriage.store.records import get_case, upsert_cases
 
+pytestmark = pytest.mark.both_stores
+
 
 def _case(ref: str, bsn: str, service: str = "ZW", **kw: object) -> Case:
     return Case(
@@ -51,6 +53,7 @@ def test_known_new_and_repeated_references(store: Store, actor: Actor) -> None:
     assert created <= updated
 
 
+@pytest.mark.workstation_only
 def test_page_cache_is_restored_and_a_failed_batch_writes_nothing(
     store: Store, actor: Actor
 ) -> None:

@@ -21,6 +21,8 @@ from mdbtriage.store.herbeoordeling import RequestRefused, assess_with_store, sa
 from mdbtriage.store.records import upsert_cases
 from tests.conftest import TODAY
 
+pytestmark = pytest.mark.both_stores
+
 EXAMPLE = Path(__file__).parents[2] / "docs" / "voorbeelden" / "herbeoordeling.json"
 BSN = "123456782"
 

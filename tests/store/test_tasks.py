@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import date
 
+import psycopg
 import pytest
 
 from mdbtriage.core.model import Actor, Case, Client, Staff
@@ -33,6 +34,10 @@ from mdbtriage.store.tasks import (
     te_accorderen,
     versions,
 )
+
+pytestmark = pytest.mark.both_stores
+# The append-only refusals: SQLite's trigger, PostgreSQL's trigger (SQLSTATE 23000).
+INTEGRITY = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 ON = date(2026, 11, 23)
 START = date(2026, 1, 1)
@@ -261,9 +266,9 @@ def test_revoked_delegation_refuses_new_tasks(team: Store) -> None:
 
 def test_audit_log_refuses_update_and_delete(team: Store) -> None:
     assign(team, "R-5", "DOSSIERSTUDIE", "S1")
-    with pytest.raises(sqlite3.IntegrityError, match="alleen aan te vullen"):
+    with pytest.raises(INTEGRITY, match="alleen aan te vullen"):
         team.conn.execute("UPDATE audit_log SET outcome = 'mislukt'")
-    with pytest.raises(sqlite3.IntegrityError, match="alleen aan te vullen"):
+    with pytest.raises(INTEGRITY, match="alleen aan te vullen"):
         team.conn.execute("DELETE FROM audit_log")
     assert {r.outcome for r in log_rows(team)} == {"gelukt"}
 
@@ -271,9 +276,9 @@ def test_audit_log_refuses_update_and_delete(team: Store) -> None:
 def test_task_versions_cannot_be_changed(team: Store) -> None:
     task_id = assign(team, "R-5", "DOSSIERSTUDIE", "S1")
     submit_task(team, actor("S1", "SMV"), task_id, "S1", "Origineel.")
-    with pytest.raises(sqlite3.IntegrityError, match="blijft bewaard"):
+    with pytest.raises(INTEGRITY, match="blijft bewaard"):
         team.conn.execute("UPDATE task_versions SET result = 'anders'")
-    with pytest.raises(sqlite3.IntegrityError, match="blijft bewaard"):
+    with pytest.raises(INTEGRITY, match="blijft bewaard"):
         team.conn.execute("DELETE FROM task_versions")
 
 

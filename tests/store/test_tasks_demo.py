@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from mdbtriage.core.model import Actor
 from mdbtriage.core.taakdelegatie import TASK_STATUSES
 from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import adoptions, list_delegations
 from mdbtriage.store.demo import load_demo
 from mdbtriage.store.tasks import list_tasks, review_statistics, te_accorderen, versions
+
+pytestmark = pytest.mark.both_stores
 
 
 def test_demo_has_tasks_in_every_status(store: Store, actor: Actor) -> None:

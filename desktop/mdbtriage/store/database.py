@@ -19,6 +19,7 @@ import getpass
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 import threading
 import time
@@ -120,8 +121,12 @@ _DB_ERRORS: list[type[Exception]] = [sqlite3.Error]
 
 
 def db_errors(*extra: type[Exception]) -> tuple[type[Exception], ...]:
-    """The database error classes in use (with ``extra``): ``sqlite3``'s, and SQLCipher's once
-    it is loaded (its exceptions do not derive from ``sqlite3.Error``)."""
+    """The database error classes in use (with ``extra``): ``sqlite3``'s, SQLCipher's once it is
+    loaded (its exceptions do not derive from ``sqlite3.Error``), and psycopg's once the office
+    store is used."""
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and psycopg.Error not in _DB_ERRORS:
+        _DB_ERRORS.append(psycopg.Error)
     return (*extra, *_DB_ERRORS)
 
 

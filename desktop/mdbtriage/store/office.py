@@ -237,6 +237,8 @@ def _unreachable(address: OfficeAddress, error: Exception) -> OfficeUnreachable:
         )
     elif state == "3D000":
         why = "die database bestaat niet op de server (IT maakt haar aan, zie de README)"
+    elif 'role "' in detail and "does not exist" in detail:
+        why = f"de server kent de login{' ' + user if user else ''} niet"
     elif state == "42501" or "permission denied for database" in detail:
         why = "u heeft geen toegang tot die database (geen CONNECT-recht)"
     else:

@@ -201,8 +201,8 @@ _STAGE_COLUMNS = (
     "ingebrekestelling INTEGER, dwangsom INTEGER, status TEXT, event TEXT, details TEXT"
 )
 _CLIENT_ID = "(SELECT k.client_id FROM clients k WHERE k.bsn = s.bsn)"
-# A client named twice in one batch gets the values of the last row, at the place of the first
-# (as row-by-row upserts would): one row per BSN, as PostgreSQL's upsert needs.
+# A client or case named twice in one batch gets the values of the last row, at the place of
+# the first (as row-by-row upserts would): one row per key, as PostgreSQL's upsert needs.
 _CLIENTS_FROM_STAGE = (
     "INSERT INTO clients (bsn, name, birth_date) SELECT s.bsn, s.name, s.birth_date "
     f"FROM {_STAGE} s JOIN (SELECT bsn, min(rowid) AS first, max(rowid) AS last "
@@ -216,8 +216,9 @@ _CASES_FROM_STAGE = (
     "ingebrekestelling, dwangsom, status, created_at, updated_at) "
     f"SELECT s.case_ref, {_CLIENT_ID}, s.service, s.received_on, s.team_id, s.requester, "
     "s.motivated, s.working, s.consents_60_plus, s.schrijnend, s.schrijnend_ref, "
-    f"s.ingebrekestelling, s.dwangsom, s.status, ?, ? FROM {_STAGE} s WHERE true "
-    "ORDER BY s.rowid "
+    f"s.ingebrekestelling, s.dwangsom, s.status, ?, ? FROM {_STAGE} s "
+    f"JOIN (SELECT case_ref, min(rowid) AS first, max(rowid) AS last FROM {_STAGE} "
+    "GROUP BY case_ref) d ON s.rowid = d.last WHERE true ORDER BY d.first "
     "ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
     "service = excluded.service, received_on = excluded.received_on, "
     "team_id = excluded.team_id, requester = excluded.requester, "

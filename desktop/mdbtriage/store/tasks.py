@@ -218,7 +218,8 @@ def versions_by_task(store: Store, task_ids: Sequence[int]) -> dict[int, list[Ta
     rows = store.conn.execute(
         "SELECT v.version_id, v.task_id, v.kind, v.author_id, coalesce(s.name, v.author_id), "
         "v.result, v.created_at FROM task_versions v LEFT JOIN staff s ON s.staff_id = v.author_id "
-        "WHERE v.task_id IN (SELECT value FROM json_each(?)) ORDER BY v.task_id, v.version_id",
+        "WHERE v.task_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) "
+        "ORDER BY v.task_id, v.version_id",
         (json.dumps(list(task_ids)),),
     )
     for r in rows:
