@@ -79,3 +79,124 @@ def test_same_werkvoorraad_as_workstation_store(demo_office: OfficeDb, tmp_path:
     code, on_server, err = run(staff_url(demo_office, TL), *args)
     assert code == 0, err
     assert json.loads(on_server) == json.loads(on_file)
+
+
+# VA1 has no delegation to SMV1 in the demo (VA2 has none at all): this one is the test's own.
+VA1, VA2 = "SMC-UTRECHT-1-VA2", "SMC-UTRECHT-1-VA1"
+SMV1 = "SMC-UTRECHT-1-SMV2"
+
+
+def test_a_delegated_task_from_assignment_to_sign_off_across_logins(
+    demo_office: OfficeDb, tmp_path: Path
+) -> None:
+    """What the VA does at his workstation, the SMV sees at hers: every step by its own login,
+    and every step in the access log under that login."""
+    as_va, as_smv, as_tl = (staff_url(demo_office, who) for who in (VA1, SMV1, TL))
+    code, out, err = run(as_tl, "queue", "--on", DAY, "--format", "json")
+    ref = next(r["case_ref"] for r in json.loads(out) if r["service"] == "ZW")
+    code, delegation, err = run(
+        as_va, "delegate", VA1, SMV1, "--task", "RAPPORTAGE", "--review", "100"
+    )
+    assert code == 0, err
+    code, task_id, err = run(as_va, "assign", ref, "RAPPORTAGE", "--to", SMV1, "--by", VA1)
+    assert code == 0, err
+    task_id = task_id.strip()
+    code, out, err = run(as_smv, "tasks", "--to", SMV1, "--format", "json")
+    assert code == 0, err
+    assert any(str(t["task_id"]) == task_id for t in json.loads(out))
+    code, _, err = run(as_smv, "complete", task_id, "--by", SMV1, "--result", "Concept rapport.")
+    assert code == 0, err
+    code, out, err = run(as_va, "te-accorderen", VA1, "--format", "json")
+    assert code == 0, err and task_id in out
+    code, _, err = run(as_va, "sign-off", task_id, "--by", VA1)
+    assert code == 0, err
+    code, _, err = run(staff_url(demo_office, VA2), "sign-off", task_id, "--by", VA2)
+    assert code == 3
+    # --by must be the signed-in login: the SMV cannot sign off in the VA's name.
+    code, _, err = run(as_smv, "sign-off", task_id, "--by", VA1)
+    assert code == 3
+    code, _, err = run(as_va, "revoke", delegation.strip(), "--by", VA1)
+    assert code == 0, err
+    code, out, err = run(as_tl, "audit", "--case", ref, "--format", "json")
+    assert code == 0, err
+    users = {r["user_id"] for r in json.loads(out)}
+    assert {VA1, SMV1} <= users
+
+
+def test_meetings_forecast_and_imports_as_a_team_lead(
+    demo_office: OfficeDb, tmp_path: Path
+) -> None:
+    as_tl = staff_url(demo_office, TL)
+    code, out, err = run(as_tl, "mdb-list", "--format", "json")
+    assert code == 0, err
+    meetings = json.loads(out)
+    closed = next(m for m in meetings if m["status"] == "gesloten")
+    pdf = tmp_path / "verslag.pdf"
+    code, _, err = run(as_tl, "mdb-summary", str(closed["meeting_id"]), "--out", str(pdf))
+    assert code == 0, err
+    assert pdf.read_bytes().startswith(b"%PDF")
+    code, out, err = run(as_tl, "forecast", "--team", "SMC-UTRECHT-1", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["weeks"]
+    cases = tmp_path / "zaken.csv"
+    cases.write_text(
+        "case_ref;bsn;name;birth_date;service;received_on;team\n"
+        "K-9001;111222333;Anna Jansen;02-01-1970;ZW;01-11-2026;SMC-UTRECHT-1\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(as_tl, "import-cases", str(cases))
+    assert code == 0, err
+    bad = tmp_path / "fout.csv"
+    bad.write_text(
+        "case_ref;bsn;name;birth_date;service;received_on;team\n"
+        "K-9002;123456789;Piet;02-01-1970;ZW;01-11-2026;SMC-UTRECHT-1\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(as_tl, "import-cases", str(bad))
+    assert code == 2 and "elfproef" in err
+    code, out, err = run(as_tl, "queue", "--on", DAY, "--format", "json")
+    assert any(r["case_ref"] == "K-9001" for r in json.loads(out))
+
+
+def test_encryption_is_refused_on_the_office_store(demo_office: OfficeDb) -> None:
+    for command in ("encrypt", "decrypt"):
+        code, _, err = run(demo_office.url, command)
+        assert code == 3, err
+        assert "TLS" in err and "Traceback" not in err
+
+
+def test_backup_check_and_restore_into_an_empty_database(
+    demo_office: OfficeDb, blank_db: OfficeDb, tmp_path: Path
+) -> None:
+    dump_file = tmp_path / "kantoor.dump"
+    code, _, err = run(demo_office.url, "backup", "--out", str(dump_file))
+    assert code == 0, err
+    assert "gecontroleerd" in err and dump_file.stat().st_mode & 0o077 == 0
+    code, _, err = run(demo_office.url, "restore", str(dump_file), "--check-only")
+    assert code == 0, err
+    # Not over a store that exists: only into an empty database.
+    code, _, err = run(demo_office.url, "restore", str(dump_file))
+    assert code == 3 and "lege database" in err
+    code, _, err = run(blank_db.url, "restore", str(dump_file))
+    assert code == 0, err and "server-init" in err
+    code, _, err = run(blank_db.url, "server-init", blank_db.url)
+    assert code == 0, err
+    code, _, err = run(blank_db.url, "check")
+    assert code == 0, err
+    with demo_office.connect() as old, blank_db.connect() as new:
+        count = "SELECT count(*) FROM audit_log WHERE purpose != 'reservekopie maken'"
+        assert (
+            new.execute("SELECT count(*) FROM cases").fetchone()
+            == old.execute("SELECT count(*) FROM cases").fetchone()
+        )
+        assert new.execute(count).fetchone()[0] >= old.execute(count).fetchone()[0] - 1
+
+
+def test_check_finds_a_switched_off_trigger(demo_office: OfficeDb) -> None:
+    code, _, err = run(demo_office.url, "check")
+    assert code == 0, err and "in orde" in err
+    with demo_office.connect() as conn:
+        conn.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+    code, _, err = run(demo_office.url, "check")
+    assert code == 1
+    assert "audit_log_no_update" in err

@@ -216,8 +216,8 @@ class Context:
 
     def actor(self) -> Actor:
         """Who acts: the signed-in person (README, "Who acts."). Maintenance commands act
-        under the operating-system account."""
-        if self.maintenance:
+        under the operating-system account (on the office store: the owner's login)."""
+        if self.maintenance and self.office_url is None:
             return _os_actor()
         self.store()
         assert self._actor is not None

@@ -56,7 +56,10 @@ from mdbtriage.store.safety import looks_encrypted
 @click.option("--list", "show", is_flag=True, help="Toon de automatische reservekopieën.")
 @pass_ctx
 def backup(context: Context, out: str | None, show: bool) -> None:
-    """Maak een gecontroleerde reservekopie van de opslag."""
+    """Maak een gecontroleerde reservekopie van de opslag (kantooropslag: pg_dump)."""
+    if context.office_url is not None:
+        _office_backup(context, out, show)
+        return
     if show:
         found = list_backups(context.check_path())
         if not found:
@@ -86,6 +89,101 @@ def backup(context: Context, out: str | None, show: bool) -> None:
     _say_chain_head(context, written)
 
 
+def _office_folder() -> Path:
+    from mdbtriage.store.locations import default_store_path
+
+    return default_store_path().parent / "kantoor-reservekopieen"
+
+
+def _office_backup(context: Context, out: str | None, show: bool) -> None:
+    """``backup`` on the office store: a pg_dump file (custom format) checked with
+    ``pg_restore --list``, logged under the owner's login with the chain head."""
+    from mdbtriage.store.access_log import chain_head, record_access
+    from mdbtriage.store.office_backup import OfficeBackupError, default_target, dump
+    from mdbtriage.store.office_store import OfficeStore
+
+    if show:
+        folder = _office_folder()
+        found = sorted(folder.glob("*.dump")) if folder.is_dir() else []
+        if not found:
+            say(f"Er zijn nog geen reservekopieën van de kantooropslag in {folder}.")
+        for item in found:
+            click.echo(str(item))
+        return
+    store = context.store()
+    assert isinstance(store, OfficeStore)
+    actor = context.actor()
+    target = Path(out) if out else default_target(store.address, _office_folder())
+    head = chain_head(store)
+    try:
+        written = dump(store.address, target, store.password)
+    except OfficeBackupError as error:
+        record_access(store, actor, "export", "reservekopie maken", str(error), outcome="mislukt")
+        fail(f"Reservekopie mislukt: {error}", EXIT_UNEXPECTED)
+    record_access(
+        store,
+        actor,
+        "export",
+        "reservekopie maken",
+        f"{written} (pg_dump, gecontroleerd); ketenkop {head or 'leeg'}",
+    )
+    say(
+        f"Reservekopie geschreven en gecontroleerd: {written} ({written.stat().st_size // 1024} kB)."
+    )
+    if head:
+        say(f"Ketenkop van het toegangslogboek in deze reservekopie: {head}")
+
+
+def _office_restore(context: Context, source: Path, check_only: bool) -> None:
+    """``restore`` on the office store: only into an empty database, as its owner."""
+    import os
+
+    from mdbtriage.cli import ENV_PASSWORD
+    from mdbtriage.store.office import (
+        OfficeError,
+        _foreign_tables,
+        applied_versions,
+        connect,
+        parse_url,
+    )
+    from mdbtriage.store.office_backup import restore, verify
+
+    if check_only:
+        problems = verify(source)
+        if problems:
+            fail(f"{source} is geen bruikbare reservekopie: {problems[0]}")
+        say(f"{source} is een goede reservekopie van een kantooropslag.")
+        return
+    url = context.office_url
+    assert url is not None
+    try:
+        address = parse_url(url)
+        password = os.environ.get(ENV_PASSWORD) or None
+        conn = connect(address, password=password)
+        try:
+            empty = not applied_versions(conn) and not _foreign_tables(conn)
+        finally:
+            conn.close()
+        restore(address, source, password, empty=empty)
+    except OfficeError as error:
+        fail(f"Terugzetten geweigerd: {error}", error.exit_code)
+    say(
+        f"{source} is teruggezet in {address.where}. Voer nu 'mdb-triage server-init {url}' uit: "
+        "die geeft de rollen en rechten terug (die staan niet in een reservekopie)."
+    )
+
+
+def refuse_encryption_on_office(context: Context, command: str) -> None:
+    """``encrypt``/``decrypt`` concern the workstation store's file; refused on an address."""
+    if context.office_url is not None:
+        fail(
+            f"Geweigerd: '{command}' versleutelt het bestand van een werkplekopslag. De "
+            "kantooropslag beveiligt de verbinding met TLS (sslmode=verify-full) en de server "
+            "zijn schijf met schijfversleuteling; dat regelt IT (zie de README).",
+            EXIT_REFUSED,
+        )
+
+
 def _say_chain_head(context: Context, written: Path) -> None:
     """The access log's chain head in the backup: noted elsewhere, it is the anchor against
     which 'check --anchor' finds a log rewritten later (the backup itself serves as well)."""
@@ -112,6 +210,9 @@ def restore(context: Context, file: str, check_only: bool) -> None:
         fail(f"{file}: bestand bestaat niet")
     if source.is_dir():
         fail(f"{file}: dat is een map; geef een reservekopie (een bestand)")
+    if context.office_url is not None:
+        _office_restore(context, source, check_only)
+        return
     path = context.check_path()
     encrypted = looks_encrypted(source) or looks_encrypted(path)
     key = context.passphrase() if encrypted else None
@@ -213,6 +314,7 @@ def encrypt(context: Context, keep_plain: bool) -> None:
     gevraagd, en wordt nergens bewaard: zonder wachtwoordzin zijn de gegevens niet te openen.
     Het onversleutelde bestand wordt overschreven en verwijderd. Sluit de desktoptoepassing
     eerst."""
+    refuse_encryption_on_office(context, "encrypt")
     path = context.path
     already = looks_encrypted(path)
     if already:
@@ -269,6 +371,7 @@ def encrypt(context: Context, keep_plain: bool) -> None:
 def decrypt(context: Context) -> None:
     """Maak de versleutelde opslag en zijn reservekopieën weer onversleuteld. Sluit de
     desktoptoepassing eerst."""
+    refuse_encryption_on_office(context, "decrypt")
     path = context.path
     if not looks_encrypted(path):
         _log_conversion(context, None, "opslag ontsleutelen", "geweigerd", "niet versleuteld")

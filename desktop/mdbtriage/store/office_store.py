@@ -60,6 +60,7 @@ class OfficeStore(Store):
         self.address = address
         self.office = conn
         self.file = None
+        self.password: str | None = None  # for pg_dump, when the server asked for one
 
     @property
     def raw(self) -> psycopg.Connection[Any]:
@@ -91,6 +92,7 @@ class OfficeStore(Store):
             raw.close()
             raise
         store = cls(address, OfficeConnection(raw))
+        store.password = password
         OFFICE_REOPEN[str(store.path)] = lambda: cls.open_url(address, password=password)
         return store
 
@@ -191,9 +193,28 @@ class OfficeStore(Store):
         return bool(row[0])
 
     def integrity_problems(self, quick: bool = False) -> list[str]:
-        """The office store's own checks: foreign keys are enforced by the server at every
-        statement, so what is left to check is the schema's version (done at open)."""
-        return []
+        """The office store's own checks (the server enforces keys and constraints at every
+        statement): the schema's version, no trigger of the store switched off (the access log's
+        and task versions' append-only rules, the frozen MDBs), no constraint left unchecked."""
+        problems: list[str] = []
+        newest = office_migrations()[-1].version
+        if self.schema_version() != newest:
+            problems.append(f"schemaversie {self.schema_version()}, verwacht {newest}")
+        for table, trigger in self.conn.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgenabled = 'D' "
+            "AND c.relnamespace = current_schema()::regnamespace ORDER BY 1, 2"
+        ):
+            problems.append(f"trigger {trigger} op tabel {table} staat uit")
+        for table, constraint in self.conn.execute(
+            "SELECT c.relname, k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+            "WHERE NOT k.convalidated AND c.relnamespace = current_schema()::regnamespace "
+            "ORDER BY 1, 2"
+        ):
+            problems.append(f"regel {constraint} op tabel {table} is niet gecontroleerd")
+        if problems:
+            self.damaged = True
+        return problems
 
     def backup_to(self, target: Path) -> Path:
         raise OfficeError(
