@@ -6,29 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from mdbtriage.cli import cli
-from mdbtriage.core.accounts import DEMO_PASSWORD
-from tests.office.conftest import OfficeDb, database_url
-
-TL = "SMC-UTRECHT-1-TL1"
-DAY = "2026-11-23"
-
-
-def run(url: str, *args: str, user: str | None = None) -> tuple[int, str, str]:
-    runner = CliRunner()
-    env = {"MDB_TRIAGE_PASSWORD": DEMO_PASSWORD}
-    result = runner.invoke(cli, ["--db", url, *args], env=env, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def demo_office(office_db: OfficeDb) -> OfficeDb:
-    code, _, err = run(office_db.url, "demo", "--cases", "300", "--seed", "7", "--on", DAY)
-    assert code == 0, err
-    return office_db
+from tests.office.conftest import DAY, TL, OfficeDb, database_url, run
 
 
 def staff_url(db: OfficeDb, login: str) -> str:

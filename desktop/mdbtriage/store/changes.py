@@ -5,13 +5,21 @@ did not write itself; when so, its screens read again what they show. The workst
 answers with SQLite's ``PRAGMA data_version``, asked on the store's own connection: it changes
 with every commit of another connection (another program on the same file, or a connection of
 this program in a worker thread, such as an import) and never with the connection's own
-commits, which the program reports itself. An office store supplies its own watcher.
+commits, which the program reports itself.
+
+The office store's watcher listens on a connection of its own (``LISTEN mdb_changes``): the
+database sends, at commit, one notification per statement with the table, the keys it touched
+and the login that made the change (``db/pg/server.sql``). Notifications sent by the store's
+own connection are left out, as on the workstation store; what came in is kept in
+:attr:`OfficeWatcher.notices` until the next ask, so that screens can update the rows named.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from mdbtriage.store.database import Store, db_errors
 
@@ -54,7 +62,76 @@ class DataVersionWatcher:
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One change another connection committed to the office store: the table, the keys it
+    touched (None: too many to name, read everything again) and the login that made it."""
+
+    table: str
+    keys: tuple[str, ...] | None
+    by: str | None
+    cases: tuple[str, ...] = ()  # the cases the rows belong to (tasks, MDB decisions, …)
+
+
+def parse_notice(payload: str) -> Notice | None:
+    """A notification's payload (JSON from ``mdb_notify_change``); None when unreadable."""
+    try:
+        data = json.loads(payload)
+        keys = data.get("keys")
+        return Notice(
+            table=str(data["table"]),
+            keys=None if keys is None else tuple(str(k) for k in keys if k is not None),
+            by=str(data["by"]) if data.get("by") else None,
+            cases=tuple(str(k) for k in data.get("cases") or () if k is not None),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+class OfficeWatcher:
+    """The office store's watcher: LISTEN on a connection of its own; :meth:`poll` reads what
+    arrived without waiting (libpq's ``consumeInput``), so it may be asked on the GUI thread."""
+
+    CHANNEL = "mdb_changes"
+
+    def __init__(self, store: Store) -> None:
+        self.notices: list[Notice] = []
+        self._own_pids = {self._pid(store)}
+        self._listener: Store | None = Store.open(store.path)
+        self._listener.conn.execute(f"LISTEN {self.CHANNEL}")
+
+    @staticmethod
+    def _pid(store: Store) -> int:
+        return int(store.conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+
+    def poll(self) -> bool:
+        self.notices = []
+        if self._listener is None:
+            return False
+        raw: Any = getattr(self._listener, "raw", None)
+        try:
+            pgconn = raw.pgconn
+            pgconn.consume_input()
+            while (notify := pgconn.notifies()) is not None:
+                if notify.be_pid in self._own_pids:
+                    continue
+                notice = parse_notice(notify.extra.decode("utf-8", "replace"))
+                self.notices.append(notice or Notice("?", None, None))
+        except Exception:  # the connection is gone: the program's connection state says so
+            self.close()
+            return False
+        return bool(self.notices)
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+
 def change_watcher(store: Store) -> ChangeWatcher:
     """The watcher for an open store: on the workstation store, on the store's own connection,
-    so that what the program itself writes there is not reported back to it."""
+    so that what the program itself writes there is not reported back to it; on the office
+    store, a listener of its own that leaves out the store connection's own notifications."""
+    if store.is_office:
+        return OfficeWatcher(store)
     return DataVersionWatcher(store.sqlite)

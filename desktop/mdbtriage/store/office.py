@@ -653,11 +653,12 @@ def _roles_and_grants(
 
 
 def _install_login_functions(conn: psycopg.Connection[Any], roles: OfficeRoles) -> None:
-    """The functions through which team leads manage logins (``db/pg/logins.sql``), replaced on
+    """The functions through which team leads manage logins (``db/pg/server.sql``, which also
+    sets the access log's user from the login and sends the change notifications), replaced on
     every run, callable by the team leads' group; a person's own password by everyone."""
     from psycopg import sql
 
-    text = resources.files("mdbtriage.db").joinpath("pg", "logins.sql").read_text("utf-8")
+    text = resources.files("mdbtriage.db").joinpath("pg", "server.sql").read_text("utf-8")
     conn.execute(text.encode("utf-8"))
     tl, app = sql.Identifier(roles.group("TL")), sql.Identifier(roles.app)
     conn.execute(
@@ -669,6 +670,8 @@ def _install_login_functions(conn: psycopg.Connection[Any], roles: OfficeRoles) 
     conn.execute(
         sql.SQL("GRANT EXECUTE ON FUNCTION mdb_login_own_password(text) TO {}").format(app)
     )
+    # Read-only for the application (the grants above cover all tables on a second run).
+    conn.execute(sql.SQL("REVOKE ALL ON mdb_logins FROM {}").format(app))
     conn.execute(sql.SQL("GRANT SELECT ON mdb_logins TO {}").format(app))
 
 

@@ -11,15 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from mdbtriage.store.changes import ChangeWatcher
+from mdbtriage.store.changes import ChangeWatcher, Notice
 
 #: How often the store's change watcher is asked for commits made elsewhere.
 POLL_MS = 500
 
 KINDS = ("cases", "tasks", "delegations", "meetings", "staff")
+# The office store's notifications name a table; the kind of key each table's keys are.
+NOTICE_KINDS = {
+    "cases": "cases",
+    "tasks": "tasks",
+    "delegations": "delegations",
+    "meetings": "meetings",
+    "meeting_decisions": "meetings",
+    "meeting_agenda": "meetings",
+    "staff": "staff",
+    "absences": "staff",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,29 @@ class Changes:
         """Commits made elsewhere whose keys are not known: every screen reads again."""
         return cls(unknown=True, by=by, external=True)
 
+    @classmethod
+    def from_notices(cls, notices: Iterable[Notice]) -> Changes:
+        """What colleagues committed on the office store, key by key where the database named
+        the keys (see :class:`mdbtriage.store.changes.Notice`)."""
+        keys: dict[str, set[Any]] = {kind: set() for kind in KINDS}
+        unknown = False
+        people: set[str] = set()
+        for notice in notices:
+            if notice.by:
+                people.add(notice.by)
+            kind = NOTICE_KINDS.get(notice.table)
+            if kind is None or notice.keys is None:
+                unknown = True
+                continue
+            convert = int if kind in ("tasks", "delegations", "meetings") else str
+            try:
+                keys[kind].update(convert(k) for k in notice.keys)
+            except ValueError:
+                unknown = True
+            keys["cases"].update(notice.cases)
+        by = next(iter(people)) if len(people) == 1 else None
+        return cls.of(**keys, unknown=unknown, by=by, external=True)
+
     def touches(self, *kinds: str) -> bool:
         """Whether anything of these kinds (``"cases"``, ``"tasks"``, …) may have changed."""
         return self.unknown or any(getattr(self, kind) for kind in kinds)
@@ -125,5 +160,6 @@ class StoreEvents(QObject):
         """Ask the watcher now; report what came in. Whether anything did."""
         if self._watcher is None or not self._watcher.poll():
             return False
-        self.report(Changes.elsewhere())
+        notices = getattr(self._watcher, "notices", None)
+        self.report(Changes.from_notices(notices) if notices else Changes.elsewhere())
         return True

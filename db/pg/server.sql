@@ -1,0 +1,297 @@
+-- The office store's logins, managed by team leads without CREATEROLE: server-init installs
+-- these functions (again on every run, so an upgrade replaces them) as SECURITY DEFINER,
+-- owned by the login that ran it (the database owner, which may create roles). Only the team
+-- leads' group (and the owner) may call them; they check that themselves as well.
+--
+-- A staff member's login is named by their personnel number (staff_id) and is a member of
+-- exactly one group of this database: the one of their role (<database>_<role>). An inactive
+-- staff member's login is NOLOGIN. A password arrives as a SCRAM verifier computed by the
+-- program (the clear text never reaches the server or its log); a password a team lead set
+-- must be changed at first sign-in (mdb_logins.must_change).
+
+CREATE TABLE IF NOT EXISTS mdb_logins (
+    login        text PRIMARY KEY,
+    must_change  integer NOT NULL DEFAULT 1 CHECK (must_change IN (0, 1)),
+    set_by       text NOT NULL,
+    set_at       text NOT NULL DEFAULT mdb_utc_now()
+);
+
+CREATE OR REPLACE FUNCTION mdb_login_caller_may_manage() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_has_role(session_user, current_database() || '_tl', 'MEMBER')
+        OR pg_has_role(session_user, d.datdba, 'MEMBER')
+        OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+    FROM pg_database d WHERE d.datname = current_database()
+$$;
+
+-- Put a login in the state the staff table asks for: in the group of the role only, LOGIN
+-- when active, NOLOGIN when not. Nothing happens for a staff member without a login.
+-- Returns what it did (Dutch), or '' when nothing changed.
+CREATE OR REPLACE FUNCTION mdb_login_sync(p_staff text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_role text;
+    v_active integer;
+    v_group text;
+    v_other text;
+    v_can_login boolean;
+    v_done text[] := '{}';
+BEGIN
+    IF NOT mdb_login_caller_may_manage() THEN
+        RAISE EXCEPTION USING ERRCODE = '42501',
+            MESSAGE = 'alleen een teamleider beheert logins';
+    END IF;
+    SELECT role, active INTO v_role, v_active FROM staff WHERE staff_id = p_staff;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('medewerker %s bestaat niet', p_staff);
+    END IF;
+    SELECT rolcanlogin INTO v_can_login FROM pg_roles WHERE rolname = p_staff;
+    IF NOT FOUND THEN
+        RETURN '';
+    END IF;
+    v_group := current_database() || '_' || lower(v_role);
+    FOR v_other IN
+        SELECT g.rolname FROM pg_roles g
+        WHERE g.rolname LIKE replace(current_database(), '_', '\_') || '\_%'
+          AND g.rolname <> v_group AND g.rolname <> current_database() || '_app'
+          AND NOT g.rolcanlogin
+          AND pg_has_role(p_staff, g.oid, 'USAGE')
+          AND EXISTS (SELECT 1 FROM pg_auth_members m
+                      WHERE m.roleid = g.oid AND m.member = (SELECT oid FROM pg_roles WHERE rolname = p_staff))
+    LOOP
+        EXECUTE format('REVOKE %I FROM %I', v_other, p_staff);
+        v_done := v_done || format('uit groep %s', v_other);
+    END LOOP;
+    IF NOT pg_has_role(p_staff, v_group, 'USAGE') THEN
+        EXECUTE format('GRANT %I TO %I', v_group, p_staff);
+        v_done := v_done || format('in groep %s', v_group);
+    END IF;
+    IF v_active = 1 AND NOT v_can_login THEN
+        EXECUTE format('ALTER ROLE %I LOGIN', p_staff);
+        v_done := v_done || 'aanmelden weer toegestaan'::text;
+    ELSIF v_active = 0 AND v_can_login THEN
+        EXECUTE format('ALTER ROLE %I NOLOGIN', p_staff);
+        v_done := v_done || 'aanmelden geblokkeerd (niet actief)'::text;
+    END IF;
+    RETURN array_to_string(v_done, ', ');
+END
+$$;
+
+-- Create a staff member's login, or set a new password on it (p_verifier: a SCRAM-SHA-256
+-- verifier). p_must_change: 1 when a team lead set it (to be changed at first sign-in).
+CREATE OR REPLACE FUNCTION mdb_login_set(p_staff text, p_verifier text, p_must_change integer)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_active integer;
+    v_created boolean := false;
+BEGIN
+    IF NOT mdb_login_caller_may_manage() THEN
+        RAISE EXCEPTION USING ERRCODE = '42501',
+            MESSAGE = 'alleen een teamleider beheert logins';
+    END IF;
+    IF p_verifier NOT LIKE 'SCRAM-SHA-256$%' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'het wachtwoord komt als SCRAM-verificatie, niet als tekst';
+    END IF;
+    SELECT active INTO v_active FROM staff WHERE staff_id = p_staff;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('medewerker %s bestaat niet', p_staff);
+    END IF;
+    IF v_active = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = format('medewerker %s is niet actief', p_staff);
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_staff AND (rolsuper OR rolcreaterole
+               OR rolname = (SELECT datdba::regrole::text FROM pg_database
+                             WHERE datname = current_database()))) THEN
+        RAISE EXCEPTION USING ERRCODE = '42501',
+            MESSAGE = format('%s is een beheerderslogin; die beheert IT', p_staff);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_staff) THEN
+        EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', p_staff, p_verifier);
+        v_created := true;
+    ELSE
+        EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', p_staff, p_verifier);
+    END IF;
+    INSERT INTO mdb_logins (login, must_change, set_by, set_at)
+    VALUES (p_staff, p_must_change, session_user, mdb_utc_now())
+    ON CONFLICT (login) DO UPDATE SET must_change = excluded.must_change,
+        set_by = excluded.set_by, set_at = excluded.set_at;
+    PERFORM mdb_login_sync(p_staff);
+    RETURN CASE WHEN v_created THEN 'aangemaakt' ELSE 'nieuw wachtwoord' END;
+END
+$$;
+
+-- A person changes their own password (p_verifier: SCRAM-SHA-256), which ends must_change.
+CREATE OR REPLACE FUNCTION mdb_login_own_password(p_verifier text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF p_verifier NOT LIKE 'SCRAM-SHA-256$%' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'het wachtwoord komt als SCRAM-verificatie, niet als tekst';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM staff WHERE staff_id = session_user) THEN
+        RAISE EXCEPTION USING ERRCODE = '42501',
+            MESSAGE = 'alleen een medewerker wijzigt hier het eigen wachtwoord';
+    END IF;
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', session_user, p_verifier);
+    UPDATE mdb_logins SET must_change = 0, set_by = session_user, set_at = mdb_utc_now()
+    WHERE login = session_user;
+END
+$$;
+
+REVOKE ALL ON FUNCTION mdb_login_caller_may_manage() FROM PUBLIC;
+REVOKE ALL ON FUNCTION mdb_login_sync(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mdb_login_set(text, text, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION mdb_login_own_password(text) FROM PUBLIC;
+REVOKE ALL ON mdb_logins FROM PUBLIC;
+
+-- The access log's user is the login the server authenticated: for every record a staff login
+-- writes, user_id, user_name and role come from session_user and the staff table, whatever the
+-- client sent (on_behalf_of, the event and the details are the program's). The owner's records
+-- (the set-up, and those move-to-server carries in from a workstation store) keep theirs.
+CREATE OR REPLACE FUNCTION mdb_audit_log_user() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name text;
+    v_role text;
+BEGIN
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+       OR pg_has_role(session_user, (SELECT datdba FROM pg_database
+                                     WHERE datname = current_database()), 'MEMBER') THEN
+        RETURN NEW;
+    END IF;
+    SELECT name, role INTO v_name, v_role FROM staff WHERE staff_id = session_user;
+    NEW.user_id := session_user;
+    NEW.user_name := coalesce(v_name, session_user);
+    NEW.role := coalesce(v_role, 'onbekend');
+    RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION mdb_audit_log_user() FROM PUBLIC;
+DROP TRIGGER IF EXISTS audit_log_user ON audit_log;
+CREATE TRIGGER audit_log_user BEFORE INSERT ON audit_log
+FOR EACH ROW EXECUTE FUNCTION mdb_audit_log_user();
+
+-- Colleagues' screens learn of a change at commit: one notification per statement on channel
+-- mdb_changes, with the table and the keys it touched (JSON; at most 200 keys, else none:
+-- "reload what you show"). The listener of every open desktop turns it into a store event.
+CREATE OR REPLACE FUNCTION mdb_notify_change() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rows text := CASE WHEN TG_OP = 'DELETE' THEN 'old_rows' ELSE 'new_rows' END;
+    v_keys jsonb;
+    v_cases jsonb;
+    v_count integer;
+BEGIN
+    EXECUTE format('SELECT count(*), jsonb_agg(DISTINCT k) FROM (SELECT (to_jsonb(r) ->> %L) AS k '
+                   'FROM %I r LIMIT 201) x', TG_ARGV[0], v_rows)
+    INTO v_count, v_keys;
+    IF v_count > 200 THEN
+        v_keys := NULL;
+    END IF;
+    IF TG_NARGS > 1 THEN  -- the cases the rows belong to
+        EXECUTE format('SELECT count(*), jsonb_agg(DISTINCT k) FROM (SELECT (to_jsonb(r) ->> %L) '
+                       'AS k FROM %I r LIMIT 201) x', TG_ARGV[1], v_rows)
+        INTO v_count, v_cases;
+        IF v_count > 200 THEN
+            v_keys := NULL;
+            v_cases := NULL;
+        END IF;
+    END IF;
+    PERFORM pg_notify('mdb_changes', json_build_object(
+        'table', TG_TABLE_NAME, 'keys', v_keys, 'cases', v_cases, 'by', session_user)::text);
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS cases_notify_insert ON cases;
+CREATE TRIGGER cases_notify_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('case_ref');
+DROP TRIGGER IF EXISTS cases_notify_update ON cases;
+CREATE TRIGGER cases_notify_update AFTER UPDATE ON cases REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('case_ref');
+DROP TRIGGER IF EXISTS cases_notify_delete ON cases;
+CREATE TRIGGER cases_notify_delete AFTER DELETE ON cases REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('case_ref');
+DROP TRIGGER IF EXISTS tasks_notify_insert ON tasks;
+CREATE TRIGGER tasks_notify_insert AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('task_id', 'case_ref');
+DROP TRIGGER IF EXISTS tasks_notify_update ON tasks;
+CREATE TRIGGER tasks_notify_update AFTER UPDATE ON tasks REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('task_id', 'case_ref');
+DROP TRIGGER IF EXISTS tasks_notify_delete ON tasks;
+CREATE TRIGGER tasks_notify_delete AFTER DELETE ON tasks REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('task_id', 'case_ref');
+DROP TRIGGER IF EXISTS delegations_notify_insert ON delegations;
+CREATE TRIGGER delegations_notify_insert AFTER INSERT ON delegations REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('delegation_id');
+DROP TRIGGER IF EXISTS delegations_notify_update ON delegations;
+CREATE TRIGGER delegations_notify_update AFTER UPDATE ON delegations REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('delegation_id');
+DROP TRIGGER IF EXISTS delegations_notify_delete ON delegations;
+CREATE TRIGGER delegations_notify_delete AFTER DELETE ON delegations REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('delegation_id');
+DROP TRIGGER IF EXISTS meetings_notify_insert ON meetings;
+CREATE TRIGGER meetings_notify_insert AFTER INSERT ON meetings REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
+DROP TRIGGER IF EXISTS meetings_notify_update ON meetings;
+CREATE TRIGGER meetings_notify_update AFTER UPDATE ON meetings REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
+DROP TRIGGER IF EXISTS meetings_notify_delete ON meetings;
+CREATE TRIGGER meetings_notify_delete AFTER DELETE ON meetings REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
+DROP TRIGGER IF EXISTS meeting_decisions_notify_insert ON meeting_decisions;
+CREATE TRIGGER meeting_decisions_notify_insert AFTER INSERT ON meeting_decisions REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
+DROP TRIGGER IF EXISTS meeting_decisions_notify_update ON meeting_decisions;
+CREATE TRIGGER meeting_decisions_notify_update AFTER UPDATE ON meeting_decisions REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
+DROP TRIGGER IF EXISTS meeting_decisions_notify_delete ON meeting_decisions;
+CREATE TRIGGER meeting_decisions_notify_delete AFTER DELETE ON meeting_decisions REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
+DROP TRIGGER IF EXISTS meeting_agenda_notify_insert ON meeting_agenda;
+CREATE TRIGGER meeting_agenda_notify_insert AFTER INSERT ON meeting_agenda REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
+DROP TRIGGER IF EXISTS meeting_agenda_notify_update ON meeting_agenda;
+CREATE TRIGGER meeting_agenda_notify_update AFTER UPDATE ON meeting_agenda REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
+DROP TRIGGER IF EXISTS meeting_agenda_notify_delete ON meeting_agenda;
+CREATE TRIGGER meeting_agenda_notify_delete AFTER DELETE ON meeting_agenda REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
+DROP TRIGGER IF EXISTS staff_notify_insert ON staff;
+CREATE TRIGGER staff_notify_insert AFTER INSERT ON staff REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
+DROP TRIGGER IF EXISTS staff_notify_update ON staff;
+CREATE TRIGGER staff_notify_update AFTER UPDATE ON staff REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
+DROP TRIGGER IF EXISTS staff_notify_delete ON staff;
+CREATE TRIGGER staff_notify_delete AFTER DELETE ON staff REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
+DROP TRIGGER IF EXISTS central_decisions_notify_insert ON central_decisions;
+CREATE TRIGGER central_decisions_notify_insert AFTER INSERT ON central_decisions REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('central_ref', 'case_ref');
+DROP TRIGGER IF EXISTS central_decisions_notify_update ON central_decisions;
+CREATE TRIGGER central_decisions_notify_update AFTER UPDATE ON central_decisions REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('central_ref', 'case_ref');
+DROP TRIGGER IF EXISTS central_decisions_notify_delete ON central_decisions;
+CREATE TRIGGER central_decisions_notify_delete AFTER DELETE ON central_decisions REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('central_ref', 'case_ref');
+DROP TRIGGER IF EXISTS absences_notify_insert ON absences;
+CREATE TRIGGER absences_notify_insert AFTER INSERT ON absences REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
+DROP TRIGGER IF EXISTS absences_notify_update ON absences;
+CREATE TRIGGER absences_notify_update AFTER UPDATE ON absences REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
+DROP TRIGGER IF EXISTS absences_notify_delete ON absences;
+CREATE TRIGGER absences_notify_delete AFTER DELETE ON absences REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
