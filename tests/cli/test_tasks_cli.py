@@ -270,3 +270,23 @@ def test_complete_records_the_time_spent(run: Run, seeded: Path, store_path: Pat
         assert spent.fetchone()[0] == 75
     log = audit_json(run, "--case", "R-7")
     assert any("bestede tijd 75 minuten" in str(r["details"]) for r in log)
+
+
+def test_an_edit_from_an_older_version_exits_3_naming_who_what_and_when(
+    run: Run, seeded: Path
+) -> None:
+    run("delegate", "V1", "S1", "--task", "RAPPORTAGE")
+    task_id = run("assign", "R-7", "RAPPORTAGE", "--to", "S1", "--by", "V1").stdout.strip()
+    first = json.loads(run("tasks", "--case", "R-7", "--format", "json").stdout)[0]["version"]
+    done = run("complete", task_id, "--by", "S1", "--result", "Concept.", "--expect-version", "1")
+    assert first == 1 and done.exit_code == 0, done.stderr
+    stale = run("sign-off", task_id, "--by", "V1", "--expect-version", str(first))
+    assert stale.exit_code == 3 and stale.stdout == ""
+    assert f"Taak {task_id} (RAPPORTAGE) is intussen gewijzigd door Naam S1 (S1) op " in (
+        stale.stderr
+    )
+    assert "ingeleverd, wacht op accordering" in stale.stderr
+    # Without --expect-version the command acts on the current version, as before.
+    assert run("sign-off", task_id, "--by", "V1").exit_code == 0
+    task = json.loads(run("tasks", "--case", "R-7", "--format", "json").stdout)[0]
+    assert task["status"] == "geaccordeerd" and task["version"] == 3

@@ -75,6 +75,7 @@ from mdbtriage.store.tasks import (
     versions_by_task,
     who_may,
 )
+from mdbtriage.store.versions import StaleEdit
 
 FORMAT = click.option(
     "--format",
@@ -82,6 +83,18 @@ FORMAT = click.option(
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
+)
+
+
+# An edit that names the version it started from (``tasks --format json`` gives each task's
+# ``version``): refused when the task changed since. Without it the command acts on the current.
+_EXPECT_VERSION = click.option(
+    "--expect-version",
+    "expect_version",
+    type=click.IntRange(1),
+    metavar="VERSIE",
+    help="Alleen als de taak nog deze versie heeft (tasks --format json); anders geweigerd "
+    "met wie wat wanneer wijzigde.",
 )
 
 
@@ -94,6 +107,9 @@ def _rules() -> Iterator[None]:
     except Refused as refused:
         for reason in refused.reasons:
             say(f"Geweigerd: {reason}")
+        sys.exit(EXIT_REFUSED)
+    except StaleEdit as stale:
+        say(f"Geweigerd: {stale}")
         sys.exit(EXIT_REFUSED)
     except TaakdelegatieError as error:
         fail(f"Ongeldige invoer: {error}", EXIT_BAD_INPUT)
@@ -244,15 +260,31 @@ def assign(
     help="Bestede tijd (optioneel); de normen van de prognose worden ermee bijgesteld.",
 )
 @_ON_TODAY
+@_EXPECT_VERSION
 @pass_ctx
 def complete(
-    context: Context, task_id: int, by: str, result: str, minutes: int | None, on: str | None
+    context: Context,
+    task_id: int,
+    by: str,
+    result: str,
+    minutes: int | None,
+    on: str | None,
+    expect_version: int | None,
 ) -> None:
     """Lever het resultaat van een taak in (gedelegeerd werk gaat naar 'te accorderen')."""
     _acting_day(on, "inleveren")
     actor, via = _acting_as(context, by, "inleveren", task_id)
     with _rules():
-        status = submit_task(context.store(), actor, task_id, by, result, via=via, minutes=minutes)
+        status = submit_task(
+            context.store(),
+            actor,
+            task_id,
+            by,
+            result,
+            via=via,
+            minutes=minutes,
+            version=expect_version,
+        )
     say(f"Taak {task_id} ingeleverd: {TASK_STATUSES[status]}.")
 
 
@@ -266,15 +298,21 @@ def complete(
     help="Gewijzigd resultaat van de arts (de ingeleverde versie blijft bewaard).",
 )
 @_ON_TODAY
+@_EXPECT_VERSION
 @pass_ctx
 def sign_off_command(
-    context: Context, task_id: int, by: str, result: str | None, on: str | None
+    context: Context,
+    task_id: int,
+    by: str,
+    result: str | None,
+    on: str | None,
+    expect_version: int | None,
 ) -> None:
     """Accordeer een gedelegeerde taak (alleen door de delegerende verzekeringsarts)."""
     _acting_day(on, "accorderen")
     actor, via = _acting_as(context, by, "accorderen", task_id)
     with _rules():
-        sign_off(context.store(), actor, task_id, by, result, via=via)
+        sign_off(context.store(), actor, task_id, by, result, via=via, version=expect_version)
     say(f"Taak {task_id} geaccordeerd door {by}" + (" (gewijzigd)." if result else "."))
 
 
@@ -283,13 +321,21 @@ def sign_off_command(
 @click.option("--by", "by", required=True, metavar="STAFF_ID", help="De delegerende arts.")
 @click.option("--reason", "reason", required=True, metavar="TEKST", help="Waarom.")
 @_ON_TODAY
+@_EXPECT_VERSION
 @pass_ctx
-def reject(context: Context, task_id: int, by: str, reason: str, on: str | None) -> None:
+def reject(
+    context: Context,
+    task_id: int,
+    by: str,
+    reason: str,
+    on: str | None,
+    expect_version: int | None,
+) -> None:
     """Wijs het resultaat van een gedelegeerde taak af; het telt dan niet."""
     _acting_day(on, "afwijzen")
     actor, via = _acting_as(context, by, "afwijzen", task_id)
     with _rules():
-        reject_task(context.store(), actor, task_id, by, reason, via=via)
+        reject_task(context.store(), actor, task_id, by, reason, via=via, version=expect_version)
     say(f"Taak {task_id} afgewezen door {by}.")
 
 

@@ -83,6 +83,64 @@ class SummaryRefused(MeetingError):
     """A summary version the actor may not see (the medical one for a non-medical role)."""
 
 
+# --- One chair per MDB ----------------------------------------------------------------------
+
+CHAIR_QUALIFICATION: Final = "REGIEVOERDER"
+
+
+@dataclass(frozen=True, slots=True)
+class Chair:
+    """Who runs an MDB's Bespreking, from which workstation and window (``seat``), held until
+    ``expires_at`` unless renewed (times in UTC, ISO text)."""
+
+    meeting_id: int
+    holder_id: str
+    holder_name: str
+    workstation: str
+    seat: str
+    taken_at: str
+    renewed_at: str
+    expires_at: str
+
+    @property
+    def label(self) -> str:
+        return f"Voorzitter: {self.holder_name} op {self.workstation}"
+
+
+class ChairHeld(MeetingError):
+    """The MDB is chaired from another seat: this one follows it read-only."""
+
+    def __init__(self, chair: Chair) -> None:
+        self.chair = chair
+        super().__init__(
+            [
+                f"MDB {chair.meeting_id} wordt voorgezeten door {chair.holder_name} op "
+                f"{chair.workstation}; alleen daar worden de besluiten vastgelegd. U volgt de "
+                "bespreking alleen-lezen."
+            ]
+        )
+
+
+def chair_takeover_problem(
+    person: Staff | None, team: str, regievoerder_id: str | None
+) -> str | None:
+    """Why ``person`` may not take the chair of an MDB over from whoever holds it; ``None``
+    when they may: the regievoerder, i.e. an active VA of the MDB's team qualified
+    REGIEVOERDER, or the VA the MDB names as its regievoerder."""
+    if person is None:
+        return "Alleen de regievoerder (VA) neemt het voorzitterschap over."
+    qualified = (
+        person.role == "VA" and person.team == team and CHAIR_QUALIFICATION in person.qualifications
+    )
+    if person.active and (qualified or person.staff_id == regievoerder_id):
+        return None
+    return (
+        "Alleen de regievoerder (VA met de kwalificatie regievoerder MDB, of de regievoerder "
+        f"van deze MDB) neemt het voorzitterschap over; {person.name} ({person.role}) mag dat "
+        "niet."
+    )
+
+
 def may_see_medical(role: str) -> bool:
     """Whether a role may read and print the medical content of an MDB."""
     return role in MEDICAL_ROLES

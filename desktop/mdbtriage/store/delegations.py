@@ -22,6 +22,7 @@ from mdbtriage.core.taakdelegatie import (
     load_ruleset,
     ruleset_on,
 )
+from mdbtriage.store import versions
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.records import get_staff
@@ -136,12 +137,13 @@ class DelegationRow:
     revoked_by: str | None
     revoke_reason: str
     created_by: str
+    version: int = 1
 
 
 _DELEGATION_SELECT = (
     "SELECT d.delegation_id, d.va_id, d.delegate_id, d.team_id, d.tasks, d.services, "
     "d.valid_from, d.valid_to, d.revoked_on, d.review_percentage, d.note, "
-    "v.name, s.name, s.role, d.revoked_by, d.revoke_reason, d.created_by "
+    "v.name, s.name, s.role, d.revoked_by, d.revoke_reason, d.created_by, d.version "
     "FROM delegations d JOIN staff v ON v.staff_id = d.va_id "
     "JOIN staff s ON s.staff_id = d.delegate_id"
 )
@@ -175,6 +177,7 @@ def _delegation_row(r: Sequence[object]) -> DelegationRow:
         revoked_by=str(r[14]) if r[14] else None,
         revoke_reason=str(r[15] or ""),
         created_by=str(r[16]),
+        version=int(str(r[17])),
     )
 
 
@@ -285,10 +288,13 @@ def revoke_delegation(
     reason: str = "",
     *,
     via: str = "",
+    version: int | None = None,
 ) -> None:
-    """The delegating VA revokes a delegation from a date (tasks already given stay as they are)."""
-    row = get_delegation(store, delegation_id)
-    if row is None:
+    """The delegating VA revokes a delegation from a date (tasks already given stay as they are).
+    Checked inside the write transaction; ``version`` is the delegation as the screen showed
+    it (:class:`mdbtriage.store.versions.StaleEdit` when it changed since; ``None``: the
+    current one)."""
+    if get_delegation(store, delegation_id) is None:
         raise TaakdelegatieError(f"delegatie {delegation_id} bestaat niet")
     by = staff_or_error(store, by_id, "Verzekeringsarts")
     entry = AuditEntry(
@@ -298,25 +304,35 @@ def revoke_delegation(
         + (f": {reason}" if reason else ""),
     )
     problem: str | None = None
-    if by.staff_id != row.delegation.va_id:
-        problem = (
-            f"Alleen verzekeringsarts {row.delegation.va_id} trekt delegatie {delegation_id} in; "
-            f"{by.name} ({by.staff_id}) mag dat niet."
-        )
-    elif row.delegation.revoked_on is not None:
-        problem = (
-            f"Delegatie {delegation_id} is al ingetrokken per "
-            f"{row.delegation.revoked_on.isoformat()}."
-        )
-    if problem:
-        log_refusal(
-            store, actor, noted(replace(entry, details=entry.details + f"; {problem}"), via)
-        )
-        raise Refused([problem])
     with store.atomic() as conn:
-        conn.execute(
-            "UPDATE delegations SET revoked_on = ?, revoked_by = ?, revoke_reason = ? "
-            "WHERE delegation_id = ?",
-            (on.isoformat(), by.staff_id, reason, delegation_id),
-        )
-        log(conn, actor, noted(entry, via))
+        row = get_delegation(store, delegation_id)
+        if row is None:
+            raise TaakdelegatieError(f"delegatie {delegation_id} bestaat niet")
+        versions.check_delegation(conn, delegation_id, version)
+        if by.staff_id != row.delegation.va_id:
+            problem = (
+                f"Alleen verzekeringsarts {row.delegation.va_id} trekt delegatie {delegation_id} "
+                f"in; {by.name} ({by.staff_id}) mag dat niet."
+            )
+        elif row.delegation.revoked_on is not None:
+            problem = (
+                f"Delegatie {delegation_id} is al ingetrokken per "
+                f"{row.delegation.revoked_on.isoformat()}."
+            )
+        if problem:
+            log(
+                conn,
+                actor,
+                noted(
+                    replace(entry, details=entry.details + f"; {problem}", outcome="geweigerd"), via
+                ),
+            )
+        else:
+            conn.execute(
+                "UPDATE delegations SET revoked_on = ?, revoked_by = ?, revoke_reason = ?, "
+                "updated_by = ?, updated_at = ?, version = version + 1 WHERE delegation_id = ?",
+                (on.isoformat(), by.staff_id, reason, by.staff_id, utc_now(), delegation_id),
+            )
+            log(conn, actor, noted(entry, via))
+    if problem:
+        raise Refused([problem])

@@ -72,7 +72,7 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
             "consents_60_plus = excluded.consents_60_plus, schrijnend = excluded.schrijnend, "
             "schrijnend_ref = excluded.schrijnend_ref, "
             "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
-            "status = excluded.status",
+            "status = excluded.status, version = cases.version + 1",
             (
                 (
                     c.case_ref,
@@ -140,7 +140,8 @@ def load_demo_meetings(store: Store, *, today: date, actor: Actor) -> int:
             with store.atomic() as conn:
                 later = (datetime.now(UTC) + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
                 conn.execute(
-                    "UPDATE cases SET working = 1, updated_at = ? WHERE case_ref = ?",
+                    "UPDATE cases SET working = 1, updated_at = ?, version = version + 1 "
+                    "WHERE case_ref = ?",
                     (later, items[0].case_ref),
                 )
         create_meeting(store, team=team, held_on=today + timedelta(days=7), actor=actor)

@@ -10,6 +10,7 @@ from mdbtriage.core.accounts import may_read_log_of_others
 from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, store_conflicts
 from mdbtriage.core.model import MEDICAL_ROLES, Actor, Case, Client
 from mdbtriage.core.noodtoegang import EMERGENCY_PURPOSE, needs_emergency, reason_problem
+from mdbtriage.store import versions
 from mdbtriage.store.accounts import has_accounts
 from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
@@ -231,34 +232,46 @@ def case_log(store: Store, case_ref: str, viewer: Actor | None = None) -> list[L
     return [LogLine(*(str(v) for v in r)) for r in rows]
 
 
-def save_case(store: Store, actor: Actor, case: Case, *, new: bool) -> None:
-    """Write a case from the form: a new case must not reuse a reference."""
-    exists = get_case(store, case.case_ref) is not None
-    if new and exists:
-        raise DossierError(f"Zaaknummer {case.case_ref} bestaat al")
-    if not new and not exists:
-        raise DossierError(f"Zaak {case.case_ref} bestaat niet")
-    stored = store.conn.execute(
-        "SELECT name, birth_date FROM clients WHERE bsn = ?", (case.client.bsn,)
-    ).fetchone()
-    client = None
-    if stored:
-        born = date.fromisoformat(str(stored[1])) if stored[1] else None
-        client = Client(bsn=case.client.bsn, name=str(stored[0]), birth_date=born)
-    teams = {str(r[0]) for r in store.conn.execute("SELECT team_id FROM teams")}
-    problems = store_conflicts(case, teams, client)
-    if problems:
-        raise DossierError("; ".join(reason for _, reason in problems))
-    upsert_cases(store, [case], actor, purpose="zaak aanmaken" if new else "zaak wijzigen")
+def save_case(
+    store: Store, actor: Actor, case: Case, *, new: bool, version: int | None = None
+) -> int:
+    """Write a case from the form: a new case must not reuse a reference; a change names the
+    ``version`` the form started from (:class:`mdbtriage.store.versions.StaleEdit` when the
+    case changed since; ``None``: the current one). Returns the case's new version."""
+    with store.atomic() as conn:
+        exists = get_case(store, case.case_ref) is not None
+        if new and exists:
+            raise DossierError(f"Zaaknummer {case.case_ref} bestaat al")
+        if not new and not exists:
+            raise DossierError(f"Zaak {case.case_ref} bestaat niet")
+        versions.check_case(conn, case.case_ref, None if new else version)
+        stored = conn.execute(
+            "SELECT name, birth_date FROM clients WHERE bsn = ?", (case.client.bsn,)
+        ).fetchone()
+        client = None
+        if stored:
+            born = date.fromisoformat(str(stored[1])) if stored[1] else None
+            client = Client(bsn=case.client.bsn, name=str(stored[0]), birth_date=born)
+        teams = {str(r[0]) for r in conn.execute("SELECT team_id FROM teams")}
+        problems = store_conflicts(case, teams, client)
+        if problems:
+            raise DossierError("; ".join(reason for _, reason in problems))
+        upsert_cases(store, [case], actor, purpose="zaak aanmaken" if new else "zaak wijzigen")
+        return versions.case_version(conn, case.case_ref) or 1
 
 
-def mark_schrijnend(store: Store, actor: Actor, case_ref: str, central_ref: str) -> Case:
-    """Mark a case schrijnend with the reference of the central approval."""
+def mark_schrijnend(
+    store: Store, actor: Actor, case_ref: str, central_ref: str, *, version: int | None = None
+) -> Case:
+    """Mark a case schrijnend with the reference of the central approval (read and written in
+    one transaction; ``version``: the case as the screen showed it, see :func:`save_case`)."""
     central_ref = central_ref.strip()
     if not central_ref:
         raise DossierError("De referentie van de centrale toets is verplicht")
-    case = replace(
-        to_case(_case_or_error(store, case_ref)), schrijnend=True, schrijnend_ref=central_ref
-    )
-    upsert_cases(store, [case], actor, purpose=f"schrijnend gemarkeerd ({central_ref})")
+    with store.atomic() as conn:
+        versions.check_case(conn, case_ref, version)
+        case = replace(
+            to_case(_case_or_error(store, case_ref)), schrijnend=True, schrijnend_ref=central_ref
+        )
+        upsert_cases(store, [case], actor, purpose=f"schrijnend gemarkeerd ({central_ref})")
     return case

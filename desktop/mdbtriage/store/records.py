@@ -213,10 +213,10 @@ _CLIENTS_FROM_STAGE = (
 _CASES_FROM_STAGE = (
     "INSERT INTO cases (case_ref, client_id, service, received_on, team_id, requester, "
     "motivated, working, consents_60_plus, schrijnend, schrijnend_ref, "
-    "ingebrekestelling, dwangsom, status, created_at, updated_at) "
+    "ingebrekestelling, dwangsom, status, created_at, updated_at, updated_by) "
     f"SELECT s.case_ref, {_CLIENT_ID}, s.service, s.received_on, s.team_id, s.requester, "
     "s.motivated, s.working, s.consents_60_plus, s.schrijnend, s.schrijnend_ref, "
-    f"s.ingebrekestelling, s.dwangsom, s.status, ?, ? FROM {_STAGE} s "
+    f"s.ingebrekestelling, s.dwangsom, s.status, ?, ?, ? FROM {_STAGE} s "
     f"JOIN (SELECT case_ref, min(rowid) AS first, max(rowid) AS last FROM {_STAGE} "
     "GROUP BY case_ref) d ON s.rowid = d.last WHERE true ORDER BY d.first "
     "ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
@@ -226,7 +226,8 @@ _CASES_FROM_STAGE = (
     "consents_60_plus = excluded.consents_60_plus, schrijnend = excluded.schrijnend, "
     "schrijnend_ref = excluded.schrijnend_ref, "
     "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
-    "status = excluded.status, updated_at = excluded.updated_at"
+    "status = excluded.status, updated_at = excluded.updated_at, "
+    "updated_by = excluded.updated_by, version = cases.version + 1"
 )
 _ACCESSES_FROM_STAGE = (
     f"SELECT s.rowid, s.event, {_CLIENT_ID}, s.case_ref, s.details FROM {_STAGE} s"
@@ -315,7 +316,7 @@ class CaseWriter:
         with self.store.atomic() as conn, _page_cache(conn, IMPORT_CACHE_KIB), bulk():
             ensure_teams(self.store, self._teams)
             conn.execute(_CLIENTS_FROM_STAGE)
-            conn.execute(_CASES_FROM_STAGE, (now, now))
+            conn.execute(_CASES_FROM_STAGE, (now, now, self.actor.user_id))
             write_case_facts(conn)
             log_selected(conn, self.actor, self.purpose, _ACCESSES_FROM_STAGE)
             conn.execute(f"DELETE FROM {_STAGE}")

@@ -44,9 +44,11 @@ from mdbtriage.store.delegations import (
     staff_or_error,
 )
 from mdbtriage.store.records import CaseRow, get_case, list_staff
+from mdbtriage.store.versions import StaleEdit, check_task
 
 __all__ = [
     "Refused",
+    "StaleEdit",
     "TaakdelegatieError",
     "TaskRow",
     "TaskVersion",
@@ -85,6 +87,7 @@ class TaskRow:
     signed_at: str | None
     reject_reason: str
     created_by: str
+    version: int = 1
 
     def info(self) -> TaskInfo:
         return TaskInfo(
@@ -112,7 +115,7 @@ _TASK_SELECT = (
     "SELECT t.task_id, t.case_ref, c.client_id, c.service, t.task_code, t.assignee_id, a.name, "
     "a.role, t.permission, t.delegating_va_id, v.name, t.delegation_id, t.ruleset_id, "
     "t.decision_reason, t.assigned_on, t.due_on, t.status, t.reviewed, t.changed_by_va, "
-    "t.submitted_at, t.signed_by, t.signed_at, t.reject_reason, t.created_by "
+    "t.submitted_at, t.signed_by, t.signed_at, t.reject_reason, t.created_by, t.version "
     "FROM tasks t JOIN cases c ON c.case_ref = t.case_ref "
     "JOIN staff a ON a.staff_id = t.assignee_id "
     "LEFT JOIN staff v ON v.staff_id = t.delegating_va_id"
@@ -148,6 +151,7 @@ def _task_row(r: Sequence[object]) -> TaskRow:
         signed_at=opt(r[21]),
         reject_reason=str(r[22] or ""),
         created_by=str(r[23]),
+        version=int(str(r[24])),
     )
 
 
@@ -163,6 +167,16 @@ def _task_now(conn: Connection, task_id: int) -> TaskRow:
     if row is None:
         raise TaakdelegatieError(f"taak {task_id} bestaat niet")
     return _task_row(row)
+
+
+def _stale(conn: Connection, task_id: int, version: int | None) -> StaleEdit | None:
+    """The refusal of an edit that started from an older ``version`` of the task, if it did
+    (logged as a refused attempt like the rules' refusals)."""
+    try:
+        check_task(conn, task_id, version)
+    except StaleEdit as stale:
+        return stale
+    return None
 
 
 def _refusal(task: TaskRow, purpose: str, attempt: str, problem: str, via: str) -> AuditEntry:
@@ -406,13 +420,15 @@ def submit_task(
     *,
     via: str = "",
     minutes: int | None = None,
+    version: int | None = None,
 ) -> str:
     """The assignee hands in the result, optionally with the minutes spent on it ("bestede
     tijd", 1 to 6000); returns the new status.
 
     Own work is ``done``. Delegated work waits in the VA's te-accorderen list, unless it is
     routine work outside the VA's review sample (then it counts as ``geaccordeerd``,
-    not reviewed). The status is checked inside the write transaction.
+    not reviewed). The status is checked inside the write transaction; ``version`` is the task
+    as the screen showed it (:class:`StaleEdit` when it changed since; ``None``: the current).
     """
     task = _task_or_error(store, task_id)
     by = staff_or_error(store, by_id, "Medewerker")
@@ -427,7 +443,8 @@ def submit_task(
         if routine and not in_sample(task.task_id, task.delegation_id or 0, percentage):
             status, reviewed = "geaccordeerd", False
     with store.atomic() as conn:
-        problem = submit_problem(_task_now(conn, task_id).info(), by)
+        stale = _stale(conn, task_id, version)
+        problem = str(stale) if stale else submit_problem(_task_now(conn, task_id).info(), by)
         if not problem and not result.strip():
             problem = "Het resultaat is leeg; beschrijf wat er is gedaan."
         if not problem and minutes is not None and not 1 <= minutes <= MAX_MINUTES:
@@ -444,8 +461,17 @@ def submit_task(
             )
             conn.execute(
                 "UPDATE tasks SET status = ?, reviewed = ?, submitted_at = ?, updated_at = ?, "
-                "minutes_spent = coalesce(?, minutes_spent) WHERE task_id = ?",
-                (status, None if reviewed is None else int(reviewed), now, now, minutes, task_id),
+                "minutes_spent = coalesce(?, minutes_spent), updated_by = ?, "
+                "version = version + 1 WHERE task_id = ?",
+                (
+                    status,
+                    None if reviewed is None else int(reviewed),
+                    now,
+                    now,
+                    minutes,
+                    by.staff_id,
+                    task_id,
+                ),
             )
             note = {
                 "done": "gereed",
@@ -456,6 +482,8 @@ def submit_task(
             if minutes is not None:
                 note += f"; bestede tijd {minutes} minuten"
             log(conn, acting, noted(replace(entry, details=entry.details + f"; {note}"), via))
+    if stale:
+        raise stale
     if problem:
         raise Refused([problem])
     return status
@@ -469,16 +497,23 @@ def sign_off(
     changed_result: str | None = None,
     *,
     via: str = "",
+    version: int | None = None,
 ) -> None:
     """Accordering by the delegating VA of a handed-in result (status ``te_accorderen``,
     checked inside the write transaction); with ``changed_result`` the VA's version is kept
-    next to the delegate's, each with its author."""
+    next to the delegate's, each with its author. ``version``: see :func:`submit_task`; of two
+    sign-offs of one task the first wins and the second is refused."""
     task = _task_or_error(store, task_id)
     by = staff_or_error(store, by_id, "Verzekeringsarts (--by)")
     entry = _entry(task, "accorderen", f"geaccordeerd door {by.staff_id}")
     changed = bool(changed_result and changed_result.strip())
     with store.atomic() as conn:
-        problem = sign_off_problem(_task_now(conn, task_id).info(), by, "accorderen")
+        stale = _stale(conn, task_id, version)
+        problem = (
+            str(stale)
+            if stale
+            else sign_off_problem(_task_now(conn, task_id).info(), by, "accorderen")
+        )
         if problem:
             attempt = f"accorderen door {by.staff_id}"
             log(conn, actor, _refusal(task, entry.purpose, attempt, problem, via))
@@ -492,24 +527,40 @@ def sign_off(
                 )
             conn.execute(
                 "UPDATE tasks SET status = 'geaccordeerd', reviewed = 1, changed_by_va = ?, "
-                "signed_by = ?, signed_at = ?, updated_at = ? WHERE task_id = ?",
-                (int(changed), by.staff_id, now, now, task_id),
+                "signed_by = ?, signed_at = ?, updated_at = ?, updated_by = ?, "
+                "version = version + 1 WHERE task_id = ?",
+                (int(changed), by.staff_id, now, now, by.staff_id, task_id),
             )
             extra = "; gewijzigd door de verzekeringsarts, beide versies bewaard" if changed else ""
             log(conn, actor, noted(replace(entry, details=entry.details + extra), via))
+    if stale:
+        raise stale
     if problem:
         raise Refused([problem])
 
 
 def reject_task(
-    store: Store, actor: Actor, task_id: int, by_id: str, reason: str, *, via: str = ""
+    store: Store,
+    actor: Actor,
+    task_id: int,
+    by_id: str,
+    reason: str,
+    *,
+    via: str = "",
+    version: int | None = None,
 ) -> None:
-    """The delegating VA rejects a handed-in delegated result; it does not count."""
+    """The delegating VA rejects a handed-in delegated result; it does not count.
+    ``version``: see :func:`submit_task`."""
     task = _task_or_error(store, task_id)
     by = staff_or_error(store, by_id, "Verzekeringsarts (--by)")
     entry = _entry(task, "afwijzen", f"afgewezen door {by.staff_id}: {reason}")
     with store.atomic() as conn:
-        problem = sign_off_problem(_task_now(conn, task_id).info(), by, "afwijzen")
+        stale = _stale(conn, task_id, version)
+        problem = (
+            str(stale)
+            if stale
+            else sign_off_problem(_task_now(conn, task_id).info(), by, "afwijzen")
+        )
         if not problem and not reason.strip():
             problem = "Geef een reden voor de afwijzing."
         if problem:
@@ -519,10 +570,13 @@ def reject_task(
             now = utc_now()
             conn.execute(
                 "UPDATE tasks SET status = 'afgewezen', reviewed = 1, reject_reason = ?, "
-                "signed_by = ?, signed_at = ?, updated_at = ? WHERE task_id = ?",
-                (reason, by.staff_id, now, now, task_id),
+                "signed_by = ?, signed_at = ?, updated_at = ?, updated_by = ?, "
+                "version = version + 1 WHERE task_id = ?",
+                (reason, by.staff_id, now, now, by.staff_id, task_id),
             )
             log(conn, actor, noted(entry, via))
+    if stale:
+        raise stale
     if problem:
         raise Refused([problem])
 

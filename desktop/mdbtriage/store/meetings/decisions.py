@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 from mdbtriage.core import meetings as rules
 from mdbtriage.core.meetings import (
@@ -14,7 +14,7 @@ from mdbtriage.core.meetings import (
     MeetingError,
 )
 from mdbtriage.core.model import Actor
-from mdbtriage.store import tasks
+from mdbtriage.store import tasks, versions
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store, utc_now
@@ -28,6 +28,7 @@ from mdbtriage.store.meetings.base import (
     get_meeting,
     team_staff,
 )
+from mdbtriage.store.meetings.chair import check_chair
 
 # An assignment check: (meeting, case_ref, activity) -> refusal reason, or None when allowed.
 AssignmentCheck = Callable[["Meeting", str, Activity], str | None]
@@ -63,6 +64,16 @@ def decisions(store: Store, meeting_id: int) -> dict[str, Decision]:
             dossier_complete=None if r[6] is None else bool(r[6]),
         )
     return found
+
+
+def decision_versions(store: Store, meeting_id: int) -> dict[str, int]:
+    """The version of each saved decision of an MDB, by case (a case without one: absent)."""
+    return {
+        str(ref): int(version)
+        for ref, version in store.conn.execute(
+            "SELECT case_ref, version FROM meeting_decisions WHERE meeting_id = ?", (meeting_id,)
+        )
+    }
 
 
 def check_activities(
@@ -108,9 +119,17 @@ def save_decision(
     decision: Decision,
     actor: Actor,
     check: AssignmentCheck | None = None,
-) -> None:
-    """Record (or replace) the decision for one case at once. A non-medical actor cannot see
-    the medical considerations, so those are kept as they were."""
+    *,
+    version: int | None = None,
+    seat: str | None = None,
+) -> int:
+    """Record (or replace) the decision for one case at once; returns its new version. A
+    non-medical actor cannot see the medical considerations, so those are kept as they were.
+
+    ``version`` is the decision as the form showed it (0: there was none yet);
+    :class:`mdbtriage.store.versions.StaleEdit` when it changed since (``None``: the current
+    one). ``seat``: the Bespreking's window, refused (:class:`ChairHeld`) when another seat
+    chairs the MDB."""
     meeting = _writable(store, meeting_id)
     if decision.case_ref not in {i.case_ref for i in agenda(store, meeting_id)}:
         raise MeetingError([f"{decision.case_ref} staat niet op de agenda van MDB {meeting_id}"])
@@ -129,6 +148,8 @@ def save_decision(
     if problems:
         raise MeetingError([f"{decision.case_ref}: {p}" for p in problems])
     with store.atomic() as conn:
+        check_chair(conn, meeting_id, seat, datetime.now(UTC))
+        versions.check_decision(conn, meeting_id, decision.case_ref, version)
         conn.execute(
             "INSERT INTO meeting_decisions (meeting_id, case_ref, lead_role, lead_staff_id, "
             "contact_staff_id, remarks, medical_remarks, dossier_complete, decided_by, updated_at) "
@@ -137,7 +158,7 @@ def save_decision(
             "contact_staff_id = excluded.contact_staff_id, remarks = excluded.remarks, "
             "medical_remarks = excluded.medical_remarks, "
             "dossier_complete = excluded.dossier_complete, decided_by = excluded.decided_by, "
-            "updated_at = excluded.updated_at",
+            "updated_at = excluded.updated_at, version = meeting_decisions.version + 1",
             (
                 meeting_id,
                 decision.case_ref,
@@ -179,6 +200,7 @@ def save_decision(
             "MDB-besluit vastleggen",
             f"MDB {meeting_id}",
         )
+        return versions.decision_version(conn, meeting_id, decision.case_ref) or 1
 
 
 # --- Closing ------------------------------------------------------------------------------
@@ -208,15 +230,17 @@ def close_meeting(
     check: AssignmentCheck | None = None,
     create_task: TaskCreator | None = None,
     today: date | None = None,
+    seat: str | None = None,
 ) -> list[int]:
     """The regievoerder VA confirms the decisions: the activities become tasks and the meeting
     is frozen. All or nothing; returns the ids of the created tasks. With ``today`` (the
     command line, the desktop) the tasks are assigned today, judged by the delegations in force
     today, so a meeting closed after a revocation creates no task under it; without (the demo,
     replaying a history) on the day of the meeting. A refusal is logged ``geweigerd`` with its
-    reasons before :class:`MeetingError` is raised."""
+    reasons before :class:`MeetingError` is raised. ``seat``: see :func:`save_decision`; the
+    chair is given up with the close."""
     try:
-        return _close_meeting(store, meeting_id, actor, check, create_task, today)
+        return _close_meeting(store, meeting_id, actor, check, create_task, today, seat)
     except MeetingError as refused:
         with store.atomic() as conn:
             log(
@@ -239,7 +263,9 @@ def _close_meeting(
     check: AssignmentCheck | None,
     create_task: TaskCreator | None,
     today: date | None,
+    seat: str | None,
 ) -> list[int]:
+    check_chair(store.conn, meeting_id, seat, datetime.now(UTC))  # again in the transaction
     problems = closing_problems(store, meeting_id, actor)
     meeting = get_meeting(store, meeting_id)
     items = agenda(store, meeting_id)
@@ -255,6 +281,8 @@ def _close_meeting(
     create_task = create_task or default_task_creator(store, today)
     task_ids: list[int] = []
     with store.atomic() as conn:
+        check_chair(conn, meeting_id, seat, datetime.now(UTC))
+        conn.execute("DELETE FROM meeting_chairs WHERE meeting_id = ?", (meeting_id,))
         # Decisions of cases no longer discussed are not decisions of this MDB.
         conn.execute(
             "DELETE FROM meeting_decisions WHERE meeting_id = ? AND case_ref IN "
