@@ -15,6 +15,7 @@ from mdbtriage.core.model import Actor
 from mdbtriage.store.database import Store
 from tests.pg_fixtures import (  # noqa: F401 (fixtures)
     blank_db,
+    demo_office,
     migrated_db,
     office_db,
     pg_admin_url,

@@ -19,8 +19,11 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 from psycopg import sql
 
+from mdbtriage.cli import cli
+from mdbtriage.core.accounts import DEMO_PASSWORD
 from mdbtriage.store.office import OfficeRoles, apply_ladder, parse_url, server_init
 
 PG_ENV = "MDB_TRIAGE_TEST_PG"
@@ -161,3 +164,23 @@ def office_db(migrated_db: OfficeDb) -> OfficeDb:
     """A database after server-init: schema, group roles and grants."""
     server_init(migrated_db.url)
     return migrated_db
+
+
+TL = "SMC-UTRECHT-1-TL1"
+DAY = "2026-11-23"
+
+
+def run(url: str, *args: str) -> tuple[int, str, str]:
+    """``mdb-triage --db URL ARGS`` in-process: exit code, stdout, stderr."""
+    runner = CliRunner()
+    env = {"MDB_TRIAGE_PASSWORD": DEMO_PASSWORD}
+    result = runner.invoke(cli, ["--db", url, *args], env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def demo_office(office_db: OfficeDb) -> OfficeDb:
+    """An office store after server-init with the demo (300 cases) and the demo staff's logins."""
+    code, _, err = run(office_db.url, "demo", "--cases", "300", "--seed", "7", "--on", DAY)
+    assert code == 0, err
+    return office_db

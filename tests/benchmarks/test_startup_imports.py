@@ -11,7 +11,6 @@ import sys
 
 HEAVY = (
     "reportlab",
-    "sqlite_utils",
     "hypothesis",
     "PIL",
     "PySide6.QtPdf",

@@ -178,3 +178,90 @@ def test_check_finds_a_switched_off_trigger(demo_office: OfficeDb) -> None:
     code, _, err = run(demo_office.url, "check")
     assert code == 1
     assert "audit_log_no_update" in err
+
+
+def _workstation(tmp_path: Path, name: str, seed: int, team_cases: int = 200) -> Path:
+    file = tmp_path / name
+    code, _, err = run(
+        str(file), "demo", "--cases", str(team_cases), "--seed", str(seed), "--on", DAY
+    )
+    assert code == 0, err
+    return file
+
+
+def test_move_to_server_carries_everything_with_the_access_log(
+    office_db: OfficeDb, tmp_path: Path
+) -> None:
+    from mdbtriage.store.database import Store
+    from mdbtriage.store.move import carried_chain_holds
+    from mdbtriage.store.office_store import OfficeStore
+
+    file = _workstation(tmp_path, "werkplek.sqlite3", 11)
+    with Store.open(file) as source:
+        counts = {t: source.count(t) for t in ("cases", "tasks", "meetings", "task_versions")}
+        log_rows = source.count("audit_log")
+        head = source.conn.execute("SELECT hash FROM audit_chain ORDER BY log_id DESC").fetchone()[
+            0
+        ]
+        task_ids = {r[0] for r in source.conn.execute("SELECT task_id FROM tasks")}
+    code, _, err = run(office_db.url, "move-to-server", str(file), office_db.url)
+    assert code == 0, err
+    assert "toegangslogboek" in err and head in err
+    with OfficeStore.open_url(office_db.url) as office:
+        assert {t: office.count(t) for t in counts} == counts
+        assert {r[0] for r in office.conn.execute("SELECT task_id FROM tasks")} == task_ids
+        closed = office.conn.execute("SELECT count(*) FROM meetings WHERE status = 'gesloten'")
+        assert closed.fetchone()[0] >= 1
+        move = office.conn.execute(
+            "SELECT details FROM audit_log WHERE purpose LIKE 'werkplekopslag verhuisd%'"
+        ).fetchone()[0]
+        first, last = office.conn.execute(
+            "SELECT min(log_id), max(log_id) FROM audit_log WHERE role != 'eigenaar'"
+        ).fetchone()
+        assert last - first + 1 >= log_rows - 1
+        assert carried_chain_holds(office, first, first + log_rows - 1, 1, head), move
+    # Logged on the workstation side too; a second move into the now full store is refused.
+    with Store.open(file) as source:
+        assert (
+            source.conn.execute(
+                "SELECT count(*) FROM audit_log WHERE purpose LIKE 'werkplekopslag verhuisd%'"
+            ).fetchone()[0]
+            == 1
+        )
+    code, _, err = run(office_db.url, "move-to-server", str(file), office_db.url)
+    assert code == 3 and "niet leeg" in err
+
+
+def test_merge_brings_in_a_second_workstation_and_refuses_differing_cases(
+    office_db: OfficeDb, tmp_path: Path
+) -> None:
+    first = _workstation(tmp_path, "een.sqlite3", 11)
+    second = _workstation(tmp_path, "twee.sqlite3", 11)  # the same team and cases
+    code, _, err = run(office_db.url, "move-to-server", str(first), office_db.url)
+    assert code == 0, err
+    code, _, err = run(office_db.url, "move-to-server", str(second), office_db.url, "--merge")
+    assert code == 0, err
+    from mdbtriage.store.database import Store
+
+    with Store.open(second) as store:
+        ref = store.conn.execute("SELECT case_ref FROM cases ORDER BY case_ref").fetchone()[0]
+        with store.atomic() as conn:
+            conn.execute(
+                "UPDATE cases SET working = 1 - working, updated_at = '2099-01-01T00:00:00Z' "
+                "WHERE case_ref = ?",
+                (ref,),
+            )
+    code, _, err = run(office_db.url, "move-to-server", str(second), office_db.url, "--merge")
+    assert code == 3 and ref in err and "--prefer newer" in err
+    code, _, err = run(
+        office_db.url, "move-to-server", str(second), office_db.url, "--merge", "--prefer", "newer"
+    )
+    assert code == 0, err
+
+
+def test_move_by_a_staff_login_is_refused(demo_office: OfficeDb, tmp_path: Path) -> None:
+    file = _workstation(tmp_path, "werkplek.sqlite3", 3)
+    code, _, err = run(
+        staff_url(demo_office, TL), "move-to-server", str(file), staff_url(demo_office, TL)
+    )
+    assert code == 3 and "eigenaar" in err

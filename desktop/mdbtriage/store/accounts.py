@@ -72,17 +72,34 @@ def accounts_removed(store: Store) -> bool:
     return found is not None
 
 
+# On the office store an account is a database login named by the personnel number.
+_OFFICE_ACCOUNTS = (
+    "SELECT s.staff_id, s.name, s.role, s.team_id, CASE WHEN r.rolcanlogin THEN 0 ELSE 1 END, 0 "
+    "FROM staff s JOIN pg_roles r ON r.rolname = s.staff_id"
+)
+
+
+def _account_ids_sql(store: Store) -> str:
+    if store.is_office:
+        return "SELECT s.staff_id FROM staff s JOIN pg_roles r ON r.rolname = s.staff_id"
+    return "SELECT staff_id FROM accounts"
+
+
 def staff_ids_with_account(store: Store) -> set[str]:
     """Everyone who can sign in (or could, were the account not disabled)."""
-    return {str(r[0]) for r in store.conn.execute("SELECT staff_id FROM accounts")}
+    return {str(r[0]) for r in store.conn.execute(_account_ids_sql(store))}
 
 
 def list_accounts(store: Store) -> list[Account]:
     """Accounts of active staff, by name."""
     rows = store.conn.execute(
-        "SELECT s.staff_id, s.name, s.role, s.team_id, a.disabled, a.failed_attempts "
-        "FROM accounts a JOIN staff s ON s.staff_id = a.staff_id WHERE s.active = 1 "
-        "ORDER BY s.name, s.staff_id"
+        (
+            _OFFICE_ACCOUNTS
+            if store.is_office
+            else "SELECT s.staff_id, s.name, s.role, s.team_id, a.disabled, a.failed_attempts "
+            "FROM accounts a JOIN staff s ON s.staff_id = a.staff_id"
+        )
+        + " WHERE s.active = 1 ORDER BY s.name, s.staff_id"
     )
     return [
         Account(str(r[0]), str(r[1]), str(r[2]), str(r[3]), bool(r[4]), int(r[5])) for r in rows
@@ -92,7 +109,7 @@ def list_accounts(store: Store) -> list[Account]:
 def staff_without_account(store: Store) -> list[Staff]:
     from mdbtriage.store.records import list_staff
 
-    have = {r[0] for r in store.conn.execute("SELECT staff_id FROM accounts")}
+    have = staff_ids_with_account(store)
     return [s for s in list_staff(store) if s.active and s.staff_id not in have]
 
 
@@ -214,7 +231,12 @@ def sign_in(
     store: Store, staff_id: str, password: str, channel: str = "in de desktoptoepassing"
 ) -> Staff:
     """The staff member when the password is right; otherwise ``AccountError``. Always logged,
-    with ``channel`` saying where the sign-in happened."""
+    with ``channel`` saying where the sign-in happened. On the office store the server checks
+    the password of the login (the screen lock asks it again)."""
+    if store.is_office:
+        from mdbtriage.store.office_store import sign_in_again
+
+        return sign_in_again(store, staff_id, password, channel)
     staff = get_staff(store, staff_id)
     row = store.conn.execute(
         "SELECT password_hash, disabled, failed_attempts FROM accounts WHERE staff_id = ?",
@@ -335,5 +357,4 @@ def add_demo_accounts(store: Store, password: str = DEMO_PASSWORD) -> int:
 
 def has_account(store: Store, staff_id: str) -> bool:
     """Whether this employee has an account (enabled or not)."""
-    row = store.conn.execute("SELECT 1 FROM accounts WHERE staff_id = ?", (staff_id,))
-    return row.fetchone() is not None
+    return staff_id in staff_ids_with_account(store)

@@ -1,5 +1,6 @@
-"""The store: one SQLite file opened through sqlite-utils, migrated on open, with explicit
-transactions.
+"""The workstation store: one SQLite file (plain ``sqlite3``), migrated on open, with explicit
+transactions. The office store (PostgreSQL) is :mod:`mdbtriage.store.office_store`, a subclass
+with the same repositories.
 
 WAL, ``foreign_keys=ON``, ``synchronous=FULL`` and a busy timeout are set on every connection.
 Migrations are the numbered SQL files in ``db/``; each runs in its own transaction and is recorded
@@ -31,15 +32,12 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.store import audit_chain, safety
 from mdbtriage.store.connection import Connection, is_office
 from mdbtriage.store.locations import STORE_FILENAME, default_store_path
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a connection waits for another program's write transaction (SQLite's busy handler
@@ -579,22 +577,12 @@ class Store:
         self.conn: Connection = conn
         self.sqlite = conn
         self._passphrase = passphrase
-        self._db: sqlite_utils.Database | None = None
         self._depth = 0
         self.damaged = False
 
     @property
     def encrypted(self) -> bool:
         return self._passphrase is not None
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """The connection through sqlite-utils (imported on first use: it is slow to import)."""
-        if self._db is None:
-            import sqlite_utils
-
-            self._db = sqlite_utils.Database(self.sqlite)
-        return self._db
 
     def _register(self) -> None:
         with Store._open_lock:

@@ -184,6 +184,23 @@ def parse_url(value: str) -> OfficeAddress:
 # --- the connection ------------------------------------------------------------------------
 
 
+def with_user(url: str, login: str) -> str:
+    """The address with ``login`` as the user (replacing any user in it)."""
+    from urllib.parse import quote, urlsplit
+
+    parts = urlsplit(url.strip())
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return parts._replace(netloc=f"{quote(login, safe='')}@{host}").geturl()
+
+
+def address_user(url: str) -> str | None:
+    """The user named in the address, if any."""
+    from urllib.parse import unquote, urlsplit
+
+    netloc = urlsplit(url.strip()).netloc
+    return unquote(netloc.rsplit("@", 1)[0]) if "@" in netloc else None
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__

@@ -305,6 +305,74 @@ def sync_logins(store: Store, staff_ids: list[str]) -> list[str]:
     return done
 
 
+def signed_in_staff(store: Store, channel: str) -> Staff:
+    """The staff member the office store's login belongs to (the login is their personnel
+    number), signed in: logged. Raises :class:`OfficeRefused` (Dutch; a refusal of a known
+    person is logged) for the owner's login, a login of no staff member, an inactive one."""
+    from mdbtriage.core.model import Actor
+    from mdbtriage.store.accounts import log_sign_in
+    from mdbtriage.store.records import get_staff
+
+    assert isinstance(store, OfficeStore)
+    login = store.login
+    staff = get_staff(store, login)
+    if staff is None:
+        if store.is_owner():
+            raise OfficeRefused(
+                f"'{login}' is de eigenaar van de database (IT): die richt de kantooropslag in "
+                "met de opdrachtregel; het werk doet iedereen met de eigen login."
+            )
+        raise OfficeRefused(
+            f"Databaselogin '{login}' hoort bij geen medewerker van {store.path}. Een "
+            "teamleider maakt logins met 'mdb-triage account-create'."
+        )
+    person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+    if not staff.active:
+        log_sign_in(store, person, channel, "medewerker is niet actief")
+        raise OfficeRefused(f"Medewerker {login} is niet actief en mag niet werken.")
+    log_sign_in(store, person, channel, f"aangemeld met databaselogin {login}", refused=False)
+    return staff
+
+
+def sign_in_again(store: Store, staff_id: str, password: str, channel: str) -> Staff:
+    """The screen lock on the office store: the password is checked by the server (a second
+    connection as the same login), logged; :class:`AccountError` when it is wrong."""
+    from mdbtriage.core.model import Actor
+    from mdbtriage.store.accounts import AccountError, log_sign_in
+    from mdbtriage.store.office import OfficeError, connect
+    from mdbtriage.store.records import get_staff
+
+    assert isinstance(store, OfficeStore)
+    staff = get_staff(store, staff_id)
+    if staff is None or staff_id != store.login:
+        raise AccountError("Alleen wie is aangemeld kan het scherm ontgrendelen")
+    person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+    try:
+        connect(store.address, password=password).close()
+    except OfficeError:
+        log_sign_in(store, person, channel, "wachtwoord onjuist (server)")
+        raise AccountError("Onjuist wachtwoord") from None
+    log_sign_in(store, person, channel, "ontgrendeld", refused=False)
+    return staff
+
+
+def must_change_password(store: Store) -> bool:
+    """Whether the login's password was set by a team lead and must be changed now."""
+    row = store.conn.execute(
+        "SELECT must_change FROM mdb_logins WHERE login = session_user"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def change_own_password(store: Store, password: str) -> None:
+    """The signed-in person's new password (checked by the same rules as everywhere)."""
+    assert isinstance(store, OfficeStore)
+    verifier = _verifier(store, store.login, password)
+    with store.atomic() as conn:
+        conn.execute("SELECT mdb_login_own_password(?)", (verifier,))
+    store.password = password
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
