@@ -509,9 +509,12 @@ def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
 @pass_ctx
 def gui(context: Context) -> None:
     """Open de desktoptoepassing."""
+    from mdbtriage.store.locations import explicit_location
     from mdbtriage.ui.app import run_app
 
-    sys.exit(run_app(context.path))
+    if context.office_url is not None:
+        sys.exit(run_app(context.office_url))
+    sys.exit(run_app(context.path if explicit_location(context.db_option) else None))
 
 
 @cli.command()

@@ -14,11 +14,18 @@ from mdbtriage.core.accounts import DEMO_PASSWORD
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy, load_policy
 from mdbtriage.store.accounts import has_accounts, idle_lock_minutes, sign_out
-from mdbtriage.store.database import Store
+from mdbtriage.store.database import Store, is_office_location
 from mdbtriage.store.demo import load_demo
+from mdbtriage.store.locations import default_store_path, office_address_setting
 from mdbtriage.ui.appearance import apply_style, install_dutch, qt_start_problem
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.main_window import MainWindow
+from mdbtriage.ui.office_signin import (
+    ADDRESS_KEY,
+    CHOICE_KEY,
+    OfficeSignInDialog,
+    StoreChoiceDialog,
+)
 from mdbtriage.ui.recovery import AutoBackup, open_store_or_recover, quit_when_shown, smoke_session
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.signin import FirstAccountDialog, IdleWatcher, LockDialog, SignInDialog
@@ -61,6 +68,8 @@ class AppController(QObject):
         self.watcher = IdleWatcher(idle_lock_minutes(store) * 60_000, self)
         self.watcher.idle.connect(self.lock)
         self._locked = False
+        # What the person chose at first start ("demo", "nieuw"), or None: then asked.
+        self.first_choice: str | None = None
 
     def start(self) -> bool:
         """First start and sign-in; False when the person gives up (the application then ends)."""
@@ -81,13 +90,16 @@ class AppController(QObject):
         if has_accounts(self.store):
             return None
         empty = self.store.count("cases") == 0 and self.store.count("staff") == 0
-        if empty and Ask.confirm(
-            None,
-            "Nieuwe opslag",
-            f"De opslag {self.store.path} is nog leeg.\n\nWilt u demogegevens laden (een "
-            f"synthetisch team met {DEMO_CASES} zaken en accounts voor alle medewerkers)? "
-            "Kies Nee om met een eigen teamleidersaccount te beginnen.",
-        ):
+        demo = self.first_choice == StoreChoiceDialog.DEMO
+        if empty and self.first_choice is None:
+            demo = Ask.confirm(
+                None,
+                "Nieuwe opslag",
+                f"De opslag {self.store.path} is nog leeg.\n\nWilt u demogegevens laden (een "
+                f"synthetisch team met {DEMO_CASES} zaken en accounts voor alle medewerkers)? "
+                "Kies Nee om met een eigen teamleidersaccount te beginnen.",
+            )
+        if empty and demo:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
                 load_demo(
@@ -161,7 +173,15 @@ class AppController(QObject):
         self._close_client_windows()
         self.window = None
         self.session = None
-        session = SignInDialog.ask(self.store)
+        if self.store.is_office:
+            # The next person signs in with their own login: a connection of their own.
+            self.store.close()
+            signed_in = OfficeSignInDialog.ask(self.settings)
+            session = None
+            if signed_in is not None:
+                self.store, session = signed_in
+        else:
+            session = SignInDialog.ask(self.store)
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(quit_on_close)
         if session is None:
@@ -193,13 +213,62 @@ class AppController(QObject):
             self.window.activateWindow()
 
 
-def run_app(store_path: Path) -> int:
-    """Open the main window on the store at ``store_path``; the return value is the exit code."""
+def choose_location(settings: QSettings) -> tuple[Path | str, str | None] | None:
+    """Where to work when neither ``--db`` nor ``MDB_TRIAGE_DB`` says: the choice remembered for
+    this operating-system user; else, when the workstation store exists, that one; else the
+    first-start choice (demo data, a new workstation store, the office server). Returns the
+    location (a path, or an office address: possibly empty, to be typed) and the choice made
+    now; None when the person cancels."""
+    remembered = str(settings.value(CHOICE_KEY, "") or "")
+    if remembered == "kantoor":
+        return str(settings.value(ADDRESS_KEY, "") or office_address_setting() or ""), "kantoor"
+    path = default_store_path()
+    if remembered == "bestand" or path.exists():
+        return path, None
+    choice = StoreChoiceDialog.ask()
+    if choice is None:
+        return None
+    if choice == StoreChoiceDialog.OFFICE:
+        return office_address_setting() or "", "kantoor"
+    settings.setValue(CHOICE_KEY, "bestand")
+    return path, choice
+
+
+def run_office(app: QApplication, address: str, settings: QSettings) -> int:
+    """The desktop on the office store: sign in with one's own login, then the main window."""
+    signed_in = OfficeSignInDialog.ask(settings, address or None)
+    if signed_in is None:
+        return 0
+    store, session = signed_in
+    controller = AppController(store, load_policy(), date.today(), settings)
+    controller.open_main(session)
+    try:
+        return int(app.exec())
+    finally:
+        controller.store.close()
+
+
+def run_app(location: Path | str | None) -> int:
+    """Open the main window on the store at ``location`` (a workstation store's path or an
+    office store's address; None: as remembered or chosen at first start); the return value is
+    the exit code."""
     problem = qt_start_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return 1
     app = application()
+    settings = QSettings()
+    first_choice: str | None = None
+    if location is None:
+        chosen = choose_location(settings)
+        if chosen is None:
+            return 0
+        location, first_choice = chosen
+        if first_choice == "kantoor":
+            return run_office(app, str(location), settings)
+    if isinstance(location, str) and is_office_location(location):
+        return run_office(app, location, settings)
+    store_path = Path(location)
     key = instance_key(store_path)
     if activate_running(key):
         print(
@@ -218,7 +287,8 @@ def run_app(store_path: Path) -> int:
     if store is None:
         return 1
     backups = AutoBackup(store)
-    controller = AppController(store, load_policy(), date.today(), QSettings())
+    controller = AppController(store, load_policy(), date.today(), settings)
+    controller.first_choice = first_choice
     server.activate.connect(controller.raise_window)
     try:
         smoke = smoke_session(store)
