@@ -72,3 +72,49 @@ def test_a_colleagues_assignment_reaches_the_other_watcher(demo_office: OfficeDb
     finally:
         va.close()
         tl.close()
+
+
+def _cut_off(db: OfficeDb, store: OfficeStore) -> None:
+    """The server ends the store's connection (a restart, a dropped network)."""
+    pid = store.conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with db.connect() as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def test_a_lost_connection_comes_back_by_itself_for_reading(demo_office: OfficeDb) -> None:
+    store = open_as(demo_office, VA)
+    try:
+        _cut_off(demo_office, store)
+        assert store.count("cases") > 0  # read again on a new connection
+    finally:
+        store.close()
+
+
+def test_a_change_in_flight_when_the_connection_drops_is_not_stored_and_says_so(
+    demo_office: OfficeDb,
+) -> None:
+    from mdbtriage.store.office import OfficeUnreachable
+
+    store = open_as(demo_office, VA)
+    try:
+        before = store.count("audit_log")
+        with (
+            pytest.raises(OfficeUnreachable, match="niet opgeslagen"),
+            store.atomic() as conn,
+        ):
+            log(conn, Actor(VA, "VA", "VA"), AuditEntry(event="read", purpose="onderweg"))
+            _cut_off(demo_office, store)
+            log(conn, Actor(VA, "VA", "VA"), AuditEntry(event="read", purpose="onderweg"))
+        # The next change works again, on a new connection; the first one was not stored.
+        with store.atomic() as conn:
+            log(conn, Actor(VA, "VA", "VA"), AuditEntry(event="read", purpose="daarna"))
+        purposes = [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT purpose FROM audit_log WHERE log_id > (SELECT max(log_id) - 5 FROM audit_log)"
+            )
+        ]
+        assert "onderweg" not in purposes and "daarna" in purposes
+        assert store.count("audit_log") == before + 1
+    finally:
+        store.close()

@@ -24,7 +24,7 @@ the callers ask :func:`is_office` and use :mod:`mdbtriage.store.backend`'s funct
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -115,12 +115,62 @@ class OfficeConnection:
 
     is_office = True
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        reconnect: Callable[[], psycopg.Connection[Any]] | None = None,
+        lost: Callable[[BaseException], Exception] | None = None,
+    ) -> None:
         self.raw = conn
         configure(conn)
+        self._reconnect = reconnect
+        self._lost = lost
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
-        return self.raw.execute(translate(sql), tuple(params) if params else ())
+        query, values = translate(sql), tuple(params) if params else ()
+        try:
+            return self.raw.execute(query, values)
+        except psycopg.OperationalError as error:
+            if not (self.raw.closed or self.raw.broken):
+                raise
+            # The server restarted or the network dropped. A read outside a transaction is
+            # asked again on a new connection; anything else is reported (its transaction was
+            # rolled back by the server: nothing of it was stored).
+            if self._reconnect is not None and _is_read(query) and not self._was_in_transaction:
+                try:
+                    self.replace(self._reconnect())
+                except Exception:
+                    pass
+                else:
+                    return self.raw.execute(query, values)
+            if self._lost is not None:
+                raise self._lost(error) from None
+            raise
+
+    # Whether the store has a transaction open (set by the store); then nothing is retried.
+    busy: Callable[[], bool] = staticmethod(lambda: False)
+
+    @property
+    def _was_in_transaction(self) -> bool:
+        return self.busy()
+
+    def replace(self, conn: psycopg.Connection[Any]) -> None:
+        """Go on with a new connection (after the old one was lost)."""
+        configure(conn)
+        old, self.raw = self.raw, conn
+        old.close()
+
+    def reconnect(self) -> bool:
+        """A new connection when the old one is gone; whether the store is reachable now."""
+        if not (self.raw.closed or self.raw.broken):
+            return True
+        if self._reconnect is None:
+            return False
+        try:
+            self.replace(self._reconnect())
+        except Exception:
+            return False
+        return True
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor()
@@ -154,6 +204,10 @@ class OfficeConnection:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def _is_read(query: str) -> bool:
+    return query.lstrip()[:6].upper() == "SELECT"
 
 
 def is_office(conn: object) -> bool:

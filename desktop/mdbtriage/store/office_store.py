@@ -91,7 +91,19 @@ class OfficeStore(Store):
         except BaseException:
             raw.close()
             raise
-        store = cls(address, OfficeConnection(raw))
+
+        def lost(error: BaseException) -> Exception:
+            return OfficeUnreachable(
+                f"Kantooropslag ({address.where}): de verbinding met de server is verbroken; "
+                "wat u op dat moment opsloeg, is niet opgeslagen. Zodra de server weer bereikbaar "
+                f"is, gaat het verder. Melding: {_first_line(error)}"
+            )
+
+        office = OfficeConnection(
+            raw, reconnect=lambda: connect(address, password=password), lost=lost
+        )
+        store = cls(address, office)
+        office.busy = lambda: store._depth > 0
         store.password = password
         OFFICE_REOPEN[str(store.path)] = lambda: cls.open_url(address, password=password)
         return store
@@ -162,6 +174,11 @@ class OfficeStore(Store):
         return None
 
     def _begin(self) -> None:
+        if not self.office.reconnect():  # a connection lost since: a new one first
+            raise OfficeUnreachable(
+                f"Kantooropslag ({self.address.where}): de server is niet bereikbaar; er is "
+                "niets opgeslagen. Probeer het zo opnieuw."
+            )
         try:
             self.conn.execute("BEGIN")
             self.conn.execute("SELECT pg_advisory_xact_lock(?, ?)", WRITE_LOCK)
