@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtTest import QTest
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QSizePolicy,
     QTabBar,
+    QTableView,
     QTabWidget,
     QTextEdit,
     QToolBar,
@@ -251,6 +253,63 @@ def _shown(window: QWidget) -> Iterator[QWidget]:
         yield widget
 
 
+#: Rows a list or table keeps in view with large text (fewer only when it holds fewer).
+LEAST_ROWS = 3
+#: A table may scroll sideways at 200% only when the person chose more columns than this.
+CHOSEN_COLUMNS = 5
+
+
+def rows_in_view(view: QAbstractItemView) -> tuple[float, int]:
+    """How many rows ``view`` shows (its viewport's height over its first rows' height), and
+    how many it holds."""
+    model = view.model()
+    count = model.rowCount(view.rootIndex()) if model is not None else 0
+    first = [model.index(row, 0, view.rootIndex()) for row in range(min(count, LEAST_ROWS))]
+    heights = [
+        view.visualRect(index).height() or view.sizeHintForRow(index.row()) for index in first
+    ]
+    heights = [h for h in heights if h > 0]
+    height = sum(heights) / len(heights) if heights else view.fontMetrics().lineSpacing()
+    return view.viewport().height() / max(1, height), count
+
+
+def sideways(view: QAbstractItemView) -> str | None:
+    """Why ``view`` scrolls sideways, or None: a table whose columns the person chose
+    (property ``chosen_columns``) may, when more than CHOSEN_COLUMNS are shown."""
+    if view.horizontalScrollBar().maximum() <= 0:
+        return None
+    scrolled = view.horizontalScrollBar().maximum()  # in pixels, or in columns for a table
+    if isinstance(view, QTableView):
+        scrolled = view.horizontalHeader().length() - view.viewport().width()
+    if isinstance(view, QTableView) and view.property("chosen_columns"):
+        header = view.horizontalHeader()
+        shown = header.count() - header.hiddenSectionCount()
+        if shown > CHOSEN_COLUMNS:
+            return None
+    return f"schuift opzij ({scrolled} px)"
+
+
+def chart_texts(view: QWidget) -> list[str]:
+    """The texts a chart shows now (title, axis titles and labels, legend)."""
+    from PySide6.QtWidgets import QGraphicsTextItem, QGraphicsView
+
+    texts: list[str] = []
+    if not isinstance(view, QGraphicsView) or view.scene() is None:
+        return texts
+    for item in view.scene().items():
+        if item.type() != 8 or not item.isVisible():  # QGraphicsTextItem::Type
+            continue
+        owner = item.toGraphicsObject()
+        text = shiboken6.wrapInstance(shiboken6.getCppPointer(owner)[0], QGraphicsTextItem)
+        texts.append(text.toPlainText())
+    return texts
+
+
+def elided(text: str) -> bool:
+    """Whether a chart cut ``text`` short (Qt Charts ends it with '...')."""
+    return "..." in text or "…" in text
+
+
 def _needs_room(widget: QWidget) -> bool:
     """A control or a text: shrunk below what it needs, it is cut off."""
     if isinstance(widget, QLabel):
@@ -263,7 +322,9 @@ def outside(window: QWidget) -> list[str]:
     screen; a widget (partly) outside the widget it lies in (only a scroll area's contents may
     go on below it); a scroll area that scrolls sideways; a control or text given less room
     than it needs (cut off, or squeezed to nothing); a list or a scrolling form without one
-    whole line in view; a tab out of the tab bar's view."""
+    whole line in view; a list or table with fewer than three rows in view (or all it holds),
+    or one that scrolls sideways (unless the person chose many columns); a chart text cut
+    short; a tab out of the tab bar's view."""
     for _ in range(3):  # a text that arrived from a worker, then the layout it asks for
         QApplication.processEvents()
     found: list[str] = []
@@ -290,6 +351,16 @@ def outside(window: QWidget) -> list[str]:
             lines = widget.viewport().height() / widget.fontMetrics().lineSpacing()
             if lines < 1:  # not one whole line: pushed away by what lies beside it
                 found.append(f"te laag ({lines:.1f} regels in beeld): {what}")
+        if isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView):
+            rows, count = rows_in_view(widget)
+            if rows < min(count, LEAST_ROWS) - 0.2:  # the last of them may be cut a little
+                found.append(f"te weinig rijen ({rows:.1f} van {count} in beeld): {what}")
+            why = sideways(widget)
+            if why is not None:
+                found.append(f"{why}: {what}")
+        cut = [text for text in chart_texts(widget) if elided(text)]
+        if cut:
+            found.append(f"grafiektekst afgekort ({len(cut)}× '{cut[0]}'): {what}")
         if not _needs_room(widget):
             continue
         if widget.width() <= 0 or widget.height() <= 0:
@@ -706,3 +777,71 @@ def test_the_fit_check_finds_each_kind_of_problem(qtbot) -> None:
     assert "te smal" in found
     window.resize(1500, 300)
     assert "groter dan 1350×728" in " | ".join(outside(window))
+
+
+def test_the_fit_check_finds_few_rows_a_sideways_table_and_a_cut_chart_text(qtbot) -> None:
+    from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QVBoxLayout
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    model = QStandardItemModel(10, 4)
+    for row in range(10):
+        for column in range(4):
+            model.setItem(row, column, QStandardItem("een lange tekst in een cel " * 2))
+    low = QTableView()
+    low.setModel(model)
+    low.setFixedHeight(low.fontMetrics().lineSpacing() * 3)
+    chart = QChart()
+    series = QLineSeries()
+    series.append([QPointF(i, i * 100) for i in range(10)])
+    chart.addSeries(series)
+    for axis, side in (
+        (QValueAxis(), Qt.AlignmentFlag.AlignBottom),
+        (QValueAxis(), Qt.AlignmentFlag.AlignLeft),
+    ):
+        axis.setTitleText("een as met een titel")
+        chart.addAxis(axis, side)
+        series.attachAxis(axis)
+    view = QChartView(chart)
+    view.setFixedHeight(90)
+    layout.addWidget(low)
+    layout.addWidget(view)
+    window.resize(400, 300)
+    window.show()
+    qtbot.waitExposed(window)
+    found = " | ".join(outside(window))
+    assert "te weinig rijen" in found and "schuift opzij" in found
+    assert "grafiektekst afgekort" in found
+    # A table whose columns the person chose may scroll sideways when they chose many.
+    model.setColumnCount(CHOSEN_COLUMNS + 1)
+    low.setProperty("chosen_columns", True)
+    assert sideways(low) is None
+
+
+def test_fitted_columns_wrap_instead_of_scrolling_sideways(qtbot) -> None:
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+    from mdbtriage.ui.appearance import fit_columns
+
+    model = QStandardItemModel(3, 3)
+    model.setHorizontalHeaderLabels(["Naam", "Taak", "Toelichting"])
+    for row in range(3):
+        for column, text in enumerate(("Marieke van der Leeuwen", "dossierstudie " * 4, "x " * 80)):
+            model.setItem(row, column, QStandardItem(text))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    fit_columns(view, elide=(2,))
+    view.resize(420, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.horizontalHeader().length() <= view.viewport().width())
+    assert view.horizontalScrollBar().maximum() == 0
+    # The least important column gave up width first and stays on one line; a name keeps its
+    # room while it can.
+    assert view.columnWidth(2) < view.columnWidth(1)
+    assert view.rowHeight(0) < view.fontMetrics().lineSpacing() * 6

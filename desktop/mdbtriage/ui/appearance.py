@@ -9,16 +9,36 @@ restored beyond a smaller one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 
-from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, QPoint, QRect, QSize, Qt, QTranslator
+import shiboken6
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
+    QHeaderView,
     QLayout,
     QLayoutItem,
+    QStyledItemDelegate,
     QStyleFactory,
+    QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -309,3 +329,126 @@ class SideBySide(QWidget):
         if self._box.direction() != direction:
             self._box.setDirection(direction)
         super().resizeEvent(event)
+
+
+class FittedColumns(QObject):
+    """A table's columns as wide as their contents while the table is wide enough for them;
+    when it is not (large text, a narrow window) the widest columns give up width first and
+    their texts wrap onto more lines, so the table does not scroll sideways. A column keeps at
+    least the width of its heading; the last one takes what is left over."""
+
+    def __init__(self, view: QTableView, elide: Sequence[int] = ()) -> None:
+        super().__init__(view)
+        self.view = view
+        self.elide = tuple(elide)
+        self._fitting = False
+        view.setWordWrap(True)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._one_line = _OneLine(self)
+        for column in self.elide:
+            view.setItemDelegateForColumn(column, self._one_line)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        rows = view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.viewport().installEventFilter(self)
+        # Once the model's changes are in (a table widget reports every cell).
+        self._later = QTimer(self, singleShot=True, interval=0)
+        self._later.timeout.connect(self.fit)
+        model = view.model()
+        for signal in (
+            model.modelReset,
+            model.layoutChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.dataChanged,
+        ):
+            signal.connect(lambda *_args: self._later.start())
+        header.sectionCountChanged.connect(lambda *_args: self._later.start())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and shiboken6.isValid(self.view):
+            self.fit()
+        return False
+
+    def widths(self, room: int) -> dict[int, int]:
+        """Each shown column's width in ``room`` pixels."""
+        view, header = self.view, self.view.horizontalHeader()
+        columns = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        if not columns:
+            return {}
+        want = {c: max(header.sectionSizeHint(c), view.sizeHintForColumn(c)) for c in columns}
+        # At least its heading, and a word of up to a dozen characters (a case number) whole.
+        short = view.fontMetrics().horizontalAdvance("Z26-000000xx")
+        least = {
+            c: min(want[c], max(header.sectionSizeHint(c), min(short, self._word(c))))
+            for c in columns
+        }
+        for column in self.elide:
+            least[column] = min(want[column], header.sectionSizeHint(column))
+        if sum(least.values()) > room:  # too narrow even so: only the headings stay whole
+            least = {c: min(want[c], header.sectionSizeHint(c)) for c in columns}
+        over = sum(want.values()) - room
+        for column in self.elide:  # the least important texts give up width first
+            if over > 0 and column in want:
+                give = min(over, want[column] - least[column])
+                want[column] -= give
+                over -= give
+        if over > 0:
+            # The widest columns give up width first: all are capped at one width.
+            low, high = 0, max(want.values())
+            while low < high:
+                cap = (low + high + 1) // 2
+                if sum(max(least[c], min(want[c], cap)) for c in columns) <= room:
+                    low = cap
+                else:
+                    high = cap - 1
+            want = {c: max(least[c], min(want[c], low)) for c in columns}
+        want[columns[-1]] += max(0, room - sum(want.values()))
+        return want
+
+    def _word(self, column: int, rows: int = 200) -> int:
+        """The width of the column's longest word (a case number does not wrap), over its
+        first ``rows`` rows."""
+        model, metrics = self.view.model(), self.view.fontMetrics()
+        words = {
+            word
+            for row in range(min(rows, model.rowCount()))
+            for word in str(model.index(row, column).data() or "").split()
+        }
+        widest = max((metrics.horizontalAdvance(word) for word in words), default=0)
+        return widest + metrics.horizontalAdvance("xx") if widest else 0
+
+    def fit(self) -> None:
+        """Size the columns to the table's width now."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            header = self.view.horizontalHeader()
+            for column, width in self.widths(self.view.viewport().width()).items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+
+class _OneLine(QStyledItemDelegate):
+    """A column whose texts stay on one line, cut short with '…' when it is too narrow."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
+def fit_columns(view: QTableView, elide: Sequence[int] = ()) -> FittedColumns:
+    """Let ``view``'s columns fit its width (see FittedColumns): the ``elide`` columns, the
+    least important, give up width first and stay on one line. Kept with the view."""
+    fitted = getattr(view, "fitted_columns", None)
+    if not isinstance(fitted, FittedColumns):
+        fitted = FittedColumns(view, elide)
+        view.fitted_columns = fitted  # type: ignore[attr-defined]
+    return fitted

@@ -44,7 +44,7 @@ from mdbtriage.store.forecast import (
     team_settings,
 )
 from mdbtriage.store.records import list_staff
-from mdbtriage.ui.appearance import FlowLayout, SideBySide, fit_to_screen
+from mdbtriage.ui.appearance import FlowLayout, SideBySide, fit_columns, fit_to_screen
 from mdbtriage.ui.session import Session
 
 
@@ -174,6 +174,8 @@ class CapacityDialog(QDialog):
         norms_box = QGroupBox("Normen en gemeten bestede tijd")
         norms_layout = QVBoxLayout(norms_box)
         norms_layout.addWidget(QLabel(f"Standaardwaarden uit {norms.name}.", wordWrap=True))
+        # A few rows in view also with large text (the dialog scrolls down then).
+        self.norms_table.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
         norms_layout.addWidget(self.norms_table)
         # The norm's field and buttons go onto a next line when they do not fit beside it.
         norm_bar = QWidget()
@@ -237,16 +239,16 @@ class CapacityDialog(QDialog):
                 "Dienst",
                 "Taak",
                 "Rol",
-                "Standaard (uur)",
-                "Van het team (uur)",
-                "Gemeten (uur, aantal)",
+                "Standaard\n(uur)",
+                "Van het team\n(uur)",
+                "Gemeten\n(uur, aantal)",
             ]
         )
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setTabKeyNavigation(False)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(table)  # with large text long names wrap, the table does not scroll sideways
         return table
 
     def _fill_norms(self) -> None:
@@ -274,7 +276,7 @@ class CapacityDialog(QDialog):
             ]
             for column, text in enumerate(cells):
                 table.setItem(row, column, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
+        fit_columns(table).fit()
         if current >= 0:
             table.selectRow(current)
 

@@ -167,12 +167,14 @@ class DossierWindow(QWidget):
             "Deze zaak is nog niet in een MDB besproken.",
             "decisions_table",
             "MDB-besluiten",
+            (5, 3),
         )
         self.history = TablePane(
             ("Tijdstip", "Handeling", "Door", "Rol", "Uitkomst", "Doel", "Details"),
             "Nog niets vastgelegd.",
             "history_table",
             "Logboek",
+            (6, 5),
         )
 
         notes_tab = QWidget()

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -91,7 +92,7 @@ from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import documents
 from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, get_staff, list_teams
-from mdbtriage.ui.appearance import FlowLayout, fit_to_screen
+from mdbtriage.ui.appearance import FlowLayout, fit_columns, fit_to_screen
 from mdbtriage.ui.dialogs import start_folder
 from mdbtriage.ui.events import Changes, StoreEvents
 
@@ -273,9 +274,11 @@ class MdbWindow(QMainWindow):
         self.agenda_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.agenda_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda_view.verticalHeader().hide()
-        header = self.agenda_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # With large text names wrap and the reason and what is missing are cut short, so the
+        # agenda does not scroll sideways.
+        fit_columns(
+            self.agenda_view, (AGENDA_COLUMNS.index("Reden"), AGENDA_COLUMNS.index("Ontbreekt"))
+        )
         layout.addWidget(self.agenda_view, 1)
         self.agenda_empty = QLabel(
             "Nog geen MDB gekozen. Kies hierboven een team en een datum en klik op "
@@ -335,12 +338,15 @@ class MdbWindow(QMainWindow):
         splitter = QSplitter()
         self.case_list = QListWidget()
         self.case_list.setAccessibleName("Zaken op de agenda")
-        # Room for "○ 20. Z26-000000 · a long name (******000)" without scrolling sideways (at
-        # the start; with large text the list may be narrower and scroll).
+        # Room for "○ 20. Z26-000000 · a long name (******000)" at the start; with large text
+        # a row wraps onto a second line instead of the list scrolling sideways.
         list_width = self.fontMetrics().horizontalAdvance(
             "○ 20. Z26-000000 · Marieke van der Lee (******000)"
         )
         self.case_list.setMinimumWidth(list_width // 2)
+        self.case_list.setWordWrap(True)
+        self.case_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.case_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.case_list.currentRowChanged.connect(self._case_chosen)
         splitter.addWidget(self.case_list)
         right = QWidget()

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QGridLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QToolTip,
@@ -43,6 +44,7 @@ from mdbtriage.store.overview import (
 )
 from mdbtriage.store.queue_view import QueueEntry
 from mdbtriage.store.records import list_teams
+from mdbtriage.ui.appearance import SideBySide
 from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
 
@@ -140,13 +142,27 @@ class OverzichtView(QWidget):
         self.service_chart = _chart("Werkvoorraad per dienst")
         self.term_chart = _chart(f"Na de wettelijke termijn en {six_label}, per klasse")
         self.load_chart = _chart("Openstaand werk per professional")
-        grid = QGridLayout()
-        grid.addWidget(_view(self.class_chart, "class_chart"), 0, 0)
-        grid.addWidget(_view(self.term_chart, "term_chart"), 0, 1)
-        grid.addWidget(_view(self.service_chart, "service_chart"), 1, 0)
-        grid.addWidget(_view(self.load_chart, "load_chart"), 1, 1)
-        self.charts = QWidget()
-        self.charts.setLayout(grid)
+        # Two charts side by side while each has room for its title and labels, one under the
+        # other with large text or in a narrow window; the page then scrolls down.
+        lines = self.fontMetrics().lineSpacing()
+        wide = self.fontMetrics().horizontalAdvance(self.term_chart.title()) + 4 * lines
+        grid = QVBoxLayout()
+        for pair in (
+            (_view(self.class_chart, "class_chart"), _view(self.term_chart, "term_chart")),
+            (_view(self.service_chart, "service_chart"), _view(self.load_chart, "load_chart")),
+        ):
+            row = SideBySide()
+            for view in pair:
+                view.setMinimumSize(max(360, wide), max(240, lines * 13))
+                row.addWidget(view, 1)
+            grid.addWidget(row, 1)
+        content = QWidget()
+        content.setLayout(grid)
+        self.charts = QScrollArea(objectName="overzicht_charts")
+        self.charts.setWidgetResizable(True)
+        self.charts.setFrameShape(QFrame.Shape.NoFrame)
+        self.charts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.charts.setWidget(content)
         # The charts' numbers as a table: for the keyboard, a screen reader and large text.
         self.rows: list[tuple[str, str, str, int]] = []
         self.table = QTableWidget(0, 4, objectName="overzicht_table")

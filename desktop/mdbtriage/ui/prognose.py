@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -43,6 +45,7 @@ from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
 from mdbtriage.store.forecast import ForecastInputs, forecast_inputs
 from mdbtriage.store.records import list_teams
+from mdbtriage.ui.appearance import SideBySide
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.worker import Progress, run_in_background
 
@@ -146,7 +149,9 @@ class PrognoseView(QWidget):
         self.chart_view = QChartView(self.chart, objectName="prognose_chart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setAccessibleName("Grafiek van de achterstand per week")
-        self.chart_view.setMinimumHeight(220)
+        # Room for the title, the axes' labels and titles and the legend beside a usable plot,
+        # growing with the text size (too little and the chart cuts its texts to '...').
+        self.chart_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
 
         self.table = QTableWidget(objectName="prognose_table")
         self.table.setAccessibleName("Prognose per week")
@@ -172,17 +177,32 @@ class PrognoseView(QWidget):
         side = QWidget()
         side.setLayout(left)
         side.setMaximumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.chart_view)
         split.addWidget(self.table)
-        body = QHBoxLayout()
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        # The what-if settings beside the chart while the width allows, above it when it does
+        # not; with large text the page scrolls down instead of squeezing the chart.
+        body = SideBySide()
         body.addWidget(side)
         body.addWidget(split, 1)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.verdict)
+        inner.addWidget(body, 1)
+        inner.addWidget(self.note)
+        page = QScrollArea(objectName="prognose_scroll")
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.verdict)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.note)
+        layout.addWidget(page, 1)
 
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.compute)

@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from mdbtriage.ui.appearance import fit_columns
+
 _Index = QModelIndex | QPersistentModelIndex
 ROW_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -67,8 +69,15 @@ class RowsModel(QAbstractTableModel):
 class TablePane:
     """A table view with its model, and a hint shown instead of the table when it is empty."""
 
-    def __init__(self, headers: Sequence[str], empty_text: str, name: str, title: str) -> None:
-        from PySide6.QtWidgets import QHeaderView, QLabel, QStackedWidget, QTableView
+    def __init__(
+        self,
+        headers: Sequence[str],
+        empty_text: str,
+        name: str,
+        title: str,
+        elide: Sequence[int] = (),
+    ) -> None:
+        from PySide6.QtWidgets import QLabel, QStackedWidget, QTableView
 
         self.model = RowsModel(headers)
         self.view = QTableView()
@@ -80,8 +89,9 @@ class TablePane:
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # With large text long texts wrap instead of the table scrolling sideways; the least
+        # important columns (``elide``) stay on one line and give up width first.
+        fit_columns(self.view, elide)
         self.empty = QLabel(empty_text)
         self.empty.setObjectName(f"{name}_empty")
         self.empty.setWordWrap(True)
@@ -94,4 +104,4 @@ class TablePane:
         self.model.set_rows(rows, keys)
         self.widget.setCurrentWidget(self.view if rows else self.empty)
         if rows:
-            self.view.resizeColumnsToContents()
+            fit_columns(self.view).fit()

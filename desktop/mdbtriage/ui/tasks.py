@@ -44,11 +44,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -76,7 +77,7 @@ from mdbtriage.store.tasks import (
     versions,
     who_may,
 )
-from mdbtriage.ui.appearance import fit_to_screen
+from mdbtriage.ui.appearance import fit_columns, fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.events import Changes, StoreEvents
 
@@ -259,9 +260,9 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setWordWrap(False)
     view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+    # With large text a long task or name wraps instead of the table scrolling sideways.
+    fit_columns(view)
     return view
 
 
@@ -462,18 +463,7 @@ class AssignTaskDialog(QDialog):
         self.model = CandidateModel(self)
         self.view = _table(self.model, "candidates")
         self.view.setAccessibleName("Wie mag de taak doen")
-        self.view.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.view.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.view.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.ResizeToContents
-        )
-        # A long short reason wraps instead of being cut off; rows follow the column width.
-        self.view.setWordWrap(True)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # A long short reason wraps instead of being cut off (the table's columns fit its width).
         layout.addWidget(self.view, 1)
         self.reason = QLabel("")
         self.reason.setObjectName("assign_reason")
@@ -690,7 +680,7 @@ class MyTasksWidget(QWidget):
         self.empty.setVisible(not rows)
         if rows:
             self.view.selectRow(_row_of(rows, kept))
-            self.view.resizeColumnsToContents()
+            fit_columns(self.view).fit()
         self._update()
 
     def current(self) -> TaskRow | None:
@@ -804,7 +794,6 @@ class TeAccorderenWidget(QWidget):
         self.view.setAccessibleName("Te accorderen")
         self.view.hideColumn(TASK_COLUMN_KEYS.index("va"))  # always this person
         self.view.hideColumn(TASK_COLUMN_KEYS.index("reason"))  # nothing rejected here yet
-        self.view.horizontalHeader().setStretchLastSection(False)
         self.view.activated.connect(self._open)  # Enter and a double click
         self.splitter.addWidget(self.view)
         detail = QWidget()
@@ -841,16 +830,30 @@ class TeAccorderenWidget(QWidget):
         buttons.addStretch(1)
         detail_layout.addLayout(buttons)
         self.splitter.addWidget(detail)
-        layout.addWidget(self.splitter, 1)
+        self.splitter.setStretchFactor(0, 1)
+        # A few rows of the list in view, also with large text: the page scrolls down then.
+        lines = self.fontMetrics().lineSpacing()
+        self.view.setMinimumHeight(lines * 11)
+        self.submitted.setMinimumHeight(lines * 3)
+        self.own.setMinimumHeight(lines * 3)
         self.message = QLabel("")
         self.message.setObjectName("te_accorderen_message")
         self.message.setWordWrap(True)
-        layout.addWidget(self.message)
         self.stats = QLabel("")
         self.stats.setObjectName("review_stats")
         self.stats.setWordWrap(True)
         self.stats.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.stats)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(self.splitter, 1)
+        body_layout.addWidget(self.message)
+        body_layout.addWidget(self.stats)
+        self.page = QScrollArea(objectName="te_accorderen_scroll")
+        self.page.setWidgetResizable(True)
+        self.page.setFrameShape(QFrame.Shape.NoFrame)
+        self.page.setWidget(body)
+        layout.addWidget(self.page, 1)
 
         self.accept_button.clicked.connect(lambda: self._sign(False))
         self.change_button.clicked.connect(lambda: self._sign(True))
@@ -880,9 +883,10 @@ class TeAccorderenWidget(QWidget):
         layout = self.layout()
         if isinstance(layout, QVBoxLayout):
             layout.setStretchFactor(self.not_va, 0 if is_va else 1)
+            layout.setStretchFactor(self.page, 1 if rows else 0)
         if rows:
             self.view.selectRow(_row_of(rows, kept))
-            self.view.resizeColumnsToContents()
+            fit_columns(self.view).fit()
         self._show_current()
         current = self.current()
         if (

@@ -75,18 +75,21 @@ class TeamView(QWidget):
             "Dit team heeft nog geen medewerkers. Importeer ze via Bestand › Medewerkers importeren.",
             "staff_table",
             "Medewerkers",
+            (4,),
         )
         self.delegations = TablePane(
             ("VA", "Aan", "Rol", "Taken", "Diensten", "Van", "Tot", "Steekproef", "Status"),
             "Geen delegaties of individuele afspraken vastgelegd voor dit team.",
             "delegations_table",
             "Delegaties",
+            (3, 4),
         )
         self.rules = TablePane(
             ("Taak", "Rollen", "Diensten", "Kwalificaties", "Bevoegdheid", "Toelichting"),
             "De regelset van dit team kan niet worden gelezen.",
             "rules_table",
             "Regelset",
+            (5, 3),
         )
         self.ruleset_title = QLabel(objectName="ruleset_title")
         self.ruleset_title.setWordWrap(True)
@@ -108,13 +111,9 @@ class TeamView(QWidget):
         for index, stretch in enumerate((5, 3, 4)):
             split.setStretchFactor(index, stretch)
         split.setSizes([500, 300, 400])
-        for pane in (self.staff, self.delegations):
-            rows = pane.view.verticalHeader()
-            rows.setSectionResizeMode(rows.ResizeMode.Fixed)
-            rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         for pane in (self.staff, self.delegations, self.rules):
             # A few rows of each list in view, also with large text (the page scrolls then).
-            pane.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
+            pane.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
         page = QScrollArea(objectName="team_scroll")
         page.setWidgetResizable(True)
         page.setFrameShape(QFrame.Shape.NoFrame)

@@ -286,6 +286,9 @@ class WerkvoorraadView(QWidget):
 
         self.table = QTableView()
         self.table.setObjectName("queue_table")
+        # Its columns are the person's choice (Beeld › Kolommen): with many of them shown and
+        # large text it may scroll sideways.
+        self.table.setProperty("chosen_columns", True)
         self.table.setAccessibleName("Werkvoorraad")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
