@@ -69,6 +69,7 @@ def pairs() -> list[tuple[str, str, float, str]]:
         (p["HighlightedText"], p["Highlight"], TEXT, "gekozen rij"),
         (p["ToolTipText"], p["ToolTipBase"], TEXT, "tooltip"),
         ("#1f2933", "#fff4d6", TEXT, "voorbeeldbalk van de werkvoorraad"),
+        ("#5c3c00", "#fff3cd", TEXT, "melding: geen verbinding met de kantooropslag"),
     ]
     for colour, where in stylesheet_text_colours().items():
         for background in (p["Window"], p["Base"]):

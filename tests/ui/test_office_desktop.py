@@ -107,3 +107,46 @@ def test_a_colleagues_assignment_is_on_screen_within_two_seconds(
     finally:
         va.close()
         smv.close()
+
+
+def test_a_lost_connection_shows_a_banner_until_it_is_back(
+    qtbot, demo_office: OfficeDb, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from mdbtriage.core.model import Staff
+
+    store = OfficeStore.open_url(with_user(demo_office.url, SMV))
+    try:
+        row = store.conn.execute(
+            "SELECT staff_id, name, role, team_id FROM staff WHERE staff_id = ?", (SMV,)
+        ).fetchone()
+        window = MainWindow(
+            store, session_of(Staff(*row)), load_policy(), TODAY, _settings(tmp_path)
+        )
+        qtbot.addWidget(window)
+        window.show()
+        with qtbot.waitSignal(window.werkvoorraad.loaded, timeout=20000):
+            pass
+        assert window.windowTitle().startswith("Kantooropslag")
+        states: list[bool] = []
+        window.events.connection.connect(states.append)
+        # Asked by hand below, not by the timer.
+        window.events.watch(window.events._watcher, interval_ms=600_000)  # type: ignore[arg-type]
+        with demo_office.connect() as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE usename = %s AND pid != pg_backend_pid()",
+                (SMV,),
+            )
+
+        def offline() -> bool:
+            window.events.poll()
+            return window.offline.isVisible()
+
+        qtbot.waitUntil(offline, timeout=3000)
+        for _ in range(12):
+            window.events.poll()
+        assert not window.offline.isVisible()
+        assert states == [False, True]
+        window.close()
+    finally:
+        store.close()

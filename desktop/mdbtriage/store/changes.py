@@ -94,11 +94,40 @@ class OfficeWatcher:
 
     CHANNEL = "mdb_changes"
 
+    # While the server cannot be reached, a new listener is tried every this many asks.
+    RETRY_EVERY = 6
+
     def __init__(self, store: Store) -> None:
         self.notices: list[Notice] = []
+        self.connected = True
+        self._store = store
         self._own_pids = {self._pid(store)}
-        self._listener: Store | None = Store.open(store.path)
-        self._listener.conn.execute(f"LISTEN {self.CHANNEL}")
+        self._tries = 0
+        self._listener: Store | None = None
+        self._listen()
+
+    def _listen(self) -> None:
+        listener = Store.open(self._store.path)
+        listener.conn.execute(f"LISTEN {self.CHANNEL}")
+        self._listener = listener
+
+    def _come_back(self) -> bool:
+        """After a lost connection: a new listener (and the store's own connection checked);
+        what was missed meanwhile is unknown, so everything is read again."""
+        self._tries += 1
+        if self._tries % self.RETRY_EVERY:
+            return False
+        reconnect = getattr(self._store.conn, "reconnect", None)
+        try:
+            if reconnect is not None and not reconnect():
+                return False
+            self._listen()
+            self._own_pids.add(self._pid(self._store))
+        except Exception:
+            return False
+        self.connected = True
+        self.notices = [Notice("?", None, None)]
+        return True
 
     @staticmethod
     def _pid(store: Store) -> int:
@@ -107,7 +136,7 @@ class OfficeWatcher:
     def poll(self) -> bool:
         self.notices = []
         if self._listener is None:
-            return False
+            return self._come_back() if not self.connected else False
         raw: Any = getattr(self._listener, "raw", None)
         try:
             pgconn = raw.pgconn
@@ -117,8 +146,9 @@ class OfficeWatcher:
                     continue
                 notice = parse_notice(notify.extra.decode("utf-8", "replace"))
                 self.notices.append(notice or Notice("?", None, None))
-        except Exception:  # the connection is gone: the program's connection state says so
+        except Exception:  # the connection is gone: the banner says so until it is back
             self.close()
+            self.connected = False
             return False
         return bool(self.notices)
 

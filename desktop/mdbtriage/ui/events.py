@@ -128,10 +128,13 @@ class StoreEvents(QObject):
     reports them as external changes of unknown keys."""
 
     changed = Signal(object)
+    # The office store's connection was lost (False) or is back (True).
+    connection = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._watcher: ChangeWatcher | None = None
+        self._connected = True
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.poll)
@@ -158,7 +161,14 @@ class StoreEvents(QObject):
 
     def poll(self) -> bool:
         """Ask the watcher now; report what came in. Whether anything did."""
-        if self._watcher is None or not self._watcher.poll():
+        if self._watcher is None:
+            return False
+        heard = self._watcher.poll()
+        connected = bool(getattr(self._watcher, "connected", True))
+        if connected != self._connected:
+            self._connected = connected
+            self.connection.emit(connected)
+        if not heard:
             return False
         notices = getattr(self._watcher, "notices", None)
         self.report(Changes.from_notices(notices) if notices else Changes.elsewhere())

@@ -89,7 +89,9 @@ class MainWindow(QMainWindow):
         self._signing_out = False
         self.setObjectName("main_window")
         # Qt adds " — MDB Triage" (the application's display name) itself.
-        self.setWindowTitle(store.path.name)
+        self.setWindowTitle(
+            f"Kantooropslag: {store.path.name}" if store.is_office else store.path.name
+        )
         self.events = StoreEvents(self)
 
         self.tabs = QTabWidget()
@@ -124,11 +126,22 @@ class MainWindow(QMainWindow):
         who.setObjectName("signed_in_as")
         self.statusBar().addPermanentWidget(who)
         # The store's path may be cut off in a narrow window (Help › Over names it whole).
-        path = QLabel(str(store.path), objectName="store_path")
+        where = f"Kantooropslag: {store.path}" if store.is_office else str(store.path)
+        path = QLabel(where, objectName="store_path")
         path.setMinimumWidth(1)
         path.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        path.setToolTip(str(store.path))
+        path.setToolTip(where)
         self.statusBar().addWidget(path, 1)
+        # On the office store: a banner while the server cannot be reached (it goes by itself).
+        self.offline = QLabel(
+            "Geen verbinding met de kantooropslag: wat u nu opslaat, wordt niet bewaard. "
+            "MDB Triage verbindt vanzelf opnieuw.",
+            objectName="offline_banner",
+        )
+        self.offline.setWordWrap(True)
+        self.offline.setStyleSheet("background: #fff3cd; color: #5c3c00; padding: 6px;")
+        self.offline.hide()
+        self.statusBar().addWidget(self.offline, 2)
         # The whole screen on a laptop's 1366×768, most of a large one.
         room = available_rect(self)
         width = room.width() if room.width() < 1600 else min(1800, room.width() * 9 // 10)
@@ -137,7 +150,13 @@ class MainWindow(QMainWindow):
         self._restore()
         self.werkvoorraad.reload()
         self.events.changed.connect(self._store_changed)
+        self.events.connection.connect(self._connection_changed)
         self.events.watch(change_watcher(store))
+
+    def _connection_changed(self, connected: bool) -> None:
+        self.offline.setVisible(not connected)
+        if connected:
+            self.statusBar().showMessage("Verbinding met de kantooropslag hersteld", 8000)
 
     # Menus ------------------------------------------------------------------------------------
 
