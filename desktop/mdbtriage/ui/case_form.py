@@ -22,10 +22,12 @@ from mdbtriage.core.caserules import FIELD_LABELS, case_fields, check_case
 from mdbtriage.core.model import CASE_STATUSES, DWANGSOM_KINDS, REQUESTERS, SERVICES, Case
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import DossierError, save_case
-from mdbtriage.store.records import list_teams
+from mdbtriage.store.records import get_case, list_teams, to_case
+from mdbtriage.store.versions import StaleEdit, case_version
 from mdbtriage.ui.appearance import FlowLayout, fit_to_screen
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.signin import ERROR_STYLE
+from mdbtriage.ui.stale import StaleEditDialog
 
 TEXT_FIELDS = ("case_ref", "bsn", "name", "birth_date", "received_on", "schrijnend_ref")
 KEPT_FIELDS = ("employer_consents_60_plus", "dwangsom", "dwangsom_deadline")
@@ -146,9 +148,18 @@ class CaseFormDialog(QDialog):
         high = content.heightForWidth(wide - 2 * layout.contentsMargins().left())
         tall = max(high, content.sizeHint().height()) + buttons.sizeHint().height()
         fit_to_screen(self, wide, tall + 3 * layout.spacing() + 40)
+        # The version the edit starts from: a save after a colleague's change is refused.
+        self.version: int | None = None
         if case is not None:
-            self._fill(case)
+            self._load(case)
         self._schrijnend_toggled(self.flags["schrijnend"].isChecked())
+
+    def _load(self, case: Case) -> None:
+        """Fill the form with the case as stored now (else as given), and remember its
+        version (read first: a change in between makes the save refused, never lost)."""
+        self.version = case_version(self.store.conn, case.case_ref)
+        row = get_case(self.store, case.case_ref)
+        self._fill(to_case(row) if row is not None else case)
 
     def _combo(self, name: str, items: dict[str, str]) -> QComboBox:
         combo = QComboBox(objectName=name)
@@ -228,9 +239,23 @@ class CaseFormDialog(QDialog):
                 self.texts[first].setFocus()
             return
         try:
-            save_case(self.store, self.session.actor, checked.case, new=self.new)
+            save_case(
+                self.store, self.session.actor, checked.case, new=self.new, version=self.version
+            )
         except DossierError as error:
             self.show_problems({"form": str(error)})
+            return
+        except StaleEdit as stale:
+            self.show_problems({"form": str(stale)})
+            own = "\n".join(
+                f"{FIELD_LABELS.get(name, name)}: {value}"
+                for name, value in case_fields(checked.case).items()
+                if value
+            )
+            if StaleEditDialog.ask(self, str(stale), own):
+                self._load(checked.case)
+                self._schrijnend_toggled(self.flags["schrijnend"].isChecked())
+                self.show_problems({})
             return
         self.saved = checked.case
         super().accept()

@@ -14,12 +14,20 @@ closing the window mid-meeting loses nothing, and reopening it resumes where it 
 ``events`` (a :class:`mdbtriage.ui.events.StoreEvents`) hears what the window changes, closing
 an MDB included; the window follows the changes it reports from other screens and elsewhere.
 
+One chair per MDB: opening the Bespreking of an open MDB takes its chair for this window (a
+lease renewed every 20 seconds while the window is open, see
+:mod:`mdbtriage.store.meetings.chair`). While another seat holds it, the whole MDB is read-only
+here, says "Voorzitter: <naam> op <werkplek>" and follows the decisions as they are saved; the
+regievoerder can take the chair over. A decision changed elsewhere since the form showed it is
+not overwritten: the save is refused with who changed it, and the form offers to reload.
+
 Keys in the Bespreking tab: Ctrl+Enter saves and goes to the next case, Ctrl+PgDown/PgUp go to
 the next/previous case, Ctrl+T adds the activity being entered, Ctrl+S saves.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
@@ -80,8 +88,11 @@ from mdbtriage.core.meetings import (
     MEETING_STATUSES,
     Activity,
     AgendaItem,
+    Chair,
+    ChairHeld,
     Decision,
     MeetingError,
+    chair_takeover_problem,
 )
 from mdbtriage.core.model import ROLES, SERVICES, Actor, Staff
 from mdbtriage.core.policy import Policy, load_policy
@@ -90,11 +101,14 @@ from mdbtriage.reports.mdb_summary import build_summary_pdf
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import documents
+from mdbtriage.store.meetings.chair import RENEW_EVERY
 from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, get_staff, list_teams
+from mdbtriage.store.versions import StaleEdit
 from mdbtriage.ui.appearance import FlowLayout, fit_columns, fit_to_screen
 from mdbtriage.ui.dialogs import start_folder
 from mdbtriage.ui.events import Changes, StoreEvents
+from mdbtriage.ui.stale import StaleEditDialog
 
 _Index = QModelIndex | QPersistentModelIndex
 AGENDA_COLUMNS = (
@@ -109,6 +123,9 @@ AGENDA_COLUMNS = (
     "Ontbreekt",
 )
 SAVE_DELAY_MS = 600
+CHAIR_CHECK_MS = 5000
+"""How often the window looks at the chair: renewing its own (every RENEW_EVERY), or seeing
+who holds it and whether it became free."""
 
 
 def _qdate(day: date) -> QDate:
@@ -192,11 +209,18 @@ class MdbWindow(QMainWindow):
         parent: QWidget | None = None,
         team: str | None = None,
         events: StoreEvents | None = None,
+        workstation: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.actor = actor
         self.events = events or StoreEvents(self)
+        # This window's seat at the MDB, and the chair of the MDB shown (as last read).
+        self.seat = repo.new_seat()
+        self.workstation = workstation or repo.workstation_name()
+        self.chair: Chair | None = None
+        self._renewed_at = 0.0
+        self._decision_version: int | None = None
         # The MDB window opens on the person's own team and proposes it for a new MDB.
         if team is None:
             staff = get_staff(store, actor.user_id)
@@ -215,6 +239,9 @@ class MdbWindow(QMainWindow):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_current)
+        self._chair_timer = QTimer(self)
+        self._chair_timer.setInterval(CHAIR_CHECK_MS)
+        self._chair_timer.timeout.connect(self._check_chair)
         self._build()
         fit_to_screen(self, 1200, 780)  # once built: its layout's minimum is known
         for keys in ("Esc", "Ctrl+W"):
@@ -254,6 +281,16 @@ class MdbWindow(QMainWindow):
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         outer.addWidget(self.status_label)
+        chair_bar = QWidget()
+        chair_row = QHBoxLayout(chair_bar)
+        chair_row.setContentsMargins(0, 0, 0, 0)
+        self.chair_label = QLabel(objectName="chair_label", wordWrap=True)
+        chair_row.addWidget(self.chair_label, 1)
+        self.chair_button = QPushButton(objectName="chair_button")
+        self.chair_button.clicked.connect(self.take_chair)
+        self.chair_button.hide()
+        chair_row.addWidget(self.chair_button)
+        outer.addWidget(chair_bar)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_agenda(), "1 Voorbereiding")
         self.tabs.addTab(self._build_attendance(), "2 Aanwezigheid")
@@ -609,7 +646,10 @@ class MdbWindow(QMainWindow):
     def open_meeting(self, meeting_id: int | None) -> None:
         self.save_current()
         self._current_ref = None
+        if self.meeting is not None and self.meeting.meeting_id != meeting_id:
+            self._release_chair()
         self.meeting = repo.get_meeting(self.store, meeting_id) if meeting_id is not None else None
+        self._read_chair(take=self.tabs.currentIndex() == 2)
         if self.meeting is not None:
             self.staff = repo.team_staff(self.store, self.meeting.team_id)
             # Opening a meeting shows its cases: one 'read' record per client, once per opening
@@ -633,7 +673,8 @@ class MdbWindow(QMainWindow):
             )
         else:
             self.status_label.setText(f"{m.label} · in voorbereiding")
-        editable = m is not None and not m.closed
+        self._show_chair()
+        editable = m is not None and not m.closed and not self._follows()
         for button in self.agenda_buttons:
             button.setEnabled(editable)
         self.attendee_list.setEnabled(editable)
@@ -932,7 +973,12 @@ class MdbWindow(QMainWindow):
         self._loading = True
         self._dirty = False
         self.decision_error.setText("")
-        editable = ref is not None and self.meeting is not None and not self.meeting.closed
+        editable = (
+            ref is not None
+            and self.meeting is not None
+            and not self.meeting.closed
+            and not self._follows()
+        )
         for widget in (
             self.lead_role,
             self.lead_staff,
@@ -987,6 +1033,10 @@ class MdbWindow(QMainWindow):
             proposal += "\n" + "\n".join(f"• {r}" for r in item.triage_reasons)
         self.proposal_label.setText(proposal)
         decision = repo.decisions(self.store, self.meeting.meeting_id).get(ref) or Decision(ref)
+        # The version this form starts from (0: no decision yet).
+        self._decision_version = repo.decision_versions(self.store, self.meeting.meeting_id).get(
+            ref, 0
+        )
         # Without a decision the form starts from the triage proposal; it is saved once edited.
         lead_role = decision.lead_role or item.proposed_lead or None
         self.lead_role.blockSignals(True)
@@ -1129,12 +1179,32 @@ class MdbWindow(QMainWindow):
             or self.meeting.closed
         ):
             return True
+        if self._follows():
+            return False
+        decision = self._form_decision()
         try:
-            repo.save_decision(
-                self.store, self.meeting.meeting_id, self._form_decision(), self.actor
+            self._decision_version = repo.save_decision(
+                self.store,
+                self.meeting.meeting_id,
+                decision,
+                self.actor,
+                version=self._decision_version,
+                seat=self.seat,
             )
+        except ChairHeld as held:
+            self.decision_error.setText("Niet bewaard: " + "; ".join(held.problems))
+            self._chair_changed(held.chair)
+            return False
         except MeetingError as error:
             self.decision_error.setText("Niet bewaard: " + "; ".join(error.problems))
+            return False
+        except StaleEdit as stale:
+            self.decision_error.setText(f"Niet bewaard: {stale}")
+            own = "\n\n".join(t for t in (decision.remarks, decision.medical_remarks) if t)
+            if StaleEditDialog.ask(self, str(stale), own):
+                self._dirty = False
+                self._show_case(self._current_ref)
+                self._refresh_live_marks()
             return False
         self._dirty = False
         self._report(self.meeting.meeting_id, [self._current_ref])
@@ -1164,7 +1234,7 @@ class MdbWindow(QMainWindow):
             return
         try:
             task_ids = repo.close_meeting(
-                self.store, self.meeting.meeting_id, self.actor, today=self.today
+                self.store, self.meeting.meeting_id, self.actor, today=self.today, seat=self.seat
             )
         except MeetingError as error:
             self._show_close_notice(error.problems)
@@ -1177,11 +1247,151 @@ class MdbWindow(QMainWindow):
             f"{self.meeting.label if self.meeting else ''} gesloten; {len(task_ids)} taken aangemaakt."
         )
 
+    # --- the chair ----------------------------------------------------------------------------
+
+    def _holds_chair(self) -> bool:
+        return self.chair is not None and self.chair.seat == self.seat
+
+    def _follows(self) -> bool:
+        """Whether another seat chairs the MDB shown: then this window only follows it."""
+        return self.chair is not None and self.chair.seat != self.seat
+
+    def _read_chair(self, *, take: bool) -> None:
+        """Who chairs the MDB shown; with ``take`` this window takes the chair when it is free
+        (opening the Bespreking of an open MDB)."""
+        self.chair = None
+        m = self.meeting
+        if m is None or m.closed:
+            self._chair_timer.stop()
+            return
+        if take:
+            try:
+                self.chair = repo.take_chair(
+                    self.store, m.meeting_id, self.actor, self.seat, self.workstation
+                )
+                self._renewed_at = time.monotonic()
+            except ChairHeld as held:
+                self.chair = held.chair
+            except MeetingError:
+                self.chair = None
+        else:
+            self.chair = repo.current_chair(self.store, m.meeting_id)
+        self._chair_timer.start()
+
+    def _release_chair(self) -> None:
+        if self._holds_chair() and self.chair is not None:
+            repo.release_chair(self.store, self.chair.meeting_id, self.seat)
+        self.chair = None
+        self._chair_timer.stop()
+
+    def _check_chair(self) -> None:
+        """Every few seconds: renew this window's chair, or see who holds it now."""
+        m = self.meeting
+        if m is None or m.closed:
+            self._chair_timer.stop()
+            return
+        if self._holds_chair():
+            if time.monotonic() - self._renewed_at < RENEW_EVERY.total_seconds() - 1:
+                return
+            try:
+                repo.take_chair(self.store, m.meeting_id, self.actor, self.seat, self.workstation)
+                self._renewed_at = time.monotonic()
+            except ChairHeld as held:
+                self._chair_changed(held.chair)
+            except MeetingError:
+                self._chair_changed(None)
+            return
+        now = repo.current_chair(self.store, m.meeting_id)
+        if now != self.chair:
+            self._chair_changed(now)
+
+    def _chair_changed(self, chair: Chair | None) -> None:
+        """Another seat took the chair, or it became free: the window follows (read-only) or
+        may be taken."""
+        lost = self._holds_chair() and (chair is None or chair.seat != self.seat)
+        self.chair = chair
+        if lost and chair is not None:
+            message = f"Het voorzitterschap is overgenomen: {chair.label}. U volgt nu alleen-lezen."
+            self._show_problems([message])
+            if self._dirty and self._current_ref is not None:
+                # What was typed but not saved any more stays available to copy.
+                decision = self._form_decision()
+                own = "\n\n".join(t for t in (decision.remarks, decision.medical_remarks) if t)
+                StaleEditDialog.ask(self, message + " Uw laatste wijziging is niet bewaard.", own)
+        self._dirty = False
+        self._refresh_all(preview=False)
+
+    def _may_take_over(self) -> bool:
+        m = self.meeting
+        if m is None:
+            return False
+        me = self.staff.get(self.actor.user_id) or get_staff(self.store, self.actor.user_id)
+        return chair_takeover_problem(me, m.team_id, m.regievoerder_id) is None
+
+    def _show_chair(self) -> None:
+        """The chair line above the tabs and the button to take the chair (over)."""
+        m = self.meeting
+        chair = self.chair
+        button = ""
+        if m is None or m.closed:
+            text = ""
+        elif chair is None:
+            text = (
+                "Nog geen voorzitter: wie de Bespreking opent, wordt voorzitter en legt de "
+                "besluiten vast."
+            )
+            button = "Voorzitter worden"
+        elif chair.seat == self.seat:
+            text = f"U bent voorzitter op {chair.workstation}: u legt de besluiten vast."
+        else:
+            text = (
+                f"{chair.label}. U volgt de bespreking alleen-lezen; de besluiten verschijnen "
+                "zodra ze zijn bewaard."
+            )
+            if self._may_take_over():
+                button = "Voorzitterschap overnemen"
+        self.chair_label.setText(text)
+        self.chair_label.setVisible(bool(text))
+        self.chair_button.setText(button)
+        self.chair_button.setVisible(bool(button))
+
+    @classmethod
+    def confirm_take_over(cls, parent: QWidget, text: str) -> bool:
+        answer = QMessageBox.question(parent, "Voorzitterschap overnemen", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def take_chair(self) -> None:
+        """Become the chair: of a free chair at once; from another seat (the regievoerder
+        only) after confirming, logged in the access log."""
+        m = self.meeting
+        if m is None or m.closed:
+            return
+        self._read_chair(take=True)
+        if self._follows() and self.chair is not None:
+            if not self.confirm_take_over(
+                self,
+                f"{self.chair.label}. Als regievoerder neemt u het voorzitterschap over; daar "
+                "kan dan niets meer worden vastgelegd. Doorgaan?",
+            ):
+                self._refresh_all(preview=False)
+                return
+            try:
+                self.chair = repo.take_over(
+                    self.store, m.meeting_id, self.actor, self.seat, self.workstation
+                )
+                self._renewed_at = time.monotonic()
+            except MeetingError as error:
+                self._show_problems(error.problems)
+        self._refresh_all(preview=False)
+
     # --- report ---------------------------------------------------------------------------
 
     def _tab_changed(self, index: int) -> None:
         self.save_current()
         if index == 2:
+            if self.meeting is not None and not self._holds_chair():
+                self._read_chair(take=True)
+                self._refresh_all(preview=False)
             self._refresh_live()
         if index == 3:
             self.refresh_preview()
@@ -1352,4 +1562,5 @@ class MdbWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_current()
+        self._release_chair()
         super().closeEvent(event)

@@ -66,6 +66,7 @@ from mdbtriage.store.delegations import Refused, TaakdelegatieError, ruleset_for
 from mdbtriage.store.records import get_case, get_staff, list_staff, list_teams
 from mdbtriage.store.tasks import (
     MAX_MINUTES,
+    StaleEdit,
     TaskRow,
     assign_task,
     list_tasks,
@@ -80,6 +81,7 @@ from mdbtriage.store.tasks import (
 from mdbtriage.ui.appearance import fit_columns, fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.events import Changes, StoreEvents
+from mdbtriage.ui.stale import StaleEditDialog
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -734,10 +736,20 @@ class MyTasksWidget(QWidget):
         text, minutes = answer
         try:
             status = submit_task(
-                self.store, self.actor, task.task_id, self.actor.user_id, text, minutes=minutes
+                self.store,
+                self.actor,
+                task.task_id,
+                self.actor.user_id,
+                text,
+                minutes=minutes,
+                version=task.version,
             )
         except (Refused, TaakdelegatieError) as error:
             Ask.warn(self, "Inleveren geweigerd", str(error))
+            return
+        except StaleEdit as stale:
+            if StaleEditDialog.ask(self, str(stale), text):
+                self.reload()
             return
         self.reload()
         # After the reload, so the confirmation stays until the next hand-in.
@@ -968,9 +980,15 @@ class TeAccorderenWidget(QWidget):
             return
         text = self.own.toPlainText().strip() if with_change else None
         try:
-            sign_off(self.store, self.actor, task.task_id, self.actor.user_id, text)
+            sign_off(
+                self.store, self.actor, task.task_id, self.actor.user_id, text, version=task.version
+            )
         except (Refused, TaakdelegatieError) as error:
             Ask.warn(self, "Accorderen geweigerd", str(error))
+            return
+        except StaleEdit as stale:
+            if StaleEditDialog.ask(self, str(stale), self.own.toPlainText()):
+                self.reload()
             return
         self.message.setText(
             f"Taak {task.task_id} geaccordeerd"
@@ -989,9 +1007,20 @@ class TeAccorderenWidget(QWidget):
         if reason is None:
             return
         try:
-            reject_task(self.store, self.actor, task.task_id, self.actor.user_id, reason)
+            reject_task(
+                self.store,
+                self.actor,
+                task.task_id,
+                self.actor.user_id,
+                reason,
+                version=task.version,
+            )
         except (Refused, TaakdelegatieError) as error:
             Ask.warn(self, "Afwijzen geweigerd", str(error))
+            return
+        except StaleEdit as stale:
+            if StaleEditDialog.ask(self, str(stale), reason):
+                self.reload()
             return
         self.message.setText(f"Taak {task.task_id} afgewezen; het resultaat telt niet.")
         self.reload()
