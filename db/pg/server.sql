@@ -295,3 +295,20 @@ FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
 DROP TRIGGER IF EXISTS absences_notify_delete ON absences;
 CREATE TRIGGER absences_notify_delete AFTER DELETE ON absences REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
+
+-- Medical notes are read and written only by the medical roles (VA, AIOS, SMV, MSP): row-level
+-- security on the login's group membership, so that a non-medical login cannot read them even
+-- with an SQL client of its own. The owner (IT, the set-up) is not subject to it.
+CREATE OR REPLACE FUNCTION mdb_is_medical() RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT pg_has_role(session_user, current_database() || '_va', 'MEMBER')
+        OR pg_has_role(session_user, current_database() || '_aios', 'MEMBER')
+        OR pg_has_role(session_user, current_database() || '_smv', 'MEMBER')
+        OR pg_has_role(session_user, current_database() || '_msp', 'MEMBER')
+$$;
+ALTER TABLE case_notes ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS case_notes_medical ON case_notes;
+CREATE POLICY case_notes_medical ON case_notes
+    USING (medical = 0 OR mdb_is_medical())
+    WITH CHECK (medical = 0 OR mdb_is_medical());

@@ -118,3 +118,34 @@ def test_a_change_in_flight_when_the_connection_drops_is_not_stored_and_says_so(
         assert store.count("audit_log") == before + 1
     finally:
         store.close()
+
+
+def test_medical_notes_are_hidden_from_non_medical_logins_by_the_database(
+    demo_office: OfficeDb,
+) -> None:
+    import psycopg
+
+    from mdbtriage.store.dossier import add_note
+
+    va = open_as(demo_office, VA)
+    try:
+        ref = va.conn.execute("SELECT case_ref FROM cases ORDER BY case_ref LIMIT 1").fetchone()[0]
+        add_note(va, Actor(VA, "VA", "VA"), ref, "Hernia L4-L5, pijn bij zitten.", medical=True)
+        add_note(va, Actor(VA, "VA", "VA"), ref, "Werkgever belt terug.", medical=False)
+    finally:
+        va.close()
+    # An administrative login with its own SQL client: the medical note is not there at all.
+    with demo_office.connect("SMC-UTRECHT-1-AD1") as ad:
+        texts = [
+            r[0] for r in ad.execute("SELECT text FROM case_notes WHERE case_ref = %s", (ref,))
+        ]
+        assert texts == ["Werkgever belt terug."]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            ad.execute(
+                "INSERT INTO case_notes (case_ref, medical, text, author_id, author_name, "
+                "created_at) VALUES (%s, 1, 'x', 'a', 'a', 'nu')",
+                (ref,),
+            )
+    with demo_office.connect("SMC-UTRECHT-1-SMV1") as smv:
+        count = smv.execute("SELECT count(*) FROM case_notes WHERE case_ref = %s", (ref,))
+        assert count.fetchone()[0] == 2
