@@ -265,3 +265,73 @@ def test_move_by_a_staff_login_is_refused(demo_office: OfficeDb, tmp_path: Path)
         staff_url(demo_office, TL), "move-to-server", str(file), staff_url(demo_office, TL)
     )
     assert code == 3 and "eigenaar" in err
+
+
+def test_account_create_by_a_team_lead_and_staff_changes_move_the_login(
+    demo_office: OfficeDb, tmp_path: Path
+) -> None:
+    as_tl = staff_url(demo_office, TL)
+    staff = tmp_path / "staff.csv"
+    header = "staff_id;name;role;team;big_number;qualifications;hours_per_week;active\n"
+    staff.write_text(
+        header + "SMC-UTRECHT-1-NIEUW;Nieuwe Collega;AD;SMC-UTRECHT-1;;;32;ja\n", encoding="utf-8"
+    )
+    code, _, err = run(as_tl, "import-staff", str(staff))
+    assert code == 0, err
+    runner_env = {"MDB_TRIAGE_NEW_PASSWORD": "Welkom-2026-abc"}
+    from click.testing import CliRunner
+
+    from mdbtriage.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["--db", as_tl, "account-create", "SMC-UTRECHT-1-NIEUW"], env=runner_env
+    )
+    assert result.exit_code == 0, result.stderr
+    # An SMV may not create logins: the function refuses her, whatever her SQL client does.
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            staff_url(demo_office, "SMC-UTRECHT-1-SMV1"),
+            "account-create",
+            "SMC-UTRECHT-1-NIEUW",
+        ],
+        env={**runner_env, "MDB_TRIAGE_PASSWORD": "x"},
+    )
+    assert result.exit_code == 3
+    groups = f"{demo_office.name}_%"
+    with demo_office.connect() as conn:
+
+        def membership() -> list[str]:
+            return [
+                r[0]
+                for r in conn.execute(
+                    "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                    "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = %s "
+                    "AND g.rolname LIKE %s",
+                    ("SMC-UTRECHT-1-NIEUW", groups),
+                )
+            ]
+
+        assert membership() == [f"{demo_office.name}_ad"]
+        must = conn.execute(
+            "SELECT must_change FROM mdb_logins WHERE login = 'SMC-UTRECHT-1-NIEUW'"
+        ).fetchone()
+        assert must == (1,)
+    # A role change moves the login; leaving switches it off.
+    staff.write_text(
+        header + "SMC-UTRECHT-1-NIEUW;Nieuwe Collega;RIB;SMC-UTRECHT-1;;;32;ja\n", encoding="utf-8"
+    )
+    code, _, err = run(as_tl, "import-staff", str(staff))
+    assert code == 0, err
+    staff.write_text(
+        header + "SMC-UTRECHT-1-NIEUW;Nieuwe Collega;RIB;SMC-UTRECHT-1;;;32;nee\n", encoding="utf-8"
+    )
+    code, _, err = run(as_tl, "import-staff", str(staff))
+    assert code == 0, err
+    with demo_office.connect() as conn:
+        assert membership() == [f"{demo_office.name}_rib"]
+        login = conn.execute(
+            "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'SMC-UTRECHT-1-NIEUW'"
+        ).fetchone()
+        assert login == (False,)

@@ -128,6 +128,12 @@ def upsert_staff(store: Store, staff: Sequence[Staff]) -> WriteCounts:
                 for s in staff
             ),
         )
+        if store.is_office:
+            # A role change moves the person's login to the group of the new role; an inactive
+            # person's login is switched off (in the same transaction as the staff rows).
+            from mdbtriage.store.office_store import sync_logins
+
+            sync_logins(store, [s.staff_id for s in staff])
     return WriteCounts(created=len(staff) - len(existing), updated=len(existing))
 
 
