@@ -312,3 +312,26 @@ DROP POLICY IF EXISTS case_notes_medical ON case_notes;
 CREATE POLICY case_notes_medical ON case_notes
     USING (medical = 0 OR mdb_is_medical())
     WITH CHECK (medical = 0 OR mdb_is_medical());
+
+-- The medical considerations of MDB decisions are a column: readable and writable only by the
+-- medical groups (column privileges); the application's other columns stay as they are. The
+-- program leaves the column out of what a non-medical login reads and writes.
+DO $$
+DECLARE
+    v_app text := current_database() || '_app';
+    v_columns text;
+    v_group text;
+BEGIN
+    SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) INTO v_columns
+    FROM information_schema.columns
+    WHERE table_schema = current_schema() AND table_name = 'meeting_decisions'
+      AND column_name <> 'medical_remarks';
+    EXECUTE format('REVOKE SELECT, INSERT, UPDATE ON meeting_decisions FROM %I', v_app);
+    EXECUTE format('GRANT SELECT (%s), INSERT (%s), UPDATE (%s) ON meeting_decisions TO %I',
+                   v_columns, v_columns, v_columns, v_app);
+    FOREACH v_group IN ARRAY ARRAY['va', 'aios', 'smv', 'msp'] LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE ON meeting_decisions TO %I',
+                       current_database() || '_' || v_group);
+    END LOOP;
+END
+$$;

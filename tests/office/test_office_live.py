@@ -149,3 +149,30 @@ def test_medical_notes_are_hidden_from_non_medical_logins_by_the_database(
     with demo_office.connect("SMC-UTRECHT-1-SMV1") as smv:
         count = smv.execute("SELECT count(*) FROM case_notes WHERE case_ref = %s", (ref,))
         assert count.fetchone()[0] == 2
+
+
+def test_medical_mdb_considerations_are_for_the_medical_groups_only(
+    demo_office: OfficeDb,
+) -> None:
+    import psycopg
+
+    from mdbtriage.store import meetings as repo
+
+    tl = open_as(demo_office, TL)
+    va = open_as(demo_office, VA)
+    try:
+        meeting_id, ref = va.conn.execute(
+            "SELECT d.meeting_id, d.case_ref FROM meeting_decisions d "
+            "JOIN meetings m ON m.meeting_id = d.meeting_id WHERE d.medical_remarks != '' "
+            "ORDER BY 1, 2 LIMIT 1"
+        ).fetchone()
+        medical = repo.decisions(va, meeting_id)[ref].medical_remarks
+        assert medical
+        assert repo.decisions(tl, meeting_id)[ref].medical_remarks == ""
+    finally:
+        tl.close()
+        va.close()
+    with demo_office.connect("SMC-UTRECHT-1-AD1") as ad:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            ad.execute("SELECT medical_remarks FROM meeting_decisions")
+        ad.execute("SELECT remarks FROM meeting_decisions").fetchall()

@@ -44,9 +44,13 @@ def _state(db: OfficeDb) -> dict[str, Any]:
             (db.name + "\\_%",),
         ).fetchall()
         steps = conn.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
+        # Each table's and column's privileges as sets (the order of ACL entries means nothing).
         acl = conn.execute(
-            "SELECT relname, relacl::text FROM pg_class WHERE relnamespace = "
-            "current_schema()::regnamespace AND relkind IN ('r', 'S') ORDER BY 1"
+            "SELECT c.relname, (SELECT array_agg(x::text ORDER BY x::text) "
+            "FROM unnest(c.relacl) x), (SELECT array_agg(a.attname || ':' || y::text "
+            "ORDER BY a.attname, y::text) FROM pg_attribute a, unnest(a.attacl) y "
+            "WHERE a.attrelid = c.oid) FROM pg_class c WHERE c.relnamespace = "
+            "current_schema()::regnamespace AND c.relkind IN ('r', 'S') ORDER BY 1"
         ).fetchall()
         datacl = conn.execute(
             "SELECT datacl::text FROM pg_database WHERE datname = current_database()"

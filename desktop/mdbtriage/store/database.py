@@ -967,6 +967,12 @@ class Store:
                 (key, value),
             )
 
+    def reads_medical(self) -> bool:
+        """Whether this connection may read the medical MDB considerations. On the workstation
+        store the program's role rules decide who sees them; on the office store the database
+        does (column privileges of the medical groups)."""
+        return True
+
     def has_table(self, name: str) -> bool:
         """Whether the store has a table of this name."""
         row = self.conn.execute(

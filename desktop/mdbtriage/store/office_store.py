@@ -61,6 +61,7 @@ class OfficeStore(Store):
         self.office = conn
         self.file = None
         self.password: str | None = None  # for pg_dump, when the server asked for one
+        self._medical: bool | None = None
 
     @property
     def raw(self) -> psycopg.Connection[Any]:
@@ -204,6 +205,14 @@ class OfficeStore(Store):
         from mdbtriage.store.office import applied_versions
 
         return applied_versions(self.raw)
+
+    def reads_medical(self) -> bool:
+        if self._medical is None:
+            row = self.conn.execute(
+                "SELECT has_column_privilege('meeting_decisions', 'medical_remarks', 'SELECT')"
+            ).fetchone()
+            self._medical = bool(row[0])
+        return self._medical
 
     def has_table(self, name: str) -> bool:
         row = self.conn.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()

@@ -49,7 +49,8 @@ def decisions(store: Store, meeting_id: int) -> dict[str, Decision]:
         )
     found: dict[str, Decision] = {}
     for r in store.conn.execute(
-        "SELECT case_ref, lead_role, lead_staff_id, contact_staff_id, remarks, medical_remarks, "
+        "SELECT case_ref, lead_role, lead_staff_id, contact_staff_id, remarks, "
+        f"{'medical_remarks' if store.reads_medical() else chr(39) * 2}, "
         "dossier_complete FROM meeting_decisions WHERE meeting_id = ?",
         (meeting_id,),
     ):
@@ -150,13 +151,18 @@ def save_decision(
     with store.atomic() as conn:
         check_chair(conn, meeting_id, seat, datetime.now(UTC))
         versions.check_decision(conn, meeting_id, decision.case_ref, version)
+        # A non-medical actor's statement does not name the medical considerations at all: they
+        # stay as they were (on the office store that column is not even readable to them).
+        medical = rules.may_see_medical(actor.role)
         conn.execute(
             "INSERT INTO meeting_decisions (meeting_id, case_ref, lead_role, lead_staff_id, "
-            "contact_staff_id, remarks, medical_remarks, dossier_complete, decided_by, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id, case_ref) DO UPDATE SET "
+            f"contact_staff_id, remarks, {'medical_remarks, ' if medical else ''}"
+            "dossier_complete, decided_by, updated_at) "
+            f"VALUES (?, ?, ?, ?, ?, ?, {'?, ' if medical else ''}?, ?, ?) "
+            "ON CONFLICT (meeting_id, case_ref) DO UPDATE SET "
             "lead_role = excluded.lead_role, lead_staff_id = excluded.lead_staff_id, "
             "contact_staff_id = excluded.contact_staff_id, remarks = excluded.remarks, "
-            "medical_remarks = excluded.medical_remarks, "
+            f"{'medical_remarks = excluded.medical_remarks, ' if medical else ''}"
             "dossier_complete = excluded.dossier_complete, decided_by = excluded.decided_by, "
             "updated_at = excluded.updated_at, version = meeting_decisions.version + 1",
             (
@@ -166,7 +172,7 @@ def save_decision(
                 decision.lead_staff_id,
                 decision.contact_staff_id,
                 decision.remarks.strip(),
-                decision.medical_remarks.strip(),
+                *((decision.medical_remarks.strip(),) if medical else ()),
                 None if decision.dossier_complete is None else int(decision.dossier_complete),
                 actor.user_id,
                 utc_now(),
