@@ -482,7 +482,11 @@ class StoreGuard(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.option(
-    "--db", "db", metavar="PAD", help="Opslagbestand (anders MDB_TRIAGE_DB of de standaardlocatie)."
+    "--db",
+    "db",
+    metavar="PAD|URL",
+    help="Opslagbestand (werkplekopslag) of adres van de kantooropslag (postgresql://…); "
+    "anders MDB_TRIAGE_DB of de standaardlocatie.",
 )
 @click.option(
     "--user",
