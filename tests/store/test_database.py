@@ -21,7 +21,7 @@ def test_new_store_has_pragmas_and_every_migration(store: Store) -> None:
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     assert store.applied_versions() == {m.version for m in migrations()}
     for table in ("teams", "staff", "clients", "cases", "audit_log"):
-        assert store.db[table].exists()
+        assert store.has_table(table)
 
 
 def test_reopening_does_not_migrate_again(store_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_failed_migration_leaves_store_as_it_was(
         Store.open(store_path)
     monkeypatch.setattr(database, "migrations", lambda: real)
     with Store.open(store_path) as store:
-        assert not store.db["nieuw"].exists()
+        assert not store.has_table("nieuw")
         assert store.schema_version() == real[-1].version
 
 
