@@ -32,8 +32,16 @@ from mdbtriage.store.database import Store, StoreError
 
 # What is not carried: the schema's own bookkeeping, the store's identity, the hash chain (the
 # office store's trigger extends its own), and the workstation accounts' password hashes.
+# The MDB chairs' leases are a moment's, not data.
 SKIPPED = frozenset(
-    {"schema_migrations", "store_identity", "audit_chain", "accounts", "sqlite_sequence"}
+    {
+        "schema_migrations",
+        "store_identity",
+        "audit_chain",
+        "accounts",
+        "sqlite_sequence",
+        "meeting_chairs",
+    }
 )
 # Tables whose rows are matched by their natural key when merging (inserted when missing).
 BY_KEY = {
