@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -14,6 +15,9 @@ from mdbtriage.store.records import upsert_cases
 from mdbtriage.ui.mdb import MdbWindow
 from mdbtriage.ui.session import Session
 from tests.conftest import TODAY
+
+# The werkvoorraad and the task screens on both stores.
+pytestmark = pytest.mark.both_stores
 
 OTHER = "SMC-ZWOLLE-1"
 

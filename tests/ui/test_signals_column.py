@@ -14,6 +14,9 @@ from mdbtriage.core.triage import (
 )
 from mdbtriage.ui.queue_model import COLUMN_KEYS, SIGNALS
 
+# The werkvoorraad and the task screens on both stores.
+pytestmark = pytest.mark.both_stores
+
 SIGNALS_COLUMN = COLUMN_KEYS.index("signals")
 
 

@@ -24,6 +24,9 @@ from mdbtriage.ui.tasks import (
 from tests.conftest import TODAY
 from tests.store.test_tasks import seed_team
 
+# The werkvoorraad and the task screens on both stores.
+pytestmark = pytest.mark.both_stores
+
 
 def _actor(store: Store, staff_id: str) -> Actor:
     staff = get_staff(store, staff_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.modeltest import ModelTester
 
@@ -16,6 +17,9 @@ from mdbtriage.store.records import open_cases, upsert_cases
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.queue_model import COLUMN_KEYS, QueueFilter, QueueModel
 from tests.conftest import TODAY
+
+# The werkvoorraad and the task screens on both stores.
+pytestmark = pytest.mark.both_stores
 
 
 def _col(key: str) -> int:
