@@ -176,3 +176,51 @@ def test_medical_mdb_considerations_are_for_the_medical_groups_only(
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             ad.execute("SELECT medical_remarks FROM meeting_decisions")
         ad.execute("SELECT remarks FROM meeting_decisions").fetchall()
+
+
+def test_truncate_of_the_log_is_refused_to_the_application_and_the_owner(
+    demo_office: OfficeDb,
+) -> None:
+    import psycopg
+
+    with demo_office.connect(VA) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("TRUNCATE audit_log")
+    with demo_office.connect() as owner, pytest.raises(psycopg.errors.IntegrityError):
+        owner.execute("TRUNCATE audit_log")
+
+
+def test_a_record_edited_behind_the_triggers_is_named_by_check(demo_office: OfficeDb) -> None:
+    """Someone with the server's superuser switches the triggers off, edits a record and
+    switches them on again: check names the record whose hash no longer holds."""
+    from tests.pg_fixtures import run
+
+    with demo_office.connect() as admin:
+        target = admin.execute("SELECT min(log_id) + 5 FROM audit_log").fetchone()[0]
+        admin.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
+        admin.execute("UPDATE audit_log SET details = 'iets anders' WHERE log_id = %s", (target,))
+        admin.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
+    code, _, err = run(demo_office.url, "check")
+    assert code == 1
+    assert str(target) in err
+
+
+def test_team_lead_rules_hold_on_the_office_store(demo_office: OfficeDb, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.pg_fixtures import run
+
+    smv = database_url(demo_office.admin_url, demo_office.name, "SMC-UTRECHT-1-SMV1")
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "staff_id;name;role;team;big_number;qualifications;hours_per_week;active\n"
+        "SMC-UTRECHT-1-SMV1;Ikzelf;TL;SMC-UTRECHT-1;;;36;ja\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(smv, "import-staff", str(staff))
+    assert code == 3 and "teamleider" in err
+    code, _, err = run(smv, "audit", "--user", VA, "--format", "json")
+    assert code == 3
+    with demo_office.connect() as conn:
+        refused = conn.execute(
+            "SELECT count(*) FROM audit_log WHERE user_id = 'SMC-UTRECHT-1-SMV1' "
+            "AND outcome = 'geweigerd'"
+        ).fetchone()[0]
+    assert refused >= 2
