@@ -193,3 +193,38 @@ def test_two_workstations_signing_off_at_once_one_wins(
         (task_id,),
     ).fetchone()[0]
     assert changed == 1
+
+
+def _last_record(store: Store) -> tuple[str, str, str | None, str, str]:
+    row = store.conn.execute(
+        "SELECT user_id, outcome, case_ref, purpose, details FROM audit_log "
+        "ORDER BY log_id DESC LIMIT 1"
+    ).fetchone()
+    return (str(row[0]), str(row[1]), row[2], str(row[3]), str(row[4]))
+
+
+def test_refused_stale_case_edits_are_logged(team: Store) -> None:
+    case = to_case(get_case(team, "R-7"))  # type: ignore[arg-type]
+    save_case(team, Actor("V1", "Naam V1", "VA"), replace(case, working=True), new=False)
+    with pytest.raises(StaleEdit):
+        save_case(team, ADMIN, replace(case, motivated=True), new=False, version=1)
+    user, outcome, ref, purpose, details = _last_record(team)
+    assert (user, outcome, ref, purpose) == (ADMIN.user_id, "geweigerd", "R-7", "zaak wijzigen")
+    assert details.startswith("wijziging geweigerd: Zaak R-7 is intussen gewijzigd door Naam V1")
+    with pytest.raises(StaleEdit):
+        mark_schrijnend(team, ADMIN, "R-7", "CT-9", version=1)
+    user, outcome, ref, purpose, details = _last_record(team)
+    assert (outcome, ref, purpose) == ("geweigerd", "R-7", "schrijnend gemarkeerd (CT-9)")
+    assert details.startswith("markering schrijnend geweigerd: Zaak R-7 is intussen gewijzigd")
+
+
+def test_a_refused_stale_mdb_decision_is_logged(team: Store) -> None:
+    meeting_id, ref = _meeting_with_case(team)
+    repo.save_decision(team, meeting_id, Decision(ref, remarks="Eerst."), ADMIN, version=0)
+    with pytest.raises(StaleEdit):
+        repo.save_decision(team, meeting_id, Decision(ref, remarks="Oud."), actor("V1"), version=0)
+    user, outcome, logged_ref, purpose, details = _last_record(team)
+    assert (user, outcome, logged_ref) == ("V1", "geweigerd", ref)
+    assert purpose == "MDB-besluit vastleggen"
+    assert details.startswith(f"MDB {meeting_id}: besluit geweigerd: Het MDB-besluit over {ref}")
+    assert repo.decisions(team, meeting_id)[ref].remarks == "Eerst."

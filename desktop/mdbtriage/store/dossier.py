@@ -237,27 +237,38 @@ def save_case(
 ) -> int:
     """Write a case from the form: a new case must not reuse a reference; a change names the
     ``version`` the form started from (:class:`mdbtriage.store.versions.StaleEdit` when the
-    case changed since; ``None``: the current one). Returns the case's new version."""
+    case changed since, logged ``geweigerd``; ``None``: the current one). Returns the case's
+    new version."""
     with store.atomic() as conn:
         exists = get_case(store, case.case_ref) is not None
         if new and exists:
             raise DossierError(f"Zaaknummer {case.case_ref} bestaat al")
         if not new and not exists:
             raise DossierError(f"Zaak {case.case_ref} bestaat niet")
-        versions.check_case(conn, case.case_ref, None if new else version)
-        stored = conn.execute(
-            "SELECT name, birth_date FROM clients WHERE bsn = ?", (case.client.bsn,)
-        ).fetchone()
-        client = None
-        if stored:
-            born = date.fromisoformat(str(stored[1])) if stored[1] else None
-            client = Client(bsn=case.client.bsn, name=str(stored[0]), birth_date=born)
-        teams = {str(r[0]) for r in conn.execute("SELECT team_id FROM teams")}
-        problems = store_conflicts(case, teams, client)
-        if problems:
-            raise DossierError("; ".join(reason for _, reason in problems))
-        upsert_cases(store, [case], actor, purpose="zaak aanmaken" if new else "zaak wijzigen")
-        return versions.case_version(conn, case.case_ref) or 1
+        stale = versions.refused(
+            conn,
+            actor,
+            lambda: versions.check_case(conn, case.case_ref, None if new else version),
+            purpose="zaak wijzigen",
+            case_ref=case.case_ref,
+            attempt="wijziging",
+        )
+        if stale is None:
+            stored = conn.execute(
+                "SELECT name, birth_date FROM clients WHERE bsn = ?", (case.client.bsn,)
+            ).fetchone()
+            client = None
+            if stored:
+                born = date.fromisoformat(str(stored[1])) if stored[1] else None
+                client = Client(bsn=case.client.bsn, name=str(stored[0]), birth_date=born)
+            teams = {str(r[0]) for r in conn.execute("SELECT team_id FROM teams")}
+            problems = store_conflicts(case, teams, client)
+            if problems:
+                raise DossierError("; ".join(reason for _, reason in problems))
+            upsert_cases(store, [case], actor, purpose="zaak aanmaken" if new else "zaak wijzigen")
+            return versions.case_version(conn, case.case_ref) or 1
+    assert stale is not None
+    raise stale  # after the refusal's record was committed
 
 
 def mark_schrijnend(
@@ -268,10 +279,23 @@ def mark_schrijnend(
     central_ref = central_ref.strip()
     if not central_ref:
         raise DossierError("De referentie van de centrale toets is verplicht")
+    purpose = f"schrijnend gemarkeerd ({central_ref})"
     with store.atomic() as conn:
-        versions.check_case(conn, case_ref, version)
-        case = replace(
-            to_case(_case_or_error(store, case_ref)), schrijnend=True, schrijnend_ref=central_ref
+        stale = versions.refused(
+            conn,
+            actor,
+            lambda: versions.check_case(conn, case_ref, version),
+            purpose=purpose,
+            case_ref=case_ref,
+            attempt="markering schrijnend",
         )
-        upsert_cases(store, [case], actor, purpose=f"schrijnend gemarkeerd ({central_ref})")
-    return case
+        if stale is None:
+            case = replace(
+                to_case(_case_or_error(store, case_ref)),
+                schrijnend=True,
+                schrijnend_ref=central_ref,
+            )
+            upsert_cases(store, [case], actor, purpose=purpose)
+            return case
+    assert stale is not None
+    raise stale  # after the refusal's record was committed

@@ -11,9 +11,12 @@ writer can change the row between the check and the write. An edit that names no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from mdbtriage.core.model import Actor
+from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import StoreError
 
@@ -43,6 +46,35 @@ class StaleEdit(StoreError):
             f"{when_text(last.at)}{what}. Uw wijziging is niet bewaard: laad opnieuw en breng "
             "haar opnieuw aan."
         )
+
+
+def refused(
+    conn: Connection,
+    actor: Actor,
+    check: Callable[[], None],
+    *,
+    purpose: str,
+    case_ref: str,
+    attempt: str,
+) -> StaleEdit | None:
+    """Run a version ``check`` inside the write's transaction; a refusal is logged in the
+    access log (``geweigerd``, with the case and the message) and returned, so that the caller
+    writes nothing, lets the transaction commit the record and raises it afterwards."""
+    try:
+        check()
+    except StaleEdit as stale:
+        row = conn.execute("SELECT client_id FROM cases WHERE case_ref = ?", (case_ref,)).fetchone()
+        entry = AuditEntry(
+            event="change",
+            purpose=purpose,
+            client_id=int(row[0]) if row else None,
+            case_ref=case_ref,
+            outcome="geweigerd",
+            details=f"{attempt} geweigerd: {stale}",
+        )
+        log(conn, actor, entry)
+        return stale
+    return None
 
 
 def when_text(stamp: str | None) -> str:

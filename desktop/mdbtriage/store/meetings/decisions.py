@@ -128,8 +128,8 @@ def save_decision(
     non-medical actor cannot see the medical considerations, so those are kept as they were.
 
     ``version`` is the decision as the form showed it (0: there was none yet);
-    :class:`mdbtriage.store.versions.StaleEdit` when it changed since (``None``: the current
-    one). ``seat``: the Bespreking's window, refused (:class:`ChairHeld`) when another seat
+    :class:`mdbtriage.store.versions.StaleEdit` when it changed since, logged ``geweigerd``
+    (``None``: the current one). ``seat``: the Bespreking's window, refused (:class:`ChairHeld`) when another seat
     chairs the MDB."""
     meeting = _writable(store, meeting_id)
     if decision.case_ref not in {i.case_ref for i in agenda(store, meeting_id)}:
@@ -150,63 +150,80 @@ def save_decision(
         raise MeetingError([f"{decision.case_ref}: {p}" for p in problems])
     with store.atomic() as conn:
         check_chair(conn, meeting_id, seat, datetime.now(UTC))
-        versions.check_decision(conn, meeting_id, decision.case_ref, version)
-        # A non-medical actor's statement does not name the medical considerations at all: they
-        # stay as they were (on the office store that column is not even readable to them).
-        medical = rules.may_see_medical(actor.role)
-        conn.execute(
-            "INSERT INTO meeting_decisions (meeting_id, case_ref, lead_role, lead_staff_id, "
-            f"contact_staff_id, remarks, {'medical_remarks, ' if medical else ''}"
-            "dossier_complete, decided_by, updated_at) "
-            f"VALUES (?, ?, ?, ?, ?, ?, {'?, ' if medical else ''}?, ?, ?) "
-            "ON CONFLICT (meeting_id, case_ref) DO UPDATE SET "
-            "lead_role = excluded.lead_role, lead_staff_id = excluded.lead_staff_id, "
-            "contact_staff_id = excluded.contact_staff_id, remarks = excluded.remarks, "
-            f"{'medical_remarks = excluded.medical_remarks, ' if medical else ''}"
-            "dossier_complete = excluded.dossier_complete, decided_by = excluded.decided_by, "
-            "updated_at = excluded.updated_at, version = meeting_decisions.version + 1",
+        stale = versions.refused(
+            conn,
+            actor,
+            lambda: versions.check_decision(conn, meeting_id, decision.case_ref, version),
+            purpose="MDB-besluit vastleggen",
+            case_ref=decision.case_ref,
+            attempt=f"MDB {meeting_id}: besluit",
+        )
+        if stale is None:
+            return _write_decision(conn, meeting_id, decision, actor, changes=existing is not None)
+    assert stale is not None
+    raise stale  # after the refusal's record was committed
+
+
+def _write_decision(
+    conn: Connection, meeting_id: int, decision: Decision, actor: Actor, *, changes: bool
+) -> int:
+    """Write one checked decision (``changes``: it replaces one); returns its new version."""
+    # A non-medical actor's statement does not name the medical considerations at all: they
+    # stay as they were (on the office store that column is not even readable to them).
+    medical = rules.may_see_medical(actor.role)
+    conn.execute(
+        "INSERT INTO meeting_decisions (meeting_id, case_ref, lead_role, lead_staff_id, "
+        f"contact_staff_id, remarks, {'medical_remarks, ' if medical else ''}"
+        "dossier_complete, decided_by, updated_at) "
+        f"VALUES (?, ?, ?, ?, ?, ?, {'?, ' if medical else ''}?, ?, ?) "
+        "ON CONFLICT (meeting_id, case_ref) DO UPDATE SET "
+        "lead_role = excluded.lead_role, lead_staff_id = excluded.lead_staff_id, "
+        "contact_staff_id = excluded.contact_staff_id, remarks = excluded.remarks, "
+        f"{'medical_remarks = excluded.medical_remarks, ' if medical else ''}"
+        "dossier_complete = excluded.dossier_complete, decided_by = excluded.decided_by, "
+        "updated_at = excluded.updated_at, version = meeting_decisions.version + 1",
+        (
+            meeting_id,
+            decision.case_ref,
+            decision.lead_role,
+            decision.lead_staff_id,
+            decision.contact_staff_id,
+            decision.remarks.strip(),
+            *((decision.medical_remarks.strip(),) if medical else ()),
+            None if decision.dossier_complete is None else int(decision.dossier_complete),
+            actor.user_id,
+            utc_now(),
+        ),
+    )
+    conn.execute(
+        "DELETE FROM meeting_activities WHERE meeting_id = ? AND case_ref = ?",
+        (meeting_id, decision.case_ref),
+    )
+    conn.executemany(
+        "INSERT INTO meeting_activities (meeting_id, case_ref, seq, task, assignee_id, "
+        "due_on, delegated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
             (
                 meeting_id,
                 decision.case_ref,
-                decision.lead_role,
-                decision.lead_staff_id,
-                decision.contact_staff_id,
-                decision.remarks.strip(),
-                *((decision.medical_remarks.strip(),) if medical else ()),
-                None if decision.dossier_complete is None else int(decision.dossier_complete),
-                actor.user_id,
-                utc_now(),
-            ),
-        )
-        conn.execute(
-            "DELETE FROM meeting_activities WHERE meeting_id = ? AND case_ref = ?",
-            (meeting_id, decision.case_ref),
-        )
-        conn.executemany(
-            "INSERT INTO meeting_activities (meeting_id, case_ref, seq, task, assignee_id, "
-            "due_on, delegated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    meeting_id,
-                    decision.case_ref,
-                    n,
-                    a.task,
-                    a.assignee_id,
-                    a.due_on.isoformat(),
-                    a.delegated_by,
-                )
-                for n, a in enumerate(decision.activities, start=1)
-            ),
-        )
-        _log_cases(
-            conn,
-            actor,
-            [decision.case_ref],
-            "change" if existing else "create",
-            "MDB-besluit vastleggen",
-            f"MDB {meeting_id}",
-        )
-        return versions.decision_version(conn, meeting_id, decision.case_ref) or 1
+                n,
+                a.task,
+                a.assignee_id,
+                a.due_on.isoformat(),
+                a.delegated_by,
+            )
+            for n, a in enumerate(decision.activities, start=1)
+        ),
+    )
+    _log_cases(
+        conn,
+        actor,
+        [decision.case_ref],
+        "change" if changes else "create",
+        "MDB-besluit vastleggen",
+        f"MDB {meeting_id}",
+    )
+    return versions.decision_version(conn, meeting_id, decision.case_ref) or 1
 
 
 # --- Closing ------------------------------------------------------------------------------
