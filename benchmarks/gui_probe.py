@@ -10,6 +10,10 @@ search box's typing delay excluded); rss: the process's peak resident memory wit
 werkvoorraad open.
 
     python benchmarks/gui_probe.py --db STORE --user STAFF_ID --password PW --on YYYY-MM-DD
+
+On the office store ``--db`` is its address with the database login in it (the server
+authenticates it); the window is opened for the staff member ``--user`` (default: the one
+whose login it is) and ``--password`` is not used.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ STALL_TICK_MS = 5
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", required=True, type=Path)
+    parser.add_argument("--db", required=True)
     parser.add_argument("--user", required=True)
     parser.add_argument("--password", required=True)
     parser.add_argument("--on", required=True)
@@ -44,7 +48,8 @@ def main() -> int:
 
     from mdbtriage.core.policy import load_policy
     from mdbtriage.store.accounts import sign_in
-    from mdbtriage.store.database import Store
+    from mdbtriage.store.database import Store, is_office_location
+    from mdbtriage.store.records import get_staff
     from mdbtriage.ui.app import application
     from mdbtriage.ui.main_window import MainWindow
     from mdbtriage.ui.session import Session
@@ -53,8 +58,15 @@ def main() -> int:
     settings = QSettings(
         str(Path(os.environ.get("TMPDIR", "/tmp")) / "mdb-bench.ini"), QSettings.Format.IniFormat
     )
-    store = Store.open(args.db)
-    staff = sign_in(store, args.user, args.password)
+    if is_office_location(args.db):
+        store = Store.open(args.db)
+        staff = get_staff(store, args.user or store.login)  # type: ignore[attr-defined]
+        if staff is None:
+            print(json.dumps({"error": "de databaselogin hoort bij geen medewerker"}))
+            return 1
+    else:
+        store = Store.open(Path(args.db))
+        staff = sign_in(store, args.user, args.password)
     session = Session(staff_id=staff.staff_id, name=staff.name, role=staff.role, team=staff.team)
     policy = load_policy()
     on = date.fromisoformat(args.on)

@@ -45,6 +45,36 @@ def queue_sample(store: Store, policy: Policy, on: date) -> tuple[float, int]:
     return elapsed, len(objects)
 
 
+def largest_team(store: Store) -> tuple[str, int]:
+    """The team with the most open cases (the first by id among equals) and that number."""
+    row = store.conn.execute(
+        "SELECT team_id, count(*) FROM cases WHERE status != 'afgerond' "
+        "GROUP BY team_id ORDER BY count(*) DESC, team_id LIMIT 1"
+    ).fetchone()
+    if row is None:
+        raise RuntimeError("the store has no open cases")
+    return str(row[0]), int(row[1])
+
+
+def team_queue_sample(store: Store, policy: Policy, on: date, team: str) -> tuple[float, int]:
+    """The werkvoorraad of one team as the desktop's view loads it (``load_queue`` with the
+    team: ``queue_cases`` with ``team=…``, the next open tasks, the placed rows)."""
+    from mdbtriage.store.queue_view import load_queue
+
+    started = time.perf_counter()
+    entries = load_queue(store, on, policy, team=team)
+    return (time.perf_counter() - started) * 1000, len(entries)
+
+
+def team_read_sample(store: Store, policy: Policy, on: date, team: str) -> tuple[float, int]:
+    """Only the read of :func:`team_queue_sample`: ``queue_cases`` with ``team=…``."""
+    from mdbtriage.store.queue_view import queue_cases
+
+    started = time.perf_counter()
+    rows = queue_cases(store, policy, team, on=on)
+    return (time.perf_counter() - started) * 1000, len(rows)
+
+
 def forecast_sample(store: Store, policy: Policy, on: date) -> tuple[Callable[[], float], int]:
     """Each team's forecast inputs read once (as the Prognose tab does, without writing the
     log record to the cached store); the sample times the forecasts of all teams, each with
@@ -104,16 +134,23 @@ def class_rank_sql(policy: Policy) -> str:
     )
 
 
-def queue_floor_sample(path: Path, policy: Policy) -> tuple[float, int]:
-    """The same rows fetched in policy order with a bare ``sqlite3`` SELECT … ORDER BY."""
-    sql = (
+def floor_sql(policy: Policy, office: bool = False) -> str:
+    """The floor's query: the queue's rows in policy order, bare (text ordered by code point
+    on both stores)."""
+    ref = 'c.case_ref COLLATE "C"' if office else "c.case_ref"
+    return (
         "SELECT c.case_ref, c.service, c.received_on, k.birth_date, c.requester, c.motivated, "
         "c.working, c.consents_60_plus, c.schrijnend, c.schrijnend_ref, c.ingebrekestelling, "
         "c.dwangsom, k.bsn, k.name, c.team_id, c.status, c.client_id "
         "FROM cases c JOIN clients k ON k.client_id = c.client_id "
         "WHERE c.status != 'afgerond' "
-        f"ORDER BY {class_rank_sql(policy)}, c.received_on, c.case_ref"
+        f"ORDER BY {class_rank_sql(policy)}, c.received_on, {ref}"
     )
+
+
+def queue_floor_sample(path: Path, policy: Policy) -> tuple[float, int]:
+    """The same rows fetched in policy order with a bare ``sqlite3`` SELECT … ORDER BY."""
+    sql = floor_sql(policy)
     conn = sqlite3.connect(str(path))
     try:
         started = time.perf_counter()
@@ -196,9 +233,15 @@ def _gui_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def gui_probe_sample(store_path: Path, on: date, tmp: Path) -> dict[str, Any]:
-    """One fresh process: first paint, filter samples, peak memory (see gui_probe.py)."""
-    user, password = gui_user(store_path)
+def gui_probe_sample(
+    store_path: Path | str, on: date, tmp: Path, staff_id: str = ""
+) -> dict[str, Any]:
+    """One fresh process: first paint, filter samples, peak memory (see gui_probe.py). On a
+    store file as a team lead of the store; on the office store (its address) for the staff
+    member ``staff_id`` over the address's database login."""
+    password = ""
+    if not isinstance(store_path, str):
+        staff_id, password = gui_user(store_path)
     done = subprocess.run(
         [
             sys.executable,
@@ -206,7 +249,7 @@ def gui_probe_sample(store_path: Path, on: date, tmp: Path) -> dict[str, Any]:
             "--db",
             str(store_path),
             "--user",
-            user,
+            staff_id,
             "--password",
             password,
             "--on",

@@ -30,11 +30,13 @@ import metrics  # noqa: E402
 import reports_bench  # noqa: E402
 import synthetic  # noqa: E402
 from mdbtriage.core.policy import DEFAULT_POLICY, load_policy  # noqa: E402
+from mdbtriage.store.database import Store  # noqa: E402
 
 # metric: (label, unit, goal at 250,000 cases, "max" or "min", floor metric)
 METRICS: dict[str, tuple[str, str, float | None, str, str | None]] = {
     "queue_ms": ("werkvoorraad met redenen", "ms", None, "max", "queue_floor_ms"),
     "queue_floor_ms": ("  vloer: sqlite3 SELECT … ORDER BY", "ms", None, "max", None),
+    "team_queue_ms": ("werkvoorraad van één team", "ms", 150, "max", None),
     "first_paint_ms": ("eerste weergave werkvoorraad", "ms", 500, "max", None),
     "filter_ms": ("zoekterm → weergave bijgewerkt", "ms", 100, "max", None),
     "startup_ms": ("opstarten tot hoofdvenster", "ms", 1000, "max", None),
@@ -48,6 +50,7 @@ METRICS: dict[str, tuple[str, str, float | None, str, str | None]] = {
 # forecast_ms has goals per size rather than at 250,000 cases.
 FORECAST_GOALS = {2000: 200.0, 20000: 1000.0}
 QUEUE_RATIO_GOAL = 3.0
+BACKENDS = ("sqlite", "postgresql")
 T = TypeVar("T")
 
 
@@ -63,6 +66,26 @@ def guarded(names: tuple[str, ...], notes: list[str], work: Callable[[], T]) -> 
 
 def median_of(runs: int, sample: Callable[[], float]) -> float:
     return statistics.median(sample() for _ in range(runs))
+
+
+def team_queue(store: Any, policy: Any, on: Any, runs: int, notes: list[str]) -> float:
+    """``team_queue_ms`` of the team with the most open cases, with a note on what it took."""
+    team, count = metrics.largest_team(store)
+
+    def sample(measure_one: Callable[..., tuple[float, int]]) -> float:
+        elapsed, rows = measure_one(store, policy, on, team)
+        if rows != count:
+            raise RuntimeError(f"team {team}: {rows} rows, not its {count} open cases")
+        return elapsed
+
+    sample(metrics.team_queue_sample)  # warm, like a running desktop
+    value = median_of(runs, lambda: sample(metrics.team_queue_sample))
+    read = median_of(runs, lambda: sample(metrics.team_read_sample))
+    notes.append(
+        f"werkvoorraad van één team: {team}, {count} open zaken (load_queue met team=…); "
+        f"waarvan het lezen in volgorde (queue_cases met team=…) {read:.1f} ms"
+    )
+    return value
 
 
 def measure(
@@ -103,6 +126,8 @@ def measure(
             result["queue_floor_ms"] = median_of(runs, floor)
             if counts != floor_counts:
                 raise RuntimeError(f"queue and floor disagree on the rows: {counts} {floor_counts}")
+        if wanted("team_queue_ms"):
+            result["team_queue_ms"] = team_queue(store, policy, bench.today, runs, notes)
         if wanted("forecast_ms"):
             sample, teams = metrics.forecast_sample(store, policy, bench.today)
             sample()  # warm the norms and rule-set caches like an open Prognose tab
@@ -209,6 +234,24 @@ def measure(
         elif not metrics.available("mdbtriage.reports.mdb_summary"):
             notes.append("mdb_summary_pdf_ms: n.v.t. (reports.mdb_summary ontbreekt)")
 
+    store_name = (
+        str(bench.path.relative_to(synthetic.ROOT))
+        if bench.path.is_relative_to(synthetic.ROOT)
+        else str(bench.path)
+    )
+    return report_of("sqlite", n_cases, open_count, runs, seed, store_name, result, notes)
+
+
+def report_of(
+    backend: str,
+    n_cases: int,
+    open_count: int,
+    runs: int,
+    seed: int,
+    store_name: str,
+    result: dict[str, Any],
+    notes: list[str],
+) -> dict[str, Any]:
     ratios: dict[str, float | None] = {}
     for name, (_, _, _, _, floor_name) in METRICS.items():
         if floor_name is not None:
@@ -217,19 +260,145 @@ def measure(
                 round(value / floor_value, 2) if value is not None and floor_value else None
             )
     return {
+        "backend": backend,
         "cases": n_cases,
         "open_cases": open_count,
         "runs": runs,
         "seed": seed,
-        "store": str(bench.path.relative_to(synthetic.ROOT))
-        if bench.path.is_relative_to(synthetic.ROOT)
-        else str(bench.path),
+        "store": store_name,
         **{k: (round(v, 1) if isinstance(v, float) else v) for k, v in result.items()},
         "ratios": ratios,
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "notes": notes,
     }
+
+
+def measure_office(
+    admin: str, n_cases: int, runs: int, seed: int, only: set[str] | None
+) -> dict[str, Any]:
+    """The metrics that apply to the office store, on a new store on the server at ``admin``."""
+    import office_bench
+
+    notes: list[str] = [f"server: {office_bench.server_facts(admin)}, via loopback (TCP)"]
+    policy = load_policy(DEFAULT_POLICY)
+    result: dict[str, Any] = dict.fromkeys(METRICS)
+
+    def wanted(name: str) -> bool:
+        return only is None or name in only
+
+    with office_bench.demo_store(admin, n_cases, seed) as bench:
+        notes.append(
+            f"kantooropslag van {n_cases} zaken gebouwd in {bench.built_s:.1f} s (server-init, "
+            "demogegevens als eigenaar, VACUUM ANALYZE)"
+        )
+        with Store.open(bench.url) as store:
+            open_count = store.conn.execute(
+                "SELECT count(*) FROM cases WHERE status != 'afgerond'"
+            ).fetchone()[0]
+            if wanted("queue_ms"):
+                counts: set[int] = set()
+
+                def queue() -> float:
+                    elapsed, count = metrics.queue_sample(store, policy, bench.today)
+                    counts.add(count)
+                    return elapsed
+
+                queue()
+                result["queue_ms"] = median_of(runs, queue)
+                floor_sample, close_floor = office_bench.floor_sampler(bench.url, policy)
+                floor_counts: set[int] = set()
+
+                def floor() -> float:
+                    elapsed, count = floor_sample()
+                    floor_counts.add(count)
+                    return elapsed
+
+                try:
+                    floor()
+                    result["queue_floor_ms"] = median_of(runs, floor)
+                finally:
+                    close_floor()
+                if counts != floor_counts:
+                    raise RuntimeError(f"queue and floor disagree: {counts} {floor_counts}")
+                notes.append(
+                    "vloer: kale psycopg SELECT … ORDER BY van dezelfde rijen op één open "
+                    "verbinding (tekstprotocol, fetchall)"
+                )
+            if wanted("team_queue_ms"):
+                result["team_queue_ms"] = team_queue(store, policy, bench.today, runs, notes)
+            if wanted("forecast_ms"):
+                sample, teams = metrics.forecast_sample(store, policy, bench.today)
+                sample()
+                result["forecast_ms"] = median_of(runs, sample)
+                notes.append(
+                    f"prognose: {teams} teams; de invoer eenmaal van de server gelezen, de "
+                    "berekening zelf leest de opslag niet"
+                )
+        if wanted("import_rows_per_s"):
+            rows = min(n_cases, 20_000)
+            import_runs = max(1, min(runs, 3))
+            result["import_rows_per_s"] = median_of(
+                import_runs, lambda: office_bench.import_sample(bench, rows, seed + 1)
+            )
+            notes.append(
+                f"import: CSV van {rows} nieuwe zaken inlezen, controleren en schrijven (met "
+                f"logregels) in een kopie van de kantooropslag (CREATE DATABASE … TEMPLATE), als "
+                f"eigenaar, mediaan van {import_runs}"
+            )
+        gui_names = ("first_paint_ms", "filter_ms", "rss_mb")
+        if any(wanted(n) for n in gui_names):
+            process_runs = max(1, min(runs, 3))
+            lead = office_bench.team_lead(bench)
+            with (
+                tempfile.TemporaryDirectory(prefix="mdb-bench-gui-") as tmp_name,
+                office_bench.copy_of(bench, "gui") as gui_url,
+            ):
+                # The window's start writes to the store: the GUI works on a copy.
+                probes = guarded(
+                    gui_names,
+                    notes,
+                    lambda: [
+                        metrics.gui_probe_sample(gui_url, bench.today, Path(tmp_name), lead)
+                        for _ in range(process_runs)
+                    ],
+                )
+            if probes:
+                result["first_paint_ms"] = statistics.median(p["first_paint_ms"] for p in probes)
+                result["filter_ms"] = statistics.median(
+                    sample for p in probes for sample in p["filter_ms"]
+                )
+                result["rss_mb"] = statistics.median(p["rss_mb"] for p in probes)
+                full = statistics.median(p["full_ms"] for p in probes)
+                stall = max(p["max_stall_ms"] for p in probes)
+                notes.append(
+                    f"GUI: {process_runs} verse processen (offscreen), hoofdvenster van "
+                    f"teamleider {lead} over de login van de eigenaar (het tabblad Team leest "
+                    "accounts, waar de login van een teamleider niet bij mag; trust op "
+                    "loopback: geen wachtwoordcontrole); eerste weergave: "
+                    f"{probes[0]['first_rows']} regels getekend; hele werkvoorraad na "
+                    f"{full:.0f} ms (mediaan); langste onderbreking van de GUI-thread "
+                    f"{stall:.0f} ms"
+                )
+    notes.append(
+        "startup_ms: n.v.t. (opstarten van een opslagbestand: openingscontrole en zegel; de "
+        "desktop opent de kantooropslag nog niet met 'gui')"
+    )
+    notes.append(
+        "herbeoordeling_pdf_ms, pdf_floor_ms: n.v.t. (lezen de opslag niet: zie de werkplekopslag)"
+    )
+    notes.append("mdb_summary_pdf_ms: n.v.t. (niet gemeten op de kantooropslag)")
+    return report_of(
+        "postgresql", n_cases, open_count, runs, seed, f"database {bench.name}", result, notes
+    )
+
+
+STORE_NAMES = {"sqlite": "werkplekopslag, SQLite", "postgresql": "kantooropslag, PostgreSQL"}
+
+
+def metric_label(name: str, backend: str) -> str:
+    label = METRICS[name][0]
+    return label.replace("sqlite3", "psycopg") if backend == "postgresql" else label
 
 
 def goal_met(
@@ -259,13 +428,15 @@ def dutch(value: float, decimals: int) -> str:
 def table(report: dict[str, Any]) -> str:
     ratios = report["ratios"]
     lines = [
-        f"MDB Triage benchmarks: {report['cases']} zaken ({report['open_cases']} open), "
+        f"MDB Triage benchmarks ({STORE_NAMES[report.get('backend', 'sqlite')]}): "
+        f"{report['cases']} zaken ({report['open_cases']} open), "
         f"mediaan van {report['runs']} runs, Python {report['python']}, {report['machine']}",
         "",
         f"{'meting':<38} {'waarde':>12}  {'eenheid':<9} {'t.o.v. vloer':>12}  "
         f"{'doel (250k)':<12} {'gehaald':<7}",
     ]
     for name, (label, unit, goal, direction, floor_name) in METRICS.items():
+        label = metric_label(name, report.get("backend", "sqlite"))
         value = report[name]
         shown = "n.v.t." if value is None else dutch(value, 1)
         ratio = ratios.get(name) if floor_name else None
@@ -292,6 +463,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=2000, help="number of open cases")
     parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="sqlite",
+        help="the workstation store (sqlite, default) or the office store (postgresql: on "
+        "the server MDB_TRIAGE_TEST_PG names, else on a throwaway server of its own)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per metric (median)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
@@ -307,7 +485,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.cases < 10:
         parser.error("--cases: at least 10")
     only = set(args.only.split(",")) if args.only else None
-    report = measure(args.cases, max(1, args.runs), args.seed, only, args.store_dir)
+    if args.backend == "postgresql":
+        import office_bench
+
+        admin = office_bench.admin_url()
+        if admin is None:
+            office_bench.run_under_cluster(sys.argv[1:] if argv is None else argv)
+            return 1  # not reached
+        report = measure_office(admin, args.cases, max(1, args.runs), args.seed, only)
+    else:
+        report = measure(args.cases, max(1, args.runs), args.seed, only, args.store_dir)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

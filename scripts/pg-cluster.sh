@@ -11,11 +11,13 @@
 #
 # The cluster lives in a new temporary directory (owned by the user that runs the server),
 # listens on 127.0.0.1 on a free port and on a Unix socket in that directory, runs with
-# fsync=off (test data only) and trusts connections from this machine: the URL carries no
-# password. Its owner is the superuser `postgres`. A trap stops it and removes the directory
-# when the script exits, however it exits. initdb refuses to run as root, so as root the
-# server programs run as the `postgres` user (created by the Debian package).
+# fsync=off (test data only; but see PG_DURABLE) and trusts connections from this machine: the
+# URL carries no password. Its owner is the superuser `postgres`. A trap stops it and removes
+# the directory when the script exits, however it exits. initdb refuses to run as root, so as
+# root the server programs run as the `postgres` user (created by the Debian package).
 # PG_BINDIR chooses the server programs; else the newest /usr/lib/postgresql/<major>/bin.
+# PG_DURABLE=1 keeps the server's own durability settings (fsync, synchronous_commit and
+# full_page_writes on), as a real server has them: the benchmarks use it.
 set -euo pipefail
 
 find_bindir() {
@@ -100,13 +102,17 @@ as_server "$BINDIR/initdb" -D "$PG_DATA" -U postgres -E UTF8 --locale=C --no-syn
     cat "$PG_TMP/initdb.log" >&2
     exit 1
 }
+SPEED_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [ "${PG_DURABLE:-}" = "1" ]; then
+    SPEED_OPTIONS=""
+fi
 started=0
 for _ in 1 2 3; do
     PG_PORT=$(free_port)
     PG_STARTED=1
     if as_server "$BINDIR/pg_ctl" start -D "$PG_DATA" -w -t 30 -s -l "$PG_TMP/server.log" \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c fsync=off \
-            -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"; then
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP $SPEED_OPTIONS \
+            -c max_connections=200"; then
         started=1
         break
     fi

@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 RUNNER = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"
 RUN = (sys.executable, str(RUNNER), "--cases", "200", "--runs", "1")
 KEYS = {
     "queue_ms",
     "queue_floor_ms",
+    "team_queue_ms",
     "first_paint_ms",
     "filter_ms",
     "startup_ms",
@@ -37,8 +40,10 @@ def test_runner_reports_every_metric_as_json(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert set(report) >= KEYS
+    assert report["backend"] == "sqlite"
     assert report["cases"] == 200 and report["open_cases"] == 200
     assert report["queue_ms"] > 0 and report["queue_floor_ms"] > 0
+    assert report["team_queue_ms"] > 0
     assert report["ratios"]["queue_ms"] > 0
     assert report["import_rows_per_s"] > 0
     assert report["forecast_ms"] > 0
@@ -59,3 +64,31 @@ def test_runner_prints_a_readable_table(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert "werkvoorraad met redenen" in done.stdout
     assert "vloer" in done.stdout and "×" in done.stdout
+
+
+OFFICE_KEYS = ("queue_ms", "queue_floor_ms", "team_queue_ms", "import_rows_per_s", "forecast_ms")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("MDB_TRIAGE_TEST_PG"),
+    reason="MDB_TRIAGE_TEST_PG is niet gezet: geen PostgreSQL-server voor de kantooropslag",
+)
+def test_runner_measures_the_office_store() -> None:
+    """On the server MDB_TRIAGE_TEST_PG names: a store of its own, dropped afterwards; what a
+    store file alone has (start-up, the PDFs) is null with a note."""
+    done = subprocess.run(
+        [*RUN, "--backend", "postgresql", "--json", "--only", ",".join(OFFICE_KEYS)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["backend"] == "postgresql" and report["open_cases"] == 200
+    for key in OFFICE_KEYS:
+        assert report[key] > 0, key
+    assert report["ratios"]["queue_ms"] > 0
+    assert report["startup_ms"] is None
+    assert any(note.startswith("startup_ms: n.v.t.") for note in report["notes"])
+    assert not [note for note in report["notes"] if "mislukt" in note], report["notes"]
