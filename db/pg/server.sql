@@ -184,6 +184,9 @@ FOR EACH ROW EXECUTE FUNCTION mdb_audit_log_user();
 -- Colleagues' screens learn of a change at commit: one notification per statement on channel
 -- mdb_changes, with the table and the keys it touched (JSON; at most 200 keys, else none:
 -- "reload what you show"). The listener of every open desktop turns it into a store event.
+-- A statement that touched no row sends nothing (an INSERT ... ON CONFLICT DO UPDATE runs the
+-- INSERT triggers with no new rows), nor does renewing an MDB chair's lease (the same seat
+-- keeps it): only a chair that is taken, handed over or given up is news.
 CREATE OR REPLACE FUNCTION mdb_notify_change() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -196,6 +199,16 @@ BEGIN
     EXECUTE format('SELECT count(*), jsonb_agg(DISTINCT k) FROM (SELECT (to_jsonb(r) ->> %L) AS k '
                    'FROM %I r LIMIT 201) x', TG_ARGV[0], v_rows)
     INTO v_count, v_keys;
+    IF v_count = 0 THEN
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'meeting_chairs' AND TG_OP = 'UPDATE' THEN
+        PERFORM 1 FROM new_rows n JOIN old_rows o ON o.meeting_id = n.meeting_id
+        WHERE n.seat IS DISTINCT FROM o.seat OR n.holder_id IS DISTINCT FROM o.holder_id;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF v_count > 200 THEN
         v_keys := NULL;
     END IF;
@@ -268,6 +281,16 @@ FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
 DROP TRIGGER IF EXISTS meeting_agenda_notify_delete ON meeting_agenda;
 CREATE TRIGGER meeting_agenda_notify_delete AFTER DELETE ON meeting_agenda REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
+DROP TRIGGER IF EXISTS meeting_chairs_notify_insert ON meeting_chairs;
+CREATE TRIGGER meeting_chairs_notify_insert AFTER INSERT ON meeting_chairs REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
+DROP TRIGGER IF EXISTS meeting_chairs_notify_update ON meeting_chairs;
+CREATE TRIGGER meeting_chairs_notify_update AFTER UPDATE ON meeting_chairs
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
+DROP TRIGGER IF EXISTS meeting_chairs_notify_delete ON meeting_chairs;
+CREATE TRIGGER meeting_chairs_notify_delete AFTER DELETE ON meeting_chairs REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
 DROP TRIGGER IF EXISTS staff_notify_insert ON staff;
 CREATE TRIGGER staff_notify_insert AFTER INSERT ON staff REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');

@@ -29,6 +29,7 @@ NOTICE_KINDS = {
     "meetings": "meetings",
     "meeting_decisions": "meetings",
     "meeting_agenda": "meetings",
+    "meeting_chairs": "meetings",
     "staff": "staff",
     "absences": "staff",
 }

@@ -1305,6 +1305,20 @@ class MdbWindow(QMainWindow):
         if now != self.chair:
             self._chair_changed(now)
 
+    def _follow_chair(self) -> bool:
+        """A change of the MDB shown came in (on the office store the moment a colleague's
+        window takes, hands over or gives up the chair): who chairs it now. Whether the chair
+        changed (the window then shows it)."""
+        m = self.meeting
+        if m is None or m.closed:
+            return False
+        now = repo.current_chair(self.store, m.meeting_id)
+        if (now.seat if now else None) == (self.chair.seat if self.chair else None):
+            self.chair = now
+            return False
+        self._chair_changed(now)
+        return True
+
     def _chair_changed(self, chair: Chair | None) -> None:
         """Another seat took the chair, or it became free: the window follows (read-only) or
         may be taken."""
@@ -1536,6 +1550,8 @@ class MdbWindow(QMainWindow):
         self.meeting = found.get(shown) if shown is not None else None
         if self.meeting is not None:
             self.staff = repo.team_staff(self.store, self.meeting.team_id)
+            if (changes.unknown or shown in changes.meetings) and self._follow_chair():
+                return  # the window was read again for the new chair
         if self._editing():
             self._refresh_agenda()
             self._refresh_attendance()
