@@ -809,14 +809,12 @@ class Store:
         except BaseException as error:
             self._depth -= 1
             if self._depth == 0:
-                if conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
-                    conn.execute("ROLLBACK")
+                self._rollback()
                 refusal = self._refusal(error)
                 if refusal is not None:
                     raise refusal from None
             else:
-                conn.execute(f"ROLLBACK TO sp{self._depth}")
-                conn.execute(f"RELEASE sp{self._depth}")
+                self._rollback_to(self._depth)
             raise
         else:
             self._depth -= 1
@@ -824,6 +822,14 @@ class Store:
                 self._commit()
             else:
                 conn.execute(f"RELEASE sp{self._depth}")
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:  # SQLite may have rolled back itself (a full disk)
+            self.conn.execute("ROLLBACK")
+
+    def _rollback_to(self, depth: int) -> None:
+        self.conn.execute(f"ROLLBACK TO sp{depth}")
+        self.conn.execute(f"RELEASE sp{depth}")
 
     def _refusal(self, error: BaseException) -> StoreError | None:
         """A full disk, missing permissions or a lock as a Dutch :class:`StoreError`."""

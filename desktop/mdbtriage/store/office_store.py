@@ -21,8 +21,7 @@ the address and the password of the first one.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,37 +131,15 @@ class OfficeStore(Store):
         with contextlib.suppress(Exception):
             self.office.close()
 
-    @contextmanager
-    def atomic(self) -> Iterator[Any]:
-        """A transaction (nested calls: savepoints) that holds the office's write lock;
-        rolled back on any exception. A lost connection becomes :class:`OfficeUnreachable`."""
-        conn = self.conn
-        if self._depth == 0:
-            self._begin()
-        else:
-            conn.execute(f"SAVEPOINT sp{self._depth}")
-        self._depth += 1
-        try:
-            yield conn
-        except BaseException as error:
-            self._depth -= 1
-            if self._depth == 0:
-                with contextlib.suppress(Exception):
-                    if not self.office.closed and self.office.in_transaction:
-                        conn.execute("ROLLBACK")
-                refusal = self._refusal(error)
-                if refusal is not None:
-                    raise refusal from None
-            elif not self.office.closed:
-                conn.execute(f"ROLLBACK TO sp{self._depth}")
-                conn.execute(f"RELEASE sp{self._depth}")
-            raise
-        else:
-            self._depth -= 1
-            if self._depth == 0:
-                self._commit()
-            else:
-                conn.execute(f"RELEASE sp{self._depth}")
+    def _rollback(self) -> None:
+        """Roll back unless the connection is gone (the server rolled back already)."""
+        with contextlib.suppress(Exception):
+            if not self.office.closed and self.office.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    def _rollback_to(self, depth: int) -> None:
+        if not self.office.closed:
+            super()._rollback_to(depth)
 
     def _refusal(self, error: BaseException) -> StoreError | None:
         import psycopg
