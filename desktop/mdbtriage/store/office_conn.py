@@ -49,6 +49,7 @@ _TEMP_TABLE = re.compile(
 _TEMP_NAME = re.compile(r"\btemp\.(\w+)")
 _JSON_EACH = re.compile(r"\bjson_each\(%s\)", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN\s+IMMEDIATE\s*$", re.I)
+_STAGING_INSERT = re.compile(r"^INSERT INTO pg_temp\.(\w+) VALUES \(((?:%s, )*%s)\)$")
 
 
 def _token(match: re.Match[str]) -> str:
@@ -125,6 +126,7 @@ class OfficeConnection:
         configure(conn)
         self._reconnect = reconnect
         self._lost = lost
+        self._staging: dict[str, list[str]] = {}  # a temporary table's columns, by name
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         query, values = translate(sql), tuple(params) if params else ()
@@ -158,6 +160,7 @@ class OfficeConnection:
         """Go on with a new connection (after the old one was lost)."""
         configure(conn)
         old, self.raw = self.raw, conn
+        self._staging = {}  # temporary tables went with the old connection
         old.close()
 
     def reconnect(self) -> bool:
@@ -174,10 +177,44 @@ class OfficeConnection:
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
         cursor = self.raw.cursor()
+        query = translate(sql)
+        staging = _STAGING_INSERT.match(query)
+        if staging is not None:
+            # Rows into a temporary staging table go in with COPY: the usual way to load many
+            # rows into PostgreSQL, several times faster than one statement per row.
+            self._copy_into(cursor, staging.group(1), staging.group(2).count("%s"), rows)
+            return cursor
         batch = list(rows)
         if batch:
-            cursor.executemany(translate(sql), batch)
+            cursor.executemany(query, batch)
         return cursor
+
+    def _copy_into(
+        self, cursor: psycopg.Cursor[Any], table: str, width: int, rows: Iterable[Sequence[Any]]
+    ) -> None:
+        names = self._staging_columns(table)[:width]
+        columns = ", ".join(f'"{n}"' for n in names)
+        with cursor.copy(f"COPY pg_temp.{table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        (int(v) if isinstance(v, bool) else v.isoformat())
+                        if isinstance(v, bool | date)
+                        else v
+                        for v in row
+                    ]
+                )
+
+    def _staging_columns(self, table: str) -> list[str]:
+        known = self._staging.get(table)
+        if known is None:
+            found = self.raw.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                "AND NOT attisdropped ORDER BY attnum",
+                (f"pg_temp.{table}",),
+            ).fetchall()
+            known = self._staging[table] = [str(r[0]) for r in found]
+        return known
 
     def executemany_returning(self, sql: str, rows: Iterable[Sequence[Any]]) -> list[Any]:
         """``executemany`` with a ``RETURNING`` clause: every statement's returned rows."""
