@@ -39,6 +39,11 @@ from mdbtriage.ui.app import application
 from mdbtriage.ui.session import Session
 
 TODAY = date(2026, 3, 16)
+# The office store's address as IT sets it on a workstation (the sign-in needs no server to be
+# shown), and the names of two workstations at one MDB, so the pictures do not change with the
+# computer they are made on.
+OFFICE_ADDRESS = "postgresql://server.kantoor.local/mdb_triage"
+CHAIR_WORKSTATION, OTHER_WORKSTATION = "SPREEKKAMER-1", "LAPTOP-ARTS"
 
 
 def settle(ms: int = 150) -> None:
@@ -102,11 +107,18 @@ class Tour:
         return window
 
     def run(self) -> None:
+        from mdbtriage.ui.office_signin import OfficeSignInDialog, StoreChoiceDialog
         from mdbtriage.ui.signin import SignInDialog
 
+        choice = StoreChoiceDialog()
+        self.show("eerste-start", choice)
+        choice.close()
         signin = SignInDialog(self.store)
         self.show("aanmelden", signin)
         signin.close()
+        office = OfficeSignInDialog(self.settings, OFFICE_ADDRESS)
+        self.show("aanmelden-kantoor", office)
+        office.close()
 
         lead = self.main_window("TL")
         self.show("werkvoorraad", lead)
@@ -139,6 +151,9 @@ class Tour:
 
         case_ref = window.werkvoorraad.current_case()
         dossier = DossierWindow(self.store, window.session, self.policy, TODAY, case_ref, window)
+        dossier.show()
+        # The case's expected weeks are computed in the background: shown once they are in.
+        wait_for(lambda: dossier.expected.text() != "wordt berekend…")
         self.show("dossier", dossier)
         dossier.tabs.setCurrentIndex(dossier.tabs.count() - 1)
         self.show("dossier-logboek", dossier)
@@ -147,12 +162,33 @@ class Tour:
     def mdb(self, window: QWidget) -> None:
         from mdbtriage.ui.mdb import MdbWindow
 
-        mdb = MdbWindow(self.store, window.session.actor, today=TODAY, parent=window)
+        mdb = MdbWindow(
+            self.store,
+            window.session.actor,
+            today=TODAY,
+            parent=window,
+            workstation=CHAIR_WORKSTATION,
+        )
         self.show("mdb-voorbereiding", mdb)
         mdb.tabs.setCurrentIndex(1)
         self.show("mdb-aanwezigheid", mdb)
-        mdb.tabs.setCurrentIndex(2)
+        mdb.tabs.setCurrentIndex(2)  # this window takes the chair
         self.show("mdb-bespreking", mdb)
+        # A colleague opens the same MDB on another workstation: she follows it read-only.
+        assert mdb.meeting is not None
+        colleague = session_for(self.store, "SMV", self.team)
+        follower = MdbWindow(
+            self.store,
+            colleague.actor,
+            today=TODAY,
+            meeting_id=mdb.meeting.meeting_id,
+            parent=window,
+            workstation=OTHER_WORKSTATION,
+        )
+        follower.tabs.setCurrentIndex(2)
+        self.show("mdb-bespreking-alleen-lezen", follower)
+        follower.close()
+        mdb.raise_()
         mdb.close_meeting()  # undecided cases: the one-line notice
         self.show("mdb-sluiten-nog-niet", mdb)
         mdb.tabs.setCurrentIndex(3)

@@ -237,7 +237,9 @@ class DossierWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+W"), self, self.close)
         if _TASKS_AVAILABLE:
             QShortcut(QKeySequence("Ctrl+T"), self, self.assign_task)
-        fit_to_screen(self, 980, 620)
+        # Larger with large text (within the screen): the log's purpose and details stay readable.
+        em, line = self.fontMetrics().horizontalAdvance("x"), self.fontMetrics().lineSpacing()
+        fit_to_screen(self, max(980, em * 140), max(620, line * 36))
         self.refresh()
         self.events.changed.connect(self._store_changed)
 

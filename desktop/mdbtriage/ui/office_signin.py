@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from mdbtriage.core.accounts import password_problems
 from mdbtriage.store.database import Store, StoreError
 from mdbtriage.store.locations import office_address_setting
+from mdbtriage.ui.appearance import available_rect
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.signin import _buttons, _error_label, _show_error, session_of
 
@@ -69,11 +70,21 @@ class StoreChoiceDialog(QDialog):
             button.clicked.connect(lambda _=False, k=key: self._choose(k))
             note = QLabel(explain)
             note.setWordWrap(True)
-            layout.addWidget(button)
-            layout.addWidget(note)
+            # Each explanation close under its own button, the choices apart.
+            choice = QVBoxLayout()
+            choice.setSpacing(2)
+            choice.addWidget(button)
+            choice.addWidget(note)
+            layout.addSpacing(6)
+            layout.addLayout(choice)
+        layout.addStretch(1)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
+        # Wide enough that the explanations read as sentences, not a column of words.
+        intro.setMinimumWidth(
+            min(self.fontMetrics().horizontalAdvance("x") * 54, available_rect(self).width() - 60)
+        )
 
     def _choose(self, key: str) -> None:
         self.choice = key
@@ -102,6 +113,16 @@ class OfficeSignInDialog(QDialog):
         self.address = QLineEdit(fixed or remembered, objectName="address")
         self.address.setPlaceholderText("postgresql://server.kantoor.local/mdb_triage")
         self.address.setReadOnly(bool(fixed))
+        # The whole address in view, from its beginning (a fixed one cannot be scrolled).
+        metrics = self.address.fontMetrics()
+        shown = max(self.address.text(), self.address.placeholderText(), key=len)
+        self.address.setMinimumWidth(
+            min(
+                metrics.horizontalAdvance(shown) + metrics.horizontalAdvance("xxxx"),
+                available_rect(self).width() * 2 // 3,
+            )
+        )
+        self.address.setCursorPosition(0)
         from mdbtriage.store.office import address_user
 
         login = address_user(fixed or "") or str(settings.value(LOGIN_KEY, "") or "")

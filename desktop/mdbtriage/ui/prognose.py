@@ -178,7 +178,7 @@ class PrognoseView(QWidget):
         side.setLayout(left)
         side.setMaximumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
         self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = self.split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.chart_view)
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
@@ -212,6 +212,14 @@ class PrognoseView(QWidget):
         super().showEvent(event)
         if not self._loaded:
             self.reload()
+            # Once laid out: the chart three fifths of the height, the table the rest (the
+            # table's rows otherwise took the room and squeezed the chart to its least).
+            QTimer.singleShot(0, self._share_split)
+
+    def _share_split(self) -> None:
+        total = sum(self.split.sizes())
+        if total > 0:
+            self.split.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def current_team(self) -> str | None:
         data = self.team.currentData()

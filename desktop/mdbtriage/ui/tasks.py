@@ -32,6 +32,7 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -680,6 +681,11 @@ class MyTasksWidget(QWidget):
         self.title.setText("Mijn taken: " + "; ".join(parts))
         self.view.setVisible(bool(rows))
         self.empty.setVisible(not rows)
+        # The reason column only while a result was rejected: empty, it took the width the
+        # other columns need with large text.
+        self.view.setColumnHidden(
+            TASK_COLUMN_KEYS.index("reason"), not any(t.reject_reason for t in rows)
+        )
         if rows:
             self.view.selectRow(_row_of(rows, kept))
             fit_columns(self.view).fit()
@@ -764,6 +770,15 @@ class MyTasksWidget(QWidget):
 # --- Te accorderen ----------------------------------------------------------------------------
 
 
+class _CompactSplitter(QSplitter):
+    """A splitter on a scrolling page that asks no more height than its least: the page gives
+    it the room there is, and scrolls only when even that least does not fit (the page asks
+    its contents' preferred height, and a list and two text fields prefer much more)."""
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+
 class TeAccorderenWidget(QWidget):
     """A VA's delegated results waiting for accordering: accept, change and accept, or reject."""
 
@@ -800,7 +815,7 @@ class TeAccorderenWidget(QWidget):
             hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.empty, 1)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = _CompactSplitter(Qt.Orientation.Vertical)
         self.model = TaskTableModel(self)
         self.view = _table(self.model, "te_accorderen_table")
         self.view.setAccessibleName("Te accorderen")
