@@ -393,6 +393,151 @@ def measure_office(
     )
 
 
+def measure_load(
+    backend: str,
+    admin: str | None,
+    n_cases: int,
+    workstations: int,
+    duration: float,
+    min_actions: int,
+    seed: int,
+    store_dir: Path,
+) -> dict[str, Any]:
+    """A team at work (``team_load``): N workstations on one store at the same time."""
+    import team_load
+
+    notes: list[str] = []
+
+    def run_on(target: str, password: str | None, opener: Callable[[], Any], today: Any) -> Any:
+        with opener() as store:
+            people = team_load.people_for(store, workstations)
+            meeting_id, pool = team_load.prepare(store, people, today)
+        journals, length = team_load.simulate(
+            backend=backend,
+            target=target,
+            password=password,
+            people=people,
+            today=today,
+            seed=seed,
+            meeting_id=meeting_id,
+            edit_pool=pool,
+            duration=duration,
+            min_actions=min_actions,
+        )
+        with opener() as store:
+            lost = team_load.lost_updates(store, journals)
+            open_count = store.conn.execute(
+                "SELECT count(*) FROM cases WHERE status != 'afgerond'"
+            ).fetchone()[0]
+        teams = sorted({p.team for p in people})
+        notes.append(
+            f"{workstations} werkplekken (processen) in {len(teams)} team(s): "
+            + ", ".join(p.staff_id for p in people)
+        )
+        return journals, length, lost, open_count
+
+    if backend == "postgresql":
+        import office_bench
+        from mdbtriage.core.accounts import DEMO_PASSWORD
+
+        assert admin is not None
+        notes.append(f"server: {office_bench.server_facts(admin)}, via loopback (TCP)")
+        with office_bench.demo_store(admin, n_cases, seed) as bench:
+            notes.append(f"kantooropslag van {n_cases} zaken gebouwd in {bench.built_s:.1f} s")
+            journals, length, lost, open_count = run_on(
+                bench.url, DEMO_PASSWORD, lambda: Store.open(bench.url), bench.today
+            )
+            store_name = f"database {bench.name}"
+        notes.append(
+            "iedere werkplek meldt zich aan met de eigen demologin (personeelsnummer, "
+            "DEMO_PASSWORD; loopback vertrouwd, dus zonder wachtwoordcontrole)"
+        )
+    else:
+        bench = synthetic.demo_store(n_cases, seed, store_dir)
+        with tempfile.TemporaryDirectory(prefix="mdb-bench-load-") as tmp_name:
+            copy = synthetic.copy_store(bench.path, Path(tmp_name) / "werkplek.sqlite3")
+            journals, length, lost, open_count = run_on(
+                str(copy), None, lambda: synthetic.open_store(copy), bench.today
+            )
+        store_name = str(bench.path.name)
+    summary = team_load.summarise(journals, lost, length, backend == "postgresql")
+    notes.append(
+        f"wachttijd 1–4 s per persoon tussen acties; watcher elke {team_load.POLL_MS} ms "
+        "gevraagd, zoals de desktop; run van "
+        f"{summary['duration_s']:.0f} s (minstens {duration:g} s, verlengd tot "
+        f"{min_actions} acties, hoogstens {3 * duration:g} s)"
+    )
+    return {
+        "backend": backend,
+        "cases": n_cases,
+        "open_cases": open_count,
+        "workstations": workstations,
+        "seed": seed,
+        "store": store_name,
+        **summary,
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "notes": notes,
+    }
+
+
+LOAD_GOALS = {"team_errors": 0, "team_lost_updates": 0, "team_p95_ms": 200, "refresh_p95_ms": 1000}
+
+
+def load_table(report: dict[str, Any]) -> str:
+    lines = [
+        f"MDB Triage belastingstest ({STORE_NAMES[report['backend']]}): "
+        f"{report['workstations']} werkplekken, {report['cases']} zaken, "
+        f"{report['duration_s']:.0f} s, Python {report['python']}, {report['machine']}",
+        "",
+        f"{'meting':<22} {'waarde':>10}  {'doel':<10} {'gehaald':<7}",
+    ]
+    for name in (
+        "team_actions",
+        "team_errors",
+        "team_refused",
+        "team_lost_updates",
+        "team_p50_ms",
+        "team_p95_ms",
+        "refresh_p50_ms",
+        "refresh_p95_ms",
+    ):
+        value = report[name]
+        goal = LOAD_GOALS.get(name)
+        if name == "team_actions":
+            goal = 1000
+            met = "ja" if value >= goal else "nee"
+            goal_text = f"≥ {dutch(goal, 0)}"
+        elif goal is None or value is None:
+            met, goal_text = "", ""
+        else:
+            met = "ja" if value <= goal else "nee"
+            goal_text = f"≤ {dutch(goal, 0)}"
+        shown = "n.v.t." if value is None else dutch(float(value), 1 if "_ms" in name else 0)
+        lines.append(f"{name:<22} {shown:>10}  {goal_text:<10} {met:<7}".rstrip())
+    lines.append("")
+    lines.append(
+        f"{'actie':<14} {'aantal':>7} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'geweigerd':>9}"
+    )
+    for kind, row in report["per_action"].items():
+        lines.append(
+            f"{kind:<14} {row['n']:>7} {dutch(row['p50_ms'], 1):>9} {dutch(row['p95_ms'], 1):>9} "
+            f"{dutch(row['max_ms'], 1):>9} {row['geweigerd']:>9}"
+        )
+    for title, key in (
+        ("fouten", "errors_sample"),
+        ("geweigerd", "refused_sample"),
+        ("verloren", "lost_sample"),
+    ):
+        if report[key]:
+            lines.append("")
+            lines.append(f"{title}:")
+            lines.extend(f"- {item}" for item in report[key])
+    lines.append("")
+    lines.extend(f"- {note}" for note in report["notes"])
+    return "\n".join(lines)
+
+
 STORE_NAMES = {"sqlite": "werkplekopslag, SQLite", "postgresql": "kantooropslag, PostgreSQL"}
 
 
@@ -461,7 +606,9 @@ def table(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=2000, help="number of open cases")
+    parser.add_argument(
+        "--cases", type=int, help="number of open cases (default 2000; 20000 with --workstations)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object on the last line")
     parser.add_argument(
         "--backend",
@@ -481,10 +628,48 @@ def main(argv: list[str] | None = None) -> int:
         default=synthetic.STORES,
         help="where the synthetic stores are cached (default benchmarks/stores/)",
     )
+    parser.add_argument(
+        "--workstations",
+        type=int,
+        help="the load of a team at work instead: this many workstations (processes) on one "
+        "store at the same time (team_load.py)",
+    )
+    parser.add_argument(
+        "--duration", type=float, default=60.0, help="seconds of work (with --workstations)"
+    )
+    parser.add_argument(
+        "--min-actions",
+        type=int,
+        default=1000,
+        help="the run goes on past --duration until this many actions (at most 3× --duration)",
+    )
     args = parser.parse_args(argv)
+    if args.cases is None:
+        args.cases = 20000 if args.workstations else 2000
     if args.cases < 10:
         parser.error("--cases: at least 10")
     only = set(args.only.split(",")) if args.only else None
+    if args.workstations:
+        admin = None
+        if args.backend == "postgresql":
+            import office_bench
+
+            admin = office_bench.admin_url()
+            if admin is None:
+                office_bench.run_under_cluster(sys.argv[1:] if argv is None else argv)
+                return 1  # not reached
+        load = measure_load(
+            args.backend,
+            admin,
+            args.cases,
+            args.workstations,
+            args.duration,
+            args.min_actions,
+            args.seed,
+            args.store_dir,
+        )
+        print(json.dumps(load, ensure_ascii=False) if args.json else load_table(load))
+        return 0
     if args.backend == "postgresql":
         import office_bench
 
