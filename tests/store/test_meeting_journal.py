@@ -55,6 +55,11 @@ def test_a_journaled_decision_is_on_disk_for_the_user_alone(
         (3, a, None),  # after the first on the same case: its version is known once sent
     ]
     assert first.own_text == "Aan tafel besloten." and again.by == CHAIR.user_id
+    # Saved again before anything else (the form saves as the chair types): replaced.
+    latest = journal.append(Decision(a, remarks="Aan tafel besloten, definitief."), 0, CHAIR)
+    assert latest.seq == 3 and len(journal.pending()) == 3
+    assert journal.pending()[-1].decision.remarks.endswith("definitief.")
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
     # A line cut off while it was written is left out; a damaged one before it is an error.
     with journal.path.open("a", encoding="utf-8") as out:
         out.write('{"seq": 4, "meeting')

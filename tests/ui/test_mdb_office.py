@@ -9,7 +9,9 @@ import time
 from collections.abc import Iterator
 from datetime import date
 
+import psycopg
 import pytest
+from psycopg import sql
 from pytestqt.qtbot import QtBot
 
 from mdbtriage.core.meetings import Decision
@@ -151,3 +153,92 @@ def test_a_saved_decision_notifies_its_keys_only(office: Office) -> None:
             assert watcher.notices and all(n.keys for n in watcher.notices), watcher.notices
     finally:
         watcher.close()
+
+
+def _server_gone(db: OfficeDb, login: str) -> None:
+    """The server ends the login's connections and takes no new ones (a dropped network)."""
+    with psycopg.connect(db.admin_url, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(
+                sql.Identifier(db.name)
+            )
+        )
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND usename = %s",
+            (db.name, login),
+        )
+
+
+def _server_back(db: OfficeDb) -> None:
+    with psycopg.connect(db.admin_url, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(sql.Identifier(db.name))
+        )
+
+
+def test_the_chair_goes_on_without_the_server_and_the_journal_is_sent_when_it_is_back(
+    qtbot: QtBot, office: Office
+) -> None:
+    owner = office.owner()
+    meeting = _meeting(owner)
+    regie = str(meeting.regievoerder_id)
+    window = _window(qtbot, office.open(regie), regie, meeting.meeting_id, "zaal")
+    assert window._holds_chair() and window.journal is not None
+    first = window._current_ref
+    assert first is not None and window.case_list.count() >= 2
+
+    before = owner.conn.execute("SELECT max(log_id) FROM audit_log").fetchone()[0]
+    _server_gone(office.db, regie)
+    try:
+        window.remarks.setFocus()
+        window.remarks.setPlainText("Besloten zonder verbinding.")
+        assert window.save_current()  # kept on this workstation
+        assert [e.case_ref for e in window.journal.pending()] == [first]
+        assert window.journal_label.isVisible()
+        assert "Nog niet verzonden (1)" in window.journal_label.text()
+        assert (
+            window.case_list.item(window.case_list.currentRow())
+            .text()
+            .endswith("nog niet verzonden")
+        )
+        # The chair goes on with the next case; closing the MDB waits for the journal.
+        window.step(1)
+        second = window._current_ref
+        assert second is not None and second != first and window.remarks.isEnabled()
+        window.remarks.setPlainText("Ook zonder verbinding.")
+        assert window.save_current()
+        assert [e.case_ref for e in window.journal.pending()] == [first, second]
+        assert not window.close_button.isEnabled()
+        assert window.close_hint.isVisible()
+        assert "2 besluiten niet verzonden" in window.close_hint.text()
+        assert owner_reads_nothing(office.db)
+    finally:
+        _server_back(office.db)
+
+    # Back: the journal is sent in order through the normal save, and closing may go on.
+    qtbot.waitUntil(lambda: not window.journal.pending(), timeout=15000)  # type: ignore[union-attr]
+    assert not window.journal.path.exists()
+    check = office.owner()
+    found = repo.decisions(check, meeting.meeting_id)
+    assert found[first].remarks == "Besloten zonder verbinding."
+    assert found[second].remarks == "Ook zonder verbinding."
+    logged = check.conn.execute(
+        "SELECT case_ref, user_id, outcome FROM audit_log WHERE purpose = 'MDB-besluit vastleggen' "
+        "AND log_id > ? ORDER BY log_id",
+        (before,),
+    ).fetchall()
+    assert [tuple(r) for r in logged] == [(first, regie, "gelukt"), (second, regie, "gelukt")]
+    assert not window.journal_label.isVisible()
+    assert "niet verzonden" not in window.close_hint.text()
+    assert repo.current_chair(check, meeting.meeting_id).seat == window.seat  # type: ignore[union-attr]
+    window.close()
+
+
+def owner_reads_nothing(db: OfficeDb) -> bool:
+    """Nothing can connect while the server is gone (the test's own check)."""
+    try:
+        psycopg.connect(db.url, connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return True
+    return False

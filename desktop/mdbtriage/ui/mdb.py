@@ -27,8 +27,9 @@ the next/previous case, Ctrl+T adds the activity being entered, Ctrl+S saves.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -102,6 +103,8 @@ from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import documents
 from mdbtriage.store.meetings.chair import RENEW_EVERY
+from mdbtriage.store.meetings.journal import Journal, JournalError
+from mdbtriage.store.office import OfficeUnreachable
 from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.store.records import get_case, get_staff, list_teams
 from mdbtriage.store.versions import StaleEdit
@@ -126,6 +129,22 @@ SAVE_DELAY_MS = 600
 CHAIR_CHECK_MS = 5000
 """How often the window looks at the chair: renewing its own (every RENEW_EVERY), or seeing
 who holds it and whether it became free."""
+JOURNAL_RETRY_MS = 5000
+"""How often the chair's window tries to send the decisions journaled while the office server
+could not be reached (and at once when the connection is back)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _CaseView:
+    """What the Bespreking shows of one case besides the decision form."""
+
+    item: AgendaItem
+    title: str
+    proposal: str
+    papers_complete: bool | None
+    decision: Decision | None
+    version: int
+    history: str
 
 
 def _qdate(day: date) -> QDate:
@@ -239,6 +258,19 @@ class MdbWindow(QMainWindow):
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_current)
+        # The chair's journal (office store): decisions kept here while the server cannot be
+        # reached, sent in order when it is back. And what was last read of the Bespreking, so
+        # that the chair goes on meanwhile.
+        self.journal: Journal | None = None
+        self._sending = False
+        self._send_timer = QTimer(self)
+        self._send_timer.setInterval(JOURNAL_RETRY_MS)
+        self._send_timer.timeout.connect(self.send_journal)
+        self._items: dict[str, AgendaItem] = {}
+        self._names: dict[str, str] = {}
+        self._decided: dict[str, Decision] = {}
+        self._versions: dict[str, int] = {}
+        self._views: dict[str, _CaseView] = {}
         self._chair_timer = QTimer(self)
         self._chair_timer.setInterval(CHAIR_CHECK_MS)
         self._chair_timer.timeout.connect(self._check_chair)
@@ -248,6 +280,7 @@ class MdbWindow(QMainWindow):
             QShortcut(QKeySequence(keys), self, self.close)
         self._fill_meetings(meeting_id)
         self.events.changed.connect(self._store_changed)
+        self.events.connection.connect(self._connection_changed)
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -532,6 +565,11 @@ class MdbWindow(QMainWindow):
         self.close_notice.setStyleSheet("color: #8a1c1c;")
         self.close_notice.hide()
         layout.addWidget(self.close_notice)
+        # Decisions kept on this workstation while the office server cannot be reached.
+        self.journal_label = QLabel(objectName="journal_label", wordWrap=True)
+        self.journal_label.setStyleSheet("background: #fff3cd; color: #5c3c00; padding: 4px;")
+        self.journal_label.hide()
+        layout.addWidget(self.journal_label)
         bottom = QHBoxLayout()
         self.saved_label = QLabel()
         self.saved_label.setWordWrap(True)
@@ -649,6 +687,12 @@ class MdbWindow(QMainWindow):
         if self.meeting is not None and self.meeting.meeting_id != meeting_id:
             self._release_chair()
         self.meeting = repo.get_meeting(self.store, meeting_id) if meeting_id is not None else None
+        self._views = {}
+        self.journal = (
+            Journal.for_meeting(self.store, self.meeting.meeting_id)
+            if self.store.is_office and self.meeting is not None and not self.meeting.closed
+            else None
+        )
         self._read_chair(take=self.tabs.currentIndex() == 2)
         if self.meeting is not None:
             self.staff = repo.team_staff(self.store, self.meeting.team_id)
@@ -656,6 +700,8 @@ class MdbWindow(QMainWindow):
             # (refreshing the agenda while it is open writes none).
             repo.read_agenda(self.store, self.meeting.meeting_id, self.actor)
         self._refresh_all()
+        if self._journaled():  # decisions journaled here before (the program was closed)
+            self.send_journal()
 
     def _refresh_all(self, preview: bool = True) -> None:
         self._refresh_agenda()
@@ -679,14 +725,24 @@ class MdbWindow(QMainWindow):
             button.setEnabled(editable)
         self.attendee_list.setEnabled(editable)
         self.regie_combo.setEnabled(editable)
-        self.close_button.setEnabled(
-            editable and m is not None and m.regievoerder_id == self.actor.user_id
-        )
-        why = (
-            "Alleen de regievoerder (VA) sluit de MDB."
-            if editable and not self.close_button.isEnabled()
-            else ""
-        )
+        self._show_close_state()
+
+    def _show_close_state(self) -> None:
+        """Whether the MDB can be closed here, and if not why, in words beside the button."""
+        m = self.meeting
+        editable = m is not None and not m.closed and not self._follows()
+        regie = editable and m is not None and m.regievoerder_id == self.actor.user_id
+        waiting = len(self._journaled())
+        self.close_button.setEnabled(regie and not waiting)
+        if editable and waiting:
+            why = (
+                f"Nog {waiting} {'besluit' if waiting == 1 else 'besluiten'} niet verzonden naar "
+                "de kantooropslag: de MDB sluit pas als alles is verzonden."
+            )
+        elif editable and not regie:
+            why = "Alleen de regievoerder (VA) sluit de MDB."
+        else:
+            why = ""
         self.close_button.setToolTip(why)
         self.close_button.setAccessibleDescription(why)
         self.close_hint.setText(why)
@@ -851,15 +907,23 @@ class MdbWindow(QMainWindow):
         self.case_list.blockSignals(True)
         self.case_list.clear()
         names = self._client_names([i.case_ref for i in items])
+        # What the chair goes on with should the server become unreachable.
+        self._items = {i.case_ref: i for i in items}
+        self._names = names
+        self._decided = dict(decided)
+        self._versions = (
+            repo.decision_versions(self.store, self.meeting.meeting_id) if self.meeting else {}
+        )
+        decided.update(self._journaled())
         for item in items:
-            decision = decided.get(item.case_ref)
-            complete = not rules.completeness_problems(decision, item.case_ref)
-            mark = "✓" if complete else ("…" if decision else "○")
-            entry = QListWidgetItem(
-                f"{mark} {item.position}. {item.case_ref} · {names.get(item.case_ref, '')}"
-            )
+            entry = QListWidgetItem()
             entry.setData(Qt.ItemDataRole.UserRole, item.case_ref)
+            entry.setData(
+                Qt.ItemDataRole.UserRole + 1,
+                f"{item.position}. {item.case_ref} · {names.get(item.case_ref, '')}",
+            )
             self.case_list.addItem(entry)
+        self._mark_cases(decided)
         self.case_list.blockSignals(False)
         refs = [i.case_ref for i in items]
         if not refs:
@@ -933,11 +997,14 @@ class MdbWindow(QMainWindow):
         """After a decision: the notice follows what is still open, and goes when nothing is."""
         if self.close_notice.isHidden():
             return
-        problems = (
-            repo.closing_problems(self.store, self.meeting.meeting_id, self.actor)
-            if self.meeting is not None and not self.meeting.closed
-            else []
-        )
+        try:
+            problems = (
+                repo.closing_problems(self.store, self.meeting.meeting_id, self.actor)
+                if self.meeting is not None and not self.meeting.closed
+                else []
+            )
+        except OfficeUnreachable:
+            return  # as it was, until the server is back
         if problems:
             self._show_close_notice(problems)
         else:
@@ -947,15 +1014,26 @@ class MdbWindow(QMainWindow):
     def _refresh_live_marks(self) -> None:
         if self.meeting is None:
             return
-        decided = repo.decisions(self.store, self.meeting.meeting_id)
+        try:
+            self._decided = repo.decisions(self.store, self.meeting.meeting_id)
+            self._versions = repo.decision_versions(self.store, self.meeting.meeting_id)
+        except OfficeUnreachable:
+            pass  # the chair goes on: the decisions as last read, and those journaled here
+        self._mark_cases({**self._decided, **self._journaled()})
+        self._update_close_notice()
+
+    def _mark_cases(self, decided: dict[str, Decision]) -> None:
+        """✓ decided, … partly, ○ not yet; and which decisions are not yet sent."""
+        waiting = self._journaled()
         for row in range(self.case_list.count()):
             entry = self.case_list.item(row)
             ref = str(entry.data(Qt.ItemDataRole.UserRole))
             decision = decided.get(ref)
             complete = not rules.completeness_problems(decision, ref)
             mark = "✓" if complete else ("…" if decision else "○")
-            entry.setText(mark + entry.text()[1:])
-        self._update_close_notice()
+            text = f"{mark} {entry.data(Qt.ItemDataRole.UserRole + 1)}"
+            entry.setText(text + (" · nog niet verzonden" if ref in waiting else ""))
+        self._show_journal()
 
     def _fill_staff_combo(self, combo: QComboBox, role: str | None, selected: str | None) -> None:
         combo.blockSignals(True)
@@ -1007,13 +1085,48 @@ class MdbWindow(QMainWindow):
             self.activities.setRowCount(0)
             self._loading = False
             return
+        try:
+            view = self._case_view(ref)
+            self._views[ref] = view
+        except OfficeUnreachable:
+            # The chair goes on without the server: the case as last read (or as the agenda
+            # showed it), the decision as last decided here.
+            view = self._offline_view(ref)
+        journaled = self._journaled().get(ref)
+        decision = journaled or view.decision or Decision(ref)
+        self.case_title.setText(view.title)
+        self.proposal_label.setText(view.proposal)
+        # The version this form starts from (0: no decision yet).
+        self._decision_version = view.version
+        # Without a decision the form starts from the triage proposal; it is saved once edited.
+        lead_role = decision.lead_role or view.item.proposed_lead or None
+        self.lead_role.blockSignals(True)
+        self.lead_role.setCurrentIndex(max(0, self.lead_role.findData(lead_role)))
+        self.lead_role.blockSignals(False)
+        self._fill_staff_combo(self.lead_staff, lead_role, decision.lead_staff_id)
+        self._fill_staff_combo(self.contact, None, decision.contact_staff_id)
+        self._fill_staff_combo(self.assignee, None, decision.lead_staff_id)
+        self.assignee.removeItem(0)
+        complete = decision.dossier_complete
+        if complete is None:  # not yet decided: the checklist's answer, saved once edited
+            complete = view.papers_complete
+        self.dossier.setCurrentIndex(max(0, self.dossier.findData(complete)))
+        self.due.setDate(_qdate(self.meeting.held_on + timedelta(days=14)))
+        self._set_activities(decision.activities)
+        self.remarks.setPlainText(decision.remarks)
+        self.medical_remarks.setPlainText(decision.medical_remarks if self.medical else "")
+        self.history_label.setText(view.history)
+        self._loading = False
+
+    def _case_view(self, ref: str) -> _CaseView:
+        """What the Bespreking shows of a case, read from the store."""
+        assert self.meeting is not None
         item = next(
             i for i in repo.agenda(self.store, self.meeting.meeting_id) if i.case_ref == ref
         )
         row = get_case(self.store, ref)
         client = f"{row.client_name} · BSN {mask_bsn(row.bsn)}" if row else ""
         service = SERVICES.get(row.facts.service, row.facts.service) if row else ""
-        self.case_title.setText(f"{item.position}. {ref} · {client} · {service}")
         lead = ROLES.get(item.proposed_lead, item.proposed_lead)
         # The dossier's document checklist feeds "Dossier compleet".
         missing = missing_documents(set(documents(self.store, ref)))
@@ -1031,29 +1144,6 @@ class MdbWindow(QMainWindow):
         )
         if self.medical and item.triage_reasons:
             proposal += "\n" + "\n".join(f"• {r}" for r in item.triage_reasons)
-        self.proposal_label.setText(proposal)
-        decision = repo.decisions(self.store, self.meeting.meeting_id).get(ref) or Decision(ref)
-        # The version this form starts from (0: no decision yet).
-        self._decision_version = repo.decision_versions(self.store, self.meeting.meeting_id).get(
-            ref, 0
-        )
-        # Without a decision the form starts from the triage proposal; it is saved once edited.
-        lead_role = decision.lead_role or item.proposed_lead or None
-        self.lead_role.blockSignals(True)
-        self.lead_role.setCurrentIndex(max(0, self.lead_role.findData(lead_role)))
-        self.lead_role.blockSignals(False)
-        self._fill_staff_combo(self.lead_staff, lead_role, decision.lead_staff_id)
-        self._fill_staff_combo(self.contact, None, decision.contact_staff_id)
-        self._fill_staff_combo(self.assignee, None, decision.lead_staff_id)
-        self.assignee.removeItem(0)
-        complete = decision.dossier_complete
-        if complete is None:  # not yet decided: the checklist's answer, saved once edited
-            complete = not missing
-        self.dossier.setCurrentIndex(max(0, self.dossier.findData(complete)))
-        self.due.setDate(_qdate(self.meeting.held_on + timedelta(days=14)))
-        self._set_activities(decision.activities)
-        self.remarks.setPlainText(decision.remarks)
-        self.medical_remarks.setPlainText(decision.medical_remarks if self.medical else "")
         history = [
             h
             for h in repo.case_history(self.store, ref)
@@ -1067,13 +1157,47 @@ class MdbWindow(QMainWindow):
                 else "geen besluit"
             )
             times = "één eerdere MDB" if len(history) == 1 else f"{len(history)} eerdere MDB's"
-            self.history_label.setText(
+            history_text = (
                 f"Eerder besproken: MDB van {format_date(h.held_on)} "
                 f"({AGENDA_STATUSES[h.agenda_status]}, aan kop: {lead}); {times}."
             )
         else:
-            self.history_label.setText("Nog niet eerder in een MDB besproken.")
-        self._loading = False
+            history_text = "Nog niet eerder in een MDB besproken."
+        return _CaseView(
+            item=item,
+            title=f"{item.position}. {ref} · {client} · {service}",
+            proposal=proposal,
+            papers_complete=not missing,
+            decision=repo.decisions(self.store, self.meeting.meeting_id).get(ref),
+            version=repo.decision_versions(self.store, self.meeting.meeting_id).get(ref, 0),
+            history=history_text,
+        )
+
+    def _offline_view(self, ref: str) -> _CaseView:
+        """The case while the server cannot be reached: as last read here, else as the agenda
+        showed it; the decision as last read or decided here."""
+        known = self._views.get(ref)
+        decision = self._decided.get(ref)
+        if known is not None:
+            return replace(
+                known,
+                decision=decision or known.decision,
+                version=self._versions.get(ref, known.version),
+            )
+        item = self._items[ref]
+        return _CaseView(
+            item=item,
+            title=f"{item.position}. {ref} · {self._names.get(ref, '')}",
+            proposal=(
+                f"Triagevoorstel: klasse {item.klasse}, voorgestelde regie "
+                f"{ROLES.get(item.proposed_lead, item.proposed_lead)}. Geen verbinding met de "
+                "kantooropslag: de gegevens van de zaak volgen zodra de server weer bereikbaar is."
+            ),
+            papers_complete=None,
+            decision=decision,
+            version=self._versions.get(ref, 0),
+            history="",
+        )
 
     def _set_activities(self, activities: tuple[Activity, ...]) -> None:
         self.activities.setRowCount(0)
@@ -1144,14 +1268,21 @@ class MdbWindow(QMainWindow):
             return
         activity = Activity(str(task), str(assignee), _pydate(self.due.date()))
         trial = replace(self._form_decision(), activities=(activity,))
-        problems = rules.decision_problems(
-            replace(
-                trial, lead_role=None, lead_staff_id=None, contact_staff_id=None, medical_remarks=""
-            ),
-            meeting_on=self.meeting.held_on,
-            staff=self.staff,
-            va_present=repo.va_present(self.store, self.meeting.meeting_id),
-        ) or repo.check_activities(self.store, self.meeting, trial)
+        bare = replace(
+            trial, lead_role=None, lead_staff_id=None, contact_staff_id=None, medical_remarks=""
+        )
+        try:
+            problems = rules.decision_problems(
+                bare,
+                meeting_on=self.meeting.held_on,
+                staff=self.staff,
+                va_present=repo.va_present(self.store, self.meeting.meeting_id),
+            ) or repo.check_activities(self.store, self.meeting, trial)
+        except OfficeUnreachable:
+            # Without the server the taakdelegatie rules are checked when the decision is sent.
+            problems = rules.decision_problems(
+                bare, meeting_on=self.meeting.held_on, staff=self.staff, va_present=True
+            )
         if problems:
             self.decision_error.setText("Geweigerd: " + "; ".join(problems))
             return
@@ -1182,6 +1313,11 @@ class MdbWindow(QMainWindow):
         if self._follows():
             return False
         decision = self._form_decision()
+        if self._journaled():
+            # Decisions wait in the journal: this one goes after them, in order.
+            kept = self._keep_in_journal(decision, None)
+            self.send_journal()
+            return kept
         try:
             self._decision_version = repo.save_decision(
                 self.store,
@@ -1206,6 +1342,8 @@ class MdbWindow(QMainWindow):
                 self._show_case(self._current_ref)
                 self._refresh_live_marks()
             return False
+        except OfficeUnreachable as lost:
+            return self._keep_in_journal(decision, lost)
         self._dirty = False
         self._report(self.meeting.meeting_id, [self._current_ref])
         self.decision_error.setText("")
@@ -1213,13 +1351,120 @@ class MdbWindow(QMainWindow):
         self._refresh_live_marks()
         return True
 
+    # --- the chair's journal (office store) ---------------------------------------------------
+
+    def _journaled(self) -> dict[str, Decision]:
+        """The decisions kept here and not yet sent, by case (the latest of each)."""
+        if self.journal is None:
+            return {}
+        try:
+            return {e.case_ref: e.decision for e in self.journal.pending()}
+        except JournalError as error:
+            self._show_problems([str(error)])
+            return {}
+
+    def _keep_in_journal(self, decision: Decision, lost: OfficeUnreachable | None) -> bool:
+        """The server cannot be reached (or decisions wait already): keep the decision in the
+        journal on this workstation; the chair goes on."""
+        if self.journal is None:
+            self.decision_error.setText(f"Niet bewaard: {lost}")
+            return False
+        try:
+            self.journal.append(decision, self._decision_version, self.actor)
+        except JournalError as error:
+            self.decision_error.setText(f"Niet bewaard: {error}")
+            return False
+        self._dirty = False
+        self.decision_error.setText("")
+        self.saved_label.setText(
+            f"Besluit {decision.case_ref} bewaard op deze werkplek, nog niet verzonden."
+        )
+        self._send_timer.start()
+        self._refresh_live_marks()
+        return True
+
+    def _show_journal(self) -> None:
+        """The line that names the decisions not yet sent; the close button waits for them."""
+        waiting = sorted(self._journaled())
+        if waiting:
+            self.journal_label.setText(
+                f"⏳ Nog niet verzonden ({len(waiting)}): {', '.join(waiting)}. Geen verbinding "
+                "met de kantooropslag: de besluiten staan op deze werkplek en worden op volgorde "
+                "verzonden zodra de server weer bereikbaar is."
+            )
+        self.journal_label.setVisible(bool(waiting))
+        self._show_close_state()
+
+    def _connection_changed(self, connected: bool) -> None:
+        if connected:
+            self.send_journal()
+
+    def send_journal(self) -> None:
+        """Send the journaled decisions in order (on a timer, and when the connection is
+        back); a refused one is shown with the text to copy."""
+        m = self.meeting
+        if self.journal is None or m is None or self._sending:
+            return
+        if not self._journaled():
+            self._send_timer.stop()
+            self._show_journal()
+            return
+        self._sending = True
+        try:
+            if not self._follows():
+                # The chair first (its lease may have lapsed meanwhile): colleagues see who
+                # chairs, and the decisions are sent from this seat.
+                try:
+                    self.chair = repo.take_chair(
+                        self.store, m.meeting_id, self.actor, self.seat, self.workstation
+                    )
+                    self._renewed_at = time.monotonic()
+                except OfficeUnreachable:
+                    self._send_timer.start()
+                    return
+                except ChairHeld as held:
+                    self.chair = held.chair
+                except MeetingError:
+                    pass
+            try:
+                result = self.journal.send_pending(self.store, self.actor, seat=self.seat)
+            except JournalError as error:
+                self._show_problems([str(error)])
+                return
+        finally:
+            self._sending = False
+        if result.unreachable:
+            self._send_timer.start()
+        else:
+            self._send_timer.stop()
+        if result.sent:
+            self._report(m.meeting_id, result.cases)
+            self.saved_label.setText(
+                f"{len(result.sent)} {'besluit' if len(result.sent) == 1 else 'besluiten'} uit "
+                "het journaal verzonden."
+            )
+        for refusal in result.refused:
+            entry = refusal.entry
+            message = (
+                f"Het besluit over {entry.case_ref} dat op deze werkplek bewaard was, is niet "
+                f"verzonden: {refusal.message}"
+            )
+            self._show_problems([message])
+            StaleEditDialog.ask(self, message, entry.own_text)
+        if not self._dirty:
+            self._refresh_live_marks()
+            self._show_case(self._current_ref)
+        else:
+            self._show_journal()
+        self._show_chair()
+
     @classmethod
     def confirm(cls, parent: QWidget, text: str) -> bool:
         answer = QMessageBox.question(parent, "MDB sluiten", text)
         return answer == QMessageBox.StandardButton.Yes
 
     def close_meeting(self) -> None:
-        if self.meeting is None or not self.save_current():
+        if self.meeting is None or not self.save_current() or self._journaled():
             return
         problems = repo.closing_problems(self.store, self.meeting.meeting_id, self.actor)
         if problems:
@@ -1280,7 +1525,8 @@ class MdbWindow(QMainWindow):
 
     def _release_chair(self) -> None:
         if self._holds_chair() and self.chair is not None:
-            repo.release_chair(self.store, self.chair.meeting_id, self.seat)
+            with contextlib.suppress(OfficeUnreachable):  # else the lease lapses by itself
+                repo.release_chair(self.store, self.chair.meeting_id, self.seat)
         self.chair = None
         self._chair_timer.stop()
 
@@ -1300,8 +1546,13 @@ class MdbWindow(QMainWindow):
                 self._chair_changed(held.chair)
             except MeetingError:
                 self._chair_changed(None)
+            except OfficeUnreachable:
+                pass  # the chair goes on; renewed (or taken again) when the server is back
             return
-        now = repo.current_chair(self.store, m.meeting_id)
+        try:
+            now = repo.current_chair(self.store, m.meeting_id)
+        except OfficeUnreachable:
+            return
         if now != self.chair:
             self._chair_changed(now)
 
@@ -1576,7 +1827,28 @@ class MdbWindow(QMainWindow):
         label = self.status_label
         QTimer.singleShot(8000, label, lambda: label.setStyleSheet(""))
 
+    @classmethod
+    def confirm_close_unsent(cls, parent: QWidget, text: str) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            "Besluiten nog niet verzonden",
+            text,
+            defaultButton=QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_current()
+        waiting = sorted(self._journaled())
+        if waiting and not self.confirm_close_unsent(
+            self,
+            f"{len(waiting)} {'besluit is' if len(waiting) == 1 else 'besluiten zijn'} nog niet "
+            f"verzonden naar de kantooropslag ({', '.join(waiting)}). Ze blijven op deze werkplek "
+            "bewaard en worden verzonden wanneer u deze MDB hier weer opent. Het venster toch "
+            "sluiten?",
+        ):
+            event.ignore()
+            return
+        self._send_timer.stop()
         self._release_chair()
         super().closeEvent(event)

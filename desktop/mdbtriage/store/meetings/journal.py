@@ -207,8 +207,16 @@ class Journal:
     def append(self, decision: Decision, version: int | None, actor: Actor) -> Entry:
         """Keep a decision that could not be sent; on disk when this returns. ``version`` is the
         decision as the form showed it; after an earlier journaled decision on the same case the
-        form's version is that one's, unknown until it is sent (kept as ``None``)."""
+        form's version is that one's, unknown until it is sent (kept as ``None``). A decision
+        on the case of the journal's last one replaces it."""
         before = self.pending()
+        last = before[-1] if before else None
+        if last is not None and last.case_ref == decision.case_ref and last.by == actor.user_id:
+            # The same case saved again (the form saves as the chair types): the newer decision
+            # replaces the one before it, which no one has seen.
+            entry = replace(last, decision=decision, at=utc_now())
+            self._rewrite([*before[:-1], entry])
+            return entry
         follows = any(e.case_ref == decision.case_ref for e in before)
         entry = Entry(
             seq=max((e.seq for e in before), default=0) + 1,
