@@ -21,6 +21,10 @@ here, says "Voorzitter: <naam> op <werkplek>" and follows the decisions as they 
 regievoerder can take the chair over. A decision changed elsewhere since the form showed it is
 not overwritten: the save is refused with who changed it, and the form offers to reload.
 
+On the office store the chair goes on when the server cannot be reached: decisions are kept in
+the journal on this workstation (:mod:`mdbtriage.store.meetings.journal`), shown as "nog niet
+verzonden", and sent in order when the server is back; the MDB is not closed before then.
+
 Keys in the Bespreking tab: Ctrl+Enter saves and goes to the next case, Ctrl+PgDown/PgUp go to
 the next/previous case, Ctrl+T adds the activity being entered, Ctrl+S saves.
 """
