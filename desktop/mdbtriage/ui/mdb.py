@@ -279,7 +279,10 @@ class MdbWindow(QMainWindow):
         self._chair_timer.setInterval(CHAIR_CHECK_MS)
         self._chair_timer.timeout.connect(self._check_chair)
         self._build()
-        fit_to_screen(self, 1200, 780)  # once built: its layout's minimum is known
+        # Once built (its layout's minimum is known); larger with large text, within the screen,
+        # so the agenda's columns and the Bespreking's notices keep their words.
+        em, line = self.fontMetrics().horizontalAdvance("x"), self.fontMetrics().lineSpacing()
+        fit_to_screen(self, max(1200, em * 170), max(780, line * 44))
         for keys in ("Esc", "Ctrl+W"):
             QShortcut(QKeySequence(keys), self, self.close)
         self._fill_meetings(meeting_id)
