@@ -335,7 +335,7 @@ class FittedColumns(QObject):
     """A table's columns as wide as their contents while the table is wide enough for them;
     when it is not (large text, a narrow window) the widest columns give up width first and
     their texts wrap onto more lines, so the table does not scroll sideways. A column keeps at
-    least the width of its heading; the last one takes what is left over."""
+    least the width of its heading; the one with the longest texts takes what is left over."""
 
     def __init__(self, view: QTableView, elide: Sequence[int] = ()) -> None:
         super().__init__(view)
@@ -379,6 +379,11 @@ class FittedColumns(QObject):
         if not columns:
             return {}
         want = {c: max(header.sectionSizeHint(c), view.sizeHintForColumn(c)) for c in columns}
+        # What is left over goes first to the columns cut short (most short first), then to the
+        # column with the longest texts (a task, a result): not to whatever column happens to be
+        # last (a number).
+        widest = max(columns, key=lambda c: (want[c], -c))
+        wanted = dict(want)
         # At least its heading, and a word of up to a dozen characters (a case number) whole.
         short = view.fontMetrics().horizontalAdvance("Z26-000000xx")
         least = {
@@ -405,7 +410,14 @@ class FittedColumns(QObject):
                 else:
                     high = cap - 1
             want = {c: max(least[c], min(want[c], low)) for c in columns}
-        want[columns[-1]] += max(0, room - sum(want.values()))
+        extra = room - sum(want.values())
+        for column in sorted(columns, key=lambda c: want[c] - wanted[c]):
+            if extra <= 0 or wanted[column] <= want[column]:
+                break
+            give = min(extra, wanted[column] - want[column])
+            want[column] += give
+            extra -= give
+        want[widest] += max(0, extra)
         return want
 
     def _word(self, column: int, rows: int = 200) -> int:
