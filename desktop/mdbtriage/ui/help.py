@@ -2,7 +2,7 @@
 
 The shortcut list is built from the main window's own menu actions (so it cannot drift from
 them) and the shortcuts of the other windows, which are listed here beside the code that binds
-them (ui/werkvoorraad.py, ui/dossier.py, ui/mdb.py, ui/tasks.py).
+them (ui/werkvoorraad.py, ui/dossier.py, ui/mdb/, ui/tasks.py).
 """
 
 from __future__ import annotations

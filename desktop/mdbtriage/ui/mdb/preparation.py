@@ -1,0 +1,235 @@
+"""The MDB window's first tab, Voorbereiding: the agenda of the MDB shown, each case marked
+bespreken, niet gereed (with what is missing) or standaardroute, moved, taken off or added by
+its case number. Keys on the agenda: Ctrl+1/2/3 mark, Alt+Up/Down move, Del takes a case off.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdbtriage.core.labels import route_name
+from mdbtriage.core.meetings import (
+    AGENDA_REASONS,
+    AGENDA_STATUSES,
+    AgendaItem,
+)
+from mdbtriage.store import meetings as repo
+from mdbtriage.ui.appearance import FlowLayout, fit_columns
+from mdbtriage.ui.mdb.base import MdbBase, _policy
+
+_Index = QModelIndex | QPersistentModelIndex
+AGENDA_COLUMNS = (
+    "#",
+    "Zaak",
+    "Cliënt",
+    "Klasse",
+    "Route",
+    "Voorstel regie",
+    "Reden",
+    "Status",
+    "Ontbreekt",
+)
+
+
+class AgendaModel(QAbstractTableModel):
+    """The agenda rows with the client shown by name and masked BSN."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: list[AgendaItem] = []
+        self._clients: dict[str, str] = {}
+
+    def reset(self, items: list[AgendaItem], clients: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._items = items
+        self._clients = clients
+        self.endResetModel()
+
+    def item(self, row: int) -> AgendaItem:
+        return self._items[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(AGENDA_COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        i = self._items[index.row()]
+        values = (
+            str(i.position),
+            i.case_ref,
+            self._clients.get(i.case_ref, ""),
+            i.klasse,
+            route_name(i.route, _policy()),
+            i.proposed_lead,
+            AGENDA_REASONS.get(i.reason, i.reason),
+            AGENDA_STATUSES.get(i.status, i.status),
+            i.missing,
+        )
+        return values[index.column()]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return AGENDA_COLUMNS[section]
+        return None
+
+
+class PreparationTab(MdbBase):
+    """Tab 1 Voorbereiding: the agenda (see the module docstring)."""
+
+    def _build_agenda(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.agenda_model = AgendaModel()
+        self.agenda_view = QTableView()
+        self.agenda_view.setAccessibleName("Agenda")
+        self.agenda_view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.agenda_view.setModel(self.agenda_model)
+        self.agenda_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.agenda_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.agenda_view.verticalHeader().hide()
+        # With large text names wrap and the reason and what is missing are cut short, so the
+        # agenda does not scroll sideways.
+        fit_columns(
+            self.agenda_view, (AGENDA_COLUMNS.index("Reden"), AGENDA_COLUMNS.index("Ontbreekt"))
+        )
+        layout.addWidget(self.agenda_view, 1)
+        self.agenda_empty = QLabel(
+            "Nog geen MDB gekozen. Kies hierboven een team en een datum en klik op "
+            "'Agenda voorstellen'."
+        )
+        layout.addWidget(self.agenda_empty)
+        # The buttons wrap onto more lines in a narrow window or with large text.
+        button_bar = QWidget()
+        buttons = FlowLayout(button_bar)
+        self.agenda_buttons: list[QPushButton] = []
+        for text, key, slot in (
+            ("Bespreken", "Ctrl+1", lambda: self.mark("bespreken")),
+            ("Niet gereed…", "Ctrl+2", lambda: self.mark("niet_gereed")),
+            ("Standaardroute", "Ctrl+3", lambda: self.mark("standaardroute")),
+            ("Omhoog", "Alt+Up", lambda: self.move(-1)),
+            ("Omlaag", "Alt+Down", lambda: self.move(1)),
+            ("Van agenda halen", "Del", self.drop),
+        ):
+            button = QPushButton(f"{text} ({key})")
+            button.clicked.connect(slot)
+            QShortcut(QKeySequence(key), self.agenda_view, activated=slot)
+            buttons.addWidget(button)
+            self.agenda_buttons.append(button)
+        self.add_ref = QLineEdit()
+        self.add_ref.setAccessibleName("Zaaknummer toevoegen aan de agenda")
+        self.add_ref.setPlaceholderText("zaaknummer")
+        self.add_ref.returnPressed.connect(self.add_case)
+        buttons.addWidget(self.add_ref)
+        add = QPushButton("Zaak toevoegen")
+        add.clicked.connect(self.add_case)
+        buttons.addWidget(add)
+        self.agenda_buttons.append(add)
+        layout.addWidget(button_bar)
+        return page
+
+    def _refresh_agenda(self) -> None:
+        items = repo.agenda(self.store, self.meeting.meeting_id) if self.meeting else []
+        self.agenda_model.reset(items, self._client_names([i.case_ref for i in items]))
+        if self.meeting is None:
+            self.agenda_empty.setText(
+                "Nog geen MDB gekozen. Kies hierboven een team en een datum en klik op "
+                "'Agenda voorstellen'."
+            )
+        elif not items:
+            self.agenda_empty.setText("De agenda is leeg. Voeg zaken toe met hun zaaknummer.")
+        else:
+            counts = {s: sum(1 for i in items if i.status == s) for s in AGENDA_STATUSES}
+            self.agenda_empty.setText(
+                f"{len(items)} zaken: {counts['bespreken']} bespreken, {counts['niet_gereed']} "
+                f"niet gereed, {counts['standaardroute']} standaardroute (vermeld, niet besproken)."
+            )
+
+    def _selected_item(self) -> AgendaItem | None:
+        rows = self.agenda_view.selectionModel().selectedRows()
+        return self.agenda_model.item(rows[0].row()) if rows else None
+
+    def _select_ref(self, ref: str) -> None:
+        for row in range(self.agenda_model.rowCount()):
+            if self.agenda_model.item(row).case_ref == ref:
+                self.agenda_view.selectRow(row)
+                return
+
+    @classmethod
+    def ask_missing(cls, parent: QWidget, case_ref: str, current: str) -> str | None:
+        """Ask what is missing from the dossier; ``None`` when cancelled."""
+        text, ok = QInputDialog.getText(
+            parent, "Niet gereed", f"Wat ontbreekt er in het dossier van {case_ref}?", text=current
+        )
+        return text if ok else None
+
+    def mark(self, status: str) -> None:
+        item = self._selected_item()
+        if self.meeting is None or item is None:
+            return
+        missing = ""
+        if status == "niet_gereed":
+            answer = self.ask_missing(self, item.case_ref, item.missing)
+            if answer is None:
+                return
+            missing = answer
+        self._try(
+            lambda: repo.set_item_status(
+                self.store, self._meeting_id(), item.case_ref, status, missing, self.actor
+            )
+        )
+        self._after_agenda_change(item.case_ref)
+
+    def move(self, offset: int) -> None:  # type: ignore[override]  # not QWidget.move
+        item = self._selected_item()
+        if self.meeting is None or item is None:
+            return
+        self._try(lambda: repo.move_case(self.store, self._meeting_id(), item.case_ref, offset))
+        self._after_agenda_change(item.case_ref)
+
+    def drop(self) -> None:
+        item = self._selected_item()
+        if self.meeting is None or item is None:
+            return
+        self._try(lambda: repo.drop_case(self.store, self._meeting_id(), item.case_ref, self.actor))
+        self._after_agenda_change(None)
+
+    def add_case(self) -> None:
+        ref = self.add_ref.text().strip()
+        if self.meeting is None or not ref:
+            return
+        if self._try(lambda: repo.add_case(self.store, self._meeting_id(), ref, self.actor)):
+            self.add_ref.clear()
+        self._after_agenda_change(ref)
+
+    def _after_agenda_change(self, select: str | None) -> None:
+        self._report(self._meeting_id() if self.meeting else None, [select] if select else [])
+        self._refresh_agenda()
+        self._refresh_attendance()
+        self._refresh_live()
+        if select:
+            self._select_ref(select)
