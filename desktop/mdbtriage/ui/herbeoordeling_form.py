@@ -22,16 +22,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QPainter
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -74,6 +70,7 @@ from mdbtriage.store.outputs import OutputRefused, check_output, file_problem, w
 from mdbtriage.store.records import get_case, list_teams
 from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import start_folder
+from mdbtriage.ui.pdf_view import PdfPreview, print_pdf
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -99,58 +96,6 @@ class _FormScroll(QScrollArea):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self.fit()
-
-
-class PdfPreview(QDialog):
-    """A PDF shown page by page (QtPdf), with a print button."""
-
-    def __init__(self, pdf: bytes, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        fit_to_screen(self, 760, 900)
-        self._bytes = QByteArray(pdf)
-        self._buffer = QBuffer(self._bytes, self)
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document = QPdfDocument(self)
-        self.document.load(self._buffer)
-        self.view = QPdfView(self)
-        self.view.setObjectName("pdf_view")
-        self.view.setDocument(self.document)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        buttons = QDialogButtonBox()
-        self.print_button = buttons.addButton("Afdrukken…", QDialogButtonBox.ButtonRole.ActionRole)
-        close = buttons.addButton("Sluiten", QDialogButtonBox.ButtonRole.RejectRole)
-        close.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
-        layout.addWidget(buttons)
-
-
-def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Print every page of a PDF on a printer (or into a PDF file); returns the pages printed."""
-    data = QByteArray(pdf)
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(buffer)
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise OSError("de printer kan niet worden gestart")
-    try:
-        dpi = printer.resolution()
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            points = document.pagePointSize(page)
-            size = QSize(round(points.width() / 72 * dpi), round(points.height() / 72 * dpi))
-            image = document.render(page, size)
-            target = painter.viewport()
-            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRect(target.topLeft(), scaled), image)
-    finally:
-        painter.end()
-    return document.pageCount()
 
 
 class HerbeoordelingForm(QDialog):

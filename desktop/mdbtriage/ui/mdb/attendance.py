@@ -4,10 +4,7 @@ VA), and the warnings when a role the MDB needs is missing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,

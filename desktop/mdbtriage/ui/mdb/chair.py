@@ -9,17 +9,9 @@ from __future__ import annotations
 import contextlib
 import time
 
-from PySide6.QtWidgets import (
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from mdbtriage.core.meetings import (
-    Chair,
-    ChairHeld,
-    MeetingError,
-    chair_takeover_problem,
-)
+from mdbtriage.core.meetings import Chair, ChairHeld, MeetingError, chair_takeover_problem
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.meetings.chair import RENEW_EVERY
 from mdbtriage.store.office import OfficeUnreachable

@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtWidgets import (
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-from mdbtriage.core.meetings import (
-    ChairHeld,
-    Decision,
-    MeetingError,
-)
+from mdbtriage.core.meetings import ChairHeld, Decision, MeetingError
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.meetings.journal import JournalError
 from mdbtriage.store.office import OfficeUnreachable

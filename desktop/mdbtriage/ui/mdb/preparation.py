@@ -5,12 +5,7 @@ its case number. Keys on the agenda: Ctrl+1/2/3 mark, Alt+Up/Down move, Del take
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,11 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage.core.labels import route_name
-from mdbtriage.core.meetings import (
-    AGENDA_REASONS,
-    AGENDA_STATUSES,
-    AgendaItem,
-)
+from mdbtriage.core.meetings import AGENDA_REASONS, AGENDA_STATUSES, AgendaItem
 from mdbtriage.store import meetings as repo
 from mdbtriage.ui.appearance import FlowLayout, fit_columns
 from mdbtriage.ui.mdb.base import MdbBase, _policy

@@ -7,12 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QIODevice,
-)
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -27,14 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage.core import meetings as rules
-from mdbtriage.core.meetings import (
-    MeetingError,
-)
+from mdbtriage.core.meetings import MeetingError
 from mdbtriage.reports.mdb_summary import build_summary_pdf
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.outputs import OutputRefused, file_problem
 from mdbtriage.ui.dialogs import start_folder
 from mdbtriage.ui.mdb.base import MdbBase
+from mdbtriage.ui.pdf_view import load_pdf, print_pdf, show_pages
 
 
 class ReportTab(MdbBase):
@@ -61,9 +55,7 @@ class ReportTab(MdbBase):
         layout.addLayout(bar)
         self.pdf_document = QPdfDocument(self)
         self.pdf_view = QPdfView()
-        self.pdf_view.setDocument(self.pdf_document)
-        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        show_pages(self.pdf_view, self.pdf_document)
         layout.addWidget(self.pdf_view, 1)
         self._pdf_buffer: QBuffer | None = None
         return page
@@ -95,11 +87,7 @@ class ReportTab(MdbBase):
             return
         self._pdf_bytes = build_summary_pdf(data)
         self.pdf_document.close()
-        buffer = QBuffer(self)
-        buffer.setData(QByteArray(self._pdf_bytes))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self._pdf_buffer = buffer
-        self.pdf_document.load(buffer)
+        self._pdf_buffer = load_pdf(self.pdf_document, self._pdf_bytes, self)
 
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggestion: str) -> str | None:
@@ -144,25 +132,12 @@ class ReportTab(MdbBase):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if not self.ask_printer(self, printer):
             return
-        document = QPdfDocument(self)
-        buffer = QBuffer(self)
-        buffer.setData(QByteArray(build_summary_pdf(data)))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        document.load(buffer)
+        pdf = build_summary_pdf(data)
+        pages = 0
 
         def send() -> None:
-            painter = QPainter()
-            if not painter.begin(printer):
-                raise OSError("de printer kan niet worden gestart")
-            try:
-                for page in range(document.pageCount()):
-                    if page:
-                        printer.newPage()
-                    rect = painter.viewport()
-                    image = document.render(page, rect.size())
-                    painter.drawImage(rect, image)
-            finally:
-                painter.end()
+            nonlocal pages
+            pages = print_pdf(pdf, printer)
 
         try:
             repo.print_summary(
@@ -174,4 +149,4 @@ class ReportTab(MdbBase):
         except OSError as error:
             self._show_problems([f"Het verslag is niet afgedrukt: {error}"])
             return
-        self.status_label.setText(f"Verslag afgedrukt ({document.pageCount()} pagina's).")
+        self.status_label.setText(f"Verslag afgedrukt ({pages} pagina's).")

@@ -38,9 +38,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import (
-    QTimer,
-)
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -55,13 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage.core import meetings as rules
-from mdbtriage.core.meetings import (
-    MEETING_STATUSES,
-    AgendaItem,
-    Chair,
-    Decision,
-    MeetingError,
-)
+from mdbtriage.core.meetings import MEETING_STATUSES, AgendaItem, Chair, Decision, MeetingError
 from mdbtriage.core.model import Actor, Staff
 from mdbtriage.core.validation import format_date
 from mdbtriage.store import meetings as repo
