@@ -328,48 +328,35 @@ class Context:
         import os
 
         from mdbtriage.store.accounts import log_sign_in
-        from mdbtriage.store.office_store import OfficeStore
+        from mdbtriage.store.office import OfficeRefused
+        from mdbtriage.store.office_store import OfficeStore, signed_in_staff
 
         assert isinstance(store, OfficeStore)
         login = store.login
         channel = f"{CLI_CHANNEL} ({self.command or 'mdb-triage'}), databaselogin {login}"
         wanted = self.user_option or os.environ.get(ENV_USER)
+        if (self.maintenance or self.command in OWNER_COMMANDS) and store.is_owner():
+            return Actor.database_owner(login), f"databaselogin {login} (eigenaar)"
         staff = get_staff(store, login)
-        if staff is None:
-            if not store.is_owner():
-                fail(
-                    f"Aanmelden geweigerd: databaselogin '{login}' hoort bij geen medewerker van "
-                    f"{store.path}. Een teamleider maakt logins met 'mdb-triage account-create'.",
-                    EXIT_REFUSED,
-                )
-            owner = Actor.database_owner(login)
-            if self.maintenance or self.command in OWNER_COMMANDS:
-                return owner, f"databaselogin {login} (eigenaar)"
-            fail(
-                f"Geweigerd: '{login}' is de eigenaar van de database (IT). Die voert alleen de "
-                f"inrichting uit ({', '.join(sorted(OWNER_COMMANDS))}, server-init en het "
-                "onderhoud); het dagelijkse werk doet iedereen met de eigen login.",
-                EXIT_REFUSED,
-            )
-        person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
-        if wanted and wanted != staff.staff_id:
+        if staff is not None and wanted and wanted != staff.staff_id:
+            person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
             log_sign_in(store, person, channel, f"--user {wanted} is niet de eigen login")
             fail(
                 f"Aanmelden geweigerd: u bent bij de server aangemeld als {login}; --user "
                 f"{wanted} (of {ENV_USER}) kan daar niet van afwijken.",
                 EXIT_REFUSED,
             )
-        if not staff.active:
-            log_sign_in(store, person, channel, "medewerker is niet actief")
-            fail(f"Medewerker {login} is niet actief en mag niet werken", EXIT_REFUSED)
-        if self.maintenance:
+        if staff is not None and self.maintenance:
             fail(
                 f"Geweigerd: '{self.command}' op de kantooropslag voert de eigenaar van de "
                 "database (IT) uit, niet een medewerker.",
                 EXIT_REFUSED,
             )
-        log_sign_in(store, person, channel, "aangemeld met databaselogin", refused=False)
-        return person, ""
+        try:
+            staff = signed_in_staff(store, channel)
+        except OfficeRefused as refused:
+            fail(f"Aanmelden geweigerd: {refused}", EXIT_REFUSED)
+        return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role), ""
 
     def close(self) -> None:
         if self._store is not None:
