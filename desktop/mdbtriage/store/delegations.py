@@ -1,4 +1,5 @@
-"""Rule-set adoptions per team and the individual delegations of VAs, with their access log.
+"""Rule-set adoptions per team and the individual delegations of VAs, with their access log;
+and which prioritisation policy a team works under on a day (:func:`policy_for`).
 
 The rules themselves live in :mod:`mdbtriage.core.taakdelegatie`; this module stores what was
 decided and refuses what the rules refuse, inside one transaction per write.
@@ -12,6 +13,7 @@ from datetime import date
 
 from mdbtriage.core.accounts import ruleset_refusal
 from mdbtriage.core.model import Actor, Staff
+from mdbtriage.core.policy import DEFAULT_POLICY, Policy, load_policy
 from mdbtriage.core.taakdelegatie import (
     Adoption,
     Delegation,
@@ -81,6 +83,19 @@ def adoptions(store: Store, team: str | None = None) -> list[Adoption]:
 def ruleset_for(store: Store, team: str, on: date) -> RuleSet:
     """The rule set the team works under on a date."""
     return load_ruleset(ruleset_on(adoptions(store, team), team, on))
+
+
+def policy_for(store: Store, team: str | None, on: date) -> Policy:
+    """The prioritisation policy (core/policy.py, resources/policies/) that orders and places
+    the cases of ``team`` on ``on``; ``team`` None for the cases of all teams.
+
+    The one place that decides it, for the werkvoorraad, the MDB agenda and its summary. Every
+    team works under the default policy today (no team adopts another one yet); a per-team
+    adoption, like :func:`ruleset_for`'s, is answered here. An explicit choice (the command
+    line's ``--policy``) is not asked here.
+    """
+    del store, team, on  # one policy for every team and day, until teams adopt their own
+    return load_policy(DEFAULT_POLICY)
 
 
 def adopt_ruleset(

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from mdbtriage.core.accounts import DEMO_PASSWORD
 from mdbtriage.core.model import Actor
-from mdbtriage.core.policy import Policy, load_policy
+from mdbtriage.core.policy import Policy
 from mdbtriage.store.accounts import has_accounts, idle_lock_minutes, sign_out
 from mdbtriage.store.database import Store, is_office_location
+from mdbtriage.store.delegations import policy_for
 from mdbtriage.store.demo import load_demo
 from mdbtriage.store.locations import default_store_path, office_address_setting
 from mdbtriage.ui.appearance import apply_style, install_dutch, qt_start_problem
@@ -240,7 +241,8 @@ def run_office(app: QApplication, address: str, settings: QSettings) -> int:
     if signed_in is None:
         return 0
     store, session = signed_in
-    controller = AppController(store, load_policy(), date.today(), settings)
+    today = date.today()
+    controller = AppController(store, policy_for(store, None, today), today, settings)
     controller.open_main(session)
     try:
         return int(app.exec())
@@ -287,7 +289,8 @@ def run_app(location: Path | str | None) -> int:
     if store is None:
         return 1
     backups = AutoBackup(store)
-    controller = AppController(store, load_policy(), date.today(), settings)
+    today = date.today()
+    controller = AppController(store, policy_for(store, None, today), today, settings)
     controller.first_choice = first_choice
     server.activate.connect(controller.raise_window)
     try:

@@ -14,10 +14,11 @@ from mdbtriage.core.meetings import (
     MeetingError,
 )
 from mdbtriage.core.model import Actor
-from mdbtriage.core.policy import Policy, load_policy
+from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import build_queue, place
 from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store, utc_now
+from mdbtriage.store.delegations import policy_for
 from mdbtriage.store.meetings.base import (
     _log_cases,
     _writable,
@@ -59,8 +60,9 @@ def _history_facts(
 
 
 def propose(store: Store, team: str, on: date, policy: Policy | None = None) -> list[AgendaItem]:
-    """The agenda the tool proposes for an MDB of ``team`` on ``on``."""
-    policy = policy or load_policy()
+    """The agenda the tool proposes for an MDB of ``team`` on ``on`` (under ``policy``, by
+    default the team's: :func:`~mdbtriage.store.delegations.policy_for`)."""
+    policy = policy or policy_for(store, team, on)
     rows = queue_cases(store, policy, team, on=on)
     placements = build_queue([r.facts for r in rows], on, policy)
     previous, last, changed = _history_facts(store, team, on)
@@ -208,7 +210,7 @@ def add_case(
 ) -> AgendaItem:
     """Put a case of the team on the agenda (at the end), with its triage proposal."""
     meeting = _writable(store, meeting_id)
-    policy = policy or load_policy()
+    policy = policy or policy_for(store, meeting.team_id, meeting.held_on)
     row = get_case(store, case_ref)
     if row is None:
         raise MeetingError([f"Zaak '{case_ref}' bestaat niet"])

@@ -17,13 +17,12 @@ from mdbtriage.core.meetings import (
     SummaryRefused,
 )
 from mdbtriage.core.model import SERVICES, Actor
-from mdbtriage.core.policy import load_policy
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store import audit_chain
 from mdbtriage.store.audit import AuditEntry
 from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store
-from mdbtriage.store.delegations import log_refusal
+from mdbtriage.store.delegations import log_refusal, policy_for
 from mdbtriage.store.meetings.agenda import agenda, attendees, warnings
 from mdbtriage.store.meetings.base import _log_cases, get_meeting
 from mdbtriage.store.meetings.decisions import decisions
@@ -137,7 +136,7 @@ def _forecast_page(store: Store, team: str, team_name: str, on: date) -> Forecas
     """The team's capacity forecast on the day the summary is printed (no medical content)."""
     from mdbtriage.store.forecast import read_forecast_inputs
 
-    inputs = read_forecast_inputs(store, team, on, load_policy())
+    inputs = read_forecast_inputs(store, team, on, policy_for(store, team, on))
     if not inputs.cases:
         return None
     return forecast_page(inputs.run(), team_name)
