@@ -16,7 +16,6 @@ from mdbtriage.core.policy import Policy
 from mdbtriage.store.accounts import has_accounts, idle_lock_minutes, sign_out
 from mdbtriage.store.database import Store, is_office_location
 from mdbtriage.store.delegations import policy_for
-from mdbtriage.store.demo import load_demo
 from mdbtriage.store.locations import default_store_path, office_address_setting
 from mdbtriage.ui.appearance import apply_style, install_dutch, qt_start_problem
 from mdbtriage.ui.dialogs import Ask
@@ -103,6 +102,9 @@ class AppController(QObject):
         if empty and demo:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
+                # Imported here: the demo generator (and what it brings) is not needed to start.
+                from mdbtriage.store.demo import load_demo
+
                 load_demo(
                     self.store,
                     n_cases=DEMO_CASES,
