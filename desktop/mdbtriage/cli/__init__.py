@@ -849,7 +849,13 @@ def _anchor_hash(context: Context, anchor: str) -> str:
             "bestaande reservekopie"
         )
     try:
-        found = audit_chain.file_head(path, context.passphrase() if looks_encrypted(path) else None)
+        if context.office_url is not None:  # a dump of the office store (pg_dump)
+            from mdbtriage.store.office_backup import dump_head
+
+            found = dump_head(path)
+        else:
+            key = context.passphrase() if looks_encrypted(path) else None
+            found = audit_chain.file_head(path, key)
     except StoreError as error:
         fail(f"Optie --anchor, waarde '{anchor}': {error}")
     if found is None:

@@ -116,6 +116,32 @@ def verify(path: Path) -> list[str]:
     return []
 
 
+def dump_head(path: Path) -> str | None:
+    """The access log's chain head in an office store's dump (the hash of its newest record), or
+    None when the dump has no records; :class:`OfficeBackupError` when it cannot be read."""
+    problems = verify(path)
+    if problems:
+        raise OfficeBackupError(problems[0])
+    text = _run(
+        [client_program("pg_restore"), "--data-only", "--table=audit_chain", "--file=-", str(path)],
+        None,
+        "pg_restore",
+    )
+    head: tuple[int, str] | None = None
+    copying = False
+    for line in text.splitlines():
+        if line.startswith("COPY ") and "audit_chain" in line:
+            copying = True
+            continue
+        if copying:
+            if line == "\\.":
+                break
+            log_id, _, digest = line.partition("\t")
+            if log_id.isdigit() and (head is None or int(log_id) > head[0]):
+                head = (int(log_id), digest.strip())
+    return head[1] if head else None
+
+
 def restore(address: OfficeAddress, source: Path, password: str | None, *, empty: bool) -> None:
     """Restore ``source`` into the (empty) database at ``address``, without owners and grants:
     roles are server-wide and not in a dump, so server-init gives them back afterwards."""
