@@ -54,6 +54,37 @@ def figures_by_team(entries: Iterable[QueueEntry]) -> dict[str, QueueFigures]:
     return teams
 
 
+def update_figures(
+    teams: dict[str, QueueFigures],
+    removed: Iterable[QueueEntry],
+    added: Iterable[QueueEntry],
+) -> None:
+    """Take the rows ``removed`` out of the figures per team and count ``added`` in, in place:
+    afterwards the figures are those :func:`figures_by_team` gives the rows as they are now
+    (a count down to 0 is left out, as is a team without rows)."""
+    for sign, entries in ((-1, removed), (1, added)):
+        for entry in entries:
+            figures = teams.get(entry.team)
+            if figures is None:
+                figures = teams[entry.team] = QueueFigures()
+            p = entry.placement
+            figures.total += sign
+            counts = [figures.by_class, figures.by_service]
+            keys = [p.klasse, p.facts.service]
+            if p.overdue_days > 0:
+                counts.append(figures.overdue_by_class)
+                keys.append(p.klasse)
+            if p.over_six_months:
+                counts.append(figures.six_months_by_class)
+                keys.append(p.klasse)
+            for counter, key in zip(counts, keys, strict=True):
+                counter[key] += sign
+                if not counter[key]:
+                    del counter[key]
+            if not figures.total:
+                del teams[entry.team]
+
+
 def combined(parts: Iterable[QueueFigures]) -> QueueFigures:
     """The figures of several teams together."""
     total = QueueFigures()

@@ -7,13 +7,17 @@ The next open task per case is read from the task table when the taakdelegatie s
 The cases are read in the policy's order, which the database computes from the class ranks of
 ``core.triage.class_ranks`` (the sort runs inside SQLite, without holding the interpreter lock);
 the first screenful is read the same way with a limit and shown before the whole queue is in.
+
+After a change of a few cases only those are read (``cases_to_update``, ``queue_entries``) and
+put in place in the rows already there (``merge_entries``), which then are what a full read gives.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from mdbtriage.core.triage import (
     Placement,
     build_queue,
     class_ranks,
+    sort_key,
 )
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
@@ -114,6 +119,8 @@ def next_tasks(store: Store, case_refs: Sequence[str] | None = None) -> dict[str
         select += f" LEFT JOIN staff s ON s.staff_id = t.{who_col}"
     select += " WHERE t.status NOT IN ('done', 'afgerond', 'geaccordeerd', 'ingetrokken')"
     order = f" ORDER BY t.case_ref, {due} IS NULL, {due}" if due_col else " ORDER BY t.case_ref"
+    if "task_id" in columns:  # tasks due the same day: the first assigned (the same on every read)
+        order += ", t.task_id"
     rows: Iterable[tuple[Any, ...]]
     if case_refs is None:
         rows = conn.execute(select + order)
@@ -289,6 +296,162 @@ def load_preview(
     rows = queue_cases(store, policy, team, limit, on)
     tasks = next_tasks(store, [r.facts.case_ref for r in rows])
     return entries_from(rows, on, policy, tasks)
+
+
+# Changes naming at most this many cases are put into a werkvoorraad in place (50 cases take
+# under 0.1 s in a werkvoorraad of 250,000, docs/benchmarks.md); more are read again whole.
+IN_PLACE_LIMIT = 500
+
+
+def _chunks(keys: Collection[Any], size: int = 500) -> Iterable[list[Any]]:
+    """Keys in groups small enough for one ``IN (…)`` (within SQLite's limit on parameters)."""
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def cases_to_update(
+    store: Store,
+    cases: Collection[str],
+    tasks: Collection[int] = (),
+    shown_clients: Callable[[Collection[str]], Iterable[int]] | None = None,
+) -> set[str]:
+    """The cases whose werkvoorraad rows a change of ``cases`` and ``tasks`` may have changed:
+    those cases, the cases of those tasks (their next task), and every case of the clients
+    these belong to (a row shows its client's name and BSN, and the client's birth date and BSN
+    take part in its placement), now and, by ``shown_clients`` (the clients the rows shown give
+    for some cases), before the change; and so on for the cases found, until no more are
+    found or there are more than ``IN_PLACE_LIMIT``."""
+    conn = store.conn
+    refs = set(cases)
+    if tasks and store.has_table("tasks"):
+        for chunk in _chunks(tasks):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT DISTINCT case_ref FROM tasks WHERE task_id IN ({marks})"
+            refs.update(str(r[0]) for r in conn.execute(sql, chunk))
+    seen: set[int] = set()
+    added = set(refs)
+    while added and len(refs) <= IN_PLACE_LIMIT:
+        clients: set[int] = set(shown_clients(added)) if shown_clients else set()
+        for chunk in _chunks(added):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT DISTINCT client_id FROM cases WHERE case_ref IN ({marks})"
+            clients.update(int(r[0]) for r in conn.execute(sql, chunk))
+        clients -= seen
+        seen |= clients
+        added = set()
+        for chunk in _chunks(clients):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT case_ref FROM cases WHERE client_id IN ({marks})"
+            added.update(str(r[0]) for r in conn.execute(sql, chunk))
+        added -= refs
+        refs |= added
+    return refs
+
+
+def queue_entries(
+    store: Store, on: date, policy: Policy, case_refs: Collection[str]
+) -> list[QueueEntry]:
+    """The rows :func:`load_queue` gives the cases ``case_refs`` that are in the werkvoorraad on
+    ``on`` (not afgerond, received by then), in its order, each with the same class, route,
+    flags and next task as there; their positions count among these rows only
+    (:func:`merge_entries` gives them their place in the whole)."""
+    rows: list[CaseRow] = []
+    for chunk in _chunks(case_refs):
+        marks = ",".join("?" * len(chunk))
+        sql = (
+            f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
+            f"WHERE c.status != 'afgerond' AND c.received_on <= ? AND c.case_ref IN ({marks})"
+        )
+        rows.extend(case_rows(store.conn.execute(sql, [on.isoformat(), *chunk])))
+    tasks = next_tasks(store, [r.facts.case_ref for r in rows]) if rows else {}
+    return entries_from(rows, on, policy, tasks)
+
+
+def triage_key(entry: QueueEntry) -> tuple[int, date, str, str]:
+    """Where a row belongs in the werkvoorraad: ``core.triage.sort_key`` of its case."""
+    placement = entry.placement
+    return sort_key(placement.facts, placement.policy)
+
+
+# The rows own their placements: renumbering a werkvoorraad sets the position of each placement
+# whose row moved, in place (a new placement per row would take ten times as long at 250,000).
+_set_position = Placement.__dict__["position"].__set__
+
+
+@dataclass(slots=True)
+class QueueMerge:
+    """What :func:`merge_entries` changed: the old rows taken out, the new rows put in (in the
+    werkvoorraad's order), and the first and last index whose position changed (``None``: no
+    position changed)."""
+
+    removed: list[QueueEntry] = field(default_factory=list)
+    added: list[QueueEntry] = field(default_factory=list)
+    renumbered: tuple[int, int] | None = None
+
+
+def merge_entries(
+    entries: list[QueueEntry],
+    case_refs: Collection[str],
+    fresh: Sequence[QueueEntry],
+    by_ref: dict[str, QueueEntry] | None = None,
+) -> QueueMerge:
+    """Put the new rows ``fresh`` of the cases ``case_refs`` (as :func:`queue_entries` reads
+    them) into the werkvoorraad ``entries`` (in its order, positions 1 to N) in place of their
+    old rows, and number the positions 1 to N again: afterwards ``entries`` is what
+    :func:`load_queue` gives. A case among ``case_refs`` without a new row (afgerond, or no
+    longer there) leaves the werkvoorraad; a case without an old row comes in.
+
+    ``by_ref`` (the rows of ``entries`` by reference, kept up to date here) spares building
+    that index. Only the rows between the first and the last change get a new position when
+    as many rows came in as went out; otherwise every row after the first change does."""
+    if by_ref is None:
+        by_ref = {e.case_ref: e for e in entries}
+    merge = QueueMerge()
+    wanted = set(case_refs).union(e.case_ref for e in fresh)
+    gone: list[int] = []
+    for ref in wanted:
+        old = by_ref.pop(ref, None)
+        if old is None:
+            continue
+        index = old.position - 1
+        if not (0 <= index < len(entries) and entries[index] is old):
+            index = next(i for i, e in enumerate(entries) if e is old)
+        gone.append(index)
+        merge.removed.append(old)
+    gone.sort()
+    merge.removed.sort(key=lambda e: e.position)
+    for index in reversed(gone):
+        del entries[index]
+    first = gone[0] if gone else len(entries)
+    last = gone[-1] if gone else -1
+    placed: list[int] = []
+    for entry in sorted(fresh, key=triage_key):
+        index = bisect_left(entries, triage_key(entry), key=triage_key)
+        entries.insert(index, entry)
+        by_ref[entry.case_ref] = entry
+        placed.append(index)
+        merge.added.append(entry)
+    if placed:
+        first = min(first, placed[0])
+        last = max(last, placed[-1])
+    # Beyond ``settled`` every row is an old one with all changes before it: its position moved
+    # by as many rows as came in less those that went out, the same for each.
+    settled = last + len(gone) + len(placed)
+    changed_first = changed_last = -1
+    for index in range(first, len(entries)):
+        placement = entries[index].placement
+        if placement.position == index + 1:
+            if index > settled:
+                break
+            continue
+        _set_position(placement, index + 1)
+        if changed_first < 0:
+            changed_first = index
+        changed_last = index
+    if changed_first >= 0:
+        merge.renumbered = (changed_first, changed_last)
+    return merge
 
 
 def record_search(store: Store, actor: Actor, text: str, found: int) -> None:
