@@ -54,7 +54,7 @@ def test_a_recorded_decision_moves_the_case_to_class_b(
         return dialog.decision
 
     monkeypatch.setattr(CentralDecisionDialog, "ask", classmethod(fill))
-    with qtbot.waitSignal(window.werkvoorraad.loaded, timeout=20000):
+    with qtbot.waitSignal(window.werkvoorraad.updated, timeout=20000):
         action.trigger()
     decision = decision_by_ref(demo_store, "CT-2026-900")
     assert decision is not None and decision.case_ref == ref and decision.outcome == "toegekend"

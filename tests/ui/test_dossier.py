@@ -165,7 +165,7 @@ def test_new_case_is_saved_logged_and_appears_in_queue(
         return dialog.saved
 
     monkeypatch.setattr(CaseFormDialog, "ask", classmethod(fill))
-    with qtbot.waitSignal(window.werkvoorraad.loaded, timeout=10000):
+    with qtbot.waitSignal(window.werkvoorraad.updated, timeout=10000):
         qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.werkvoorraad.model.rowCount() == total + 1
     assert window.werkvoorraad.current_case() == "NIEUW-2"

@@ -120,11 +120,11 @@ def test_an_assignment_from_the_dossier_is_in_mijn_taken_at_once(
     window = make_window(va_session)
     ref = _case_of_team(demo_store, va_session.team)
     before = _shown_tasks(window)
-    with qtbot.waitSignal(window.werkvoorraad.loaded, timeout=20000):
+    with qtbot.waitSignal(window.werkvoorraad.updated, timeout=20000):
         task_id = _assign_from_the_dossier(qtbot, window, ref, va_session.staff_id, monkeypatch)
         # No refresh asked for: the dossier's report reached Mijn taken.
         assert _shown_tasks(window) == before | {task_id}
-    # The werkvoorraad read again too and shows the new task as the case's next one.
+    # The werkvoorraad put the case's row in place: the new task is its next one.
     row = window.werkvoorraad.model.row_of(ref)
     if row is not None:
         assert window.werkvoorraad.model.entry(row).next_task == next_tasks(demo_store, [ref])[ref]
@@ -171,7 +171,7 @@ def test_closing_an_mdb_updates_the_werkvoorraad_and_mijn_taken(
         mdb.meeting_combo.setCurrentIndex(mdb.meeting_combo.findData(upcoming.meeting_id))
     assert mdb.close_button.isEnabled()
     monkeypatch.setattr(MdbWindow, "confirm", classmethod(lambda cls, parent, text: True))
-    with qtbot.waitSignal(window.werkvoorraad.loaded, timeout=20000):
+    with qtbot.waitSignal(window.werkvoorraad.updated, timeout=20000):
         qtbot.mouseClick(mdb.close_button, Qt.MouseButton.LeftButton)
         assert repo.get_meeting(demo_store, upcoming.meeting_id).closed
         created = set(_shown_tasks(window)) - before

@@ -6,6 +6,8 @@ import csv
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
 from pytestqt.modeltest import ModelTester
 
@@ -17,6 +19,7 @@ from mdbtriage.store.records import open_cases, upsert_cases
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.queue_model import COLUMN_KEYS, QueueFilter, QueueModel
 from tests.conftest import TODAY
+from tests.store.test_queue_in_place import actions, apply_change
 
 # The werkvoorraad and the task screens on both stores.
 pytestmark = pytest.mark.both_stores
@@ -401,3 +404,249 @@ def test_replaced_rows_are_freed_off_the_gui_thread(qtbot):
     release_in_background([kept])
     qtbot.wait(100)
     assert len(kept) == 10
+
+
+# Changes put in place ------------------------------------------------------------------------
+
+
+def _edit(store, ref: str, **changes) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from mdbtriage.core.model import Actor
+    from mdbtriage.store.records import get_case, to_case
+
+    case = to_case(get_case(store, ref))  # type: ignore[arg-type]
+    upsert_cases(store, [replace(case, **changes)], Actor.system_account("collega"), "test")
+
+
+def _same_as_read_whole(view, store, policy) -> None:  # type: ignore[no-untyped-def]
+    """The view's rows, positions, flags and next tasks, and the team figures, are those of the
+    werkvoorraad read whole, in the view's sort order and filter."""
+    from mdbtriage.store.overview import figures_by_team
+
+    whole = load_queue(store, TODAY, policy)
+    assert view.model.all_entries() == whole
+    header = view.table.horizontalHeader()
+    expected = QueueModel()
+    expected.set_entries(whole)
+    expected.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+    expected.set_filter(view.model.current_filter)
+    assert view.model.entries() == expected.entries()
+    assert view.figures_by_team == figures_by_team(whole)
+
+
+def test_a_change_elsewhere_is_put_in_place_keeping_selection_and_scroll(
+    qtbot, make_window, tl_session, demo_store, policy, monkeypatch
+):
+    from PySide6.QtWidgets import QTableView
+
+    from mdbtriage.core.model import Actor
+    from mdbtriage.store.tasks import assign_task
+    from mdbtriage.ui.events import Changes
+
+    window = make_window(tl_session)
+    view = window.werkvoorraad
+    view.team.choose(None)  # all teams
+    model = view.model
+    rows = model.rowCount()
+    assert rows > 100
+    view.table.scrollTo(model.index(rows // 2, 0), QTableView.ScrollHint.PositionAtTop)
+    top_row = view.table.rowAt(0)
+    top = model.entry(top_row).case_ref
+    view.table.selectRow(top_row + 3)
+    selected = view.current_case()
+    assert selected is not None
+    reloads: list[object] = []
+    monkeypatch.setattr(view, "reload", lambda *args, **kwargs: reloads.append(args))
+    updates: list[int] = []
+    view.updated.connect(updates.append)
+    moved: list[object] = []
+    model.rowsMoved.connect(lambda *args: moved.append(args))
+    reset: list[object] = []
+    model.modelReset.connect(lambda: reset.append(True))
+
+    def colleague(**keys) -> None:  # type: ignore[no-untyped-def]
+        window.events.report(Changes.of(**keys, by="Collega", external=True))
+
+    # A dwangsom recorded on a case in view: its row changes where it is.
+    ref = model.entry(top_row + 1).case_ref
+    _edit(demo_store, ref, dwangsom=True)
+    colleague(cases=[ref])
+    assert len(updates) == 1
+    assert model.entry(top_row + 1).case_ref == ref
+    assert "dwangsom" in model.index(top_row + 1, _col("signals")).data()
+    # Cases above the view afgerond and received earlier: the rows in view move, the first
+    # case in view stays the first, the selected case stays selected.
+    above = [model.entry(2).case_ref, model.entry(5).case_ref]
+    _edit(demo_store, above[0], status="afgerond")
+    _edit(demo_store, above[1], received_on=TODAY - timedelta(days=400))
+    colleague(cases=above)
+    # A case in view received much earlier goes to the front: its row moves (no reset).
+    _edit(demo_store, model.entry(top_row + 2).case_ref, received_on=TODAY - timedelta(days=900))
+    colleague(cases=[model.entry(top_row + 2).case_ref])
+    assert moved and not reset
+    # A new case comes in; a task assigned to the selected case (named by its id only).
+    new = Case(
+        case_ref="Z26-NIEUW",
+        client=Client(bsn="123456782", name="Nieuwe Cliënt", birth_date=date(1970, 1, 1)),
+        service="WIA_CLAIM",
+        received_on=TODAY - timedelta(days=30),
+        team=tl_session.team,
+    )
+    upsert_cases(demo_store, [new], Actor.system_account("collega"), "test")
+    colleague(cases=["Z26-NIEUW"])
+    assignee = demo_store.conn.execute(
+        "SELECT s.staff_id FROM staff s JOIN cases c ON c.team_id = s.team_id "
+        "WHERE c.case_ref = ? AND s.role = 'VA' ORDER BY s.staff_id LIMIT 1",
+        (selected,),
+    ).fetchone()[0]
+    task = assign_task(
+        demo_store,
+        Actor.system_account("collega"),
+        case_ref=selected,
+        task_code="SPREEKUUR",
+        assignee_id=assignee,
+        on=TODAY,
+    )
+    colleague(tasks=[task])
+    assert len(updates) == 5 and not reloads and not reset
+    assert view.current_case() == selected
+    assert model.entry(view.table.rowAt(0)).case_ref == top
+    assert model.entry(model.row_of(selected)).next_task.startswith("SPREEKUUR")
+    assert selected in view.reasons.toPlainText()
+    assert model.row_of(above[0]) is None and model.row_of("Z26-NIEUW") is not None
+    _same_as_read_whole(view, demo_store, policy)
+    assert "Bijgewerkt" in window.statusBar().currentMessage()
+
+
+def test_changes_of_unknown_or_many_cases_read_the_queue_again(
+    qtbot, make_window, tl_session, demo_store
+):
+    from mdbtriage.store.queue_view import IN_PLACE_LIMIT
+    from mdbtriage.ui.events import Changes
+
+    window = make_window(tl_session)
+    view = window.werkvoorraad
+    updates: list[int] = []
+    view.updated.connect(updates.append)
+    for changes in (
+        Changes.elsewhere(),
+        Changes.of(staff=["X"], external=True),
+        Changes.of(cases=[f"R-{i}" for i in range(IN_PLACE_LIMIT + 1)], external=True),
+    ):
+        with qtbot.waitSignal(view.loaded, timeout=20000):
+            window.events.report(changes)
+    assert not updates
+
+
+def test_a_colleagues_commit_is_put_in_place_within_two_seconds(
+    qtbot, make_window, tl_session, demo_store, policy, backend
+):
+    """On the office store the database names the changed case: only its row is read. On
+    the workstation store another program's commit names nothing: the queue is read again."""
+    import time
+
+    from mdbtriage.store.database import Store
+
+    window = make_window(tl_session)
+    view = window.werkvoorraad
+    updates: list[int] = []
+    view.updated.connect(updates.append)
+    loads: list[int] = []
+    view.loaded.connect(loads.append)
+    ref = view.model.entry(3).case_ref
+    with Store.open(demo_store.path) as other:
+        started = time.monotonic()
+        _edit(other, ref, ingebrekestelling=True)
+        qtbot.waitUntil(
+            lambda: view.model.entry(view.model.row_of(ref)).placement.facts.ingebrekestelling,
+            timeout=2000,
+        )
+    assert time.monotonic() - started < 2
+    if backend == "kantoor":
+        assert updates and not loads
+        _same_as_read_whole(view, demo_store, policy)
+    else:
+        assert loads and not updates
+
+
+@pytest.fixture(scope="module")
+def demo_copy(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A demo store file to copy for each example."""
+    from mdbtriage.core.model import Actor
+    from mdbtriage.store.database import Store
+    from mdbtriage.store.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "store.sqlite3"
+    with Store.open(path) as store:
+        load_demo(store, n_cases=120, seed=3, today=TODAY, actor=Actor.system_account("t"))
+    return path
+
+
+FILTERS = [
+    QueueFilter(),
+    QueueFilter(klasse="C"),
+    QueueFilter(signal="te_laat"),
+    QueueFilter(status="open"),
+    QueueFilter(text="an"),
+    QueueFilter(service="WIA_CLAIM", signal="zes_maanden"),
+    QueueFilter(team="own"),
+]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    steps=st.lists(st.lists(actions, min_size=1, max_size=4), min_size=1, max_size=3),
+    column=st.integers(min_value=0, max_value=len(COLUMN_KEYS) - 1),
+    descending=st.booleans(),
+    queue_filter=st.sampled_from(FILTERS),
+)
+def test_rows_put_in_place_are_those_a_full_read_shows(
+    qtmodeltester, demo_copy, tmp_path, steps, column, descending, queue_filter
+):
+    """The model's rows in view after changes put in place (in any sort order and filter) are
+    those a model given the whole werkvoorraad shows, and Qt's model checks hold throughout
+    (rows inserted, removed and moved one at a time)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from mdbtriage.store.database import Store
+    from mdbtriage.store.queue_view import cases_to_update, queue_entries
+
+    policy = load_policy()
+    order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    path = Path(tempfile.mkdtemp(dir=tmp_path)) / "store.sqlite3"
+    shutil.copy(demo_copy, path)
+    with Store.open(path) as store:
+        if queue_filter.team == "own":
+            team = store.conn.execute("SELECT min(team_id) FROM teams").fetchone()[0]
+            queue_filter = queue_filter.with_(team=team)
+        model = QueueModel()
+        model.set_entries(load_queue(store, TODAY, policy))
+        model.sort(column, order)
+        model.set_filter(queue_filter)
+        qtmodeltester.check(model, force_py=True)
+        for step in steps:
+            cases: set[str] = set()
+            tasks: set[int] = set()
+            for action in step:
+                more_cases, more_tasks = apply_change(store, action)
+                cases |= more_cases
+                tasks |= more_tasks
+            refs = cases_to_update(store, cases, tasks, model.shown_clients)
+            model.update_entries(refs, queue_entries(store, TODAY, policy, refs))
+            whole = load_queue(store, TODAY, policy)
+            assert model.all_entries() == whole
+            expected = QueueModel()
+            expected.set_entries(whole)
+            expected.sort(column, order)
+            expected.set_filter(queue_filter)
+            assert model.entries() == expected.entries()
+            assert model.rowCount() == expected.rowCount()
+            for ref in refs:
+                assert model.row_of(ref) == expected.row_of(ref)

@@ -112,9 +112,8 @@ class MainWindow(QMainWindow):
             overzicht = OverzichtView(store, session, policy=policy, events=self.events)
             self.overzicht = overzicht
             self.tabs.addTab(overzicht, "O&verzicht")
-            self.werkvoorraad.loaded.connect(
-                lambda _n: overzicht.set_figures(self.werkvoorraad.figures_by_team)
-            )
+            for signal in (self.werkvoorraad.loaded, self.werkvoorraad.updated):
+                signal.connect(lambda _n: overzicht.set_figures(self.werkvoorraad.figures_by_team))
             from mdbtriage.ui.prognose import PrognoseView
 
             self.prognose = PrognoseView(store, session, policy, on)

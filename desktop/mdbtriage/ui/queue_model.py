@@ -7,7 +7,8 @@ with a key on plain attributes; ``data()`` formats only the cells that are paint
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -28,7 +29,7 @@ from mdbtriage.core.labels import role_name, service_short, task_line
 from mdbtriage.core.model import CASE_STATUSES, SERVICES
 from mdbtriage.core.triage import Placement
 from mdbtriage.core.validation import format_date, parse_bsn
-from mdbtriage.store.queue_view import QueueEntry
+from mdbtriage.store.queue_view import QueueEntry, QueueMerge, merge_entries, triage_key
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -437,12 +438,30 @@ class QueueFilter:
         return [m for m in found if m is not None]
 
 
+class _Reversed:
+    """A sort key that orders the other way round (for bisecting a list sorted descending)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(other.key < self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and bool(self.key == other.key)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class QueueModel(QAbstractTableModel):
     """The werkvoorraad rows in view order; the full list is kept for refiltering."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._all: list[QueueEntry] = []
+        self._by_ref: dict[str, QueueEntry] | None = None
         self._ordered: dict[tuple[int, bool], list[QueueEntry]] = {}
         self._rows: list[QueueEntry] = []
         self._filter = QueueFilter()
@@ -498,12 +517,100 @@ class QueueModel(QAbstractTableModel):
 
     # Our interface ----------------------------------------------------------------------------
 
-    def set_entries(self, entries: list[QueueEntry]) -> None:
+    def set_entries(
+        self, entries: list[QueueEntry], by_ref: dict[str, QueueEntry] | None = None
+    ) -> None:
+        """Show ``entries`` (in triage order); ``by_ref``, the same rows by case reference when
+        made elsewhere already (for :meth:`update_entries`, otherwise made when first needed)."""
         self.beginResetModel()
         self._all = entries
+        self._by_ref = by_ref
         self._ordered = {}
         self._rows = self._view()
         self.endResetModel()
+
+    def update_entries(self, case_refs: Collection[str], fresh: Sequence[QueueEntry]) -> QueueMerge:
+        """Put the new rows ``fresh`` of the cases ``case_refs`` in place of their old ones
+        (``store.queue_view.merge_entries``: afterwards the rows are those a full read gives)
+        and tell the views row by row: a row whose place in view stays is changed, one whose
+        place changes is moved (the selection goes with it), one that leaves the view (afgerond,
+        filtered out) is removed, one that comes in is inserted, and the positions of the rows
+        that moved up or down are changed. The sort order and filter stay as they are."""
+        if self._by_ref is None:
+            self._by_ref = {e.case_ref: e for e in self._all}
+        if any(self._rows is ordered for ordered in self._ordered.values()):
+            self._rows = list(self._rows)  # changed below row by row, the full list at once
+        merge = merge_entries(self._all, case_refs, fresh, self._by_ref)
+        self._ordered = {(0, False): self._all}
+        key = self._view_key()
+        match = self._filter.matcher()
+        old = {e.case_ref: e for e in merge.removed}
+        new = {e.case_ref: e for e in merge.added}
+        last_column = len(COLUMNS) - 1
+        for ref in sorted(old.keys() | new.keys()):
+            before, after = old.get(ref), new.get(ref)
+            row = None
+            if before is not None and (match is None or match(before)):
+                row = self._row_in_view(before, key)
+            shown = after is not None and (match is None or match(after))
+            if row is None and not shown:
+                continue
+            if row is None:
+                assert after is not None
+                target = bisect_left(self._rows, key(after), key=key)
+                self.beginInsertRows(QModelIndex(), target, target)
+                self._rows.insert(target, after)
+                self.endInsertRows()
+                continue
+            if not shown:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+                continue
+            assert after is not None
+            target = bisect_left(self._rows, key(after), key=key)
+            if target > row:
+                target -= 1  # the place among the other rows
+            if target != row:
+                destination = target if target < row else target + 1
+                self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
+                del self._rows[row]
+                self._rows.insert(target, after)
+                self.endMoveRows()
+            else:
+                self._rows[row] = after
+            self.dataChanged.emit(self.index(target, 0), self.index(target, last_column))
+        if merge.renumbered is not None and self._rows:
+            self.column_changed("position")
+        return merge
+
+    def shown_clients(self, case_refs: Collection[str]) -> set[int]:
+        """The clients of the rows of these cases (as they are now, before an update)."""
+        if self._by_ref is None:
+            self._by_ref = {e.case_ref: e for e in self._all}
+        by_ref = self._by_ref
+        return {by_ref[ref].client_id for ref in case_refs if ref in by_ref}
+
+    def _view_key(self) -> Callable[[QueueEntry], Any]:
+        """The order of the rows in view as a key: the sort column's key, ties in triage order
+        (the sorts are stable over the list in triage order)."""
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        if self._sort_column == 0:
+            if descending:
+                return lambda e: _Reversed(triage_key(e))
+            return triage_key
+        column_key = COLUMNS[self._sort_column].sort_key
+        if descending:
+            return lambda e: (_Reversed(column_key(e)), triage_key(e))
+        return lambda e: (column_key(e), triage_key(e))
+
+    def _row_in_view(self, entry: QueueEntry, key: Callable[[QueueEntry], Any]) -> int | None:
+        """The row of ``entry`` in view: found by its key, or (when the values a column was
+        sorted on changed since, such as the forecast's weeks) by looking."""
+        row = bisect_left(self._rows, key(entry), key=key)
+        if row < len(self._rows) and self._rows[row] is entry:
+            return row
+        return next((i for i, e in enumerate(self._rows) if e is entry), None)
 
     def column_changed(self, key: str) -> None:
         """Every row's cell of one column changed (a value computed after the rows came in)."""
@@ -538,6 +645,14 @@ class QueueModel(QAbstractTableModel):
         return len(self._all)
 
     def row_of(self, case_ref: str) -> int | None:
+        entry = self._by_ref.get(case_ref) if self._by_ref is not None else None
+        if entry is not None:
+            match = self._filter.matcher()
+            return (
+                self._row_in_view(entry, self._view_key())
+                if match is None or match(entry)
+                else None
+            )
         for row, entry in enumerate(self._rows):
             if entry.case_ref == case_ref:
                 return row

@@ -1,7 +1,9 @@
 """The werkvoorraad screen: the queue in policy order, filters, search, reasons and CSV export.
 
-It reads the queue again whenever the window's store events report a change to cases, tasks,
-meetings or staff, keeping the selected case and the scroll position."""
+It follows the window's store events, keeping the selected case and the scroll position: a
+change that names its cases (an edit, an assignment, a colleague's commit on the office store)
+reads those cases only and puts their rows in place; a change of unknown or many cases, or of
+staff, reads the whole queue again in the background."""
 
 from __future__ import annotations
 
@@ -41,13 +43,16 @@ from mdbtriage.core.model import CASE_STATUSES, ROLES, SERVICES
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.validation import format_date
 from mdbtriage.store import queue_view
-from mdbtriage.store.database import Store
-from mdbtriage.store.overview import QueueFigures, figures_by_team
+from mdbtriage.store.database import Store, db_errors
+from mdbtriage.store.overview import QueueFigures, figures_by_team, update_figures
 from mdbtriage.store.queue_view import (
+    IN_PLACE_LIMIT,
     QueueEntry,
+    cases_to_update,
     export_queue,
     load_preview,
     load_queue,
+    queue_entries,
     record_search,
 )
 from mdbtriage.store.records import list_teams
@@ -114,11 +119,12 @@ def _number(n: int) -> str:
 
 @dataclass(slots=True)
 class QueueLoad:
-    """What the worker hands to the GUI thread: the rows, and the overview's figures per team
-    (so that no pass over all rows is left for the GUI thread)."""
+    """What the worker hands to the GUI thread: the rows, the overview's figures per team and
+    the rows by case reference (so that no pass over all rows is left for the GUI thread)."""
 
     entries: list[QueueEntry]
     by_team: dict[str, QueueFigures]
+    by_ref: dict[str, QueueEntry]
 
 
 def compute_queue(
@@ -137,7 +143,7 @@ def compute_queue(
             preview(load_preview(store, on, policy))
         entries = load_queue(store, on, policy, progress=report)
     report(97, "cijfers per team tellen")
-    return QueueLoad(entries, figures_by_team(entries))
+    return QueueLoad(entries, figures_by_team(entries), {e.case_ref: e for e in entries})
 
 
 class _Combo(QComboBox):
@@ -179,6 +185,8 @@ class WerkvoorraadView(QWidget):
 
     open_case = Signal(str)
     loaded = Signal(int)
+    # Rows of changed cases were put in place (how many cases were read), without a full read.
+    updated = Signal(int)
     preview_shown = Signal(int)
     expected_ready = Signal()
     SEARCH_DELAY_MS = 150
@@ -186,6 +194,7 @@ class WerkvoorraadView(QWidget):
     # the GUI thread, while the worker competes for the interpreter).
     PREVIEW_STEP = 25
     LOG_SEARCH_DELAY_MS = 1500
+    FORECAST_DELAY_MS = 2000
 
     def __init__(
         self,
@@ -364,6 +373,9 @@ class WerkvoorraadView(QWidget):
         self._search_timer.timeout.connect(self._apply_filter)
         self._log_timer = QTimer(self, singleShot=True, interval=self.LOG_SEARCH_DELAY_MS)
         self._log_timer.timeout.connect(self._log_search)
+        # The forecast's weeks again once changes put in place have settled.
+        self._forecast_timer = QTimer(self, singleShot=True, interval=self.FORECAST_DELAY_MS)
+        self._forecast_timer.timeout.connect(self._forecast_expected)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self.search.escaped.connect(self.clear_filters)
@@ -379,15 +391,63 @@ class WerkvoorraadView(QWidget):
     # Loading ----------------------------------------------------------------------------------
 
     def _store_changed(self, changes: Changes) -> None:
-        """Read the queue again after a change. A case this window's own menus changed (a new
-        case, an assignment) is selected and shown; otherwise the selection and the scroll
-        position stay."""
+        """Bring the queue up to date after a change: the rows of the cases it names in place
+        when it names them, otherwise by reading it again. A case this window's own menus
+        changed (a new case, an assignment) is selected and shown; otherwise the selection and
+        the scroll position stay."""
         if not self._active or not changes.touches("cases", "tasks", "meetings", "staff"):
             return
+        own = None
         if changes.origin is self.window() and len(changes.cases) == 1:
-            self.reload(keep_case=next(iter(changes.cases)))
+            own = next(iter(changes.cases))
+        if self.update_in_place(changes, select=own):
+            return
+        if own is not None:
+            self.reload(keep_case=own)
         else:
             self.reload(keep_view=True)
+
+    def update_in_place(self, changes: Changes, select: str | None = None) -> bool:
+        """Put the rows of the cases ``changes`` names in place (read on the store's own
+        connection: a few milliseconds for a few cases), keeping the selected case and the
+        first row in view, or selecting and showing ``select``. Whether that was done; not
+        when the keys are unknown, staff changed (their names are in the next tasks), more
+        than ``IN_PLACE_LIMIT`` cases changed, or the whole queue is not in yet."""
+        if (
+            changes.unknown
+            or changes.staff
+            or self._loading
+            or self._preview
+            or not self.model.all_entries()
+        ):
+            return False
+        if not changes.cases and not changes.tasks:
+            return True  # an MDB's own data: nothing the werkvoorraad shows
+        try:
+            refs = cases_to_update(
+                self.store, changes.cases, changes.tasks, self.model.shown_clients
+            )
+            if len(refs) > IN_PLACE_LIMIT:
+                return False
+            fresh = queue_entries(self.store, self.on, self.policy, refs)
+        except db_errors():
+            return False  # read again whole, where a failure is shown
+        keep = select or self.current_case()
+        top_case, top_row = self._top_case(), self.table.rowAt(0)
+        merge = self.model.update_entries(refs, fresh)
+        update_figures(self.figures_by_team, merge.removed, merge.added)
+        self._update_state()
+        if keep:
+            self.select_case(keep, scroll=select is not None)
+        if select is None and top_row >= 0 and self.model.rowCount():
+            row = self.model.row_of(top_case) if top_case is not None else None
+            row = min(top_row, self.model.rowCount() - 1) if row is None else row
+            if row != self.table.rowAt(0):
+                self.table.scrollTo(self.model.index(row, 0), QTableView.ScrollHint.PositionAtTop)
+        self._show_reasons(self.table.currentIndex())
+        self.updated.emit(len(refs))
+        self._forecast_timer.start()
+        return True
 
     def reload(self, keep_case: str | None = None, *, keep_view: bool = False) -> None:
         """Recompute the werkvoorraad in the background; the table stays usable meanwhile.
@@ -419,7 +479,7 @@ class WerkvoorraadView(QWidget):
         def done(result: QueueLoad) -> None:
             self._loading = False
             if not self._active:
-                dropped, result.entries = [result.entries], []
+                dropped, result.entries, result.by_ref = [result.entries], [], {}
                 release_in_background(dropped)
                 return
             previous = [self.model.all_entries()]
@@ -428,7 +488,7 @@ class WerkvoorraadView(QWidget):
             if self._preview:  # what the user picked and where they looked in the first rows
                 keep = self.current_case() or keep
                 top_row = self.table.rowAt(0)
-            self.model.set_entries(result.entries)
+            self.model.set_entries(result.entries, result.by_ref)
             self._end_preview()
             self._fill_teams()
             self._update_state()
@@ -596,6 +656,7 @@ class WerkvoorraadView(QWidget):
         self._active = False
         self._log_timer.stop()
         self._search_timer.stop()
+        self._forecast_timer.stop()
 
     def own_team(self) -> str | None:
         """The signed-in person's team, when it is one of the store's teams."""
