@@ -305,3 +305,18 @@ def test_the_mdb_window_follows_a_decision_saved_elsewhere_without_logging_a_rea
     events.report(Changes.elsewhere())
     assert window.case_list.item(0).text().startswith("✓")
     assert reads() == before, "following a change writes nothing that would wake the others"
+
+
+def test_office_notices_become_changes_key_by_key() -> None:
+    from mdbtriage.store.changes import Notice
+
+    changes = Changes.from_notices(
+        [
+            Notice("tasks", ("12",), "SMC-1-VA1", ("R-1",)),
+            Notice("central_decisions", ("C-9",), "SMC-1-TL1", ("R-2",)),
+        ]
+    )
+    assert changes.tasks == {12} and changes.cases == {"R-1", "R-2"}
+    assert not changes.unknown and changes.external and changes.by is None
+    # A central decision by BSN alone names no case: everything is read again.
+    assert Changes.from_notices([Notice("central_decisions", ("C-9",), "x", ())]).unknown

@@ -22,6 +22,9 @@ POLL_MS = 500
 
 KINDS = ("cases", "tasks", "delegations", "meetings", "staff")
 # The office store's notifications name a table; the kind of key each table's keys are.
+# Tables whose notifications matter to screens only through the cases they name (a central
+# decision by BSN alone names none: then everything is read again).
+CASES_ONLY = frozenset({"central_decisions"})
 NOTICE_KINDS = {
     "cases": "cases",
     "tasks": "tasks",
@@ -98,6 +101,9 @@ class Changes:
             if notice.by:
                 people.add(notice.by)
             kind = NOTICE_KINDS.get(notice.table)
+            if notice.table in CASES_ONLY and notice.keys is not None and notice.cases:
+                keys["cases"].update(notice.cases)  # a central decision on these cases
+                continue
             if kind is None or notice.keys is None:
                 unknown = True
                 continue
