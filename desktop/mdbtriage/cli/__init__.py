@@ -669,21 +669,29 @@ TABLE_JSON_CSV = click.option(
 @click.option(
     "--policy",
     "policy_id",
-    default=DEFAULT_POLICY,
-    show_default=True,
-    help="Prioriteringsbeleid (" + ", ".join(available_policies()) + ").",
+    default=None,
+    help="Prioriteringsbeleid ("
+    + ", ".join(available_policies())
+    + "); standaard het beleid van het team op die datum ("
+    + DEFAULT_POLICY
+    + ").",
 )
 @pass_ctx
-def queue(context: Context, on: str | None, team: str | None, fmt: str, policy_id: str) -> None:
+def queue(
+    context: Context, on: str | None, team: str | None, fmt: str, policy_id: str | None
+) -> None:
     """De werkvoorraad in triagevolgorde op een datum."""
+    from mdbtriage.store.delegations import policy_for
+
     day = parse_date_option(on, "--on") or date.today()
     try:
-        policy = load_policy(policy_id)
+        chosen = load_policy(policy_id) if policy_id else None
     except PolicyError as error:
         fail(f"Optie --policy: {error}")
     store = context.store()
     if team:
         check_team_option(store, team)
+    policy = chosen or policy_for(store, team, day)
     from mdbtriage.store.queue_view import queue_cases
 
     # Ordered by the store, as the desktop's werkvoorraad is; the engine keeps that order.

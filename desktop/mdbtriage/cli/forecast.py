@@ -29,9 +29,10 @@ from mdbtriage.core.forecast import (
     target_sentences,
 )
 from mdbtriage.core.model import ROLES
-from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, load_policy
+from mdbtriage.core.policy import PolicyError
 from mdbtriage.core.taakdelegatie import available_rulesets
 from mdbtriage.core.validation import format_date, parse_date
+from mdbtriage.store.delegations import policy_for
 from mdbtriage.store.forecast import CapacityError, add_absence, team_forecast
 from mdbtriage.store.lookups import team_ids, team_of
 
@@ -168,7 +169,7 @@ def forecast_command(
     )
     chosen = _team(context, team)
     try:
-        policy = load_policy(DEFAULT_POLICY)
+        policy = policy_for(context.store(), chosen, day)
     except PolicyError as error:
         fail(f"Beleid: {error}", 1)
     result = team_forecast(
