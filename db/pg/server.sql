@@ -227,60 +227,45 @@ BEGIN
 END
 $$;
 
-DROP TRIGGER IF EXISTS cases_notify_insert ON cases;
-CREATE TRIGGER cases_notify_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('case_ref');
-DROP TRIGGER IF EXISTS cases_notify_update ON cases;
-CREATE TRIGGER cases_notify_update AFTER UPDATE ON cases REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('case_ref');
-DROP TRIGGER IF EXISTS cases_notify_delete ON cases;
-CREATE TRIGGER cases_notify_delete AFTER DELETE ON cases REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('case_ref');
-DROP TRIGGER IF EXISTS tasks_notify_insert ON tasks;
-CREATE TRIGGER tasks_notify_insert AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('task_id', 'case_ref');
-DROP TRIGGER IF EXISTS tasks_notify_update ON tasks;
-CREATE TRIGGER tasks_notify_update AFTER UPDATE ON tasks REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('task_id', 'case_ref');
-DROP TRIGGER IF EXISTS tasks_notify_delete ON tasks;
-CREATE TRIGGER tasks_notify_delete AFTER DELETE ON tasks REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('task_id', 'case_ref');
-DROP TRIGGER IF EXISTS delegations_notify_insert ON delegations;
-CREATE TRIGGER delegations_notify_insert AFTER INSERT ON delegations REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('delegation_id');
-DROP TRIGGER IF EXISTS delegations_notify_update ON delegations;
-CREATE TRIGGER delegations_notify_update AFTER UPDATE ON delegations REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('delegation_id');
-DROP TRIGGER IF EXISTS delegations_notify_delete ON delegations;
-CREATE TRIGGER delegations_notify_delete AFTER DELETE ON delegations REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('delegation_id');
-DROP TRIGGER IF EXISTS meetings_notify_insert ON meetings;
-CREATE TRIGGER meetings_notify_insert AFTER INSERT ON meetings REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
-DROP TRIGGER IF EXISTS meetings_notify_update ON meetings;
-CREATE TRIGGER meetings_notify_update AFTER UPDATE ON meetings REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
-DROP TRIGGER IF EXISTS meetings_notify_delete ON meetings;
-CREATE TRIGGER meetings_notify_delete AFTER DELETE ON meetings REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
-DROP TRIGGER IF EXISTS meeting_decisions_notify_insert ON meeting_decisions;
-CREATE TRIGGER meeting_decisions_notify_insert AFTER INSERT ON meeting_decisions REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
-DROP TRIGGER IF EXISTS meeting_decisions_notify_update ON meeting_decisions;
-CREATE TRIGGER meeting_decisions_notify_update AFTER UPDATE ON meeting_decisions REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
-DROP TRIGGER IF EXISTS meeting_decisions_notify_delete ON meeting_decisions;
-CREATE TRIGGER meeting_decisions_notify_delete AFTER DELETE ON meeting_decisions REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
-DROP TRIGGER IF EXISTS meeting_agenda_notify_insert ON meeting_agenda;
-CREATE TRIGGER meeting_agenda_notify_insert AFTER INSERT ON meeting_agenda REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
-DROP TRIGGER IF EXISTS meeting_agenda_notify_update ON meeting_agenda;
-CREATE TRIGGER meeting_agenda_notify_update AFTER UPDATE ON meeting_agenda REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
-DROP TRIGGER IF EXISTS meeting_agenda_notify_delete ON meeting_agenda;
-CREATE TRIGGER meeting_agenda_notify_delete AFTER DELETE ON meeting_agenda REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id', 'case_ref');
+-- One statement trigger per table and kind of change; a table's notification names its key
+-- column (and, for rows that belong to a case, the case's).
+DO $$
+DECLARE
+    v_table text;
+    v_key text;
+    v_case text;
+    v_op text;
+    v_args text;
+BEGIN
+    FOR v_table, v_key, v_case IN
+        SELECT * FROM (VALUES
+        ('cases', 'case_ref', NULL),
+        ('tasks', 'task_id', 'case_ref'),
+        ('delegations', 'delegation_id', NULL),
+        ('meetings', 'meeting_id', NULL),
+        ('meeting_decisions', 'meeting_id', 'case_ref'),
+        ('meeting_agenda', 'meeting_id', 'case_ref'),
+        ('staff', 'staff_id', NULL),
+        ('central_decisions', 'central_ref', 'case_ref'),
+        ('absences', 'staff_id', NULL)
+        ) AS t (table_name, key_column, case_column)
+    LOOP
+        v_args := quote_literal(v_key) || coalesce(', ' || quote_literal(v_case), '');
+        FOREACH v_op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', v_table || '_notify_' || v_op, v_table);
+            EXECUTE format(
+                'CREATE TRIGGER %I AFTER %s ON %I REFERENCING %s TABLE AS %s '
+                'FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change(%s)',
+                v_table || '_notify_' || v_op, upper(v_op), v_table,
+                CASE v_op WHEN 'delete' THEN 'OLD' ELSE 'NEW' END,
+                CASE v_op WHEN 'delete' THEN 'old_rows' ELSE 'new_rows' END,
+                v_args);
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+-- The MDB chairs: a renewal of the lease (same holder, new expiry) sends nothing.
 DROP TRIGGER IF EXISTS meeting_chairs_notify_insert ON meeting_chairs;
 CREATE TRIGGER meeting_chairs_notify_insert AFTER INSERT ON meeting_chairs REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
@@ -291,33 +276,6 @@ FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
 DROP TRIGGER IF EXISTS meeting_chairs_notify_delete ON meeting_chairs;
 CREATE TRIGGER meeting_chairs_notify_delete AFTER DELETE ON meeting_chairs REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('meeting_id');
-DROP TRIGGER IF EXISTS staff_notify_insert ON staff;
-CREATE TRIGGER staff_notify_insert AFTER INSERT ON staff REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
-DROP TRIGGER IF EXISTS staff_notify_update ON staff;
-CREATE TRIGGER staff_notify_update AFTER UPDATE ON staff REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
-DROP TRIGGER IF EXISTS staff_notify_delete ON staff;
-CREATE TRIGGER staff_notify_delete AFTER DELETE ON staff REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
-DROP TRIGGER IF EXISTS central_decisions_notify_insert ON central_decisions;
-CREATE TRIGGER central_decisions_notify_insert AFTER INSERT ON central_decisions REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('central_ref', 'case_ref');
-DROP TRIGGER IF EXISTS central_decisions_notify_update ON central_decisions;
-CREATE TRIGGER central_decisions_notify_update AFTER UPDATE ON central_decisions REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('central_ref', 'case_ref');
-DROP TRIGGER IF EXISTS central_decisions_notify_delete ON central_decisions;
-CREATE TRIGGER central_decisions_notify_delete AFTER DELETE ON central_decisions REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('central_ref', 'case_ref');
-DROP TRIGGER IF EXISTS absences_notify_insert ON absences;
-CREATE TRIGGER absences_notify_insert AFTER INSERT ON absences REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
-DROP TRIGGER IF EXISTS absences_notify_update ON absences;
-CREATE TRIGGER absences_notify_update AFTER UPDATE ON absences REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
-DROP TRIGGER IF EXISTS absences_notify_delete ON absences;
-CREATE TRIGGER absences_notify_delete AFTER DELETE ON absences REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION mdb_notify_change('staff_id');
 
 -- Medical notes are read and written only by the medical roles (VA, AIOS, SMV, MSP): row-level
 -- security on the login's group membership, so that a non-medical login cannot read them even
