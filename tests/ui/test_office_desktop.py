@@ -150,3 +150,22 @@ def test_a_lost_connection_shows_a_banner_until_it_is_back(
         window.close()
     finally:
         store.close()
+
+
+def test_an_error_no_screen_caught_is_a_dutch_message(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A lost server while a button's handler runs: a dialog says what happened to the work,
+    the details go to stderr; never a traceback the person does not see."""
+    from mdbtriage.store.office import OfficeUnreachable
+    from mdbtriage.ui import app as app_module
+    from mdbtriage.ui.dialogs import Ask
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        Ask, "warn", classmethod(lambda cls, parent, title, text: shown.append(text))
+    )
+    error = OfficeUnreachable("Kantooropslag: de verbinding is verbroken; niet opgeslagen.")
+    app_module.report_uncaught(OfficeUnreachable, error, None)
+    app_module.report_uncaught(ValueError, ValueError("kapot"), None)
+    assert shown[0] == str(error)
+    assert "onverwachts" in shown[1] and "ValueError: kapot" in shown[1]
+    assert "OfficeUnreachable" in capsys.readouterr().err

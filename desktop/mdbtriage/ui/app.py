@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
@@ -14,7 +15,7 @@ from mdbtriage.core.accounts import DEMO_PASSWORD
 from mdbtriage.core.model import Actor
 from mdbtriage.core.policy import Policy
 from mdbtriage.store.accounts import has_accounts, idle_lock_minutes, sign_out
-from mdbtriage.store.database import Store, is_office_location
+from mdbtriage.store.database import Store, StoreError, is_office_location
 from mdbtriage.store.delegations import policy_for
 from mdbtriage.store.locations import default_store_path, office_address_setting
 from mdbtriage.ui.appearance import apply_style, install_dutch, qt_start_problem
@@ -26,7 +27,13 @@ from mdbtriage.ui.office_signin import (
     OfficeSignInDialog,
     StoreChoiceDialog,
 )
-from mdbtriage.ui.recovery import AutoBackup, open_store_or_recover, quit_when_shown, smoke_session
+from mdbtriage.ui.recovery import (
+    AutoBackup,
+    open_store_or_recover,
+    quit_when_shown,
+    smoke_requested,
+    smoke_session,
+)
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.signin import FirstAccountDialog, IdleWatcher, LockDialog, SignInDialog
 from mdbtriage.ui.single_instance import InstanceServer, activate_running, instance_key
@@ -216,6 +223,28 @@ class AppController(QObject):
             self.window.activateWindow()
 
 
+def report_uncaught(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    """An error no screen caught (in a button's or a timer's handler) becomes a Dutch message
+    in a dialog, never a traceback the person does not see; the details go to stderr for IT.
+    A store problem (the office server unreachable, a full disk) says what happened to the
+    work; anything else says that what was saved before is kept."""
+    import traceback
+
+    traceback.print_exception(kind, error, trace)
+    if smoke_requested():  # a smoke run reports on stderr and must not wait for a person
+        return
+    if isinstance(error, StoreError):
+        text = str(error)
+    else:
+        text = (
+            "Er ging iets onverwachts mis; wat eerder was opgeslagen, is bewaard. Probeer het "
+            f"opnieuw, of meld het aan IT met deze tekst: {kind.__name__}: {error}"
+        )
+    Ask.warn(None, "MDB Triage", text)
+
+
 def choose_location(settings: QSettings) -> tuple[Path | str, str | None] | None:
     """Where to work when neither ``--db`` nor ``MDB_TRIAGE_DB`` says: the choice remembered for
     this operating-system user; else, when the workstation store exists, that one; else the
@@ -261,6 +290,7 @@ def run_app(location: Path | str | None) -> int:
         print(problem, file=sys.stderr)
         return 1
     app = application()
+    sys.excepthook = report_uncaught
     settings = QSettings()
     first_choice: str | None = None
     if location is None:
