@@ -224,3 +224,18 @@ def test_team_lead_rules_hold_on_the_office_store(demo_office: OfficeDb, tmp_pat
             "AND outcome = 'geweigerd'"
         ).fetchone()[0]
     assert refused >= 2
+
+
+def test_naming_someone_else_with_user_is_refused_and_logged(demo_office: OfficeDb) -> None:
+    """On the office store the server authenticated the login: --user cannot name another."""
+    from tests.pg_fixtures import run
+
+    smv = database_url(demo_office.admin_url, demo_office.name, "SMC-UTRECHT-1-SMV1")
+    code, _, err = run(smv, "--user", VA, "queue", "--on", DAY)
+    assert code == 3 and "kan daar niet van afwijken" in err
+    with demo_office.connect() as conn:
+        row = conn.execute(
+            "SELECT user_id, outcome, details FROM audit_log WHERE event = 'signin' "
+            "ORDER BY log_id DESC LIMIT 1"
+        ).fetchone()
+    assert row[0] == "SMC-UTRECHT-1-SMV1" and row[1] == "geweigerd" and VA in row[2]
