@@ -3,9 +3,13 @@ the desktop's werkvoorraad (core/labels.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from mdbtriage.core.labels import service_short
 from mdbtriage.core.policy import load_policy
 from tests.cli.conftest import DEMO_TEAM_LEAD, Run, SignIn
+
+pytestmark = pytest.mark.both_stores
 
 
 def test_queue_table_shows_service_and_route_names(run: Run, sign_in: SignIn) -> None:
