@@ -694,22 +694,3 @@ def _install_login_functions(conn: psycopg.Connection[Any], roles: OfficeRoles) 
     # Read-only for the application (the grants above cover all tables on a second run).
     conn.execute(sql.SQL("REVOKE ALL ON mdb_logins FROM {}").format(app))
     conn.execute(sql.SQL("GRANT SELECT ON mdb_logins TO {}").format(app))
-
-
-def url_refusal(option: str | None) -> str | None:
-    """Until the commands work on the office store: the Dutch refusal when the store location
-    (``--db``, else ``MDB_TRIAGE_DB``) is an office store's address, so it is never taken for a
-    file path (which would create a workstation store named ``postgresql:/…``); else None."""
-    import os
-
-    if option:
-        origin, value = "Optie --db", option
-    else:
-        origin, value = "MDB_TRIAGE_DB", os.environ.get("MDB_TRIAGE_DB", "")
-    if not is_office_url(value):
-        return None
-    return (
-        f"{origin}, waarde '{_mask(value.strip())}': een kantooropslag (PostgreSQL) werkt in deze "
-        "versie alleen met 'mdb-triage server-init URL'; de andere opdrachten en de desktop "
-        "vragen nog een opslagbestand (werkplekopslag)"
-    )

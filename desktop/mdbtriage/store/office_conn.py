@@ -194,16 +194,10 @@ class OfficeConnection:
     ) -> None:
         names = self._staging_columns(table)[:width]
         columns = ", ".join(f'"{n}"' for n in names)
+        # The connection's dumpers bind a bool as 0/1 and a date as its ISO text here too.
         with cursor.copy(f"COPY pg_temp.{table} ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(
-                    [
-                        (int(v) if isinstance(v, bool) else v.isoformat())
-                        if isinstance(v, bool | date)
-                        else v
-                        for v in row
-                    ]
-                )
+                copy.write_row(row)
 
     def _staging_columns(self, table: str) -> list[str]:
         known = self._staging.get(table)

@@ -31,6 +31,7 @@ from mdbtriage.store.office import (
     OfficeError,
     OfficeRefused,
     OfficeUnreachable,
+    _first_line,
     check_schema_version,
     connect,
     office_migrations,
@@ -374,8 +375,3 @@ def change_own_password(store: Store, password: str) -> None:
     with store.atomic() as conn:
         conn.execute("SELECT mdb_login_own_password(?)", (verifier,))
     store.password = password
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
