@@ -100,8 +100,7 @@ def _tables(source: Store) -> list[str]:
 
 
 def _references(source: Store, table: str) -> set[str]:
-    rows = source.sqlite.execute(f"PRAGMA foreign_key_list([{table}])").fetchall()
-    return {str(r[2]) for r in rows}
+    return {ref_table for _, ref_table, _ in _foreign_keys(source, table)}
 
 
 def _foreign_keys(source: Store, table: str) -> list[tuple[str, str, str]]:
@@ -166,11 +165,13 @@ def move_to_server(
         )
     with target.atomic() as conn:
         renumbered: dict[str, dict[Any, Any]] = {}
+        # Columns that carry a renumbered table's numbers: (table, column) → that table.
+        carries: dict[tuple[str, str], str] = {}
         reopen: list[tuple[Any, ...]] = []
         for table in tables:
             if progress:
                 progress(table)
-            _copy_table(source, target, conn, table, renumbered, reopen, report, merge)
+            _copy_table(source, target, conn, table, renumbered, carries, reopen, report, merge)
         if report.conflicts and not prefer_newer:
             raise MoveError(
                 f"{len(report.conflicts)} zaken staan in beide opslagen met een andere inhoud: "
@@ -226,6 +227,7 @@ def _copy_table(
     conn: Any,
     table: str,
     renumbered: dict[str, dict[Any, Any]],
+    carries: dict[tuple[str, str], str],
     reopen: list[tuple[Any, ...]],
     report: MoveReport,
     merge: bool,
@@ -234,9 +236,8 @@ def _copy_table(
     columns = [c for c in _columns(source, table) if c in wanted]
     identity = _identity(source, table)
     keep_ids = not merge or (identity is not None and not target.count(table))
-    # Columns that carry a renumbered table's numbers, directly (tasks.delegation_id) or through
+    # A column carries a renumbered table's numbers directly (tasks.delegation_id) or through
     # another table's key (meeting_decisions.meeting_id → meeting_agenda → meetings).
-    carries = renumbered.setdefault("__carries__", {})
     fks = []
     for column, ref_table, ref_column in _foreign_keys(source, table):
         numbering = carries.get((ref_table, ref_column))
