@@ -270,7 +270,7 @@ class Context:
             if wanted:
                 if staff is None:
                     fail(f"Gebruiker '{wanted}' (--user/{ENV_USER}) is geen bekende medewerker", 2)
-                person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+                person = Actor.of_staff(staff)
                 if not staff.active:
                     log_sign_in(store, person, channel, "medewerker is niet actief")
                     fail(f"Medewerker {wanted} is niet actief en mag niet werken", EXIT_REFUSED)
@@ -298,7 +298,7 @@ class Context:
                 f"Aanmelden geweigerd: '{wanted}' (--user/{ENV_USER}) is geen bekende medewerker.",
                 EXIT_REFUSED,
             )
-        person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+        person = Actor.of_staff(staff)
         if not has_account(store, staff.staff_id):
             log_sign_in(store, person, channel, "geen account")
             fail(
@@ -339,7 +339,7 @@ class Context:
             return Actor.database_owner(login), f"databaselogin {login} (eigenaar)"
         staff = get_staff(store, login)
         if staff is not None and wanted and wanted != staff.staff_id:
-            person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+            person = Actor.of_staff(staff)
             log_sign_in(store, person, channel, f"--user {wanted} is niet de eigen login")
             fail(
                 f"Aanmelden geweigerd: u bent bij de server aangemeld als {login}; --user "
@@ -356,7 +356,7 @@ class Context:
             staff = signed_in_staff(store, channel)
         except OfficeRefused as refused:
             fail(f"Aanmelden geweigerd: {refused}", EXIT_REFUSED)
-        return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role), ""
+        return Actor.of_staff(staff), ""
 
     def close(self) -> None:
         if self._store is not None:

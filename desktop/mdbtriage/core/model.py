@@ -136,6 +136,11 @@ class Actor:
     on_behalf_of: str | None = None
 
     @classmethod
+    def of_staff(cls, staff: Staff) -> Actor:
+        """A staff member acting in their own name."""
+        return cls(user_id=staff.staff_id, name=staff.name, role=staff.role)
+
+    @classmethod
     def system_account(cls, account: str) -> Actor:
         """An operating-system account that is not a known staff member."""
         return cls(user_id=f"os:{account}", name=account, role="onbekend")

@@ -47,7 +47,7 @@ class Account:
 
 
 def _actor(staff: Staff) -> Actor:
-    return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+    return Actor.of_staff(staff)
 
 
 def has_accounts(store: Store) -> bool:

@@ -330,7 +330,7 @@ def signed_in_staff(store: Store, channel: str) -> Staff:
             f"Databaselogin '{login}' hoort bij geen medewerker van {store.path}. Een "
             "teamleider maakt logins met 'mdb-triage account-create'."
         )
-    person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+    person = Actor.of_staff(staff)
     if not staff.active:
         log_sign_in(store, person, channel, "medewerker is niet actief")
         raise OfficeRefused(f"Medewerker {login} is niet actief en mag niet werken.")
@@ -350,7 +350,7 @@ def sign_in_again(store: Store, staff_id: str, password: str, channel: str) -> S
     staff = get_staff(store, staff_id)
     if staff is None or staff_id != store.login:
         raise AccountError("Alleen wie is aangemeld kan het scherm ontgrendelen")
-    person = Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+    person = Actor.of_staff(staff)
     try:
         connect(store.address, password=password).close()
     except OfficeError:

@@ -590,7 +590,7 @@ def review_statistics(store: Store, va_id: str) -> list[ReviewStats]:
 
 
 def actor_for(staff: Staff) -> Actor:
-    return Actor(user_id=staff.staff_id, name=staff.name, role=staff.role)
+    return Actor.of_staff(staff)
 
 
 def add_demo_tasks(store: Store, today: date) -> int:
