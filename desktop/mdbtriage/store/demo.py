@@ -26,12 +26,7 @@ from mdbtriage.store.meetings import (
     save_decision,
     team_staff,
 )
-from mdbtriage.store.records import (
-    stage_case_facts,
-    upsert_staff,
-    upsert_teams,
-    write_case_facts,
-)
+from mdbtriage.store.records import CaseWriter, upsert_staff, upsert_teams
 from mdbtriage.store.tasks import add_demo_tasks
 
 
@@ -48,53 +43,9 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
     with store.atomic() as conn:
         upsert_teams(store, data.teams)
         upsert_staff(store, data.staff)
-        conn.executemany(
-            "INSERT INTO clients (bsn, name, birth_date) VALUES (?, ?, ?) "
-            "ON CONFLICT (bsn) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date",
-            (
-                (
-                    c.client.bsn,
-                    c.client.name,
-                    c.client.birth_date.isoformat() if c.client.birth_date else None,
-                )
-                for c in data.cases
-            ),
-        )
-        ids = dict(conn.execute("SELECT bsn, client_id FROM clients").fetchall())
-        conn.executemany(
-            "INSERT INTO cases (case_ref, client_id, service, received_on, team_id, "
-            "requester, motivated, working, consents_60_plus, schrijnend, schrijnend_ref, "
-            "ingebrekestelling, dwangsom, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
-            "service = excluded.service, received_on = excluded.received_on, "
-            "team_id = excluded.team_id, requester = excluded.requester, "
-            "motivated = excluded.motivated, working = excluded.working, "
-            "consents_60_plus = excluded.consents_60_plus, schrijnend = excluded.schrijnend, "
-            "schrijnend_ref = excluded.schrijnend_ref, "
-            "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
-            "status = excluded.status, version = cases.version + 1",
-            (
-                (
-                    c.case_ref,
-                    ids[c.client.bsn],
-                    c.service,
-                    c.received_on.isoformat(),
-                    c.team,
-                    c.requester,
-                    int(c.motivated),
-                    int(c.working),
-                    int(c.consents_60_plus),
-                    int(c.schrijnend),
-                    c.schrijnend_ref,
-                    int(c.ingebrekestelling),
-                    int(c.dwangsom),
-                    c.status,
-                )
-                for c in data.cases
-            ),
-        )
-        stage_case_facts(conn, data.cases)
-        write_case_facts(conn)
+        writer = CaseWriter(store, actor, "demogegevens laden", log_each=False)
+        writer.add(data.cases, stored={})
+        writer.write()
         record_decisions(store, data.decisions, actor, "demogegevens laden")
         log(
             conn,

@@ -204,8 +204,11 @@ _STAGE_COLUMNS = (
     "case_ref TEXT, bsn TEXT, name TEXT, birth_date TEXT, service TEXT, received_on TEXT, "
     "team_id TEXT, requester TEXT, motivated INTEGER, working INTEGER, "
     "consents_60_plus INTEGER, schrijnend INTEGER, schrijnend_ref TEXT, "
-    "ingebrekestelling INTEGER, dwangsom INTEGER, status TEXT, event TEXT, details TEXT"
+    "ingebrekestelling INTEGER, dwangsom INTEGER, status TEXT, event TEXT, details TEXT, "
+    "medical_reason INTEGER, employer_consents_60_plus INTEGER, dwangsom_kind TEXT, "
+    "dwangsom_deadline TEXT, ref_key TEXT"
 )
+_STAGE_WIDTH = _STAGE_COLUMNS.count(",") + 1
 _CLIENT_ID = "(SELECT k.client_id FROM clients k WHERE k.bsn = s.bsn)"
 # A client or case named twice in one batch gets the values of the last row, at the place of
 # the first (as row-by-row upserts would): one row per key, as PostgreSQL's upsert needs.
@@ -219,10 +222,13 @@ _CLIENTS_FROM_STAGE = (
 _CASES_FROM_STAGE = (
     "INSERT INTO cases (case_ref, client_id, service, received_on, team_id, requester, "
     "motivated, working, consents_60_plus, schrijnend, schrijnend_ref, "
-    "ingebrekestelling, dwangsom, status, created_at, updated_at, updated_by) "
+    "ingebrekestelling, dwangsom, status, medical_reason, employer_consents_60_plus, "
+    "dwangsom_kind, dwangsom_deadline, ref_key, created_at, updated_at, updated_by) "
     f"SELECT s.case_ref, {_CLIENT_ID}, s.service, s.received_on, s.team_id, s.requester, "
     "s.motivated, s.working, s.consents_60_plus, s.schrijnend, s.schrijnend_ref, "
-    f"s.ingebrekestelling, s.dwangsom, s.status, ?, ?, ? FROM {_STAGE} s "
+    "s.ingebrekestelling, s.dwangsom, s.status, s.medical_reason, "
+    "s.employer_consents_60_plus, s.dwangsom_kind, s.dwangsom_deadline, s.ref_key, "
+    f"?, ?, ? FROM {_STAGE} s "
     f"JOIN (SELECT case_ref, min(rowid) AS first, max(rowid) AS last FROM {_STAGE} "
     "GROUP BY case_ref) d ON s.rowid = d.last WHERE true ORDER BY d.first "
     "ON CONFLICT (case_ref) DO UPDATE SET client_id = excluded.client_id, "
@@ -232,7 +238,10 @@ _CASES_FROM_STAGE = (
     "consents_60_plus = excluded.consents_60_plus, schrijnend = excluded.schrijnend, "
     "schrijnend_ref = excluded.schrijnend_ref, "
     "ingebrekestelling = excluded.ingebrekestelling, dwangsom = excluded.dwangsom, "
-    "status = excluded.status, updated_at = excluded.updated_at, "
+    "status = excluded.status, medical_reason = excluded.medical_reason, "
+    "employer_consents_60_plus = excluded.employer_consents_60_plus, "
+    "dwangsom_kind = excluded.dwangsom_kind, dwangsom_deadline = excluded.dwangsom_deadline, "
+    "ref_key = coalesce(cases.ref_key, excluded.ref_key), updated_at = excluded.updated_at, "
     "updated_by = excluded.updated_by, version = cases.version + 1"
 )
 _ACCESSES_FROM_STAGE = (
@@ -261,12 +270,14 @@ class CaseWriter:
     it is new and, for a known one, which columns change, old → new), then :meth:`write` puts
     them all in the store with one statement per table. Use inside ``store.atomic()``; nothing
     reaches the cases until :meth:`write`, so the stored values a file is checked against stay
-    those from before the file."""
+    those from before the file. ``log_each=False`` leaves the access-log records to the caller
+    (the demo data: one record for the whole set)."""
 
-    def __init__(self, store: Store, actor: Actor, purpose: str) -> None:
+    def __init__(self, store: Store, actor: Actor, purpose: str, *, log_each: bool = True) -> None:
         self.store = store
         self.actor = actor
         self.purpose = purpose
+        self.log_each = log_each
         self.created = self.updated = 0
         self._teams: set[str] = set()
         self._days: dict[date, str] = {}  # receipt dates repeat: each written out once
@@ -308,13 +319,19 @@ class CaseWriter:
                     c.status,
                     "create" if old is None else "change",
                     "" if old is None else case_changes(old, c),
+                    c.medical_reason,
+                    c.employer_consents_60_plus,
+                    c.dwangsom_kind,
+                    c.dwangsom_deadline.isoformat() if c.dwangsom_deadline else None,
+                    natural_key(c.case_ref),
                 )
             )
         updated = sum(1 for c in cases if c.case_ref in known)
         self.updated += updated
         self.created += len(cases) - updated
-        self.store.conn.executemany(f"INSERT INTO {_STAGE} VALUES ({', '.join('?' * 18)})", staged)
-        stage_case_facts(self.store.conn, cases)
+        self.store.conn.executemany(
+            f"INSERT INTO {_STAGE} VALUES ({', '.join('?' * _STAGE_WIDTH)})", staged
+        )
 
     def write(self) -> WriteCounts:
         """Write every staged case, its client and its access-log record."""
@@ -323,8 +340,8 @@ class CaseWriter:
             ensure_teams(self.store, self._teams)
             conn.execute(_CLIENTS_FROM_STAGE)
             conn.execute(_CASES_FROM_STAGE, (now, now, self.actor.user_id))
-            write_case_facts(conn)
-            log_selected(conn, self.actor, self.purpose, _ACCESSES_FROM_STAGE)
+            if self.log_each:
+                log_selected(conn, self.actor, self.purpose, _ACCESSES_FROM_STAGE)
             conn.execute(f"DELETE FROM {_STAGE}")
         return WriteCounts(created=self.created, updated=self.updated)
 
@@ -338,50 +355,6 @@ def upsert_cases(store: Store, cases: Sequence[Case], actor: Actor, purpose: str
         writer = CaseWriter(store, actor, purpose)
         writer.add(cases)
         return writer.write()
-
-
-# The case facts of migration 0007, staged per batch and written after the cases themselves
-# (one statement), with the natural sort key of each new reference.
-_FACTS_STAGE = "temp.mdb_case_facts_stage"
-_FACTS_COLUMNS = (
-    "case_ref TEXT PRIMARY KEY, medical_reason INTEGER, employer_consents_60_plus INTEGER, "
-    "dwangsom_kind TEXT, dwangsom_deadline TEXT, ref_key TEXT"
-)
-
-
-def stage_case_facts(conn: Connection, cases: Sequence[Case]) -> None:
-    """Stage the medical reason, the employer's consent and the dwangsom of ``cases``."""
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {_FACTS_STAGE} ({_FACTS_COLUMNS})")
-    conn.executemany(
-        f"INSERT INTO {_FACTS_STAGE} VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_ref) DO UPDATE "
-        "SET medical_reason = excluded.medical_reason, "
-        "employer_consents_60_plus = excluded.employer_consents_60_plus, "
-        "dwangsom_kind = excluded.dwangsom_kind, dwangsom_deadline = excluded.dwangsom_deadline",
-        [
-            (
-                c.case_ref,
-                c.medical_reason,
-                c.employer_consents_60_plus,
-                c.dwangsom_kind,
-                c.dwangsom_deadline.isoformat() if c.dwangsom_deadline else None,
-                natural_key(c.case_ref),
-            )
-            for c in cases
-        ],
-    )
-
-
-def write_case_facts(conn: Connection) -> None:
-    """Write the staged facts onto the cases just written; call in the same transaction."""
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {_FACTS_STAGE} ({_FACTS_COLUMNS})")
-    conn.execute(
-        "UPDATE cases SET medical_reason = s.medical_reason, "
-        "employer_consents_60_plus = s.employer_consents_60_plus, "
-        "dwangsom_kind = s.dwangsom_kind, dwangsom_deadline = s.dwangsom_deadline, "
-        "ref_key = coalesce(cases.ref_key, s.ref_key) "
-        f"FROM {_FACTS_STAGE} s WHERE cases.case_ref = s.case_ref"
-    )
-    conn.execute(f"DELETE FROM {_FACTS_STAGE}")
 
 
 _CASE_SELECT = (
