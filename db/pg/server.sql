@@ -161,15 +161,19 @@ CREATE OR REPLACE FUNCTION mdb_audit_log_user() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp
 AS $$
 DECLARE
+    v_keep boolean;
     v_name text;
     v_role text;
 BEGIN
-    IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
-       OR pg_has_role(session_user, (SELECT datdba FROM pg_database
-                                     WHERE datname = current_database()), 'MEMBER') THEN
+    -- One query per record (a batch writes thousands): a superuser is a member of every role,
+    -- so membership of the database owner covers both.
+    SELECT pg_has_role(session_user, d.datdba, 'MEMBER'), s.name, s.role
+        INTO v_keep, v_name, v_role
+        FROM pg_database d LEFT JOIN staff s ON s.staff_id = session_user
+        WHERE d.datname = current_database();
+    IF v_keep THEN
         RETURN NEW;
     END IF;
-    SELECT name, role INTO v_name, v_role FROM staff WHERE staff_id = session_user;
     NEW.user_id := session_user;
     NEW.user_name := coalesce(v_name, session_user);
     NEW.role := coalesce(v_role, 'onbekend');

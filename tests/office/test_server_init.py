@@ -195,6 +195,68 @@ def test_the_chain_is_the_one_the_workstation_store_computes_and_writers_queue(
         previous = row[-1]
 
 
+def _chain_holds(conn: psycopg.Connection[Any]) -> list[str]:
+    """The purposes of the log in number order, after checking every hash against
+    audit_chain.chain_hash."""
+    rows = conn.execute(
+        f"SELECT {', '.join(FIELDS)}, c.hash FROM audit_log a JOIN audit_chain c "
+        "USING (log_id) ORDER BY log_id"
+    ).fetchall()
+    previous = ""
+    for row in rows:
+        assert row[-1] == chain_hash(previous, *row[:-1])
+        previous = row[-1]
+    assert conn.execute("SELECT count(*) FROM audit_log").fetchone() == (len(rows),)
+    return [r[FIELDS.index("purpose")] for r in rows]
+
+
+def test_a_batch_written_by_one_statement_is_chained_record_for_record(
+    office_db: OfficeDb,
+) -> None:
+    """A statement of many records (as an import writes them) is chained in number order,
+    with NULLs, empty texts and non-ASCII text as the workstation store chains them."""
+    login = office_db.login("ans", office_db.roles.group("MS"))
+    with office_db.connect(login) as app:
+        app.execute(RECORD)
+        app.execute(
+            "INSERT INTO audit_log (at, event, client_id, case_ref, user_id, user_name, role, "
+            "on_behalf_of, outcome, purpose, details) SELECT '2026-01-05T10:00:00Z', 'read', "
+            "CASE WHEN g % 3 = 0 THEN NULL ELSE g END, 'R-' || g, 'x', 'x', 'x', "
+            "CASE WHEN g % 2 = 0 THEN 'VA1' END, 'gelukt', 'partij ' || g, "
+            "CASE WHEN g % 4 = 0 THEN '' ELSE 'één ' || repeat('é', g) END "
+            "FROM generate_series(1, 250) g ORDER BY g DESC"
+        )
+        app.execute(RECORD.replace("'zorg'", "'daarna'"))
+    with office_db.connect() as owner:
+        purposes = _chain_holds(owner)
+    assert purposes[:2] == ["kantooropslag inrichten (server-init)", "zorg"]
+    assert len(purposes) == 253 and purposes[-1] == "daarna"
+
+
+def test_a_record_numbered_before_the_chain_is_refused_and_a_later_number_moves_on(
+    office_db: OfficeDb,
+) -> None:
+    with office_db.connect() as owner:
+        # A number drawn before another writer's record was chained comes too late.
+        drawn = owner.execute(
+            "SELECT nextval(pg_get_serial_sequence('audit_log', 'log_id'))"
+        ).fetchone()[0]
+        owner.execute(RECORD)
+        last = owner.execute("SELECT max(log_id) FROM audit_log").fetchone()[0]
+        assert last > drawn
+        with pytest.raises(psycopg.errors.IntegrityError, match="komt niet na het laatste"):
+            owner.execute(
+                RECORD.replace("(at,", "(log_id, at,").replace("VALUES (", f"VALUES ({drawn}, ")
+            )
+        owner.execute(
+            RECORD.replace("(at,", "(log_id, at,").replace("VALUES (", f"VALUES ({last + 50}, ")
+        )
+        owner.execute(RECORD.replace("'zorg'", "'daarna'"))
+        numbers = [r[0] for r in owner.execute("SELECT log_id FROM audit_log ORDER BY log_id")]
+        assert numbers[-2:] == [last + 50, last + 51]
+        assert _chain_holds(owner)[-1] == "daarna"
+
+
 def test_an_older_program_refuses_a_newer_schema_and_changes_nothing(
     office_db: OfficeDb, capsys: pytest.CaptureFixture[str]
 ) -> None:
