@@ -36,7 +36,6 @@ from mdbtriage.core.triage import (
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.central import outcome_sql
-from mdbtriage.store.connection import Connection, is_office
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import atomic_output, check_output
 from mdbtriage.store.records import CASE_ROW_COLUMNS, CaseRow, case_rows
@@ -83,54 +82,35 @@ class QueueEntry:
         return self.placement.route.lead_role
 
 
-def _table_columns(conn: Connection, table: str) -> set[str]:
-    if is_office(conn):
-        rows = conn.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ?",
-            (table,),
-        )
-        return {str(r[0]) for r in rows}
-    return {str(r[1]) for r in conn.execute(f"PRAGMA table_info([{table}])")}
+# A task is done for the werkvoorraad once handed in under the own permission (done) or
+# signed off (geaccordeerd); open, te_accorderen and afgewezen (back with its assignee) are not.
+_TASK_DONE = ("done", "geaccordeerd")
+_NEXT_TASK_SELECT = (
+    "SELECT t.case_ref, t.task_code, coalesce(s.name, t.assignee_id), t.due_on FROM tasks t "
+    "LEFT JOIN staff s ON s.staff_id = t.assignee_id "
+    f"WHERE t.status NOT IN ({', '.join(repr(s) for s in _TASK_DONE)})"
+)
+# Per case the task due first (undated last); of tasks due the same day the first assigned.
+_NEXT_TASK_ORDER = " ORDER BY t.case_ref, t.due_on IS NULL, t.due_on, t.task_id"
 
 
 def next_tasks(store: Store, case_refs: Sequence[str] | None = None) -> dict[str, str]:
-    """The first open task per case (by due date), as ``"TAAK → naam medewerker (dd-mm)"``;
-    of every case, or of ``case_refs`` only.
-
-    Empty while the task schema does not exist; tolerant of its exact column names.
-    """
+    """The first open task per case (by due date), as ``"TAAK → naam medewerker (dd-mm)"``
+    (the person by name where the staff table knows them); of every case, or of ``case_refs``
+    only."""
     conn = store.conn
-    columns = _table_columns(conn, "tasks")
-    if not {"case_ref", "status"} <= columns:
-        return {}
-    task_col = next((c for c in ("task_code", "task", "code") if c in columns), None)
-    who_col = next(
-        (c for c in ("assignee_id", "assignee", "assigned_to", "staff_id") if c in columns), None
-    )
-    due_col = next((c for c in ("due_on", "due", "due_date") if c in columns), None)
-    if task_col is None:
-        return {}
-    # The person by name where the staff table knows them (ids are long and say little).
-    who = f"coalesce(s.name, t.{who_col})" if who_col else "NULL"
-    due = f"t.{due_col}" if due_col else "NULL"
-    select = f"SELECT t.case_ref, t.{task_col}, {who}, {due} FROM tasks t"
-    if who_col:
-        select += f" LEFT JOIN staff s ON s.staff_id = t.{who_col}"
-    select += " WHERE t.status NOT IN ('done', 'afgerond', 'geaccordeerd', 'ingetrokken')"
-    order = f" ORDER BY t.case_ref, {due} IS NULL, {due}" if due_col else " ORDER BY t.case_ref"
-    if "task_id" in columns:  # tasks due the same day: the first assigned (the same on every read)
-        order += ", t.task_id"
     rows: Iterable[tuple[Any, ...]]
     if case_refs is None:
-        rows = conn.execute(select + order)
+        rows = conn.execute(_NEXT_TASK_SELECT + _NEXT_TASK_ORDER)
     else:
-        wanted = sorted(set(case_refs))
         some: list[tuple[Any, ...]] = []
-        for start in range(0, len(wanted), 500):  # within SQLite's limit on parameters
-            chunk = wanted[start : start + 500]
+        for chunk in _chunks(sorted(set(case_refs))):  # within SQLite's limit on parameters
             marks = ",".join("?" * len(chunk))
-            some.extend(conn.execute(f"{select} AND t.case_ref IN ({marks}){order}", chunk))
+            some.extend(
+                conn.execute(
+                    f"{_NEXT_TASK_SELECT} AND t.case_ref IN ({marks}){_NEXT_TASK_ORDER}", chunk
+                )
+            )
         rows = some
     found: dict[str, str] = {}
     for case_ref, task, who, due in rows:
