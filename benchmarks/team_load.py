@@ -126,10 +126,10 @@ def prepare(
 ) -> tuple[int | None, dict[str, list[str]]]:
     """The delegations the work needs (in teams that lack them), the first team's coming MDB
     and each team's pool of cases for the case edits."""
+    from mdbtriage.core.model import Actor
     from mdbtriage.store.delegations import add_delegation
     from mdbtriage.store.meetings import list_meetings
     from mdbtriage.store.records import get_staff
-    from mdbtriage.store.tasks import actor_for
 
     teams = sorted({p.team for p in people})
     for team in teams:
@@ -144,7 +144,7 @@ def prepare(
                 continue
             add_delegation(
                 store,
-                actor_for(staff),
+                Actor.of_staff(staff),
                 va_id=va_id,
                 delegate_id=delegate_id,
                 tasks=tasks,
@@ -189,12 +189,12 @@ class Workstation:
 
     # opening, as the desktop signs in
     def open(self) -> None:
+        from mdbtriage.core.model import Actor
         from mdbtriage.core.policy import DEFAULT_POLICY, load_policy
         from mdbtriage.store.changes import change_watcher
         from mdbtriage.store.database import Store
         from mdbtriage.store.queue_view import load_queue
         from mdbtriage.store.records import get_staff
-        from mdbtriage.store.tasks import actor_for
 
         if self.plan.backend == "postgresql":
             from mdbtriage.store.office import with_user
@@ -209,7 +209,7 @@ class Workstation:
             staff = get_staff(self.store, self.person.staff_id)
             assert staff is not None
         self.staff = staff
-        self.actor = actor_for(staff)
+        self.actor = Actor.of_staff(staff)
         self.policy = load_policy(DEFAULT_POLICY)
         self.watcher = change_watcher(self.store)
         # The werkvoorraad as the window shows it after signing in (not timed).

@@ -526,9 +526,10 @@ def test_tab_leaves_the_werkvoorraad_and_the_text_boxes(make_window, demo_store,
 def test_enter_in_te_accorderen_opens_the_dossier(qtbot, store: Store) -> None:
     from datetime import date
 
+    from mdbtriage.core.model import Actor
     from mdbtriage.store.delegations import add_delegation
     from mdbtriage.store.records import get_staff
-    from mdbtriage.store.tasks import actor_for, assign_task, submit_task
+    from mdbtriage.store.tasks import assign_task, submit_task
     from mdbtriage.ui.tasks import TeAccorderenWidget
     from tests.store.test_tasks import seed_team
 
@@ -537,7 +538,7 @@ def test_enter_in_te_accorderen_opens_the_dossier(qtbot, store: Store) -> None:
     assert va is not None and smv is not None
     add_delegation(
         store,
-        actor_for(va),
+        Actor.of_staff(va),
         va_id="V1",
         delegate_id="S1",
         tasks=("SPREEKUUR",),
@@ -545,15 +546,15 @@ def test_enter_in_te_accorderen_opens_the_dossier(qtbot, store: Store) -> None:
     )
     task_id = assign_task(
         store,
-        actor_for(va),
+        Actor.of_staff(va),
         case_ref="R-7",
         task_code="SPREEKUUR",
         assignee_id="S1",
         by_id="V1",
         on=TODAY,
     )
-    submit_task(store, actor_for(smv), int(task_id), "S1", "Anamnese.")
-    widget = TeAccorderenWidget(store, actor_for(va))
+    submit_task(store, Actor.of_staff(smv), int(task_id), "S1", "Anamnese.")
+    widget = TeAccorderenWidget(store, Actor.of_staff(va))
     qtbot.addWidget(widget)
     widget.show()
     widget.view.setFocus()

@@ -63,7 +63,6 @@ from mdbtriage.store.records import get_staff
 from mdbtriage.store.tasks import (
     TaskRow,
     TaskVersion,
-    actor_for,
     assign_task,
     get_task,
     list_tasks,
@@ -144,7 +143,7 @@ def _acting_as(
             raise TaakdelegatieError(f"taak {task_id} bestaat niet")
     user, via = _session(context)
     if user.user_id.startswith("os:"):
-        return actor_for(staff), via
+        return Actor.of_staff(staff), via
     if user.user_id != staff.staff_id:
         about = f" (taak {task.task_id}, {task.task_code})" if task else ""
         record_access(

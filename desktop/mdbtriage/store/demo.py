@@ -16,6 +16,7 @@ from mdbtriage.store.accounts import add_demo_accounts
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.central import record_decisions
 from mdbtriage.store.database import Store
+from mdbtriage.store.delegations import add_delegation, adopt_ruleset
 from mdbtriage.store.meetings import (
     agenda,
     close_meeting,
@@ -26,8 +27,8 @@ from mdbtriage.store.meetings import (
     save_decision,
     team_staff,
 )
-from mdbtriage.store.records import CaseWriter, upsert_staff, upsert_teams
-from mdbtriage.store.tasks import add_demo_tasks
+from mdbtriage.store.records import CaseWriter, list_staff, upsert_staff, upsert_teams
+from mdbtriage.store.tasks import assign_task, reject_task, sign_off, submit_task
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,201 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
     add_demo_accounts(store)
     load_demo_meetings(store, today=today, actor=actor)
     return DemoSummary(teams=len(data.teams), staff=len(data.staff), cases=len(data.cases))
+
+
+# --- Demo delegations and tasks ------------------------------------------------------------
+
+
+def add_demo_tasks(store: Store, today: date) -> int:
+    """Demo delegations and tasks for the first team: every status and the te-accorderen list.
+
+    Returns the number of tasks written; writes nothing when the team lacks the roles.
+    """
+    team_row = store.conn.execute("SELECT team_id FROM teams ORDER BY team_id LIMIT 1").fetchone()
+    if team_row is None:
+        return 0
+    team = str(team_row[0])
+    staff = list_staff(store, team)
+    by_role: dict[str, list[Staff]] = {}
+    for s in sorted(staff, key=lambda s: s.staff_id):
+        by_role.setdefault(s.role, []).append(s)
+    if not by_role.get("VA") or not by_role.get("SMV") or not by_role.get("AIOS"):
+        return 0
+    va, va2 = by_role["VA"][0], by_role["VA"][-1]
+    smv_ag = next((s for s in by_role["SMV"] if "POST_HBO_AG" in s.qualifications), None)
+    smv = by_role["SMV"][-1]
+    aios = by_role["AIOS"][0]
+    cases = [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT case_ref, service FROM cases WHERE team_id = ? AND status != 'afgerond' "
+            "AND service IN ('ZW', 'HERBEOORDELING', 'WIJZIGING_GEZONDHEID', 'EZWB', 'BEZWAAR') "
+            "ORDER BY received_on, case_ref LIMIT 8",
+            (team,),
+        )
+    ]
+    claims = [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT case_ref FROM cases WHERE team_id = ? AND service = 'WIA_CLAIM' "
+            "AND status != 'afgerond' ORDER BY received_on, case_ref LIMIT 4",
+            (team,),
+        )
+    ]
+    zw_cases = [
+        str(r[0])
+        for r in store.conn.execute(
+            "SELECT case_ref FROM cases WHERE team_id = ? AND service = 'ZW' "
+            "AND status != 'afgerond' ORDER BY received_on DESC, case_ref LIMIT 6",
+            (team,),
+        )
+    ]
+    if len(cases) < 6 or len(claims) < 3:
+        return 0
+    if store.conn.execute(
+        "SELECT 1 FROM tasks t JOIN staff s ON s.staff_id = t.assignee_id WHERE s.team_id = ?",
+        (team,),
+    ).fetchone():
+        return 0
+    start = today - timedelta(days=120)
+    va_actor = Actor.of_staff(va)
+    with store.atomic():
+        add_delegation(
+            store,
+            va_actor,
+            va_id=va.staff_id,
+            delegate_id=smv.staff_id,
+            tasks=("SPREEKUUR", "RAPPORTAGE", "INFO_OPVRAGEN", "PROBLEEMANALYSE_ZW"),
+            valid_from=start,
+            review_percentage=100,
+            note="vaste werkafspraak spreekuur en rapportage buiten de claimbeoordeling",
+        )
+        if smv_ag is not None:
+            add_delegation(
+                store,
+                va_actor,
+                va_id=va.staff_id,
+                delegate_id=smv_ag.staff_id,
+                tasks=("RAPPORTAGE", "INFO_OPVRAGEN"),
+                services=("ZW",),
+                valid_from=start,
+                review_percentage=30,
+                note="ervaren SMV: steekproef van 30% van het routinewerk",
+            )
+        add_delegation(
+            store,
+            Actor.of_staff(va2),
+            va_id=va2.staff_id,
+            delegate_id=aios.staff_id,
+            tasks=("SPREEKUUR", "FML_CONCEPT", "CONCLUSIE", "RAPPORTAGE"),
+            valid_from=start,
+            note="opleidingsafspraak",
+        )
+        if smv_ag is not None:
+            # The team works under taakherschikking from a month ago.
+            adopt_ruleset(
+                store, va_actor, team, "taakherschikking-2026", today - timedelta(days=30), va
+            )
+        plan: list[tuple[str, str, Staff, Staff | None, int]] = [
+            (cases[0], "SPREEKUUR", smv, va, 5),
+            (cases[1], "RAPPORTAGE", smv, va, 9),
+            (cases[2], "INFO_OPVRAGEN", smv, va, 3),
+            (cases[3], "DOSSIERSTUDIE", smv, None, 2),
+            (claims[0], "SPREEKUUR", aios, va2, 7),
+            (claims[1], "CONCLUSIE", aios, va2, 14),
+            (claims[2], "DOSSIERSTUDIE", by_role.get("AD", [va])[0], None, 4),
+            (cases[4], "TEL_CONTACT", by_role.get("PB", [va])[0], None, 1),
+            (cases[5], "PLANNING", by_role.get("MS", [va])[0], None, 2),
+        ]
+        ids: list[int] = []
+        for case_ref, task_code, who, by, due_days in plan:
+            ids.append(
+                assign_task(
+                    store,
+                    va_actor,
+                    case_ref=case_ref,
+                    task_code=task_code,
+                    assignee_id=who.staff_id,
+                    by_id=by.staff_id if by else None,
+                    due=today + timedelta(days=due_days),
+                    on=today - timedelta(days=10),
+                )
+            )
+        # Handed in and waiting, accorded after a change, rejected, done.
+        submit_task(
+            store,
+            Actor.of_staff(smv),
+            ids[1],
+            smv.staff_id,
+            "Concept rapportage: belastbaar "
+            "voor licht fysiek werk, 4 uur per dag; herbeoordeling over 6 maanden.",
+        )
+        submit_task(
+            store,
+            Actor.of_staff(smv),
+            ids[2],
+            smv.staff_id,
+            "Informatie opgevraagd bij huisarts en behandelend orthopeed; termijn 3 weken.",
+        )
+        submit_task(
+            store,
+            Actor.of_staff(aios),
+            ids[4],
+            aios.staff_id,
+            "Spreekuur gehouden: anamnese "
+            "en lichamelijk onderzoek vastgelegd; geen nieuwe beperkingen.",
+        )
+        sign_off(
+            store,
+            Actor.of_staff(va2),
+            ids[4],
+            va2.staff_id,
+            "Spreekuur beoordeeld: aanvullend beperking in tillen (max. 10 kg) opgenomen.",
+        )
+        submit_task(
+            store,
+            Actor.of_staff(aios),
+            ids[5],
+            aios.staff_id,
+            "Conclusie: duurzaam benutbare mogelijkheden aanwezig.",
+        )
+        reject_task(
+            store,
+            Actor.of_staff(va2),
+            ids[5],
+            va2.staff_id,
+            "Prognose onvoldoende onderbouwd; eerst informatie specialist afwachten.",
+        )
+        who = by_role.get("AD", [va])[0]
+        submit_task(store, Actor.of_staff(who), ids[6], who.staff_id, "Dossier bestudeerd.")
+        if smv_ag is not None:
+            # The SMV with post-HBO A&G does the probleemanalyse in the Ziektewet alone; the
+            # rapportage stays delegated, with a 30% review sample.
+            for n, case_ref in enumerate(zw_cases):
+                for task_code, by in (("PROBLEEMANALYSE_ZW", None), ("RAPPORTAGE", va)):
+                    task_id = assign_task(
+                        store,
+                        va_actor,
+                        case_ref=case_ref,
+                        task_code=task_code,
+                        assignee_id=smv_ag.staff_id,
+                        by_id=by.staff_id if by else None,
+                        due=today + timedelta(days=6 + n),
+                        on=today - timedelta(days=10),
+                    )
+                    ids.append(task_id)
+                    if n < len(zw_cases) - 1:
+                        submit_task(
+                            store,
+                            Actor.of_staff(smv_ag),
+                            task_id,
+                            smv_ag.staff_id,
+                            "Probleemanalyse en plan van aanpak opgesteld met de cliënt."
+                            if task_code == "PROBLEEMANALYSE_ZW"
+                            else "Concept rapportage Ziektewet: werkhervatting in eigen werk "
+                            "binnen 6 weken verwacht.",
+                        )
+    return len(ids)
 
 
 # --- Demo MDBs -----------------------------------------------------------------------------
