@@ -907,6 +907,8 @@ from mdbtriage.cli import maintenance as _maintenance  # noqa: E402, F401
 from mdbtriage.cli import herbeoordeling as _herbeoordeling  # noqa: E402, F401
 from mdbtriage.cli import meetings as _meetings  # noqa: E402, F401
 from mdbtriage.cli import tasks as _tasks  # noqa: E402, F401
+from mdbtriage.cli import delegations as _delegations  # noqa: E402, F401
+from mdbtriage.cli import audit as _audit  # noqa: E402, F401
 from mdbtriage.cli import forecast as _forecast  # noqa: E402, F401
 from mdbtriage.cli import central as _central  # noqa: E402, F401
 from mdbtriage.cli import server as _server  # noqa: E402, F401
