@@ -2,12 +2,12 @@
 
 first paint: the main window (werkvoorraad tab) constructed and shown until the werkvoorraad's
 first rows are in the table and painted (the first rows in policy order, shown while the whole
-queue is computed, or the whole queue if that comes first); full: the same until the whole
-werkvoorraad is in and painted; stall: the longest the GUI thread did not get to its event loop
-after the first paint until half a second after the whole queue arrived; filter (on the whole
-queue): a search term typed into the werkvoorraad until the view is updated and painted (the
-search box's typing delay excluded); rss: the process's peak resident memory with the
-werkvoorraad open.
+queue is computed, or the whole queue if that comes first); full (``queue_ready_ms`` in
+``run.py``): the same until the whole werkvoorraad is in and painted; stall: the longest the
+GUI thread did not get to its event loop after the first paint until half a second after the
+whole queue arrived; filter (on the whole queue): a search term typed into the werkvoorraad
+until the view is updated and painted (the search box's typing delay excluded); rss: the
+process's peak resident memory with the werkvoorraad open.
 
     python benchmarks/gui_probe.py --db STORE --user STAFF_ID --password PW --on YYYY-MM-DD
 

@@ -236,9 +236,9 @@ def _gui_env(tmp: Path) -> dict[str, str]:
 def gui_probe_sample(
     store_path: Path | str, on: date, tmp: Path, staff_id: str = ""
 ) -> dict[str, Any]:
-    """One fresh process: first paint, filter samples, peak memory (see gui_probe.py). On a
-    store file as a team lead of the store; on the office store (its address) for the staff
-    member ``staff_id`` over the address's database login."""
+    """One fresh process: first paint, the whole werkvoorraad, filter samples, peak memory
+    (see gui_probe.py). On a store file as a team lead of the store; on the office store (its
+    address) for the staff member ``staff_id`` over the address's database login."""
     password = ""
     if not isinstance(store_path, str):
         staff_id, password = gui_user(store_path)
