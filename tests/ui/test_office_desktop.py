@@ -3,6 +3,9 @@ and a colleague's assignment on another workstation arriving on screen within tw
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import date
 
@@ -169,3 +172,50 @@ def test_an_error_no_screen_caught_is_a_dutch_message(monkeypatch, capsys) -> No
     assert shown[0] == str(error)
     assert "onverwachts" in shown[1] and "ValueError: kapot" in shown[1]
     assert "OfficeUnreachable" in capsys.readouterr().err
+
+
+def _smoke(url: str, login: str, tmp_path) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    """``mdb-triage --db URL gui`` in smoke mode (a packaged build's check) as ``login``."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "MDB_TRIAGE_SMOKE": "1",
+        "MDB_TRIAGE_SMOKE_USER": login,
+        "MDB_TRIAGE_SMOKE_PASSWORD": DEMO_PASSWORD,
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from mdbtriage.cli import main; sys.exit(main())",
+            "--db",
+            url,
+            "gui",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_smoke_mode_opens_the_main_window_on_the_office_store_under_the_own_login(
+    demo_office: OfficeDb, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    done = _smoke(demo_office.url, "SMC-UTRECHT-1-TL1", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "smoke: hoofdvenster geopend" in done.stderr and "Kantooropslag" in done.stderr
+    with demo_office.connect() as owner:
+        signed_in = owner.execute(
+            "SELECT user_id FROM audit_log WHERE event = 'signin' ORDER BY log_id DESC LIMIT 1"
+        ).fetchone()
+    assert signed_in == ("SMC-UTRECHT-1-TL1",)
+
+
+def test_smoke_mode_refuses_a_login_of_no_staff_member(demo_office: OfficeDb, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    done = _smoke(demo_office.url, "postgres", tmp_path)
+    assert done.returncode == 1
+    assert "smoke: aanmelden mislukt" in done.stderr and "Traceback" not in done.stderr

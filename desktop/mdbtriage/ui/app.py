@@ -26,6 +26,7 @@ from mdbtriage.ui.office_signin import (
     CHOICE_KEY,
     OfficeSignInDialog,
     StoreChoiceDialog,
+    smoke_sign_in,
 )
 from mdbtriage.ui.recovery import (
     AutoBackup,
@@ -268,13 +269,23 @@ def choose_location(settings: QSettings) -> tuple[Path | str, str | None] | None
 
 def run_office(app: QApplication, address: str, settings: QSettings) -> int:
     """The desktop on the office store: sign in with one's own login, then the main window."""
-    signed_in = OfficeSignInDialog.ask(settings, address or None)
+    from mdbtriage.store.office import OfficeError
+
+    try:
+        smoke = smoke_sign_in(address)
+    except (OfficeError, StoreError) as error:
+        print(f"smoke: aanmelden mislukt: {error}", file=sys.stderr)
+        return 1
+    signed_in = smoke or OfficeSignInDialog.ask(settings, address or None)
     if signed_in is None:
         return 0
     store, session = signed_in
     today = date.today()
     controller = AppController(store, policy_for(store, None, today), today, settings)
     controller.open_main(session)
+    if smoke is not None:
+        assert controller.window is not None
+        quit_when_shown(app, controller.window)
     try:
         return int(app.exec())
     finally:

@@ -249,6 +249,31 @@ class NewPasswordDialog(QDialog):
         return cls(store, session).exec() == QDialog.DialogCode.Accepted
 
 
+def smoke_sign_in(address: str) -> tuple[Store, Session] | None:
+    """Smoke mode (a packaged build's check, ``MDB_TRIAGE_SMOKE=1``) on the office store: sign
+    in with the login ``MDB_TRIAGE_SMOKE_USER`` and ``MDB_TRIAGE_SMOKE_PASSWORD`` as the sign-in
+    window would (the server checks the password; the sign-in is logged); None when smoke mode
+    is off or names no login. Raises what the sign-in window would show."""
+    import os
+
+    from mdbtriage.store.office import with_user
+    from mdbtriage.store.office_store import OfficeStore, signed_in_staff
+    from mdbtriage.ui.recovery import ENV_SMOKE_PASSWORD, ENV_SMOKE_USER, smoke_requested
+
+    login = os.environ.get(ENV_SMOKE_USER)
+    if not smoke_requested() or not login:
+        return None
+    store = OfficeStore.open_url(
+        with_user(address, login), password=os.environ.get(ENV_SMOKE_PASSWORD) or None
+    )
+    try:
+        staff = signed_in_staff(store, f"{CHANNEL}, werkplek {_workstation()}")
+    except BaseException:
+        store.close()
+        raise
+    return store, session_of(staff)
+
+
 def _workstation() -> str:
     import socket
 
