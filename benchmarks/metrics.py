@@ -269,18 +269,26 @@ def gui_probe_sample(
     return result
 
 
-def startup_sample(store_path: Path, tmp: Path) -> float:
-    """Milliseconds from process start to the main window shown, on an existing store: the real
-    ``mdb-triage --db STORE gui`` in smoke mode (signs in, shows the window, quits).
+def startup_sample(location: Path | str, tmp: Path, staff_id: str = "") -> float:
+    """Milliseconds from process start to the main window shown: the real
+    ``mdb-triage --db LOCATION gui`` in smoke mode (signs in, shows the window, quits). On a
+    store file (an existing one) as a team lead of the store; on the office store (its
+    address) as the staff member ``staff_id`` over their own database login, with the demo
+    password, as the sign-in window would (the connection, the sign-in check, the sign-in
+    record).
 
     With compiled bytecode, as an installed program has it: a development shell may forbid
     writing ``.pyc`` files (``PYTHONDONTWRITEBYTECODE``), which would compile every module of
     the program from source on every start; the cache goes to ``tmp``. ``run.py`` makes one
-    start first that is not counted (it fills that cache, and it closes the store that the
-    GUI copy starts unsealed)."""
+    start first that is not counted (it fills that cache, and on a store file it closes the
+    store that the GUI copy starts unsealed). Signing in writes to the store: give it a copy."""
+    from mdbtriage.core.accounts import DEMO_PASSWORD
     from mdbtriage.ui.recovery import ENV_SMOKE, ENV_SMOKE_PASSWORD, ENV_SMOKE_USER
 
-    user, password = gui_user(store_path)
+    if isinstance(location, str):
+        user, password = staff_id, DEMO_PASSWORD
+    else:
+        user, password = gui_user(location)
     env = _gui_env(tmp)
     env.update({ENV_SMOKE: "1", ENV_SMOKE_USER: user, ENV_SMOKE_PASSWORD: password})
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -290,7 +298,7 @@ def startup_sample(store_path: Path, tmp: Path) -> float:
         "-c",
         "import sys; from mdbtriage.cli import main; sys.exit(main())",
         "--db",
-        str(store_path),
+        str(location),
         "gui",
     ]
     started = time.perf_counter()
