@@ -53,6 +53,7 @@ def main() -> int:
     from mdbtriage.ui.app import application
     from mdbtriage.ui.main_window import MainWindow
     from mdbtriage.ui.session import Session
+    from mdbtriage.ui.werkvoorraad import TEAM_SCREENFUL
 
     app = application()
     settings = QSettings(
@@ -85,11 +86,22 @@ def main() -> int:
     window.show()
     monitor.start()
     QTimer.singleShot(TIMEOUT_S * 1000, loop.quit)
-    if not loaded and not shown:
-        loop.exec()
-    if not loaded and not shown:
-        print(json.dumps({"error": "de werkvoorraad werd niet geladen"}))
-        return 1
+    # The first paint counts once a screenful of the view is in: the first rows overall, or,
+    # in a werkvoorraad of many teams where those hold few of the own team, the team's own
+    # first rows that follow them (or the whole queue, if that comes first).
+    first_any_ms: float | None = None
+    while not loaded:
+        if not shown or (shown[-1] < TEAM_SCREENFUL and first_any_ms is not None):
+            loop.exec()
+        if not loaded and not shown:
+            print(json.dumps({"error": "de werkvoorraad werd niet geladen"}))
+            return 1
+        if first_any_ms is None:
+            view.table.viewport().repaint()
+            app.processEvents()
+            first_any_ms = (time.perf_counter() - started) * 1000
+        if loaded or shown[-1] >= TEAM_SCREENFUL or len(shown) > 1:
+            break
     view.table.viewport().repaint()
     app.processEvents()
     first_paint_ms = (time.perf_counter() - started) * 1000
@@ -134,6 +146,7 @@ def main() -> int:
         json.dumps(
             {
                 "first_paint_ms": first_paint_ms,
+                "first_any_ms": first_any_ms if first_any_ms is not None else first_paint_ms,
                 "first_rows": first_rows,
                 "preview_rows": shown[0] if shown else 0,
                 "full_ms": full_ms,

@@ -23,6 +23,7 @@ from mdbtriage.store.queue_view import (
     class_rank_sql,
     load_preview,
     load_queue,
+    load_team_preview,
     next_tasks,
     queue_cases,
 )
@@ -186,6 +187,30 @@ def test_preview_is_the_head_of_the_whole_queue(shared_store, rows, decisions, t
     ]
 
 
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=case_rows,
+    decisions=decision_rows,
+    team=st.sampled_from(TEAMS),
+    limit=st.integers(0, 45),
+    on=st.sampled_from([None, date(2025, 6, 1)]),
+)
+def test_team_preview_is_the_teams_head_of_the_whole_queue(  # type: ignore[no-untyped-def]
+    shared_store, rows, decisions, team, limit, on
+) -> None:
+    """The own team's first rows, read on their own, are those rows of the whole werkvoorraad
+    (every team), at their positions among all teams."""
+    _fill(shared_store, rows, decisions)
+    policy = POLICIES[0]
+    day = on or ON
+    whole = load_queue(shared_store, day, policy)
+    preview = load_team_preview(shared_store, day, policy, team, limit)
+    assert preview == [e for e in whole if e.team == team][:limit]
+    assert [e.placement.reasons(policy) for e in preview] == [
+        e.placement.reasons(policy) for e in whole if e.team == team
+    ][:limit]
+
+
 def test_class_rank_is_made_from_the_policy() -> None:
     policy = load_policy()
     sql = class_rank_sql(policy)
@@ -223,3 +248,18 @@ def test_demo_store_in_database_order_and_tasks_of_some_cases(tmp_path: Path) ->
         assert next_tasks(store, many) == {
             ref: task for ref, task in every.items() if ref in set(many)
         }
+
+
+def test_team_preview_of_a_demo_district_on_both_stores(store: Store) -> None:
+    """Two teams: the first rows overall hold some of each team; its own first rows read on their
+    own hold a screenful, at the positions of the whole werkvoorraad."""
+    load_demo(store, n_cases=4000, seed=5, today=ON, actor=Actor.system_account("test"))
+    policy = POLICIES[0]
+    whole = load_queue(store, ON, policy)
+    teams = sorted({e.team for e in whole})
+    assert len(teams) == 2
+    for team in teams:
+        own = [e for e in whole if e.team == team]
+        preview = load_team_preview(store, ON, policy, team, 60)
+        assert preview == own[:60]
+        assert [e.position for e in preview] != list(range(1, 61))  # among all teams

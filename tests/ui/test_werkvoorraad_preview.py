@@ -190,3 +190,45 @@ def test_export_while_the_first_rows_are_shown_exports_the_whole_werkvoorraad(
     with qtbot.waitSignal(view.loaded, timeout=20000):
         pass
     window.close_dossiers()
+
+
+def test_in_a_store_of_many_teams_the_first_rows_are_a_screenful_of_the_own_team(
+    qtbot, held, store, policy, settings
+):
+    """Six teams: the first rows overall hold few of the own team; its own first rows follow
+    at once, at their positions among all teams, and the whole queue keeps them."""
+    from mdbtriage.core.model import Actor
+    from mdbtriage.store.demo import load_demo
+    from mdbtriage.store.queue_view import whole_positions
+    from mdbtriage.ui.main_window import MainWindow
+    from tests.ui.conftest import _session
+
+    load_demo(store, n_cases=12000, seed=7, today=TODAY, actor=Actor.system_account("test"))
+    session = _session(store, "TL")
+    expected = load_queue(store, TODAY, policy)
+    own = [e for e in expected if e.team == session.team]
+    first_own = sum(e.team == session.team for e in expected[:PREVIEW_ROWS])
+    assert 0 < first_own < werkvoorraad.TEAM_SCREENFUL
+    window = MainWindow(store, session, policy, TODAY, settings)
+    qtbot.addWidget(window)
+    view = window.werkvoorraad
+    shown: list[int] = []
+    view.preview_shown.connect(shown.append)
+    window.show()
+    qtbot.waitUntil(lambda: PREVIEW_ROWS in shown, timeout=20000)
+    assert shown[0] == first_own
+    qtbot.waitUntil(lambda: view.table.model().rowCount() == PREVIEW_ROWS)
+    preview = view.table.model()
+    assert preview is view.preview_model
+    refs = [preview.index(r, _col("case_ref")).data() for r in range(PREVIEW_ROWS)]
+    assert refs == [e.case_ref for e in own[:PREVIEW_ROWS]]
+    positions = [preview.index(r, _col("position")).data() for r in range(PREVIEW_ROWS)]
+    assert positions == [str(e.position) for e in own[:PREVIEW_ROWS]]
+    assert whole_positions(store, policy, refs[:3]) == {e.case_ref: e.position for e in own[:3]}
+    first_cells = _cells(preview, PREVIEW_ROWS)
+    held.set()
+    with qtbot.waitSignal(view.loaded, timeout=30000):
+        pass
+    assert view.table.model() is view.model
+    assert _cells(view.model, PREVIEW_ROWS) == first_cells
+    window.close_dossiers()

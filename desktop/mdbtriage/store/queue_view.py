@@ -15,9 +15,10 @@ put in place in the rows already there (``merge_entries``), which then are what 
 from __future__ import annotations
 
 import csv
+import json
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -276,6 +277,45 @@ def load_preview(
     rows = queue_cases(store, policy, team, limit, on)
     tasks = next_tasks(store, [r.facts.case_ref for r in rows])
     return entries_from(rows, on, policy, tasks)
+
+
+def whole_positions(
+    store: Store, policy: Policy, refs: Sequence[str], on: date | None = None
+) -> dict[str, int]:
+    """The positions of the open cases ``refs`` in the whole werkvoorraad (every team) on
+    ``policy``: numbered by the database in the order of :func:`queue_cases`, without reading
+    the other cases into Python."""
+    refs_order = REF_ORDER_OFFICE if store.is_office else REF_ORDER
+    order = f"{class_rank_sql(policy)}, c.received_on, {refs_order}"
+    where = "c.status != 'afgerond'"
+    params: list[object] = []
+    if on is not None:
+        where += " AND c.received_on <= ?"
+        params.append(on.isoformat())
+    found: dict[str, int] = {}
+    for chunk in _chunks(refs, 5000):
+        rows = store.conn.execute(
+            "SELECT w.case_ref, w.position FROM (SELECT c.case_ref, "
+            f"row_number() OVER (ORDER BY {order}) AS position FROM cases c WHERE {where}) w "
+            "WHERE w.case_ref IN (SELECT value FROM json_each(?))",
+            [*params, json.dumps(chunk)],
+        )
+        found.update((str(ref), int(position)) for ref, position in rows)
+    return found
+
+
+def load_team_preview(
+    store: Store, on: date, policy: Policy, team: str, limit: int = PREVIEW_ROWS
+) -> list[QueueEntry]:
+    """The first ``limit`` rows of ``team`` in the whole werkvoorraad (:func:`load_queue`
+    without a team, the team's rows): read without the other teams' cases, each at its
+    position among all teams (:func:`whole_positions`). A werkvoorraad of many teams shows
+    a screenful of the own team at once this way, where its first rows overall hold few."""
+    entries = load_preview(store, on, policy, team, limit)
+    positions = whole_positions(store, policy, [e.case_ref for e in entries], on)
+    for entry in entries:
+        entry.placement = replace(entry.placement, position=positions[entry.case_ref])
+    return entries
 
 
 # Changes naming at most this many cases are put into a werkvoorraad in place (50 cases take

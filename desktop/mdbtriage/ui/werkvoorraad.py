@@ -52,6 +52,7 @@ from mdbtriage.store.queue_view import (
     export_queue,
     load_preview,
     load_queue,
+    load_team_preview,
     queue_entries,
     record_search,
 )
@@ -127,20 +128,32 @@ class QueueLoad:
     by_ref: dict[str, QueueEntry]
 
 
+# A screenful of rows: fewer of the team in view among the first rows overall (a werkvoorraad of
+# many teams) and the team's own first rows are read as well.
+TEAM_SCREENFUL = 50
+
+
 def compute_queue(
     store_path: Path,
     on: date,
     policy: Policy,
     progress: Progress | None = None,
     preview: Callable[[list[QueueEntry]], None] | None = None,
+    team: str | None = None,
 ) -> QueueLoad:
     """The werkvoorraad computed on a connection of its own (for a worker thread); with
-    ``preview``, its first rows are handed to it first (read on their own in some 0.1 s)."""
+    ``preview``, its first rows are handed to it first (read on their own in some 0.1 s), and
+    when those hold less than a screenful of ``team`` (the team in view), the team's own first
+    rows after them, at their positions among all teams."""
     report = progress or (lambda _percent, _text: None)
     with Store.open(store_path) as store:
         if preview is not None:
             report(2, "eerste zaken lezen")
-            preview(load_preview(store, on, policy))
+            first = load_preview(store, on, policy)
+            preview(first)
+            if team is not None and sum(e.team == team for e in first) < TEAM_SCREENFUL:
+                report(3, "eerste zaken van het team lezen")
+                preview(load_team_preview(store, on, policy, team))
         entries = load_queue(store, on, policy, progress=report)
     report(97, "cijfers per team tellen")
     return QueueLoad(entries, figures_by_team(entries), {e.case_ref: e for e in entries})
@@ -530,8 +543,10 @@ class WerkvoorraadView(QWidget):
             if self._active and self._loading and not self.model.all_entries():
                 self._show_preview(entries)
 
+        team = self.team.value()
+
         def work(report: Progress, partial: Callable[[list[QueueEntry]], None]) -> QueueLoad:
-            return compute_queue(path, on, policy, report, partial if with_preview else None)
+            return compute_queue(path, on, policy, report, partial if with_preview else None, team)
 
         run_in_background(work, done, failed, progress, self, on_partial=preview)
 
@@ -562,6 +577,12 @@ class WerkvoorraadView(QWidget):
         entries = QueueFilter(team=self.team.value()).apply(entries)
         if not entries:
             return
+        if self.preview_model is not None:
+            # The team's own first rows after the first rows overall: they take their place
+            # unless they add nothing or the person is already at work in the first ones.
+            if len(entries) <= len(self._preview) or self.table.currentIndex().isValid():
+                return
+            self.preview_model.deleteLater()
         self._preview = entries
         self.preview_model = frozen_model(entries[: self.PREVIEW_STEP], self)
         self.table.setSortingEnabled(False)  # before the swap: the copy is never sorted
