@@ -110,11 +110,22 @@ def team_queue(store: Any, policy: Any, on: Any, runs: int, notes: list[str]) ->
     return value
 
 
+def probe_ready(probes: list[dict[str, Any]]) -> str:
+    """What queue_ready_ms counted, and when every team's cases were in."""
+    rows = probes[0].get("ready_rows", 0)
+    full = statistics.median(p["full_ms"] for p in probes)
+    return (
+        f"queue_ready_ms: tot de werkvoorraad zoals het venster opent (het eigen team: {rows} "
+        "zaken) in de tabel staat en getekend is, doorzoekbaar, filterbaar en sorteerbaar; "
+        f"alle teams na {full:.0f} ms (mediaan)"
+    )
+
+
 def take_probes(result: dict[str, Any], probes: list[dict[str, Any]]) -> None:
     """The GUI metrics from the probe processes (gui_probe.py): medians over the processes,
     filter_ms over every search term of every process."""
     result["first_paint_ms"] = statistics.median(p["first_paint_ms"] for p in probes)
-    result["queue_ready_ms"] = statistics.median(p["full_ms"] for p in probes)
+    result["queue_ready_ms"] = statistics.median(p.get("ready_ms", p["full_ms"]) for p in probes)
     result["filter_ms"] = statistics.median(sample for p in probes for sample in p["filter_ms"])
     result["rss_mb"] = statistics.median(p["rss_mb"] for p in probes)
 
@@ -219,8 +230,7 @@ def measure(
                     )
                     notes.append(
                         f"eerste weergave: {probes[0]['first_rows']} regels getekend (van de "
-                        f"eerste {probes[0].get('preview_rows', 0)}); queue_ready_ms: tot "
-                        "alle open zaken in de tabel staan en getekend zijn; "
+                        f"eerste {probes[0].get('preview_rows', 0)}); {probe_ready(probes)}; "
                         f"{probe_stall(probes)}"
                     )
 
@@ -412,8 +422,8 @@ def measure_office(
                         f"teamleider {lead} over diens eigen databaselogin (trust op loopback: "
                         "geen wachtwoordcontrole); filter: mediaan over "
                         f"{len(probes[0]['filter_ms'])} zoektermen per proces; eerste weergave: "
-                        f"{probes[0]['first_rows']} regels getekend; queue_ready_ms: tot alle "
-                        f"open zaken in de tabel staan en getekend zijn; {probe_stall(probes)}"
+                        f"{probes[0]['first_rows']} regels getekend; {probe_ready(probes)}; "
+                        f"{probe_stall(probes)}"
                     )
                 if wanted("startup_ms") and (
                     started := guarded(

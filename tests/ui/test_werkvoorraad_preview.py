@@ -192,14 +192,14 @@ def test_export_while_the_first_rows_are_shown_exports_the_whole_werkvoorraad(
     window.close_dossiers()
 
 
-def test_in_a_store_of_many_teams_the_first_rows_are_a_screenful_of_the_own_team(
+def test_in_a_store_of_many_teams_the_own_team_is_complete_before_the_others(
     qtbot, held, store, policy, settings
 ):
-    """Six teams: the first rows overall hold few of the own team; its own first rows follow
-    at once, at their positions among all teams, and the whole queue keeps them."""
+    """Six teams: the first rows overall hold few of the own team; the own team's whole
+    werkvoorraad follows at once, at the positions among all teams, and can be searched and
+    sorted while the other teams are computed; the whole queue then keeps where the user was."""
     from mdbtriage.core.model import Actor
     from mdbtriage.store.demo import load_demo
-    from mdbtriage.store.queue_view import whole_positions
     from mdbtriage.ui.main_window import MainWindow
     from tests.ui.conftest import _session
 
@@ -207,28 +207,46 @@ def test_in_a_store_of_many_teams_the_first_rows_are_a_screenful_of_the_own_team
     session = _session(store, "TL")
     expected = load_queue(store, TODAY, policy)
     own = [e for e in expected if e.team == session.team]
-    first_own = sum(e.team == session.team for e in expected[:PREVIEW_ROWS])
-    assert 0 < first_own < werkvoorraad.TEAM_SCREENFUL
+    assert 0 < sum(e.team == session.team for e in expected[:PREVIEW_ROWS]) < 50
     window = MainWindow(store, session, policy, TODAY, settings)
     qtbot.addWidget(window)
     view = window.werkvoorraad
-    shown: list[int] = []
-    view.preview_shown.connect(shown.append)
-    window.show()
-    qtbot.waitUntil(lambda: PREVIEW_ROWS in shown, timeout=20000)
-    assert shown[0] == first_own
-    qtbot.waitUntil(lambda: view.table.model().rowCount() == PREVIEW_ROWS)
-    preview = view.table.model()
-    assert preview is view.preview_model
-    refs = [preview.index(r, _col("case_ref")).data() for r in range(PREVIEW_ROWS)]
-    assert refs == [e.case_ref for e in own[:PREVIEW_ROWS]]
-    positions = [preview.index(r, _col("position")).data() for r in range(PREVIEW_ROWS)]
-    assert positions == [str(e.position) for e in own[:PREVIEW_ROWS]]
-    assert whole_positions(store, policy, refs[:3]) == {e.case_ref: e.position for e in own[:3]}
-    first_cells = _cells(preview, PREVIEW_ROWS)
+    with qtbot.waitSignal(view.team_ready, timeout=20000) as ready:
+        window.show()
+    assert ready.args == [len(own)]
+    assert view.table.model() is view.model and view.preview_model is None
+    assert view.model.rowCount() == len(own)
+    assert _cells(view.model, 30) == _cells(_full_model(own), 30)  # positions among all teams
+    assert [view.model.entry(r).position for r in range(5)] == [e.position for e in own[:5]]
+    assert view.banner.isVisible() and "compleet" in view.banner.text()
+    assert not view.team.isEnabled() and not view.all_teams.isEnabled()
+    assert view.search.isEnabled() and view.table.isSortingEnabled()
+    # Searching and sorting work on the team's queue meanwhile.
+    name = own[7].client_name
+    view.search.setText(name)
+    view.apply_filter_now()
+    assert view.model.rowCount() > 0 and all(
+        name.casefold() in view.model.entry(r).client_name.casefold()
+        for r in range(view.model.rowCount())
+    )
+    view.search.setText("")
+    view.apply_filter_now()
+    view.table.sortByColumn(_col("client"), Qt.SortOrder.AscendingOrder)
+    view.table.selectRow(40)
+    picked = view.current_case()
+    assert picked is not None
     held.set()
     with qtbot.waitSignal(view.loaded, timeout=30000):
         pass
-    assert view.table.model() is view.model
-    assert _cells(view.model, PREVIEW_ROWS) == first_cells
+    assert view.current_case() == picked  # selection kept
+    assert view.model.rowCount() == len(own) and view.model.total() == len(expected)
+    assert view.team.isEnabled() and view.all_teams.isEnabled() and not view.banner.isVisible()
+    names = [view.model.entry(r).client_name.casefold() for r in range(view.model.rowCount())]
+    assert names == sorted(names)
     window.close_dossiers()
+
+
+def _full_model(entries):  # type: ignore[no-untyped-def]
+    model = QueueModel()
+    model.set_entries(entries)
+    return model

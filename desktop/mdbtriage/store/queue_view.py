@@ -160,6 +160,31 @@ REF_ORDER = "coalesce(c.ref_key, mdb_natural_key(c.case_ref)), c.case_ref"
 REF_ORDER_OFFICE = 'c.ref_key COLLATE "C", c.case_ref COLLATE "C"'
 
 
+def _queue_order(store: Store, policy: Policy) -> str:
+    """The werkvoorraad's order as SQL: class rank, receipt date, natural reference order."""
+    refs = REF_ORDER_OFFICE if store.is_office else REF_ORDER
+    return f"{class_rank_sql(policy)}, c.received_on, {refs}"
+
+
+def _open_where(
+    store: Store, on: date | None = None, team: str | None = None
+) -> tuple[str, list[object]]:
+    """The open cases (received on or before ``on``, of ``team``) as an SQL condition on
+    ``cases c`` and its parameters."""
+    where = "c.status != 'afgerond'"
+    params: list[object] = []
+    if on is not None:
+        # On the workstation store not by the index on (status, received_on): SQLite would
+        # then fetch nearly every case through it, row by row, instead of scanning the table
+        # once (0.6 s against 0.2 s for the first rows of 250,000 cases).
+        where += " AND c.received_on <= ?" if store.is_office else " AND +c.received_on <= ?"
+        params.append(on.isoformat())
+    if team:
+        where += " AND c.team_id = ?"
+        params.append(team)
+    return where, params
+
+
 def queue_cases(
     store: Store,
     policy: Policy,
@@ -175,16 +200,8 @@ def queue_cases(
     hundred of a quarter of a million take some 60 ms: a bounded sort over one table, with the
     clients joined for those rows only.
     """
-    refs = REF_ORDER_OFFICE if store.is_office else REF_ORDER
-    order = f"{class_rank_sql(policy)}, c.received_on, {refs}"
-    where = "c.status != 'afgerond'"
-    params: list[object] = []
-    if on is not None:
-        where += " AND c.received_on <= ?"
-        params.append(on.isoformat())
-    if team:
-        where += " AND c.team_id = ?"
-        params.append(team)
+    order = _queue_order(store, policy)
+    where, params = _open_where(store, on, team)
     if limit is None:
         sql = (
             f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
@@ -269,7 +286,11 @@ def load_queue(
 
 
 def load_preview(
-    store: Store, on: date, policy: Policy, team: str | None = None, limit: int = PREVIEW_ROWS
+    store: Store,
+    on: date,
+    policy: Policy,
+    team: str | None = None,
+    limit: int | None = PREVIEW_ROWS,
 ) -> list[QueueEntry]:
     """The first ``limit`` rows of :func:`load_queue`, read without the rest: the same
     positions, classes, routes, flags and reasons (the order is total, so the first ``limit``
@@ -285,13 +306,8 @@ def whole_positions(
     """The positions of the open cases ``refs`` in the whole werkvoorraad (every team) on
     ``policy``: numbered by the database in the order of :func:`queue_cases`, without reading
     the other cases into Python."""
-    refs_order = REF_ORDER_OFFICE if store.is_office else REF_ORDER
-    order = f"{class_rank_sql(policy)}, c.received_on, {refs_order}"
-    where = "c.status != 'afgerond'"
-    params: list[object] = []
-    if on is not None:
-        where += " AND c.received_on <= ?"
-        params.append(on.isoformat())
+    order = _queue_order(store, policy)
+    where, params = _open_where(store, on)
     found: dict[str, int] = {}
     for chunk in _chunks(refs, 5000):
         rows = store.conn.execute(
@@ -304,13 +320,23 @@ def whole_positions(
     return found
 
 
+def others_open(store: Store, team: str) -> bool:
+    """Whether another team than ``team`` has open cases."""
+    return (
+        store.conn.execute(
+            "SELECT 1 FROM cases WHERE status != 'afgerond' AND team_id != ? LIMIT 1", (team,)
+        ).fetchone()
+        is not None
+    )
+
+
 def load_team_preview(
-    store: Store, on: date, policy: Policy, team: str, limit: int = PREVIEW_ROWS
+    store: Store, on: date, policy: Policy, team: str, limit: int | None = PREVIEW_ROWS
 ) -> list[QueueEntry]:
-    """The first ``limit`` rows of ``team`` in the whole werkvoorraad (:func:`load_queue`
-    without a team, the team's rows): read without the other teams' cases, each at its
-    position among all teams (:func:`whole_positions`). A werkvoorraad of many teams shows
-    a screenful of the own team at once this way, where its first rows overall hold few."""
+    """The first ``limit`` rows (None: all) of ``team`` in the whole werkvoorraad
+    (:func:`load_queue` without a team, the team's rows): read without the other teams'
+    cases, each at its position among all teams (:func:`whole_positions`). A werkvoorraad of
+    many teams shows the own team at once this way, where its first rows overall hold few."""
     entries = load_preview(store, on, policy, team, limit)
     positions = whole_positions(store, policy, [e.case_ref for e in entries], on)
     for entry in entries:
