@@ -11,7 +11,11 @@
 -- what mdb_chain_hash and audit_chain.chain_hash compute (SHA-256 over the previous hash and
 -- each field as its length and text, '-' for NULL, joined by U+001E). A record whose number
 -- is not after the chain (a number given by the writer) is refused with the statement; a
--- given number above the sequence moves the sequence past it.
+-- given number above the sequence moves the sequence past it. Only READ COMMITTED writes the
+-- log: in a transaction with one snapshot for all statements (REPEATABLE READ, SERIALIZABLE)
+-- the chain's last hash could be older than the lock, and the chain would fork. The functions
+-- run as the owner with a search path of their own, temporary tables last, so a login's
+-- temporary table cannot stand in for the chain.
 
 DROP TRIGGER audit_log_chain_order ON audit_log;
 DROP TRIGGER audit_log_chain ON audit_log;
@@ -19,9 +23,15 @@ DROP FUNCTION mdb_audit_chain_order();
 DROP FUNCTION mdb_audit_chain_extend();
 
 CREATE FUNCTION mdb_audit_chain_lock() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_transaction_state',
+            MESSAGE = 'het toegangslogboek wordt alleen geschreven in een transactie met '
+                || 'isolatieniveau READ COMMITTED (nu: '
+                || current_setting('transaction_isolation') || ')';
+    END IF;
     -- 0x4D444254 ('MDBT'), 8: the access log's chain.
     PERFORM pg_advisory_xact_lock(1296319060, 8);
     RETURN NULL;
@@ -29,10 +39,10 @@ END
 $$;
 
 CREATE FUNCTION mdb_audit_chain_extend() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp
 AS $$
 DECLARE
-    sequence_name text := pg_get_serial_sequence('audit_log', 'log_id');
+    sequence_name text := pg_get_serial_sequence('public.audit_log', 'log_id');
     v_last bigint;
     v_hash text;
     v_highest bigint;
@@ -40,7 +50,7 @@ DECLARE
     v_hashes text[] := '{}';
     r record;
 BEGIN
-    SELECT log_id, hash INTO v_last, v_hash FROM audit_chain ORDER BY log_id DESC LIMIT 1;
+    SELECT log_id, hash INTO v_last, v_hash FROM public.audit_chain ORDER BY log_id DESC LIMIT 1;
     SELECT max(log_id) INTO v_highest FROM mdb_new_records;
     IF EXISTS (SELECT 1 FROM mdb_new_records WHERE log_id <= coalesce(v_last, 0)) THEN
         RAISE EXCEPTION USING ERRCODE = 'integrity_constraint_violation',
@@ -72,7 +82,7 @@ BEGIN
         v_ids := v_ids || r.log_id;
         v_hashes := v_hashes || v_hash;
     END LOOP;
-    INSERT INTO audit_chain (log_id, hash) SELECT * FROM unnest(v_ids, v_hashes);
+    INSERT INTO public.audit_chain (log_id, hash) SELECT * FROM unnest(v_ids, v_hashes);
     IF v_highest > coalesce(pg_sequence_last_value(sequence_name::regclass), 0) THEN
         -- A number given by the writer (records carried over): later numbers come after it.
         PERFORM setval(sequence_name, v_highest);

@@ -257,6 +257,35 @@ def test_a_record_numbered_before_the_chain_is_refused_and_a_later_number_moves_
         assert _chain_holds(owner)[-1] == "daarna"
 
 
+def test_a_login_cannot_write_the_log_outside_its_chain(office_db: OfficeDb) -> None:
+    """A login's own temporary table named like the chain does not take the chain's place; a
+    login cannot number a record itself (which could put the next number out of reach); and
+    the log is written only at READ COMMITTED, where the chain's last hash is read after the
+    lock (one snapshot for the whole transaction could fork the chain)."""
+    login = office_db.login("ans", office_db.roles.group("MS"))
+    with office_db.connect(login) as app:
+        app.execute("CREATE TEMP TABLE audit_chain (log_id bigint, hash text)")
+        app.execute(RECORD)
+        assert app.execute("SELECT count(*) FROM pg_temp.audit_chain").fetchone() == (0,)
+        with pytest.raises(psycopg.Error) as numbered:
+            app.execute(
+                RECORD.replace("(at,", "(log_id, at,").replace(
+                    "VALUES (", "VALUES (9223372036854775807, "
+                )
+            )
+        assert numbered.value.sqlstate == "42501"
+    with office_db.connect(login) as app:
+        app.autocommit = False
+        app.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with pytest.raises(psycopg.Error, match="READ COMMITTED"):
+            app.execute(RECORD)
+        app.rollback()
+    with office_db.connect() as owner:
+        assert _chain_holds(owner) == ["kantooropslag inrichten (server-init)", "zorg"]
+        owner.execute(RECORD.replace("'zorg'", "'daarna'"))  # the sequence still has room
+        assert _chain_holds(owner)[-1] == "daarna"
+
+
 def test_an_older_program_refuses_a_newer_schema_and_changes_nothing(
     office_db: OfficeDb, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -434,6 +434,22 @@ def _privileges(conn: psycopg.Connection[Any]) -> set[tuple[str, ...]]:
     return {tuple(str(v) for v in row) for row in rows}
 
 
+# What a login writes of an access-log record: everything but its number.
+AUDIT_LOG_INSERT_COLUMNS = (
+    "at",
+    "event",
+    "client_id",
+    "case_ref",
+    "user_id",
+    "user_name",
+    "role",
+    "on_behalf_of",
+    "outcome",
+    "purpose",
+    "details",
+)
+
+
 def _grant_statements(conn: psycopg.Connection[Any], roles: OfficeRoles) -> list[Any]:
     from psycopg import sql
 
@@ -456,6 +472,12 @@ def _grant_statements(conn: psycopg.Connection[Any], roles: OfficeRoles) -> list
             schema, app
         ),
         sql.SQL("REVOKE UPDATE, DELETE ON {} FROM {}").format(tables(APPEND_ONLY), app),
+        # The log's numbers are the sequence's: a login that gave its own could put the next
+        # number out of reach (the sequence's last value) and so stop every later record.
+        sql.SQL("REVOKE INSERT ON audit_log FROM {}").format(app),
+        sql.SQL("GRANT INSERT ({}) ON audit_log TO {}").format(
+            sql.SQL(", ").join(sql.Identifier(c) for c in AUDIT_LOG_INSERT_COLUMNS), app
+        ),
         sql.SQL("REVOKE INSERT, UPDATE, DELETE ON {} FROM {}").format(tables(READ_ONLY), app),
         sql.SQL("REVOKE ALL ON {} FROM {}").format(tables(NO_ACCESS), app),
         sql.SQL("REVOKE ALL ON ALL SEQUENCES IN SCHEMA {} FROM PUBLIC, {}").format(schema, app),

@@ -339,9 +339,13 @@ def load_team_preview(
     many teams shows the own team at once this way, where its first rows overall hold few."""
     entries = load_preview(store, on, policy, team, limit)
     positions = whole_positions(store, policy, [e.case_ref for e in entries], on)
+    placed: list[QueueEntry] = []
     for entry in entries:
-        entry.placement = replace(entry.placement, position=positions[entry.case_ref])
-    return entries
+        position = positions.get(entry.case_ref)
+        if position is not None:  # else closed by a colleague between the two reads
+            entry.placement = replace(entry.placement, position=position)
+            placed.append(entry)
+    return placed
 
 
 # Changes naming at most this many cases are put into a werkvoorraad in place (50 cases take

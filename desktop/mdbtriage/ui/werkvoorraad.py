@@ -548,6 +548,10 @@ class WerkvoorraadView(QWidget):
             if not self._active:
                 return
             self._end_preview()
+            if self._partial_team is not None:  # one team's rows are not the werkvoorraad
+                previous = [self.model.all_entries()]
+                self.model.set_entries([], {})
+                release_in_background(previous)
             self._end_team_queue()
             self.empty.setText(f"De werkvoorraad kon niet worden berekend: {error}")
             self.stack.setCurrentWidget(self.empty)
@@ -764,7 +768,10 @@ class WerkvoorraadView(QWidget):
         else:
             self.all_teams.setText("Alle teams")
             self.all_teams.setToolTip("De zaken van alle teams tonen")
-        self.all_teams.setEnabled(self.team.value() is not None or own is not None)
+        # Only the team in view is in yet: the other teams wait for the whole queue.
+        self.all_teams.setEnabled(
+            self._partial_team is None and (self.team.value() is not None or own is not None)
+        )
 
     def _fill_teams(self) -> None:
         current = self.team.value()
