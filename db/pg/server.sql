@@ -137,13 +137,13 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = '22023',
             MESSAGE = 'het wachtwoord komt als SCRAM-verificatie, niet als tekst';
     END IF;
-    IF NOT EXISTS (SELECT 1 FROM staff WHERE staff_id = session_user) THEN
+    IF NOT EXISTS (SELECT 1 FROM staff WHERE staff_id = session_user::text COLLATE "default") THEN
         RAISE EXCEPTION USING ERRCODE = '42501',
             MESSAGE = 'alleen een medewerker wijzigt hier het eigen wachtwoord';
     END IF;
     EXECUTE format('ALTER ROLE %I PASSWORD %L', session_user, p_verifier);
     UPDATE mdb_logins SET must_change = 0, set_by = session_user, set_at = mdb_utc_now()
-    WHERE login = session_user;
+    WHERE login = session_user::text COLLATE "default";
 END
 $$;
 
@@ -166,10 +166,12 @@ DECLARE
     v_role text;
 BEGIN
     -- One query per record (a batch writes thousands): a superuser is a member of every role,
-    -- so membership of the database owner covers both.
+    -- so membership of the database owner covers both. session_user is of type name (collation
+    -- "C"): compared as text in the default collation, so that the staff table's key is used
+    -- (otherwise every record read the whole staff table: 0.3 ms each with 1,600 staff).
     SELECT pg_has_role(session_user, d.datdba, 'MEMBER'), s.name, s.role
         INTO v_keep, v_name, v_role
-        FROM pg_database d LEFT JOIN staff s ON s.staff_id = session_user
+        FROM pg_database d LEFT JOIN staff s ON s.staff_id = session_user::text COLLATE "default"
         WHERE d.datname = current_database();
     IF v_keep THEN
         RETURN NEW;
