@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mdbtriage.core.accounts import (
-    DEMO_PASSWORD,
     account_refusal,
     hash_password,
     password_problems,
@@ -328,31 +327,6 @@ def set_idle_lock_minutes(store: Store, actor: Actor, minutes: int) -> None:
     if not 1 <= minutes <= 240:
         raise AccountError("De vergrendeltijd moet tussen 1 en 240 minuten liggen")
     store.set_setting(IDLE_LOCK_SETTING, str(minutes))
-
-
-def add_demo_accounts(store: Store, password: str = DEMO_PASSWORD) -> int:
-    """An account for every active staff member without one, all with the documented demo
-    password (one hash, computed once: the demo password is public anyway). Not on a store with
-    real accounts: demo data added there must not give real staff the public password.
-    On the office store: a database login for every active staff member who has none (a
-    login that exists already is left as it is)."""
-    if store.is_office:
-        from mdbtriage.store.office_store import add_demo_logins
-
-        return add_demo_logins(store, password)
-    if store.conn.execute("SELECT 1 FROM accounts WHERE created_by != 'demo' LIMIT 1").fetchone():
-        return 0
-    stored = hash_password(password)
-    now = utc_now()
-    with store.atomic() as conn:
-        before = store.count("accounts")
-        conn.execute(
-            "INSERT INTO accounts (staff_id, password_hash, created_by, created_at, "
-            "changed_at) SELECT staff_id, ?, 'demo', ?, ? FROM staff WHERE active = 1 "
-            "ON CONFLICT DO NOTHING",
-            (stored, now, now),
-        )
-        return store.count("accounts") - before
 
 
 def has_account(store: Store, staff_id: str) -> bool:

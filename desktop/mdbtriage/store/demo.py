@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from mdbtriage.core import meetings as rules
+from mdbtriage.core.accounts import DEMO_PASSWORD, hash_password
 from mdbtriage.core.demo import generate
 from mdbtriage.core.meetings import (
     Activity,
     Decision,
 )
 from mdbtriage.core.model import Actor, Staff
-from mdbtriage.store.accounts import add_demo_accounts
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.central import record_decisions
-from mdbtriage.store.database import Store
+from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import add_delegation, adopt_ruleset
 from mdbtriage.store.meetings import (
     agenda,
@@ -61,6 +61,34 @@ def load_demo(store: Store, *, n_cases: int, seed: int, today: date, actor: Acto
     add_demo_accounts(store)
     load_demo_meetings(store, today=today, actor=actor)
     return DemoSummary(teams=len(data.teams), staff=len(data.staff), cases=len(data.cases))
+
+
+# --- Demo accounts ---------------------------------------------------------------------------
+
+
+def add_demo_accounts(store: Store, password: str = DEMO_PASSWORD) -> int:
+    """An account for every active staff member without one, all with the documented demo
+    password (one hash, computed once: the demo password is public anyway). Not on a store with
+    real accounts: demo data added there must not give real staff the public password.
+    On the office store: a database login for every active staff member who has none (a
+    login that exists already is left as it is)."""
+    if store.is_office:
+        from mdbtriage.store.office_store import add_demo_logins
+
+        return add_demo_logins(store, password)
+    if store.conn.execute("SELECT 1 FROM accounts WHERE created_by != 'demo' LIMIT 1").fetchone():
+        return 0
+    stored = hash_password(password)
+    now = utc_now()
+    with store.atomic() as conn:
+        before = store.count("accounts")
+        conn.execute(
+            "INSERT INTO accounts (staff_id, password_hash, created_by, created_at, "
+            "changed_at) SELECT staff_id, ?, 'demo', ?, ? FROM staff WHERE active = 1 "
+            "ON CONFLICT DO NOTHING",
+            (stored, now, now),
+        )
+        return store.count("accounts") - before
 
 
 # --- Demo delegations and tasks ------------------------------------------------------------
