@@ -439,11 +439,72 @@ def parse_date_option(value: str | None, name: str) -> date | None:
         fail(f"Optie {name}, waarde '{value}': {error}")
 
 
+# The command modules (``mdbtriage.cli.<module>``) register their commands on ``cli`` when they
+# are imported, and they are imported when one of their commands is asked for: starting the
+# desktop or running one command does not load the others (about 0.1 s of every start);
+# ``--help`` and a mistyped command load them all. tests/cli/test_command_modules.py holds this
+# table against what the modules register.
+COMMAND_MODULES: dict[str, str] = {
+    "audit": "audit",
+    "import-central": "central",
+    "adopt-ruleset": "delegations",
+    "delegate": "delegations",
+    "delegations": "delegations",
+    "revoke": "delegations",
+    "rulesets": "delegations",
+    "who-may": "delegations",
+    "absence-add": "forecast",
+    "forecast": "forecast",
+    "import-absences": "forecast",
+    "herbeoordeling": "herbeoordeling",
+    "backup": "maintenance",
+    "decrypt": "maintenance",
+    "encrypt": "maintenance",
+    "restore": "maintenance",
+    "mdb-close": "meetings",
+    "mdb-create": "meetings",
+    "mdb-list": "meetings",
+    "mdb-show": "meetings",
+    "mdb-summary": "meetings",
+    "move-to-server": "server",
+    "server-init": "server",
+    "assign": "tasks",
+    "complete": "tasks",
+    "reject": "tasks",
+    "review-stats": "tasks",
+    "sign-off": "tasks",
+    "tasks": "tasks",
+    "te-accorderen": "tasks",
+}
+
+
+def load_command_modules() -> None:
+    """Import every command module (each registers its commands on ``cli``)."""
+    import importlib
+
+    for module in sorted(set(COMMAND_MODULES.values())):
+        importlib.import_module(f"mdbtriage.cli.{module}")
+
+
 class StoreGuard(click.Group):
     """The command group: a store that stays in use after the automatic retry, a full disk or a
     folder without write permission met halfway a command is exit 3 with a Dutch message, never
     a traceback (README "Reliability: checks at start, backups, restore": a store in use is
-    refused by a rule)."""
+    refused by a rule). A command's module is imported when the command is asked for."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            import importlib
+
+            importlib.import_module(f"mdbtriage.cli.{module}")
+        elif cmd_name not in self.commands:
+            load_command_modules()  # a mistyped command: click suggests from all of them
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_command_modules()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         from mdbtriage.store.database import db_errors, is_busy, is_full, refusal_for
@@ -899,17 +960,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-# Command modules register themselves on ``cli`` when imported (one line per module).
-# isort: off
-from mdbtriage.cli import maintenance as _maintenance  # noqa: E402, F401
-from mdbtriage.cli import herbeoordeling as _herbeoordeling  # noqa: E402, F401
-from mdbtriage.cli import meetings as _meetings  # noqa: E402, F401
-from mdbtriage.cli import tasks as _tasks  # noqa: E402, F401
-from mdbtriage.cli import delegations as _delegations  # noqa: E402, F401
-from mdbtriage.cli import audit as _audit  # noqa: E402, F401
-from mdbtriage.cli import forecast as _forecast  # noqa: E402, F401
-from mdbtriage.cli import central as _central  # noqa: E402, F401
-from mdbtriage.cli import server as _server  # noqa: E402, F401
-# isort: on
