@@ -286,6 +286,34 @@ def test_a_login_cannot_write_the_log_outside_its_chain(office_db: OfficeDb) -> 
         assert _chain_holds(owner)[-1] == "daarna"
 
 
+def test_the_program_writes_the_log_at_read_committed_whatever_the_default(
+    office_db: OfficeDb,
+) -> None:
+    """A server, database or address that makes another isolation level the default does not
+    stop the program's log writes: its connections ask for READ COMMITTED."""
+    from mdbtriage.core.model import Actor
+    from mdbtriage.store.audit import AuditEntry, log
+    from mdbtriage.store.office_store import OfficeStore
+
+    with office_db.connect() as owner:
+        owner.execute(
+            sql.SQL("ALTER DATABASE {} SET default_transaction_isolation = 'serializable'").format(
+                sql.Identifier(office_db.name)
+            )
+        )
+    store = OfficeStore.open_url(office_db.url)
+    try:
+        assert store.conn.execute("SHOW default_transaction_isolation").fetchone() == (
+            "read committed",
+        )
+        with store.atomic() as conn:
+            log(conn, Actor.database_owner("eigenaar"), AuditEntry(event="read", purpose="zorg"))
+    finally:
+        store.close()
+    with office_db.connect() as owner:
+        assert _chain_holds(owner)[-1] == "zorg"
+
+
 def test_an_older_program_refuses_a_newer_schema_and_changes_nothing(
     office_db: OfficeDb, capsys: pytest.CaptureFixture[str]
 ) -> None:

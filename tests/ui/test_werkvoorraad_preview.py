@@ -226,6 +226,10 @@ def test_in_a_store_of_many_teams_the_own_team_is_complete_before_the_others(
     view.search.setText(name)
     view.apply_filter_now()
     assert not view.all_teams.isEnabled()  # a filter change does not free the team choice
+    view.clear_filters()  # Esc: back to the start, but only this team is in
+    assert view.team.value() == session.team and view.model.rowCount() == len(own)
+    view.search.setText(name)
+    view.apply_filter_now()
     assert view.model.rowCount() > 0 and all(
         name.casefold() in view.model.entry(r).client_name.casefold()
         for r in range(view.model.rowCount())

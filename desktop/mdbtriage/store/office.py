@@ -234,6 +234,11 @@ def connect(
     # server would compile it to machine code every time (some 0.4 s) to save less than that.
     if "jit" not in params.get("options", ""):
         params["options"] = f"{params.get('options', '')} -c jit=off".strip()
+    # The access log's chain is read after its lock, which only READ COMMITTED sees (db/pg/0011):
+    # whatever the server, the database, the login or the address sets as the default.
+    params["options"] = (
+        f"{params.get('options', '')} -c default_transaction_isolation=read\\ committed".strip()
+    )
     if password is not None:
         params["password"] = password
     try:

@@ -854,7 +854,8 @@ class WerkvoorraadView(QWidget):
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
         self.team.blockSignals(True)
-        self.team.choose(self.own_team())
+        # While only one team's rows are in, the team choice stays that team.
+        self.team.choose(self._partial_team or self.own_team())
         self.team.blockSignals(False)
         self.search.clear()
         self._apply_filter()
