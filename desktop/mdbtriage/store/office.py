@@ -439,22 +439,6 @@ def _privileges(conn: psycopg.Connection[Any]) -> set[tuple[str, ...]]:
     return {tuple(str(v) for v in row) for row in rows}
 
 
-# What a login writes of an access-log record: everything but its number.
-AUDIT_LOG_INSERT_COLUMNS = (
-    "at",
-    "event",
-    "client_id",
-    "case_ref",
-    "user_id",
-    "user_name",
-    "role",
-    "on_behalf_of",
-    "outcome",
-    "purpose",
-    "details",
-)
-
-
 def _grant_statements(conn: psycopg.Connection[Any], roles: OfficeRoles) -> list[Any]:
     from psycopg import sql
 
@@ -462,6 +446,15 @@ def _grant_statements(conn: psycopg.Connection[Any], roles: OfficeRoles) -> list
     database = sql.Identifier(roles.database)
     row = conn.execute("SELECT current_schema()").fetchone()
     schema = sql.Identifier(str(row[0]) if row else "public")
+    # What a login writes of an access-log record: every column but its number.
+    log_columns = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = 'audit_log' AND column_name <> 'log_id' "
+            "ORDER BY ordinal_position"
+        )
+    ]
 
     def tables(names: tuple[str, ...]) -> sql.Composed:
         return sql.SQL(", ").join(sql.Identifier(n) for n in names)
@@ -481,7 +474,7 @@ def _grant_statements(conn: psycopg.Connection[Any], roles: OfficeRoles) -> list
         # number out of reach (the sequence's last value) and so stop every later record.
         sql.SQL("REVOKE INSERT ON audit_log FROM {}").format(app),
         sql.SQL("GRANT INSERT ({}) ON audit_log TO {}").format(
-            sql.SQL(", ").join(sql.Identifier(c) for c in AUDIT_LOG_INSERT_COLUMNS), app
+            sql.SQL(", ").join(sql.Identifier(c) for c in log_columns), app
         ),
         sql.SQL("REVOKE INSERT, UPDATE, DELETE ON {} FROM {}").format(tables(READ_ONLY), app),
         sql.SQL("REVOKE ALL ON {} FROM {}").format(tables(NO_ACCESS), app),
