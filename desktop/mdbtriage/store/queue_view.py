@@ -320,14 +320,13 @@ def whole_positions(
     return found
 
 
-def others_open(store: Store, team: str) -> bool:
-    """Whether another team than ``team`` has open cases."""
-    return (
-        store.conn.execute(
-            "SELECT 1 FROM cases WHERE status != 'afgerond' AND team_id != ? LIMIT 1", (team,)
-        ).fetchone()
-        is not None
-    )
+def open_counts(store: Store, team: str) -> tuple[int, int]:
+    """How many cases are open: of ``team``, and of every team (each read by an index)."""
+    own = store.conn.execute(
+        "SELECT count(*) FROM cases WHERE team_id = ? AND status != 'afgerond'", (team,)
+    ).fetchone()
+    every = store.conn.execute("SELECT count(*) FROM cases WHERE status != 'afgerond'").fetchone()
+    return int(own[0]) if own else 0, int(every[0]) if every else 0
 
 
 def load_team_preview(

@@ -54,7 +54,7 @@ from mdbtriage.store.queue_view import (
     load_preview,
     load_queue,
     load_team_preview,
-    others_open,
+    open_counts,
     queue_entries,
     record_search,
 )
@@ -153,21 +153,23 @@ def compute_queue(
     preview: Callable[[list[QueueEntry] | TeamQueue], None] | None = None,
     team: str | None = None,
 ) -> QueueLoad:
-    """The werkvoorraad computed on a connection of its own (for a worker thread); with
-    ``preview``, its first rows are handed to it first (read on their own in some 0.1 s), then,
-    when the store holds more than those, a team is in view (``team``) and other teams have
-    open cases too, that team's whole werkvoorraad (a :class:`TeamQueue`: some 0.1 s for a team in a store of 250,000 cases,
-    plus the numbering among all teams), and then the whole of it is returned."""
+    """The werkvoorraad computed on a connection of its own (for a worker thread). With
+    ``preview``, a first part is handed to it first: the first rows overall (read on their own
+    in some 0.1 s), or, when the team in view (``team``) holds less than half of the open cases
+    (a store of many teams, whose first rows overall would hold few of it), that team's whole
+    werkvoorraad (a :class:`TeamQueue`: some 0.1 s for a team in a store of 250,000 cases, plus
+    the numbering among all teams); then the whole of it is returned."""
     report = progress or (lambda _percent, _text: None)
     with Store.open(store_path) as store:
         if preview is not None:
-            report(2, "eerste zaken lezen")
-            first = load_preview(store, on, policy)
-            preview(first)
-            if team is not None and len(first) >= PREVIEW_ROWS and others_open(store, team):
-                report(3, "werkvoorraad van het eigen team lezen")
+            own_open, all_open = open_counts(store, team) if team is not None else (0, 0)
+            if team is not None and all_open > PREVIEW_ROWS and 2 * own_open < all_open:
+                report(2, "werkvoorraad van het eigen team lezen")
                 own = load_team_preview(store, on, policy, team, None)
                 preview(TeamQueue(team, own, {e.case_ref: e for e in own}))
+            else:
+                report(2, "eerste zaken lezen")
+                preview(load_preview(store, on, policy))
         entries = load_queue(store, on, policy, progress=report)
     report(97, "cijfers per team tellen")
     return QueueLoad(entries, figures_by_team(entries), {e.case_ref: e for e in entries})
