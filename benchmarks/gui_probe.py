@@ -33,6 +33,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SEARCH_TERMS = ("jansen", "Z26-0012", "de vries", "anna", "******123", "bakker", "xyz-geen")
 TIMEOUT_S = 300
 STALL_TICK_MS = 5
+# A screenful of rows: the first paint counts once this many rows of the view (or all) are in.
+SCREENFUL = 50
 
 
 def main() -> int:
@@ -53,7 +55,6 @@ def main() -> int:
     from mdbtriage.ui.app import application
     from mdbtriage.ui.main_window import MainWindow
     from mdbtriage.ui.session import Session
-    from mdbtriage.ui.werkvoorraad import TEAM_SCREENFUL
 
     app = application()
     settings = QSettings(
@@ -91,9 +92,9 @@ def main() -> int:
 
     # The first paint counts once a screenful of the view is in: the first rows overall, or,
     # in a werkvoorraad of many teams where those hold few of the own team, the own team's
-    # whole werkvoorraad that follows them (or the whole queue, if that comes first).
+    # whole werkvoorraad that comes instead of them (or the whole queue, if that comes first).
     def screenful() -> bool:
-        return bool(loaded or ready or (shown and shown[-1] >= TEAM_SCREENFUL))
+        return bool(loaded or ready or (shown and shown[-1] >= SCREENFUL))
 
     first_any_ms: float | None = None
     while not screenful():

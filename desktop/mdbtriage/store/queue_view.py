@@ -15,7 +15,6 @@ put in place in the rows already there (``merge_entries``), which then are what 
 from __future__ import annotations
 
 import csv
-import json
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -301,23 +300,20 @@ def load_preview(
 
 
 def whole_positions(
-    store: Store, policy: Policy, refs: Sequence[str], on: date | None = None
+    store: Store, policy: Policy, team: str, on: date | None = None
 ) -> dict[str, int]:
-    """The positions of the open cases ``refs`` in the whole werkvoorraad (every team) on
-    ``policy``: numbered by the database in the order of :func:`queue_cases`, without reading
-    the other cases into Python."""
+    """The positions of the open cases of ``team`` in the whole werkvoorraad (every team) on
+    ``policy``: numbered by the database in the order of :func:`queue_cases` in one pass,
+    without reading the other teams' cases into Python."""
     order = _queue_order(store, policy)
     where, params = _open_where(store, on)
-    found: dict[str, int] = {}
-    for chunk in _chunks(refs, 5000):
-        rows = store.conn.execute(
-            "SELECT w.case_ref, w.position FROM (SELECT c.case_ref, "
-            f"row_number() OVER (ORDER BY {order}) AS position FROM cases c WHERE {where}) w "
-            "WHERE w.case_ref IN (SELECT value FROM json_each(?))",
-            [*params, json.dumps(chunk)],
-        )
-        found.update((str(ref), int(position)) for ref, position in rows)
-    return found
+    rows = store.conn.execute(
+        "SELECT w.case_ref, w.position FROM (SELECT c.case_ref, c.team_id, "
+        f"row_number() OVER (ORDER BY {order}) AS position FROM cases c WHERE {where}) w "
+        "WHERE w.team_id = ?",
+        [*params, team],
+    )
+    return {str(ref): int(position) for ref, position in rows}
 
 
 def open_counts(store: Store, team: str) -> tuple[int, int]:
@@ -337,7 +333,7 @@ def load_team_preview(
     cases, each at its position among all teams (:func:`whole_positions`). A werkvoorraad of
     many teams shows the own team at once this way, where its first rows overall hold few."""
     entries = load_preview(store, on, policy, team, limit)
-    positions = whole_positions(store, policy, [e.case_ref for e in entries], on)
+    positions = whole_positions(store, policy, team, on)
     placed: list[QueueEntry] = []
     for entry in entries:
         position = positions.get(entry.case_ref)

@@ -130,11 +130,6 @@ class QueueLoad:
     by_ref: dict[str, QueueEntry]
 
 
-# A screenful of rows: fewer of the team in view among the first rows overall (a werkvoorraad of
-# many teams) and the team's own first rows are read as well.
-TEAM_SCREENFUL = 50
-
-
 @dataclass(slots=True)
 class TeamQueue:
     """The whole werkvoorraad of the team in view, handed over before the other teams': at
@@ -611,12 +606,6 @@ class WerkvoorraadView(QWidget):
         entries = QueueFilter(team=self.team.value()).apply(entries)
         if not entries:
             return
-        if self.preview_model is not None:
-            # The team's own first rows after the first rows overall: they take their place
-            # unless they add nothing or the person is already at work in the first ones.
-            if len(entries) <= len(self._preview) or self.table.currentIndex().isValid():
-                return
-            self.preview_model.deleteLater()
         self._preview = entries
         self.preview_model = frozen_model(entries[: self.PREVIEW_STEP], self)
         self.table.setSortingEnabled(False)  # before the swap: the copy is never sorted
@@ -637,15 +626,12 @@ class WerkvoorraadView(QWidget):
         QTimer.singleShot(0, self._grow_preview)
 
     def _show_team_queue(self, load: TeamQueue) -> None:
-        """The team in view is complete before the other teams: it takes the first rows'
-        place in the real table (search, filters and sorting work on it at once, the selection
-        and the first row in view kept); only choosing another team waits for the rest."""
+        """The team in view is complete before the other teams (it comes instead of the first
+        rows overall): it goes into the real table, where search, filters and sorting work on
+        it at once; only choosing another team waits for the rest."""
         if self.team.value() != load.team:
             return
-        keep = self.current_case() if self._preview else None
-        top_row = self.table.rowAt(0) if self._preview else -1
         self.model.set_entries(load.entries, load.by_ref)
-        self._end_preview()
         self._partial_team = load.team
         waiting = "Andere teams zodra de hele werkvoorraad berekend is"
         for widget in (self.team, self.all_teams):
@@ -658,11 +644,6 @@ class WerkvoorraadView(QWidget):
         )
         self.banner.show()
         self._update_state()
-        if keep:
-            self.select_case(keep, scroll=top_row < 0)
-        if top_row >= 0 and self.model.rowCount():
-            row = min(top_row, self.model.rowCount() - 1)
-            self.table.scrollTo(self.model.index(row, 0), QTableView.ScrollHint.PositionAtTop)
         self.team_ready.emit(len(load.entries))
 
     def _end_team_queue(self) -> None:
