@@ -173,32 +173,38 @@ def import_sample(store_path: Path, n_rows: int, seed: int) -> float:
     with another date of birth: a few dozen of 20,000 at 250,000 cases) are left out of the
     write as with ``--skip-invalid`` (kept in ``zaken.rejected.csv``); every row counts as read.
     The file is read, checked and staged in chunks (``store.imports``), as the command does."""
+    with tempfile.TemporaryDirectory(prefix="mdb-bench-") as tmp:
+        target = copy_store(store_path, Path(tmp) / "import.sqlite3")
+        with open_store(target) as store:
+            return timed_import(store, Path(tmp), n_rows, seed)
+
+
+def timed_import(store: Store, tmp: Path, n_rows: int, seed: int) -> float:
+    """Rows per second of ``import-cases`` of a generated file of ``n_rows`` new cases into
+    ``store`` (open already), the file written to ``tmp`` first; on either store."""
     from mdbtriage.store.imports import import_file
     from synthetic import BENCH_ACTOR
 
-    with tempfile.TemporaryDirectory(prefix="mdb-bench-") as tmp:
-        target = copy_store(store_path, Path(tmp) / "import.sqlite3")
-        csv_path = Path(tmp) / "zaken.csv"
-        csv_path.write_bytes(import_csv(n_rows, seed, date.today()))
-        with open_store(target) as store:
-            # The import syncs its commit to disk; data other programs (and the copy above)
-            # left unwritten would otherwise be flushed within that sync and counted here.
-            if hasattr(os, "sync"):
-                os.sync()
-            started = time.perf_counter()
-            report = import_file(
-                store,
-                csv_path,
-                "cases",
-                skip_invalid=True,
-                actor=BENCH_ACTOR,
-                today=date.today(),
-                skip_hint="",
-            )
-            elapsed = time.perf_counter() - started
-        counts = report.counts
-        if counts is None or counts.created < n_rows * 0.99:
-            raise RuntimeError(f"import-cases wrote too few of {n_rows} rows: {report.lines[:3]}")
+    csv_path = tmp / "zaken.csv"
+    csv_path.write_bytes(import_csv(n_rows, seed, date.today()))
+    # The import syncs its commit to disk; data other programs (and a copy just made) left
+    # unwritten would otherwise be flushed within that sync and counted here.
+    if hasattr(os, "sync"):
+        os.sync()
+    started = time.perf_counter()
+    report = import_file(
+        store,
+        csv_path,
+        "cases",
+        skip_invalid=True,
+        actor=BENCH_ACTOR,
+        today=date.today(),
+        skip_hint="",
+    )
+    elapsed = time.perf_counter() - started
+    counts = report.counts
+    if counts is None or counts.created < n_rows * 0.99:
+        raise RuntimeError(f"import-cases wrote too few of {n_rows} rows: {report.lines[:3]}")
     return n_rows / elapsed
 
 

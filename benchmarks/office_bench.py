@@ -28,7 +28,7 @@ from psycopg import sql
 
 from mdbtriage.core.policy import Policy
 from mdbtriage.store.database import Store
-from synthetic import BENCH_ACTOR, ROOT, import_csv
+from synthetic import BENCH_ACTOR, ROOT
 
 ADMIN_ENV = "MDB_TRIAGE_TEST_PG"
 CLUSTER_SCRIPT = ROOT / "scripts" / "pg-cluster.sh"
@@ -183,26 +183,11 @@ def floor_sampler(url: str, policy: Policy) -> tuple[Any, Any]:
 def import_sample(bench: OfficeBench, n_rows: int, seed: int) -> float:
     """Rows per second of what ``import-cases FILE`` does once the store is open (see
     ``metrics.import_sample``), into a copy of the office store, as its owner."""
-    from mdbtriage.store.imports import import_file
+    from metrics import timed_import
 
-    with tempfile.TemporaryDirectory(prefix="mdb-bench-") as tmp, copy_of(bench, "imp") as url:
-        csv_path = Path(tmp) / "zaken.csv"
-        csv_path.write_bytes(import_csv(n_rows, seed, date.today()))
-        with Store.open(url) as store:
-            if hasattr(os, "sync"):
-                os.sync()
-            started = time.perf_counter()
-            report = import_file(
-                store,
-                csv_path,
-                "cases",
-                skip_invalid=True,
-                actor=BENCH_ACTOR,
-                today=date.today(),
-                skip_hint="",
-            )
-            elapsed = time.perf_counter() - started
-        counts = report.counts
-        if counts is None or counts.created < n_rows * 0.99:
-            raise RuntimeError(f"import-cases wrote too few of {n_rows} rows: {report.lines[:3]}")
-    return n_rows / elapsed
+    with (
+        tempfile.TemporaryDirectory(prefix="mdb-bench-") as tmp,
+        copy_of(bench, "imp") as url,
+        Store.open(url) as store,
+    ):
+        return timed_import(store, Path(tmp), n_rows, seed)
