@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import synthetic  # noqa: E402
 from mdbtriage.core.policy import DEFAULT_POLICY, load_policy  # noqa: E402
-from mdbtriage.store.records import get_case, to_case, upsert_cases  # noqa: E402
+from mdbtriage.store.records import get_case, upsert_cases  # noqa: E402
 from mdbtriage.ui.events import Changes  # noqa: E402
 from mdbtriage.ui.session import Session  # noqa: E402
 from mdbtriage.ui.werkvoorraad import WerkvoorraadView, compute_queue  # noqa: E402
@@ -69,15 +69,18 @@ def main(argv: list[str] | None = None) -> int:
 
         def in_place(count: int, change: str) -> tuple[float, float]:
             refs = rng.sample(open_refs, count)
-            cases = [to_case(get_case(store, ref)) for ref in refs]  # type: ignore[arg-type]
+            cases = [get_case(store, ref) for ref in refs]  # type: ignore[arg-type]
             if change == "afgerond":
                 changed = [replace(c, status="afgerond") for c in cases]
             elif change == "ontvangen":
                 changed = [
-                    replace(c, received_on=c.received_on - timedelta(days=90)) for c in cases
+                    c.with_facts(received_on=c.facts.received_on - timedelta(days=90))
+                    for c in cases
                 ]
             else:
-                changed = [replace(c, ingebrekestelling=not c.ingebrekestelling) for c in cases]
+                changed = [
+                    c.with_facts(ingebrekestelling=not c.facts.ingebrekestelling) for c in cases
+                ]
             upsert_cases(store, changed, synthetic.BENCH_ACTOR, "benchmark")
             for ref in refs:
                 if change == "afgerond":

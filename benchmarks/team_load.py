@@ -332,14 +332,14 @@ class Workstation:
         list_tasks(self.store, case_ref=ref)
 
     def do_zaak_openen(self) -> None:
-        from mdbtriage.store.records import get_case, to_case
+        from mdbtriage.store.records import get_case
         from mdbtriage.store.versions import case_version
 
         ref = self.rng.choice(self.plan.edit_pool[self.person.team])
         version = case_version(self.store.conn, ref)
         row = get_case(self.store, ref)
         assert row is not None
-        self.pending_edit = (ref, version, to_case(row))
+        self.pending_edit = (ref, version, row)
 
     def do_zaak_opslaan(self) -> None:
         from mdbtriage.store.dossier import save_case
@@ -347,7 +347,7 @@ class Workstation:
         assert self.pending_edit is not None
         ref, version, case = self.pending_edit
         self.pending_edit = None
-        changed = replace(case, working=not case.working)
+        changed = case.with_facts(working=not case.facts.working)
         new_version = save_case(self.store, self.actor, changed, new=False, version=version)
         self.acknowledged(
             "zaak", "cases", ref, case_ref=ref, version=new_version, working=changed.working

@@ -55,7 +55,7 @@ def _batch(op: int, status: str = "open", suffix: str = "") -> list[Case]:
     from mdbtriage.core.model import Case, Client
 
     return [
-        Case(
+        Case.entered(
             case_ref=f"CR{op:05d}-{i:02d}",
             client=Client(
                 bsn=_bsn(op * BATCH + i),

@@ -147,7 +147,18 @@ def test_a_workers_request_is_refused_with_exit_3_while_a_claim_is_pending(
     with Store.open(store_path) as store:
         client = Client("123456782", "Jan Jansen", date(1968, 4, 12))
         upsert_cases(
-            store, [Case("W-1", client, "WIA_CLAIM", date(2026, 9, 1), "T1")], actor, "test"
+            store,
+            [
+                Case.entered(
+                    case_ref="W-1",
+                    client=client,
+                    service="WIA_CLAIM",
+                    received_on=date(2026, 9, 1),
+                    team="T1",
+                )
+            ],
+            actor,
+            "test",
         )
     data = example()
     data["requester"] = {"kind": "werknemer", "name": "Jan Jansen", "contact": "06 1234 5678"}

@@ -29,7 +29,7 @@ def test_valid_case_is_built():
     checked = check_case(VALID, TODAY)
     assert checked.problems == []
     assert checked.case is not None
-    assert checked.case.schrijnend and checked.case.schrijnend_ref == "CT-2026-004"
+    assert checked.case.facts.schrijnend and checked.case.facts.schrijnend_ref == "CT-2026-004"
     assert checked.case.client.birth_date == date(1963, 5, 1)
 
 
@@ -89,12 +89,12 @@ def test_new_optional_facts():
         dwangsom_deadline="31-01-2027",
     )
     case = check_case(raw, TODAY).case
-    assert case is not None and case.medical_reason
-    assert case.employer_consents_60_plus is None  # no employer to ask
-    assert (case.dwangsom, case.dwangsom_kind) == (True, "rechterlijk")
-    assert case.dwangsom_deadline == date(2027, 1, 31)
+    assert case is not None and case.facts.medical_reason
+    assert case.facts.employer_consents_60_plus is None  # no employer to ask
+    assert (case.facts.dwangsom, case.facts.dwangsom_kind) == (True, "rechterlijk")
+    assert case.facts.dwangsom_deadline == date(2027, 1, 31)
     assert check_case(case_fields(case), TODAY).case == case
     refused = check_case(dict(raw, employer_consents_60_plus="nee"), TODAY).case
-    assert refused is not None and refused.employer_consents_60_plus is False
+    assert refused is not None and refused.facts.employer_consents_60_plus is False
     bad = check_case(dict(raw, dwangsom="boete", dwangsom_deadline="2027-01-31"), TODAY)
     assert set(bad.by_field()) == {"dwangsom", "dwangsom_deadline"}

@@ -107,7 +107,7 @@ def reference_check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
     if problems or bsn is None or received is None:
         return CaseCheck(None, problems)
     return CaseCheck(
-        Case(
+        Case.entered(
             case_ref=ref,
             client=Client(bsn=bsn, name=name, birth_date=birth),
             service=service,
@@ -208,8 +208,7 @@ def test_a_valid_row_gives_an_ordinary_case() -> None:
     case = check_case(raw, TODAY).case
     assert isinstance(case, Case) and isinstance(case.client, Client)
     assert case == reference_check_case(raw, TODAY).case
-    assert case.service == "ZW" and case.motivated and case.extra == {}
-    assert case.extra is not check_case(raw, TODAY).case.extra  # type: ignore[union-attr]
+    assert case.facts.service == "ZW" and case.facts.motivated and case.client_id is None
 
 
 def reference_bsn_check(digits: str) -> bool:

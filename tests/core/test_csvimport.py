@@ -29,9 +29,10 @@ def test_valid_cases_in_both_date_formats() -> None:
     )
     assert not result.errors
     r1, r2 = result.valid
-    assert r1.received_on == date(2026, 8, 14)
+    assert r1.facts.received_on == date(2026, 8, 14)
     assert r2.client.birth_date == date(1970, 1, 2)
-    assert r2.schrijnend and r2.schrijnend_ref is None and r2.requester == "werknemer"
+    assert r2.facts.schrijnend and r2.facts.schrijnend_ref is None
+    assert r2.facts.requester == "werknemer"
 
 
 def test_semicolon_bom_and_case_insensitive_headers() -> None:
@@ -39,7 +40,7 @@ def test_semicolon_bom_and_case_insensitive_headers() -> None:
     data += "R-1;111222333;Anna Jansen;1970-01-02;ZW;2026-08-14;T1;;;;;;\n"
     result = parse_cases(data.encode("utf-8"), TODAY)
     assert not result.errors
-    assert result.valid[0].service == "ZW"
+    assert result.valid[0].facts.service == "ZW"
 
 
 def test_invalid_bsn_and_impossible_date_are_both_named() -> None:

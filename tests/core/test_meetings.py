@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdbtriage.core import meetings as m
-from mdbtriage.core.model import Actor, Staff
+from mdbtriage.core.model import Actor, CaseFacts, Staff
 from mdbtriage.core.policy import load_policy
-from mdbtriage.core.triage import CaseFacts, build_queue
+from mdbtriage.core.triage import build_queue
 
 ON = date(2026, 11, 23)
 POLICY = load_policy()

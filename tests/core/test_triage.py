@@ -9,13 +9,12 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdbtriage.core.model import REQUESTERS, SERVICES
+from mdbtriage.core.model import REQUESTERS, SERVICES, CaseFacts
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.policy import load_policy
 from mdbtriage.core.triage import (
     FLAG_SCHRIJNEND_AFGEWEZEN,
     FLAG_SCHRIJNEND_ZONDER_TOETS,
-    CaseFacts,
     build_queue,
     classify,
     placement_dict,

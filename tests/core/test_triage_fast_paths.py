@@ -10,12 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdbtriage.core.model import REQUESTERS, SERVICES, Actor, Case, Client
+from mdbtriage.core.model import REQUESTERS, SERVICES, Actor, Case, CaseFacts, Client
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.policy import available_policies, load_policy
 from mdbtriage.core.termijnen import term_end
 from mdbtriage.core.triage import (
-    CaseFacts,
     Placement,
     build_queue,
     choose_route,
@@ -27,7 +26,7 @@ from mdbtriage.core.triage import (
 )
 from mdbtriage.core.validation import add_months, age_on, format_date
 from mdbtriage.store.database import Store
-from mdbtriage.store.records import CaseRow, get_case, open_cases, upsert_cases
+from mdbtriage.store.records import get_case, open_cases, upsert_cases
 
 POLICIES = [load_policy(p) for p in available_policies()]
 ON = date(2026, 11, 23)
@@ -194,7 +193,7 @@ def test_frozen_constructor_makes_ordinary_frozen_instances() -> None:
 def test_open_cases_reads_back_what_was_written(store: Store) -> None:
     actor = Actor(user_id="T-TL1", name="Test", role="TL")
     cases = [
-        Case(
+        Case.entered(
             case_ref="C-1",
             client=Client(bsn="111222333", name="Anna de Vries", birth_date=date(1970, 5, 6)),
             service="BEZWAAR",
@@ -206,7 +205,7 @@ def test_open_cases_reads_back_what_was_written(store: Store) -> None:
             schrijnend_ref="CT-9",
             dwangsom=True,
         ),
-        Case(
+        Case.entered(
             case_ref="C-2",
             client=Client(bsn="123456782", name="Jan Jansen", birth_date=None),
             service="ZW",
@@ -217,7 +216,7 @@ def test_open_cases_reads_back_what_was_written(store: Store) -> None:
             ingebrekestelling=True,
             status="in_behandeling",
         ),
-        Case(
+        Case.entered(
             case_ref="C-3",
             client=Client(bsn="123456782", name="Jan Jansen", birth_date=None),
             service="ABA",
@@ -258,7 +257,7 @@ def test_open_cases_reads_back_what_was_written(store: Store) -> None:
     assert c2 == get_case(store, "C-2")
     assert c1.facts.received_on is c2.facts.received_on  # one date object per distinct date
     assert [r.facts.case_ref for r in open_cases(store, "T2")] == ["C-2"]
-    assert isinstance(c2, CaseRow) and c2.client_id == rows["C-2"].client_id
+    assert isinstance(c2, Case) and c2.client_id == rows["C-2"].client_id
 
 
 def test_frozen_constructor_falls_back_where_the_layout_differs() -> None:

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdbtriage.core import triage
+from mdbtriage.core.model import CaseFacts
 from mdbtriage.core.policy import CLASS_ORDER, available_policies, load_policy
 from mdbtriage.core.triage import (
-    CaseFacts,
     build_queue,
     class_ranks,
     classify,

@@ -33,7 +33,7 @@ def _bsns(n: int) -> list[str]:
 def _cases(n: int) -> list[Case]:
     bsns = _bsns(n // 2 + 1)
     return [
-        Case(
+        Case.entered(
             case_ref=f"R-{i:04d}",
             client=Client(bsn=bsns[i // 2], name=f"Cliënt {i // 2}", birth_date=date(1970, 1, 2)),
             service=SERVICES[i % len(SERVICES)],
@@ -73,9 +73,9 @@ def test_a_batch_gives_what_writing_each_case_alone_gives(tmp_path: Path) -> Non
     # a second batch: updates, a repeated new reference, a changed client name
     second = [
         replace(cases[5], status="afgerond"),
-        replace(cases[0], client=replace(cases[0].client, name="Nieuwe naam")),
+        replace(cases[0], client_name="Nieuwe naam"),
         *_cases(3 * BULK_MIN_ROWS + 4)[-4:],
-        replace(_cases(3 * BULK_MIN_ROWS + 4)[-1], service="ZW", requester=None),
+        _cases(3 * BULK_MIN_ROWS + 4)[-1].with_facts(service="ZW", requester=None),
         *cases[40:80],
     ]
     with (
@@ -108,7 +108,7 @@ def test_a_batch_gives_what_writing_each_case_alone_gives(tmp_path: Path) -> Non
 
 def test_one_refused_row_writes_nothing_of_the_batch(store: Store) -> None:
     cases = _cases(2 * BULK_MIN_ROWS)
-    cases[50] = replace(cases[50], service="GEEN_DIENST")  # refused by the table's CHECK
+    cases[50] = cases[50].with_facts(service="GEEN_DIENST")  # refused by the table's CHECK
     before = _content(store)
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         upsert_cases(store, cases, ACTOR, "import kapot.csv")

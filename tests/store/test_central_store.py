@@ -48,12 +48,12 @@ def test_msp_and_po_are_stored(store: Store) -> None:
 
 def test_a_decision_re_places_its_case_and_is_logged(store: Store) -> None:
     client = Client("111222333", "Anna de Vries", date(1970, 5, 6))
-    case = Case(
-        "R-10",
-        client,
-        "HERBEOORDELING",
-        date(2026, 2, 1),
-        "T1",
+    case = Case.entered(
+        case_ref="R-10",
+        client=client,
+        service="HERBEOORDELING",
+        received_on=date(2026, 2, 1),
+        team="T1",
         requester="werknemer",
         motivated=True,
         schrijnend=True,

@@ -56,20 +56,42 @@ def fill(store: Store, actor: Actor) -> None:
         ],
     )
     cases = [
-        Case("C-1", Client(BSNS[0], "Een", date(1970, 1, 1)), "WIA_CLAIM", date(2026, 5, 1), "T1"),
-        Case("C-2", Client(BSNS[1], "Twee", date(1970, 1, 1)), "WIA_CLAIM", date(2026, 9, 1), "T1"),
-        Case(
-            "C-3",
-            Client(BSNS[2], "Drie", date(1970, 1, 1)),
-            "HERBEOORDELING",
-            date(2026, 6, 1),
-            "T1",
+        Case.entered(
+            case_ref="C-1",
+            client=Client(BSNS[0], "Een", date(1970, 1, 1)),
+            service="WIA_CLAIM",
+            received_on=date(2026, 5, 1),
+            team="T1",
+        ),
+        Case.entered(
+            case_ref="C-2",
+            client=Client(BSNS[1], "Twee", date(1970, 1, 1)),
+            service="WIA_CLAIM",
+            received_on=date(2026, 9, 1),
+            team="T1",
+        ),
+        Case.entered(
+            case_ref="C-3",
+            client=Client(BSNS[2], "Drie", date(1970, 1, 1)),
+            service="HERBEOORDELING",
+            received_on=date(2026, 6, 1),
+            team="T1",
             requester="werknemer",
         ),
-        Case(
-            "C-4", Client(BSNS[3], "Vier", date(1970, 1, 1)), "WIA_CLAIM", date(2026, 12, 5), "T1"
+        Case.entered(
+            case_ref="C-4",
+            client=Client(BSNS[3], "Vier", date(1970, 1, 1)),
+            service="WIA_CLAIM",
+            received_on=date(2026, 12, 5),
+            team="T1",
         ),
-        Case("C-5", Client(BSNS[4], "Vijf", date(1970, 1, 1)), "WIA_CLAIM", date(2026, 4, 1), "T2"),
+        Case.entered(
+            case_ref="C-5",
+            client=Client(BSNS[4], "Vijf", date(1970, 1, 1)),
+            service="WIA_CLAIM",
+            received_on=date(2026, 4, 1),
+            team="T2",
+        ),
     ]
     upsert_cases(store, cases, actor, "test")
 

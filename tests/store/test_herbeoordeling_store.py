@@ -44,7 +44,16 @@ def add_case(store: Store, actor: Actor, ref: str, service: str, status: str = "
     client = Client("123456782", "Jan Jansen", date(1968, 4, 12))
     upsert_cases(
         store,
-        [Case(ref, client, service, date(2026, 9, 1), "SMC-GRONINGEN", status=status)],
+        [
+            Case.entered(
+                case_ref=ref,
+                client=client,
+                service=service,
+                received_on=date(2026, 9, 1),
+                team="SMC-GRONINGEN",
+                status=status,
+            )
+        ],
         actor,
         purpose="test",
     )

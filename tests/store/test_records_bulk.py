@@ -4,7 +4,6 @@ counts and access-log records as for one upsert per case."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -17,13 +16,13 @@ pytestmark = pytest.mark.both_stores
 
 
 def _case(ref: str, bsn: str, service: str = "ZW", **kw: object) -> Case:
-    return Case(
+    return Case.entered(
         case_ref=ref,
         client=Client(bsn=bsn, name=f"Cliënt {bsn[-3:]}", birth_date=date(1970, 1, 1)),
         service=service,
         received_on=date(2026, 3, 4),
         team="T1",
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
@@ -60,7 +59,7 @@ def test_page_cache_is_restored_and_a_failed_batch_writes_nothing(
     before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     upsert_cases(store, [_case("C-1", "111222333")], actor, purpose="x")
     assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
-    bad = replace(_case("C-2", "123456782"), service="ONBEKEND")
+    bad = _case("C-2", "123456782").with_facts(service="ONBEKEND")
     with pytest.raises(sqlite3.IntegrityError):
         upsert_cases(store, [_case("C-3", "123456782"), bad], actor, purpose="y")
     assert store.count("cases") == 1

@@ -48,7 +48,13 @@ def demo(store: Store) -> Store:
     with store.atomic() as conn:
         conn.execute("INSERT INTO teams (team_id, name) VALUES ('SMC-ELDERS-1', 'Elders')")
     client = Client(BSN, "Jan Jansen", date(1968, 4, 12))
-    case = Case("W-GEHEIM", client, "WIA_CLAIM", date(2026, 9, 1), "SMC-ELDERS-1")
+    case = Case.entered(
+        case_ref="W-GEHEIM",
+        client=client,
+        service="WIA_CLAIM",
+        received_on=date(2026, 9, 1),
+        team="SMC-ELDERS-1",
+    )
     upsert_cases(store, [case], Actor.system_account("test"), "test")
     return store
 

@@ -5,7 +5,6 @@ started from an older version is refused with who changed what and when; without
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store, StoreError
 from mdbtriage.store.delegations import Refused, get_delegation, revoke_delegation
 from mdbtriage.store.dossier import mark_schrijnend, save_case
-from mdbtriage.store.records import get_case, to_case
+from mdbtriage.store.records import get_case
 from mdbtriage.store.tasks import get_task, sign_off, submit_task
 from mdbtriage.store.versions import StaleEdit, case_version
 from tests.store.test_tasks import ADMIN, ON, actor, assign, delegate, seed_team
@@ -36,36 +35,36 @@ def test_stale_edit_is_a_store_error() -> None:
 
 def test_every_change_of_a_case_raises_its_version(team: Store) -> None:
     assert case_version(team.conn, "R-7") == 1
-    case = to_case(get_case(team, "R-7"))  # type: ignore[arg-type]
-    assert save_case(team, ADMIN, replace(case, working=True), new=False, version=1) == 2
+    case = get_case(team, "R-7")  # type: ignore[arg-type]
+    assert save_case(team, ADMIN, case.with_facts(working=True), new=False, version=1) == 2
     mark_schrijnend(team, ADMIN, "R-7", "CT-1")
     assert case_version(team.conn, "R-7") == 3
 
 
 def test_a_stale_case_edit_is_refused_naming_who_what_and_when(team: Store) -> None:
-    case = to_case(get_case(team, "R-7"))  # type: ignore[arg-type]
+    case = get_case(team, "R-7")  # type: ignore[arg-type]
     colleague = Actor("V1", "Naam V1", "VA")
-    save_case(team, colleague, replace(case, working=True), new=False, version=1)
+    save_case(team, colleague, case.with_facts(working=True), new=False, version=1)
     with pytest.raises(StaleEdit) as refused:
-        save_case(team, ADMIN, replace(case, motivated=True), new=False, version=1)
+        save_case(team, ADMIN, case.with_facts(motivated=True), new=False, version=1)
     message = str(refused.value)
     assert message.startswith("Zaak R-7 is intussen gewijzigd door Naam V1 (V1) op ")
     assert "working: nee → ja" in message and "niet bewaard" in message
     assert refused.value.last.version == 2
-    stored = to_case(get_case(team, "R-7"))  # type: ignore[arg-type]
-    assert stored.working and not stored.motivated  # the colleague's change stands
+    stored = get_case(team, "R-7")  # type: ignore[arg-type]
+    assert stored.facts.working and not stored.facts.motivated  # the colleague's change stands
     # Reloaded (version 2), the edit goes through; without a version it acts on the current.
-    assert save_case(team, ADMIN, replace(stored, motivated=True), new=False, version=2) == 3
-    save_case(team, ADMIN, replace(stored, motivated=False), new=False)
+    assert save_case(team, ADMIN, stored.with_facts(motivated=True), new=False, version=2) == 3
+    save_case(team, ADMIN, stored.with_facts(motivated=False), new=False)
     assert case_version(team.conn, "R-7") == 4
 
 
 def test_schrijnend_marking_from_a_stale_screen_is_refused(team: Store) -> None:
-    case = to_case(get_case(team, "R-7"))  # type: ignore[arg-type]
-    save_case(team, ADMIN, replace(case, working=True), new=False)
+    case = get_case(team, "R-7")  # type: ignore[arg-type]
+    save_case(team, ADMIN, case.with_facts(working=True), new=False)
     with pytest.raises(StaleEdit, match="Zaak R-7 is intussen gewijzigd"):
         mark_schrijnend(team, ADMIN, "R-7", "CT-9", version=1)
-    assert not to_case(get_case(team, "R-7")).schrijnend  # type: ignore[arg-type]
+    assert not get_case(team, "R-7").facts.schrijnend  # type: ignore[arg-type]
 
 
 def _handed_in(store: Store) -> int:
@@ -204,10 +203,10 @@ def _last_record(store: Store) -> tuple[str, str, str | None, str, str]:
 
 
 def test_refused_stale_case_edits_are_logged(team: Store) -> None:
-    case = to_case(get_case(team, "R-7"))  # type: ignore[arg-type]
-    save_case(team, Actor("V1", "Naam V1", "VA"), replace(case, working=True), new=False)
+    case = get_case(team, "R-7")  # type: ignore[arg-type]
+    save_case(team, Actor("V1", "Naam V1", "VA"), case.with_facts(working=True), new=False)
     with pytest.raises(StaleEdit):
-        save_case(team, ADMIN, replace(case, motivated=True), new=False, version=1)
+        save_case(team, ADMIN, case.with_facts(motivated=True), new=False, version=1)
     user, outcome, ref, purpose, details = _last_record(team)
     assert (user, outcome, ref, purpose) == (ADMIN.user_id, "geweigerd", "R-7", "zaak wijzigen")
     assert details.startswith("wijziging geweigerd: Zaak R-7 is intussen gewijzigd door Naam V1")

@@ -70,9 +70,25 @@ def seed_team(store: Store) -> None:
     upsert_cases(
         store,
         [
-            Case("R-7", client, "ZW", date(2026, 4, 2), "T1"),
-            Case("R-5", other, "WIA_CLAIM", date(2026, 8, 14), "T1", working=True),
-            Case("R-4", other, "HERBEOORDELING", date(2026, 2, 11), "T1", requester="werknemer"),
+            Case.entered(
+                case_ref="R-7", client=client, service="ZW", received_on=date(2026, 4, 2), team="T1"
+            ),
+            Case.entered(
+                case_ref="R-5",
+                client=other,
+                service="WIA_CLAIM",
+                received_on=date(2026, 8, 14),
+                team="T1",
+                working=True,
+            ),
+            Case.entered(
+                case_ref="R-4",
+                client=other,
+                service="HERBEOORDELING",
+                received_on=date(2026, 2, 11),
+                team="T1",
+                requester="werknemer",
+            ),
         ],
         ADMIN,
         purpose="test",

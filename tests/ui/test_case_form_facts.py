@@ -3,10 +3,9 @@ requester rule of core, and the stored facts the form does not show kept on edit
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
-from mdbtriage.store.records import get_case, to_case, upsert_cases
+from mdbtriage.store.records import get_case, upsert_cases
 from mdbtriage.ui.case_form import CaseFormDialog
 from tests.conftest import TODAY
 
@@ -26,9 +25,8 @@ def test_editing_keeps_what_the_form_does_not_show_and_sets_the_medical_reason(
     ref = demo_store.conn.execute(
         "SELECT case_ref FROM cases WHERE service = 'ZW' AND medical_reason = 0 LIMIT 1"
     ).fetchone()[0]
-    stored = to_case(get_case(demo_store, ref))
-    stored = replace(
-        stored,
+    stored = get_case(demo_store, ref)
+    stored = stored.with_facts(
         employer_consents_60_plus=False,
         dwangsom=True,
         dwangsom_kind="rechterlijk",

@@ -132,7 +132,18 @@ def test_a_worker_is_told_why_while_a_wia_claim_is_pending(
 ) -> None:
     client = Client("123456782", "Jan Jansen", date(1968, 4, 12))
     upsert_cases(
-        store, [Case("W-1", client, "WIA_CLAIM", date(2026, 9, 1), "SMC-GRONINGEN")], actor, "t"
+        store,
+        [
+            Case.entered(
+                case_ref="W-1",
+                client=client,
+                service="WIA_CLAIM",
+                received_on=date(2026, 9, 1),
+                team="SMC-GRONINGEN",
+            )
+        ],
+        actor,
+        "t",
     )
     form = make(qtbot, store, actor)
     data = example()

@@ -26,7 +26,7 @@ def _lead_of_last_team(store) -> Session:
     """The demo's team lead, in a store with a second team (sorting after the lead's) that has
     cases and an MDB nearer to today than the lead's own."""
     cases = [
-        Case(
+        Case.entered(
             case_ref=f"ZW-{i}",
             client=Client(bsn=bsn, name=f"Zwolse Cliënt {i}", birth_date=date(1970, 1, 1)),
             service="ABA",

@@ -5,8 +5,6 @@ the form reloads while the person's own text stays to copy)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -16,7 +14,7 @@ from mdbtriage.core.model import Actor
 from mdbtriage.store import meetings as repo
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import save_case
-from mdbtriage.store.records import get_case, get_staff, to_case
+from mdbtriage.store.records import get_case, get_staff
 from mdbtriage.ui.case_form import CaseFormDialog
 from mdbtriage.ui.events import StoreEvents
 from mdbtriage.ui.mdb import MdbWindow
@@ -158,14 +156,14 @@ def test_a_stale_case_edit_is_refused_with_the_message_and_reloads(
     ref = demo_store.conn.execute(
         "SELECT case_ref FROM cases WHERE working = 0 AND motivated = 0 ORDER BY case_ref LIMIT 1"
     ).fetchone()[0]
-    dialog = CaseFormDialog(demo_store, tl_session, TODAY, to_case(get_case(demo_store, ref)))  # type: ignore[arg-type]
+    dialog = CaseFormDialog(demo_store, tl_session, TODAY, get_case(demo_store, ref))  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
     # Meanwhile a colleague changes the case.
     colleague = demo_store.conn.execute(
         "SELECT staff_id FROM staff WHERE role = 'VA' ORDER BY staff_id LIMIT 1"
     ).fetchone()[0]
-    stored = to_case(get_case(demo_store, ref))  # type: ignore[arg-type]
-    save_case(demo_store, _actor(demo_store, colleague), replace(stored, working=True), new=False)
+    stored = get_case(demo_store, ref)  # type: ignore[arg-type]
+    save_case(demo_store, _actor(demo_store, colleague), stored.with_facts(working=True), new=False)
     dialog.flags["motivated"].setChecked(True)
     dialog.accept()
     name = _actor(demo_store, colleague).name
@@ -175,9 +173,9 @@ def test_a_stale_case_edit_is_refused_with_the_message_and_reloads(
     assert "motivated: ja" in own.lower() or "medische motivering" in own.lower()
     assert dialog.result() != dialog.DialogCode.Accepted
     # The colleague's change stands; the reloaded form shows it, without the refused edit.
-    saved = to_case(get_case(demo_store, ref))  # type: ignore[arg-type]
-    assert saved.working and not saved.motivated
+    saved = get_case(demo_store, ref)  # type: ignore[arg-type]
+    assert saved.facts.working and not saved.facts.motivated
     assert dialog.flags["working"].isChecked() and not dialog.flags["motivated"].isChecked()
     dialog.flags["motivated"].setChecked(True)
     dialog.accept()
-    assert to_case(get_case(demo_store, ref)).motivated  # type: ignore[arg-type]
+    assert get_case(demo_store, ref).facts.motivated  # type: ignore[union-attr]

@@ -235,7 +235,7 @@ def test_columns_and_geometry_are_remembered(qtbot, make_window, tl_session, set
 
 def test_entries_keep_next_task_when_task_table_exists(store, policy):
     today = date(2026, 11, 23)
-    case = Case(
+    case = Case.entered(
         case_ref="R-1",
         client=Client(bsn="111222333", name="Test Cliënt", birth_date=date(1970, 1, 1)),
         service="ABA",
@@ -253,7 +253,7 @@ def test_entries_keep_next_task_when_task_table_exists(store, policy):
 def test_export_neutralises_formulas_like_the_cli(
     qtbot, make_window, tl_session, demo_store, tmp_path, monkeypatch
 ):
-    case = Case(
+    case = Case.entered(
         case_ref="=1+1",
         client=Client(bsn="111222333", name='=HYPERLINK("x")', birth_date=date(1970, 1, 1)),
         service="ABA",
@@ -413,10 +413,12 @@ def _edit(store, ref: str, **changes) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     from mdbtriage.core.model import Actor
-    from mdbtriage.store.records import get_case, to_case
+    from mdbtriage.store.records import get_case
 
-    case = to_case(get_case(store, ref))  # type: ignore[arg-type]
-    upsert_cases(store, [replace(case, **changes)], Actor.system_account("collega"), "test")
+    case = get_case(store, ref)  # type: ignore[arg-type]
+    facts = {name: value for name, value in changes.items() if name != "status"}
+    case = replace(case.with_facts(**facts), status=changes.get("status", case.status))
+    upsert_cases(store, [case], Actor.system_account("collega"), "test")
 
 
 def _same_as_read_whole(view, store, policy) -> None:  # type: ignore[no-untyped-def]
@@ -486,7 +488,7 @@ def test_a_change_elsewhere_is_put_in_place_keeping_selection_and_scroll(
     colleague(cases=[model.entry(top_row + 2).case_ref])
     assert moved and not reset
     # A new case comes in; a task assigned to the selected case (named by its id only).
-    new = Case(
+    new = Case.entered(
         case_ref="Z26-NIEUW",
         client=Client(bsn="123456782", name="Nieuwe Cliënt", birth_date=date(1970, 1, 1)),
         service="WIA_CLAIM",

@@ -22,7 +22,7 @@ from mdbtriage.cli import dutch
 from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.labels import service_short
-from mdbtriage.core.model import Actor
+from mdbtriage.core.model import Actor, Case
 from mdbtriage.core.policy import DEFAULT_POLICY, PolicyError, available_policies, load_policy
 from mdbtriage.core.triage import Placement, build_queue, placement_dict, placement_dicts
 from mdbtriage.core.validation import (
@@ -48,7 +48,6 @@ from mdbtriage.store.database import (
 from mdbtriage.store.locations import ENV_USER, resolve_store_path, store_path_origin
 from mdbtriage.store.lookups import team_exists
 from mdbtriage.store.records import (
-    CaseRow,
     get_staff,
 )
 
@@ -669,7 +668,7 @@ QUEUE_CSV_COLUMNS = (
 )
 
 
-def _queue_table(placements: list[Placement], rows: dict[str, CaseRow]) -> str:
+def _queue_table(placements: list[Placement], rows: dict[str, Case]) -> str:
     header = (
         "pos",
         "kl",

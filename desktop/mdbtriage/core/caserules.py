@@ -19,6 +19,7 @@ from mdbtriage.core.model import (
     REQUESTERS,
     SERVICES,
     Case,
+    CaseFacts,
     Client,
     requester_problem,
 )
@@ -100,8 +101,8 @@ def store_conflicts(
     if (
         stored_client is not None
         and stored_client.birth_date is not None
-        and case.client.birth_date is not None
-        and stored_client.birth_date != case.client.birth_date
+        and case.facts.birth_date is not None
+        and stored_client.birth_date != case.facts.birth_date
     ):
         problems.append(
             (
@@ -125,7 +126,7 @@ _BOOL_WORDS: Final[dict[str, bool]] = {
     **dict.fromkeys(TRUE_WORDS, True),
     **dict.fromkeys(FALSE_WORDS, False),
 }
-_new_client = frozen_constructor(Client)
+_new_facts = frozen_constructor(CaseFacts)
 
 
 def _no_match(_value: str) -> None:
@@ -257,16 +258,16 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
         problems.append(("status", "kies uit open, in_behandeling, afgerond"))
     if problems or bsn is None or received is None:
         return CaseCheck(None, problems)
-    # Field order of Case: case_ref, client, service, received_on, team, requester, motivated,
-    # working, consents_60_plus, schrijnend, schrijnend_ref, ingebrekestelling, dwangsom,
-    # status, medical_reason, employer_consents_60_plus, dwangsom_kind, dwangsom_deadline,
-    # extra.
-    case = _new_case(
+    # Field order of CaseFacts: case_ref, service, received_on, birth_date, requester,
+    # motivated, working, consents_60_plus, schrijnend, schrijnend_ref, ingebrekestelling,
+    # dwangsom, medical_reason, employer_consents_60_plus, dwangsom_kind, dwangsom_deadline,
+    # central_outcome and ref_key (the store's, None as entered); of Case: facts, bsn,
+    # client_name, team, status, client_id (None until stored).
+    facts = _new_facts(
         ref,
-        _new_client(bsn, name, birth),
         service,
         received,
-        team,
+        birth,
         requester,
         motivated,
         working,
@@ -275,38 +276,40 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
         schrijnend_ref,
         ingebrekestelling,
         dwangsom,
-        status,
         medical_reason,
         employer_consents,
         dwangsom_kind,
         deadline,
-        {},
+        None,
+        None,
     )
+    case = _new_case(facts, bsn, name, team, status, None)
     return CaseCheck(case, problems)
 
 
 def case_fields(case: Case) -> dict[str, str]:
     """A case as text per field, the inverse of :func:`check_case` (for editing)."""
     yes = {True: "ja", False: "nee"}
+    f = case.facts
     return {
-        "case_ref": case.case_ref,
-        "bsn": case.client.bsn,
-        "name": case.client.name,
-        "birth_date": case.client.birth_date.strftime("%d-%m-%Y") if case.client.birth_date else "",
-        "service": case.service,
-        "received_on": case.received_on.strftime("%d-%m-%Y"),
+        "case_ref": f.case_ref,
+        "bsn": case.bsn,
+        "name": case.client_name,
+        "birth_date": f.birth_date.strftime("%d-%m-%Y") if f.birth_date else "",
+        "service": f.service,
+        "received_on": f.received_on.strftime("%d-%m-%Y"),
         "team": case.team,
-        "requester": case.requester or "",
-        "schrijnend_ref": case.schrijnend_ref or "",
+        "requester": f.requester or "",
+        "schrijnend_ref": f.schrijnend_ref or "",
         "status": case.status,
-        **{flag: yes[bool(getattr(case, flag))] for flag in FLAG_FIELDS},
+        **{flag: yes[bool(getattr(f, flag))] for flag in FLAG_FIELDS},
         "employer_consents_60_plus": (
-            "" if case.employer_consents_60_plus is None else yes[case.employer_consents_60_plus]
+            "" if f.employer_consents_60_plus is None else yes[f.employer_consents_60_plus]
         ),
-        "dwangsom": case.dwangsom_kind or yes[case.dwangsom],
-        "dwangsom_deadline": (
-            case.dwangsom_deadline.strftime("%d-%m-%Y") if case.dwangsom_deadline else ""
-        ),
+        "dwangsom": f.dwangsom_kind or yes[f.dwangsom],
+        "dwangsom_deadline": f.dwangsom_deadline.strftime("%d-%m-%Y")
+        if f.dwangsom_deadline
+        else "",
     }
 
 

@@ -644,9 +644,8 @@ def read_cases(
             seen_refs.add(ref, line)
         case = checked.case
         if case is not None:
-            client = case.client
-            bsn, birth = client.bsn, client.birth_date
-            who = f"{client.name}\x1f{birth.isoformat() if birth else ''}"
+            bsn, birth = case.bsn, case.facts.birth_date
+            who = f"{case.client_name}\x1f{birth.isoformat() if birth else ''}"
             earlier = seen_bsn.get(bsn)
             if earlier and earlier[1] != who:
                 errors.append(
@@ -685,7 +684,7 @@ def check_against_store(
         case = row.record
         if case is None or row.errors:
             continue
-        stored = stored_clients.get(case.client.bsn)
+        stored = stored_clients.get(case.bsn)
         if stored is None and (not known_teams or case.team in known_teams):
             continue  # the common case: nothing the store could hold against it
         for name, reason in store_conflicts(case, known_teams, stored):

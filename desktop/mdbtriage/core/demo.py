@@ -11,6 +11,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from mdbtriage.core.central import CentralDecision
 from mdbtriage.core.model import Case, Client, Staff, Team
@@ -271,7 +272,7 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
                     )
                 )
     cases = list(_coverage_cases(teams[0].team_id, today, rng))
-    used = {c.client.bsn for c in cases}
+    used = {c.bsn for c in cases}
     services = _weighted(rng, SERVICE_WEIGHTS)
     requesters = _weighted(rng, REQUESTER_WEIGHTS)
     team_ids = [t.team_id for t in teams]
@@ -294,7 +295,7 @@ def generate(n_cases: int, seed: int, today: date) -> DemoData:
             ("rechterlijk" if rng.random() < 0.25 else "bestuurlijk") if dwangsom else None
         )
         cases.append(
-            Case(
+            Case.entered(
                 case_ref=f"Z{today.year % 100:02d}-{i + 1:06d}",
                 client=Client(bsn=_bsn(rng, used), name=_name(rng), birth_date=birth),
                 service=service,
@@ -334,8 +335,8 @@ def _decisions(cases: list[Case], rng: random.Random) -> list[CentralDecision]:
     some refused (a reference without a decision stays "centrale toets ontbreekt")."""
     found: dict[str, CentralDecision] = {}
     for c in cases:
-        ref = c.schrijnend_ref
-        if not c.schrijnend or not ref or not ref.startswith("CT-") or ref in found:
+        ref = c.facts.schrijnend_ref
+        if not c.facts.schrijnend or not ref or not ref.startswith("CT-") or ref in found:
             continue
         if c.case_ref != "V-0004" and rng.random() < 0.2:
             continue
@@ -344,8 +345,8 @@ def _decisions(cases: list[Case], rng: random.Random) -> list[CentralDecision]:
         found[ref] = CentralDecision(
             central_ref=ref,
             case_ref=None if by_bsn else c.case_ref,
-            bsn=c.client.bsn if by_bsn else None,
-            decided_on=c.received_on + timedelta(days=rng.randint(7, 28)),
+            bsn=c.bsn if by_bsn else None,
+            decided_on=c.facts.received_on + timedelta(days=rng.randint(7, 28)),
             outcome=outcome,
         )
     return list(found.values())
@@ -355,16 +356,16 @@ def _coverage_cases(team: str, today: date, rng: random.Random) -> Iterator[Case
     """A handful of cases that make sure every class, route and flag occurs in any demo."""
     used: set[str] = set()
 
-    def case(ref: str, service: str, days_ago: int, age: int, **kw: object) -> Case:
+    def case(ref: str, service: str, days_ago: int, age: int, **kw: Any) -> Case:
         received = today - timedelta(days=days_ago)
         birth = received - timedelta(days=age * 365 + 40)
-        return Case(
+        return Case.entered(
             case_ref=ref,
             client=Client(bsn=_bsn(rng, used), name=_name(rng), birth_date=birth),
             service=service,
             received_on=received,
             team=team,
-            **kw,  # type: ignore[arg-type]
+            **kw,
         )
 
     # 60-plusmaatregel: received while the measure was in force (up to 2024-12-31).

@@ -41,9 +41,9 @@ from typing import Any, Final
 
 from mdbtriage.core.central import CentralDecision, covers
 from mdbtriage.core.medical_terms import medical_terms
-from mdbtriage.core.model import SERVICE_REQUESTERS
+from mdbtriage.core.model import SERVICE_REQUESTERS, CaseFacts
 from mdbtriage.core.policy import Policy, Route
-from mdbtriage.core.triage import CaseFacts, choose_route, classify
+from mdbtriage.core.triage import choose_route, classify
 from mdbtriage.core.validation import (
     EARLIEST_DATE,
     EARLIEST_RECEIVED,

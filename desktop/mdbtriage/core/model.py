@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 ROLES: Final[dict[str, str]] = {
     "VA": "verzekeringsarts",
@@ -102,14 +102,19 @@ class Client:
 
 
 @dataclass(frozen=True, slots=True)
-class Case:
-    """A case as recorded: the facts the triage engine reads, plus who the client is."""
+class CaseFacts:
+    """What the engine needs to know of a case.
+
+    ``central_outcome`` is the outcome (``toegekend``/``afgewezen``) of the recorded central
+    decision whose reference is the case's ``schrijnend_ref`` and which covers the case, or
+    None; ``employer_consents_60_plus`` None means no employer to ask; ``ref_key`` is
+    ``natural_key(case_ref)`` when the caller has it already (the store keeps it).
+    """
 
     case_ref: str
-    client: Client
     service: str
     received_on: date
-    team: str
+    birth_date: date | None = None
     requester: str | None = None
     motivated: bool = False
     working: bool = False
@@ -118,12 +123,52 @@ class Case:
     schrijnend_ref: str | None = None
     ingebrekestelling: bool = False
     dwangsom: bool = False
-    status: str = "open"
     medical_reason: bool = False
     employer_consents_60_plus: bool | None = None
     dwangsom_kind: str | None = None
     dwangsom_deadline: date | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    central_outcome: str | None = None
+    ref_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A case: the facts the triage engine reads (``facts``), the client, the team and the
+    status. This one shape serves the case as entered (a CSV row, the case form) and as the store
+    reads it back; ``client_id`` is the store's key of the client (None until stored), and the
+    facts the store derives (``CaseFacts.central_outcome``, ``ref_key``) are None as entered.
+    The client's birth date is ``facts.birth_date`` (the engine reads it), once."""
+
+    facts: CaseFacts
+    bsn: str
+    client_name: str
+    team: str
+    status: str = "open"
+    client_id: int | None = None
+
+    @classmethod
+    def entered(cls, client: Client, team: str, status: str = "open", **facts: object) -> Case:
+        """A case as entered: ``facts`` are :class:`CaseFacts`'s fields but the birth date,
+        which is the client's."""
+        return cls(
+            CaseFacts(birth_date=client.birth_date, **facts),  # type: ignore[arg-type]
+            client.bsn,
+            client.name,
+            team,
+            status,
+        )
+
+    def with_facts(self, **changes: Any) -> Case:
+        """This case with some of its facts changed."""
+        return replace(self, facts=replace(self.facts, **changes))
+
+    @property
+    def case_ref(self) -> str:
+        return self.facts.case_ref
+
+    @property
+    def client(self) -> Client:
+        return Client(self.bsn, self.client_name, self.facts.birth_date)
 
 
 @dataclass(frozen=True, slots=True)

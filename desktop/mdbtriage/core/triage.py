@@ -19,7 +19,7 @@ from operator import le
 from typing import TypeVar
 
 from mdbtriage.core.fast import bulk, frozen_constructor
-from mdbtriage.core.model import REQUESTERS, SERVICES
+from mdbtriage.core.model import REQUESTERS, SERVICES, CaseFacts
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.policy import CLASS_ORDER, Policy, Route
 from mdbtriage.core.validation import add_months, age_on, format_date
@@ -39,36 +39,6 @@ CENTRAL_OUTCOMES = (CENTRAL_GRANTED, CENTRAL_REFUSED)
 _CLASS_RANK = {klasse: rank for rank, klasse in enumerate(CLASS_ORDER)}
 _CLASS_RANK_TEXT = {klasse: str(rank) for klasse, rank in _CLASS_RANK.items()}
 assert len(CLASS_ORDER) <= 10, "the queue's sort key holds the class rank as one digit"
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """What the engine needs to know of a case.
-
-    ``central_outcome`` is the outcome (``toegekend``/``afgewezen``) of the recorded central
-    decision whose reference is the case's ``schrijnend_ref`` and which covers the case, or
-    None; ``employer_consents_60_plus`` None means no employer to ask; ``ref_key`` is
-    ``natural_key(case_ref)`` when the caller has it already (the store keeps it).
-    """
-
-    case_ref: str
-    service: str
-    received_on: date
-    birth_date: date | None = None
-    requester: str | None = None
-    motivated: bool = False
-    working: bool = False
-    consents_60_plus: bool = False
-    schrijnend: bool = False
-    schrijnend_ref: str | None = None
-    ingebrekestelling: bool = False
-    dwangsom: bool = False
-    medical_reason: bool = False
-    employer_consents_60_plus: bool | None = None
-    dwangsom_kind: str | None = None
-    dwangsom_deadline: date | None = None
-    central_outcome: str | None = None
-    ref_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

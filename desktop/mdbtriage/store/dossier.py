@@ -3,7 +3,7 @@ access history, and saving a case entered or changed in the desktop form."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from mdbtriage.core.accounts import may_read_log_of_others
@@ -14,7 +14,7 @@ from mdbtriage.store import versions
 from mdbtriage.store.accounts import has_accounts
 from mdbtriage.store.audit import EVENT_LABELS, AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
-from mdbtriage.store.records import CaseRow, get_case, to_case, upsert_cases
+from mdbtriage.store.records import get_case, upsert_cases
 
 
 class DossierError(Exception):
@@ -47,7 +47,7 @@ class LogLine:
         return EVENT_LABELS.get(self.event, self.event)
 
 
-def _case_or_error(store: Store, case_ref: str) -> CaseRow:
+def _case_or_error(store: Store, case_ref: str) -> Case:
     row = get_case(store, case_ref)
     if row is None:
         raise DossierError(f"Zaak {case_ref} bestaat niet")
@@ -76,7 +76,7 @@ def emergency_team(store: Store, actor: Actor, case_ref: str) -> str | None:
 
 def read_dossier(
     store: Store, actor: Actor, case_ref: str, *, emergency_reason: str | None = None
-) -> CaseRow:
+) -> Case:
     """The case, with a 'read' record in the access log. A case of another team (see
     :func:`emergency_team`) opens only with a stated reason: one ``emergency`` record
     (noodtoegang) with the reason; without one :class:`EmergencyRefused` after a ``geweigerd``
@@ -255,12 +255,12 @@ def save_case(
         )
         if stale is None:
             stored = conn.execute(
-                "SELECT name, birth_date FROM clients WHERE bsn = ?", (case.client.bsn,)
+                "SELECT name, birth_date FROM clients WHERE bsn = ?", (case.bsn,)
             ).fetchone()
             client = None
             if stored:
                 born = date.fromisoformat(str(stored[1])) if stored[1] else None
-                client = Client(bsn=case.client.bsn, name=str(stored[0]), birth_date=born)
+                client = Client(bsn=case.bsn, name=str(stored[0]), birth_date=born)
             teams = {str(r[0]) for r in conn.execute("SELECT team_id FROM teams")}
             problems = store_conflicts(case, teams, client)
             if problems:
@@ -290,10 +290,8 @@ def mark_schrijnend(
             attempt="markering schrijnend",
         )
         if stale is None:
-            case = replace(
-                to_case(_case_or_error(store, case_ref)),
-                schrijnend=True,
-                schrijnend_ref=central_ref,
+            case = _case_or_error(store, case_ref).with_facts(
+                schrijnend=True, schrijnend_ref=central_ref
             )
             upsert_cases(store, [case], actor, purpose=purpose)
             return case

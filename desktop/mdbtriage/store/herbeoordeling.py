@@ -21,7 +21,7 @@ from mdbtriage.core.herbeoordeling import (
     assess,
     case_facts,
 )
-from mdbtriage.core.model import Actor, Case, Client
+from mdbtriage.core.model import Actor, Case
 from mdbtriage.core.noodtoegang import needs_emergency
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import choose_route
@@ -217,24 +217,16 @@ def _save_request(
         facts = case_facts(request, case_ref)
         assert request.client.bsn is not None and request.requested_on is not None
         case = Case(
-            case_ref=case_ref,
-            client=Client(
-                bsn=request.client.bsn,
-                name=request.client.name,
-                birth_date=request.client.birth_date,
+            replace(
+                facts,
+                consents_60_plus=existing.facts.consents_60_plus if existing else False,
+                ingebrekestelling=existing.facts.ingebrekestelling if existing else False,
+                dwangsom=existing.facts.dwangsom if existing else False,
             ),
-            service=request.service,
-            received_on=request.requested_on,
-            team=chosen_team,
-            requester=facts.requester,
-            motivated=facts.motivated,
-            working=facts.working,
-            consents_60_plus=existing.facts.consents_60_plus if existing else False,
-            schrijnend=facts.schrijnend,
-            schrijnend_ref=facts.schrijnend_ref,
-            ingebrekestelling=existing.facts.ingebrekestelling if existing else False,
-            dwangsom=existing.facts.dwangsom if existing else False,
-            status=existing.status if existing else "open",
+            request.client.bsn,
+            request.client.name,
+            chosen_team,
+            existing.status if existing else "open",
         )
         upsert_cases(store, [case], actor, purpose=PURPOSE)
         route = choose_route(facts, policy).code

@@ -24,7 +24,7 @@ from typing import Any
 
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.fast import bulk, long_lived
-from mdbtriage.core.model import Actor
+from mdbtriage.core.model import Actor, Case
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import (
     CENTRAL_GRANTED,
@@ -38,7 +38,7 @@ from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.central import outcome_sql
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import atomic_output, check_output
-from mdbtriage.store.records import CASE_ROW_COLUMNS, CaseRow, case_rows
+from mdbtriage.store.records import CASE_ROW_COLUMNS, case_rows
 
 PREVIEW_ROWS = 200  # the first screenful (and then some) shown before the whole queue is in
 
@@ -53,7 +53,7 @@ class QueueEntry:
     bsn_masked: str
     team: str
     status: str
-    client_id: int
+    client_id: int | None  # the store's key of the client; None only for a case not stored
     next_task: str
     search_key: str
 
@@ -190,7 +190,7 @@ def queue_cases(
     team: str | None = None,
     limit: int | None = None,
     on: date | None = None,
-) -> list[CaseRow]:
+) -> list[Case]:
     """The cases that are not afgerond (of one team, or all; received on or before ``on`` when
     given), in the werkvoorraad's order on ``policy``: all of them, or the first ``limit``.
 
@@ -225,7 +225,7 @@ def _silent(_percent: int, _text: str) -> None:
 
 
 def entries_from(
-    rows: list[CaseRow],
+    rows: list[Case],
     on: date,
     policy: Policy,
     tasks: dict[str, str] | None = None,
@@ -401,7 +401,7 @@ def queue_entries(
     ``on`` (not afgerond, received by then), in its order, each with the same class, route,
     flags and next task as there; their positions count among these rows only
     (:func:`merge_entries` gives them their place in the whole)."""
-    rows: list[CaseRow] = []
+    rows: list[Case] = []
     for chunk in _chunks(case_refs):
         marks = ",".join("?" * len(chunk))
         sql = (

@@ -14,9 +14,8 @@ from typing import Any
 from mdbtriage.core.caserules import case_fields
 from mdbtriage.core.csvimport import ParsedRow, ParseResult, check_against_store
 from mdbtriage.core.fast import bulk, frozen_constructor
-from mdbtriage.core.model import Actor, Case, Client, Staff, Team
+from mdbtriage.core.model import Actor, Case, CaseFacts, Client, Staff, Team
 from mdbtriage.core.ordering import natural_key
-from mdbtriage.core.triage import CaseFacts
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import log_selected
 from mdbtriage.store.central import outcome_sql
@@ -58,7 +57,7 @@ def stored_cases(store: Store, refs: Sequence[str]) -> dict[str, Case]:
         _CASE_SELECT + " WHERE c.case_ref IN (SELECT value FROM json_each(?))",
         (json.dumps(list(refs)),),
     )
-    return {str(r[0]): to_case(_case_row(r)) for r in rows}
+    return {str(r[0]): _case_row(r) for r in rows}
 
 
 def stored_staff(store: Store, staff_ids: Sequence[str]) -> dict[str, Staff]:
@@ -74,7 +73,7 @@ def check_cases_against_store(store: Store, rows: Sequence[ParsedRow[Case]]) -> 
     """Hold checked case rows against the store (unknown teams, BSN of another client), so the
     CLI and the desktop import reject the same rows for the same reasons."""
     teams = {str(r[0]) for r in store.conn.execute("SELECT team_id FROM teams")}
-    bsns = list({row.record.client.bsn for row in rows if row.record is not None})
+    bsns = list({row.record.bsn for row in rows if row.record is not None})
     clients: dict[str, Client] = {}
     # One query (the keys as a JSON array) instead of one per few hundred keys.
     for bsn, name, birth in store.conn.execute(
@@ -292,8 +291,8 @@ class CaseWriter:
         days = self._days
         staged: list[tuple[object, ...]] = []
         for c in cases:
-            client = c.client
-            received = c.received_on
+            f = c.facts
+            received = f.received_on
             day = days.get(received)
             if day is None:
                 day = days[received] = received.isoformat()
@@ -302,27 +301,27 @@ class CaseWriter:
             staged.append(
                 (
                     c.case_ref,
-                    client.bsn,
-                    client.name,
-                    client.birth_date.isoformat() if client.birth_date else None,
-                    c.service,
+                    c.bsn,
+                    c.client_name,
+                    f.birth_date.isoformat() if f.birth_date else None,
+                    f.service,
                     day,
                     c.team,
-                    c.requester,
-                    c.motivated,  # a bool is bound as the integer 1 or 0
-                    c.working,
-                    c.consents_60_plus,
-                    c.schrijnend,
-                    c.schrijnend_ref,
-                    c.ingebrekestelling,
-                    c.dwangsom,
+                    f.requester,
+                    f.motivated,  # a bool is bound as the integer 1 or 0
+                    f.working,
+                    f.consents_60_plus,
+                    f.schrijnend,
+                    f.schrijnend_ref,
+                    f.ingebrekestelling,
+                    f.dwangsom,
                     c.status,
                     "create" if old is None else "change",
                     "" if old is None else case_changes(old, c),
-                    c.medical_reason,
-                    c.employer_consents_60_plus,
-                    c.dwangsom_kind,
-                    c.dwangsom_deadline.isoformat() if c.dwangsom_deadline else None,
+                    f.medical_reason,
+                    f.employer_consents_60_plus,
+                    f.dwangsom_kind,
+                    f.dwangsom_deadline.isoformat() if f.dwangsom_deadline else None,
                     natural_key(c.case_ref),
                 )
             )
@@ -367,21 +366,9 @@ _CASE_SELECT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CaseRow:
-    """A case as the werkvoorraad shows it: triage facts plus who and where."""
-
-    facts: CaseFacts
-    bsn: str
-    client_name: str
-    team: str
-    status: str
-    client_id: int
-
-
-def _case_row(r: Sequence[object]) -> CaseRow:
+def _case_row(r: Sequence[object]) -> Case:
     fromiso = date.fromisoformat
-    return CaseRow(
+    return Case(
         facts=CaseFacts(
             case_ref=str(r[0]),
             service=str(r[1]),
@@ -430,7 +417,7 @@ _OPEN_SELECT = (
 _FLAG_SETS = tuple(tuple(bool(bits >> i & 1) for i in range(7)) for bits in range(128))
 
 
-def open_cases(store: Store, team: str | None = None) -> list[CaseRow]:
+def open_cases(store: Store, team: str | None = None) -> list[Case]:
     """Every case that is not afgerond, optionally of one team."""
     sql = _OPEN_SELECT
     params: tuple[str, ...] = ()
@@ -440,8 +427,8 @@ def open_cases(store: Store, team: str | None = None) -> list[CaseRow]:
     return case_rows(store.conn.execute(sql, params))
 
 
-def case_rows(cursor: Iterable[Sequence[Any]]) -> list[CaseRow]:
-    """CaseRows from rows of ``CASE_ROW_COLUMNS``, in the cursor's order.
+def case_rows(cursor: Iterable[Sequence[Any]]) -> list[Case]:
+    """Cases from rows of ``CASE_ROW_COLUMNS``, in the cursor's order.
 
     A quarter of a million rows: the dates repeat (parsed once each, one object per date),
     codes that repeat are interned (one string per code instead of one per row), the flags
@@ -451,8 +438,8 @@ def case_rows(cursor: Iterable[Sequence[Any]]) -> list[CaseRow]:
     dates: dict[str, date] = {}
     fromiso = date.fromisoformat
     flag_sets = _FLAG_SETS
-    new_facts, new_row = _new_facts, _new_case_row
-    rows: list[CaseRow] = []
+    new_facts, new_case = _new_facts, _new_case
+    rows: list[Case] = []
     append = rows.append
     with bulk():
         for (
@@ -511,39 +498,14 @@ def case_rows(cursor: Iterable[Sequence[Any]]) -> list[CaseRow]:
                 central_outcome,
                 ref_key,
             )
-            append(new_row(facts, bsn, name, intern(team_id), intern(status), client_id))
+            append(new_case(facts, bsn, name, intern(team_id), intern(status), client_id))
     return rows
 
 
 _new_facts = frozen_constructor(CaseFacts)
-_new_case_row = frozen_constructor(CaseRow)
+_new_case = frozen_constructor(Case)
 
 
-def get_case(store: Store, case_ref: str) -> CaseRow | None:
+def get_case(store: Store, case_ref: str) -> Case | None:
     row = store.conn.execute(_CASE_SELECT + " WHERE c.case_ref = ?", (case_ref,)).fetchone()
     return _case_row(row) if row else None
-
-
-def to_case(row: CaseRow) -> Case:
-    """The full entity of a stored case."""
-    f = row.facts
-    return Case(
-        case_ref=f.case_ref,
-        client=Client(bsn=row.bsn, name=row.client_name, birth_date=f.birth_date),
-        service=f.service,
-        received_on=f.received_on,
-        team=row.team,
-        requester=f.requester,
-        motivated=f.motivated,
-        working=f.working,
-        consents_60_plus=f.consents_60_plus,
-        schrijnend=f.schrijnend,
-        schrijnend_ref=f.schrijnend_ref,
-        ingebrekestelling=f.ingebrekestelling,
-        dwangsom=f.dwangsom,
-        status=row.status,
-        medical_reason=f.medical_reason,
-        employer_consents_60_plus=f.employer_consents_60_plus,
-        dwangsom_kind=f.dwangsom_kind,
-        dwangsom_deadline=f.dwangsom_deadline,
-    )

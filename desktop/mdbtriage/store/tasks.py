@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from mdbtriage.core.model import Actor, Staff
+from mdbtriage.core.model import Actor, Case, Staff
 from mdbtriage.core.taakdelegatie import (
     Judgement,
     ReviewStats,
@@ -41,7 +41,7 @@ from mdbtriage.store.delegations import (
     ruleset_for,
     staff_or_error,
 )
-from mdbtriage.store.records import CaseRow, get_case, list_staff
+from mdbtriage.store.records import get_case, list_staff
 from mdbtriage.store.versions import StaleEdit, check_task
 
 __all__ = [
@@ -254,7 +254,7 @@ def versions(store: Store, task_id: int) -> list[TaskVersion]:
     ]
 
 
-def _case_or_error(store: Store, case_ref: str) -> CaseRow:
+def _case_or_error(store: Store, case_ref: str) -> Case:
     case = get_case(store, case_ref)
     if case is None:
         raise TaakdelegatieError(f"zaak '{case_ref}' bestaat niet")

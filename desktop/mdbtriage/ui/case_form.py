@@ -22,7 +22,7 @@ from mdbtriage.core.caserules import FIELD_LABELS, case_fields, check_case
 from mdbtriage.core.model import CASE_STATUSES, DWANGSOM_KINDS, REQUESTERS, SERVICES, Case
 from mdbtriage.store.database import Store
 from mdbtriage.store.dossier import DossierError, save_case
-from mdbtriage.store.records import get_case, list_teams, to_case
+from mdbtriage.store.records import get_case, list_teams
 from mdbtriage.store.versions import StaleEdit, case_version
 from mdbtriage.ui.appearance import FlowLayout, fit_to_screen
 from mdbtriage.ui.session import Session
@@ -159,7 +159,7 @@ class CaseFormDialog(QDialog):
         version (read first: a change in between makes the save refused, never lost)."""
         self.version = case_version(self.store.conn, case.case_ref)
         row = get_case(self.store, case.case_ref)
-        self._fill(to_case(row) if row is not None else case)
+        self._fill(row if row is not None else case)
 
     def _combo(self, name: str, items: dict[str, str]) -> QComboBox:
         combo = QComboBox(objectName=name)
@@ -192,8 +192,8 @@ class CaseFormDialog(QDialog):
         for name, edit in self.texts.items():
             edit.setText(values[name])
         self.texts["case_ref"].setReadOnly(True)
-        self.service.setCurrentIndex(self.service.findData(case.service))
-        self.requester.setCurrentIndex(max(0, self.requester.findData(case.requester or "")))
+        self.service.setCurrentIndex(self.service.findData(case.facts.service))
+        self.requester.setCurrentIndex(max(0, self.requester.findData(case.facts.requester or "")))
         self.status.setCurrentIndex(self.status.findData(case.status))
         self.team.setCurrentText(case.team)
         for name, box in self.flags.items():

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.caserules import DOSSIER_DOCUMENTS, missing_documents
 from mdbtriage.core.labels import route_name, service_name, task_short
-from mdbtriage.core.model import CASE_STATUSES, MEDICAL_ROLES, REQUESTERS, ROLES
+from mdbtriage.core.model import CASE_STATUSES, MEDICAL_ROLES, REQUESTERS, ROLES, Case
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.triage import dwangsom_flag, place
 from mdbtriage.core.validation import format_date, mask_bsn
@@ -48,7 +48,7 @@ from mdbtriage.store.dossier import (
     read_dossier,
     set_document,
 )
-from mdbtriage.store.records import CaseRow, get_case, get_staff, list_teams, to_case
+from mdbtriage.store.records import get_case, get_staff, list_teams
 from mdbtriage.ui.appearance import fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.events import Changes, StoreEvents
@@ -116,7 +116,7 @@ class DossierWindow(QWidget):
         self.policy = policy
         self.on = on
         self.case_ref = case_ref
-        self.row: CaseRow = read_dossier(
+        self.row: Case = read_dossier(
             store, session.actor, case_ref, emergency_reason=emergency_reason
         )
         self.setObjectName("dossier")
@@ -498,7 +498,7 @@ class DossierWindow(QWidget):
     def edit_case(self) -> None:
         from mdbtriage.ui.case_form import CaseFormDialog
 
-        saved = CaseFormDialog.ask(self.store, self.session, self.on, to_case(self.row), self)
+        saved = CaseFormDialog.ask(self.store, self.session, self.on, self.row, self)
         if saved is not None:
             self.refresh()
             self._report()

@@ -589,7 +589,8 @@ class QueueModel(QAbstractTableModel):
         if self._by_ref is None:
             self._by_ref = {e.case_ref: e for e in self._all}
         by_ref = self._by_ref
-        return {by_ref[ref].client_id for ref in case_refs if ref in by_ref}
+        found = (by_ref[ref].client_id for ref in case_refs if ref in by_ref)
+        return {client_id for client_id in found if client_id is not None}
 
     def _view_key(self) -> Callable[[QueueEntry], Any]:
         """The order of the rows in view as a key: the sort column's key, ties in triage order
