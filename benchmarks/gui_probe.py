@@ -83,6 +83,10 @@ def main() -> int:
     view.preview_shown.connect(lambda n: (shown.append(n), loop.quit()))
     ready: list[int] = []
     view.team_ready.connect(lambda n: (ready.append(n), loop.quit()))
+    # When the own team's rows got their positions among all teams (they come in the order of
+    # the whole werkvoorraad first, the position column saying it is being computed).
+    numbered: list[float] = []
+    view.team_numbered.connect(lambda _n: numbered.append(time.perf_counter()))
     ticks: list[float] = []
     monitor = QTimer(interval=STALL_TICK_MS)
     monitor.timeout.connect(lambda: ticks.append(time.perf_counter()))
@@ -160,6 +164,7 @@ def main() -> int:
                 "first_any_ms": first_any_ms if first_any_ms is not None else first_paint_ms,
                 "ready_ms": ready_ms,
                 "ready_rows": ready[0] if ready else rows,
+                "numbered_ms": (numbered[0] - started) * 1000 if numbered else ready_ms,
                 "first_rows": first_rows,
                 "preview_rows": shown[0] if shown else 0,
                 "full_ms": full_ms,

@@ -192,15 +192,25 @@ def test_export_while_the_first_rows_are_shown_exports_the_whole_werkvoorraad(
     window.close_dossiers()
 
 
-def test_in_a_store_of_many_teams_the_own_team_is_complete_before_the_others(
-    qtbot, held, store, policy, settings
-):
-    """Six teams: the first rows overall hold few of the own team; the own team's whole
-    werkvoorraad follows at once, at the positions among all teams, and can be searched and
-    sorted while the other teams are computed; the whole queue then keeps where the user was."""
+@pytest.fixture
+def numbering_held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The own team's positions among all teams are held back until the test sets the event."""
+    gate = threading.Event()
+    real = werkvoorraad.whole_positions
+
+    def held_back(*args: object, **kwargs: object) -> object:
+        gate.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(werkvoorraad, "whole_positions", held_back)
+    yield gate
+    gate.set()
+
+
+def _many_teams(store, policy):  # type: ignore[no-untyped-def]
+    """A store of six teams, where the first rows overall hold few of the team lead's team."""
     from mdbtriage.core.model import Actor
     from mdbtriage.store.demo import load_demo
-    from mdbtriage.ui.main_window import MainWindow
     from tests.ui.conftest import _session
 
     load_demo(store, n_cases=12000, seed=7, today=TODAY, actor=Actor.system_account("test"))
@@ -208,6 +218,19 @@ def test_in_a_store_of_many_teams_the_own_team_is_complete_before_the_others(
     expected = load_queue(store, TODAY, policy)
     own = [e for e in expected if e.team == session.team]
     assert 0 < sum(e.team == session.team for e in expected[:PREVIEW_ROWS]) < 50
+    return session, expected, own
+
+
+def test_in_a_store_of_many_teams_the_own_team_is_complete_before_the_others(
+    qtbot, held, numbering_held, store, policy, settings
+):
+    """Six teams: the first rows overall hold few of the own team; the own team's whole
+    werkvoorraad follows at once, in the order of the whole werkvoorraad, then numbered among
+    all teams, and can be searched and sorted while the other teams are computed; the whole
+    queue then keeps where the user was."""
+    from mdbtriage.ui.main_window import MainWindow
+
+    session, expected, own = _many_teams(store, policy)
     window = MainWindow(store, session, policy, TODAY, settings)
     qtbot.addWidget(window)
     view = window.werkvoorraad
@@ -216,6 +239,21 @@ def test_in_a_store_of_many_teams_the_own_team_is_complete_before_the_others(
     assert ready.args == [len(own)]
     assert view.table.model() is view.model and view.preview_model is None
     assert view.model.rowCount() == len(own)
+    # Before the numbering: the rows and their order are the team's in the whole werkvoorraad,
+    # the position says it is being computed (also in the reasons), sorting by it keeps them.
+    pending = _cells(view.model, 30)
+    assert {row[0] for row in pending} == {"…"}
+    assert [row[1:] for row in pending] == [row[1:] for row in _cells(_full_model(own), 30)]
+    view.table.selectRow(3)
+    assert "positie onder alle teams wordt berekend" in view.reasons.toPlainText()
+    view.table.sortByColumn(_col("position"), Qt.SortOrder.DescendingOrder)
+    assert view.model.entry(0).case_ref == own[-1].case_ref
+    view.table.sortByColumn(_col("position"), Qt.SortOrder.AscendingOrder)
+    with qtbot.waitSignal(view.team_numbered, timeout=20000) as numbered:
+        numbering_held.set()
+    assert numbered.args == [len(own)]
+    assert view.current_case() == own[3].case_ref
+    assert f"positie {own[3].position:,}".replace(",", ".") in view.reasons.toPlainText()
     assert _cells(view.model, 30) == _cells(_full_model(own), 30)  # positions among all teams
     assert [view.model.entry(r).position for r in range(5)] == [e.position for e in own[:5]]
     assert view.banner.isVisible() and "compleet" in view.banner.text()
@@ -255,3 +293,43 @@ def _full_model(entries):  # type: ignore[no-untyped-def]
     model = QueueModel()
     model.set_entries(entries)
     return model
+
+
+def test_a_case_closed_while_the_own_team_is_numbered_leaves_and_the_selection_stays(
+    qtbot, held, monkeypatch, store, policy, settings
+):
+    """A colleague closes a case between the reading of the team's rows and their numbering
+    among all teams: its row goes when the positions come, the selected case stays selected."""
+    from mdbtriage.ui.main_window import MainWindow
+
+    session, _expected, own = _many_teams(store, policy)
+    closed = own[1].case_ref
+    real = werkvoorraad.whole_positions
+    gate = threading.Event()
+
+    def without_closed(*args: object, **kwargs: object) -> dict[str, int]:
+        gate.wait(30)
+        positions = real(*args, **kwargs)  # type: ignore[arg-type]
+        del positions[closed]
+        return positions
+
+    monkeypatch.setattr(werkvoorraad, "whole_positions", without_closed)
+    window = MainWindow(store, session, policy, TODAY, settings)
+    qtbot.addWidget(window)
+    view = window.werkvoorraad
+    with qtbot.waitSignal(view.team_ready, timeout=20000):
+        window.show()
+    view.table.selectRow(5)
+    picked = view.current_case()
+    assert picked == own[5].case_ref and view.model.positions_pending
+    with qtbot.waitSignal(view.team_numbered, timeout=20000) as numbered:
+        gate.set()
+    assert numbered.args == [len(own) - 1]
+    assert view.model.rowCount() == len(own) - 1
+    assert closed not in {view.model.entry(r).case_ref for r in range(view.model.rowCount())}
+    assert view.current_case() == picked
+    assert view.model.entry(1).position == own[2].position
+    held.set()
+    with qtbot.waitSignal(view.loaded, timeout=30000):
+        pass
+    window.close_dossiers()

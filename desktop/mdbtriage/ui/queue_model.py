@@ -467,6 +467,9 @@ class QueueModel(QAbstractTableModel):
         self._filter = QueueFilter()
         self._sort_column = 0
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # One team's rows in the order of the whole werkvoorraad, whose positions among all
+        # teams are still being computed: the column shows that, sorting by it keeps the order.
+        self.positions_pending = False
 
     # Qt interface -----------------------------------------------------------------------------
 
@@ -481,6 +484,11 @@ class QueueModel(QAbstractTableModel):
             return None
         entry = self._rows[index.row()]
         column = COLUMNS[index.column()]
+        if self.positions_pending and column.key == "position":
+            if role == _DISPLAY:
+                return "…"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "De plaats onder alle teams wordt berekend"
         if role == _DISPLAY:
             return column.text(entry)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -523,6 +531,7 @@ class QueueModel(QAbstractTableModel):
         """Show ``entries`` (in triage order); ``by_ref``, the same rows by case reference when
         made elsewhere already (for :meth:`update_entries`, otherwise made when first needed)."""
         self.beginResetModel()
+        self.positions_pending = False
         self._all = entries
         self._by_ref = by_ref
         self._ordered = {}
