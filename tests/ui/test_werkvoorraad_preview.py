@@ -28,19 +28,24 @@ def _col(key: str) -> int:
     return COLUMN_KEYS.index(key)
 
 
-@pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """The whole queue is held back until the test sets the event (the first rows are not)."""
+def _held_back(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[threading.Event]:
+    """The worker's call of ``werkvoorraad.<name>`` waits until the test sets the event."""
     gate = threading.Event()
-    real = werkvoorraad.load_queue
+    real = getattr(werkvoorraad, name)
 
     def held_back(*args: object, **kwargs: object) -> object:
         gate.wait(30)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(werkvoorraad, "load_queue", held_back)
+    monkeypatch.setattr(werkvoorraad, name, held_back)
     yield gate
     gate.set()
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The whole queue is held back until the test sets the event (the first rows are not)."""
+    yield from _held_back(monkeypatch, "load_queue")
 
 
 def _window(qtbot, demo_store, policy, settings, session):  # type: ignore[no-untyped-def]
@@ -195,16 +200,7 @@ def test_export_while_the_first_rows_are_shown_exports_the_whole_werkvoorraad(
 @pytest.fixture
 def numbering_held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The own team's positions among all teams are held back until the test sets the event."""
-    gate = threading.Event()
-    real = werkvoorraad.whole_positions
-
-    def held_back(*args: object, **kwargs: object) -> object:
-        gate.wait(30)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(werkvoorraad, "whole_positions", held_back)
-    yield gate
-    gate.set()
+    yield from _held_back(monkeypatch, "whole_positions")
 
 
 def _many_teams(store, policy):  # type: ignore[no-untyped-def]
