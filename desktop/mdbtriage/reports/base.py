@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paragraph import split as split_words
 from reportlab.platypus.paragraph import strip as strip_text
@@ -189,6 +189,25 @@ def _simple_lines(style: ParagraphStyle) -> bool:
     )
 
 
+class Grid(Table):  # type: ignore[misc]  # reportlab has no types
+    """A table that lays itself out once for a width.
+
+    reportlab's ``Table.wrap`` measures every cell again on each call, and a table is wrapped
+    several times to the same width: ``KeepTogether`` measures its content (with unlimited
+    height), the frame wraps it again to place it, a split wraps it once more. Once every row has
+    been measured (reportlab may stop early when rows overflow the height offered), the result
+    depends on the width alone; a later wrap to that width returns it unchanged."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self.__dict__.get("_laid_out_for") == availWidth:
+            self.availWidth = availWidth
+            return self._width, self._height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        complete = self.__dict__.get("_hmax") == len(self._argH)
+        self._laid_out_for = availWidth if complete else None
+        return size
+
+
 def para(text: str, style: ParagraphStyle) -> Para:
     """``text`` (plain, not markup) as a paragraph in ``style``, each line break kept.
 
@@ -214,6 +233,28 @@ def para(text: str, style: ParagraphStyle) -> Para:
     return Para(escape(text).replace("\n", "<br/>"), style)
 
 
+class _Font(TTFont):  # type: ignore[misc]  # reportlab has no types
+    """The embedded font, which splits a text into its subsets' codes once per document.
+
+    Every text drawn in a TrueType font goes through ``splitString``, which looks up each
+    character's code in the document's subsets in Python; our PDFs draw the same labels and
+    values many times. Once a text is split, its characters have their codes in that document
+    for good (codes are only ever added), so the split is kept with the document's state."""
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> Any:
+        state = self.state.get(doc)
+        known: dict[str, Any] | None = getattr(state, "mdb_splits", None)
+        if known is not None:
+            found = known.get(text)
+            if found is not None:
+                return found
+        found = super().splitString(text, doc, encoding)
+        if known is None:
+            known = self.state[doc].mdb_splits = {}
+        known[text] = found
+        return found
+
+
 def register_fonts() -> None:
     """Register the shipped DejaVu fonts once (they print every Dutch and Turkish character)."""
     global _registered
@@ -221,7 +262,7 @@ def register_fonts() -> None:
         return
     for name in (FONT, FONT_BOLD, FONT_ITALIC):
         with resource("fonts", f"{name}.ttf").open("rb") as handle:
-            pdfmetrics.registerFont(TTFont(name, handle))
+            pdfmetrics.registerFont(_Font(name, handle))
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
     )

@@ -25,7 +25,6 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    Table,
     TableStyle,
 )
 
@@ -46,6 +45,7 @@ from mdbtriage.reports.base import (
     FONT_BOLD,
     MARGIN,
     PAGE_SIZE,
+    Grid,
     numbered_canvas,
     para,
     register_fonts,
@@ -171,7 +171,7 @@ class _Sheet:
                 style.append(("BOTTOMPADDING", (0, first), (-1, last - 1), 1))
                 style.append(("TOPPADDING", (0, first + 1), (-1, last), 1))
         width = PAGE_SIZE[0] - 2 * MARGIN
-        table = Table(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT")
+        table = Grid(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT")
         table.setStyle(TableStyle(style))
         self.story.append(table)
         return len(data)
@@ -319,7 +319,7 @@ def _signature_block(sheet: _Sheet) -> None:
         _p(line, s["base"]),
         _p("Paraaf", s["label"]),
     ]
-    table = Table([[left, right]], colWidths=[width / 2, width / 2])
+    table = Grid([[left, right]], colWidths=[width / 2, width / 2])
     table.setStyle(
         TableStyle(
             [
@@ -417,7 +417,7 @@ def render_receipt(assessment: Assessment, outcome: IntakeOutcome) -> bytes:
     sheet.story.append(_p(title, s["title"]))
     sheet.story.append(_p(f"Referentienummer {request.reference} · ontvangen {received}", s["sub"]))
     sheet.story.append(Spacer(1, 4 * mm))
-    stamp = Table([[_p("ONVOLLEDIG", s["stamp"])]], colWidths=[PAGE_SIZE[0] - 2 * MARGIN])
+    stamp = Grid([[_p("ONVOLLEDIG", s["stamp"])]], colWidths=[PAGE_SIZE[0] - 2 * MARGIN])
     stamp.setStyle(
         TableStyle(
             [

@@ -22,7 +22,6 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    Table,
     TableStyle,
 )
 
@@ -35,6 +34,7 @@ from mdbtriage.reports.base import (
     FONT_BOLD,
     MARGIN,
     PAGE_SIZE,
+    Grid,
     numbered_canvas,
     para,
     register_fonts,
@@ -86,8 +86,8 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return para(text, style)
 
 
-def _grid(rows: list[list[object]], widths: list[float], header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+def _grid(rows: list[list[object]], widths: list[float], header: bool = True) -> Grid:
+    table = Grid(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -150,7 +150,7 @@ def _case_block(
             text("Medische overwegingen", case.medical_remarks)
         if case.triage_reasons:
             text("Redenen triage", "\n".join(f"• {r}" for r in case.triage_reasons))
-    table = Table(facts, colWidths=[label_w, width - label_w])
+    table = Grid(facts, colWidths=[label_w, width - label_w])
     table.setStyle(
         TableStyle(
             [
@@ -249,7 +249,7 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
     else:
         banner_text = "Zonder medische inhoud · voor arbeidsdeskundige, teamleider en afdrukken"
         banner_colour = _MUTED
-    banner = Table([[_p(banner_text, s["banner"])]], colWidths=[width])
+    banner = Grid([[_p(banner_text, s["banner"])]], colWidths=[width])
     banner.setStyle(
         TableStyle(
             [
@@ -273,7 +273,7 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
         ["Status", status],
         ["Afgedrukt", format_date(summary.printed_on)],
     ]
-    meta_table = Table(
+    meta_table = Grid(
         [[_p(a, s["label"]), _p(b, s["cell"])] for a, b in meta],
         colWidths=[38 * mm, width - 38 * mm],
     )
