@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from mdbtriage.core.model import REQUESTERS, ROLES, SERVICES
@@ -139,8 +140,10 @@ def _raw(policy_id: str, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     return data
 
 
+@cache
 def load_policy(policy_id: str = DEFAULT_POLICY) -> Policy:
-    """Load and check a policy from the shipped resources."""
+    """Load and check a policy from the shipped resources: once per id (the shipped files do not
+    change while the program runs; the policy is shared, its tables are read, never changed)."""
     data = _raw(policy_id)
     where = f"beleid {policy_id}"
     classes = data.get("classes", {})

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any, Final
 
 from mdbtriage.core.model import BIG_ROLES, ROLES, SERVICES, Staff
@@ -153,8 +154,10 @@ def _raw_rules(
     return merged, own + base_rules
 
 
+@cache
 def load_ruleset(ruleset_id: str = DEFAULT_RULESET) -> RuleSet:
-    """Load and check a rule set from the shipped resources."""
+    """Load and check a rule set from the shipped resources: once per id (as
+    ``policy.load_policy``; the rule set is shared, never changed)."""
     data, raw_rules = _raw_rules(ruleset_id, ())
     where = f"regelset {ruleset_id}"
     tasks: dict[str, TaskDef] = {}
