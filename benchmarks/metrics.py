@@ -19,7 +19,6 @@ from typing import Any
 from mdbtriage.core.policy import CLASS_ORDER, Policy
 from mdbtriage.core.triage import build_queue, placement_dicts
 from mdbtriage.store.database import Store
-from mdbtriage.store.records import open_cases
 from synthetic import copy_store, import_csv, open_store
 
 
@@ -35,12 +34,15 @@ def available(module: str) -> bool:
 
 
 def queue_sample(store: Store, policy: Policy, on: date) -> tuple[float, int]:
-    """What ``queue --format json`` computes (the same calls): open cases, placed, with flags
-    and reasons for every case. Writing the JSON text to stdout is not included."""
+    """What ``queue --format json`` computes (the same calls as ``cli.queue``): the open cases
+    on ``on`` read in the werkvoorraad's order (``queue_cases``), placed, with flags, reasons
+    and team for every case. Writing the JSON text to stdout is not included."""
+    from mdbtriage.store.queue_view import queue_cases
+
     started = time.perf_counter()
-    rows = open_cases(store)
-    placements = build_queue((r.facts for r in rows), on, policy)
-    objects = placement_dicts(placements, policy)
+    rows = queue_cases(store, policy, None, on=on)
+    placements = build_queue([r.facts for r in rows], on, policy)
+    objects = placement_dicts(placements, policy, {r.facts.case_ref: r.team for r in rows})
     elapsed = (time.perf_counter() - started) * 1000
     return elapsed, len(objects)
 
