@@ -38,6 +38,7 @@ from mdbtriage.ui.recovery import (
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.signin import FirstAccountDialog, IdleWatcher, LockDialog, SignInDialog
 from mdbtriage.ui.single_instance import InstanceServer, activate_running, instance_key
+from mdbtriage.ui.worker import stop_background_work
 
 APP_TITLE = "MDB Triage"
 DEMO_CASES = 2000
@@ -289,6 +290,7 @@ def run_office(app: QApplication, address: str, settings: QSettings) -> int:
     try:
         return int(app.exec())
     finally:
+        stop_background_work()
         controller.store.close()
 
 
@@ -347,6 +349,10 @@ def run_app(location: Path | str | None) -> int:
             return 0
         return int(app.exec())
     finally:
-        backups.on_exit()
+        # The window is gone: a new start on this store opens a window of its own (it would
+        # otherwise ask this closing process to show a window it no longer has), and work that
+        # only reads stops, while the last backup is made.
         server.close()
+        stop_background_work()
+        backups.on_exit()
         store.close()

@@ -596,7 +596,7 @@ class WerkvoorraadView(QWidget):
         def work(report: Progress, partial: Callable[[Partial], None]) -> QueueLoad:
             return compute_queue(path, on, policy, report, partial if with_preview else None, team)
 
-        run_in_background(work, done, failed, progress, self, on_partial=preview)
+        run_in_background(work, done, failed, progress, self, on_partial=preview, reads_only=True)
 
     def _forecast_expected(self) -> None:
         """The 'Verwacht klaar' column for the cases of the own team: the team's forecast,

@@ -28,20 +28,52 @@ class _Signals(QObject):
     partial = Signal(object)
 
 
+class Cancelled(Exception):
+    """Raised in reading work at its next progress report once the program is closing."""
+
+
+# Set when the program closes (stop_background_work): reading work stops at its next report.
+_closing = threading.Event()
+
+
+def stop_background_work() -> None:
+    """The program is closing: work that only reads (started with ``reads_only``) stops at its
+    next progress report, since its result would reach no window, and work not yet started
+    never starts; so the process does not wait seconds for a werkvoorraad nobody will see.
+    Work that writes (an import, a backup) always runs to its end."""
+    _closing.set()
+    QThreadPool.globalInstance().clear()
+
+
 class _Job(QRunnable):
-    def __init__(self, work: Callable[..., Any], signals: _Signals, with_partial: bool) -> None:
+    def __init__(
+        self, work: Callable[..., Any], signals: _Signals, with_partial: bool, reads_only: bool
+    ) -> None:
         super().__init__()
         self._work = work
         self.signals = signals
         self._with_partial = with_partial
+        self._reads_only = reads_only
+
+    def _report(self, percent: int, text: str) -> None:
+        if self._reads_only and _closing.is_set():
+            raise Cancelled
+        self.signals.progress.emit(percent, text)
+
+    def _partial(self, part: Any) -> None:
+        if self._reads_only and _closing.is_set():
+            raise Cancelled
+        self.signals.partial.emit(part)
 
     def run(self) -> None:
         _switch_often(True)
         try:
             if self._with_partial:
-                result = self._work(self.signals.progress.emit, self.signals.partial.emit)
+                result = self._work(self._report, self._partial)
             else:
-                result = self._work(self.signals.progress.emit)
+                result = self._work(self._report)
+        except Cancelled:
+            _switch_often(False)  # the program is closing: there is no one to tell
         except Exception as error:
             _switch_often(False)
             _deliver(self.signals.failed, error, traceback.format_exc())
@@ -91,8 +123,11 @@ def run_in_background(
     on_progress: Progress | None = None,
     parent: QObject | None = None,
     on_partial: Callable[[Any], None] | None = None,
+    reads_only: bool = False,
 ) -> _Signals:
     """Start ``work`` in the thread pool; the callbacks are delivered on the GUI thread.
+    ``reads_only``: the work writes nothing, and may stop when the program closes
+    (:func:`stop_background_work`).
 
     ``work`` is called as ``work(progress)``, or with ``on_partial`` as
     ``work(progress, partial)``: what it passes to ``partial`` reaches ``on_partial`` (always
@@ -114,7 +149,7 @@ def run_in_background(
         signals.progress.connect(on_progress)
     if on_partial is not None:
         signals.partial.connect(on_partial)
-    QThreadPool.globalInstance().start(_Job(work, signals, on_partial is not None))
+    QThreadPool.globalInstance().start(_Job(work, signals, on_partial is not None, reads_only))
     return signals
 
 
