@@ -92,3 +92,17 @@ def test_auto_backup_on_exit_only_after_changes(qtbot: QtBot, store: Store) -> N
         conn.execute("INSERT INTO teams (team_id, name) VALUES ('T9', 'Team 9')")
     path = auto.on_exit()
     assert path is not None and [b.path for b in list_backups(store.path)] == [path]
+
+
+def test_a_smoke_run_on_a_damaged_store_says_so_and_does_not_wait_for_a_person(
+    qtbot: QtBot,
+    store_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _damaged_store_with_backup(store_path)
+    before = store_path.read_bytes()
+    monkeypatch.setenv("MDB_TRIAGE_SMOKE", "1")
+    assert open_store_or_recover(store_path) is None  # no dialog: this would hang otherwise
+    assert "smoke: opslag niet te openen" in capsys.readouterr().err
+    assert store_path.read_bytes() == before

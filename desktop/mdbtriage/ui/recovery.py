@@ -58,7 +58,10 @@ class RecoveryDialog:
     def ask(cls, parent: QWidget | None, error: StoreCorrupt, backup: Path | None) -> bool:
         """True when the person chooses to restore ``backup``. A :class:`StoreMissing` (the
         store is gone or empty where one existed) is explained as such: no new empty store is
-        made in its place."""
+        made in its place. A smoke run reports on stderr and does not wait for a person: no."""
+        if smoke_requested():
+            print(f"smoke: opslag niet te openen: {error}", file=sys.stderr)
+            return False
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Critical)
         missing = isinstance(error, StoreMissing)
