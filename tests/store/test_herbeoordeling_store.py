@@ -80,6 +80,34 @@ def test_saving_creates_the_case_in_its_policy_place_and_logs_it(
     assert store.query("SELECT event FROM audit_log ORDER BY log_id")[-1][0] == "change"
 
 
+def test_saving_a_request_again_keeps_what_the_request_does_not_hold(
+    store: Store, actor: Actor
+) -> None:
+    """The case's ingebrekestelling, dwangsom (kind and court deadline), consents and medical
+    reason are not on the form: a request saved again for the same case keeps them."""
+    saved = save_request(store, example(), actor, POLICY)
+    row = get_case(store, saved.case_ref)
+    assert row is not None
+    recorded = row.with_facts(
+        ingebrekestelling=True,
+        dwangsom=True,
+        dwangsom_kind="rechterlijk",
+        dwangsom_deadline=date(2027, 1, 31),
+        consents_60_plus=True,
+        employer_consents_60_plus=False,
+        medical_reason=True,
+    )
+    upsert_cases(store, [recorded], actor, purpose="test")
+    save_request(store, example(), actor, POLICY)
+    after = get_case(store, saved.case_ref)
+    assert after is not None
+    kept = ("ingebrekestelling", "dwangsom", "dwangsom_kind", "dwangsom_deadline")
+    kept += ("consents_60_plus", "employer_consents_60_plus", "medical_reason")
+    assert {name: getattr(after.facts, name) for name in kept} == {
+        name: getattr(recorded.facts, name) for name in kept
+    }
+
+
 @pytest.mark.workstation_only  # set-up mode (no accounts): the workstation store's
 def test_a_workers_request_is_refused_while_a_wia_claim_is_pending(
     store: Store, actor: Actor

@@ -216,13 +216,22 @@ def _save_request(
                 )
         facts = case_facts(request, case_ref)
         assert request.client.bsn is not None and request.requested_on is not None
-        case = Case(
-            replace(
+        if existing is not None:
+            # What the request does not hold stays as recorded on the case (the ingebrekestelling,
+            # the dwangsom with its kind and court deadline, the consents, a medical reason).
+            old = existing.facts
+            facts = replace(
                 facts,
-                consents_60_plus=existing.facts.consents_60_plus if existing else False,
-                ingebrekestelling=existing.facts.ingebrekestelling if existing else False,
-                dwangsom=existing.facts.dwangsom if existing else False,
-            ),
+                consents_60_plus=old.consents_60_plus,
+                ingebrekestelling=old.ingebrekestelling,
+                dwangsom=old.dwangsom,
+                dwangsom_kind=old.dwangsom_kind,
+                dwangsom_deadline=old.dwangsom_deadline,
+                medical_reason=old.medical_reason,
+                employer_consents_60_plus=old.employer_consents_60_plus,
+            )
+        case = Case(
+            facts,
             request.client.bsn,
             request.client.name,
             chosen_team,
