@@ -43,6 +43,14 @@ POLICY = load_policy()
 BSNS = ["111222333", "111222345", "111222357", "111222369", "111222370"]
 
 
+def _case(n: int, name: str, service: str, received: date, team: str, **facts: object) -> Case:
+    """Case C-n of client n (born 1 January 1970)."""
+    client = Client(BSNS[n - 1], name, date(1970, 1, 1))
+    return Case.entered(
+        case_ref=f"C-{n}", client=client, service=service, received_on=received, team=team, **facts
+    )
+
+
 def fill(store: Store, actor: Actor) -> None:
     upsert_teams(store, [Team("T1", "Team 1"), Team("T2", "Team 2")])
     upsert_staff(
@@ -56,42 +64,11 @@ def fill(store: Store, actor: Actor) -> None:
         ],
     )
     cases = [
-        Case.entered(
-            case_ref="C-1",
-            client=Client(BSNS[0], "Een", date(1970, 1, 1)),
-            service="WIA_CLAIM",
-            received_on=date(2026, 5, 1),
-            team="T1",
-        ),
-        Case.entered(
-            case_ref="C-2",
-            client=Client(BSNS[1], "Twee", date(1970, 1, 1)),
-            service="WIA_CLAIM",
-            received_on=date(2026, 9, 1),
-            team="T1",
-        ),
-        Case.entered(
-            case_ref="C-3",
-            client=Client(BSNS[2], "Drie", date(1970, 1, 1)),
-            service="HERBEOORDELING",
-            received_on=date(2026, 6, 1),
-            team="T1",
-            requester="werknemer",
-        ),
-        Case.entered(
-            case_ref="C-4",
-            client=Client(BSNS[3], "Vier", date(1970, 1, 1)),
-            service="WIA_CLAIM",
-            received_on=date(2026, 12, 5),
-            team="T1",
-        ),
-        Case.entered(
-            case_ref="C-5",
-            client=Client(BSNS[4], "Vijf", date(1970, 1, 1)),
-            service="WIA_CLAIM",
-            received_on=date(2026, 4, 1),
-            team="T2",
-        ),
+        _case(1, "Een", "WIA_CLAIM", date(2026, 5, 1), "T1"),
+        _case(2, "Twee", "WIA_CLAIM", date(2026, 9, 1), "T1"),
+        _case(3, "Drie", "HERBEOORDELING", date(2026, 6, 1), "T1", requester="werknemer"),
+        _case(4, "Vier", "WIA_CLAIM", date(2026, 12, 5), "T1"),
+        _case(5, "Vijf", "WIA_CLAIM", date(2026, 4, 1), "T2"),
     ]
     upsert_cases(store, cases, actor, "test")
 
