@@ -239,6 +239,8 @@ def test_in_a_store_of_many_teams_the_own_team_is_complete_before_the_others(
     # the position says it is being computed (also in the reasons), sorting by it keeps them.
     pending = _cells(view.model, 30)
     assert {row[0] for row in pending} == {"…"}
+    said = view.model.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert said == "De plaats onder alle teams wordt berekend"  # a screen reader's words
     assert [row[1:] for row in pending] == [row[1:] for row in _cells(_full_model(own), 30)]
     view.table.selectRow(3)
     assert "positie onder alle teams wordt berekend" in view.reasons.toPlainText()

@@ -487,7 +487,7 @@ class QueueModel(QAbstractTableModel):
         if self.positions_pending and column.key == "position":
             if role == _DISPLAY:
                 return "…"
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
                 return "De plaats onder alle teams wordt berekend"
         if role == _DISPLAY:
             return column.text(entry)
