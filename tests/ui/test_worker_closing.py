@@ -56,3 +56,35 @@ def test_writing_work_runs_to_its_end_when_the_program_closes(qtbot, closing) ->
     worker.stop_background_work()
     qtbot.waitUntil(lambda: results == ["klaar"], timeout=10000)
     assert ended.is_set()
+
+
+def test_writing_work_waiting_for_a_thread_still_runs_when_the_program_closes(
+    qtbot, closing
+) -> None:  # type: ignore[no-untyped-def]
+    """With the one thread busy reading, a write waits its turn; closing stops the read and
+    the write still runs, while a read that was waiting never begins."""
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    threads = pool.maxThreadCount()
+    pool.setMaxThreadCount(1)
+    try:
+        ended, started = threading.Event(), threading.Event()
+        results: list[object] = []
+        worker.run_in_background(
+            _steps(ended, started), results.append, results.append, reads_only=True
+        )
+        assert started.wait(5)
+        waiting_read: list[str] = []
+        worker.run_in_background(
+            lambda _report: waiting_read.append("begonnen"),
+            results.append,
+            results.append,
+            reads_only=True,
+        )
+        worker.run_in_background(lambda _report: "geschreven", results.append, results.append)
+        worker.stop_background_work()
+        qtbot.waitUntil(lambda: results == ["geschreven"], timeout=10000)
+        assert ended.is_set() and waiting_read == []
+    finally:
+        pool.setMaxThreadCount(threads)

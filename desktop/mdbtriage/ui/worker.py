@@ -38,11 +38,11 @@ _closing = threading.Event()
 
 def stop_background_work() -> None:
     """The program is closing: work that only reads (started with ``reads_only``) stops at its
-    next progress report, since its result would reach no window, and work not yet started
-    never starts; so the process does not wait seconds for a werkvoorraad nobody will see.
-    Work that writes (an import, a backup) always runs to its end."""
+    next progress report, or before it begins if it is still waiting for a thread, since its
+    result would reach no window; so the process does not wait seconds for a werkvoorraad
+    nobody will see. Work that writes (an import, a backup), running or waiting, always runs to
+    its end."""
     _closing.set()
-    QThreadPool.globalInstance().clear()
 
 
 class _Job(QRunnable):
@@ -66,6 +66,8 @@ class _Job(QRunnable):
         self.signals.partial.emit(part)
 
     def run(self) -> None:
+        if self._reads_only and _closing.is_set():
+            return  # the program closed while this waited for a thread
         _switch_often(True)
         try:
             if self._with_partial:
