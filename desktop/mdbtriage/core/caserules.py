@@ -307,9 +307,9 @@ def case_fields(case: Case) -> dict[str, str]:
             "" if f.employer_consents_60_plus is None else yes[f.employer_consents_60_plus]
         ),
         "dwangsom": f.dwangsom_kind or yes[f.dwangsom],
-        "dwangsom_deadline": f.dwangsom_deadline.strftime("%d-%m-%Y")
-        if f.dwangsom_deadline
-        else "",
+        "dwangsom_deadline": (
+            f.dwangsom_deadline.strftime("%d-%m-%Y") if f.dwangsom_deadline else ""
+        ),
     }
 
 

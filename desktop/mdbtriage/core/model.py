@@ -147,11 +147,11 @@ class Case:
     client_id: int | None = None
 
     @classmethod
-    def entered(cls, client: Client, team: str, status: str = "open", **facts: object) -> Case:
+    def entered(cls, client: Client, team: str, status: str = "open", **facts: Any) -> Case:
         """A case as entered: ``facts`` are :class:`CaseFacts`'s fields but the birth date,
         which is the client's."""
         return cls(
-            CaseFacts(birth_date=client.birth_date, **facts),  # type: ignore[arg-type]
+            CaseFacts(birth_date=client.birth_date, **facts),
             client.bsn,
             client.name,
             team,
