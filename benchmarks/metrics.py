@@ -37,12 +37,14 @@ def queue_sample(store: Store, policy: Policy, on: date) -> tuple[float, int]:
     """What ``queue --format json`` computes (the same calls as ``cli.queue``): the open cases
     on ``on`` read in the werkvoorraad's order (``queue_cases``), placed, with flags, reasons
     and team for every case. Writing the JSON text to stdout is not included."""
+    from mdbtriage.core.fast import long_lived
     from mdbtriage.store.queue_view import queue_cases
 
     started = time.perf_counter()
-    rows = queue_cases(store, policy, None, on=on)
-    placements = build_queue([r.facts for r in rows], on, policy)
-    objects = placement_dicts(placements, policy, {r.facts.case_ref: r.team for r in rows})
+    with long_lived():
+        rows = queue_cases(store, policy, None, on=on)
+        placements = build_queue([r.facts for r in rows], on, policy)
+        objects = placement_dicts(placements, policy, {r.facts.case_ref: r.team for r in rows})
     elapsed = (time.perf_counter() - started) * 1000
     return elapsed, len(objects)
 
