@@ -1,17 +1,22 @@
 """The PDFs' shortcuts change nothing on paper: a table laid out once per width
-(``reports.base.Grid``) and a text split into the font's subset codes once per document
-(``reports.base._Font``) give byte for byte the PDF that reportlab's own ``Table.wrap`` and
-``TTFont.splitString`` give, for an MDB summary of many cases with tables that split over
-pages, and for the herbeoordeling form."""
+(``reports.base.Grid``), a text split into the font's subset codes once per document
+(``reports.base._Font``) and the font programs of subsets kept once made (``reports.base._Face``)
+give byte for byte the PDF that reportlab's own ``Table.wrap``, ``TTFont.splitString`` and
+``TTFontFace.addSubsetObjects`` give, for an MDB summary of many cases with tables that split
+over pages, and for the herbeoordeling form. Every document's subsets start with the same
+characters, so different documents embed the same font program."""
 
 from __future__ import annotations
 
+import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
-from reportlab.pdfbase.ttfonts import TTFont
+from pypdf import PdfReader
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from reportlab.platypus import Table
 
 from mdbtriage.core.herbeoordeling import assess, intake_outcome
@@ -31,7 +36,7 @@ def _summary() -> MeetingSummary:
             client_name=f"Cliënt {n} Öztürk",
             bsn="123456782",
             service="ZW",
-            status="besproken",
+            status="bespreken",
             reason="nieuw",
             klasse="A",
             route="REGULIER",
@@ -68,8 +73,36 @@ def test_the_shortcuts_give_the_same_pdf_as_reportlab(make, monkeypatch) -> None
     fast = make()
     monkeypatch.setattr(base.Grid, "wrap", Table.wrap)
     monkeypatch.setattr(base._Font, "splitString", TTFont.splitString)
+    monkeypatch.setattr(base._Face, "addSubsetObjects", TTFontFace.addSubsetObjects)
     plain = make()
     assert fast == plain
+
+
+def _font_programs(pdf: bytes) -> dict[str, bytes]:
+    """The embedded font programs of a PDF by font name (subset prefix left off)."""
+    programs = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            name = str(font["/BaseFont"]).split("+", 1)[1]
+            program = font["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+            assert programs.setdefault(name, program) == program
+    return programs
+
+
+def test_different_documents_embed_the_same_font_program() -> None:
+    summary, request = _font_programs(build_summary_pdf(_summary())), _font_programs(_request())
+    assert summary[base.FONT] == request[base.FONT]
+    assert summary[base.FONT_BOLD] == request[base.FONT_BOLD]
+
+
+def test_characters_beyond_the_common_ones_are_embedded_and_found_again() -> None:
+    names = "Łukasz Wąsik, Jürgen Straße, Ayşe Öztürk, İlknur Çelik, Zoë “Bo” Müller…"
+    summary = _summary()
+    first = replace(summary.cases[0], client_name=names)
+    pdf = build_summary_pdf(replace(summary, cases=(first, *summary.cases[1:])))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert names in text
 
 
 def test_a_table_is_laid_out_once_per_width(monkeypatch) -> None:  # type: ignore[no-untyped-def]

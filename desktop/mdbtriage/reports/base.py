@@ -16,8 +16,9 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFZCompress
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Paragraph, Table
 from reportlab.platypus.paragraph import cleanBlockQuotedText
@@ -233,16 +234,100 @@ def para(text: str, style: ParagraphStyle) -> Para:
     return Para(escape(text).replace("\n", "<br/>"), style)
 
 
+# The characters beyond ASCII that every document's font subsets start with, in this order:
+# the Dutch and Turkish letters of names and the punctuation our texts use. reportlab numbers
+# the characters of a document's first subset in the order they first appear, so two
+# documents with the same characters still made different subsets; starting from the same
+# 31 (the free codes below 32 of that subset), nearly every document's first subset is the
+# same, and its font program is made and compressed once per process (``_Face``).
+COMMON_CHARACTERS = "éëèêïöüóáàäçñíÉÖÜÇŞİğış·–—…•’“”"
+
+
+class _States(weakref.WeakKeyDictionary):  # type: ignore[type-arg]
+    """A font's per-document state, made on first use with the common characters first."""
+
+    def __init__(self, font: _Font) -> None:
+        super().__init__()
+        self.font = weakref.ref(font)
+
+    def __getitem__(self, doc: Any) -> Any:
+        try:
+            return super().__getitem__(doc)
+        except KeyError:
+            font = self.font()
+            if font is None:
+                raise
+            state = self[doc] = TTFont.State(font._asciiReadable, font)
+            TTFont.splitString(font, COMMON_CHARACTERS, doc)
+            return state
+
+
+class _Face(TTFontFace):  # type: ignore[misc]  # reportlab has no types
+    """The font file, which keeps the font programs of the subsets it made.
+
+    Embedding a subset means cutting its glyphs out of the font file and compressing them
+    (about 1.5 ms a font in each PDF). The same subset always gives the same program, so the
+    programs of the last few subsets are kept; the PDF is byte for byte what reportlab writes."""
+
+    kept: dict[tuple[int, ...], tuple[bytes, int]]
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:
+        if not doc.compression:
+            return super().addSubsetObjects(doc, fontname, subset)
+        key = tuple(subset)
+        made = self.kept.get(key)
+        if made is None:
+            program = self.makeSubset(subset)
+            if len(self.kept) >= KEPT_SUBSETS:
+                self.kept.clear()
+            made = self.kept[key] = (PDFZCompress.encode(program), len(program))
+        # As ``TTFontFace.addSubsetObjects``, with the program compressed already (a stream
+        # whose dictionary names its filter is written as it is).
+        font_file = pdfdoc.PDFStream()
+        font_file.content = made[0]
+        font_file.dictionary["Length1"] = made[1]
+        font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(PDFZCompress.pdfname)])
+        font_file_ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+        flags = (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": self.ascent,
+                "CapHeight": self.capHeight,
+                "Descent": self.descent,
+                "Flags": flags,
+                "FontBBox": pdfdoc.PDFArray(self.bbox),
+                "FontName": pdfdoc.PDFName(fontname),
+                "ItalicAngle": self.italicAngle,
+                "StemV": self.stemV,
+                "FontFile2": font_file_ref,
+                "MissingWidth": self.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+KEPT_SUBSETS = 16  # per font: a handful of subsets are in use, each program some 20 KB
+
+
 class _Font(TTFont):  # type: ignore[misc]  # reportlab has no types
-    """The embedded font, which splits a text into its subsets' codes once per document.
+    """The embedded font, which splits a text into its subsets' codes once per document, starts
+    every document's subsets with :data:`COMMON_CHARACTERS` and keeps the font programs of the
+    subsets it embedded (``_Face``).
 
     Every text drawn in a TrueType font goes through ``splitString``, which looks up each
     character's code in the document's subsets in Python; our PDFs draw the same labels and
     values many times. Once a text is split, its characters have their codes in that document
     for good (codes are only ever added), so the split is kept with the document's state."""
 
+    def __init__(self, name: str, handle: Any) -> None:
+        super().__init__(name, handle)
+        self.face.__class__ = _Face
+        self.face.kept = {}
+        self.state = _States(self)
+
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> Any:
-        state = self.state.get(doc)
+        state = self.state[doc]
         known: dict[str, Any] | None = getattr(state, "mdb_splits", None)
         if known is not None:
             found = known.get(text)
@@ -250,7 +335,7 @@ class _Font(TTFont):  # type: ignore[misc]  # reportlab has no types
                 return found
         found = super().splitString(text, doc, encoding)
         if known is None:
-            known = self.state[doc].mdb_splits = {}
+            known = state.mdb_splits = {}
         known[text] = found
         return found
 
