@@ -1,9 +1,10 @@
 """The PDFs' shortcuts change nothing on paper: a table laid out once per width
 (``reports.base.Grid``), a text split into the font's subset codes once per document
-(``reports.base._Font``) and the font programs of subsets kept once made (``reports.base._Face``)
-give byte for byte the PDF that reportlab's own ``Table.wrap``, ``TTFont.splitString`` and
-``TTFontFace.addSubsetObjects`` give, for an MDB summary of many cases with tables that split
-over pages, and for the herbeoordeling form. Every document's subsets start with the same
+(``reports.base._Font``), the font programs of subsets kept once made (``reports.base._Face``)
+and a line's operators written directly (``reports.base.draw_line``) give byte for byte the PDF
+that reportlab's own ``Table.wrap``, ``TTFont.splitString``, ``TTFontFace.addSubsetObjects`` and
+canvas calls give, for an MDB summary of many cases with tables that split over pages, and for
+the herbeoordeling form. Every document's subsets start with the same
 characters, so different documents embed the same font program."""
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def test_the_shortcuts_give_the_same_pdf_as_reportlab(make, monkeypatch) -> None
     monkeypatch.setattr(base.Grid, "wrap", Table.wrap)
     monkeypatch.setattr(base._Font, "splitString", TTFont.splitString)
     monkeypatch.setattr(base._Face, "addSubsetObjects", TTFontFace.addSubsetObjects)
+    monkeypatch.setattr(base, "draw_line", base.draw_line_reportlab)
     plain = make()
     assert fast == plain
 

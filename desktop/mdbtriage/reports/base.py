@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 import weakref
-from typing import Any
+from itertools import islice
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -122,13 +125,18 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
             return
         lines = self.blPara
         x = self._hAlignAdjust(x, _sW)
-        canvas.saveState()
-        canvas.setFillColor(lines.textColor)
-        text = canvas.beginText(x, y + self.height - lines.fontSize)
-        text.setFont(lines.fontName, lines.fontSize, self.style.leading)
-        text._textOut(line, 1)
-        canvas.drawText(text)
-        canvas.restoreState()
+        draw_line(
+            canvas,
+            TextLine(
+                line,
+                lines.fontName,
+                lines.fontSize,
+                self.style.leading,
+                lines.textColor,
+                x,
+                y + self.height - lines.fontSize,
+            ),
+        )
 
     def _plain_line(self) -> str | None:
         """The text of the one line this paragraph was wrapped to, when ``drawPara`` would
@@ -166,6 +174,79 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
         if extra_space <= -1e-8:
             return None
         return " ".join(words)
+
+
+class TextLine(NamedTuple):
+    """One line of text to draw: its font, size and leading, colour and baseline position."""
+
+    text: str
+    font_name: str
+    size: float
+    leading: float
+    color: Any
+    x: float
+    y: float
+
+
+def draw_line(canvas: Any, line: TextLine) -> None:
+    """Draw ``line`` as :func:`draw_line_reportlab` does, writing the same page operators
+    directly where they are known (:func:`_line_operators`): a paragraph of one line is the most
+    frequent thing on our pages, and reportlab's objects for it cost more than the text."""
+    operators = _line_operators(canvas, line)
+    if operators is None:
+        draw_line_reportlab(canvas, line)
+    else:
+        canvas._code.extend(operators)
+
+
+def draw_line_reportlab(canvas: Any, line: TextLine) -> None:
+    """One line of text drawn through reportlab's canvas: the state saved, the colour set, a
+    text object at (x, y) in the font, size and leading, the text put out, the state restored."""
+    canvas.saveState()
+    canvas.setFillColor(line.color)
+    text_object = canvas.beginText(line.x, line.y)
+    text_object.setFont(line.font_name, line.size, line.leading)
+    text_object._textOut(line.text, 1)
+    canvas.drawText(text_object)
+    canvas.restoreState()
+
+
+def _line_operators(canvas: Any, line: TextLine) -> list[str] | None:
+    """The page operators :func:`draw_line_reportlab` writes: the state saved, the colour, the
+    text object, the state restored. None where they could differ from these: another font, a
+    colour that is not plain RGB, transparency in force, a page drawn top down."""
+    color = line.color
+    if (
+        type(color) is not Color
+        or getattr(color, "alpha", None) not in (None, 1)
+        or canvas._extgstate._d.get("ca", 1) != 1
+        or getattr(canvas, "_enforceColorSpace", None) is not None
+        or not canvas.bottomup
+    ):
+        return None
+    font = pdfmetrics.getFont(line.font_name)
+    if not isinstance(font, _Font):
+        return None
+    doc = canvas._doc
+    if color.alpha is not None:  # setting an opacity, even the full one, asks for PDF 1.4
+        doc.ensureMinPdfVersion("transparency")
+    escape_text = canvas._escape
+    shown: list[str] = []
+    current = -1
+    for subset, part in font.splitString(line.text, doc):
+        if subset != current:
+            shown.append(
+                f"{font.getSubsetInternalName(subset, doc)} {fp_str(line.size)} Tf "
+                f"{fp_str(line.leading)} TL"
+            )
+            current = subset
+        shown.append(f"({escape_text(part)}) Tj")
+    return [
+        "q",
+        f"{fp_str((color.red, color.green, color.blue))} rg",
+        f"BT 1 0 0 1 {fp_str(line.x, line.y)} Tm {' '.join(shown)} T* ET",
+        "Q",
+    ]
 
 
 # Text that reportlab's paragraph parser would see as more than one plain fragment: markup
@@ -329,15 +410,38 @@ class _Font(TTFont):  # type: ignore[misc]  # reportlab has no types
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> Any:
         state = self.state[doc]
         known: dict[str, Any] | None = getattr(state, "mdb_splits", None)
-        if known is not None:
-            found = known.get(text)
-            if found is not None:
-                return found
-        found = super().splitString(text, doc, encoding)
         if known is None:
             known = state.mdb_splits = {}
+            state.mdb_codes = {}  # character → its code, for those of the first subset
+            state.mdb_seen = 0  # how many of the state's assignments are in mdb_codes
+        found = known.get(text)
+        if found is not None:
+            return found
+        codes: dict[int, int] = state.mdb_codes
+        if type(text) is str and all(map(codes.__contains__, map(ord, set(text)))):
+            # Every character has its code in the first subset already: the one run
+            # ``TTFont.splitString`` would give, its bytes made in one pass by ``translate``.
+            found = [(0, text.translate(codes).encode("latin-1"))] if text else []
+        else:
+            found = super().splitString(text, doc, encoding)
+            self._learn(state)
         known[text] = found
         return found
+
+    @staticmethod
+    def _learn(state: Any) -> None:
+        """Add the characters given codes in the first subset since the last call to
+        ``state.mdb_codes`` (codes are only ever added, in order)."""
+        assignments: dict[int, int] = state.assignments
+        if len(assignments) == state.mdb_seen:
+            return
+        codes: dict[int, int] = state.mdb_codes
+        for char, code in islice(assignments.items(), state.mdb_seen, None):
+            if code < 256:
+                codes[char] = code
+        if 32 in codes:  # a no-break space is written as a space
+            codes[0xA0] = codes[32]
+        state.mdb_seen = len(assignments)
 
 
 def register_fonts() -> None:
