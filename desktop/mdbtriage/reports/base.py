@@ -100,14 +100,13 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
         is left to reportlab. Only for a paragraph made by :func:`para` from one plain
         fragment in a style without indents, bullets, word-wrap modes or shaping."""
         frag = self.frags[0]
-        words = split_words(strip_text(frag.text))
-        if not words or width < 1e-8 or hasattr(frag, "backColor") or hasattr(frag, "cbDefn"):
+        if width < 1e-8 or hasattr(frag, "backColor") or hasattr(frag, "cbDefn"):
             return None
         font, size = frag.fontName, frag.fontSize
-        space = pdfmetrics.stringWidth(" ", font, size, self.encoding)
-        used = -space
-        for word in words:
-            used = used + space + pdfmetrics.stringWidth(word, font, size, self.encoding)
+        measured = _measured_words(frag.text, font, size, self.encoding)
+        if measured is None:
+            return None
+        words, used = measured
         if used > width:
             return None
         self.height = 0
@@ -174,6 +173,35 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
         if extra_space <= -1e-8:
             return None
         return " ".join(words)
+
+
+# The words of a plain text and their width on one line, by text, font and size: the labels of
+# our forms and summaries are the same in every PDF (and often many times in one).
+_MEASURED: dict[tuple[str, str, float, str], tuple[tuple[str, ...], float] | None] = {}
+MEASURED_KEPT = 4096
+
+
+def _measured_words(
+    text: str, font: str, size: float, encoding: str
+) -> tuple[list[str], float] | None:
+    """The words ``breakLines`` makes of ``text`` and their width on one line, measured word by
+    word and added up as it does; None for a text without words."""
+    key = (text, font, size, encoding)
+    if key in _MEASURED:
+        found = _MEASURED[key]
+    else:
+        words = split_words(strip_text(text))
+        found = None
+        if words:
+            space = pdfmetrics.stringWidth(" ", font, size, encoding)
+            used = -space
+            for word in words:
+                used = used + space + pdfmetrics.stringWidth(word, font, size, encoding)
+            found = (tuple(words), used)
+        if len(_MEASURED) >= MEASURED_KEPT:
+            _MEASURED.clear()
+        _MEASURED[key] = found
+    return None if found is None else (list(found[0]), found[1])
 
 
 class TextLine(NamedTuple):
