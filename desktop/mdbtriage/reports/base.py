@@ -6,6 +6,7 @@ Reports take plain data and return bytes; they never read the store or the clock
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from itertools import islice
@@ -114,7 +115,11 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
         self._splitLongWordCount = self._hyphenations = 0
         ascent, descent = pdfmetrics.getAscentDescent(font, size)
         return frag.clone(
-            kind=0, lines=[(width - used, words)], ascent=ascent, descent=descent, fontSize=size
+            kind=0,
+            lines=[(width - used, list(words))],
+            ascent=ascent,
+            descent=descent,
+            fontSize=size,
         )
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
@@ -177,31 +182,23 @@ class Para(Paragraph):  # type: ignore[misc]  # reportlab has no types
 
 # The words of a plain text and their width on one line, by text, font and size: the labels of
 # our forms and summaries are the same in every PDF (and often many times in one).
-_MEASURED: dict[tuple[str, str, float, str], tuple[tuple[str, ...], float] | None] = {}
 MEASURED_KEPT = 4096
 
 
+@functools.lru_cache(maxsize=MEASURED_KEPT)
 def _measured_words(
     text: str, font: str, size: float, encoding: str
-) -> tuple[list[str], float] | None:
+) -> tuple[tuple[str, ...], float] | None:
     """The words ``breakLines`` makes of ``text`` and their width on one line, measured word by
     word and added up as it does; None for a text without words."""
-    key = (text, font, size, encoding)
-    if key in _MEASURED:
-        found = _MEASURED[key]
-    else:
-        words = split_words(strip_text(text))
-        found = None
-        if words:
-            space = pdfmetrics.stringWidth(" ", font, size, encoding)
-            used = -space
-            for word in words:
-                used = used + space + pdfmetrics.stringWidth(word, font, size, encoding)
-            found = (tuple(words), used)
-        if len(_MEASURED) >= MEASURED_KEPT:
-            _MEASURED.clear()
-        _MEASURED[key] = found
-    return None if found is None else (list(found[0]), found[1])
+    words = split_words(strip_text(text))
+    if not words:
+        return None
+    space = pdfmetrics.stringWidth(" ", font, size, encoding)
+    used = -space
+    for word in words:
+        used = used + space + pdfmetrics.stringWidth(word, font, size, encoding)
+    return tuple(words), used
 
 
 class TextLine(NamedTuple):
@@ -378,18 +375,10 @@ class _Face(TTFontFace):  # type: ignore[misc]  # reportlab has no types
     (about 1.5 ms a font in each PDF). The same subset always gives the same program, so the
     programs of the last few subsets are kept; the PDF is byte for byte what reportlab writes."""
 
-    kept: dict[tuple[int, ...], tuple[bytes, int]]
-
     def addSubsetObjects(self, doc: Any, fontname: str, subset: list[int]) -> Any:
         if not doc.compression:
             return super().addSubsetObjects(doc, fontname, subset)
-        key = tuple(subset)
-        made = self.kept.get(key)
-        if made is None:
-            program = self.makeSubset(subset)
-            if len(self.kept) >= KEPT_SUBSETS:
-                self.kept.clear()
-            made = self.kept[key] = (PDFZCompress.encode(program), len(program))
+        made = _font_program(self, tuple(subset))
         # As ``TTFontFace.addSubsetObjects``, with the program compressed already (a stream
         # whose dictionary names its filter is written as it is).
         font_file = pdfdoc.PDFStream()
@@ -419,6 +408,13 @@ class _Face(TTFontFace):  # type: ignore[misc]  # reportlab has no types
 KEPT_SUBSETS = 16  # per font: a handful of subsets are in use, each program some 20 KB
 
 
+@functools.lru_cache(maxsize=KEPT_SUBSETS * 3)  # our three fonts
+def _font_program(face: _Face, subset: tuple[int, ...]) -> tuple[bytes, int]:
+    """The font program of ``subset`` of ``face``, compressed, and its length uncompressed."""
+    program = face.makeSubset(list(subset))
+    return PDFZCompress.encode(program), len(program)
+
+
 class _Font(TTFont):  # type: ignore[misc]  # reportlab has no types
     """The embedded font, which splits a text into its subsets' codes once per document, starts
     every document's subsets with :data:`COMMON_CHARACTERS` and keeps the font programs of the
@@ -432,7 +428,6 @@ class _Font(TTFont):  # type: ignore[misc]  # reportlab has no types
     def __init__(self, name: str, handle: Any) -> None:
         super().__init__(name, handle)
         self.face.__class__ = _Face
-        self.face.kept = {}
         self.state = _States(self)
 
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> Any:
