@@ -753,6 +753,7 @@ def queue(
         check_team_option(store, team)
     policy = chosen or policy_for(store, team, day)
     from mdbtriage.core.fast import long_lived
+    from mdbtriage.store.access_log import record_access
     from mdbtriage.store.queue_view import queue_cases
 
     # A quarter of a million rows are built and kept until they are written: without collector
@@ -761,8 +762,6 @@ def queue(
         # Ordered by the store, as the desktop's werkvoorraad is; the engine keeps that order.
         rows = queue_cases(store, policy, team, on=day)
         placements = build_queue([r.facts for r in rows], day, policy)
-        from mdbtriage.store.access_log import record_access
-
         record_access(
             store,
             context.actor(),
