@@ -26,6 +26,7 @@ from mdbtriage.core.policy import load_policy
 from mdbtriage.reports import base
 from mdbtriage.reports.herbeoordeling_pdf import render_request
 from mdbtriage.reports.mdb_summary import build_summary_pdf
+from tests.reports.summaries import closed_summary
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "voorbeelden" / "herbeoordeling.json"
 
@@ -51,17 +52,7 @@ def _summary() -> MeetingSummary:
         )
         for n in range(1, 31)
     )
-    return MeetingSummary(
-        meeting_id=1,
-        team_id="T1",
-        team_name="Team 1",
-        held_on=date(2026, 11, 2),
-        status="gesloten",
-        regievoerder="Dokter",
-        attendees=(),
-        cases=cases,
-        printed_on=date(2026, 11, 3),
-    )
+    return closed_summary(cases)
 
 
 def _request() -> bytes:

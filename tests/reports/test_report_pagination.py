@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from mdbtriage.core.meetings import MeetingSummary, SummaryActivity, SummaryCase
+from mdbtriage.core.meetings import SummaryActivity, SummaryCase
 from mdbtriage.reports.base import text_rows
 from mdbtriage.reports.mdb_summary import build_summary_pdf
+from tests.reports.summaries import closed_summary
 
 
 def pages_of(pdf: bytes) -> list[str]:
@@ -38,17 +39,7 @@ def test_an_mdb_summary_with_very_long_remarks_and_notes_paginates() -> None:
             SummaryActivity("SPREEKUUR", "Dokter", "VA", date(2026, 12, 1), "Noot " * 1500),
         ),
     )
-    summary = MeetingSummary(
-        meeting_id=1,
-        team_id="T1",
-        team_name="Team 1",
-        held_on=date(2026, 11, 2),
-        status="gesloten",
-        regievoerder="Dokter",
-        attendees=(),
-        cases=(case,),
-        printed_on=date(2026, 11, 3),
-    )
+    summary = closed_summary((case,))
     pages = pages_of(build_summary_pdf(summary))
     total = len(pages)
     assert total > 5
