@@ -279,6 +279,19 @@ def gui_probe_sample(
     return result
 
 
+def settle(store_path: Path) -> None:
+    """Wait until the store was last written ``SETTLED_NS`` ago, as at any real start (the
+    previous sample's program closed it moments ago): the desktop reads a settled store for
+    its seal check while Qt loads (``safety.prefetch_digest``), a store written just now when
+    it opens it."""
+    from mdbtriage.store.safety import SETTLED_NS
+
+    written = store_path.stat().st_mtime_ns
+    wait = (written + SETTLED_NS - time.time_ns()) / 1e9 + 0.05
+    if wait > 0:
+        time.sleep(wait)
+
+
 def startup_sample(location: Path | str, tmp: Path, staff_id: str = "") -> float:
     """Milliseconds from process start to the main window shown: the real
     ``mdb-triage --db LOCATION gui`` in smoke mode (signs in, shows the window, quits). On a
@@ -299,6 +312,8 @@ def startup_sample(location: Path | str, tmp: Path, staff_id: str = "") -> float
         user, password = staff_id, DEMO_PASSWORD
     else:
         user, password = gui_user(location)
+    if not isinstance(location, str):
+        settle(location)
     env = _gui_env(tmp)
     env.update({ENV_SMOKE: "1", ENV_SMOKE_USER: user, ENV_SMOKE_PASSWORD: password})
     env.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -12,6 +12,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -360,3 +361,31 @@ def test_the_default_store_and_its_backups_are_private(run: Run) -> None:
     assert mode(safety.seal_path(path)) == 0o600
     (made,) = list_backups(path)
     assert mode(made.path) == 0o600 and mode(made.path.parent) == 0o700
+
+
+def test_gui_reads_a_sealed_store_ahead_while_qt_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``gui`` starts the seal check's reading of the store before it loads the desktop, and
+    the desktop's opening of the store takes that reading."""
+    from click.testing import CliRunner
+
+    from mdbtriage.cli import cli
+    from mdbtriage.ui import app
+
+    path = tmp_path / "store.sqlite3"
+    Store.open(path).close()
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    seen: list[bool] = []
+
+    def run_app(location: Path | str | None) -> int:
+        seen.append(os.path.abspath(str(location)) in safety._prefetched)
+        Store.open(Path(str(location))).close()
+        return 0
+
+    monkeypatch.setattr(app, "run_app", run_app)
+    result = CliRunner().invoke(cli, ["--db", str(path), "gui"])
+    assert result.exit_code == 0, result.output
+    assert seen == [True]
+    assert os.path.abspath(path) not in safety._prefetched  # taken when the store opened

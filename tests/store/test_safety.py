@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import random
 import shutil
+import threading
+import time
 from datetime import date
 from pathlib import Path, PureWindowsPath
 
@@ -267,6 +271,110 @@ def test_a_bit_flip_under_a_checked_seal_is_found_by_the_seal_hash(
     with pytest.raises(StoreCorrupt, match="controlegetal klopt niet"):
         Store.open(path)
     assert seen == []
+
+
+# ---------------------------------------------------------------- the seal read ahead
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which thread read a store file whole for its digest, one entry per reading."""
+    read: list[str] = []
+    real = safety.file_digest
+
+    def counted(path: Path) -> str:
+        read.append(threading.current_thread().name)
+        return real(path)
+
+    monkeypatch.setattr(safety, "file_digest", counted)
+    return read
+
+
+def _settled(path: Path) -> Path:
+    """The store as when it was closed yesterday: last written an hour ago."""
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    return path
+
+
+def _read_ahead_done(path: Path) -> None:
+    safety.prefetch_digest(path)
+    with contextlib.suppress(Exception):
+        safety._prefetched[os.path.abspath(path)].result(timeout=30)
+
+
+def _flip_a_byte(path: Path) -> None:
+    with path.open("r+b") as handle:  # a byte inside a record
+        handle.seek(path.stat().st_size - 200)
+        byte = handle.read(1)[0]
+        handle.seek(-1, 1)
+        handle.write(bytes([byte ^ 0x04]))
+
+
+def test_a_store_read_ahead_opens_without_reading_it_again(
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desktop reads a sealed store for its seal check while Qt loads: opening it then
+    takes that digest and does not read the file a second time."""
+    path = _settled(_copy(sealed_template, tmp_path))
+    read = _reads(monkeypatch)
+    _read_ahead_done(path)
+    safety.prefetch_digest(path)  # asked twice: read once
+    store = Store.open(path)
+    assert read == ["mdb-triage-seal-digest"]
+    assert store.count("cases") == 120
+    store.close()
+    assert read == ["mdb-triage-seal-digest", "MainThread"]  # the seal written at close
+    assert safety.seal_path(path).exists()
+
+
+def test_a_store_written_just_now_is_read_when_opened(
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written moments ago could be written again within the file system's clock tick
+    unnoticed: it is not read ahead, but read when opened."""
+    path = _copy(sealed_template, tmp_path)
+    read = _reads(monkeypatch)
+    _read_ahead_done(path)
+    Store.open(path).close()
+    assert read == ["MainThread", "MainThread"]
+
+
+def test_a_change_after_the_read_ahead_is_still_found(
+    sealed_template: Path, tmp_path: Path
+) -> None:
+    """A byte changed between the read ahead and the opening gives the file a new
+    modification time: it is read again, and the seal refuses it as without the read ahead."""
+    path = _settled(_copy(sealed_template, tmp_path))
+    _read_ahead_done(path)
+    _flip_a_byte(path)
+    with pytest.raises(StoreCorrupt, match="controlegetal klopt niet"):
+        Store.open(path)
+
+
+def test_a_store_replaced_after_the_read_ahead_is_read_again(
+    sealed_template: Path, tmp_path: Path
+) -> None:
+    """Another file put in its place (same length, same modification time) is another inode."""
+    path = _settled(_copy(sealed_template, tmp_path))
+    _read_ahead_done(path)
+    damaged = tmp_path / "other.sqlite3"
+    shutil.copy2(path, damaged)
+    _flip_a_byte(damaged)
+    shutil.copystat(path, damaged)
+    damaged.replace(path)
+    with pytest.raises(StoreCorrupt, match="controlegetal klopt niet"):
+        Store.open(path)
+
+
+def test_no_read_ahead_without_a_seal_or_a_file(
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _settled(_copy(sealed_template, tmp_path, with_seal=False))
+    read = _reads(monkeypatch)
+    safety.prefetch_digest(path)
+    safety.prefetch_digest(tmp_path / "absent.sqlite3")
+    assert read == []
+    assert os.path.abspath(path) not in safety._prefetched
 
 
 def test_damage_while_open_is_found_at_close_and_the_store_is_not_sealed(

@@ -560,12 +560,19 @@ def cli(ctx: click.Context, db: str | None, user: str | None) -> None:
 @pass_ctx
 def gui(context: Context) -> None:
     """Open de desktoptoepassing."""
-    from mdbtriage.store.locations import explicit_location
-    from mdbtriage.ui.app import run_app
+    from mdbtriage.store.locations import default_store_path, explicit_location
+    from mdbtriage.store.safety import prefetch_digest
 
     if context.office_url is not None:
+        from mdbtriage.ui.app import run_app
+
         sys.exit(run_app(context.office_url))
-    sys.exit(run_app(context.path if explicit_location(context.db_option) else None))
+    path = context.path if explicit_location(context.db_option) else None
+    # The seal check of the store reads the whole file: it runs while Qt loads.
+    prefetch_digest(path or default_store_path())
+    from mdbtriage.ui.app import run_app
+
+    sys.exit(run_app(path))
 
 
 @cli.command()

@@ -32,7 +32,10 @@ import os
 import re
 import stat
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path, PurePath, PureWindowsPath
 
@@ -265,6 +268,68 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+FileSignature = tuple[int, int, int, int, int]
+SETTLED_NS = 2_000_000_000  # a store read ahead was last written at least this long before
+_prefetched: dict[str, Future[tuple[FileSignature, str]]] = {}
+_prefetch_lock = threading.Lock()
+
+
+def _signature(path: Path) -> FileSignature:
+    """What changes when a file is replaced or written: device, inode, length and both times."""
+    facts = os.stat(path)
+    return (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+
+
+def prefetch_digest(path: Path) -> None:
+    """Start reading a sealed store for its SHA-256 in a background thread, so that the seal
+    check when the store is opened finds it done: the desktop calls this before it loads Qt,
+    which takes about as long as reading a store of a quarter of a million cases (reading and
+    hashing release Python's interpreter lock). Nothing is started when the store has no seal
+    (then no digest is needed) or was written less than ``SETTLED_NS`` ago.
+
+    :func:`_compare_with_seal` uses the result only when the file's device, inode, length and
+    change times are the same at opening as before and after it was read. Since the file had
+    not been written for a while when the reading began, any later write gives it a later
+    modification time, however coarse the file system's clock: such a file is read again."""
+    if not seal_path(path).exists():
+        return
+    key = os.path.abspath(path)
+    future: Future[tuple[FileSignature, str]] = Future()
+
+    def read() -> None:
+        try:
+            started = time.time_ns()
+            before = _signature(path)
+            if before[3] > started - SETTLED_NS:
+                raise OSError("written just now: read when opened")
+            digest = file_digest(path)
+            if _signature(path) != before:
+                raise OSError("the file changed while it was read")
+            future.set_result((before, digest))
+        except BaseException as error:  # "not read ahead": the file is read when opened
+            future.set_exception(error)
+
+    with _prefetch_lock:
+        if key in _prefetched:
+            return
+        _prefetched[key] = future
+    threading.Thread(target=read, name="mdb-triage-seal-digest", daemon=True).start()
+
+
+def _checked_digest(path: Path) -> str:
+    """The file's SHA-256: the one :func:`prefetch_digest` read, when the file is provably the
+    same one, unchanged since; else read now. A prefetched digest is used once."""
+    with _prefetch_lock:
+        future = _prefetched.pop(os.path.abspath(path), None)
+    if future is not None:
+        # A prefetch that failed (the file was written or went away meanwhile): read it here.
+        with contextlib.suppress(Exception):
+            signature, digest = future.result()
+            if _signature(path) == signature:
+                return digest
+    return file_digest(path)
+
+
 def seal(path: Path, checked: str | None = None) -> bool:
     """Record length and SHA-256 of a cleanly closed store, and ``checked``: the check (one of
     ``SEAL_CHECKS``) it passed right before it was closed; pass it only after that check found
@@ -334,7 +399,7 @@ def _compare_with_seal(path: Path, data: dict[str, object]) -> list[str]:
             f"het bestand is {actual_size} bytes groot, maar was {size} bytes toen MDB Triage "
             f"het op {when} sloot (afgebroken of buiten MDB Triage om gewijzigd)"
         ]
-    if file_digest(path) != digest:
+    if _checked_digest(path) != digest:
         return [
             f"de inhoud is veranderd sinds MDB Triage het bestand op {when} sloot "
             "(controlegetal klopt niet): beschadigd of buiten MDB Triage om gewijzigd"
