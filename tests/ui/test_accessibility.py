@@ -600,7 +600,7 @@ def test_the_werkvoorraad_sorts_and_chooses_columns_from_menus(make_window, tl_s
 def test_the_overzicht_shows_the_chart_numbers_as_a_table(make_window, tl_session, qtbot) -> None:
     window = make_window(tl_session)
     overzicht = window.overzicht
-    window.tabs.setCurrentWidget(overzicht)
+    window.tabs.setCurrentWidget(overzicht.parentWidget())  # its tab
     overzicht.set_figures(window.werkvoorraad.figures_by_team)
     assert overzicht.charts.isVisible() and not overzicht.table.isVisible()
     overzicht.as_table.setFocus()

@@ -10,6 +10,7 @@ from mdbtriage.store.overview import queue_figures
 from mdbtriage.store.records import get_case, get_staff
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.imports import ImportDialog
+from mdbtriage.ui.main_window import LazyTab
 
 CASES_HEADER = (
     "case_ref;bsn;name;birth_date;service;received_on;team;requester;motivated;working;"
@@ -18,9 +19,12 @@ CASES_HEADER = (
 
 
 def _tab(window, title_part):
+    """The screen of the tab, as a person sees it: chosen, so built."""
     for i in range(window.tabs.count()):
         if title_part in window.tabs.tabText(i).replace("&", ""):
-            return window.tabs.widget(i)
+            window.tabs.setCurrentIndex(i)
+            page = window.tabs.widget(i)
+            return page.view() if isinstance(page, LazyTab) else page
     raise AssertionError(f"no tab {title_part}")
 
 
@@ -29,7 +33,6 @@ def test_team_tab_lists_staff_with_big_and_hours(
 ):
     window = make_window(tl_session)
     team = _tab(window, "Team")
-    window.tabs.setCurrentWidget(team)
     model = team.staff.model
     qtmodeltester.check(model, force_py=True)
     count = demo_store.conn.execute(
@@ -185,3 +188,35 @@ def test_side_by_side_series_differ_by_pattern_not_only_colour(qtbot, demo_store
         s.brush().style() == Qt.BrushStyle.SolidPattern
         for s in view.load_chart.series()[0].barSets()
     )
+
+
+def test_team_overzicht_and_prognose_are_built_when_their_tab_is_chosen(
+    make_window, tl_session, va_session, qtbot
+):
+    """The main window opens on the werkvoorraad; Team, Overzicht and Prognose are built when
+    a person first chooses their tab (by mouse, keyboard or menu), not at start."""
+    window = make_window(tl_session)
+    tabs = window.tabs
+    lazy = {
+        tabs.tabText(i).replace("&", ""): tabs.widget(i)
+        for i in range(tabs.count())
+        if isinstance(tabs.widget(i), LazyTab)
+    }
+    assert set(lazy) == {"Team", "Overzicht", "Prognose"}
+    assert not any(tab.built for tab in lazy.values())
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # O&verzicht
+    assert tabs.currentWidget() is lazy["Overzicht"]
+    assert lazy["Overzicht"].built and not lazy["Team"].built and not lazy["Prognose"].built
+    # Built after the werkvoorraad was counted: it shows those figures at once.
+    overzicht = window.overzicht
+    expected = queue_figures(window.werkvoorraad.model.all_entries(), tl_session.team)
+    assert overzicht.figures.total == expected.total > 0
+    assert overzicht.isVisible() and overzicht.summary.text().startswith(
+        f"{expected.total:,}".replace(",", ".")
+    )
+    tabs.setCurrentWidget(lazy["Team"])
+    assert lazy["Team"].built and window.team_view.isVisible()
+    assert window.team_view.staff.model.rowCount() > 0
+    other = make_window(va_session)
+    assert other.overzicht is None and other.prognose is None
+    assert [other.tabs.tabText(i) for i in range(other.tabs.count())].count("T&eam") == 1

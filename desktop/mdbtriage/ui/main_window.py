@@ -10,13 +10,21 @@ status bar.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSizePolicy, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mdbtriage.core.accounts import STAFF_CHANGES
 from mdbtriage.core.policy import Policy
@@ -38,12 +46,41 @@ from mdbtriage.ui.werkvoorraad import WerkvoorraadView
 if TYPE_CHECKING:  # imported when first shown, or not at all
     from mdbtriage.ui.help import ShortcutsDialog
     from mdbtriage.ui.overzicht import OverzichtView
+    from mdbtriage.ui.prognose import PrognoseView
     from mdbtriage.ui.tasks import MyTasksWidget, TeAccorderenWidget
+    from mdbtriage.ui.team import TeamView
 
 
 def _available(module: str) -> bool:
     """Whether an optional screen module is part of this build."""
     return importlib.util.find_spec(module) is not None
+
+
+class LazyTab(QWidget):
+    """A tab whose screen is built when the tab is first chosen (or the screen asked for): the
+    main window opens on the werkvoorraad, and a screen nobody opens (Team, Overzicht, Prognose)
+    neither reads the store nor loads its module at start."""
+
+    def __init__(self, build: Callable[[], QWidget], name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self._build = build
+        self._view: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def built(self) -> bool:
+        return self._view is not None
+
+    def view(self) -> QWidget:
+        if self._view is None:
+            view = self._build()
+            self._layout.addWidget(view)
+            self.setFocusProxy(view)
+            view.show()  # at once (a widget added to a shown one would wait for the event loop)
+            self._view = view
+        return self._view
 
 
 def _file_problem(error: OSError) -> str:
@@ -101,23 +138,16 @@ class MainWindow(QMainWindow):
         self.werkvoorraad.open_case.connect(self.open_dossier)
         self.tabs.addTab(self.werkvoorraad, "&Werkvoorraad")
         self._add_task_tabs()
-        from mdbtriage.ui.team import TeamView
-
-        self.team_view = TeamView(store, session, on, events=self.events)
-        self.tabs.addTab(self.team_view, "T&eam")
-        self.overzicht: OverzichtView | None = None
+        self._team_tab = LazyTab(self._build_team_view, "team_tab")
+        self.tabs.addTab(self._team_tab, "T&eam")
+        self._overzicht_tab: LazyTab | None = None
+        self._prognose_tab: LazyTab | None = None
         if session.is_team_lead:
-            from mdbtriage.ui.overzicht import OverzichtView
-
-            overzicht = OverzichtView(store, session, policy=policy, events=self.events)
-            self.overzicht = overzicht
-            self.tabs.addTab(overzicht, "O&verzicht")
-            for signal in (self.werkvoorraad.loaded, self.werkvoorraad.updated):
-                signal.connect(lambda _n: overzicht.set_figures(self.werkvoorraad.figures_by_team))
-            from mdbtriage.ui.prognose import PrognoseView
-
-            self.prognose = PrognoseView(store, session, policy, on)
-            self.tabs.addTab(self.prognose, "&Prognose")
+            self._overzicht_tab = LazyTab(self._build_overzicht, "overzicht_tab")
+            self.tabs.addTab(self._overzicht_tab, "O&verzicht")
+            self._prognose_tab = LazyTab(self._build_prognose, "prognose_tab")
+            self.tabs.addTab(self._prognose_tab, "&Prognose")
+        self.tabs.currentChanged.connect(self._tab_chosen)
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
@@ -151,6 +181,50 @@ class MainWindow(QMainWindow):
         self.events.changed.connect(self._store_changed)
         self.events.connection.connect(self._connection_changed)
         self.events.watch(change_watcher(store))
+
+    # Screens built when first chosen ------------------------------------------------------
+
+    def _tab_chosen(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if isinstance(page, LazyTab):
+            page.view()
+
+    def _build_team_view(self) -> QWidget:
+        from mdbtriage.ui.team import TeamView
+
+        return TeamView(self.store, self.session, self.on, events=self.events)
+
+    def _build_overzicht(self) -> QWidget:
+        from mdbtriage.ui.overzicht import OverzichtView
+
+        overzicht = OverzichtView(self.store, self.session, policy=self.policy, events=self.events)
+        # The werkvoorraad counts the figures per team; the charts follow every count.
+        for signal in (self.werkvoorraad.loaded, self.werkvoorraad.updated):
+            signal.connect(lambda _n: overzicht.set_figures(self.werkvoorraad.figures_by_team))
+        if self.werkvoorraad.figures_by_team:
+            overzicht.set_figures(self.werkvoorraad.figures_by_team)
+        return overzicht
+
+    def _build_prognose(self) -> QWidget:
+        from mdbtriage.ui.prognose import PrognoseView
+
+        return PrognoseView(self.store, self.session, self.policy, self.on)
+
+    @property
+    def team_view(self) -> TeamView:
+        return cast("TeamView", self._team_tab.view())
+
+    @property
+    def overzicht(self) -> OverzichtView | None:
+        """The team lead's charts (None for anyone else)."""
+        tab = self._overzicht_tab
+        return None if tab is None else cast("OverzichtView", tab.view())
+
+    @property
+    def prognose(self) -> PrognoseView | None:
+        """The team lead's forecast (None for anyone else)."""
+        tab = self._prognose_tab
+        return None if tab is None else cast("PrognoseView", tab.view())
 
     def _connection_changed(self, connected: bool) -> None:
         self.offline.setVisible(not connected)
