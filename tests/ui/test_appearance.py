@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -62,6 +64,20 @@ def test_without_a_screen_or_libxcb_cursor_the_message_is_dutch():
     no_screen = qt_start_problem({"QT_QPA_PLATFORM": ""})
     assert no_screen is not None and "geen beeldscherm" in no_screen
     assert qt_start_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_a_missing_libxcb_cursor_is_named_with_its_package(monkeypatch):
+    from mdbtriage.ui import appearance
+
+    x11 = {"QT_QPA_PLATFORM": "", "DISPLAY": ":0"}
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(appearance, "XCB_CURSOR_LIBRARY", "libmdb-triage-absent.so.0")
+    missing = qt_start_problem(x11)
+    assert missing is not None and "libxcb-cursor0 ontbreekt" in missing
+    assert "apt-get install libxcb-cursor0" in missing
+    monkeypatch.setattr(appearance, "XCB_CURSOR_LIBRARY", "libc.so.6")  # one that loads
+    assert qt_start_problem(x11) is None
+    assert qt_start_problem({**x11, "QT_QPA_PLATFORM": "wayland"}) is None
 
 
 def test_side_by_side_parts_go_one_under_the_other_when_the_width_is_short(qtbot):

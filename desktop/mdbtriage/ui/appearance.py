@@ -197,10 +197,25 @@ def keep_within_screen(widget: QWidget) -> None:
 SYSTEM_PACKAGES = "libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libegl1"
 
 
+#: The library Qt's X11 platform loads since Qt 6.5; without it Qt cannot open a window.
+XCB_CURSOR_LIBRARY = "libxcb-cursor.so.0"
+
+
+def _loadable(library: str) -> bool:
+    """Whether the dynamic linker finds and loads ``library``, as Qt will (no ``ldconfig``
+    process, as ``ctypes.util.find_library`` would start)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(library)
+    except OSError:
+        return False
+    return True
+
+
 def qt_start_problem(environ: dict[str, str] | None = None) -> str | None:
     """Why Qt cannot open a window here, in Dutch, or None. Qt itself ends the program with an
     English message when its X11 platform cannot load; this is asked before Qt starts."""
-    import ctypes.util
     import os
     import sys
 
@@ -216,7 +231,7 @@ def qt_start_problem(environ: dict[str, str] | None = None) -> str | None:
         )
     if platform == "" and env.get("WAYLAND_DISPLAY"):
         return None
-    if ctypes.util.find_library("xcb-cursor") is None:
+    if not _loadable(XCB_CURSOR_LIBRARY):
         return (
             "MDB Triage kan geen venster openen: het systeempakket libxcb-cursor0 ontbreekt. "
             f"Laat het installeren (Debian/Ubuntu: apt-get install {SYSTEM_PACKAGES}) en "
