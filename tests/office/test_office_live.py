@@ -11,7 +11,9 @@ import pytest
 from mdbtriage.core.model import Actor
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.changes import OfficeWatcher, change_watcher
+from mdbtriage.store.connection import stream_rows
 from mdbtriage.store.office_store import OfficeStore
+from mdbtriage.store.records import open_cases
 from mdbtriage.store.tasks import assign_task
 from tests.office.conftest import DAY, TL, OfficeDb, database_url
 
@@ -81,11 +83,56 @@ def _cut_off(db: OfficeDb, store: OfficeStore) -> None:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
 
 
+def _cut_off_other(db: OfficeDb, store: OfficeStore) -> None:
+    """As :func:`_cut_off`, for a store whose connection is busy sending rows."""
+    with db.connect() as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE query LIKE %s AND pid != pg_backend_pid()",
+            ("%generate_series(1, 50000000)%",),
+        )
+
+
 def test_a_lost_connection_comes_back_by_itself_for_reading(demo_office: OfficeDb) -> None:
     store = open_as(demo_office, VA)
     try:
         _cut_off(demo_office, store)
         assert store.count("cases") > 0  # read again on a new connection
+    finally:
+        store.close()
+
+
+def test_a_streamed_read_comes_back_by_itself_when_the_connection_was_lost(
+    demo_office: OfficeDb,
+) -> None:
+    """The werkvoorraad's read (rows streamed a chunk at a time) is asked again on a new
+    connection when the old one went before it began, as any other read."""
+    store = open_as(demo_office, VA)
+    try:
+        before = [case.facts.case_ref for case in open_cases(store)]
+        _cut_off(demo_office, store)
+        assert [case.facts.case_ref for case in open_cases(store)] == before
+        assert before
+    finally:
+        store.close()
+
+
+def test_a_connection_lost_while_rows_stream_in_is_reported_in_dutch(
+    demo_office: OfficeDb,
+) -> None:
+    """Rows already handed over cannot be asked for again: the loss is reported (no hang, no
+    half list taken for the whole), and the next read works on a new connection."""
+    from mdbtriage.store.office import OfficeUnreachable
+
+    store = open_as(demo_office, VA)
+    try:
+        rows = stream_rows(store.conn, "SELECT g FROM generate_series(1, 50000000) AS g")
+        assert next(rows) == (1,)
+        _cut_off_other(demo_office, store)
+        with pytest.raises(OfficeUnreachable, match="Kantooropslag"):
+            for _row in rows:
+                pass
+        assert store.count("cases") > 0
     finally:
         store.close()
 

@@ -13,8 +13,6 @@ class Cursor(Protocol):
 
     def fetchall(self) -> list[Any]: ...
 
-    def fetchmany(self, size: int = ..., /) -> list[Any]: ...
-
     def __iter__(self) -> Iterator[Any]: ...
 
     @property
@@ -35,3 +33,17 @@ class Connection(Protocol):
 def is_office(conn: object) -> bool:
     """Whether ``conn`` is an office store's connection (else a workstation store's)."""
     return getattr(conn, "is_office", False) is True
+
+
+STREAM_ROWS = 5_000  # rows per chunk of a streamed read on the office store
+
+
+def stream_rows(conn: Connection, sql: str, parameters: Any = ()) -> Iterator[Any]:
+    """The rows of a long read one by one, in the query's order, never the whole result held
+    at once. The office store's driver fetches them ``STREAM_ROWS`` at a time
+    (:meth:`~mdbtriage.store.office_conn.OfficeConnection.stream`), so the rows already here are
+    worked on while the next arrive; the workstation store's cursor reads them from the file as
+    they are asked for. Read the rows to the end before the next statement on ``conn``."""
+    if is_office(conn):
+        return conn.stream(sql, parameters, STREAM_ROWS)  # type: ignore[attr-defined,no-any-return]
+    return iter(conn.execute(sql, parameters))

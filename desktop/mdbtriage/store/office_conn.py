@@ -24,7 +24,7 @@ the callers ask :func:`is_office` and use :mod:`mdbtriage.store.backend`'s funct
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -145,6 +145,37 @@ class OfficeConnection:
                     pass
                 else:
                     return self.raw.execute(query, values)
+            if self._lost is not None:
+                raise self._lost(error) from None
+            raise
+
+    def stream(self, sql: str, params: Sequence[Any] | None, size: int) -> Iterator[Any]:
+        """The rows of a read as they arrive, ``size`` at a time (libpq's chunked rows): the
+        driver never holds the whole result, and the rows already here are worked on while
+        the server sends the rest. A connection lost before the first row is asked again as in
+        :meth:`execute`; once rows were handed over, the loss is reported."""
+        query, values = translate(sql), tuple(params) if params else ()
+        handed = False
+        try:
+            for row in self.raw.cursor().stream(query, values, size=size):
+                handed = True
+                yield row
+        except psycopg.OperationalError as error:
+            if not (self.raw.closed or self.raw.broken):
+                raise
+            if (
+                not handed
+                and self._reconnect is not None
+                and _is_read(query)
+                and not self._was_in_transaction
+            ):
+                try:
+                    self.replace(self._reconnect())
+                except Exception:
+                    pass
+                else:
+                    yield from self.raw.cursor().stream(query, values, size=size)
+                    return
             if self._lost is not None:
                 raise self._lost(error) from None
             raise

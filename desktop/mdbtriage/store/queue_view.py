@@ -36,6 +36,7 @@ from mdbtriage.core.triage import (
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.central import outcome_sql
+from mdbtriage.store.connection import stream_rows
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import atomic_output, check_output
 from mdbtriage.store.records import CASE_ROW_COLUMNS, case_rows
@@ -213,7 +214,7 @@ def queue_cases(
             f"ORDER BY {order} LIMIT ?) ORDER BY {order}"
         )
         params.append(max(0, limit))
-    return case_rows(store.conn.execute(sql, params))
+    return case_rows(stream_rows(store.conn, sql, params))
 
 
 Progress = Callable[[int, str], None]
@@ -408,7 +409,7 @@ def queue_entries(
             f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
             f"WHERE c.status != 'afgerond' AND c.received_on <= ? AND c.case_ref IN ({marks})"
         )
-        rows.extend(case_rows(store.conn.execute(sql, [on.isoformat(), *chunk])))
+        rows.extend(case_rows(stream_rows(store.conn, sql, [on.isoformat(), *chunk])))
     tasks = next_tasks(store, [r.facts.case_ref for r in rows]) if rows else {}
     return entries_from(rows, on, policy, tasks)
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from sys import intern
+from typing import Any
 
 from mdbtriage.core.caserules import case_fields
 from mdbtriage.core.csvimport import ParsedRow, ParseResult, check_against_store
@@ -18,7 +19,7 @@ from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import log_selected
 from mdbtriage.store.central import outcome_sql
-from mdbtriage.store.connection import Connection, Cursor, is_office
+from mdbtriage.store.connection import Connection, is_office, stream_rows
 from mdbtriage.store.database import Store, utc_now
 
 
@@ -423,19 +424,13 @@ def open_cases(store: Store, team: str | None = None) -> list[Case]:
     if team:
         sql += " AND c.team_id = ?"
         params = (team,)
-    return case_rows(store.conn.execute(sql, params))
+    return case_rows(stream_rows(store.conn, sql, params))
 
 
-FETCH_ROWS = 5_000  # rows per fetch in ``case_rows``
-
-
-def case_rows(cursor: Cursor) -> list[Case]:
-    """Cases from rows of ``CASE_ROW_COLUMNS``, in the cursor's order.
-
-    The rows are fetched a few thousand at a time (``fetchmany``): the office store's driver
-    hands them over in one call per few thousand instead of one call per row (of the 0.3 s its
-    hand-over of 250,000 rows takes, some 50 ms less); all at once would hold every row twice
-    for a moment.
+def case_rows(rows: Iterable[Any]) -> list[Case]:
+    """Cases from rows of ``CASE_ROW_COLUMNS``, in their order (give it
+    ``connection.stream_rows``: on the office store the driver then hands the rows over a few
+    thousand at a time while these are built, and never holds the whole result).
 
     A quarter of a million rows: the dates repeat (parsed once each, one object per date),
     codes that repeat are interned (one string per code instead of one per row), the flags
@@ -446,69 +441,67 @@ def case_rows(cursor: Cursor) -> list[Case]:
     fromiso = date.fromisoformat
     flag_sets = _FLAG_SETS
     new_facts, new_case = _new_facts, _new_case
-    rows: list[Case] = []
-    append = rows.append
-    fetch = cursor.fetchmany
+    cases: list[Case] = []
+    append = cases.append
     with bulk():
-        while chunk := fetch(FETCH_ROWS):
-            for (
+        for (
+            ref,
+            service,
+            received_text,
+            birth_text,
+            requester,
+            flags,
+            schrijnend_ref,
+            bsn,
+            name,
+            team_id,
+            status,
+            client_id,
+            employer_consents,
+            dwangsom_kind,
+            deadline_text,
+            central_outcome,
+            ref_key,
+        ) in rows:
+            received = dates.get(received_text)
+            if received is None:
+                received = dates[received_text] = fromiso(received_text)
+            birth = None
+            if birth_text:
+                birth = dates.get(birth_text)
+                if birth is None:
+                    birth = dates[birth_text] = fromiso(birth_text)
+            (
+                motivated,
+                working,
+                consents,
+                schrijnend,
+                ingebrekestelling,
+                dwangsom,
+                medical_reason,
+            ) = flag_sets[flags]
+            facts = new_facts(
                 ref,
-                service,
-                received_text,
-                birth_text,
-                requester,
-                flags,
-                schrijnend_ref,
-                bsn,
-                name,
-                team_id,
-                status,
-                client_id,
-                employer_consents,
+                intern(service),
+                received,
+                birth,
+                intern(requester) if requester else None,
+                motivated,
+                working,
+                consents,
+                schrijnend,
+                schrijnend_ref or None,
+                ingebrekestelling,
+                dwangsom,
+                medical_reason,
+                None if employer_consents is None else bool(employer_consents),
                 dwangsom_kind,
-                deadline_text,
+                fromiso(deadline_text) if deadline_text else None,
                 central_outcome,
                 ref_key,
-            ) in chunk:
-                received = dates.get(received_text)
-                if received is None:
-                    received = dates[received_text] = fromiso(received_text)
-                birth = None
-                if birth_text:
-                    birth = dates.get(birth_text)
-                    if birth is None:
-                        birth = dates[birth_text] = fromiso(birth_text)
-                (
-                    motivated,
-                    working,
-                    consents,
-                    schrijnend,
-                    ingebrekestelling,
-                    dwangsom,
-                    medical_reason,
-                ) = flag_sets[flags]
-                facts = new_facts(
-                    ref,
-                    intern(service),
-                    received,
-                    birth,
-                    intern(requester) if requester else None,
-                    motivated,
-                    working,
-                    consents,
-                    schrijnend,
-                    schrijnend_ref or None,
-                    ingebrekestelling,
-                    dwangsom,
-                    medical_reason,
-                    None if employer_consents is None else bool(employer_consents),
-                    dwangsom_kind,
-                    fromiso(deadline_text) if deadline_text else None,
-                    central_outcome,
-                    ref_key,
-                )
-                append(new_case(facts, bsn, name, intern(team_id), intern(status), client_id))
-    return rows
+            )
+            append(new_case(facts, bsn, name, intern(team_id), intern(status), client_id))
+    return cases
 
 
 _new_facts = frozen_constructor(CaseFacts)
