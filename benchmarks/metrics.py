@@ -35,14 +35,15 @@ def available(module: str) -> bool:
 
 def queue_sample(store: Store, policy: Policy, on: date) -> tuple[float, int]:
     """What ``queue --format json`` computes (the same calls as ``cli.queue``): the open cases
-    on ``on`` read in the werkvoorraad's order (``queue_cases``), placed, with flags, reasons
-    and team for every case. Writing the JSON text to stdout is not included."""
+    on ``on`` read (``cases_to_place``: in the werkvoorraad's order on the workstation store,
+    unordered on the office store), placed in order, with flags, reasons and team for every
+    case. Writing the JSON text to stdout is not included."""
     from mdbtriage.core.fast import long_lived
-    from mdbtriage.store.queue_view import queue_cases
+    from mdbtriage.store.queue_view import cases_to_place
 
     started = time.perf_counter()
     with long_lived():
-        rows = queue_cases(store, policy, None, on=on)
+        rows = cases_to_place(store, policy, None, on=on)
         placements = build_queue([r.facts for r in rows], on, policy)
         objects = placement_dicts(placements, policy, {r.facts.case_ref: r.team for r in rows})
     elapsed = (time.perf_counter() - started) * 1000

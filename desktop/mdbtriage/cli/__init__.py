@@ -761,13 +761,12 @@ def queue(
     policy = chosen or policy_for(store, team, day)
     from mdbtriage.core.fast import long_lived
     from mdbtriage.store.access_log import record_access
-    from mdbtriage.store.queue_view import queue_cases
+    from mdbtriage.store.queue_view import cases_to_place
 
     # A quarter of a million rows are built and kept until they are written: without collector
     # passes over them (each would scan every row; some 0.4 s in all at that size).
     with long_lived():
-        # Ordered by the store, as the desktop's werkvoorraad is; the engine keeps that order.
-        rows = queue_cases(store, policy, team, on=day)
+        rows = cases_to_place(store, policy, team, on=day)
         placements = build_queue([r.facts for r in rows], day, policy)
         record_access(
             store,

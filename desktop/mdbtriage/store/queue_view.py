@@ -217,6 +217,28 @@ def queue_cases(
     return case_rows(stream_rows(store.conn, sql, params))
 
 
+def cases_to_place(
+    store: Store, policy: Policy, team: str | None = None, on: date | None = None
+) -> list[Case]:
+    """The rows of :func:`queue_cases` (all of them), for a caller that places them with
+    ``build_queue`` and has no screen to keep responsive (the command line's ``queue``), in
+    the order that is quickest to read whole; ``build_queue`` sorts what is not in order.
+
+    On the office store that is no order: the rows stream in while the server scans, and
+    Python's sort in ``build_queue`` (about 0.3 s at a quarter of a million) is quicker than
+    the server's, which sorts the whole wide rows and spills them to disk (about 0.6 s before
+    the first row leaves the server), and it leaves the shared server that work. On the
+    workstation store SQLite's sort runs in this process and reading in order is as quick."""
+    if not store.is_office:
+        return queue_cases(store, policy, team, on=on)
+    where, params = _open_where(store, on, team)
+    sql = (
+        f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
+        f"WHERE {where}"
+    )
+    return case_rows(stream_rows(store.conn, sql, params))
+
+
 Progress = Callable[[int, str], None]
 PROGRESS_STEP = 25_000  # rows between two progress reports while building
 
