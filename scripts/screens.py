@@ -127,7 +127,7 @@ class Tour:
             (lead.overzicht, "overzicht"),
             (lead.prognose, "prognose"),
         ):
-            lead.tabs.setCurrentWidget(tab)
+            lead.tabs.setCurrentWidget(tab.parentWidget())  # its tab (built when chosen)
             settle(400)
             self.show(name, lead)
         lead.tabs.setCurrentWidget(lead.werkvoorraad)
