@@ -13,7 +13,7 @@ from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.changes import OfficeWatcher, change_watcher
 from mdbtriage.store.connection import stream_rows
 from mdbtriage.store.office_store import OfficeStore
-from mdbtriage.store.records import open_cases
+from mdbtriage.store.records import CASE_ROW_COLUMNS, case_rows, open_cases
 from mdbtriage.store.tasks import assign_task
 from tests.office.conftest import DAY, TL, OfficeDb, database_url
 
@@ -133,6 +133,50 @@ def test_a_connection_lost_while_rows_stream_in_is_reported_in_dutch(
             for _row in rows:
                 pass
         assert store.count("cases") > 0
+    finally:
+        store.close()
+
+
+def test_a_read_that_fails_halfway_leaves_the_connection_free(demo_office: OfficeDb) -> None:
+    """A row that cannot be read (here: a date that is no date) ends the werkvoorraad's read
+    with an error; the rest of the streamed read is cancelled at once, so the next statement
+    on the connection runs, even while the error (and its traceback) is still kept."""
+    import threading
+
+    store = open_as(demo_office, VA)
+    try:
+        columns = CASE_ROW_COLUMNS.replace("c.received_on", "'geen datum'", 1)
+        sql = (
+            f"SELECT {columns} FROM cases c JOIN clients k ON k.client_id = c.client_id, "
+            "generate_series(1, 200) AS g"
+        )
+        with pytest.raises(ValueError) as kept:
+            case_rows(stream_rows(store.conn, sql))
+        assert kept.value is not None
+        answered: list[object] = []
+        reader = threading.Thread(
+            target=lambda: answered.append(store.conn.execute("SELECT 1").fetchone()),
+            daemon=True,
+        )
+        reader.start()
+        reader.join(10)
+        assert answered == [(1,)]
+        assert not store.conn.in_transaction
+    finally:
+        store.close()
+
+
+def test_without_chunked_rows_the_read_is_the_same(
+    demo_office: OfficeDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a libpq before 17 (no chunked rows) the rows come from the whole result, the same."""
+    from mdbtriage.store import office_conn
+
+    store = open_as(demo_office, VA)
+    try:
+        streamed = [case.facts.case_ref for case in open_cases(store)]
+        monkeypatch.setattr(office_conn, "CHUNKED_ROWS", False)
+        assert [case.facts.case_ref for case in open_cases(store)] == streamed
     finally:
         store.close()
 

@@ -4,7 +4,8 @@ OfficeConnection` (psycopg 3 with the SQL translated). Rows are plain tuples on 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 
@@ -47,3 +48,15 @@ def stream_rows(conn: Connection, sql: str, parameters: Any = ()) -> Iterator[An
     if is_office(conn):
         return conn.stream(sql, parameters, STREAM_ROWS)  # type: ignore[attr-defined,no-any-return]
     return iter(conn.execute(sql, parameters))
+
+
+@contextmanager
+def closing_rows(rows: Iterable[Any]) -> Iterator[None]:
+    """Close ``rows`` (a :func:`stream_rows` iterator) when the block ends, however it ends: a
+    streamed read left half read keeps the office store's connection busy until it is."""
+    try:
+        yield
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
+from inspect import signature
 from typing import Any
 
 import psycopg
@@ -50,6 +51,10 @@ _TEMP_NAME = re.compile(r"\btemp\.(\w+)")
 _JSON_EACH = re.compile(r"\bjson_each\(%s\)", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN\s+IMMEDIATE\s*$", re.I)
 _STAGING_INSERT = re.compile(r"^INSERT INTO pg_temp\.(\w+) VALUES \(((?:%s, )*%s)\)$")
+
+
+# Rows streamed a chunk at a time need libpq 17 and psycopg 3.2 (``Cursor.stream(size=…)``).
+CHUNKED_ROWS = pq.version() >= 170_000 and "size" in signature(psycopg.Cursor.stream).parameters
 
 
 def _token(match: re.Match[str]) -> str:
@@ -153,11 +158,20 @@ class OfficeConnection:
         """The rows of a read as they arrive, ``size`` at a time (libpq's chunked rows): the
         driver never holds the whole result, and the rows already here are worked on while
         the server sends the rest. A connection lost before the first row is asked again as in
-        :meth:`execute`; once rows were handed over, the loss is reported."""
+        :meth:`execute`; once rows were handed over, the loss is reported. Closing the
+        iterator early (or an error in the loop that reads it) cancels the rest of the read:
+        until then the connection is busy. Without chunked rows (libpq before 17) the rows
+        are fetched ``size`` at a time from the whole result instead."""
+        if not CHUNKED_ROWS:
+            cursor = self.execute(sql, params)
+            while chunk := cursor.fetchmany(size):
+                yield from chunk
+            return
         query, values = translate(sql), tuple(params) if params else ()
         handed = False
+        rows = self.raw.cursor().stream(query, values, size=size)
         try:
-            for row in self.raw.cursor().stream(query, values, size=size):
+            for row in rows:
                 handed = True
                 yield row
         except psycopg.OperationalError as error:
@@ -174,11 +188,14 @@ class OfficeConnection:
                 except Exception:
                     pass
                 else:
-                    yield from self.raw.cursor().stream(query, values, size=size)
+                    rows = self.raw.cursor().stream(query, values, size=size)
+                    yield from rows
                     return
             if self._lost is not None:
                 raise self._lost(error) from None
             raise
+        finally:
+            rows.close()  # type: ignore[attr-defined]  # psycopg's stream is a generator
 
     # Whether the store has a transaction open (set by the store); then nothing is retried.
     busy: Callable[[], bool] = staticmethod(lambda: False)

@@ -19,7 +19,7 @@ from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import log_selected
 from mdbtriage.store.central import outcome_sql
-from mdbtriage.store.connection import Connection, is_office, stream_rows
+from mdbtriage.store.connection import Connection, closing_rows, is_office, stream_rows
 from mdbtriage.store.database import Store, utc_now
 
 
@@ -430,7 +430,9 @@ def open_cases(store: Store, team: str | None = None) -> list[Case]:
 def case_rows(rows: Iterable[Any]) -> list[Case]:
     """Cases from rows of ``CASE_ROW_COLUMNS``, in their order (give it
     ``connection.stream_rows``: on the office store the driver then hands the rows over a few
-    thousand at a time while these are built, and never holds the whole result).
+    thousand at a time while these are built, and never holds the whole result). The rows are
+    closed at the end, also when a row cannot be read (a streamed read left open would keep
+    the office store's connection busy).
 
     A quarter of a million rows: the dates repeat (parsed once each, one object per date),
     codes that repeat are interned (one string per code instead of one per row), the flags
@@ -443,7 +445,7 @@ def case_rows(rows: Iterable[Any]) -> list[Case]:
     new_facts, new_case = _new_facts, _new_case
     cases: list[Case] = []
     append = cases.append
-    with bulk():
+    with bulk(), closing_rows(rows):
         for (
             ref,
             service,
