@@ -289,10 +289,11 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
-def _settled(path: Path) -> Path:
-    """The store as when it was closed yesterday: last written an hour ago."""
-    an_hour_ago = time.time_ns() - 3600 * 10**9
-    os.utime(path, ns=(an_hour_ago, an_hour_ago))
+def _settled(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The store as when it was closed a while ago: with "a while" made 0.2 s for the test
+    (the change time cannot be set back), last written and changed longer ago than that."""
+    monkeypatch.setattr(safety, "SETTLED_NS", 200_000_000)
+    time.sleep(0.25)
     return path
 
 
@@ -315,7 +316,7 @@ def test_a_store_read_ahead_opens_without_reading_it_again(
 ) -> None:
     """The desktop reads a sealed store for its seal check while Qt loads: opening it then
     takes that digest and does not read the file a second time."""
-    path = _settled(_copy(sealed_template, tmp_path))
+    path = _settled(_copy(sealed_template, tmp_path), monkeypatch)
     read = _reads(monkeypatch)
     _read_ahead_done(path)
     safety.prefetch_digest(path)  # asked twice: read once
@@ -340,11 +341,11 @@ def test_a_store_written_just_now_is_read_when_opened(
 
 
 def test_a_change_after_the_read_ahead_is_still_found(
-    sealed_template: Path, tmp_path: Path
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A byte changed between the read ahead and the opening gives the file a new
     modification time: it is read again, and the seal refuses it as without the read ahead."""
-    path = _settled(_copy(sealed_template, tmp_path))
+    path = _settled(_copy(sealed_template, tmp_path), monkeypatch)
     _read_ahead_done(path)
     _flip_a_byte(path)
     with pytest.raises(StoreCorrupt, match="controlegetal klopt niet"):
@@ -352,10 +353,10 @@ def test_a_change_after_the_read_ahead_is_still_found(
 
 
 def test_a_store_replaced_after_the_read_ahead_is_read_again(
-    sealed_template: Path, tmp_path: Path
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another file put in its place (same length, same modification time) is another inode."""
-    path = _settled(_copy(sealed_template, tmp_path))
+    path = _settled(_copy(sealed_template, tmp_path), monkeypatch)
     _read_ahead_done(path)
     damaged = tmp_path / "other.sqlite3"
     shutil.copy2(path, damaged)
@@ -366,10 +367,32 @@ def test_a_store_replaced_after_the_read_ahead_is_read_again(
         Store.open(path)
 
 
+def test_a_store_whose_attributes_changed_just_now_is_read_when_opened(
+    sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tool that writes the file and then sets its old modification time back (``cp -p``,
+    ``rsync -t``) still changes its change time: such a file is not read ahead either."""
+    path = _settled(_copy(sealed_template, tmp_path), monkeypatch)
+    written = path.stat().st_mtime_ns
+    os.utime(path, ns=(written, written))  # the modification time as it was; ctime is now
+    read = _reads(monkeypatch)
+    _read_ahead_done(path)
+    Store.open(path).close()
+    assert read == ["MainThread", "MainThread"]
+
+
+def test_no_read_ahead_for_a_folder_or_a_name_without_a_file(tmp_path: Path) -> None:
+    """``--db .`` is refused in Dutch when the store is opened; the read ahead stays silent."""
+    safety.prefetch_digest(Path("."))
+    safety.prefetch_digest(Path("/"))
+    safety.prefetch_digest(tmp_path)
+    assert os.path.abspath(".") not in safety._prefetched
+
+
 def test_no_read_ahead_without_a_seal_or_a_file(
     sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = _settled(_copy(sealed_template, tmp_path, with_seal=False))
+    path = _settled(_copy(sealed_template, tmp_path, with_seal=False), monkeypatch)
     read = _reads(monkeypatch)
     safety.prefetch_digest(path)
     safety.prefetch_digest(tmp_path / "absent.sqlite3")

@@ -285,14 +285,18 @@ def prefetch_digest(path: Path) -> None:
     check when the store is opened finds it done: the desktop calls this before it loads Qt,
     which takes about as long as reading a store of a quarter of a million cases (reading and
     hashing release Python's interpreter lock). Nothing is started when the store has no seal
-    (then no digest is needed) or was written less than ``SETTLED_NS`` ago.
+    (then no digest is needed); the digest is not taken when the file was written or its
+    attributes changed less than ``SETTLED_NS`` ago.
 
     :func:`_compare_with_seal` uses the result only when the file's device, inode, length and
     change times are the same at opening as before and after it was read. Since the file had
     not been written for a while when the reading began, any later write gives it a later
     modification time, however coarse the file system's clock: such a file is read again."""
-    if not seal_path(path).exists():
-        return
+    try:
+        if not seal_path(path).exists():
+            return
+    except (OSError, ValueError):  # no file name (a folder such as "."), or unreadable: the
+        return  # opening says what is wrong, in Dutch
     key = os.path.abspath(path)
     future: Future[tuple[FileSignature, str]] = Future()
 
@@ -300,8 +304,8 @@ def prefetch_digest(path: Path) -> None:
         try:
             started = time.time_ns()
             before = _signature(path)
-            if before[3] > started - SETTLED_NS:
-                raise OSError("written just now: read when opened")
+            if max(before[3], before[4]) > started - SETTLED_NS:
+                raise OSError("written or changed just now: read when opened")
             digest = file_digest(path)
             if _signature(path) != before:
                 raise OSError("the file changed while it was read")
