@@ -220,3 +220,28 @@ def test_team_overzicht_and_prognose_are_built_when_their_tab_is_chosen(
     other = make_window(va_session)
     assert other.overzicht is None and other.prognose is None
     assert [other.tabs.tabText(i) for i in range(other.tabs.count())].count("T&eam") == 1
+
+
+def test_a_tab_chosen_with_the_keyboard_puts_the_focus_on_its_first_control(
+    make_window, tl_session, qtbot
+):
+    """Built when chosen, each screen still takes the focus on its first control (the Tab key
+    goes on from there), opens no window of its own, and the main window stays active."""
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(tl_session)
+    qtbot.waitUntil(window.isActiveWindow)
+    windows = set(QApplication.topLevelWidgets())
+    for key, first in (
+        (Qt.Key.Key_E, "team_choice"),
+        (Qt.Key.Key_V, "overzicht_team"),
+        (Qt.Key.Key_P, "prognose_team"),
+    ):
+        window.tabs.setCurrentWidget(window.werkvoorraad)
+        window.werkvoorraad.table.setFocus()
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.AltModifier)
+        focused = QApplication.focusWidget()
+        assert focused is not None and focused.objectName() == first
+        assert window.isActiveWindow()
+        shown = {w for w in QApplication.topLevelWidgets() if w.isVisible()}
+        assert shown - windows == set(), [w.objectName() for w in shown - windows]

@@ -75,12 +75,32 @@ class LazyTab(QWidget):
 
     def view(self) -> QWidget:
         if self._view is None:
+            # Chosen with the keyboard, the empty page got the focus: it goes on to the screen's
+            # first control, as Qt gives it on a page that was there already.
+            focused = self.hasFocus()
             view = self._build()
             self._layout.addWidget(view)
-            self.setFocusProxy(view)
             view.show()  # at once (a widget added to a shown one would wait for the event loop)
             self._view = view
+            if focused:
+                _focus_first_control(view)
         return self._view
+
+
+def _focus_first_control(page: QWidget) -> None:
+    """Focus the first control of ``page`` that the Tab key would reach."""
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page and page.isAncestorOf(widget):
+        if (
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+            and widget.isEnabled()
+            and widget.isVisibleTo(page)
+        ):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        widget = widget.nextInFocusChain()
+    page.setFocus(Qt.FocusReason.TabFocusReason)
 
 
 def _file_problem(error: OSError) -> str:

@@ -169,8 +169,9 @@ class PrognoseView(QWidget):
             "A&fwezigheden en instellingen…", objectName="prognose_capacity"
         )
         self.capacity_button.clicked.connect(self.edit_capacity)
-        self.capacity_button.setVisible(session.is_team_lead)
         top.addWidget(self.capacity_button)
+        # Hidden, never shown here: a widget shown before it has a parent opens as a window.
+        self.capacity_button.setHidden(not session.is_team_lead)
         left = QVBoxLayout()
         left.addWidget(what_if)
         left.addStretch(1)
