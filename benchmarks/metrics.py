@@ -281,13 +281,14 @@ def gui_probe_sample(
 
 
 def settle(store_path: Path) -> None:
-    """Wait until the store was last written ``SETTLED_NS`` ago, as at any real start (the
-    previous sample's program closed it moments ago): the desktop reads a settled store for
-    its seal check while Qt loads (``safety.prefetch_digest``), a store written just now when
-    it opens it."""
+    """Wait until the store was last written (or its attributes changed) ``SETTLED_NS`` ago,
+    as at any real start (the previous sample's program closed it moments ago): the desktop
+    reads a settled store for its seal check while Qt loads (``safety.prefetch_digest``), a
+    store written just now when it opens it."""
     from mdbtriage.store.safety import SETTLED_NS
 
-    written = store_path.stat().st_mtime_ns
+    facts = store_path.stat()
+    written = max(facts.st_mtime_ns, facts.st_ctime_ns)
     wait = (written + SETTLED_NS - time.time_ns()) / 1e9 + 0.05
     if wait > 0:
         time.sleep(wait)
