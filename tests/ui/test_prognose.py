@@ -172,3 +172,38 @@ def test_the_werkvoorraad_has_the_expected_week_of_the_own_teams_cases(
         else:
             assert text == ""  # another team's case, or a class the policy does not plan
     assert shown == len(weeks) > 0
+
+
+def test_the_capacity_button_never_opens_as_a_window_of_its_own(
+    qtbot, demo_store: Store, tl_session: Session, va_session: Session, policy: Policy
+) -> None:
+    """Built while the main window is active (when its tab is first chosen), the screen shows
+    no part of it before it has a parent: that part would flash up as a window and take the
+    activation. The team lead sees the button with the screen; others never."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    shown_alone: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                event.type() == QEvent.Type.Show
+                and isinstance(watched, QWidget)
+                and watched.isWindow()
+                and not isinstance(watched, PrognoseView)
+            ):
+                shown_alone.append(watched.objectName() or type(watched).__name__)
+            return False
+
+    watch = Watch()
+    app = QApplication.instance()
+    app.installEventFilter(watch)
+    try:
+        lead = make_view(qtbot, demo_store, tl_session, policy)
+        other = make_view(qtbot, demo_store, va_session, policy)
+    finally:
+        app.removeEventFilter(watch)
+    assert shown_alone == []
+    assert lead.capacity_button.isVisible()
+    assert not other.capacity_button.isVisible()

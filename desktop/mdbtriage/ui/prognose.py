@@ -170,8 +170,10 @@ class PrognoseView(QWidget):
         )
         self.capacity_button.clicked.connect(self.edit_capacity)
         top.addWidget(self.capacity_button)
-        # Hidden, never shown here: a widget shown before it has a parent opens as a window.
-        self.capacity_button.setHidden(not session.is_team_lead)
+        # Only ever hidden here: shown before the layout gives it a parent, the button would
+        # open as a window of its own (it is shown with the screen).
+        if not session.is_team_lead:
+            self.capacity_button.hide()
         left = QVBoxLayout()
         left.addWidget(what_if)
         left.addStretch(1)
