@@ -563,16 +563,14 @@ def gui(context: Context) -> None:
     from mdbtriage.store.locations import default_store_path, explicit_location
     from mdbtriage.store.safety import prefetch_digest
 
-    if context.office_url is not None:
-        from mdbtriage.ui.app import run_app
-
-        sys.exit(run_app(context.office_url))
-    path = context.path if explicit_location(context.db_option) else None
-    # The seal check of the store reads the whole file: it runs while Qt loads.
-    prefetch_digest(path or default_store_path())
+    location: Path | str | None = context.office_url
+    if location is None:
+        location = context.path if explicit_location(context.db_option) else None
+        # The seal check of the store reads the whole file: it runs while Qt loads.
+        prefetch_digest(location or default_store_path())
     from mdbtriage.ui.app import run_app
 
-    sys.exit(run_app(path))
+    sys.exit(run_app(location))
 
 
 @cli.command()
