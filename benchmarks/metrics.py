@@ -285,13 +285,11 @@ def settle(store_path: Path) -> None:
     as at any real start (the previous sample's program closed it moments ago): the desktop
     reads a settled store for its seal check while Qt loads (``safety.prefetch_digest``), a
     store written just now when it opens it."""
-    from mdbtriage.store.safety import SETTLED_NS
+    from mdbtriage.store.safety import seconds_until_settled
 
-    facts = store_path.stat()
-    written = max(facts.st_mtime_ns, facts.st_ctime_ns)
-    wait = (written + SETTLED_NS - time.time_ns()) / 1e9 + 0.05
+    wait = seconds_until_settled(store_path)
     if wait > 0:
-        time.sleep(wait)
+        time.sleep(wait + 0.05)
 
 
 def startup_sample(location: Path | str, tmp: Path, staff_id: str = "") -> float:

@@ -280,6 +280,17 @@ def _signature(path: Path) -> FileSignature:
     return (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
 
 
+def _unsettled_ns(signature: FileSignature, now_ns: int) -> int:
+    """How long, from ``now_ns``, until a file with ``signature`` was last written or changed
+    ``SETTLED_NS`` before (zero or less: it was)."""
+    return max(signature[3], signature[4]) + SETTLED_NS - now_ns
+
+
+def seconds_until_settled(path: Path) -> float:
+    """How long until the store at ``path`` may be read ahead (0: now)."""
+    return max(0, _unsettled_ns(_signature(path), time.time_ns())) / 1e9
+
+
 def prefetch_digest(path: Path) -> None:
     """Start reading a sealed store for its SHA-256 in a background thread, so that the seal
     check when the store is opened finds it done: the desktop calls this before it loads Qt,
@@ -302,9 +313,8 @@ def prefetch_digest(path: Path) -> None:
 
     def read() -> None:
         try:
-            started = time.time_ns()
             before = _signature(path)
-            if max(before[3], before[4]) > started - SETTLED_NS:
+            if _unsettled_ns(before, time.time_ns()) > 0:
                 raise OSError("written or changed just now: read when opened")
             digest = file_digest(path)
             if _signature(path) != before:
