@@ -138,21 +138,24 @@ class OfficeConnection:
         try:
             return self.raw.execute(query, values)
         except psycopg.OperationalError as error:
-            if not (self.raw.closed or self.raw.broken):
-                raise
-            # The server restarted or the network dropped. A read outside a transaction is
-            # asked again on a new connection; anything else is reported (its transaction was
-            # rolled back by the server: nothing of it was stored).
-            if self._reconnect is not None and _is_read(query) and not self._was_in_transaction:
-                try:
-                    self.replace(self._reconnect())
-                except Exception:
-                    pass
-                else:
-                    return self.raw.execute(query, values)
-            if self._lost is not None:
-                raise self._lost(error) from None
-            raise
+            self._after_loss(error, query)
+            return self.raw.execute(query, values)
+
+    def _after_loss(
+        self, error: psycopg.OperationalError, query: str, may_ask_again: bool = True
+    ) -> None:
+        """Returns when ``query`` may be asked again on a new connection, made now; raises
+        otherwise. An error of the statement itself (the connection is still there) is raised
+        as it is. The server restarted or the network dropped: a read outside a transaction is
+        asked again; anything else is reported in Dutch (its transaction was rolled back by
+        the server: nothing of it was stored)."""
+        if not (self.raw.closed or self.raw.broken):
+            raise error
+        if may_ask_again and _is_read(query) and not self._was_in_transaction and self.reconnect():
+            return
+        if self._lost is not None:
+            raise self._lost(error) from None
+        raise error
 
     def stream(self, sql: str, params: Sequence[Any] | None, size: int) -> Iterator[Any]:
         """The rows of a read as they arrive, ``size`` at a time (libpq's chunked rows): the
@@ -175,25 +178,9 @@ class OfficeConnection:
                 handed = True
                 yield row
         except psycopg.OperationalError as error:
-            if not (self.raw.closed or self.raw.broken):
-                raise
-            if (
-                not handed
-                and self._reconnect is not None
-                and _is_read(query)
-                and not self._was_in_transaction
-            ):
-                try:
-                    self.replace(self._reconnect())
-                except Exception:
-                    pass
-                else:
-                    rows = self.raw.cursor().stream(query, values, size=size)
-                    yield from rows
-                    return
-            if self._lost is not None:
-                raise self._lost(error) from None
-            raise
+            self._after_loss(error, query, may_ask_again=not handed)
+            rows = self.raw.cursor().stream(query, values, size=size)
+            yield from rows
         finally:
             rows.close()  # type: ignore[attr-defined]  # psycopg's stream is a generator
 
