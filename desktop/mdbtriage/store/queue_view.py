@@ -166,6 +166,12 @@ def _queue_order(store: Store, policy: Policy) -> str:
     return f"{class_rank_sql(policy)}, c.received_on, {refs}"
 
 
+# The rows of ``case_rows``: each case with its client.
+_CASES_SELECT = (
+    f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id"
+)
+
+
 def _open_where(
     store: Store, on: date | None = None, team: str | None = None
 ) -> tuple[str, list[object]]:
@@ -203,14 +209,10 @@ def queue_cases(
     order = _queue_order(store, policy)
     where, params = _open_where(store, on, team)
     if limit is None:
-        sql = (
-            f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
-            f"WHERE {where} ORDER BY {order}"
-        )
+        sql = f"{_CASES_SELECT} WHERE {where} ORDER BY {order}"
     else:
         sql = (
-            f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
-            f"WHERE c.case_ref IN (SELECT c.case_ref FROM cases c WHERE {where} "
+            f"{_CASES_SELECT} WHERE c.case_ref IN (SELECT c.case_ref FROM cases c WHERE {where} "
             f"ORDER BY {order} LIMIT ?) ORDER BY {order}"
         )
         params.append(max(0, limit))
@@ -232,11 +234,7 @@ def cases_to_place(
     if not store.is_office:
         return queue_cases(store, policy, team, on=on)
     where, params = _open_where(store, on, team)
-    sql = (
-        f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
-        f"WHERE {where}"
-    )
-    return case_rows(stream_rows(store.conn, sql, params))
+    return case_rows(stream_rows(store.conn, f"{_CASES_SELECT} WHERE {where}", params))
 
 
 Progress = Callable[[int, str], None]
@@ -428,7 +426,7 @@ def queue_entries(
     for chunk in _chunks(case_refs):
         marks = ",".join("?" * len(chunk))
         sql = (
-            f"SELECT {CASE_ROW_COLUMNS} FROM cases c JOIN clients k ON k.client_id = c.client_id "
+            f"{_CASES_SELECT} "
             f"WHERE c.status != 'afgerond' AND c.received_on <= ? AND c.case_ref IN ({marks})"
         )
         rows.extend(case_rows(stream_rows(store.conn, sql, [on.isoformat(), *chunk])))
