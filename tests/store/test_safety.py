@@ -257,17 +257,22 @@ def test_a_store_without_a_seal_gets_the_full_integrity_check(
     assert seen == ["integrity_check", "quick_check"]
 
 
+def _flip_a_byte(path: Path) -> None:
+    """One bit changed in a byte inside a record, near the end of the file."""
+    with path.open("r+b") as handle:
+        handle.seek(path.stat().st_size - 200)
+        byte = handle.read(1)[0]
+        handle.seek(-1, 1)
+        handle.write(bytes([byte ^ 0x04]))
+
+
 def test_a_bit_flip_under_a_checked_seal_is_found_by_the_seal_hash(
     sealed_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The skipped quick_check is replaced by the hash: a changed byte still refuses the start."""
     path = _copy(sealed_template, tmp_path)
     seen = _record_checks(monkeypatch)
-    with path.open("r+b") as handle:  # a byte inside a record, which quick_check cannot see
-        handle.seek(path.stat().st_size - 200)
-        byte = handle.read(1)[0]
-        handle.seek(-1, 1)
-        handle.write(bytes([byte ^ 0x04]))
+    _flip_a_byte(path)  # a byte inside a record, which quick_check cannot see
     with pytest.raises(StoreCorrupt, match="controlegetal klopt niet"):
         Store.open(path)
     assert seen == []
@@ -301,14 +306,6 @@ def _read_ahead_done(path: Path) -> None:
     safety.prefetch_digest(path)
     with contextlib.suppress(Exception):
         safety._prefetched[os.path.abspath(path)].result(timeout=30)
-
-
-def _flip_a_byte(path: Path) -> None:
-    with path.open("r+b") as handle:  # a byte inside a record
-        handle.seek(path.stat().st_size - 200)
-        byte = handle.read(1)[0]
-        handle.seek(-1, 1)
-        handle.write(bytes([byte ^ 0x04]))
 
 
 def test_a_store_read_ahead_opens_without_reading_it_again(
