@@ -48,7 +48,7 @@ def test_each_signal_filters_to_the_rows_that_carry_it(make_window, tl_session, 
     assert sorted(shown) == sorted(expected)
     for row in range(min(model.rowCount(), 30)):
         index = model.index(row, SIGNALS_COLUMN)
-        assert signal.short(model.entry(row).placement) in index.data()  # in words
+        assert signal.short(model.entry(row)) in index.data()  # in words
         assert index.data(Qt.ItemDataRole.DecorationRole) is not None  # and an icon
     assert view.count.text().startswith(f"{len(expected)} van ")
 
@@ -76,9 +76,9 @@ def test_signal_filter_shows_icons_and_is_reset_by_esc(qtbot, make_window, tl_se
 def test_sorting_on_signals_puts_the_most_urgent_first(qtbot, make_window, tl_session):
     view = make_window(tl_session).werkvoorraad
     view.table.sortByColumn(SIGNALS_COLUMN, Qt.SortOrder.DescendingOrder)
-    first = view.model.entry(0).placement
+    first = view.model.entry(0)
     assert SIGNALS[0].test(first)  # te laat comes first
-    last = view.model.entry(view.model.rowCount() - 1).placement
+    last = view.model.entry(view.model.rowCount() - 1)
     assert not any(s.test(last) for s in SIGNALS)
 
 
@@ -87,6 +87,6 @@ def test_the_sort_rank_follows_the_signals_in_their_order(make_window, tl_sessio
 
     model = make_window(tl_session).werkvoorraad.model
     for entry in model.all_entries():
-        bits = [signal.test(entry.placement) for signal in SIGNALS]
+        bits = [signal.test(entry) for signal in SIGNALS]
         expected = sum(1 << (len(SIGNALS) - i) for i, on in enumerate(bits) if on)
         assert _signals_rank(entry) == expected, entry.case_ref

@@ -332,8 +332,15 @@ def sort_key(facts: CaseFacts, policy: Policy) -> tuple[int, date, str, str]:
     """The total order of the werkvoorraad: class rank, receipt date, case reference in natural
     order, and (for references equal there, ``R-09`` and ``r-9``) the reference by code point."""
     klasse, _ = classify(facts, policy)
-    ref = facts.case_ref
-    return (_CLASS_RANK[klasse], facts.received_on, facts.ref_key or natural_key(ref), ref)
+    return order_key(klasse, facts.received_on, facts.case_ref, facts.ref_key)
+
+
+def order_key(
+    klasse: str, received_on: date, case_ref: str, ref_key: str | None = None
+) -> tuple[int, date, str, str]:
+    """:func:`sort_key` of a case already classified (``ref_key``: the reference's natural
+    key, when the caller has it)."""
+    return (_CLASS_RANK[klasse], received_on, ref_key or natural_key(case_ref), case_ref)
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,13 +413,64 @@ def build_queue(cases: Iterable[CaseFacts], on: date, policy: Policy) -> list[Pl
     come already in that order (a store can order them with :func:`class_ranks`) are checked
     in one pass and not sorted again; any other input is sorted.
     """
-    six_months_ago = add_months(on, -policy.six_months)
-    six_services = policy.six_months_services
+    given = cases if isinstance(cases, list) else list(cases)
+    facts_list = [f for f in given if f.received_on <= on]
+    klassen, approvals, keys = _classified(facts_list, policy)
+    # The sort is stable, so equal keys keep their input order as with ``sort_key``. Input that
+    # is in order already keeps it: one comparison per neighbouring pair instead of a sort,
+    # which (one call into C) would hold the interpreter lock for 0.1 s at 250,000 cases.
+    order: Iterable[int]
+    if all(map(le, keys, islice(keys, 1, None))):
+        order = range(len(keys))
+    else:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+    return _Placing(on, policy).place(facts_list, order, klassen, approvals, 1)
+
+
+class OutOfOrder(ValueError):
+    """Cases given to :class:`OrderedPlacer` that are not in the werkvoorraad's order."""
+
+
+class OrderedPlacer:
+    """Places a werkvoorraad that comes in its order a part at a time (a store's ordered read,
+    a few thousand rows at a time), exactly as :func:`build_queue` places the whole: positions
+    go on from part to part and the remembered decisions are shared. A part out of that order,
+    in itself or after the parts before, raises :class:`OutOfOrder` (then place the whole with
+    :func:`build_queue`). Only one part's objects need exist at a time."""
+
+    def __init__(self, on: date, policy: Policy) -> None:
+        self.on = on
+        self.placed = 0
+        self._placing = _Placing(on, policy)
+        self._last_key = ""
+
+    def place(self, cases: Iterable[CaseFacts]) -> list[Placement]:
+        """The next part's cases received by ``on``, placed after the parts before."""
+        on = self.on
+        facts_list = [f for f in cases if f.received_on <= on]
+        placing = self._placing
+        klassen, approvals, keys = _classified(facts_list, placing.policy)
+        if keys and (keys[0] < self._last_key or not all(map(le, keys, islice(keys, 1, None)))):
+            raise OutOfOrder("de zaken komen niet in de volgorde van de werkvoorraad")
+        placements = placing.place(
+            facts_list, range(len(keys)), klassen, approvals, self.placed + 1
+        )
+        if keys:
+            self._last_key = keys[-1]
+        self.placed += len(placements)
+        return placements
+
+
+def _classified(
+    facts_list: list[CaseFacts], policy: Policy
+) -> tuple[list[str], list[bool], list[str]]:
+    """Per case its class, whether it counts as approved schrijnend, and its sort key: a string
+    that orders exactly like ``sort_key``'s tuple (one-digit class rank, then the fixed-width
+    ISO date, then the natural key, which ends in "!" and continues only with characters above
+    NUL, then the reference) and sorts several times faster."""
     service_class = policy.service_class
     schrijnend_class = policy.service_schrijnend_class
     rank_text = _CLASS_RANK_TEXT
-    given = cases if isinstance(cases, list) else list(cases)
-    facts_list = [f for f in given if f.received_on <= on]
     klassen: list[str] = []
     append_klasse = klassen.append
     approvals: list[bool] = []
@@ -444,75 +502,92 @@ def build_queue(cases: Iterable[CaseFacts], on: date, policy: Policy) -> list[Pl
                 + "\x00"
                 + ref
             )
-        # The key string orders exactly like ``sort_key``'s tuple (one-digit class rank, then
-        # the fixed-width ISO date, then the natural key, which ends in "!" and continues only
-        # with characters above NUL, then the reference) and sorts several times faster; the
-        # sort is stable, so equal keys keep their input order as with ``sort_key``. Input that
-        # is in order already keeps it: one comparison per neighbouring pair instead of a sort,
-        # which (one call into C) would hold the interpreter lock for 0.1 s at 250,000 cases.
-        order: Iterable[int]
-        if all(map(le, keys, islice(keys, 1, None))):
-            order = range(len(keys))
-        else:
-            order = sorted(range(len(keys)), key=keys.__getitem__)
+    return klassen, approvals, keys
 
-        new_placement = _new_placement
-        terms: dict[tuple[str, str | None, date], int | None] = {}
-        by_term: dict[tuple[date, int | None, bool], tuple[int, date | None, int, bool]] = {}
-        candidates_of: dict[
+
+class _Placing:
+    """What placing remembers per distinct combination of the facts a decision depends on (the
+    term per service, requester and receipt date; the waiting figures per receipt date and
+    term; the route candidates per route conditions), kept across the parts of one
+    werkvoorraad."""
+
+    def __init__(self, on: date, policy: Policy) -> None:
+        self.on = on
+        self.policy = policy
+        self.six_months_ago = add_months(on, -policy.six_months)
+        self.terms: dict[tuple[str, str | None, date], int | None] = {}
+        self.by_term: dict[tuple[date, int | None, bool], tuple[int, date | None, int, bool]] = {}
+        self.candidates_of: dict[
             tuple[str, str | None, bool, bool, bool, bool | None, bool], tuple[Route, ...]
         ] = {}
+
+    def place(
+        self,
+        facts_list: list[CaseFacts],
+        order: Iterable[int],
+        klassen: list[str],
+        approvals: list[bool],
+        first_position: int,
+    ) -> list[Placement]:
+        on, policy = self.on, self.policy
+        six_services = policy.six_months_services
+        six_months_ago = self.six_months_ago
+        new_placement = _new_placement
+        terms, by_term, candidates_of = self.terms, self.by_term, self.candidates_of
         placements: list[Placement] = []
         append = placements.append
-        for position, index in enumerate(order, start=1):
-            facts = facts_list[index]
-            received = facts.received_on
-            service = facts.service
-            term_key = (service, facts.requester, received)
-            if term_key in terms:
-                weeks = terms[term_key]
-            else:
-                weeks = terms[term_key] = policy.term_weeks(*term_key)
-            six = service in six_services
-            timing = by_term.get((received, weeks, six))
-            if timing is None:
-                waiting = (on - received).days
-                ends = None if weeks is None else policy.term_ends_on(received, weeks)
-                timing = by_term[(received, weeks, six)] = (
-                    waiting,
-                    ends,
-                    0 if ends is None else max(0, (on - ends).days),
-                    six and received < six_months_ago,
+        with bulk():
+            for position, index in enumerate(order, start=first_position):
+                facts = facts_list[index]
+                received = facts.received_on
+                service = facts.service
+                term_key = (service, facts.requester, received)
+                if term_key in terms:
+                    weeks = terms[term_key]
+                else:
+                    weeks = terms[term_key] = policy.term_weeks(*term_key)
+                six = service in six_services
+                timing = by_term.get((received, weeks, six))
+                if timing is None:
+                    waiting = (on - received).days
+                    ends = None if weeks is None else policy.term_ends_on(received, weeks)
+                    timing = by_term[(received, weeks, six)] = (
+                        waiting,
+                        ends,
+                        0 if ends is None else max(0, (on - ends).days),
+                        six and received < six_months_ago,
+                    )
+                combo = (
+                    service,
+                    facts.requester,
+                    facts.motivated,
+                    facts.working,
+                    facts.consents_60_plus,
+                    facts.employer_consents_60_plus,
+                    facts.medical_reason,
                 )
-            combo = (
-                service,
-                facts.requester,
-                facts.motivated,
-                facts.working,
-                facts.consents_60_plus,
-                facts.employer_consents_60_plus,
-                facts.medical_reason,
-            )
-            candidates = candidates_of.get(combo)
-            if candidates is None:
-                candidates = candidates_of[combo] = _route_candidates(policy, *combo)
-            route = candidates[0] if len(candidates) == 1 else _first_in_force(candidates, facts)
-            append(
-                new_placement(
-                    facts,
-                    position,
-                    klassen[index],
-                    route,
-                    timing[0],
-                    weeks,
-                    timing[1],
-                    timing[2],
-                    timing[3],
-                    approvals[index],
-                    policy,
+                candidates = candidates_of.get(combo)
+                if candidates is None:
+                    candidates = candidates_of[combo] = _route_candidates(policy, *combo)
+                route = (
+                    candidates[0] if len(candidates) == 1 else _first_in_force(candidates, facts)
                 )
-            )
-    return placements
+                append(
+                    new_placement(
+                        facts,
+                        position,
+                        klassen[index],
+                        route,
+                        timing[0],
+                        weeks,
+                        timing[1],
+                        timing[2],
+                        timing[3],
+                        approvals[index],
+                        policy,
+                    )
+                )
+        return placements
 
 
 def _first_in_force(candidates: tuple[Route, ...], facts: CaseFacts) -> Route:

@@ -25,10 +25,10 @@ def queue_figures(entries: Iterable[QueueEntry], team: str | None = None) -> Que
     for entry in entries:
         if team and entry.team != team:
             continue
-        p = entry.placement
+        p = entry
         figures.total += 1
         figures.by_class[p.klasse] += 1
-        figures.by_service[p.facts.service] += 1
+        figures.by_service[p.service] += 1
         if p.overdue_days > 0:
             figures.overdue_by_class[p.klasse] += 1
         if p.over_six_months:
@@ -43,10 +43,10 @@ def figures_by_team(entries: Iterable[QueueEntry]) -> dict[str, QueueFigures]:
         figures = teams.get(entry.team)
         if figures is None:
             figures = teams[entry.team] = QueueFigures()
-        p = entry.placement
+        p = entry
         figures.total += 1
         figures.by_class[p.klasse] += 1
-        figures.by_service[p.facts.service] += 1
+        figures.by_service[p.service] += 1
         if p.overdue_days > 0:
             figures.overdue_by_class[p.klasse] += 1
         if p.over_six_months:
@@ -67,10 +67,10 @@ def update_figures(
             figures = teams.get(entry.team)
             if figures is None:
                 figures = teams[entry.team] = QueueFigures()
-            p = entry.placement
+            p = entry
             figures.total += sign
             counts = [figures.by_class, figures.by_service]
-            keys = [p.klasse, p.facts.service]
+            keys = [p.klasse, p.service]
             if p.overdue_days > 0:
                 counts.append(figures.overdue_by_class)
                 keys.append(p.klasse)

@@ -17,21 +17,24 @@ from __future__ import annotations
 import csv
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mdbtriage.core.csvsafe import safe_row
-from mdbtriage.core.fast import bulk, long_lived
-from mdbtriage.core.model import Actor, Case
-from mdbtriage.core.policy import Policy
+from mdbtriage.core.fast import bulk, frozen_constructor, long_lived
+from mdbtriage.core.model import Actor, Case, CaseFacts
+from mdbtriage.core.ordering import natural_key
+from mdbtriage.core.policy import Policy, Route
 from mdbtriage.core.triage import (
     CENTRAL_GRANTED,
+    OrderedPlacer,
+    OutOfOrder,
     Placement,
     build_queue,
     class_ranks,
-    sort_key,
+    order_key,
 )
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
@@ -39,16 +42,38 @@ from mdbtriage.store.central import outcome_sql
 from mdbtriage.store.connection import stream_rows
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import atomic_output, check_output
-from mdbtriage.store.records import CASE_ROW_COLUMNS, case_rows
+from mdbtriage.store.records import CASE_ROW_COLUMNS, case_chunks, case_rows
 
 PREVIEW_ROWS = 200  # the first screenful (and then some) shown before the whole queue is in
 
 
+# A row's facts that are 0 or 1, then its placement's two flags, as bits of ``QueueEntry.bits``.
+_FACT_BITS = (
+    "motivated",
+    "working",
+    "consents_60_plus",
+    "schrijnend",
+    "ingebrekestelling",
+    "dwangsom",
+    "medical_reason",
+)
+_OVER_SIX_MONTHS = 1 << 7
+_SCHRIJNEND_APPROVED = 1 << 8
+_BITS = tuple(range(1 << 9))  # one shared number object per combination of the bits
+
+
 @dataclass(slots=True)
 class QueueEntry:
-    """One row of the werkvoorraad: the placement and the few facts the view shows."""
+    """One row of the werkvoorraad, compact: its placement (position, class, route, term,
+    waiting figures) and the facts it was placed on, flat in one object with the few things
+    the view shows of the client and the next task. The 0/1 facts and the two flags of the
+    placement are bits of one number, the masked BSN and the codes are shared strings.
 
-    placement: Placement
+    A quarter of a million rows stay open in the desktop, so a row holds no ``Placement``
+    and no ``CaseFacts``: :attr:`placement` and :attr:`facts` make them when asked, equal to
+    what ``core.triage.build_queue`` gave (for one row shown, its reasons and flags).
+    """
+
     case_ref: str
     client_name: str
     bsn_masked: str
@@ -57,30 +82,170 @@ class QueueEntry:
     client_id: int | None  # the store's key of the client; None only for a case not stored
     next_task: str
     search_key: str
+    position: int
+    klasse: str
+    route_rule: Route
+    service: str
+    received_on: date
+    waiting_days: int
+    term_weeks: int | None
+    term_ends_on: date | None
+    overdue_days: int
+    bits: int
+    birth_date: date | None
+    requester: str | None
+    schrijnend_ref: str | None
+    employer_consents_60_plus: bool | None
+    dwangsom_kind: str | None
+    dwangsom_deadline: date | None
+    central_outcome: str | None
+    policy: Policy = field(compare=False, repr=False)
 
     @property
-    def position(self) -> int:
-        return self.placement.position
+    def over_six_months(self) -> bool:
+        return bool(self.bits & _OVER_SIX_MONTHS)
 
     @property
-    def klasse(self) -> str:
-        return self.placement.klasse
+    def schrijnend_approved(self) -> bool:
+        return bool(self.bits & _SCHRIJNEND_APPROVED)
 
     @property
-    def service(self) -> str:
-        return self.placement.facts.service
+    def schrijnend(self) -> bool:
+        return bool(self.bits & 8)
 
     @property
-    def received_on(self) -> date:
-        return self.placement.facts.received_on
+    def ingebrekestelling(self) -> bool:
+        return bool(self.bits & 16)
+
+    @property
+    def dwangsom(self) -> bool:
+        return bool(self.bits & 32)
 
     @property
     def route(self) -> str:
-        return self.placement.route.code
+        """The code of the route."""
+        return self.route_rule.code
 
     @property
     def lead_role(self) -> str:
-        return self.placement.route.lead_role
+        return self.route_rule.lead_role
+
+    @property
+    def waiting_weeks(self) -> int:
+        return self.waiting_days // 7
+
+    @property
+    def unplanned(self) -> bool:
+        """Whether the case is in a class the policy does not plan ("wordt niet opgepakt")."""
+        return self.klasse in self.policy.unplanned_classes
+
+    @property
+    def long_overdue(self) -> bool:
+        """Whether the case is past its legal term by more than the term itself."""
+        return self.term_weeks is not None and self.overdue_days > self.term_weeks * 7
+
+    @property
+    def facts(self) -> CaseFacts:
+        """The facts the row was placed on (the natural key of the reference made again)."""
+        bits = self.bits
+        motivated, working, consents, schrijnend, ingebrekestelling, dwangsom, medical = (
+            bool(bits >> i & 1) for i in range(len(_FACT_BITS))
+        )
+        return CaseFacts(
+            case_ref=self.case_ref,
+            service=self.service,
+            received_on=self.received_on,
+            birth_date=self.birth_date,
+            requester=self.requester,
+            motivated=motivated,
+            working=working,
+            consents_60_plus=consents,
+            schrijnend=schrijnend,
+            schrijnend_ref=self.schrijnend_ref,
+            ingebrekestelling=ingebrekestelling,
+            dwangsom=dwangsom,
+            medical_reason=medical,
+            employer_consents_60_plus=self.employer_consents_60_plus,
+            dwangsom_kind=self.dwangsom_kind,
+            dwangsom_deadline=self.dwangsom_deadline,
+            central_outcome=self.central_outcome,
+            ref_key=natural_key(self.case_ref),
+        )
+
+    @property
+    def placement(self) -> Placement:
+        """The row's placement, as ``core.triage.build_queue`` gave it (made when asked)."""
+        return Placement(
+            facts=self.facts,
+            position=self.position,
+            klasse=self.klasse,
+            route=self.route_rule,
+            waiting_days=self.waiting_days,
+            term_weeks=self.term_weeks,
+            term_ends_on=self.term_ends_on,
+            overdue_days=self.overdue_days,
+            over_six_months=self.over_six_months,
+            schrijnend_approved=self.schrijnend_approved,
+            policy=self.policy,
+        )
+
+
+_new_entry = frozen_constructor(QueueEntry)
+# The masked BSN of a row by the BSN's last three digits: a thousand strings for every row.
+_MASKED: dict[str, str] = {}
+
+
+def _masked(bsn: str) -> str:
+    key = bsn[-3:] if len(bsn) == 9 else ""
+    masked = _MASKED.get(key)
+    if masked is None:
+        masked = _MASKED[key] = mask_bsn(bsn)
+    return masked
+
+
+def _entry(placement: Placement, row: Case, next_task: str) -> QueueEntry:
+    """The compact row of ``placement`` of the case ``row``."""
+    f = placement.facts
+    ref = f.case_ref
+    bits = (
+        f.motivated
+        | f.working << 1
+        | f.consents_60_plus << 2
+        | f.schrijnend << 3
+        | f.ingebrekestelling << 4
+        | f.dwangsom << 5
+        | f.medical_reason << 6
+        | placement.over_six_months << 7
+        | placement.schrijnend_approved << 8
+    )
+    return _new_entry(
+        ref,
+        row.client_name,
+        _masked(row.bsn),
+        row.team,
+        row.status,
+        row.client_id,
+        next_task,
+        f"{ref.casefold()}\t{row.client_name.casefold()}\t{row.bsn}",
+        placement.position,
+        placement.klasse,
+        placement.route,
+        f.service,
+        f.received_on,
+        placement.waiting_days,
+        placement.term_weeks,
+        placement.term_ends_on,
+        placement.overdue_days,
+        _BITS[bits],
+        f.birth_date,
+        f.requester,
+        f.schrijnend_ref,
+        f.employer_consents_60_plus,
+        f.dwangsom_kind,
+        f.dwangsom_deadline,
+        f.central_outcome,
+        placement.policy,
+    )
 
 
 # A task is done for the werkvoorraad once handed in under the own permission (done) or
@@ -252,7 +417,7 @@ def entries_from(
     tasks: dict[str, str] | None = None,
     progress: Progress = _silent,
 ) -> list[QueueEntry]:
-    """Place the cases and wrap each placement into a compact row, in triage order."""
+    """Place the cases and make each placement a compact row, in triage order."""
     tasks = tasks or {}
     entries: list[QueueEntry] = []
     append = entries.append
@@ -260,8 +425,8 @@ def entries_from(
     progress(40, f"{total:,} open zaken rangschikken volgens het beleid".replace(",", "."))
     placements = build_queue([r.facts for r in rows], on, policy)
     progress(75, "regels van de werkvoorraad opbouwen")
-    # Rows that came in the policy's order (``queue_cases``) keep it: the i-th placement is
-    # the i-th row's. Others are matched by reference.
+    # Rows that came in the policy's order keep it: the i-th placement is the i-th row's.
+    # Others are matched by reference.
     in_order = len(placements) == len(rows) and all(
         p.facts is r.facts for p, r in zip(placements, rows, strict=True)
     )
@@ -271,21 +436,11 @@ def entries_from(
             if i and not i % PROGRESS_STEP:
                 progress(75 + 20 * i // max(1, total), "regels van de werkvoorraad opbouwen")
             ref = placement.facts.case_ref
-            row = rows[i] if in_order else by_ref[ref]
-            append(
-                QueueEntry(
-                    placement=placement,
-                    case_ref=ref,
-                    client_name=row.client_name,
-                    bsn_masked=mask_bsn(row.bsn),
-                    team=row.team,
-                    status=row.status,
-                    client_id=row.client_id,
-                    next_task=tasks.get(ref, ""),
-                    search_key=f"{ref.casefold()}\t{row.client_name.casefold()}\t{row.bsn}",
-                )
-            )
+            append(_entry(placement, rows[i] if in_order else by_ref[ref], tasks.get(ref, "")))
     return entries
+
+
+LOAD_PART = 5_000  # cases read, placed and made into rows at a time by ``load_queue``
 
 
 def load_queue(
@@ -296,13 +451,41 @@ def load_queue(
     progress: Progress = _silent,
 ) -> list[QueueEntry]:
     """The open cases of the store (or one team) as the werkvoorraad on ``on``; ``progress``
-    hears (percent, Dutch text) as the work goes on."""
+    hears (percent, Dutch text) as the work goes on.
+
+    The cases come in the werkvoorraad's order and are placed and made into rows
+    ``LOAD_PART`` at a time (``core.triage.OrderedPlacer``), so that besides the rows only
+    one part's cases and placements exist at a time: at a quarter of a million cases that
+    keeps some 100 MB out of the desktop. Should the database's order ever not be the
+    policy's, the cases are read again and placed whole (``build_queue`` sorts them)."""
     with long_lived():
-        progress(5, "open zaken lezen in de volgorde van het beleid")
-        rows = queue_cases(store, policy, team, on=on)
-        progress(35, "openstaande taken lezen")
+        progress(5, "openstaande taken lezen")
         tasks = next_tasks(store)
-        return entries_from(rows, on, policy, tasks, progress)
+        where, params = _open_where(store, on, team)
+        counted = store.conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", params)
+        total = max(1, int(counted.fetchone()[0]))
+        progress(10, f"{total:,} open zaken lezen en rangschikken".replace(",", "."))
+        order = _queue_order(store, policy)
+        rows = stream_rows(store.conn, f"{_CASES_SELECT} WHERE {where} ORDER BY {order}", params)
+        placer = OrderedPlacer(on, policy)
+        entries: list[QueueEntry] = []
+        append = entries.append
+        parts = case_chunks(rows, LOAD_PART)
+        try:
+            for part in parts:
+                placements = placer.place([r.facts for r in part])
+                with bulk():
+                    for placement, row in zip(placements, part, strict=True):
+                        ref = row.facts.case_ref
+                        append(_entry(placement, row, tasks.get(ref, "")))
+                done = min(95, 10 + 85 * len(entries) // total)
+                progress(done, f"{len(entries):,} van {total:,} regels".replace(",", "."))
+        except OutOfOrder:
+            parts.close()
+            entries.clear()
+            progress(10, "open zaken opnieuw lezen en rangschikken")
+            return entries_from(cases_to_place(store, policy, team, on), on, policy, tasks)
+        return entries
 
 
 def load_preview(
@@ -359,7 +542,7 @@ def load_team_preview(
     for entry in entries:
         position = positions.get(entry.case_ref)
         if position is not None:  # else closed by a colleague between the two reads
-            entry.placement = replace(entry.placement, position=position)
+            entry.position = position
             placed.append(entry)
     return placed
 
@@ -435,14 +618,9 @@ def queue_entries(
 
 
 def triage_key(entry: QueueEntry) -> tuple[int, date, str, str]:
-    """Where a row belongs in the werkvoorraad: ``core.triage.sort_key`` of its case."""
-    placement = entry.placement
-    return sort_key(placement.facts, placement.policy)
-
-
-# The rows own their placements: renumbering a werkvoorraad sets the position of each placement
-# whose row moved, in place (a new placement per row would take ten times as long at 250,000).
-_set_position = Placement.__dict__["position"].__set__
+    """Where a row belongs in the werkvoorraad: ``core.triage.sort_key`` of its case (its
+    class is the row's)."""
+    return order_key(entry.klasse, entry.received_on, entry.case_ref)
 
 
 @dataclass(slots=True)
@@ -506,12 +684,12 @@ def merge_entries(
     settled = last + len(gone) + len(placed)
     changed_first = changed_last = -1
     for index in range(first, len(entries)):
-        placement = entries[index].placement
-        if placement.position == index + 1:
+        entry = entries[index]
+        if entry.position == index + 1:
             if index > settled:
                 break
             continue
-        _set_position(placement, index + 1)
+        entry.position = index + 1
         if changed_first < 0:
             changed_first = index
         changed_last = index

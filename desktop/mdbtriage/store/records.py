@@ -4,10 +4,11 @@ access-log records written inside it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from sys import intern
 from typing import Any
 
@@ -432,7 +433,22 @@ def case_rows(rows: Iterable[Any]) -> list[Case]:
     ``connection.stream_rows``: on the office store the driver then hands the rows over a few
     thousand at a time while these are built, and never holds the whole result). The rows are
     closed at the end, also when a row cannot be read (a streamed read left open would keep
-    the office store's connection busy).
+    the office store's connection busy)."""
+    with closing_rows(rows):
+        return list(iter_cases(rows))
+
+
+def case_chunks(rows: Iterable[Any], size: int) -> Generator[list[Case], None, None]:
+    """The cases of :func:`case_rows` ``size`` at a time, each part built only when asked for
+    (the rows are closed when the parts end or are left unfinished)."""
+    with closing_rows(rows):
+        cases = iter_cases(rows)
+        while part := list(islice(cases, size)):
+            yield part
+
+
+def iter_cases(rows: Iterable[Any]) -> Iterator[Case]:
+    """The cases of rows of ``CASE_ROW_COLUMNS`` one by one (closing the rows is the caller's).
 
     A quarter of a million rows: the dates repeat (parsed once each, one object per date),
     codes that repeat are interned (one string per code instead of one per row), the flags
@@ -443,9 +459,7 @@ def case_rows(rows: Iterable[Any]) -> list[Case]:
     fromiso = date.fromisoformat
     flag_sets = _FLAG_SETS
     new_facts, new_case = _new_facts, _new_case
-    cases: list[Case] = []
-    append = cases.append
-    with bulk(), closing_rows(rows):
+    with bulk():
         for (
             ref,
             service,
@@ -502,8 +516,7 @@ def case_rows(rows: Iterable[Any]) -> list[Case]:
                 central_outcome,
                 ref_key,
             )
-            append(new_case(facts, bsn, name, intern(team_id), intern(status), client_id))
-    return cases
+            yield new_case(facts, bsn, name, intern(team_id), intern(status), client_id)
 
 
 _new_facts = frozen_constructor(CaseFacts)

@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 
 from mdbtriage.core.labels import role_name, service_short, task_line
 from mdbtriage.core.model import CASE_STATUSES, SERVICES
-from mdbtriage.core.triage import Placement
 from mdbtriage.core.validation import format_date, parse_bsn
 from mdbtriage.store.queue_view import QueueEntry, QueueMerge, merge_entries, triage_key
 
@@ -85,7 +84,7 @@ def _expected_key(e: QueueEntry) -> tuple[int, int]:
 
 
 def _overdue_text(e: QueueEntry) -> str:
-    days = e.placement.overdue_days
+    days = e.overdue_days
     return str(days) if days else ""
 
 
@@ -96,87 +95,84 @@ class QueueSignal:
 
     key: str
     label: str
-    short: Callable[[Placement], str]
+    short: Callable[[QueueEntry], str]
     glyph: str
     colour: str
-    test: Callable[[Placement], bool]
+    test: Callable[[QueueEntry], bool]
 
 
 SIGNALS: tuple[QueueSignal, ...] = (
     QueueSignal(
         "te_laat",
         "Termijn verstreken",
-        lambda p: "te laat",
+        lambda e: "te laat",
         "!",
         "#b00020",
-        lambda p: p.overdue_days > 0,
+        lambda e: e.overdue_days > 0,
     ),
     QueueSignal(
         "ingebrekestelling",
         "Ingebrekestelling of dwangsom",
-        lambda p: "dwangsom" if p.facts.dwangsom else "ingebrekestelling",
+        lambda e: "dwangsom" if e.dwangsom else "ingebrekestelling",
         "§",
         "#8a4b00",
-        lambda p: p.facts.ingebrekestelling or p.facts.dwangsom,
+        lambda e: e.ingebrekestelling or e.dwangsom,
     ),
     QueueSignal(
         "schrijnend",
         "Schrijnend",
-        lambda p: "schrijnend" if p.schrijnend_approved else "schrijnend (toets)",
+        lambda e: "schrijnend" if e.schrijnend_approved else "schrijnend (toets)",
         "S",
         "#6a1b9a",
-        lambda p: p.schrijnend_approved or p.facts.schrijnend,
+        lambda e: e.schrijnend_approved or e.schrijnend,
     ),
     QueueSignal(
         "motivering",
         "Medische motivering ontbreekt",
-        lambda p: "motivering ontbreekt",
+        lambda e: "motivering ontbreekt",
         "M",
         "#0b5394",
-        lambda p: p.route.code == "ONVOLLEDIG",
+        lambda e: e.route == "ONVOLLEDIG",
     ),
     QueueSignal(
         "niet_opgepakt",
         "Wordt niet opgepakt",
-        lambda p: "niet opgepakt",
+        lambda e: "niet opgepakt",
         "–",
         "#4b5563",
-        lambda p: p.unplanned,
+        lambda e: e.unplanned,
     ),
     QueueSignal(
         "zes_maanden",
         "Langer dan zes maanden",
-        lambda p: "> 6 mnd",
+        lambda e: "> 6 mnd",
         "6",
         "#7a3b00",
-        lambda p: p.over_six_months,
+        lambda e: e.over_six_months,
     ),
 )
 SIGNAL_KEYS = {signal.key: signal for signal in SIGNALS}
 
 
-def signals_of(placement: Placement) -> list[QueueSignal]:
+def signals_of(entry: QueueEntry) -> list[QueueSignal]:
     """The signals of one row, most urgent first."""
-    return [signal for signal in SIGNALS if signal.test(placement)]
+    return [signal for signal in SIGNALS if signal.test(entry)]
 
 
 def _signals_text(e: QueueEntry) -> str:
-    p = e.placement
-    return ", ".join(signal.short(p) for signal in signals_of(p))
+    return ", ".join(signal.short(e) for signal in signals_of(e))
 
 
 def _signals_rank(e: QueueEntry) -> int:
     """Sorts the rows with the most urgent signals first when sorted descending: the tests of
     SIGNALS, in their order, as bits (written out: one call per row of 250,000)."""
-    p = e.placement
-    f = p.facts
     return (
-        (p.overdue_days > 0) << 6
-        | (f.ingebrekestelling or f.dwangsom) << 5
-        | (p.schrijnend_approved or f.schrijnend) << 4
-        | (p.route.code == "ONVOLLEDIG") << 3
-        | (p.klasse in p.policy.unplanned_classes) << 2
-        | p.over_six_months << 1
+        (e.overdue_days > 0) << 6
+        | (e.ingebrekestelling or e.dwangsom) << 5
+        | (e.schrijnend_approved or e.schrijnend) << 4
+        | (e.route == "ONVOLLEDIG") << 3
+        | (e.klasse in e.policy.unplanned_classes) << 2
+        | e.over_six_months << 1
     )
 
 
@@ -209,9 +205,8 @@ def signal_icon(signal: QueueSignal) -> QIcon:
 def _decoration(entry: QueueEntry, column: Column) -> QIcon | None:
     if column.key != "signals":
         return None
-    p = entry.placement
     for signal in SIGNALS:
-        if signal.test(p):
+        if signal.test(entry):
             return signal_icon(signal)
     return None
 
@@ -261,8 +256,8 @@ COLUMNS: tuple[Column, ...] = (
         "waiting",
         "Wacht (wk)",
         "Wachttijd in weken",
-        lambda e: str(e.placement.waiting_weeks),
-        lambda e: e.placement.waiting_days,
+        lambda e: str(e.waiting_weeks),
+        lambda e: e.waiting_days,
         True,
     ),
     Column(
@@ -270,22 +265,22 @@ COLUMNS: tuple[Column, ...] = (
         "Dagen te laat",
         "Dagen na de wettelijke beslistermijn",
         _overdue_text,
-        lambda e: e.placement.overdue_days,
+        lambda e: e.overdue_days,
         True,
     ),
     Column(
         "six_months",
         "> 6 mnd",
         "Langer dan zes maanden in behandeling",
-        lambda e: "ja" if e.placement.over_six_months else "",
-        lambda e: e.placement.over_six_months,
+        lambda e: "ja" if e.over_six_months else "",
+        lambda e: e.over_six_months,
     ),
     Column(
         "route",
         "Route",
         "Behandelroute (naam uit het beleid)",
-        lambda e: e.placement.route.name,
-        lambda e: e.placement.route.name,
+        lambda e: e.route_rule.name,
+        lambda e: e.route_rule.name,
     ),
     Column(
         "lead",
@@ -331,18 +326,17 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _foreground(entry: QueueEntry, column: Column) -> QBrush | None:
-    placement = entry.placement
-    if column.key == "overdue" and placement.overdue_days:
-        return _LATE if placement.long_overdue else _WARN
-    if column.key == "six_months" and placement.over_six_months:
+    if column.key == "overdue" and entry.overdue_days:
+        return _LATE if entry.long_overdue else _WARN
+    if column.key == "six_months" and entry.over_six_months:
         return _LATE
-    if placement.unplanned:
+    if entry.unplanned:
         return _MUTED
     return None
 
 
 def _font(entry: QueueEntry, column: Column) -> QFont | None:
-    if column.key == "overdue" and entry.placement.long_overdue:
+    if column.key == "overdue" and entry.long_overdue:
         return _BOLD
     return None
 
@@ -351,7 +345,7 @@ def _tooltip(entry: QueueEntry, column: Column) -> str | None:
     if column.key == "service":
         return SERVICES.get(entry.service, entry.service)
     if column.key == "klasse":
-        return f"{entry.klasse}: {entry.placement.policy.class_labels.get(entry.klasse, '')}"
+        return f"{entry.klasse}: {entry.policy.class_labels.get(entry.klasse, '')}"
     if column.key in ("client", "next_task", "team") and column.text(entry):
         return column.text(entry)  # whole, where the column may elide it
     return ", ".join(entry.placement.flags) or None
@@ -378,16 +372,16 @@ class QueueFilter:
         checks: list[Callable[[QueueEntry], bool]] = []
         if self.klasse:
             k = self.klasse
-            checks.append(lambda e: e.placement.klasse == k)
+            checks.append(lambda e: e.klasse == k)
         if self.service:
             s = self.service
-            checks.append(lambda e: e.placement.facts.service == s)
+            checks.append(lambda e: e.service == s)
         if self.route:
             r = self.route
-            checks.append(lambda e: e.placement.route.code == r)
+            checks.append(lambda e: e.route == r)
         if self.lead_role:
             lr = self.lead_role
-            checks.append(lambda e: e.placement.route.lead_role == lr)
+            checks.append(lambda e: e.lead_role == lr)
         if self.team:
             t = self.team
             checks.append(lambda e: e.team == t)
@@ -396,7 +390,7 @@ class QueueFilter:
             checks.append(lambda e: e.status == st)
         if self.signal in SIGNAL_KEYS:
             test = SIGNAL_KEYS[self.signal].test
-            checks.append(lambda e: test(e.placement))
+            checks.append(test)
         needle = self.text.strip().casefold()
         if needle:
             digits = needle.replace(" ", "").replace(".", "")

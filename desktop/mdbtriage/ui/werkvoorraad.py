@@ -8,7 +8,7 @@ staff, reads the whole queue again in the background."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -680,7 +680,7 @@ class WerkvoorraadView(QWidget):
         for entry in entries:
             position = positions.get(entry.case_ref)
             if position is not None:
-                entry.placement = replace(entry.placement, position=position)
+                entry.position = position
         kept = [e for e in entries if e.case_ref in positions]
         if len(kept) < len(entries):
             keep, top_case = self.current_case(), self._top_case()
