@@ -15,6 +15,8 @@ from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.policy import available_policies, load_policy
 from mdbtriage.core.termijnen import term_end
 from mdbtriage.core.triage import (
+    OrderedPlacer,
+    OutOfOrder,
     Placement,
     build_queue,
     choose_route,
@@ -151,6 +153,50 @@ def test_build_queue_equals_the_definition(cases: list[CaseFacts], policy, days:
         )
         assert p.reasons(policy) == reference_reasons(p, policy)
     assert placement_dicts(queue, policy) == [placement_dict(p, policy) for p in queue]
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(facts_strategy, max_size=40),
+    st.sampled_from(POLICIES),
+    st.integers(min_value=0, max_value=500),
+    st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=8),
+)
+def test_placing_in_parts_equals_placing_the_whole(  # type: ignore[no-untyped-def]
+    cases: list[CaseFacts], policy, days: int, sizes: list[int]
+) -> None:
+    """The werkvoorraad's cases in its order, placed a part at a time (as the desktop reads
+    them), give exactly the placements of the whole: positions go on across the parts."""
+    on = ON + timedelta(days=days)
+    ordered = sorted(cases, key=lambda f: sort_key(f, policy))
+    placer = OrderedPlacer(on, policy)
+    placed: list[Placement] = []
+    start = 0
+    for size in sizes * (len(ordered) + 1):
+        if start >= len(ordered):
+            break
+        placed += placer.place(ordered[start : start + size])
+        start += size
+    assert placed == build_queue(cases, on, policy)
+    assert placer.placed == len(placed)
+
+
+@settings(max_examples=60)
+@given(st.lists(facts_strategy, min_size=2, max_size=30), st.sampled_from(POLICIES))
+def test_placing_parts_out_of_order_is_refused(cases: list[CaseFacts], policy) -> None:  # type: ignore[no-untyped-def]
+    """A part out of the werkvoorraad's order, in itself or after the parts before, is refused
+    (the caller then places the whole), never placed at wrong positions."""
+    keys = [sort_key(f, policy) for f in cases]
+    ordered = sorted(cases, key=lambda f: sort_key(f, policy))
+    if min(keys) == max(keys):
+        return  # every order is the order
+    backwards = list(reversed(ordered))
+    with pytest.raises(OutOfOrder):
+        OrderedPlacer(ON, policy).place(backwards)
+    placer = OrderedPlacer(ON, policy)
+    placer.place(ordered[-1:])
+    with pytest.raises(OutOfOrder):
+        placer.place(ordered[:1])
 
 
 def test_reasons_of_a_hand_made_placement_follow_its_own_fields() -> None:

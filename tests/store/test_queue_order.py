@@ -263,3 +263,43 @@ def test_team_preview_of_a_demo_district_on_both_stores(store: Store) -> None:
         preview = load_team_preview(store, ON, policy, team, 60)
         assert preview == own[:60]
         assert [e.position for e in preview] != list(range(1, 61))  # among all teams
+
+
+def test_whole_werkvoorraad_rows_are_the_engines_placements(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compact rows of the whole werkvoorraad, read and placed a part at a time, make
+    again exactly the placements (facts, position, class, route, term, flags, reasons) that
+    the engine gives the open cases; rows share what they have in common."""
+    from mdbtriage.store import queue_view
+
+    load_demo(store, n_cases=600, seed=11, today=ON, actor=Actor.system_account("test"))
+    policy = POLICIES[0]
+    expected = build_queue([r.facts for r in open_cases(store)], ON, policy)
+    monkeypatch.setattr(queue_view, "LOAD_PART", 37)  # many parts, the last one short
+    whole = load_queue(store, ON, policy)
+    assert [e.placement for e in whole] == expected
+    assert [e.placement.reasons(policy) for e in whole] == [p.reasons(policy) for p in expected]
+    assert [e.placement.flags for e in whole] == [p.flags for p in expected]
+    # Rows with equal placements but for the position, or equal facts but for the reference
+    # and birth date, hold one shared object.
+    assert len({id(e.place) for e in whole}) == len({e.place for e in whole}) < len(whole)
+    assert len({id(e.marks) for e in whole}) == len({e.marks for e in whole}) < len(whole) / 4
+
+
+def test_werkvoorraad_out_of_the_databases_order_is_placed_whole(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the database give the cases in another order than the policy's, the werkvoorraad
+    is still the engine's: the cases are read again and placed whole."""
+    from mdbtriage.store import queue_view
+
+    load_demo(store, n_cases=300, seed=12, today=ON, actor=Actor.system_account("test"))
+    policy = POLICIES[0]
+    expected = build_queue([r.facts for r in open_cases(store)], ON, policy)
+    monkeypatch.setattr(queue_view, "LOAD_PART", 50)
+    monkeypatch.setattr(queue_view, "_queue_order", lambda _s, _p: "c.case_ref DESC")
+    said: list[str] = []
+    whole = load_queue(store, ON, policy, progress=lambda _percent, text: said.append(text))
+    assert [e.placement for e in whole] == expected
+    assert "open zaken opnieuw lezen en rangschikken" in said

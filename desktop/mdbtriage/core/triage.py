@@ -71,13 +71,11 @@ class Placement:
 
     @property
     def unplanned(self) -> bool:
-        """Whether the case is in a class the policy does not plan ("wordt niet opgepakt")."""
-        return self.klasse in self.policy.unplanned_classes
+        return unplanned(self.klasse, self.policy)
 
     @property
     def long_overdue(self) -> bool:
-        """Whether the case is past its legal term by more than the term itself."""
-        return self.term_weeks is not None and self.overdue_days > self.term_weeks * 7
+        return long_overdue(self.term_weeks, self.overdue_days)
 
     @property
     def schrijnend_unconfirmed(self) -> str | None:
@@ -172,6 +170,17 @@ class Placement:
         if facts.dwangsom:
             reasons.append("dwangsom geregistreerd: verandert de volgorde niet")
         return reasons
+
+
+def unplanned(klasse: str, policy: Policy) -> bool:
+    """Whether a case of ``klasse`` is in a class the policy does not plan ("wordt niet
+    opgepakt")."""
+    return klasse in policy.unplanned_classes
+
+
+def long_overdue(term_weeks: int | None, overdue_days: int) -> bool:
+    """Whether a case is past its legal term by more than the term itself."""
+    return term_weeks is not None and overdue_days > term_weeks * 7
 
 
 def dwangsom_flag(facts: CaseFacts) -> str:

@@ -34,7 +34,9 @@ from mdbtriage.core.triage import (
     Placement,
     build_queue,
     class_ranks,
+    long_overdue,
     order_key,
+    unplanned,
 )
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
@@ -47,7 +49,7 @@ from mdbtriage.store.records import CASE_ROW_COLUMNS, case_chunks, case_rows
 PREVIEW_ROWS = 200  # the first screenful (and then some) shown before the whole queue is in
 
 
-# A row's facts that are 0 or 1, then its placement's two flags, as bits of ``QueueEntry.bits``.
+# A row's facts that are 0 or 1, then whether it counts as approved schrijnend: ``RowFacts.bits``.
 _FACT_BITS = (
     "motivated",
     "working",
@@ -57,21 +59,57 @@ _FACT_BITS = (
     "dwangsom",
     "medical_reason",
 )
-_OVER_SIX_MONTHS = 1 << 7
-_SCHRIJNEND_APPROVED = 1 << 8
-_BITS = tuple(range(1 << 9))  # one shared number object per combination of the bits
+_SCHRIJNEND_BIT = 1 << _FACT_BITS.index("schrijnend")
+_INGEBREKESTELLING_BIT = 1 << _FACT_BITS.index("ingebrekestelling")
+_DWANGSOM_BIT = 1 << _FACT_BITS.index("dwangsom")
+_SCHRIJNEND_APPROVED = 1 << len(_FACT_BITS)
+
+
+@dataclass(frozen=True, slots=True)
+class RowPlace:
+    """What a werkvoorraad row's placement shares with many others: all of it but the
+    position (class, route, term, waiting figures) with the service and receipt date it
+    follows from. Rows of a service received the same day on the same route share one; a
+    quarter of a million rows hold some ten thousand."""
+
+    klasse: str
+    route_rule: Route
+    service: str
+    received_on: date
+    waiting_days: int
+    term_weeks: int | None
+    term_ends_on: date | None
+    overdue_days: int
+    over_six_months: bool
+    policy: Policy = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RowFacts:
+    """The facts a werkvoorraad row was placed on that many rows share: the seven 0/1 facts
+    (``bits``, in the order of ``_FACT_BITS``, then whether it counts as approved
+    schrijnend), the requester, the schrijnend and dwangsom details and the central
+    decision's outcome. A quarter of a million rows hold a few thousand."""
+
+    bits: int
+    requester: str | None
+    schrijnend_ref: str | None
+    employer_consents_60_plus: bool | None
+    dwangsom_kind: str | None
+    dwangsom_deadline: date | None
+    central_outcome: str | None
 
 
 @dataclass(slots=True)
 class QueueEntry:
-    """One row of the werkvoorraad, compact: its placement (position, class, route, term,
-    waiting figures) and the facts it was placed on, flat in one object with the few things
-    the view shows of the client and the next task. The 0/1 facts and the two flags of the
-    placement are bits of one number, the masked BSN and the codes are shared strings.
+    """One row of the werkvoorraad, compact: what the view shows of the case, the client and
+    the next task, the position, and the :class:`RowPlace` and :class:`RowFacts` it shares
+    with other rows.
 
     A quarter of a million rows stay open in the desktop, so a row holds no ``Placement``
     and no ``CaseFacts``: :attr:`placement` and :attr:`facts` make them when asked, equal to
-    what ``core.triage.build_queue`` gave (for one row shown, its reasons and flags).
+    what ``core.triage.build_queue`` gave (for one row shown: its reasons and flags). Filters,
+    sorts and counts read the row's own attributes.
     """
 
     case_ref: str
@@ -83,116 +121,148 @@ class QueueEntry:
     next_task: str
     search_key: str
     position: int
-    klasse: str
-    route_rule: Route
-    service: str
-    received_on: date
-    waiting_days: int
-    term_weeks: int | None
-    term_ends_on: date | None
-    overdue_days: int
-    bits: int
     birth_date: date | None
-    requester: str | None
-    schrijnend_ref: str | None
-    employer_consents_60_plus: bool | None
-    dwangsom_kind: str | None
-    dwangsom_deadline: date | None
-    central_outcome: str | None
-    policy: Policy = field(compare=False, repr=False)
+    place: RowPlace
+    marks: RowFacts
 
     @property
-    def over_six_months(self) -> bool:
-        return bool(self.bits & _OVER_SIX_MONTHS)
+    def klasse(self) -> str:
+        return self.place.klasse
 
     @property
-    def schrijnend_approved(self) -> bool:
-        return bool(self.bits & _SCHRIJNEND_APPROVED)
-
-    @property
-    def schrijnend(self) -> bool:
-        return bool(self.bits & 8)
-
-    @property
-    def ingebrekestelling(self) -> bool:
-        return bool(self.bits & 16)
-
-    @property
-    def dwangsom(self) -> bool:
-        return bool(self.bits & 32)
+    def route_rule(self) -> Route:
+        return self.place.route_rule
 
     @property
     def route(self) -> str:
         """The code of the route."""
-        return self.route_rule.code
+        return self.place.route_rule.code
 
     @property
     def lead_role(self) -> str:
-        return self.route_rule.lead_role
+        return self.place.route_rule.lead_role
+
+    @property
+    def service(self) -> str:
+        return self.place.service
+
+    @property
+    def received_on(self) -> date:
+        return self.place.received_on
+
+    @property
+    def waiting_days(self) -> int:
+        return self.place.waiting_days
 
     @property
     def waiting_weeks(self) -> int:
-        return self.waiting_days // 7
+        return self.place.waiting_days // 7
+
+    @property
+    def term_weeks(self) -> int | None:
+        return self.place.term_weeks
+
+    @property
+    def term_ends_on(self) -> date | None:
+        return self.place.term_ends_on
+
+    @property
+    def overdue_days(self) -> int:
+        return self.place.overdue_days
+
+    @property
+    def policy(self) -> Policy:
+        return self.place.policy
+
+    @property
+    def over_six_months(self) -> bool:
+        return self.place.over_six_months
+
+    @property
+    def schrijnend_approved(self) -> bool:
+        return bool(self.marks.bits & _SCHRIJNEND_APPROVED)
+
+    @property
+    def schrijnend(self) -> bool:
+        return bool(self.marks.bits & _SCHRIJNEND_BIT)
+
+    @property
+    def ingebrekestelling(self) -> bool:
+        return bool(self.marks.bits & _INGEBREKESTELLING_BIT)
+
+    @property
+    def dwangsom(self) -> bool:
+        return bool(self.marks.bits & _DWANGSOM_BIT)
 
     @property
     def unplanned(self) -> bool:
-        """Whether the case is in a class the policy does not plan ("wordt niet opgepakt")."""
-        return self.klasse in self.policy.unplanned_classes
+        return unplanned(self.place.klasse, self.place.policy)
 
     @property
     def long_overdue(self) -> bool:
-        """Whether the case is past its legal term by more than the term itself."""
-        return self.term_weeks is not None and self.overdue_days > self.term_weeks * 7
+        return long_overdue(self.place.term_weeks, self.place.overdue_days)
 
     @property
     def facts(self) -> CaseFacts:
         """The facts the row was placed on (the natural key of the reference made again)."""
-        bits = self.bits
+        s, m = self.place, self.marks
         motivated, working, consents, schrijnend, ingebrekestelling, dwangsom, medical = (
-            bool(bits >> i & 1) for i in range(len(_FACT_BITS))
+            bool(m.bits >> i & 1) for i in range(len(_FACT_BITS))
         )
         return CaseFacts(
             case_ref=self.case_ref,
-            service=self.service,
-            received_on=self.received_on,
+            service=s.service,
+            received_on=s.received_on,
             birth_date=self.birth_date,
-            requester=self.requester,
+            requester=m.requester,
             motivated=motivated,
             working=working,
             consents_60_plus=consents,
             schrijnend=schrijnend,
-            schrijnend_ref=self.schrijnend_ref,
+            schrijnend_ref=m.schrijnend_ref,
             ingebrekestelling=ingebrekestelling,
             dwangsom=dwangsom,
             medical_reason=medical,
-            employer_consents_60_plus=self.employer_consents_60_plus,
-            dwangsom_kind=self.dwangsom_kind,
-            dwangsom_deadline=self.dwangsom_deadline,
-            central_outcome=self.central_outcome,
+            employer_consents_60_plus=m.employer_consents_60_plus,
+            dwangsom_kind=m.dwangsom_kind,
+            dwangsom_deadline=m.dwangsom_deadline,
+            central_outcome=m.central_outcome,
             ref_key=natural_key(self.case_ref),
         )
 
     @property
     def placement(self) -> Placement:
         """The row's placement, as ``core.triage.build_queue`` gave it (made when asked)."""
+        s = self.place
         return Placement(
             facts=self.facts,
             position=self.position,
-            klasse=self.klasse,
-            route=self.route_rule,
-            waiting_days=self.waiting_days,
-            term_weeks=self.term_weeks,
-            term_ends_on=self.term_ends_on,
-            overdue_days=self.overdue_days,
-            over_six_months=self.over_six_months,
+            klasse=s.klasse,
+            route=s.route_rule,
+            waiting_days=s.waiting_days,
+            term_weeks=s.term_weeks,
+            term_ends_on=s.term_ends_on,
+            overdue_days=s.overdue_days,
+            over_six_months=s.over_six_months,
             schrijnend_approved=self.schrijnend_approved,
-            policy=self.policy,
+            policy=s.policy,
         )
 
 
 _new_entry = frozen_constructor(QueueEntry)
+_new_place = frozen_constructor(RowPlace)
+_new_marks = frozen_constructor(RowFacts)
 # The masked BSN of a row by the BSN's last three digits: a thousand strings for every row.
 _MASKED: dict[str, str] = {}
+
+
+@dataclass(slots=True)
+class Shared:
+    """The :class:`RowPlace` and :class:`RowFacts` of the rows of one werkvoorraad made so far,
+    by what they hold (so that rows that share them get the same object)."""
+
+    places: dict[tuple[Any, ...], RowPlace] = field(default_factory=dict)
+    marks: dict[tuple[Any, ...], RowFacts] = field(default_factory=dict)
 
 
 def _masked(bsn: str) -> str:
@@ -203,11 +273,28 @@ def _masked(bsn: str) -> str:
     return masked
 
 
-def _entry(placement: Placement, row: Case, next_task: str) -> QueueEntry:
+def _entry(placement: Placement, row: Case, next_task: str, shared: Shared) -> QueueEntry:
     """The compact row of ``placement`` of the case ``row``."""
     f = placement.facts
     ref = f.case_ref
-    bits = (
+    route = placement.route
+    place_key = (
+        placement.klasse,
+        route.code,
+        f.service,
+        f.received_on,
+        placement.waiting_days,
+        placement.term_weeks,
+        placement.term_ends_on,
+        placement.overdue_days,
+        placement.over_six_months,
+    )
+    place = shared.places.get(place_key)
+    if place is None:
+        place = shared.places[place_key] = _new_place(
+            place_key[0], route, *place_key[2:], placement.policy
+        )
+    marks_key = (
         f.motivated
         | f.working << 1
         | f.consents_60_plus << 2
@@ -215,9 +302,17 @@ def _entry(placement: Placement, row: Case, next_task: str) -> QueueEntry:
         | f.ingebrekestelling << 4
         | f.dwangsom << 5
         | f.medical_reason << 6
-        | placement.over_six_months << 7
-        | placement.schrijnend_approved << 8
+        | placement.schrijnend_approved * _SCHRIJNEND_APPROVED,
+        f.requester,
+        f.schrijnend_ref,
+        f.employer_consents_60_plus,
+        f.dwangsom_kind,
+        f.dwangsom_deadline,
+        f.central_outcome,
     )
+    marks = shared.marks.get(marks_key)
+    if marks is None:
+        marks = shared.marks[marks_key] = _new_marks(*marks_key)
     return _new_entry(
         ref,
         row.client_name,
@@ -228,23 +323,9 @@ def _entry(placement: Placement, row: Case, next_task: str) -> QueueEntry:
         next_task,
         f"{ref.casefold()}\t{row.client_name.casefold()}\t{row.bsn}",
         placement.position,
-        placement.klasse,
-        placement.route,
-        f.service,
-        f.received_on,
-        placement.waiting_days,
-        placement.term_weeks,
-        placement.term_ends_on,
-        placement.overdue_days,
-        _BITS[bits],
         f.birth_date,
-        f.requester,
-        f.schrijnend_ref,
-        f.employer_consents_60_plus,
-        f.dwangsom_kind,
-        f.dwangsom_deadline,
-        f.central_outcome,
-        placement.policy,
+        place,
+        marks,
     )
 
 
@@ -431,12 +512,14 @@ def entries_from(
         p.facts is r.facts for p, r in zip(placements, rows, strict=True)
     )
     by_ref = {} if in_order else {r.facts.case_ref: r for r in rows}
+    shared = Shared()
     with bulk():  # a quarter of a million rows without cycles: no collector passes meanwhile
         for i, placement in enumerate(placements):
             if i and not i % PROGRESS_STEP:
                 progress(75 + 20 * i // max(1, total), "regels van de werkvoorraad opbouwen")
             ref = placement.facts.case_ref
-            append(_entry(placement, rows[i] if in_order else by_ref[ref], tasks.get(ref, "")))
+            row = rows[i] if in_order else by_ref[ref]
+            append(_entry(placement, row, tasks.get(ref, ""), shared))
     return entries
 
 
@@ -468,6 +551,7 @@ def load_queue(
         order = _queue_order(store, policy)
         rows = stream_rows(store.conn, f"{_CASES_SELECT} WHERE {where} ORDER BY {order}", params)
         placer = OrderedPlacer(on, policy)
+        shared = Shared()
         entries: list[QueueEntry] = []
         append = entries.append
         parts = case_chunks(rows, LOAD_PART)
@@ -477,7 +561,7 @@ def load_queue(
                 with bulk():
                     for placement, row in zip(placements, part, strict=True):
                         ref = row.facts.case_ref
-                        append(_entry(placement, row, tasks.get(ref, "")))
+                        append(_entry(placement, row, tasks.get(ref, ""), shared))
                 done = min(95, 10 + 85 * len(entries) // total)
                 progress(done, f"{len(entries):,} van {total:,} regels".replace(",", "."))
         except OutOfOrder:
