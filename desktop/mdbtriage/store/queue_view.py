@@ -2,10 +2,14 @@
 
 Each row keeps what the table, its filters and its search need (codes, numbers, a lower-cased
 search key), so that filtering and sorting a quarter of a million rows is a plain Python loop.
-The next open task per case is read from the task table when the taakdelegatie schema is there.
+A row holds its position and what is its own (reference, client, birth date, next task); its
+placement and facts it shares with the rows that have the same (:class:`RowPlace`,
+:class:`RowFacts`), and the engine's ``Placement`` is made again only for a row shown. The
+next open task per case is read from the task table when the taakdelegatie schema is there.
 
 The cases are read in the policy's order, which the database computes from the class ranks of
-``core.triage.class_ranks`` (the sort runs inside SQLite, without holding the interpreter lock);
+``core.triage.class_ranks`` (the sort runs inside SQLite, without holding the interpreter lock),
+and placed a few thousand at a time, so that besides the rows only one part's objects exist;
 the first screenful is read the same way with a limit and shown before the whole queue is in.
 
 After a change of a few cases only those are read (``cases_to_update``, ``queue_entries``) and
