@@ -16,7 +16,6 @@ from mdbtriage.core.policy import available_policies, load_policy
 from mdbtriage.core.termijnen import term_end
 from mdbtriage.core.triage import (
     OrderedPlacer,
-    OutOfOrder,
     Placement,
     build_queue,
     choose_route,
@@ -182,21 +181,26 @@ def test_placing_in_parts_equals_placing_the_whole(  # type: ignore[no-untyped-d
 
 
 @settings(max_examples=60)
-@given(st.lists(facts_strategy, min_size=2, max_size=30), st.sampled_from(POLICIES))
-def test_placing_parts_out_of_order_is_refused(cases: list[CaseFacts], policy) -> None:  # type: ignore[no-untyped-def]
-    """A part out of the werkvoorraad's order, in itself or after the parts before, is refused
-    (the caller then places the whole), never placed at wrong positions."""
-    keys = [sort_key(f, policy) for f in cases]
-    ordered = sorted(cases, key=lambda f: sort_key(f, policy))
-    if min(keys) == max(keys):
-        return  # every order is the order
-    backwards = list(reversed(ordered))
-    with pytest.raises(OutOfOrder):
-        OrderedPlacer(ON, policy).place(backwards)
+@given(
+    st.lists(facts_strategy, min_size=2, max_size=30),
+    st.sampled_from(POLICIES),
+    st.randoms(use_true_random=False),
+)
+def test_parts_out_of_order_are_noticed_and_placed_but_for_the_position(  # type: ignore[no-untyped-def]
+    cases: list[CaseFacts], policy, shuffler
+) -> None:
+    """Parts out of the werkvoorraad's order, in themselves or after the parts before, are
+    noticed (``in_order``); every case is still placed as in the whole but for its position,
+    so that sorting the placements by ``sort_key`` and numbering them gives the werkvoorraad."""
+    shuffled = list(cases)
+    shuffler.shuffle(shuffled)
     placer = OrderedPlacer(ON, policy)
-    placer.place(ordered[-1:])
-    with pytest.raises(OutOfOrder):
-        placer.place(ordered[:1])
+    placed = placer.place(shuffled[:5]) + placer.place(shuffled[5:])
+    whole = build_queue(shuffled, ON, policy)  # equal keys keep the order they came in
+    keys = [sort_key(f, policy) for f in shuffled]
+    assert placer.in_order == (keys == sorted(keys))
+    ordered = sorted(placed, key=lambda p: sort_key(p.facts, p.policy))
+    assert [replace(p, position=i) for i, p in enumerate(ordered, start=1)] == whole
 
 
 def test_reasons_of_a_hand_made_placement_follow_its_own_fields() -> None:

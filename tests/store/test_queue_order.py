@@ -287,11 +287,12 @@ def test_whole_werkvoorraad_rows_are_the_engines_placements(
     assert len({id(e.marks) for e in whole}) == len({e.marks for e in whole}) < len(whole) / 4
 
 
-def test_werkvoorraad_out_of_the_databases_order_is_placed_whole(
+def test_werkvoorraad_out_of_the_databases_order_is_put_in_the_policys(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Should the database give the cases in another order than the policy's, the werkvoorraad
-    is still the engine's: the cases are read again and placed whole."""
+    """Where the database's order is not the policy's (an office store's cases stored before
+    the reference's natural key was kept sort last there), the werkvoorraad is still the
+    engine's, read once: the rows are put in the policy's order and numbered."""
     from mdbtriage.store import queue_view
 
     load_demo(store, n_cases=300, seed=12, today=ON, actor=Actor.system_account("test"))
@@ -299,7 +300,76 @@ def test_werkvoorraad_out_of_the_databases_order_is_placed_whole(
     expected = build_queue([r.facts for r in open_cases(store)], ON, policy)
     monkeypatch.setattr(queue_view, "LOAD_PART", 50)
     monkeypatch.setattr(queue_view, "_queue_order", lambda _s, _p: "c.case_ref DESC")
+    reads: list[str] = []
+    stream = queue_view.stream_rows
+    monkeypatch.setattr(
+        queue_view, "stream_rows", lambda conn, sql, *a: reads.append(sql) or stream(conn, sql, *a)
+    )
     said: list[str] = []
     whole = load_queue(store, ON, policy, progress=lambda _percent, text: said.append(text))
     assert [e.placement for e in whole] == expected
-    assert "open zaken opnieuw lezen en rangschikken" in said
+    assert [e.flags for e in whole] == [p.flags for p in expected]
+    assert len(reads) == 1
+    assert "regels in de volgorde van het beleid zetten" in said
+
+
+def test_rows_whose_routes_share_a_code_keep_their_own_route() -> None:
+    """Two routes of a policy with the same code (the policy file does not forbid it) stay two
+    routes in the rows: a row shows the route the engine chose for it."""
+    from dataclasses import replace
+
+    from mdbtriage.core.model import Case, CaseFacts
+    from mdbtriage.store.queue_view import entries_from
+
+    base = POLICIES[0]
+    regulier = base.routes[-1]
+    special = replace(
+        regulier,
+        name="regulier (werkgever)",
+        lead_role="AD",
+        services=frozenset({"WIA_CLAIM"}),
+        requesters=frozenset({"werkgever"}),
+    )
+    policy = replace(base, routes=(*base.routes[:-1], special, regulier))
+    rows = [
+        Case(
+            CaseFacts(f"Z-{i}", "WIA_CLAIM", date(2026, 10, 1), requester=who),
+            "123456782",
+            "X",
+            "T1",
+        )
+        for i, who in enumerate(["werknemer", "werkgever"])
+    ]
+    engine = build_queue([r.facts for r in rows], ON, policy)
+    rows_made = entries_from(rows, ON, policy)
+    assert [(e.route_rule.name, e.lead_role) for e in rows_made] == [
+        (p.route.name, p.route.lead_role) for p in engine
+    ]
+    assert {p.route.name for p in engine} == {"regulier", "regulier (werkgever)"}
+
+
+def test_a_werkvoorraad_read_that_fails_halfway_leaves_the_connection_free(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error while the werkvoorraad is read (here from the progress report) closes the read
+    at once: the next statement on the connection runs (a read left open would keep the
+    office store's connection busy, and the workstation store's tables locked)."""
+    from mdbtriage.store import queue_view
+
+    load_demo(store, n_cases=300, seed=13, today=ON, actor=Actor.system_account("test"))
+    monkeypatch.setattr(queue_view, "LOAD_PART", 50)
+    calls: list[int] = []
+
+    def progress(percent: int, _text: str) -> None:
+        calls.append(percent)
+        if len(calls) == 4:
+            raise RuntimeError("afgebroken")
+
+    # The error is kept (as the desktop keeps it to show it): its frames hold the read.
+    with pytest.raises(RuntimeError, match="afgebroken") as caught:
+        load_queue(store, ON, POLICIES[0], progress=progress)
+    with store.atomic() as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS temp.mdb_probe (a TEXT)")
+        conn.execute("DROP TABLE temp.mdb_probe")
+    assert caught.value.__traceback__ is not None
+    assert load_queue(store, ON, POLICIES[0])

@@ -436,20 +436,22 @@ def build_queue(cases: Iterable[CaseFacts], on: date, policy: Policy) -> list[Pl
     return _Placing(on, policy).place(facts_list, order, klassen, approvals, 1)
 
 
-class OutOfOrder(ValueError):
-    """Cases given to :class:`OrderedPlacer` that are not in the werkvoorraad's order."""
-
-
 class OrderedPlacer:
     """Places a werkvoorraad that comes in its order a part at a time (a store's ordered read,
     a few thousand rows at a time), exactly as :func:`build_queue` places the whole: positions
-    go on from part to part and the remembered decisions are shared. A part out of that order,
-    in itself or after the parts before, raises :class:`OutOfOrder` (then place the whole with
-    :func:`build_queue`). Only one part's objects need exist at a time."""
+    go on from part to part and the remembered decisions are shared. Only one part's objects
+    need exist at a time.
+
+    Each part is checked to be in the werkvoorraad's order, in itself and after the part
+    before. Once one is not, :attr:`in_order` is False for good and the parts are placed in
+    the order they come: everything but the positions is as in the werkvoorraad (a case's
+    class, route, term and reasons do not depend on the other cases); the caller then sorts
+    the whole by :func:`sort_key` and numbers it again."""
 
     def __init__(self, on: date, policy: Policy) -> None:
         self.on = on
         self.placed = 0
+        self.in_order = True
         self._placing = _Placing(on, policy)
         self._last_key = ""
 
@@ -459,8 +461,12 @@ class OrderedPlacer:
         facts_list = [f for f in cases if f.received_on <= on]
         placing = self._placing
         klassen, approvals, keys = _classified(facts_list, placing.policy)
-        if keys and (keys[0] < self._last_key or not all(map(le, keys, islice(keys, 1, None)))):
-            raise OutOfOrder("de zaken komen niet in de volgorde van de werkvoorraad")
+        if (
+            self.in_order
+            and keys
+            and (keys[0] < self._last_key or not all(map(le, keys, islice(keys, 1, None))))
+        ):
+            self.in_order = False
         placements = placing.place(
             facts_list, range(len(keys)), klassen, approvals, self.placed + 1
         )

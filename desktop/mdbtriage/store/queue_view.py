@@ -34,7 +34,6 @@ from mdbtriage.core.policy import Policy, Route
 from mdbtriage.core.triage import (
     CENTRAL_GRANTED,
     OrderedPlacer,
-    OutOfOrder,
     Placement,
     build_queue,
     class_ranks,
@@ -64,6 +63,10 @@ _FACT_BITS = (
     "medical_reason",
 )
 _SCHRIJNEND_BIT = 1 << _FACT_BITS.index("schrijnend")
+_MEDICAL_BIT = 1 << _FACT_BITS.index("medical_reason")
+# The first four 0/1 facts come in ``CaseFacts`` one after the other: as bools by their bits.
+_FACT_MASK = 0b1111
+_FLAG_VALUES = tuple(tuple(bool(bits >> i & 1) for i in range(4)) for bits in range(16))
 _INGEBREKESTELLING_BIT = 1 << _FACT_BITS.index("ingebrekestelling")
 _DWANGSOM_BIT = 1 << _FACT_BITS.index("dwangsom")
 _SCHRIJNEND_APPROVED = 1 << len(_FACT_BITS)
@@ -210,49 +213,62 @@ class QueueEntry:
     def facts(self) -> CaseFacts:
         """The facts the row was placed on (the natural key of the reference made again)."""
         s, m = self.place, self.marks
-        motivated, working, consents, schrijnend, ingebrekestelling, dwangsom, medical = (
-            bool(m.bits >> i & 1) for i in range(len(_FACT_BITS))
-        )
-        return CaseFacts(
-            case_ref=self.case_ref,
-            service=s.service,
-            received_on=s.received_on,
-            birth_date=self.birth_date,
-            requester=m.requester,
-            motivated=motivated,
-            working=working,
-            consents_60_plus=consents,
-            schrijnend=schrijnend,
-            schrijnend_ref=m.schrijnend_ref,
-            ingebrekestelling=ingebrekestelling,
-            dwangsom=dwangsom,
-            medical_reason=medical,
-            employer_consents_60_plus=m.employer_consents_60_plus,
-            dwangsom_kind=m.dwangsom_kind,
-            dwangsom_deadline=m.dwangsom_deadline,
-            central_outcome=m.central_outcome,
-            ref_key=natural_key(self.case_ref),
+        bits = m.bits
+        return _new_facts(
+            self.case_ref,
+            s.service,
+            s.received_on,
+            self.birth_date,
+            m.requester,
+            *_FLAG_VALUES[bits & _FACT_MASK],
+            m.schrijnend_ref,
+            bool(bits & _INGEBREKESTELLING_BIT),
+            bool(bits & _DWANGSOM_BIT),
+            bool(bits & _MEDICAL_BIT),
+            m.employer_consents_60_plus,
+            m.dwangsom_kind,
+            m.dwangsom_deadline,
+            m.central_outcome,
+            natural_key(self.case_ref),
         )
 
     @property
     def placement(self) -> Placement:
         """The row's placement, as ``core.triage.build_queue`` gave it (made when asked)."""
         s = self.place
-        return Placement(
-            facts=self.facts,
-            position=self.position,
-            klasse=s.klasse,
-            route=s.route_rule,
-            waiting_days=s.waiting_days,
-            term_weeks=s.term_weeks,
-            term_ends_on=s.term_ends_on,
-            overdue_days=s.overdue_days,
-            over_six_months=s.over_six_months,
-            schrijnend_approved=self.schrijnend_approved,
-            policy=s.policy,
+        return _new_placement(
+            self.facts,
+            self.position,
+            s.klasse,
+            s.route_rule,
+            s.waiting_days,
+            s.term_weeks,
+            s.term_ends_on,
+            s.overdue_days,
+            s.over_six_months,
+            self.schrijnend_approved,
+            s.policy,
         )
 
+    @property
+    def flags(self) -> list[str]:
+        """The placement's flags (``Placement.flags``): they follow from the shared parts
+        alone, so they are made once per pair of them (an export of every row asks them all)."""
+        place, marks = self.place, self.marks
+        known = _FLAGS.get((id(place), id(marks)))
+        if known is None or known[0] is not place or known[1] is not marks:
+            if len(_FLAGS) >= _FLAGS_LIMIT:
+                _FLAGS.clear()
+            known = _FLAGS[(id(place), id(marks))] = (place, marks, tuple(self.placement.flags))
+        return list(known[2])
 
+
+# The flags per pair of shared parts; each entry keeps its pair alive, so the numbers that
+# name them cannot stand for other objects while it is here.
+_FLAGS: dict[tuple[int, int], tuple[RowPlace, RowFacts, tuple[str, ...]]] = {}
+_FLAGS_LIMIT = 50_000
+_new_facts = frozen_constructor(CaseFacts)
+_new_placement = frozen_constructor(Placement)
 _new_entry = frozen_constructor(QueueEntry)
 _new_place = frozen_constructor(RowPlace)
 _new_marks = frozen_constructor(RowFacts)
@@ -284,7 +300,7 @@ def _entry(placement: Placement, row: Case, next_task: str, shared: Shared) -> Q
     route = placement.route
     place_key = (
         placement.klasse,
-        route.code,
+        id(route),  # kept alive by the RowPlace it names
         f.service,
         f.received_on,
         placement.waiting_days,
@@ -543,8 +559,9 @@ def load_queue(
     The cases come in the werkvoorraad's order and are placed and made into rows
     ``LOAD_PART`` at a time (``core.triage.OrderedPlacer``), so that besides the rows only
     one part's cases and placements exist at a time: at a quarter of a million cases that
-    keeps some 100 MB out of the desktop. Should the database's order ever not be the
-    policy's, the cases are read again and placed whole (``build_queue`` sorts them)."""
+    keeps some 100 MB out of the desktop. Where the database's order is not the policy's (an
+    office store's cases stored before it kept the reference's natural key, which it sorts
+    last), the rows are put in the policy's order and numbered here."""
     with long_lived():
         progress(5, "openstaande taken lezen")
         tasks = next_tasks(store)
@@ -568,11 +585,13 @@ def load_queue(
                         append(_entry(placement, row, tasks.get(ref, ""), shared))
                 done = min(95, 10 + 85 * len(entries) // total)
                 progress(done, f"{len(entries):,} van {total:,} regels".replace(",", "."))
-        except OutOfOrder:
-            parts.close()
-            entries.clear()
-            progress(10, "open zaken opnieuw lezen en rangschikken")
-            return entries_from(cases_to_place(store, policy, team, on), on, policy, tasks)
+        finally:
+            parts.close()  # a read left half done keeps the office store's connection busy
+        if not placer.in_order:
+            progress(96, "regels in de volgorde van het beleid zetten")
+            entries.sort(key=triage_key)
+            for position, entry in enumerate(entries, start=1):
+                entry.position = position
         return entries
 
 

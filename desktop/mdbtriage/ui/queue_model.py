@@ -348,7 +348,7 @@ def _tooltip(entry: QueueEntry, column: Column) -> str | None:
         return f"{entry.klasse}: {entry.policy.class_labels.get(entry.klasse, '')}"
     if column.key in ("client", "next_task", "team") and column.text(entry):
         return column.text(entry)  # whole, where the column may elide it
-    return ", ".join(entry.placement.flags) or None
+    return ", ".join(entry.flags) or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -709,7 +709,7 @@ def add_frozen_rows(model: QStandardItemModel, entries: list[QueueEntry]) -> Non
     model.setRowCount(first + len(entries))
     set_item = model.setItem
     for row, entry in enumerate(entries, start=first):
-        flag_text = ", ".join(entry.placement.flags) or None
+        flag_text = ", ".join(entry.flags) or None
         for i, column in enumerate(COLUMNS):
             item = QStandardItem(column.text(entry))
             item.setFlags(flags)

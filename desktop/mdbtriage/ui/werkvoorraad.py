@@ -1199,7 +1199,7 @@ class WerkvoorraadView(QWidget):
             self.session.actor,
             path,
             [c.title for c in columns] + ["Signalen"],
-            ([c.text(e) for c in columns] + [" | ".join(e.placement.flags)] for e in entries),
+            ([c.text(e) for c in columns] + [" | ".join(e.flags)] for e in entries),
             _describe(self.model.current_filter),
         )
 
