@@ -13,6 +13,7 @@ from psycopg import sql
 
 from mdbtriage.cli import main
 from mdbtriage.core.model import ROLES
+from mdbtriage.core.ordering import natural_key
 from mdbtriage.store.audit_chain import FIELDS, chain_hash
 from mdbtriage.store.office import office_migrations, server_init
 from tests.office.conftest import OfficeDb
@@ -429,8 +430,12 @@ def test_server_init_upgrades_an_older_office_store_and_keeps_its_records(
     assert main(["server-init", blank_db.url]) == 0
     err = capsys.readouterr().err
     assert f"schema bijgewerkt van versie 6 naar {ladder[-1].version}" in err
+    # The case stored before step 7 gets its reference's natural key, by which the database
+    # orders the werkvoorraad as the policy does.
+    assert "sorteersleutel van het zaaknummer aangevuld bij 1 zaken" in err
     with blank_db.connect() as owner:
         assert owner.execute("SELECT dwangsom_kind FROM cases").fetchone() == ("bestuurlijk",)
+        assert owner.execute("SELECT ref_key FROM cases").fetchone() == (natural_key("R-1"),)
         rows = owner.execute(
             f"SELECT {', '.join(FIELDS)}, c.hash FROM audit_log a JOIN audit_chain c "
             "USING (log_id) ORDER BY log_id"

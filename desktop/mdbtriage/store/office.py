@@ -564,11 +564,16 @@ class InitReport:
     memberships: list[str] = field(default_factory=list)
     privileges_changed: int = 0
     team_lead: str | None = None
+    keys_filled: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.migrations or self.roles_created or self.memberships or self.privileges_changed
+            self.migrations
+            or self.roles_created
+            or self.memberships
+            or self.privileges_changed
+            or self.keys_filled
         )
 
     def lines(self) -> list[str]:
@@ -586,6 +591,11 @@ class InitReport:
             )
         else:
             out.append(f"  schema: al op versie {self.schema_to}")
+        if self.keys_filled:
+            out.append(
+                f"  sorteersleutel van het zaaknummer aangevuld bij {self.keys_filled} zaken "
+                "(opgeslagen vóór schemaversie 7)"
+            )
         if self.roles_created:
             out.append(f"  rollen aangemaakt: {', '.join(self.roles_created)}")
         if self.memberships:
@@ -627,6 +637,7 @@ def server_init(
             report = InitReport(address.where, schema_from=check_schema_version(conn, address))
             report.migrations = apply_ladder(conn, address)
             report.schema_to = max(applied_versions(conn), default=0)
+            report.keys_filled = _fill_reference_keys(conn)
             _roles_and_grants(conn, roles, report, team_lead)
         return report
     except _db_errors() as error:
@@ -635,6 +646,25 @@ def server_init(
         ) from None
     finally:
         conn.close()
+
+
+def _fill_reference_keys(conn: psycopg.Connection[Any]) -> int:
+    """Give the cases stored before step 7 the natural key of their reference (``ref_key``),
+    which the program writes with every case it stores since: the database orders the
+    werkvoorraad by it (the first screenful, the own team's positions among all teams), and a
+    case without one would sort last among its class and receipt date. The key is Python's
+    (``core.ordering.natural_key``), so it is computed here; one statement. Returns how many."""
+    from mdbtriage.core.ordering import natural_key
+
+    refs = [str(r[0]) for r in conn.execute("SELECT case_ref FROM cases WHERE ref_key IS NULL")]
+    if refs:
+        with conn.transaction():
+            conn.execute(
+                "UPDATE cases c SET ref_key = k.key FROM unnest(%s::text[], %s::text[]) "
+                "AS k(ref, key) WHERE c.case_ref = k.ref AND c.ref_key IS NULL",
+                (refs, [natural_key(ref) for ref in refs]),
+            )
+    return len(refs)
 
 
 def _roles_and_grants(

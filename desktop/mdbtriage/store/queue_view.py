@@ -421,8 +421,10 @@ def class_rank_sql(policy: Policy, alias: str = "c") -> str:
 # Ties within a class and receipt date: the natural order of the reference (computed for a row
 # written without its key), then the reference itself.
 REF_ORDER = "coalesce(c.ref_key, mdb_natural_key(c.case_ref)), c.case_ref"
-# On the office store every case is written with its key (by the program, or carried over by
-# move-to-server), and text sorts by code point (COLLATE "C"), as SQLite's BINARY does.
+# On the office store every case is written with its key (by the program, carried over by
+# move-to-server, or for cases stored before step 7 filled in by server-init), and text sorts
+# by code point (COLLATE "C"), as SQLite's BINARY does. A case without one sorts last among its
+# class and receipt date: ``load_queue`` puts the rows in the policy's order then.
 REF_ORDER_OFFICE = 'c.ref_key COLLATE "C", c.case_ref COLLATE "C"'
 
 
