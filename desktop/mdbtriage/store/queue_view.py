@@ -586,7 +586,10 @@ def load_queue(
                         ref = row.facts.case_ref
                         append(_entry(placement, row, tasks.get(ref, ""), shared))
                 done = min(95, 10 + 85 * len(entries) // total)
-                progress(done, f"{len(entries):,} van {total:,} regels".replace(",", "."))
+                progress(
+                    done,
+                    f"{len(entries):,} van {total:,} open zaken gerangschikt".replace(",", "."),
+                )
         finally:
             parts.close()  # a read left half done keeps the office store's connection busy
         if not placer.in_order:
