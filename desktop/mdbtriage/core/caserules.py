@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from mdbtriage.core.fast import frozen_constructor
 from mdbtriage.core.model import (
     DWANGSOM_KINDS,
     REQUESTERS,
     SERVICES,
     Case,
-    CaseFacts,
     Client,
+    new_case,
+    new_facts,
     requester_problem,
 )
 from mdbtriage.core.validation import (
@@ -126,14 +126,10 @@ _BOOL_WORDS: Final[dict[str, bool]] = {
     **dict.fromkeys(TRUE_WORDS, True),
     **dict.fromkeys(FALSE_WORDS, False),
 }
-_new_facts = frozen_constructor(CaseFacts)
 
 
 def _no_match(_value: str) -> None:
     return None
-
-
-_new_case = frozen_constructor(Case)
 
 
 def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
@@ -263,7 +259,7 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
     # dwangsom, medical_reason, employer_consents_60_plus, dwangsom_kind, dwangsom_deadline,
     # central_outcome and ref_key (the store's, None as entered); of Case: facts, bsn,
     # client_name, team, status, client_id (None until stored).
-    facts = _new_facts(
+    facts = new_facts(
         ref,
         service,
         received,
@@ -283,7 +279,7 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
         None,
         None,
     )
-    case = _new_case(facts, bsn, name, team, status, None)
+    case = new_case(facts, bsn, name, team, status, None)
     return CaseCheck(case, problems)
 
 

@@ -428,11 +428,9 @@ def build_queue(cases: Iterable[CaseFacts], on: date, policy: Policy) -> list[Pl
     # The sort is stable, so equal keys keep their input order as with ``sort_key``. Input that
     # is in order already keeps it: one comparison per neighbouring pair instead of a sort,
     # which (one call into C) would hold the interpreter lock for 0.1 s at 250,000 cases.
-    order: Iterable[int]
-    if all(map(le, keys, islice(keys, 1, None))):
-        order = range(len(keys))
-    else:
-        order = sorted(range(len(keys)), key=keys.__getitem__)
+    order: Iterable[int] = (
+        range(len(keys)) if _ascending(keys) else sorted(range(len(keys)), key=keys.__getitem__)
+    )
     return _Placing(on, policy).place(facts_list, order, klassen, approvals, 1)
 
 
@@ -461,11 +459,7 @@ class OrderedPlacer:
         facts_list = [f for f in cases if f.received_on <= on]
         placing = self._placing
         klassen, approvals, keys = _classified(facts_list, placing.policy)
-        if (
-            self.in_order
-            and keys
-            and (keys[0] < self._last_key or not all(map(le, keys, islice(keys, 1, None))))
-        ):
+        if self.in_order and keys and (keys[0] < self._last_key or not _ascending(keys)):
             self.in_order = False
         placements = placing.place(
             facts_list, range(len(keys)), klassen, approvals, self.placed + 1
@@ -474,6 +468,11 @@ class OrderedPlacer:
             self._last_key = keys[-1]
         self.placed += len(placements)
         return placements
+
+
+def _ascending(keys: list[str]) -> bool:
+    """Whether ``keys`` are in order already: one comparison per neighbouring pair."""
+    return all(map(le, keys, islice(keys, 1, None)))
 
 
 def _classified(
@@ -547,7 +546,6 @@ class _Placing:
         on, policy = self.on, self.policy
         six_services = policy.six_months_services
         six_months_ago = self.six_months_ago
-        new_placement = _new_placement
         terms, by_term, candidates_of = self.terms, self.by_term, self.candidates_of
         placements: list[Placement] = []
         append = placements.append
@@ -619,7 +617,7 @@ def _first_in_force(candidates: tuple[Route, ...], facts: CaseFacts) -> Route:
     return candidates[-1]
 
 
-_new_placement = frozen_constructor(Placement)
+new_placement = frozen_constructor(Placement)
 
 
 def placement_dict(

@@ -25,15 +25,19 @@ def queue_figures(entries: Iterable[QueueEntry], team: str | None = None) -> Que
     for entry in entries:
         if team and entry.team != team:
             continue
-        p = entry
-        figures.total += 1
-        figures.by_class[p.klasse] += 1
-        figures.by_service[p.service] += 1
-        if p.overdue_days > 0:
-            figures.overdue_by_class[p.klasse] += 1
-        if p.over_six_months:
-            figures.six_months_by_class[p.klasse] += 1
+        _count(figures, entry)
     return figures
+
+
+def _count(figures: QueueFigures, entry: QueueEntry) -> None:
+    """Count one row in ``figures``."""
+    figures.total += 1
+    figures.by_class[entry.klasse] += 1
+    figures.by_service[entry.service] += 1
+    if entry.overdue_days > 0:
+        figures.overdue_by_class[entry.klasse] += 1
+    if entry.over_six_months:
+        figures.six_months_by_class[entry.klasse] += 1
 
 
 def figures_by_team(entries: Iterable[QueueEntry]) -> dict[str, QueueFigures]:
@@ -43,14 +47,7 @@ def figures_by_team(entries: Iterable[QueueEntry]) -> dict[str, QueueFigures]:
         figures = teams.get(entry.team)
         if figures is None:
             figures = teams[entry.team] = QueueFigures()
-        p = entry
-        figures.total += 1
-        figures.by_class[p.klasse] += 1
-        figures.by_service[p.service] += 1
-        if p.overdue_days > 0:
-            figures.overdue_by_class[p.klasse] += 1
-        if p.over_six_months:
-            figures.six_months_by_class[p.klasse] += 1
+        _count(figures, entry)
     return teams
 
 
@@ -67,16 +64,15 @@ def update_figures(
             figures = teams.get(entry.team)
             if figures is None:
                 figures = teams[entry.team] = QueueFigures()
-            p = entry
             figures.total += sign
             counts = [figures.by_class, figures.by_service]
-            keys = [p.klasse, p.service]
-            if p.overdue_days > 0:
+            keys = [entry.klasse, entry.service]
+            if entry.overdue_days > 0:
                 counts.append(figures.overdue_by_class)
-                keys.append(p.klasse)
-            if p.over_six_months:
+                keys.append(entry.klasse)
+            if entry.over_six_months:
                 counts.append(figures.six_months_by_class)
-                keys.append(p.klasse)
+                keys.append(entry.klasse)
             for counter, key in zip(counts, keys, strict=True):
                 counter[key] += sign
                 if not counter[key]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from mdbtriage.core.csvsafe import safe_row
 from mdbtriage.core.fast import bulk, frozen_constructor, long_lived
-from mdbtriage.core.model import Actor, Case, CaseFacts
+from mdbtriage.core.model import Actor, Case, CaseFacts, new_facts
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.policy import Policy, Route
 from mdbtriage.core.triage import (
@@ -38,6 +38,7 @@ from mdbtriage.core.triage import (
     build_queue,
     class_ranks,
     long_overdue,
+    new_placement,
     order_key,
     unplanned,
 )
@@ -47,29 +48,25 @@ from mdbtriage.store.central import outcome_sql
 from mdbtriage.store.connection import stream_rows
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import atomic_output, check_output
-from mdbtriage.store.records import CASE_ROW_COLUMNS, case_chunks, case_rows
+from mdbtriage.store.records import (
+    CASE_ROW_COLUMNS,
+    FLAG_FACTS,
+    FLAG_SETS,
+    case_chunks,
+    case_rows,
+    flag_bits,
+)
 
 PREVIEW_ROWS = 200  # the first screenful (and then some) shown before the whole queue is in
 
 
-# A row's facts that are 0 or 1, then whether it counts as approved schrijnend: ``RowFacts.bits``.
-_FACT_BITS = (
-    "motivated",
-    "working",
-    "consents_60_plus",
-    "schrijnend",
-    "ingebrekestelling",
-    "dwangsom",
-    "medical_reason",
-)
-_SCHRIJNEND_BIT = 1 << _FACT_BITS.index("schrijnend")
-_MEDICAL_BIT = 1 << _FACT_BITS.index("medical_reason")
-# The first four 0/1 facts come in ``CaseFacts`` one after the other: as bools by their bits.
-_FACT_MASK = 0b1111
-_FLAG_VALUES = tuple(tuple(bool(bits >> i & 1) for i in range(4)) for bits in range(16))
-_INGEBREKESTELLING_BIT = 1 << _FACT_BITS.index("ingebrekestelling")
-_DWANGSOM_BIT = 1 << _FACT_BITS.index("dwangsom")
-_SCHRIJNEND_APPROVED = 1 << len(_FACT_BITS)
+# ``RowFacts.bits``: the seven 0/1 facts (``records.FLAG_FACTS``), then whether the case counts
+# as approved schrijnend.
+_ALL_FACTS = (1 << len(FLAG_FACTS)) - 1
+_SCHRIJNEND_BIT = 1 << FLAG_FACTS.index("schrijnend")
+_INGEBREKESTELLING_BIT = 1 << FLAG_FACTS.index("ingebrekestelling")
+_DWANGSOM_BIT = 1 << FLAG_FACTS.index("dwangsom")
+_SCHRIJNEND_APPROVED = 1 << len(FLAG_FACTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +91,7 @@ class RowPlace:
 @dataclass(frozen=True, slots=True)
 class RowFacts:
     """The facts a werkvoorraad row was placed on that many rows share: the seven 0/1 facts
-    (``bits``, in the order of ``_FACT_BITS``, then whether it counts as approved
+    (``bits``, in the order of ``records.FLAG_FACTS``, then whether it counts as approved
     schrijnend), the requester, the schrijnend and dwangsom details and the central
     decision's outcome. A quarter of a million rows hold a few thousand."""
 
@@ -213,18 +210,23 @@ class QueueEntry:
     def facts(self) -> CaseFacts:
         """The facts the row was placed on (the natural key of the reference made again)."""
         s, m = self.place, self.marks
-        bits = m.bits
-        return _new_facts(
+        motivated, working, consents, schrijnend, ingebrekestelling, dwangsom, medical = FLAG_SETS[
+            m.bits & _ALL_FACTS
+        ]
+        return new_facts(
             self.case_ref,
             s.service,
             s.received_on,
             self.birth_date,
             m.requester,
-            *_FLAG_VALUES[bits & _FACT_MASK],
+            motivated,
+            working,
+            consents,
+            schrijnend,
             m.schrijnend_ref,
-            bool(bits & _INGEBREKESTELLING_BIT),
-            bool(bits & _DWANGSOM_BIT),
-            bool(bits & _MEDICAL_BIT),
+            ingebrekestelling,
+            dwangsom,
+            medical,
             m.employer_consents_60_plus,
             m.dwangsom_kind,
             m.dwangsom_deadline,
@@ -236,7 +238,7 @@ class QueueEntry:
     def placement(self) -> Placement:
         """The row's placement, as ``core.triage.build_queue`` gave it (made when asked)."""
         s = self.place
-        return _new_placement(
+        return new_placement(
             self.facts,
             self.position,
             s.klasse,
@@ -267,8 +269,6 @@ class QueueEntry:
 # name them cannot stand for other objects while it is here.
 _FLAGS: dict[tuple[int, int], tuple[RowPlace, RowFacts, tuple[str, ...]]] = {}
 _FLAGS_LIMIT = 50_000
-_new_facts = frozen_constructor(CaseFacts)
-_new_placement = frozen_constructor(Placement)
 _new_entry = frozen_constructor(QueueEntry)
 _new_place = frozen_constructor(RowPlace)
 _new_marks = frozen_constructor(RowFacts)
@@ -315,14 +315,7 @@ def _entry(placement: Placement, row: Case, next_task: str, shared: Shared) -> Q
             place_key[0], route, *place_key[2:], placement.policy
         )
     marks_key = (
-        f.motivated
-        | f.working << 1
-        | f.consents_60_plus << 2
-        | f.schrijnend << 3
-        | f.ingebrekestelling << 4
-        | f.dwangsom << 5
-        | f.medical_reason << 6
-        | placement.schrijnend_approved * _SCHRIJNEND_APPROVED,
+        flag_bits(f) | placement.schrijnend_approved * _SCHRIJNEND_APPROVED,
         f.requester,
         f.schrijnend_ref,
         f.employer_consents_60_plus,

@@ -14,8 +14,8 @@ from typing import Any
 
 from mdbtriage.core.caserules import case_fields
 from mdbtriage.core.csvimport import ParsedRow, ParseResult, check_against_store
-from mdbtriage.core.fast import bulk, frozen_constructor
-from mdbtriage.core.model import Actor, Case, CaseFacts, Client, Staff, Team
+from mdbtriage.core.fast import bulk
+from mdbtriage.core.model import Actor, Case, CaseFacts, Client, Staff, Team, new_case, new_facts
 from mdbtriage.core.ordering import natural_key
 from mdbtriage.core.validation import mask_bsn
 from mdbtriage.store.audit import log_selected
@@ -398,16 +398,46 @@ def _case_row(r: Sequence[object]) -> Case:
     )
 
 
-# The werkvoorraad's columns: the seven 0/1 flags come packed in one number (bit i = flag i of
-# ``_FLAG_SETS``), which ``case_rows`` turns into seven bools with one look-up; then the
-# employer's consent (NULL: no employer to ask), the dwangsom's kind and court deadline, the
-# outcome of the central decision the case refers to (``store.central.outcome_sql``) and the
-# natural sort key of the reference.
+# A case's seven 0/1 facts, in the order of their bits when packed in one number (bit i: fact i),
+# as the werkvoorraad's columns read them and its rows keep them (``flag_bits``).
+FLAG_FACTS = (
+    "motivated",
+    "working",
+    "consents_60_plus",
+    "schrijnend",
+    "ingebrekestelling",
+    "dwangsom",
+    "medical_reason",
+)
+# The seven bools of each packed number (one look-up instead of seven shifts).
+FLAG_SETS = tuple(
+    tuple(bool(bits >> i & 1) for i in range(len(FLAG_FACTS)))
+    for bits in range(1 << len(FLAG_FACTS))
+)
+
+
+def flag_bits(facts: CaseFacts) -> int:
+    """The seven 0/1 facts of ``facts`` packed in one number, in the order of ``FLAG_FACTS``."""
+    return (
+        facts.motivated
+        | facts.working << 1
+        | facts.consents_60_plus << 2
+        | facts.schrijnend << 3
+        | facts.ingebrekestelling << 4
+        | facts.dwangsom << 5
+        | facts.medical_reason << 6
+    )
+
+
+# The werkvoorraad's columns: the seven 0/1 facts packed in one number (``FLAG_FACTS``), which
+# ``case_rows`` turns into seven bools with one look-up (``FLAG_SETS``); then the employer's
+# consent (NULL: no employer to ask), the dwangsom's kind and court deadline, the outcome of the
+# central decision the case refers to (``store.central.outcome_sql``) and the natural sort key
+# of the reference.
 CASE_ROW_COLUMNS = (
     "c.case_ref, c.service, c.received_on, k.birth_date, c.requester, "
-    "c.motivated | (c.working << 1) | (c.consents_60_plus << 2) | (c.schrijnend << 3) "
-    "| (c.ingebrekestelling << 4) | (c.dwangsom << 5) | (c.medical_reason << 6), "
-    "c.schrijnend_ref, k.bsn, k.name, c.team_id, c.status, c.client_id, "
+    + " | ".join(f"(c.{name} << {bit})" for bit, name in enumerate(FLAG_FACTS))
+    + ", c.schrijnend_ref, k.bsn, k.name, c.team_id, c.status, c.client_id, "
     "c.employer_consents_60_plus, c.dwangsom_kind, c.dwangsom_deadline, "
     f"{outcome_sql('c', 'k.bsn')}, c.ref_key"
 )
@@ -415,7 +445,6 @@ _OPEN_SELECT = (
     f"SELECT {CASE_ROW_COLUMNS} "
     "FROM cases c JOIN clients k ON k.client_id = c.client_id WHERE c.status != 'afgerond'"
 )
-_FLAG_SETS = tuple(tuple(bool(bits >> i & 1) for i in range(7)) for bits in range(128))
 
 
 def open_cases(store: Store, team: str | None = None) -> list[Case]:
@@ -457,8 +486,7 @@ def iter_cases(rows: Iterable[Any]) -> Iterator[Case]:
     """
     dates: dict[str, date] = {}
     fromiso = date.fromisoformat
-    flag_sets = _FLAG_SETS
-    new_facts, new_case = _new_facts, _new_case
+    flag_sets = FLAG_SETS
     with bulk():
         for (
             ref,
@@ -517,10 +545,6 @@ def iter_cases(rows: Iterable[Any]) -> Iterator[Case]:
                 ref_key,
             )
             yield new_case(facts, bsn, name, intern(team_id), intern(status), client_id)
-
-
-_new_facts = frozen_constructor(CaseFacts)
-_new_case = frozen_constructor(Case)
 
 
 def get_case(store: Store, case_ref: str) -> Case | None:
