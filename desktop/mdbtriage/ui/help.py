@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QMenu,
     QTableWidget,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdbtriage import __version__
-from mdbtriage.ui.appearance import fit_to_screen
+from mdbtriage.ui.appearance import fit_columns, fit_to_screen
 
 #: Shortcuts bound outside the main window's menus: (where, keys, what).
 OTHER_SHORTCUTS: tuple[tuple[str, str, str], ...] = (
@@ -79,20 +78,56 @@ class ShortcutsDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Columns as wide as their texts; should the screen be too narrow for that (large
+        # text), the longest texts wrap onto a second line instead of being cut short.
+        fit_columns(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        fit_to_screen(self, 760, 620)
+        # The focus starts on Sluiten (Esc and Enter close), not on a table cell that would
+        # look chosen; Tab goes to the table.
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        close.setFocus()
+        width, height = self._content_size(layout, buttons)
+        fit_to_screen(self, width, height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Once laid out: the columns fitted to the table's final width (while it was first
+        # laid out, the row numbers' hidden column still took room).
+        QTimer.singleShot(0, self, fit_columns(self.table).fit)
+
+    def _content_size(self, layout: QVBoxLayout, buttons: QDialogButtonBox) -> tuple[int, int]:
+        """The size that shows every text whole and, where the screen allows, every row: from
+        the texts in the font as it is now (Beeld › Tekst groter included)."""
+        table = self.table
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        header = table.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+            for c in range(table.columnCount())
+        )
+        frame = 2 * table.frameWidth()
+        scroll_bar = table.verticalScrollBar().sizeHint().width()
+        margins = layout.contentsMargins()
+        width = columns + frame + scroll_bar + margins.left() + margins.right()
+        height = (
+            header.sizeHint().height()
+            + table.verticalHeader().length()
+            + frame
+            + layout.spacing()
+            + buttons.sizeHint().height()
+            + margins.top()
+            + margins.bottom()
+        )
+        return width, height
 
     def texts(self) -> list[tuple[str, str, str]]:
         return [

@@ -1,0 +1,78 @@
+"""What a person sees of the Sneltoetsen, Capaciteit, Overzicht and Prognose screens with
+normal and large text: whole texts, no empty bands, every category named, no number in a bar
+it does not fit in, a table that uses the pane's width."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from mdbtriage.ui.appearance import FRAME_ALLOWANCE, apply_zoom, available_rect
+from mdbtriage.ui.help import OTHER_SHORTCUTS, ShortcutsDialog
+
+MENU_ROWS = [
+    ("Bestand", "Ctrl+N", "Nieuwe zaak"),
+    ("Bestand", "Ctrl+E", "Werkvoorraad exporteren naar CSV"),
+    ("Beeld", "Ctrl++", "Tekst groter"),
+]
+
+
+@pytest.fixture
+def zoom() -> Iterator[object]:
+    """Set the text size (Beeld › Tekst groter) for windows opened afterwards; back to 100 %
+    at the end."""
+    try:
+        yield apply_zoom
+    finally:
+        apply_zoom(100)
+
+
+def _shortcuts(qtbot) -> ShortcutsDialog:  # type: ignore[no-untyped-def]
+    dialog = ShortcutsDialog([*MENU_ROWS, *OTHER_SHORTCUTS])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()  # the columns are fitted once the dialog is laid out
+    return dialog
+
+
+def _cut_texts(dialog: ShortcutsDialog) -> list[str]:
+    """The cells whose text is not shown whole: wider than its column on one line, without
+    the row being tall enough for a second line."""
+    table = dialog.table
+    metrics = table.fontMetrics()
+    cut = []
+    for row in range(table.rowCount()):
+        for column in range(table.columnCount()):
+            text = table.item(row, column).text()
+            one_line = metrics.horizontalAdvance(text) + 6 <= table.columnWidth(column)
+            wrapped = table.rowHeight(row) >= 2 * metrics.lineSpacing()
+            if not one_line and not wrapped:
+                cut.append(text)
+    return cut
+
+
+@pytest.mark.parametrize("percent", [100, 150, 200])
+def test_the_shortcuts_show_every_text_whole_at_any_text_size(qtbot, zoom, percent) -> None:
+    zoom(percent)
+    dialog = _shortcuts(qtbot)
+    assert not _cut_texts(dialog)
+    # As wide as the texts need, where the screen has the room (it scrolls down, not sideways).
+    room = available_rect(dialog)
+    assert dialog.width() <= room.width() - FRAME_ALLOWANCE[0]
+    assert dialog.height() <= room.height() - FRAME_ALLOWANCE[1]
+    table = dialog.table
+    metrics = table.fontMetrics()
+    need = sum(max(metrics.horizontalAdvance(row[c]) for row in dialog.texts()) for c in range(3))
+    assert dialog.width() >= min(need, room.width() - FRAME_ALLOWANCE[0])
+    assert table.horizontalScrollBar().maximum() == 0
+
+
+def test_the_shortcuts_open_without_a_chosen_cell_and_with_rows_of_one_line(qtbot) -> None:
+    dialog = _shortcuts(qtbot)
+    table = dialog.table
+    assert not table.currentIndex().isValid() and not table.selectedItems()
+    line = table.fontMetrics().height()
+    assert all(table.rowHeight(r) <= line + 8 for r in range(table.rowCount()))
