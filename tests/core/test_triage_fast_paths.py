@@ -85,7 +85,7 @@ def reference_reasons(p: Placement, policy: object) -> list[str]:
         requester=REQUESTERS.get(facts.requester or "", facts.requester or "onbekend"),
         age=age_on(facts.birth_date, facts.received_on) if facts.birth_date else "?",
     )
-    reasons.append(f"route {p.route.code} ({p.route.name}): {detail}")
+    reasons.append(f"route {p.route.name}: {detail}")
     reasons.append(f"voorgestelde regie: {p.route.lead_role}")
     if facts.ingebrekestelling:
         reasons.append("ingebrekestelling geregistreerd: verandert de volgorde niet")
@@ -345,3 +345,18 @@ def test_open_cases_equals_get_case_for_every_demo_case(store: Store) -> None:
     assert len(flag_sets) > 8  # the demo mixes the flags
     for row in rows:
         assert row == get_case(store, row.facts.case_ref)
+
+
+@settings(max_examples=60)
+@given(st.lists(facts_strategy, min_size=1, max_size=20), st.sampled_from(POLICIES))
+def test_reasons_name_the_route_in_the_policys_words_not_its_code(  # type: ignore[no-untyped-def]
+    cases: list[CaseFacts], policy
+) -> None:
+    """A person reads "route 60-plusmaatregel: …", not the code ``60_PLUS`` that scripts read in
+    the JSON's ``route``."""
+    for p in build_queue(cases, ON + timedelta(days=400), policy):
+        sentences = p.reasons(policy)
+        assert f"route {p.route.name}: " in " | ".join(sentences)
+        if p.route.code != p.route.name:
+            assert not any(p.route.code in s.split(":")[0] for s in sentences if "route" in s)
+        assert placement_dict(p, policy)["route"] == p.route.code

@@ -50,7 +50,7 @@ def test_the_form_holds_every_field_and_page_numbers() -> None:
         "bedrijfsarts A. Bakker, Arbodienst Noord",
         "kan minder werken",
         "Functiebeschrijving uitvoerder",
-        "REGULIER",
+        "regulier, voorgestelde regie VA",
         "SMC-GRONINGEN",
         "Handtekening",
         f"pagina {pages} van {pages}",

@@ -242,6 +242,18 @@ def test_summary_data_holds_only_masked_bsns(demo: Store) -> None:
     assert data.cases and all(c.bsn.startswith("******") for c in data.cases)
 
 
+def test_summary_names_each_route_in_the_policys_words(demo: Store) -> None:
+    from mdbtriage.store.delegations import policy_for
+
+    names = policy_for(demo, None, TODAY).route_names()
+    meeting_id = _meeting(demo)
+    data = repo.summary(demo, meeting_id, actor=VA1, printed_on=TODAY, medical=True)
+    items = {i.case_ref: i for i in repo.agenda(demo, meeting_id)}
+    assert data.cases
+    for case in data.cases:
+        assert case.route == names[items[case.case_ref].route]
+
+
 def test_showing_the_agenda_logs_one_read_per_case(demo: Store) -> None:
     meeting_id = _meeting(demo)
     items = repo.read_agenda(demo, meeting_id, TL)

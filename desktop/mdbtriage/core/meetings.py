@@ -502,7 +502,7 @@ class SummaryCase:
     status: str
     reason: str
     klasse: str
-    route: str
+    route: str  # the route's name in the policy's words
     proposed_lead: str
     triage_reasons: tuple[str, ...] = ()
     missing: str = ""

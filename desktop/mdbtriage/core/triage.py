@@ -160,7 +160,7 @@ class Placement:
         age: int | None = None
         if facts.birth_date is not None and "{age" in route.explanation:
             age = age_on(facts.birth_date, facts.received_on)
-        route_key = (route.code, route.name, route.explanation, route.lead_role, requester, age)
+        route_key = (route.name, route.explanation, route.lead_role, requester, age)
         route_lines = _ROUTE_REASONS.get(route_key)
         if route_lines is None:
             route_lines = _remember(_ROUTE_REASONS, route_key, _route_reasons(*route_key))
@@ -204,7 +204,7 @@ _FIRST_REASON: dict[tuple[str, str, bool, str | None, bool], str] = {}
 _WAITING_REASONS: dict[
     tuple[date, int, int | None, date | None, int, str | None], tuple[str, ...]
 ] = {}
-_ROUTE_REASONS: dict[tuple[str, str, str, str, str | None, int | None], tuple[str, str]] = {}
+_ROUTE_REASONS: dict[tuple[str, str, str, str | None, int | None], tuple[str, str]] = {}
 _ISO_DATES: dict[date, str] = {}
 K = TypeVar("K")
 V = TypeVar("V")
@@ -266,13 +266,14 @@ def _waiting_reasons(
 
 
 def _route_reasons(
-    code: str, name: str, explanation: str, lead_role: str, requester: str | None, age: int | None
+    name: str, explanation: str, lead_role: str, requester: str | None, age: int | None
 ) -> tuple[str, str]:
+    """The route in the policy's words (its code is the placement's ``route``, not a sentence's)."""
     detail = explanation.format(
         requester=REQUESTERS.get(requester or "", requester or "onbekend"),
         age=age if age is not None else "?",
     )
-    return f"route {code} ({name}): {detail}", f"voorgestelde regie: {lead_role}"
+    return f"route {name}: {detail}", f"voorgestelde regie: {lead_role}"
 
 
 def classify(facts: CaseFacts, policy: Policy) -> tuple[str, bool]:

@@ -277,7 +277,7 @@ def _form_sections(sheet: _Sheet, outcome: IntakeOutcome) -> None:
 
     intake = request.intake
     if outcome.complete and outcome.route is not None:
-        route = f"{outcome.route.code} ({outcome.route.name}), voorgestelde regie {outcome.route.lead_role}"
+        route = f"{outcome.route.name}, voorgestelde regie {outcome.route.lead_role}"
         klasse = f"{outcome.klasse}: {outcome.klasse_label}" if outcome.klasse else ""
     else:
         route = "wordt bepaald als de aanvraag volledig is"
@@ -285,7 +285,7 @@ def _form_sections(sheet: _Sheet, outcome: IntakeOutcome) -> None:
     schrijnend = outcome.schrijnend_text()
     rows = [
         ("", "Volledig", "ja" if outcome.complete else "nee"),
-        ("", "Zaaksoort", f"{SERVICES[outcome.service]} ({outcome.service})"),
+        ("", "Zaaksoort", SERVICES[outcome.service]),
         ("", "Route", route),
     ]
     if klasse:

@@ -10,6 +10,7 @@ from pathlib import Path
 from mdbtriage.core import meetings as rules
 from mdbtriage.core.forecast import ForecastPage
 from mdbtriage.core.forecast import page as forecast_page
+from mdbtriage.core.labels import route_name
 from mdbtriage.core.meetings import (
     MeetingSummary,
     SummaryActivity,
@@ -70,6 +71,8 @@ def summary(
     def name(staff_id: str | None) -> str:
         return people.get(staff_id or "", (staff_id or "", ""))[0]
 
+    policy = policy_for(store, meeting.team_id, meeting.held_on)
+
     cases = []
     for item in items:
         client_name, bsn, service = clients[item.case_ref]
@@ -83,7 +86,7 @@ def summary(
                 status=item.status,
                 reason=item.reason,
                 klasse=item.klasse,
-                route=item.route,
+                route=route_name(item.route, policy),
                 proposed_lead=item.proposed_lead,
                 triage_reasons=item.triage_reasons,
                 missing=item.missing,
