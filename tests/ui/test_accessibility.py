@@ -846,3 +846,51 @@ def test_fitted_columns_wrap_instead_of_scrolling_sideways(qtbot) -> None:
     # room while it can.
     assert view.columnWidth(2) < view.columnWidth(1)
     assert view.rowHeight(0) < view.fontMetrics().lineSpacing() * 6
+
+
+def test_check_boxes_sort_arrows_and_icons_grow_with_the_text(qtbot) -> None:
+    """At 200 % text a check box's box is twice its normal size (Qt sizes it in pixels, so it
+    would otherwise be half the height of its label); back at 100 % it is as before."""
+    from PySide6.QtWidgets import QCheckBox, QStyle
+
+    from mdbtriage.ui.appearance import apply_zoom
+
+    box = QCheckBox("Aanwezig")
+    qtbot.addWidget(box)
+    metric = QStyle.PixelMetric
+
+    def marks() -> tuple[int, int, int]:
+        style = QApplication.style()
+        return (
+            style.pixelMetric(metric.PM_IndicatorWidth),
+            style.pixelMetric(metric.PM_HeaderMarkSize),
+            style.pixelMetric(metric.PM_SmallIconSize),
+        )
+
+    normal, normal_height = marks(), box.sizeHint().height()
+    palette = QApplication.palette().highlight().color().name()
+    try:
+        apply_zoom(200)
+        assert marks() == tuple(2 * m for m in normal)
+        assert box.sizeHint().height() >= 1.5 * normal_height
+        assert QApplication.palette().highlight().color().name() == palette
+    finally:
+        apply_zoom(100)
+    assert marks() == normal and box.sizeHint().height() == normal_height
+
+
+def test_a_label_stands_level_with_the_field_beside_it_in_a_flowing_row(qtbot) -> None:
+    from PySide6.QtWidgets import QDateEdit
+
+    from mdbtriage.ui.appearance import FlowLayout
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    row = FlowLayout(holder)
+    label, field = QLabel("op"), QDateEdit()
+    row.addWidget(label)
+    row.addWidget(field)
+    holder.resize(400, 60)
+    holder.show()
+    QApplication.processEvents()
+    assert abs(label.geometry().center().y() - field.geometry().center().y()) <= 1

@@ -62,6 +62,31 @@ def test_every_window_fits_a_1366_by_768_screen(small_screen):
         assert window["minimum"][0] <= rw and window["minimum"][1] <= rh, window
 
 
+def test_a_1366_screen_gives_its_room_to_the_clients_name_before_the_signals_text(
+    make_window, tl_session
+):
+    """Who the case is comes first: the room a 1366 pixel wide werkvoorraad has beyond its
+    typical widths goes to the client's name before the signals' words (their icon already
+    says the most urgent one)."""
+    from PySide6.QtWidgets import QApplication
+
+    from mdbtriage.ui.queue_model import COLUMN_KEYS
+    from mdbtriage.ui.werkvoorraad import WIDE_SAMPLES
+
+    window = make_window(tl_session)
+    window.resize(1366 - 16, 768 - 40)
+    window.show()
+    QApplication.processEvents()
+    view = window.werkvoorraad
+    view._fill_width()
+    table = view.table
+    client, signals = COLUMN_KEYS.index("client"), COLUMN_KEYS.index("signals")
+    whole_name = table.fontMetrics().horizontalAdvance(WIDE_SAMPLES["client"]) + 8
+    assert table.columnWidth(client) > view._base_widths[client]
+    if table.columnWidth(client) < whole_name:
+        assert table.columnWidth(signals) == view._base_widths[signals]
+
+
 def test_a_wide_screen_shows_whole_names_and_no_stretched_team_column(tmp_path):
     wide = _tour(tmp_path, 1920, 1080)
     main = next(w for w in wide if w["name"] == "werkvoorraad")

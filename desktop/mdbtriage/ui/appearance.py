@@ -35,8 +35,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLayout,
     QLayoutItem,
+    QProxyStyle,
+    QStyle,
     QStyledItemDelegate,
     QStyleFactory,
+    QStyleOption,
     QStyleOptionViewItem,
     QTableView,
     QWidget,
@@ -62,6 +65,7 @@ def apply_zoom(percent: int) -> int:
     font = app.font()
     font.setPointSizeF(_base_point_size[0] * percent / 100)
     app.setFont(font)
+    _set_style(app, percent / 100)
     return percent
 
 
@@ -99,6 +103,53 @@ def window_icon() -> QIcon:
     pixmap = QPixmap()
     pixmap.loadFromData(data, "SVG")
     return QIcon(pixmap)
+
+
+class ZoomedStyle(QProxyStyle):
+    """Fusion with the marks that sit beside text (check boxes, radio buttons, sort arrows, the
+    icons of lists and tables) as much larger as the text is (Beeld › Tekst groter): Qt sizes
+    them in pixels, so at 200 % text a check box would be half the height of its label."""
+
+    SCALED = frozenset(
+        {
+            QStyle.PixelMetric.PM_IndicatorWidth,
+            QStyle.PixelMetric.PM_IndicatorHeight,
+            QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+            QStyle.PixelMetric.PM_ExclusiveIndicatorHeight,
+            QStyle.PixelMetric.PM_HeaderMarkSize,
+            QStyle.PixelMetric.PM_SmallIconSize,
+            QStyle.PixelMetric.PM_ButtonIconSize,
+        }
+    )
+
+    def __init__(self, factor: float) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+        self.factor = factor
+
+    def pixelMetric(
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        value = super().pixelMetric(metric, option, widget)
+        return round(value * self.factor) if metric in self.SCALED else value
+
+
+def _set_style(app: QApplication, factor: float) -> None:
+    """Fusion, or Fusion with its marks scaled when the text is zoomed (only then: every
+    measurement then passes through Python)."""
+    current = app.style()
+    scaled = abs(factor - 1) > 0.01
+    if isinstance(current, ZoomedStyle) and scaled and current.factor == factor:
+        return
+    if not scaled and not isinstance(current, ZoomedStyle) and current.name() == "fusion":
+        return
+    style = ZoomedStyle(factor) if scaled else QStyleFactory.create("Fusion")
+    if style is not None:
+        palette = app.palette()
+        app.setStyle(style)
+        app.setPalette(palette)  # a new style brings its own
 
 
 def apply_style(app: QApplication) -> None:
@@ -289,17 +340,29 @@ class FlowLayout(QLayout):
         return size
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
+        """Lay the items out in lines (each item centred on its line's height, so that a label
+        stands level with the field beside it); the height used."""
         x, y, line = rect.x(), rect.y(), 0
+        row: list[tuple[QLayoutItem, int, QSize]] = []
+
+        def place() -> None:
+            for item, left, hint in row:
+                item.setGeometry(QRect(QPoint(left, y + (line - hint.height()) // 2), hint))
+            row.clear()
+
         for item in self._items:
             if item.isEmpty():
                 continue
             hint = item.sizeHint()
             if x > rect.x() and x + hint.width() > rect.right() + 1:
+                if move:
+                    place()
                 x, y, line = rect.x(), y + line + self._gap, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            row.append((item, x, hint))
             x += hint.width() + self._gap
             line = max(line, hint.height())
+        if move:
+            place()
         return y + line - rect.y()
 
 

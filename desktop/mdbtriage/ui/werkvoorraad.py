@@ -93,11 +93,13 @@ COLUMN_SAMPLES = {
     "expected": "wk van 00-00-0000",
 }
 # What the long values of a column look like: on a wide screen these columns grow to show them
-# whole (in this order; the client's name takes what is left).
+# whole, in this order: the client's name first (who it is), then the next task with who has it,
+# then the signals (their icon says the most urgent one already); the client's name takes what
+# is left.
 WIDE_SAMPLES = {
-    "signals": "te laat, > 6 mnd, ingebrekestelling, …",
     "client": "Marieke van der Leeuwen-Jansen",
     "next_task": "arbeidskundig onderzoek → Anna van der Veen",
+    "signals": "te laat, > 6 mnd, ingebrekestelling, …",
 }
 # Route and regie are in the reasons pane, the masked BSN there and in the dossier (a full BSN
 # can still be searched); they stay available in the header's menu.
@@ -397,6 +399,8 @@ class WerkvoorraadView(QWidget):
         self.reasons.setObjectName("reasons")
         self.reasons.setAccessibleName("Waarom deze prioriteit")
         self.reasons.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 26)
+        # A list's indent of one character, not Qt's 40 pixels: the pane is narrow.
+        self.reasons.document().setIndentWidth(self.fontMetrics().horizontalAdvance("M"))
         self.reasons.setOpenLinks(False)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.stack)
