@@ -5,12 +5,22 @@ it does not fit in, a table that uses the pane's width."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
+from mdbtriage.core.forecast import load_norms
+from mdbtriage.core.validation import format_date
+from mdbtriage.store.database import Store
 from mdbtriage.ui.appearance import FRAME_ALLOWANCE, apply_zoom, available_rect
+from mdbtriage.ui.capacity_dialog import CapacityDialog
 from mdbtriage.ui.help import OTHER_SHORTCUTS, ShortcutsDialog
+from mdbtriage.ui.session import Session
+from tests.conftest import TODAY
+from tests.ui.test_accessibility import _on_a_small_screen
 
 MENU_ROWS = [
     ("Bestand", "Ctrl+N", "Nieuwe zaak"),
@@ -76,3 +86,58 @@ def test_the_shortcuts_open_without_a_chosen_cell_and_with_rows_of_one_line(qtbo
     assert not table.currentIndex().isValid() and not table.selectedItems()
     line = table.fontMetrics().height()
     assert all(table.rowHeight(r) <= line + 8 for r in range(table.rowCount()))
+
+
+def _capacity(qtbot, store: Store, session: Session) -> CapacityDialog:  # type: ignore[no-untyped-def]
+    dialog = CapacityDialog(store, session, session.team, load_norms(), TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    return dialog
+
+
+def test_capaciteit_shows_a_message_only_when_there_is_one(
+    qtbot, demo_store: Store, tl_session: Session
+) -> None:
+    dialog = _capacity(qtbot, demo_store, tl_session)
+    scroll = dialog.findChild(QScrollArea)
+    assert not dialog.problem.isVisible()
+    room = scroll.height()
+    dialog.starts.setDate(QDate(2026, 12, 7))
+    dialog.ends.setDate(QDate(2026, 12, 1))
+    qtbot.mouseClick(dialog.add, Qt.MouseButton.LeftButton)
+    assert dialog.problem.isVisible() and "vóór" in dialog.problem.text()
+    dialog.ends.setDate(QDate(2026, 12, 11))
+    qtbot.mouseClick(dialog.add, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert not dialog.problem.isVisible() and scroll.height() == room
+
+
+@pytest.mark.parametrize("percent", [100, 200])
+def test_capaciteit_has_room_for_a_date_before_there_is_an_absence(
+    qtbot, zoom, demo_store: Store, tl_session: Session, percent
+) -> None:
+    zoom(percent)
+    dialog = _capacity(qtbot, demo_store, tl_session)
+    assert dialog.table.rowCount() == 0
+    date_width = dialog.table.fontMetrics().horizontalAdvance(format_date(TODAY))
+    assert dialog.table.columnWidth(1) > date_width
+    assert dialog.table.columnWidth(2) > date_width
+
+
+def test_capaciteit_fits_1366_by_768_without_scrolling(
+    qtbot, request, tmp_path: Path, demo_store: Store, tl_session: Session
+) -> None:
+    """At the normal text size the whole form is on a 1366×768 screen: no scroll bar for a
+    few missing pixels."""
+    screen = QGuiApplication.primaryScreen().geometry()
+    if (screen.width(), screen.height()) != (1366, 768):
+        done = _on_a_small_screen(request.node.nodeid, tmp_path)
+        found = done.stdout[max(0, done.stdout.find("E       AssertionError")) :]
+        assert done.returncode == 0, found[:8000] + done.stderr[-2000:]
+        return
+    dialog = _capacity(qtbot, demo_store, tl_session)
+    scroll = dialog.findChild(QScrollArea)
+    assert scroll.verticalScrollBar().maximum() == 0
+    assert scroll.widget().height() <= scroll.viewport().height()

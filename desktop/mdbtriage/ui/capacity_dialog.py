@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -222,13 +223,51 @@ class CapacityDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
+        # A message beside Sluiten, and only when there is one: no empty band above it.
+        self.problem.hide()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.problem, 1)
+        bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        fit_to_screen(self, 960, 720)
+        layout.addLayout(bottom)
         self._fill_norms()
         self.refresh()
+        fit_to_screen(self, *self._wanted_size(content, norms_box, norms_layout, layout, bottom))
+
+    def _wanted_size(
+        self,
+        content: QWidget,
+        norms_box: QGroupBox,
+        norms_layout: QVBoxLayout,
+        layout: QVBoxLayout,
+        bottom: QHBoxLayout,
+    ) -> tuple[int, int]:
+        """Room for every part without scrolling, from the texts in the current text size (the
+        norms' columns as wide as their texts); fit_to_screen keeps it within the screen, where
+        the form then scrolls down."""
+        table = self.norms_table
+        header = table.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+            for c in range(table.columnCount())
+        )
+        box, inner = norms_box.contentsMargins(), norms_layout.contentsMargins()
+        chrome = box.left() + box.right() + inner.left() + inner.right()
+        norms = columns + 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        bar = table.verticalScrollBar().sizeHint().width()  # the form's, should it scroll
+        margins = layout.contentsMargins()
+        width = max(content.sizeHint().width(), norms + chrome) + bar
+        height = content.sizeHint().height() + layout.spacing() + bottom.sizeHint().height()
+        return (
+            width + margins.left() + margins.right(),
+            height + margins.top() + margins.bottom(),
+        )
+
+    def _say(self, text: str) -> None:
+        """A message beside Sluiten; none (nor its room) when ``text`` is empty."""
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
 
     def _norms_table(self) -> QTableWidget:
         """Every default norm of a service, with the team's own and the recorded average."""
@@ -284,15 +323,13 @@ class CapacityDialog(QDialog):
         """The team's own hours for the selected activity (or back to the default)."""
         row = self.norms_table.currentRow()
         if row < 0:
-            self.problem.setText("Kies eerst een norm in de lijst.")
+            self._say("Kies eerst een norm in de lijst.")
             return
         service, task = self.norm_keys[row]
         hours = None if clear else self.norm_hours.value()
         set_team_norm(self.store, self.session.actor, self.team, service, task, hours)
         self.changed = True
-        self.problem.setText(
-            "Norm van het team opgeslagen." if hours else "Standaardnorm hersteld."
-        )
+        self._say("Norm van het team opgeslagen." if hours else "Standaardnorm hersteld.")
         self._fill_norms()
 
     def refresh(self) -> None:
@@ -310,12 +347,18 @@ class CapacityDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, absence.absence_id)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        # A date whole in Van and Tot en met, also before there is one in the list.
+        metrics = self.table.fontMetrics()
+        date_width = metrics.horizontalAdvance(format_date(date(2000, 12, 28)) + "xx")
+        for column in (1, 2):
+            if self.table.columnWidth(column) < date_width:
+                self.table.setColumnWidth(column, date_width)
         self.remove.setEnabled(bool(rows))
 
     def add_absence(self) -> None:
         staff_id = self.who.currentData()
         if staff_id is None:
-            self.problem.setText("Kies een medewerker.")
+            self._say("Kies een medewerker.")
             return
         try:
             add_absence(
@@ -327,10 +370,10 @@ class CapacityDialog(QDialog):
                 self.reason.text().strip(),
             )
         except CapacityError as error:
-            self.problem.setText(f"Niet vastgelegd: {error}.")
+            self._say(f"Niet vastgelegd: {error}.")
             self.ends.setFocus()
             return
-        self.problem.clear()
+        self._say("")
         self.reason.clear()
         self.changed = True
         self.refresh()
@@ -338,7 +381,7 @@ class CapacityDialog(QDialog):
     def remove_selected(self) -> None:
         item = self.table.item(self.table.currentRow(), 0)
         if item is None:
-            self.problem.setText("Kies eerst een afwezigheid in de lijst.")
+            self._say("Kies eerst een afwezigheid in de lijst.")
             return
         remove_absence(self.store, self.session.actor, int(item.data(Qt.ItemDataRole.UserRole)))
         self.changed = True
@@ -355,7 +398,7 @@ class CapacityDialog(QDialog):
             ),
         )
         self.changed = True
-        self.problem.setText("Teaminstellingen opgeslagen.")
+        self._say("Teaminstellingen opgeslagen.")
 
     @classmethod
     def edit(cls, *args: Any, **kwargs: Any) -> bool:
