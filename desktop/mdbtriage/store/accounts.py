@@ -6,6 +6,7 @@ the first account is a team lead created at first start (or the demo accounts).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mdbtriage.core.accounts import (
@@ -120,6 +121,40 @@ def _check_password(password: str, name: str) -> None:
 
 class AccountRefused(AccountError):
     """Refused by a rule (who may create accounts), as opposed to bad input; logged."""
+
+
+class LastTeamLeadRefused(AccountRefused):
+    """A staff change that would leave no active team lead who can sign in: then nobody could
+    import staff, create accounts or record central decisions any more."""
+
+
+def team_leads_with_account(store: Store) -> set[str]:
+    """The active team leads who can sign in (or could, were the account not disabled)."""
+    rows = store.conn.execute(
+        "SELECT t.staff_id FROM staff t WHERE t.role = 'TL' AND t.active = 1 "
+        f"AND t.staff_id IN ({_account_ids_sql(store)})"
+    )
+    return {str(r[0]) for r in rows}
+
+
+def check_team_leads_remain(store: Store, before: set[str], changed: Sequence[Staff]) -> None:
+    """Raise :class:`LastTeamLeadRefused` when the store had active team leads with an account
+    (``before``, from :func:`team_leads_with_account` before ``changed`` was written) and has
+    none now. Called inside the transaction that writes the staff, so the refusal undoes it."""
+    if not before or team_leads_with_account(store):
+        return
+    changes = [
+        f"{s.staff_id} ({s.name}) "
+        + ("wordt niet-actief" if not s.active else f"krijgt rol {s.role} in plaats van TL")
+        for s in changed
+        if s.staff_id in before
+    ]
+    raise LastTeamLeadRefused(
+        "na deze wijziging is er geen actieve teamleider met een account meer"
+        + (f" ({'; '.join(changes)})" if changes else "")
+        + "; dan kan niemand nog medewerkers importeren, accounts aanmaken of centrale "
+        "beslissingen vastleggen. Maak eerst een account voor een andere actieve teamleider"
+    )
 
 
 def check_team_lead(store: Store, actor: Actor, what: str, purpose: str) -> None:

@@ -37,6 +37,8 @@ from mdbtriage.core.csvimport import (
 )
 from mdbtriage.core.fast import bulk
 from mdbtriage.core.model import Actor, Case, Staff
+from mdbtriage.store.accounts import LastTeamLeadRefused
+from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store
 from mdbtriage.store.outputs import output_problem
@@ -51,6 +53,7 @@ from mdbtriage.store.records import (
 
 MAX_SHOWN = 100  # problems shown as lines; the rest only in the errors or rejected file
 NOUNS = {"cases": "zaken", "staff": "medewerkers"}
+_PURPOSES = {"cases": "zaken importeren", "staff": "medewerkers importeren"}
 Progress = Callable[[int, str], None]
 
 
@@ -77,6 +80,7 @@ class ImportReport:
     counts: WriteCounts | None = None
     errors_path: Path | None = None
     rejected_path: Path | None = None
+    refused: bool = False  # refused by a rule (exit 3), not for bad input (exit 2)
 
 
 class _OutputFailed(Exception):
@@ -278,6 +282,21 @@ def import_file(
     except _OutputFailed as error:
         return ImportReport(
             False, [f"Import van {path.name} geweigerd: {error}; er is niets geschreven."]
+        )
+    except LastTeamLeadRefused as refused:
+        reason = f"import van {path.name}: {refused}"
+        with store.atomic() as conn:
+            log(
+                conn,
+                actor,
+                AuditEntry(
+                    event="change", purpose=_PURPOSES[kind], outcome="geweigerd", details=reason
+                ),
+            )
+        return ImportReport(
+            False,
+            [f"Geweigerd: import van {path.name}: {refused}; er is niets geschreven."],
+            refused=True,
         )
 
 

@@ -97,8 +97,13 @@ def list_teams(store: Store) -> list[Team]:
 
 
 def upsert_staff(store: Store, staff: Sequence[Staff]) -> WriteCounts:
-    """Insert or update staff by ``staff_id`` (re-import updates, never duplicates)."""
+    """Insert or update staff by ``staff_id`` (re-import updates, never duplicates). Refused
+    as a whole (``accounts.LastTeamLeadRefused``, nothing written) when it would leave a store
+    that has an active team lead with an account without one."""
+    from mdbtriage.store.accounts import check_team_leads_remain, team_leads_with_account
+
     with store.atomic() as conn:
+        leads = team_leads_with_account(store)
         ensure_teams(store, (s.team for s in staff))
         existing = {
             r[0]
@@ -128,6 +133,7 @@ def upsert_staff(store: Store, staff: Sequence[Staff]) -> WriteCounts:
                 for s in staff
             ),
         )
+        check_team_leads_remain(store, leads, staff)
         if store.is_office:
             # A role change moves the person's login to the group of the new role; an inactive
             # person's login is switched off (in the same transaction as the staff rows).
