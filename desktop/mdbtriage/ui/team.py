@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,29 @@ def _hours(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:g}".replace(".", ",")
+
+
+#: The rows a list of the team keeps in view however tall its rows grow.
+ROWS_IN_VIEW = 3
+
+
+def _keep_rows_in_view(view: QTableView) -> None:
+    """Let ``view`` be at least as tall as its first ROWS_IN_VIEW rows: a long text wraps and
+    its row grows (large text, a narrow window), and the list grows with it instead of
+    showing one row at a time; the page around it scrolls down then."""
+    least = view.minimumHeight()
+    later = QTimer(view, singleShot=True, interval=0)
+
+    def fit() -> None:
+        rows = [view.rowHeight(r) for r in range(min(ROWS_IN_VIEW, view.model().rowCount()))]
+        frame = 2 * view.frameWidth() + view.horizontalHeader().height()
+        height = max(least, sum(rows) + frame)
+        if view.minimumHeight() != height:
+            view.setMinimumHeight(height)
+
+    later.timeout.connect(fit)
+    view.verticalHeader().sectionResized.connect(lambda *_args: later.start())
+    view.model().modelReset.connect(later.start)
 
 
 class TeamView(QWidget):
@@ -61,6 +85,8 @@ class TeamView(QWidget):
         self.team.currentIndexChanged.connect(lambda _i: self.refresh())
         self.summary = QLabel(objectName="team_summary")
 
+        # No column is cut short with '…': a long text (a qualification, the delegated tasks,
+        # a rule's note) wraps onto more lines and its row grows, so it is read whole.
         self.staff = TablePane(
             (
                 "Naam",
@@ -75,21 +101,18 @@ class TeamView(QWidget):
             "Dit team heeft nog geen medewerkers. Importeer ze via Bestand › Medewerkers importeren.",
             "staff_table",
             "Medewerkers",
-            (4,),
         )
         self.delegations = TablePane(
             ("VA", "Aan", "Rol", "Taken", "Diensten", "Van", "Tot", "Steekproef", "Status"),
             "Geen delegaties of individuele afspraken vastgelegd voor dit team.",
             "delegations_table",
             "Delegaties",
-            (3, 4),
         )
         self.rules = TablePane(
             ("Taak", "Rollen", "Diensten", "Kwalificaties", "Bevoegdheid", "Toelichting"),
             "De regelset van dit team kan niet worden gelezen.",
             "rules_table",
             "Regelset",
-            (5, 3),
         )
         self.ruleset_title = QLabel(objectName="ruleset_title")
         self.ruleset_title.setWordWrap(True)
@@ -114,6 +137,7 @@ class TeamView(QWidget):
         for pane in (self.staff, self.delegations, self.rules):
             # A few rows of each list in view, also with large text (the page scrolls then).
             pane.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
+            _keep_rows_in_view(pane.view)
         page = QScrollArea(objectName="team_scroll")
         page.setWidgetResizable(True)
         page.setFrameShape(QFrame.Shape.NoFrame)
@@ -183,7 +207,7 @@ class TeamView(QWidget):
                 (
                     row.va_name,
                     row.delegate_name,
-                    row.delegate_role,
+                    role_name(row.delegate_role),
                     ", ".join(task_short(t) for t in sorted(d.tasks)),
                     ", ".join(service_short(x) for x in sorted(d.services)) or "alle",
                     format_date(d.valid_from),
