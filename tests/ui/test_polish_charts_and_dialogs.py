@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QScrollArea
@@ -141,3 +142,89 @@ def test_capaciteit_fits_1366_by_768_without_scrolling(
     scroll = dialog.findChild(QScrollArea)
     assert scroll.verticalScrollBar().maximum() == 0
     assert scroll.widget().height() <= scroll.viewport().height()
+
+
+def _named_categories(view) -> int:  # type: ignore[no-untyped-def]
+    """How many category names a horizontal bar chart shows left of its plot (Qt Charts hides
+    a name that would touch the one before it)."""
+    area = view.chart().plotArea()
+    shown = 0
+    for item in view.scene().items():
+        if type(item).__name__ != "QGraphicsItem" or not item.isVisible():
+            continue  # the axes' texts are items of a kind of Qt Charts' own
+        rect = item.sceneBoundingRect()
+        inside = area.top() - 1 <= rect.center().y() <= area.bottom() + 1
+        if rect.width() > 4 and rect.right() <= area.left() + 1 and inside:  # not an empty one
+            shown += 1
+    return shown
+
+
+def _overzicht(qtbot, store: Store, session: Session):  # type: ignore[no-untyped-def]
+    from mdbtriage.ui.overzicht import OverzichtView
+
+    view = OverzichtView(store, session)
+    qtbot.addWidget(view)
+    view.resize(1366 - FRAME_ALLOWANCE[0], 768 - 160)  # the tab's room on a 1366×768 screen
+    return view
+
+
+SERVICES = [f"dienst {n}" for n in range(1, 10)]
+PEOPLE = [f"Medewerker {n} (VA)" for n in range(1, 13)]
+
+
+def _draw(qtbot, view) -> None:  # type: ignore[no-untyped-def]
+    view._bars(view.service_chart, SERVICES, [("zaken", list(range(10, 100, 10)))], horizontal=True)
+    load = [("open taken", [2] * len(PEOPLE)), ("te accorderen", [1] * len(PEOPLE))]
+    view._bars(view.load_chart, PEOPLE, load, horizontal=True, stacked=True)
+    view.figures.total = 1  # as with cases in the werkvoorraad: the charts are shown
+    view._show_view()
+    view.show()
+    qtbot.waitExposed(view)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+@pytest.mark.parametrize("percent", [100, 150, 200])
+def test_every_category_of_the_bar_charts_is_named(
+    qtbot, zoom, demo_store: Store, tl_session: Session, percent
+) -> None:
+    zoom(percent)
+    view = _overzicht(qtbot, demo_store, tl_session)
+    _draw(qtbot, view)
+    service = view.findChild(QChartView, "service_chart")
+    load = view.findChild(QChartView, "load_chart")
+    assert _named_categories(service) == len(SERVICES)
+    assert _named_categories(load) == len(PEOPLE)
+
+
+@pytest.mark.parametrize("percent", [100, 150])
+def test_no_number_in_a_bar_is_taller_than_the_bar(
+    qtbot, zoom, demo_store: Store, tl_session: Session, percent
+) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    zoom(percent)
+    view = _overzicht(qtbot, demo_store, tl_session)
+    _draw(qtbot, view)
+    series = view.load_chart.series()[0]
+    area = view.load_chart.plotArea()
+    thickness = area.height() / len(PEOPLE) * series.barWidth()
+    height = max(QFontMetrics(s.labelFont()).height() for s in series.barSets())
+    assert not series.isLabelsVisible() or thickness >= height
+    # Too thin a bar for its number: none inside it (it is in the tooltip and the table).
+    view.findChild(QChartView, "load_chart").setFixedHeight(13 * view.fontMetrics().lineSpacing())
+    for _ in range(3):
+        QApplication.processEvents()
+    area = view.load_chart.plotArea()
+    thin = area.height() / len(PEOPLE) * series.barWidth() < height
+    assert thin and not series.isLabelsVisible()
+    assert any(row[1] == PEOPLE[0] and row[3] == 2 for row in view.rows)
+
+
+def test_stacked_labels_need_a_bar_as_thick_as_a_label_is_high() -> None:
+    from mdbtriage.ui.overzicht import stacked_labels_fit
+
+    sets = [("open taken", [4, 3]), ("te accorderen", [2, 1])]
+    assert stacked_labels_fit(sets, 5.0)
+    assert stacked_labels_fit(sets, 5.0, thickness=16, label_height=14)
+    assert not stacked_labels_fit(sets, 5.0, thickness=9.5, label_height=14)

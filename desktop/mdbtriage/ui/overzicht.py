@@ -3,6 +3,7 @@ and over six months, and the open work per professional (QtCharts)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCharts import (
@@ -16,8 +17,8 @@ from PySide6.QtCharts import (
     QHorizontalStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QBrush, QColor, QCursor, QPainter
+from PySide6.QtCore import QMargins, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QCursor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -96,11 +97,31 @@ _INSIDE_LABEL = {
     "#5b8c3a": "#000000",
 }
 SMALL_SHARE = 0.03  # segments under 3% of the axis are too short to carry a label
+#: A horizontal chart's room per category, in lines of its labels' font: every category's name
+#: shown (Qt Charts leaves out a name that would touch the one before it) ...
+CATEGORY_LINES = 1.3
+#: ... and bars this share of it thick, so a number inside a bar fits its height.
+HORIZONTAL_BAR_WIDTH = 0.8
 
 
-def stacked_labels_fit(sets: list[tuple[str, list[int]]], axis_max: float) -> bool:
-    """Whether every non-empty segment of a stacked bar is long enough for its label."""
+def stacked_labels_fit(
+    sets: list[tuple[str, list[int]]],
+    axis_max: float,
+    thickness: float | None = None,
+    label_height: float = 0,
+) -> bool:
+    """Whether every non-empty segment of a stacked bar is long enough for its label and, when
+    the bars' ``thickness`` is known (pixels), every bar is as thick as a label is high."""
+    if thickness is not None and thickness < label_height:
+        return False
     return all(v == 0 or v >= SMALL_SHARE * axis_max for _, values in sets for v in values)
+
+
+def _horizontal_height(categories: int, line: int, legend: bool) -> int:
+    """The least height of a horizontal bar chart's view that gives every category its
+    CATEGORY_LINES of room: the plot plus the title, the value axis, the legend and margins."""
+    chrome = 40 + 3 * line + (16 + line if legend else 0)
+    return math.ceil(categories * CATEGORY_LINES * line) + chrome
 
 
 class OverzichtView(QWidget):
@@ -146,6 +167,10 @@ class OverzichtView(QWidget):
         # other with large text or in a narrow window; the page then scrolls down.
         lines = self.fontMetrics().lineSpacing()
         wide = self.fontMetrics().horizontalAdvance(self.term_chart.title()) + 4 * lines
+        self.least_height = max(240, lines * 13)
+        self.views: dict[QChart, QChartView] = {}
+        # The stacked chart's labels, shown or not once its plot's size is known.
+        self._stacked: dict[QChart, tuple[QAbstractBarSeries, list[tuple[str, list[int]]]]] = {}
         grid = QVBoxLayout()
         for pair in (
             (_view(self.class_chart, "class_chart"), _view(self.term_chart, "term_chart")),
@@ -153,9 +178,13 @@ class OverzichtView(QWidget):
         ):
             row = SideBySide()
             for view in pair:
-                view.setMinimumSize(max(360, wide), max(240, lines * 13))
+                view.setMinimumSize(max(360, wide), self.least_height)
+                self.views[view.chart()] = view
                 row.addWidget(view, 1)
             grid.addWidget(row, 1)
+        self.load_chart.plotAreaChanged.connect(
+            lambda area: self._fit_stacked_labels(self.load_chart, area)
+        )
         content = QWidget()
         content.setLayout(grid)
         self.charts = QScrollArea(objectName="overzicht_charts")
@@ -288,6 +317,7 @@ class OverzichtView(QWidget):
         horizontal: bool,
         stacked: bool = False,
     ) -> None:
+        self._stacked.pop(chart, None)
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
@@ -297,6 +327,7 @@ class OverzichtView(QWidget):
             ]
         if horizontal:
             series: Any = QHorizontalStackedBarSeries() if stacked else QHorizontalBarSeries()
+            series.setBarWidth(HORIZONTAL_BAR_WIDTH)
         else:
             series = QBarSeries()
         for i, (label, values) in enumerate(sets):
@@ -318,6 +349,12 @@ class OverzichtView(QWidget):
         value_axis.setRange(0, max(1, int(top * 1.15) + 1))
         value_axis.applyNiceNumbers()
         if horizontal:
+            # Tall enough for every category's name (the page scrolls down when needed).
+            line = QFontMetrics(category_axis.labelsFont()).lineSpacing()
+            view = self.views.get(chart)
+            if view is not None:
+                need = _horizontal_height(len(categories), line, len(sets) > 1)
+                view.setMinimumHeight(max(self.least_height, need))
             chart.addAxis(category_axis, Qt.AlignmentFlag.AlignLeft)
             chart.addAxis(value_axis, Qt.AlignmentFlag.AlignBottom)
         else:
@@ -329,7 +366,8 @@ class OverzichtView(QWidget):
             # Segments are labelled in their middle, and only when all of them are long enough;
             # the exact numbers are always in the tooltip.
             series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsCenter)
-            series.setLabelsVisible(stacked_labels_fit(sets, value_axis.max()))
+            self._stacked[chart] = (series, sets)
+            self._fit_stacked_labels(chart, chart.plotArea())
         else:
             # Beyond the end of the bar: a short bar's number never lands on the axis.
             series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
@@ -340,6 +378,22 @@ class OverzichtView(QWidget):
             )
         )
         chart.legend().setVisible(len(sets) > 1)
+
+    def _fit_stacked_labels(self, chart: QChart, area: QRectF) -> None:
+        """Numbers inside the stacked bars only where they fit: each segment long enough and
+        each bar as thick as a number is high (else they are in the tooltip and in Cijfers als
+        tabel)."""
+        series, sets = self._stacked.get(chart, (None, []))
+        if series is None or not sets:
+            return
+        categories = max(1, len(sets[0][1]))
+        # Not laid out yet: by the segments' lengths until the plot has its size.
+        thickness = area.height() / categories * series.barWidth() if area.height() > 0 else None
+        label_height = max(QFontMetrics(s.labelFont()).height() for s in series.barSets())
+        axis_max = max((a.max() for a in chart.axes() if isinstance(a, QValueAxis)), default=1.0)
+        fits = stacked_labels_fit(sets, axis_max, thickness, label_height)
+        if series.isLabelsVisible() != fits:
+            series.setLabelsVisible(fits)
 
     def _tip(self, status: bool, index: int, bar_set: QBarSet, names: list[str]) -> None:
         if not status or not 0 <= index < len(names):
