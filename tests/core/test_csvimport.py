@@ -117,8 +117,8 @@ def test_rejected_file_keeps_rows_unchanged_with_reason() -> None:
     )
     text = rejected_csv(result, "zaken.csv")
     lines = text.strip().splitlines()
-    assert lines[0].endswith(";reden")
-    assert lines[1].startswith("R-2;123456789;Jan;1970-01-02;ZW;14-08-2026;T1;")
+    assert lines[0].endswith(",reden")  # the file's own delimiter
+    assert lines[1].startswith("R-2,123456789,Jan,1970-01-02,ZW,14-08-2026,T1,")
     assert "elfproef" in lines[1]
     assert len(lines) == 2
 

@@ -21,7 +21,7 @@ from datetime import date
 from typing import IO, Any, Generic, TypeVar
 
 from mdbtriage.core.caserules import case_fields, check_case, store_conflicts
-from mdbtriage.core.csvsafe import safe_row
+from mdbtriage.core.csvsafe import restore_cell, safe_row
 from mdbtriage.core.fast import bulk
 from mdbtriage.core.model import (
     BIG_ROLES,
@@ -121,6 +121,7 @@ class ParseResult(Generic[T]):
     header: list[str] = field(default_factory=list)
     file_errors: list[RowError] = field(default_factory=list)
     rows: list[ParsedRow[T]] = field(default_factory=list)
+    delimiter: str = ","  # the file's: a rejected file uses it too
 
     @property
     def valid(self) -> list[T]:
@@ -324,8 +325,11 @@ class CsvRows:
                 return
             line = reader.line_num
             record.clear()
-            if not "".join(values).strip():  # only blanks: skipped
+            text = "".join(values)
+            if not text.strip():  # only blanks: skipped
                 continue
+            if "'" in text:  # a cell a rejected file escaped comes back as it was given
+                values = [restore_cell(value) for value in values]
             if len(values) == width:
                 yield start, dict(zip(header, values, strict=True))
                 continue
@@ -425,6 +429,11 @@ class CsvImport(Generic[T]):
         self.rows_read = 0
 
     @property
+    def delimiter(self) -> str:
+        """The file's delimiter (``,`` or ``;``), for a rejected file to use it too."""
+        return self._rows.delimiter
+
+    @property
     def file_errors(self) -> list[RowError]:
         """Problems with the file as a whole: its header, its encoding, its CSV structure.
         Complete once :meth:`chunks` is exhausted."""
@@ -477,7 +486,7 @@ class CsvImport(Generic[T]):
 
     def result(self) -> ParseResult[T]:
         """Every row at once (for small files and tests)."""
-        result: ParseResult[T] = ParseResult(header=self.header)
+        result: ParseResult[T] = ParseResult(header=self.header, delimiter=self.delimiter)
         for chunk in self.chunks():
             result.rows.extend(chunk)
         result.file_errors = self.file_errors
@@ -702,15 +711,18 @@ def error_row(error: RowError) -> list[object]:
 
 
 def rejected_row(header: Sequence[str], row: ParsedRow[Any], filename: str) -> list[object]:
-    """An invalid row, unchanged, with its reasons in a last ``reden`` column."""
+    """An invalid row, unchanged, with its reasons in a last ``reden`` column. A text that a
+    spreadsheet would run as a formula gets the ``'`` of ``csvsafe``, which the import removes
+    again (``csvsafe.restore_cell``): importing the fixed row gives what the first file meant."""
     reasons = "; ".join(error.message(filename) for error in row.errors)
     return safe_row([*(row.raw.get(name, "") for name in header), reasons])
 
 
 def rejected_csv(result: ParseResult[T], filename: str) -> str:
-    """The invalid rows, unchanged, with a ``reden`` column (contract: no row is ever lost)."""
+    """The invalid rows, unchanged, with a ``reden`` column (contract: no row is ever lost), with
+    the file's delimiter, ready to be fixed and imported again."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=result.delimiter, lineterminator="\r\n")
     writer.writerow([*result.header, "reden"])
     for row in result.invalid:
         writer.writerow(rejected_row(result.header, row, filename))

@@ -111,7 +111,9 @@ class _PartFile:
     """A CSV output written to a temporary file next to its target, which becomes the target
     only on :meth:`keep`; until then the target is untouched."""
 
-    def __init__(self, target: Path, store_path: Path, header: Sequence[str]) -> None:
+    def __init__(
+        self, target: Path, store_path: Path, header: Sequence[str], delimiter: str = ";"
+    ) -> None:
         self.target = target
         problem = output_problem(target, store_path)
         if problem:
@@ -121,7 +123,7 @@ class _PartFile:
             self.stream: IO[str] = self.temporary.open("w", encoding="utf-8-sig", newline="")
         except OSError as error:
             raise _unwritable(target, error) from None
-        self.writer = csv.writer(self.stream, delimiter=";", lineterminator="\r\n")
+        self.writer = csv.writer(self.stream, delimiter=delimiter, lineterminator="\r\n")
         self.write(header)
 
     def write(self, row: Sequence[object]) -> None:
@@ -187,8 +189,16 @@ class _Problems:
     """Every problem of one import: the first :data:`MAX_SHOWN` as lines, all of them in the
     errors file, and with ``skip_invalid`` the invalid rows in the rejected file."""
 
-    def __init__(self, path: Path, header: list[str], store_path: Path, skip_invalid: bool) -> None:
+    def __init__(
+        self,
+        path: Path,
+        header: list[str],
+        store_path: Path,
+        skip_invalid: bool,
+        delimiter: str = ";",
+    ) -> None:
         self.name = path.name
+        self.delimiter = delimiter  # of the file: its rejected rows are written with it
         self.path = path
         self.header = header
         self.store_path = store_path
@@ -233,7 +243,10 @@ class _Problems:
         if self.skip_invalid:
             if self.rejected is None:
                 self.rejected = _PartFile(
-                    rejected_path_for(self.path), self.store_path, [*self.header, "reden"]
+                    rejected_path_for(self.path),
+                    self.store_path,
+                    [*self.header, "reden"],
+                    self.delimiter,
                 )
             self.rejected.write(rejected_row(self.header, row, self.name))
 
@@ -335,7 +348,9 @@ class _Import:
             writer = CaseWriter(store, actor, f"import {name}")
         else:
             reader = read_staff(self.source, lambda ids: stored_staff(store, ids), memory)
-        problems = _Problems(self.path, reader.header, store.path, self.skip_invalid)
+        problems = _Problems(
+            self.path, reader.header, store.path, self.skip_invalid, reader.delimiter
+        )
         try:
             return self._run(reader, writer, problems, skip_hint, progress)
         except BaseException:
