@@ -2,7 +2,9 @@
 (README "Imports"). Team lead only once accounts exist.
 
 All or nothing: a file with any bad row writes nothing and names every problem (line, column,
-value, why) with exit 2: the first 100 on screen, all of them in ``FILE.errors.csv``. Each decision written gets its access-log record in the same
+value, why) with exit 2: the first 100 on screen, all of them in ``FILE.errors.csv`` (named as
+the file was given, folder included). A row whose case belongs to another client than its BSN is
+such a bad row. Each decision written gets its access-log record in the same
 transaction; the werkvoorraad places the cases it covers at once.
 """
 
@@ -18,7 +20,7 @@ import click
 from mdbtriage.cli import Context, cli, fail, pass_ctx, require_team_lead, say
 from mdbtriage.core.central import parse_central
 from mdbtriage.core.csvimport import ERRORS_COLUMNS, RowError, error_row
-from mdbtriage.store.central import record_decisions, unknown_cases
+from mdbtriage.store.central import check_against_store, record_decisions, unknown_cases
 from mdbtriage.store.imports import errors_path_for
 from mdbtriage.store.outputs import OutputRefused, check_output, write_atomically
 
@@ -37,7 +39,7 @@ def _errors_file(context: Context, path: Path, errors: list[RowError]) -> str:
         write_atomically(target, out.getvalue().encode("utf-8-sig"))
     except (OutputRefused, OSError) as error:
         return f"er is niets geschreven (foutenbestand niet geschreven: {error})."
-    return f"er is niets geschreven; alle problemen staan in {target.name}."
+    return f"er is niets geschreven; alle problemen staan in {target}."
 
 
 @cli.command("import-central")
@@ -54,6 +56,9 @@ def import_central(context: Context, file: str) -> None:
     except OSError as problem:
         fail(f"{file}: bestand kan niet worden gelezen ({problem.strerror})")
     result = parse_central(data, date.today())
+    store = context.store()
+    if not result.file_errors:
+        check_against_store(store, result.rows)  # a case of another client than the BSN
     errors = result.errors
     if errors:
         for error in errors[:SHOWN_ERRORS]:
@@ -63,7 +68,6 @@ def import_central(context: Context, file: str) -> None:
     decisions = result.valid
     if not decisions:
         fail(f"{name}: het bestand bevat geen beslissingen; er is niets geschreven.")
-    store = context.store()
     for decision, case_ref in unknown_cases(store, decisions):
         say(
             f"{name}: waarschuwing: beslissing {decision.central_ref} noemt zaak {case_ref}, "

@@ -20,7 +20,13 @@ from typing import Final
 from mdbtriage.core.caserules import REF_PATTERN
 from mdbtriage.core.csvimport import ParsedRow, ParseResult, RowError, decode, sniff_delimiter
 from mdbtriage.core.triage import CENTRAL_OUTCOMES
-from mdbtriage.core.validation import ValidationError, format_date, parse_bsn, parse_date
+from mdbtriage.core.validation import (
+    ValidationError,
+    format_date,
+    mask_bsn,
+    parse_bsn,
+    parse_date,
+)
 
 CENTRAL_COLUMNS: Final = ("central_ref", "case_ref", "bsn", "decided_on", "outcome")
 # The services whose cases a decision by BSN alone covers.
@@ -62,6 +68,21 @@ def covers(
     if decision.case_ref is not None:
         return decision.case_ref == case_ref
     return service in BSN_SCOPE and received_on <= decision.decided_on
+
+
+def case_conflict(decision: CentralDecision, case_bsn: str | None) -> tuple[str, str] | None:
+    """What a valid decision gets wrong against the store, as (field, reason): it names a case
+    and a BSN, and the case (``case_bsn``: its client's BSN, None when the store does not hold
+    it) belongs to another client. Such a decision would cover nothing, silently."""
+    if decision.case_ref is None or decision.bsn is None or case_bsn is None:
+        return None
+    if case_bsn == decision.bsn:
+        return None
+    return (
+        "bsn",
+        f"zaak {decision.case_ref} hoort bij een andere cliënt (BSN {mask_bsn(case_bsn)}); "
+        "controleer zaaknummer en BSN, of laat het BSN leeg",
+    )
 
 
 def check_decision(

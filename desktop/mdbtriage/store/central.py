@@ -10,7 +10,8 @@ import json
 from collections.abc import Sequence
 from datetime import date
 
-from mdbtriage.core.central import BSN_SCOPE, CentralDecision
+from mdbtriage.core.central import BSN_SCOPE, CentralDecision, case_conflict
+from mdbtriage.core.csvimport import ParsedRow, RowError
 from mdbtriage.core.model import Actor
 from mdbtriage.store.audit import AuditEntry, log_many
 from mdbtriage.store.database import Store, utc_now
@@ -38,14 +39,62 @@ def outcome_sql(case: str = "c", bsn: str | None = None) -> str:
     )
 
 
+class DecisionConflict(ValueError):
+    """A decision that contradicts the store (``core.central.case_conflict``); Dutch message."""
+
+
+def decision_conflicts(
+    store: Store, decisions: Sequence[CentralDecision]
+) -> dict[str, tuple[str, str]]:
+    """Per ``central_ref`` what the decision gets wrong against the store, as (field, reason):
+    a case of another client than the BSN it names (``core.central.case_conflict``)."""
+    refs = [d.case_ref for d in decisions if d.case_ref is not None and d.bsn is not None]
+    if not refs:
+        return {}
+    bsns = {
+        str(r[0]): str(r[1])
+        for r in store.conn.execute(
+            "SELECT c.case_ref, k.bsn FROM cases c JOIN clients k ON k.client_id = c.client_id "
+            "WHERE c.case_ref IN (SELECT value FROM json_each(?))",
+            (json.dumps(refs),),
+        )
+    }
+    found: dict[str, tuple[str, str]] = {}
+    for d in decisions:
+        conflict = case_conflict(d, bsns.get(d.case_ref or ""))
+        if conflict is not None:
+            found[d.central_ref] = conflict
+    return found
+
+
+def check_against_store(store: Store, rows: Sequence[ParsedRow[CentralDecision]]) -> None:
+    """Add the problems only the store can reveal (:func:`decision_conflicts`) to the rows of a
+    parsed central file, so they are reported (line, column, value) like any other problem."""
+    valid = [row.record for row in rows if row.record is not None and not row.errors]
+    conflicts = decision_conflicts(store, valid)
+    if not conflicts:
+        return
+    for row in rows:
+        if row.record is not None and row.record.central_ref in conflicts:
+            name, reason = conflicts[row.record.central_ref]
+            row.errors.append(RowError(row.line, name, row.raw.get(name, ""), reason))
+            row.record = None
+
+
 def record_decisions(
     store: Store, decisions: Sequence[CentralDecision], actor: Actor, purpose: str
 ) -> tuple[int, int]:
     """Insert or update decisions by ``central_ref``, with one access-log record each (``create``
     or ``change``, on the client or case it names), in one transaction; how many were new and
-    how many updated."""
+    how many updated. A decision that contradicts the store (:func:`decision_conflicts`) is
+    refused with :class:`DecisionConflict` and nothing is written."""
     now = utc_now()
     with store.atomic() as conn:
+        conflicts = decision_conflicts(store, decisions)
+        if conflicts:
+            raise DecisionConflict(
+                "; ".join(f"beslissing {ref}: {why}" for ref, (_, why) in conflicts.items())
+            )
         refs = [d.central_ref for d in decisions]
         existing = {
             str(r[0])
