@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QGroupBox,
@@ -45,7 +46,6 @@ def _keep_rows_in_view(view: QTableView) -> None:
     its row grows (large text, a narrow window), and the list grows with it instead of
     showing one row at a time; the page around it scrolls down then."""
     least = view.minimumHeight()
-    later = QTimer(view, singleShot=True, interval=0)
 
     def fit() -> None:
         rows = [view.rowHeight(r) for r in range(min(ROWS_IN_VIEW, view.model().rowCount()))]
@@ -53,10 +53,13 @@ def _keep_rows_in_view(view: QTableView) -> None:
         height = max(least, sum(rows) + frame)
         if view.minimumHeight() != height:
             view.setMinimumHeight(height)
+            # The page around it makes room now, not a few events later: until then the list
+            # would stand out of its box.
+            for _ in range(8):
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
-    later.timeout.connect(fit)
-    view.verticalHeader().sectionResized.connect(lambda *_args: later.start())
-    view.model().modelReset.connect(later.start)
+    view.verticalHeader().sectionResized.connect(lambda *_args: fit())
+    view.model().modelReset.connect(fit)
 
 
 class TeamView(QWidget):
