@@ -103,14 +103,18 @@ def test_assign_dialog_shows_the_short_reason_and_the_full_one_for_the_selected_
     staff, decision = model.candidate(row)  # type: ignore[misc]
     cell = model.data(model.index(row, 3))
     # The cell leads with the condition that failed and names the rule; the sentence is longer.
-    assert cell.startswith("in de claimbeoordeling") and "(regel 1 van uniform-2026)" in cell
+    # (the rule set by its name, not its code).
+    assert cell.startswith("in de claimbeoordeling")
+    assert "(regel 1 van Uniforme taakdelegatie 2026)" in cell
     assert not cell.startswith("Niet toegestaan") and len(cell) < len(decision.reason)
     assert model.data(model.index(row, 3), Qt.ItemDataRole.ToolTipRole) == decision.reason
     # A refused row can be selected to read the whole reason, but not assigned.
     assert model.flags(model.index(row, 0)) & Qt.ItemFlag.ItemIsSelectable
     dialog.view.selectRow(row)
     assert dialog.selected() == (staff, decision)
-    assert decision.reason in dialog.reason.text() and "Naam S1" in dialog.reason.text()
+    assert dialog.words(decision.reason) in dialog.reason.text()
+    assert dialog.reason.text().startswith("Naam S1: ")
+    assert decision.reason in dialog.reason.toolTip()  # with the codes, to look things up
     assert not dialog.assign_button.isEnabled()
     dialog._assign()
     assert team.count("tasks") == 0

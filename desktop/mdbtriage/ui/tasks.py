@@ -22,6 +22,7 @@ Both widgets report what they change to the window's store events (``events``, a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -53,6 +54,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -60,7 +63,14 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.labels import service_short, task_short
 from mdbtriage.core.model import ROLES, SERVICES, Actor, Staff
-from mdbtriage.core.taakdelegatie import PERMISSIONS, TASK_STATUSES, Judgement
+from mdbtriage.core.taakdelegatie import (
+    PERMISSIONS,
+    TASK_STATUSES,
+    Judgement,
+    RuleSet,
+    RuleSetError,
+    load_ruleset,
+)
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import Refused, TaakdelegatieError, ruleset_for
@@ -92,6 +102,59 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 _GREY = QBrush(QColor("#5f6b7a"))  # still 5:1 on white: readable, and "nee" says it in words
 
 
+# --- words instead of codes ------------------------------------------------------------------
+
+
+def _ruleset_name(ruleset_id: str, ruleset: RuleSet) -> str:
+    if ruleset_id == ruleset.ruleset_id:
+        return ruleset.name
+    try:
+        return load_ruleset(ruleset_id).name
+    except RuleSetError:
+        return ruleset_id
+
+
+def in_words(text: str, ruleset: RuleSet, staff: Sequence[Staff]) -> str:
+    """A judgement's sentence (core.taakdelegatie writes it with the codes, for the log and
+    the command line) as a person reads it: a task, service, rule set and colleague by name,
+    a rule by its number in its rule set, instead of ``'naam' (DOSSIERSTUDIE)``,
+    ``(WIA_CLAIM)``, ``SMC-UTRECHT-1-VA1`` and ``(DOSSIERSTUDIE, AD/AIOS/SMV/VA: ...)``."""
+    for rule in ruleset.rules:
+        label = rule.label(ruleset.ruleset_id)
+        if label in text:
+            text = text.replace(
+                label, f"regel {rule.number} van regelset {_ruleset_name(rule.source, ruleset)}"
+            )
+    # The dialog names the rule set once, above the list.
+    text = text.replace(f"geen regel in {ruleset.ruleset_id} ", "geen regel in deze regelset ")
+    for code, task in ruleset.tasks.items():
+        text = text.replace(f"'{task.name}' ({code})", f"'{task.name}'")
+    for code, name in SERVICES.items():
+        text = text.replace(f"{name} ({code})", name)
+    # The longest ids first: one id may end another (``VA1`` and ``SMV-VA1``).
+    for person in sorted(staff, key=lambda s: -len(s.staff_id)):
+        role = ROLES.get(person.role, person.role)
+        text = text.replace(f"({person.staff_id}, {role})", f"({role})")
+        text = text.replace(f"{person.name} ({person.staff_id})", person.name)
+        text = re.sub(rf"(?<![\w-]){re.escape(person.staff_id)}(?![\w-])", person.name, text)
+    for ruleset_id in {ruleset.ruleset_id, *(rule.source for rule in ruleset.rules)}:
+        text = re.sub(
+            rf"(?<![\w-]){re.escape(ruleset_id)}(?![\w-])",
+            _ruleset_name(ruleset_id, ruleset),
+            text,
+        )
+    return text
+
+
+def _names(staff: Sequence[Staff]) -> dict[str, str]:
+    """Each colleague's name as a list shows it: with the staff number only for a name that
+    two colleagues share."""
+    seen: dict[str, int] = {}
+    for person in staff:
+        seen[person.name] = seen.get(person.name, 0) + 1
+    return {p.staff_id: p.name if seen[p.name] == 1 else f"{p.name} ({p.staff_id})" for p in staff}
+
+
 # --- models -----------------------------------------------------------------------------------
 
 
@@ -107,10 +170,20 @@ class CandidateModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[Staff, Judgement]] = []
+        self._words: Callable[[str], str] = str
+        self._names: dict[str, str] = {}
 
-    def set_rows(self, rows: Sequence[tuple[Staff, Judgement]]) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[tuple[Staff, Judgement]],
+        words: Callable[[str], str] | None = None,
+    ) -> None:
+        """The team members with their judgement; ``words`` puts a judgement's codes in words
+        (see :func:`in_words`)."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._words = words or str
+        self._names = _names([staff for staff, _d in self._rows])
         self.endResetModel()
 
     def candidate(self, row: int) -> tuple[Staff, Judgement] | None:
@@ -134,18 +207,19 @@ class CandidateModel(QAbstractTableModel):
         column = index.column()
         if role == _DISPLAY:
             if column == 0:
-                return f"{staff.name} ({staff.staff_id})"
+                return self._names.get(staff.staff_id, staff.name)
             if column == 1:
                 return ROLES.get(staff.role, staff.role)
             if column == 2:
                 if not decision.allowed:
                     return "nee"
                 if decision.delegating_va_id:
-                    return f"ja, onder delegatie van {decision.delegating_va_id}"
+                    return self._words(f"ja, onder delegatie van {decision.delegating_va_id}")
                 return "ja, zelfstandig"
             if column == 3:
-                return decision.summary or decision.reason.split(":", 1)[0]
+                return self._words(decision.summary or decision.reason.split(":", 1)[0])
         if role == _TOOLTIP:
+            # The sentence with its codes (staff numbers, the rule), to look things up.
             return decision.reason
         if role == _FOREGROUND and not decision.allowed:
             return _GREY
@@ -254,6 +328,15 @@ class TaskTableModel(QAbstractTableModel):
         return None
 
 
+class _Padded(QStyledItemDelegate):
+    """Cells with room after their text: a column as wide as its longest text does not put
+    that text against the next column's border (the room grows with the text size)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + option.fontMetrics.horizontalAdvance("nn"), size.height())
+
+
 def _table(model: QAbstractTableModel, name: str) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
@@ -264,6 +347,7 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
     view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+    view.setItemDelegate(_Padded(view))
     # With large text a long task or name wraps instead of the table scrolling sideways.
     fit_columns(view)
     return view
@@ -275,6 +359,17 @@ def _hint(text: str, name: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #555; padding: 12px;")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _form_label(text: str, buddy: QWidget) -> QLabel:
+    """A form's label with its Alt letter. The underlined letter splits the word where the
+    font would have drawn two letters closer (``T&aak``): the word comes out a pixel or two
+    wider than the label measures, and its last letter was cut off. A space's width more
+    keeps it whole, at any text size."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    label.setMinimumWidth(label.sizeHint().width() + label.fontMetrics().horizontalAdvance(" "))
     return label
 
 
@@ -416,11 +511,14 @@ class AssignTaskDialog(QDialog):
         self.setWindowTitle(f"Taak toewijzen: zaak {case_ref}")
 
         layout = QVBoxLayout(self)
+        self.ruleset = ruleset
+        self.staff = list_staff(store, self.team)
         intro = QLabel(
             f"Zaak {case_ref}, {SERVICES[self.service]}, team {_team_name(store, self.team)}. "
-            "Regelset "
-            f"{ruleset.name} ({ruleset.ruleset_id}) op {format_date(self.on)}."
+            f"Regelset {ruleset.name} op {format_date(self.on)}."
         )
+        # The rule set's code, to find its file, where it does not stand in the way.
+        intro.setToolTip(f"Regelset {ruleset.ruleset_id}, versie {ruleset.version}")
         intro.setObjectName("assign_intro")
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -428,20 +526,27 @@ class AssignTaskDialog(QDialog):
         form = QFormLayout()
         self.task_combo = QComboBox()
         self.task_combo.setObjectName("task_combo")
+        # Tasks and doctors by name; a task's code and a doctor's staff number in the tooltip.
+        names = [task.name for task in ruleset.tasks.values()]
         for code, task in ruleset.tasks.items():
-            self.task_combo.addItem(f"{task.name} ({code})", code)
-        form.addRow("T&aak", self.task_combo)
+            shared = names.count(task.name) > 1  # then the code tells them apart
+            self.task_combo.addItem(f"{task.name} ({code})" if shared else task.name, code)
+            self.task_combo.setItemData(self.task_combo.count() - 1, f"Taakcode {code}", _TOOLTIP)
+        form.addRow(_form_label("T&aak", self.task_combo), self.task_combo)
         self.va_combo = QComboBox()
         self.va_combo.setObjectName("va_combo")
         self.va_combo.addItem("Automatisch (de arts met een geldige delegatie)", None)
-        for s in list_staff(store, self.team):
-            if s.role == "VA" and s.active:
-                self.va_combo.addItem(f"{s.name} ({s.staff_id})", s.staff_id)
+        vas = [s for s in self.staff if s.role == "VA" and s.active]
+        for s, name in zip(vas, _names(vas).values(), strict=True):
+            self.va_combo.addItem(name, s.staff_id)
+            self.va_combo.setItemData(
+                self.va_combo.count() - 1, f"Personeelsnr. {s.staff_id}", _TOOLTIP
+            )
         if actor.role == "VA":
             found = self.va_combo.findData(actor.user_id)
             if found >= 0:
                 self.va_combo.setCurrentIndex(found)
-        form.addRow("&Delegerende arts", self.va_combo)
+        form.addRow(_form_label("&Delegerende arts", self.va_combo), self.va_combo)
         due_row = QHBoxLayout()
         self.due_check = QCheckBox("Uiterlijk op")
         self.due_check.setObjectName("due_check")
@@ -491,6 +596,10 @@ class AssignTaskDialog(QDialog):
         fit_to_screen(self, 1100, 680)
         self.refresh()
 
+    def words(self, text: str) -> str:
+        """A judgement's sentence with names instead of codes (see :func:`in_words`)."""
+        return in_words(text, self.ruleset, self.staff)
+
     def set_task(self, code: str) -> None:
         self.task_combo.setCurrentIndex(self.task_combo.findData(code))
 
@@ -504,7 +613,7 @@ class AssignTaskDialog(QDialog):
         rows = who_may(
             self.store, self.case_ref, code, self.team, self.va_combo.currentData(), self.on
         )
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, self.words)
         allowed = sum(1 for _s, d in rows if d.allowed)
         self.count.setText(
             f"{allowed} van {len(rows)} teamleden mogen deze taak doen ('nee' bij Mag het: niet "
@@ -538,7 +647,8 @@ class AssignTaskDialog(QDialog):
         self.assign_button.setEnabled(chosen is not None and chosen[1].allowed)
         if chosen is not None:
             staff, decision = chosen
-            self.reason.setText(f"{staff.name} ({staff.staff_id}): {decision.reason}")
+            self.reason.setText(f"{staff.name}: {self.words(decision.reason)}")
+            self.reason.setToolTip(f"Personeelsnr. {staff.staff_id}. {decision.reason}")
             self.reason.setStyleSheet("" if decision.allowed else "color: #8a1c1c;")
 
     def _assign(self) -> None:
@@ -561,7 +671,7 @@ class AssignTaskDialog(QDialog):
             )
         except Refused as refused:
             self.refresh()  # the list as it stands now; the refusal stays readable below it
-            self.reason.setText("Geweigerd: " + " ".join(refused.reasons))
+            self.reason.setText("Geweigerd: " + self.words(" ".join(refused.reasons)))
             self.reason.setStyleSheet("color: #8a1c1c;")
             return
         self.assigned.emit(self.task_id)
