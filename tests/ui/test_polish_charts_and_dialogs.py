@@ -5,6 +5,7 @@ it does not fit in, a table that uses the pane's width."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,66 @@ def test_stacked_labels_need_a_bar_as_thick_as_a_label_is_high() -> None:
     assert stacked_labels_fit(sets, 5.0)
     assert stacked_labels_fit(sets, 5.0, thickness=16, label_height=14)
     assert not stacked_labels_fit(sets, 5.0, thickness=9.5, label_height=14)
+
+
+def _prognose(qtbot, store: Store, session: Session):  # type: ignore[no-untyped-def]
+    from mdbtriage.core.policy import load_policy
+    from mdbtriage.ui.prognose import PrognoseView
+
+    view = PrognoseView(store, session, load_policy(), TODAY)
+    qtbot.addWidget(view)
+    view.resize(1366 - FRAME_ALLOWANCE[0], 768 - 160)
+    with qtbot.waitSignal(view.computed, timeout=20000):
+        view.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    return view
+
+
+def _labelled_weeks(axis) -> list[float]:  # type: ignore[no-untyped-def]
+    """The values the week axis puts a label at."""
+    from PySide6.QtCharts import QValueAxis
+
+    low, high = axis.min(), axis.max()
+    if axis.tickType() == QValueAxis.TickType.TicksDynamic:
+        first = axis.tickAnchor()
+        first -= axis.tickInterval() * ((first - low) // axis.tickInterval())
+        count = int((high - first) // axis.tickInterval()) + 1
+        return [first + i * axis.tickInterval() for i in range(count)]
+    step = (high - low) / (axis.tickCount() - 1)
+    return [low + i * step for i in range(axis.tickCount())]
+
+
+def test_the_prognose_labels_its_weeks_in_even_steps_up_to_the_last(
+    qtbot, demo_store: Store, tl_session: Session
+) -> None:
+    view = _prognose(qtbot, demo_store, tl_session)
+    weeks = view.table.rowCount()
+    assert weeks == 26
+    axis = view.chart.axes(Qt.Orientation.Horizontal)[0]
+    labelled = _labelled_weeks(axis)
+    assert all(w == int(w) for w in labelled), labelled
+    steps = {b - a for a, b in pairwise(labelled)}
+    assert len(steps) == 1 and labelled[0] == 1 and labelled[-1] == weeks, labelled
+
+
+def test_week_ticks_step_evenly_and_end_on_the_last_week() -> None:
+    from mdbtriage.ui.prognose import week_ticks
+
+    assert week_ticks(26, 20) == (5, 26)  # 1, 6, 11, 16, 21, 26
+    assert week_ticks(13, 20) == (1, 13)  # room for every week
+    assert week_ticks(52, 20) == (3, 52)
+    step, last = week_ticks(104, 12)  # 103 weeks on: no even step ends on week 104
+    assert last >= 104 and (last - 1) % step == 0 and (last - 1) // step + 1 <= 12
+
+
+def test_the_prognose_table_uses_its_width_with_rows_of_one_line(
+    qtbot, demo_store: Store, tl_session: Session
+) -> None:
+    view = _prognose(qtbot, demo_store, tl_session)
+    table = view.table
+    columns = [table.columnWidth(c) for c in range(table.columnCount())]
+    assert sum(columns) == table.viewport().width()
+    assert all(table.columnWidth(c) >= table.sizeHintForColumn(c) for c in range(len(columns)))
+    line = table.fontMetrics().height()
+    assert all(table.rowHeight(r) <= line + 8 for r in range(table.rowCount()))

@@ -5,13 +5,15 @@ thread from them, without the store."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import QMargins, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QEvent, QMargins, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -56,6 +59,47 @@ _MNEMONICS = {"VA": "V&A", "SMV": "&SMV", "AD": "A&D"}
 BACKLOG_COLOUR = "#1f5fa8"
 SIX_MONTHS_COLOUR = "#b00020"
 DEBOUNCE_MS = 150
+#: Steps between labelled weeks when no step divides the period evenly: the axis then runs on
+#: to the week after the last one that has a label.
+NICE_STEPS = (1, 2, 3, 4, 5, 10, 13, 20, 26, 52)
+
+
+def week_ticks(weeks: int, most: int) -> tuple[int, int]:
+    """(step, last week of the axis) for an axis of weeks 1..``weeks`` with at most ``most``
+    labels: labels at 1, 1 + step, 1 + 2·step, … evenly, the last one at the period's last
+    week where a step allows that with at least four labels (26 weeks: 1, 6, 11, 16, 21, 26;
+    13 weeks with room: every week)."""
+    span = max(1, weeks - 1)
+    most = max(2, most)
+    enough = min(4, most)
+    for step in range(1, span + 1):
+        labels = span // step + 1
+        if span % step == 0 and labels <= most:
+            if labels >= enough:
+                return step, max(2, weeks)
+            break
+    for step in NICE_STEPS:
+        reach = math.ceil(span / step)
+        if reach + 1 <= most:
+            return step, 1 + reach * step
+    return span, max(2, weeks)
+
+
+def share_width(wanted: list[int], room: int) -> list[int]:
+    """Column widths: each at least what it needs, and the room left over shared so the
+    columns are as even as it allows (the narrow ones grow first)."""
+    if sum(wanted) >= room or not wanted:
+        return list(wanted)
+    low, high = 0, room
+    while low < high:  # the largest even width that fits
+        even = (low + high + 1) // 2
+        if sum(max(w, even) for w in wanted) <= room:
+            low = even
+        else:
+            high = even - 1
+    widths = [max(w, low) for w in wanted]
+    widths[-1] += room - sum(widths)
+    return widths
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +196,21 @@ class PrognoseView(QWidget):
         # Room for the title, the axes' labels and titles and the legend beside a usable plot,
         # growing with the text size (too little and the chart cuts its texts to '...').
         self.chart_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
+        self.chart.plotAreaChanged.connect(self._fit_week_axis)
 
         self.table = QTableWidget(objectName="prognose_table")
         self.table.setAccessibleName("Prognose per week")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
+        rows = self.table.verticalHeader()
+        rows.setVisible(False)
+        # Rows of one line, as in the werkvoorraad.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # The columns share the table's width (each at least as wide as its texts).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.viewport().installEventFilter(self)
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Tea&m:", buddy=self.team))
@@ -218,6 +271,47 @@ class PrognoseView(QWidget):
             # Once laid out: the chart three fifths of the height, the table the rest (the
             # table's rows otherwise took the room and squeezed the chart to its least).
             QTimer.singleShot(0, self._share_split)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Resize
+            and shiboken6.isValid(self.table)
+            and watched is self.table.viewport()
+        ):
+            self._fit_columns()
+        return False
+
+    def _fit_columns(self) -> None:
+        """The week table's columns over its whole width."""
+        table, header = self.table, self.table.horizontalHeader()
+        wanted = [
+            max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+            for c in range(table.columnCount())
+        ]
+        for column, width in enumerate(share_width(wanted, table.viewport().width())):
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
+
+    def _fit_week_axis(self, area: QRectF | None = None) -> None:
+        """Weeks labelled at even steps that end on the period's last week, as many as the
+        plot's width has room for."""
+        axis = next(
+            (a for a in self.chart.axes(Qt.Orientation.Horizontal) if isinstance(a, QValueAxis)),
+            None,
+        )
+        if axis is None or self.comparison is None:
+            return
+        weeks = len(self.comparison.base.week_starts)
+        width = (area or self.chart.plotArea()).width()
+        if width <= 0:
+            width = self.chart_view.width() * 0.8
+        # A label and twice its width of space before the next.
+        label = QFontMetrics(axis.labelsFont()).horizontalAdvance(str(weeks))
+        step, last = week_ticks(weeks, int(width // (3 * max(1, label))))
+        if axis.tickInterval() != step or axis.max() != last:
+            axis.setTickAnchor(1)
+            axis.setTickInterval(step)
+            axis.setRange(1, last)
 
     def _share_split(self) -> None:
         total = sum(self.split.sizes())
@@ -361,6 +455,9 @@ class PrognoseView(QWidget):
         x_axis.setTitleText(f"week (week 1 begint {format_date(base.week_starts[0])})")
         x_axis.setRange(1, max(2, len(base.week_starts)))
         x_axis.setLabelFormat("%d")
+        x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        x_axis.setTickAnchor(1)
+        x_axis.setTickInterval(1)
         y_axis = QValueAxis()
         y_axis.setTitleText("zaken")
         y_axis.setRange(0, max(1, top * 1.1))
@@ -385,6 +482,7 @@ class PrognoseView(QWidget):
             s.attachAxis(x_axis)
             s.attachAxis(y_axis)
         chart.setTitle("Achterstand per week (schatting)")
+        self._fit_week_axis()
 
     def _fill_table(self, base: Forecast, what_if: Forecast | None) -> None:
         headers = ["Week van", "Achterstand", "WIA > 6 maanden"]
@@ -405,4 +503,10 @@ class PrognoseView(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        # Each heading above its texts: the dates on the left, the numbers on the right.
+        for column in range(len(headers)):
+            heading = self.table.horizontalHeaderItem(column)
+            side = Qt.AlignmentFlag.AlignRight if column else Qt.AlignmentFlag.AlignLeft
+            if heading is not None:
+                heading.setTextAlignment(side | Qt.AlignmentFlag.AlignVCenter)
+        self._fit_columns()
