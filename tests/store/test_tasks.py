@@ -14,6 +14,7 @@ from mdbtriage.store import tasks as tasks_module
 from mdbtriage.store.audit import records
 from mdbtriage.store.database import Store
 from mdbtriage.store.delegations import (
+    InputError,
     Refused,
     TaakdelegatieError,
     add_delegation,
@@ -221,7 +222,7 @@ def test_reject(team: Store) -> None:
     delegate(team)
     task_id = assign(team, "R-7", "RAPPORTAGE", "S1", by="V1")
     submit_task(team, actor("S1", "SMV"), task_id, "S1", "Concept.")
-    with pytest.raises(Refused, match="reden"):
+    with pytest.raises(InputError, match="reden"):  # bad input, not a rule's refusal
         reject_task(team, actor("V1"), task_id, "V1", " ")
     reject_task(team, actor("V1"), task_id, "V1", "Onvoldoende onderbouwd.")
     task = get_task(team, task_id)

@@ -6,6 +6,8 @@ A refusal by a rule exits 3 with the rule's explanation; bad input exits 2.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import click
@@ -28,6 +30,7 @@ from mdbtriage.core.taakdelegatie import (
 )
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.delegations import (
+    InputError,
     add_delegation,
     adopt_ruleset,
     adoptions,
@@ -41,6 +44,25 @@ from mdbtriage.store.tasks import (
 )
 
 # --- delegations and rule sets ----------------------------------------------------------------
+
+# The options of ``delegate`` by the store's names of their parameters.
+_OPTIONS = {
+    "tasks": "--task",
+    "services": "--service",
+    "valid_from": "--from",
+    "valid_to": "--until",
+    "review_percentage": "--review",
+}
+
+
+@contextmanager
+def _named_options(typed: dict[str, str]) -> Iterator[None]:
+    """Bad input the store finds in one option (a task the rule set does not know, an end
+    before the start): exit 2 naming the option and the value as typed."""
+    try:
+        yield
+    except InputError as error:
+        fail(error.named(_OPTIONS, typed))
 
 
 @cli.command()
@@ -87,7 +109,8 @@ def delegate(
         fail(f"Optie --from, waarde '{valid_from}': {start_problem}")
     end = parse_date_option(valid_to, "--until")
     actor, via = acting_as(context, va_id, "delegeren")
-    with rules():
+    typed = {"valid_from": valid_from or "", "valid_to": valid_to or ""}
+    with rules(), _named_options(typed):
         delegation_id = add_delegation(
             context.store(),
             actor,

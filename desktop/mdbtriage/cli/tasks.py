@@ -6,7 +6,8 @@ A refusal by a rule exits 3 with the rule's explanation; bad input exits 2.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ from mdbtriage.store.access_log import (
     record_access,
 )
 from mdbtriage.store.delegations import (
+    InputError,
     staff_or_error,
 )
 from mdbtriage.store.records import get_staff
@@ -57,6 +59,20 @@ _EXPECT_VERSION = click.option(
     help="Alleen als de taak nog deze versie heeft (tasks --format json); anders geweigerd "
     "met wie wat wanneer wijzigde.",
 )
+
+
+# The options of the task commands by the store's names of their parameters.
+_OPTIONS = {"result": "--result", "reason": "--reason", "minutes": "--minutes"}
+
+
+@contextmanager
+def _named_options() -> Iterator[None]:
+    """Bad input the store finds in one option (an empty result or reason): exit 2 naming the
+    option and its value."""
+    try:
+        yield
+    except InputError as error:
+        fail(error.named(_OPTIONS))
 
 
 def _acting_day(on: str | None, action: str) -> date:
@@ -149,7 +165,7 @@ def complete(
     """Lever het resultaat van een taak in (gedelegeerd werk gaat naar 'te accorderen')."""
     _acting_day(on, "inleveren")
     actor, via = acting_as(context, by, "inleveren", task_id)
-    with rules():
+    with rules(), _named_options():
         status = submit_task(
             context.store(),
             actor,
@@ -209,7 +225,7 @@ def reject(
     """Wijs het resultaat van een gedelegeerde taak af; het telt dan niet."""
     _acting_day(on, "afwijzen")
     actor, via = acting_as(context, by, "afwijzen", task_id)
-    with rules():
+    with rules(), _named_options():
         reject_task(context.store(), actor, task_id, by, reason, via=via, version=expect_version)
     say(f"Taak {task_id} afgewezen door {by}.")
 

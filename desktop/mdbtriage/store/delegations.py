@@ -7,12 +7,12 @@ decided and refuses what the rules refuse, inside one transaction per write.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from mdbtriage.core.accounts import ruleset_refusal
-from mdbtriage.core.model import Actor, Staff
+from mdbtriage.core.model import SERVICES, Actor, Staff
 from mdbtriage.core.policy import DEFAULT_POLICY, Policy, load_policy
 from mdbtriage.core.taakdelegatie import (
     Adoption,
@@ -24,6 +24,7 @@ from mdbtriage.core.taakdelegatie import (
     load_ruleset,
     ruleset_on,
 )
+from mdbtriage.core.validation import format_date
 from mdbtriage.store import versions
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.database import Store, utc_now
@@ -32,6 +33,24 @@ from mdbtriage.store.records import get_staff
 
 class TaakdelegatieError(Exception):
     """Bad input (unknown case, person, task or rule set); the message is Dutch."""
+
+
+class InputError(TaakdelegatieError):
+    """Bad input in one field (exit 2, not a refusal by a rule): ``field`` is the parameter's
+    name (``tasks``, ``valid_to``, ``result``, …), ``value`` what was given; the message is the
+    Dutch reason. A caller names the field its own way (:meth:`named`)."""
+
+    def __init__(self, field: str, value: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+    def named(self, names: Mapping[str, str], given: Mapping[str, str] | None = None) -> str:
+        """``Optie --until, waarde '…': reason``, with the caller's name for the field and,
+        when known, the value as the person typed it."""
+        value = (given or {}).get(self.field, self.value)
+        return f"Optie {names.get(self.field, self.field)}, waarde '{value}': {self.reason}"
 
 
 class Refused(Exception):
@@ -231,6 +250,40 @@ def get_delegation(store: Store, delegation_id: int) -> DelegationRow | None:
     return _delegation_row(row) if row else None
 
 
+def _check_delegation_input(
+    tasks: Sequence[str],
+    services: Sequence[str],
+    ruleset: RuleSet,
+    valid_from: date,
+    valid_to: date | None,
+    review_percentage: int,
+) -> None:
+    """Raise :class:`InputError` for what is wrong with the request itself (a task the rule set
+    does not know, dates in the wrong order, …): bad input, not a refusal by a rule. (A start in
+    the past is the rule of ``core.taakdelegatie.delegation_start_problem``: refused, logged.)"""
+    if valid_to is not None and valid_to < valid_from:
+        raise InputError(
+            "valid_to",
+            valid_to.isoformat(),
+            f"de einddatum ligt voor de begindatum {format_date(valid_from)}",
+        )
+    if not 0 <= review_percentage <= 100:
+        raise InputError("review_percentage", str(review_percentage), "moet 0 tot en met 100 zijn")
+    if not tasks:
+        raise InputError("tasks", "", "noem minstens één taak")
+    for task in tasks:
+        if task not in ruleset.tasks:
+            known = ", ".join(sorted(ruleset.tasks))
+            raise InputError(
+                "tasks", task, f"deze taak bestaat niet in regelset {ruleset.ruleset_id} ({known})"
+            )
+    for service in services:
+        if service not in SERVICES:
+            raise InputError(
+                "services", service, f"onbekende dienst; kies uit {' '.join(SERVICES)}"
+            )
+
+
 def add_delegation(
     store: Store,
     actor: Actor,
@@ -247,13 +300,15 @@ def add_delegation(
     via: str = "",
 ) -> int:
     """Record an individual delegation of a VA; refused (``Refused``) when the rules forbid it.
-    With ``today`` (the command line, the desktop) it must start today or later."""
+    With ``today`` (the command line, the desktop) it must start today or later. Bad input (an
+    unknown task, an end before the start, …) raises :class:`InputError`, unlogged."""
     va = staff_or_error(store, va_id, "Verzekeringsarts")
     delegate = staff_or_error(store, delegate_id, "Medewerker")
     try:
         ruleset = ruleset_for(store, delegate.team, valid_from)
     except RuleSetError as error:
         raise TaakdelegatieError(str(error)) from None
+    _check_delegation_input(tasks, services, ruleset, valid_from, valid_to, review_percentage)
     details = (
         f"delegatie van {va.staff_id} aan {delegate.staff_id}: taken {', '.join(sorted(tasks))}"
         f"; diensten {', '.join(sorted(services)) or 'alle'}; vanaf {valid_from.isoformat()}"

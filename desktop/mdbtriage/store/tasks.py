@@ -32,6 +32,7 @@ from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.connection import Connection
 from mdbtriage.store.database import Store, utc_now
 from mdbtriage.store.delegations import (
+    InputError,
     Refused,
     TaakdelegatieError,
     delegations_of,
@@ -45,6 +46,7 @@ from mdbtriage.store.records import get_case, list_staff
 from mdbtriage.store.versions import StaleEdit, check_task
 
 __all__ = [
+    "InputError",
     "Refused",
     "StaleEdit",
     "TaakdelegatieError",
@@ -430,6 +432,10 @@ def submit_task(
     """
     task = _task_or_error(store, task_id)
     by = staff_or_error(store, by_id, "Medewerker")
+    if not result.strip():
+        raise InputError("result", result, "het resultaat is leeg; beschrijf wat er is gedaan")
+    if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
+        raise InputError("minutes", str(minutes), f"geef 1 tot en met {MAX_MINUTES} minuten")
     entry = _entry(task, "taakresultaat inleveren", f"ingeleverd door {by.staff_id}")
     acting = _on_behalf(actor, task.delegating_va_id)
     status, reviewed = "done", None
@@ -443,10 +449,6 @@ def submit_task(
     with store.atomic() as conn:
         stale = _stale(conn, task_id, version)
         problem = str(stale) if stale else submit_problem(_task_now(conn, task_id).info(), by)
-        if not problem and not result.strip():
-            problem = "Het resultaat is leeg; beschrijf wat er is gedaan."
-        if not problem and minutes is not None and not 1 <= minutes <= MAX_MINUTES:
-            problem = f"Bestede tijd {minutes} minuten: geef 1 tot en met {MAX_MINUTES} minuten."
         if problem:
             attempt = f"inleveren door {by.staff_id}"
             log(conn, acting, _refusal(task, entry.purpose, attempt, problem, via))
@@ -551,6 +553,8 @@ def reject_task(
     ``version``: see :func:`submit_task`."""
     task = _task_or_error(store, task_id)
     by = staff_or_error(store, by_id, "Verzekeringsarts (--by)")
+    if not reason.strip():
+        raise InputError("reason", reason, "geef een reden voor de afwijzing")
     entry = _entry(task, "afwijzen", f"afgewezen door {by.staff_id}: {reason}")
     with store.atomic() as conn:
         stale = _stale(conn, task_id, version)
@@ -559,10 +563,8 @@ def reject_task(
             if stale
             else sign_off_problem(_task_now(conn, task_id).info(), by, "afwijzen")
         )
-        if not problem and not reason.strip():
-            problem = "Geef een reden voor de afwijzing."
         if problem:
-            attempt = f"afwijzen door {by.staff_id} ({reason.strip() or 'zonder reden'})"
+            attempt = f"afwijzen door {by.staff_id} ({reason.strip()})"
             log(conn, actor, _refusal(task, entry.purpose, attempt, problem, via))
         else:
             now = utc_now()
