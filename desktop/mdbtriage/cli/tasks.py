@@ -35,6 +35,7 @@ from mdbtriage.store.delegations import (
     InputError,
     staff_or_error,
 )
+from mdbtriage.store.lookups import case_exists
 from mdbtriage.store.records import get_staff
 from mdbtriage.store.tasks import (
     TaskRow,
@@ -316,9 +317,14 @@ def tasks_command(
     fmt: str,
 ) -> None:
     """Taken, gefilterd op medewerker, arts, zaak of status."""
-    rows = list_tasks(
-        context.store(), assignee_id=to, va_id=va, case_ref=case_ref, statuses=statuses
-    )
+    store = context.store()
+    # An unknown value is a typo, not an empty list (exit 2, as audit's filters).
+    if case_ref is not None and not case_exists(store, case_ref):
+        fail(f"Optie --case, waarde '{case_ref}': deze zaak bestaat niet in {store.path}")
+    for option, staff_id in (("--to", to), ("--va", va)):
+        if staff_id is not None and get_staff(store, staff_id) is None:
+            fail(f"Optie {option}, waarde '{staff_id}': geen bekende medewerker in {store.path}")
+    rows = list_tasks(store, assignee_id=to, va_id=va, case_ref=case_ref, statuses=statuses)
     what = f"tasks --to {to or '*'} --va {va or '*'} --case {case_ref or '*'}"
     _show_tasks(context, rows, fmt, what, "Geen taken gevonden met deze filters.")
 
