@@ -86,7 +86,18 @@ class CapacityDialog(QDialog):
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 40)
+        # Room for the headings and two dates (Van, Tot en met) without scrolling sideways.
+        x = self.fontMetrics().horizontalAdvance("x")
+        self.date_width = self.fontMetrics().horizontalAdvance(format_date(date(2000, 12, 28))) + x
+        header = self.table.horizontalHeader()
+        least = (
+            header.sectionSizeHint(0)
+            + 2 * self.date_width
+            + header.sectionSizeHint(3)
+            + 2 * self.table.frameWidth()
+            + self.table.verticalScrollBar().sizeHint().width()
+        )
+        self.table.setMinimumWidth(max(x * 40, least))
         # A few rows in view also when it stands above the forms (large text).
         self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
         self.remove = QPushButton("Afwezigheid &verwijderen", objectName="absence_remove")
@@ -348,11 +359,9 @@ class CapacityDialog(QDialog):
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         # A date whole in Van and Tot en met, also before there is one in the list.
-        metrics = self.table.fontMetrics()
-        date_width = metrics.horizontalAdvance(format_date(date(2000, 12, 28)) + "xx")
         for column in (1, 2):
-            if self.table.columnWidth(column) < date_width:
-                self.table.setColumnWidth(column, date_width)
+            if self.table.columnWidth(column) < self.date_width:
+                self.table.setColumnWidth(column, self.date_width)
         self.remove.setEnabled(bool(rows))
 
     def add_absence(self) -> None:
