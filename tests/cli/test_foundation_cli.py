@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from mdbtriage.store.database import Store
+from mdbtriage.store.safety import seal_path
 from tests.cli.conftest import DEMO_TEAM_LEAD, Run, SignIn
 
 CASE_HEADER = (
@@ -229,6 +230,8 @@ def _entry_point(
 def test_corrupt_and_newer_stores_are_refused_without_traceback(tmp_path: Path) -> None:
     corrupt = tmp_path / "kapot.sqlite3"
     corrupt.write_bytes(b"\x00garbage" * 500)
+    # A store that was one: its seal lies beside it (a file that never was is bad input, 2).
+    seal_path(corrupt).write_text("{}")
     result = _entry_point("--db", str(corrupt), "queue")
     assert result.returncode == 1
     assert "beschadigd" in result.stderr and "Traceback" not in result.stderr

@@ -85,8 +85,37 @@ def test_json_laden_refuses_a_file_that_is_not_a_request(
         HerbeoordelingForm, "ask_warning", classmethod(lambda cls, p, t, text: warned.append(text))
     )
     qtbot.mouseClick(form.json_button, Qt.MouseButton.LeftButton)
-    assert warned and "geen aanvraag" in warned[0]
+    assert warned and "één JSON-object" in warned[0]
     assert "Onvolledig" in form.summary.text()
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('{"client": }', "regel 1, kolom 12: hier wordt een waarde verwacht"),
+        ('{"client": {"name": "\\ud800"}}', "veld 'client.name'"),
+    ],
+)
+def test_json_laden_says_in_dutch_what_is_wrong_and_where(
+    qtbot: QtBot,
+    store: Store,
+    actor: Actor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    content: str,
+    said: str,
+) -> None:
+    """The same reading as the command line's: Dutch, with line and column or the field."""
+    source = tmp_path / "aanvraag.json"
+    source.write_text(content, encoding="utf-8")
+    warned: list[str] = []
+    form = make(qtbot, store, actor)
+    monkeypatch.setattr(HerbeoordelingForm, "ask_open_path", classmethod(lambda cls, p: source))
+    monkeypatch.setattr(
+        HerbeoordelingForm, "ask_warning", classmethod(lambda cls, p, t, text: warned.append(text))
+    )
+    qtbot.mouseClick(form.json_button, Qt.MouseButton.LeftButton)
+    assert warned and said in warned[0] and "Expecting" not in warned[0]
 
 
 def test_a_complete_request_without_team_says_why_it_cannot_be_saved(

@@ -113,6 +113,12 @@ class Context:
                 return Path(parse_url(url).where)
             except OfficeBadInput as error:
                 fail(f"{store_path_origin(self.db_option)}: {error}", EXIT_BAD_INPUT)
+        if self.db_option is not None and not self.db_option.strip():
+            fail(
+                "Optie --db is leeg: geef het pad van een opslagbestand of het adres van de "
+                "kantooropslag (postgresql://…), of laat de optie weg voor de standaardlocatie",
+                EXIT_BAD_INPUT,
+            )
         return resolve_store_path(self.db_option)
 
     def passphrase(self) -> str:
@@ -185,6 +191,8 @@ class Context:
             except StoreMissing as error:
                 fail(f"Opslag geweigerd: {error}\n{self._restore_hint(key)}", EXIT_REFUSED)
             except StoreCorrupt as error:
+                if not _was_a_store(path):  # a file given by mistake, not a damaged store
+                    fail(f"{store_path_origin(self.db_option)}: {error}", EXIT_BAD_INPUT)
                 hint = self._restore_hint(key)
                 fail(f"Opslag kan niet worden gebruikt: {error}\n{hint}", EXIT_UNEXPECTED)
             except StoreTooNew as error:
@@ -364,6 +372,15 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def _was_a_store(path: Path) -> bool:
+    """Whether ``path`` shows signs of having been a store (its seal, backups of it), so
+    that a file that cannot be read is a damaged store rather than a wrong file given."""
+    from mdbtriage.store.backup import list_backups
+    from mdbtriage.store.safety import seal_path
+
+    return seal_path(path).exists() or bool(list_backups(path))
 
 
 def _os_actor() -> Actor:
@@ -943,8 +960,43 @@ def _anchor_hash(context: Context, anchor: str) -> str:
     return found
 
 
+def _not_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the system could not read as UTF-8 (kept as surrogates)
+        return True
+    return False
+
+
+def _unreadable_input(args: Sequence[str]) -> str | None:
+    """The first argument or MDB_TRIAGE_ variable that is not UTF-8 text, as a Dutch message;
+    a secret's value is never repeated."""
+    import os
+
+    def readable(value: str) -> str:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+    for number, arg in enumerate(args, start=1):
+        if _not_utf8(arg):
+            return (
+                f"Argument {number}, waarde '{readable(arg)}': bevat tekens die geen UTF-8 zijn (� staat "
+                "voor wat niet te lezen is); typ de waarde opnieuw of kies een bestandsnaam met "
+                "gewone tekens"
+            )
+    for name in sorted(os.environ):
+        if name.startswith("MDB_TRIAGE_") and _not_utf8(os.environ[name]):
+            secret = any(word in name for word in ("PASSWORD", "PASSPHRASE"))
+            shown = "" if secret else f", waarde '{readable(os.environ[name])}'"
+            return f"{name}{shown}: bevat tekens die geen UTF-8 zijn; zet de variabele opnieuw"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: click's own errors keep exit code 2; anything unexpected becomes 1."""
+    unreadable = _unreadable_input(list(argv) if argv is not None else sys.argv[1:])
+    if unreadable is not None:
+        say(unreadable)
+        return EXIT_BAD_INPUT
     try:
         cli.main(
             args=list(argv) if argv is not None else None,

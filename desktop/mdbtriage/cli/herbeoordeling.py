@@ -58,7 +58,7 @@ def herbeoordeling(
     name = Path(file).name
     target = Path(out)
     try:
-        check_output(target, context.path, "Optie --out")
+        check_output(target, context.path, "Optie --out", inputs=[Path(file)])
     except OutputRefused as error:
         fail(f"{error}; er is niets geschreven.")
     try:

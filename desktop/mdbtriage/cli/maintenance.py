@@ -205,6 +205,8 @@ def _say_chain_head(context: Context, written: Path) -> None:
 def restore(context: Context, file: str, check_only: bool) -> None:
     """Zet een reservekopie terug. Het bestand wordt eerst gecontroleerd; wat wordt vervangen,
     blijft bewaard in de map backups/. Sluit de desktoptoepassing eerst."""
+    if not file.strip():
+        fail("Argument BESTAND is leeg: geef het pad van een reservekopie")
     source = Path(file)
     if not source.exists():
         fail(f"{file}: bestand bestaat niet")

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from mdbtriage.cli import EXIT_REFUSED, Context, cli, fail, parse_date_option, pass_ctx, say
+from mdbtriage.cli.shared import RECORD_ID
 from mdbtriage.core.meetings import (
     AGENDA_REASONS,
     AGENDA_STATUSES,
@@ -100,7 +101,7 @@ def mdb_list(context: Context, team: str | None, fmt: str) -> None:
 
 
 @cli.command("mdb-show")
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=RECORD_ID)
 @pass_ctx
 def mdb_show(context: Context, meeting_id: int) -> None:
     """De agenda, de aanwezigen en de waarschuwingen van een MDB (zonder medische inhoud;
@@ -123,7 +124,7 @@ def mdb_show(context: Context, meeting_id: int) -> None:
 
 
 @cli.command("mdb-close")
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=RECORD_ID)
 @pass_ctx
 def mdb_close(context: Context, meeting_id: int) -> None:
     """Bevestig de besluiten als regievoerder (--user) en sluit de MDB; maakt de taken aan."""
@@ -139,7 +140,7 @@ def mdb_close(context: Context, meeting_id: int) -> None:
 
 
 @cli.command("mdb-summary")
-@click.argument("meeting_id", type=int)
+@click.argument("meeting_id", type=RECORD_ID)
 @click.option("--out", "out", required=True, metavar="BESTAND.pdf", help="Het PDF-bestand.")
 @click.option(
     "--versie",

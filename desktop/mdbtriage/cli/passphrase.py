@@ -5,6 +5,7 @@ lists). Kept apart from the command group so that ``Context`` can use it."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -13,6 +14,14 @@ from mdbtriage.store.crypt import ENV_PASSPHRASE, new_passphrase_problem
 
 
 def _prompt(text: str) -> str | None:
+    """Ask without echo at a terminal; from a pipe (a script) the line is read as it comes,
+    without Python's English warning that it might be echoed (nothing is shown). None when
+    nothing is given (an empty line, or no input at all)."""
+    if not sys.stdin.isatty():
+        click.echo(f"{text}: ", err=True, nl=False)
+        line = sys.stdin.readline()
+        click.echo("", err=True)
+        return line.rstrip("\r\n") or None
     try:
         value = click.prompt(text, hide_input=True, err=True, default="", show_default=False)
     except click.Abort:

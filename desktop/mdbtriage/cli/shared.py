@@ -26,6 +26,10 @@ from mdbtriage.store.delegations import Refused, TaakdelegatieError, staff_or_er
 from mdbtriage.store.tasks import get_task
 from mdbtriage.store.versions import StaleEdit
 
+#: A stored record's number (a task, an MDB, a delegation): a whole number the databases can
+#: hold, so that a mistyped huge one is bad input (exit 2), not an overflow.
+RECORD_ID = click.IntRange(1, 2**63 - 1)
+
 FORMAT = click.option(
     "--format",
     "fmt",

@@ -392,13 +392,71 @@ def parse_json(text: str) -> dict[str, Any]:
         )
     except json.JSONDecodeError as error:
         raise RequestFileError(
-            f"geen geldige JSON op regel {error.lineno}, kolom {error.colno}: {error.msg}"
+            f"geen geldige JSON op regel {error.lineno}, kolom {error.colno}: "
+            f"{_json_problem(error.msg)}"
         ) from None
     except RecursionError:
         raise RequestFileError(f"de JSON is te diep genest (ten hoogste {MAX_DEPTH})") from None
     if not isinstance(data, dict):
         raise RequestFileError("het bestand moet één JSON-object bevatten ({ ... })")
+    broken = _unpaired_surrogate(data, "")
+    if broken is not None:
+        raise RequestFileError(
+            f"veld '{broken}': bevat een teken dat niet bestaat (een losse \\ud800–\\udfff-"
+            "code, de helft van een paar); typ de tekst opnieuw"
+        )
     return data
+
+
+# What Python's JSON reader says (English), in Dutch; the reader's wording up to a colon or
+# " at"/" starting at" is the key.
+_JSON_PROBLEMS = {
+    "Expecting value": "hier wordt een waarde verwacht",
+    "Expecting property name enclosed in double quotes": (
+        "hier wordt een veldnaam tussen dubbele aanhalingstekens verwacht"
+    ),
+    "Expecting ',' delimiter": "hier wordt een komma verwacht",
+    "Expecting ':' delimiter": "hier wordt een dubbele punt verwacht",
+    "Unterminated string starting at": "een tekst zonder afsluitend aanhalingsteken begint hier",
+    "Invalid control character at": "een stuurteken (zoals een regeleinde) midden in een tekst",
+    "Invalid \\escape": "een ongeldige combinatie met \\ in een tekst",
+    "Invalid \\uXXXX escape": "een ongeldige \\u-code in een tekst",
+    "Extra data": "na het object staat nog meer (één JSON-object per bestand)",
+    "Illegal trailing comma before end of object": "een komma voor de sluitende }",
+    "Illegal trailing comma before end of array": "een komma voor de sluitende ]",
+}
+
+
+def _json_problem(message: str) -> str:
+    """The JSON reader's English message as a Dutch clause."""
+    for english, dutch in _JSON_PROBLEMS.items():
+        if message.startswith(english):
+            return dutch
+    return "ongeldige JSON"
+
+
+def _unpaired_surrogate(value: object, where: str) -> str | None:
+    """The dotted path of the first text (key or value) holding half a UTF-16 pair
+    (``"\\ud800"``), which no file, PDF or database can hold; None when there is none."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where or "(het object)"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{where}.{key}" if where else str(key)
+            found = _unpaired_surrogate(key, inner) or _unpaired_surrogate(item, inner)
+            if found is not None:
+                return found.encode("utf-8", "replace").decode("utf-8")
+        return None
+    if isinstance(value, list):
+        for number, item in enumerate(value):
+            found = _unpaired_surrogate(item, f"{where}[{number}]")
+            if found is not None:
+                return found
+    return None
 
 
 def derive_reference(data: Mapping[str, Any]) -> str:

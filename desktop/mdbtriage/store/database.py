@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
@@ -462,14 +463,49 @@ def _blank_file(path: Path) -> bool:
         conn.close()
 
 
+# A backup's name in a store's backups folder: ``<store's stem>-YYYYMMDD-HHMMSS[-N].sqlite3``.
+_BACKUP_NAME = re.compile(r"^(?P<stem>.+)-\d{8}-\d{6}(?:-\d+)?\.sqlite3$")
+
+
 def check_store_path(path: Path) -> None:
-    """Refuse a store path that names a folder or lies under a file (:class:`StorePathInvalid`),
-    before anything is created."""
+    """Refuse a store path (:class:`StorePathInvalid`), before anything is created, that is
+    blank, an address other than an office store's (``file:…``, ``sqlite:…``), a folder, a
+    device, pipe or socket, lies under a file, or is one of a store's own backups (opening it
+    would write sign-in records into the copy that must stay as it was)."""
+    text = str(path)
+    if not text.strip() or text != text.strip():
+        raise StorePathInvalid(
+            f"'{text}' is geen bruikbaar pad (leeg, of met spaties aan het begin of eind)"
+        )
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", text):
+        raise StorePathInvalid(
+            f"{text} is geen pad van een bestand; een kantooropslag heeft een adres dat begint "
+            "met postgresql://, een werkplekopslag een gewoon pad (bijvoorbeeld "
+            f"~/{STORE_FILENAME})"
+        )
     if path.is_dir():
         raise StorePathInvalid(
             f"{path} is een map, geen opslagbestand; geef het pad van een bestand, bijvoorbeeld "
             f"{path / STORE_FILENAME}"
         )
+    if path.exists() and not path.is_file():
+        raise StorePathInvalid(
+            f"{path} is geen gewoon bestand (maar een apparaat, pijp of socket); geef het pad "
+            "van een opslagbestand"
+        )
+    backup = _BACKUP_NAME.match(path.name)
+    if backup and path.parent.name == safety.BACKUP_DIRNAME:
+        owners = [
+            p
+            for p in path.parent.parent.glob(f"{glob_escape(backup['stem'])}.*")
+            if p.is_file() and p.suffix in (".sqlite3", ".db", ".sqlite")
+        ]
+        if owners:
+            raise StorePathInvalid(
+                f"{path} is een reservekopie van {owners[0]}; die blijft zoals ze is. Open de "
+                f"opslag zelf, zet de kopie terug met 'mdb-triage --db {owners[0]} restore "
+                f"{path}', of kopieer haar eerst naar een andere map"
+            )
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():

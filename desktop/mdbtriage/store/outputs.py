@@ -16,7 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from fnmatch import fnmatch
 from pathlib import Path
@@ -52,14 +52,37 @@ def _inside(path: Path, folder: Path) -> bool:
     return resolved == parent or parent in resolved.parents
 
 
-def output_problem(target: Path, store_path: Path | None) -> str | None:
+def _shape_problem(target: Path) -> str | None:
+    """Why ``target`` cannot be an ordinary file that is written whole: a folder, a device, a
+    pipe or a socket (a new file renamed over ``/dev/null`` would replace the device), or a
+    path through a file as if it were a folder."""
+    if target.is_dir():
+        return "dat is een map, geen bestand"
+    if target.exists() and not target.is_file():
+        return "dat is geen gewoon bestand (maar een apparaat, pijp of socket); kies een bestand"
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.exists() and not folder.is_dir():
+        return f"een deel van het pad is geen map ({folder})"
+    return None
+
+
+def output_problem(
+    target: Path, store_path: Path | None, inputs: Sequence[Path] = ()
+) -> str | None:
     """Why ``target`` may not be written as an output file next to the store at
     ``store_path``, as a Dutch clause; ``None`` when it may. ``store_path`` is ``None`` for
-    an office store (no local files to protect)."""
+    an office store (no local files to protect); ``inputs`` are the files the command reads,
+    which its output must not replace."""
+    shape = _shape_problem(target)
+    if shape:
+        return shape
+    for source in inputs:
+        if _same_file(target, source):
+            return f"dat is het invoerbestand ({source}); kies een ander bestand"
     if store_path is None:
         return None
-    if target.exists() and target.is_dir():
-        return "dat is een map, geen bestand"
     if _same_file(target, store_path):
         return "dat is de opslag zelf; kies een ander bestand"
     for suffix in STORE_SIDE_SUFFIXES:
@@ -89,10 +112,12 @@ def _is_kept_copy(target: Path, store_path: Path) -> bool:
     return any(fnmatch(target.name, p) for p in (f"{stem}.*.sqlite3", f"{stem}-*.sqlite3"))
 
 
-def check_output(target: Path, store_path: Path | None, what: str) -> None:
+def check_output(
+    target: Path, store_path: Path | None, what: str, inputs: Sequence[Path] = ()
+) -> None:
     """Raise :class:`OutputRefused` naming ``what`` (``Optie --out``, ``PDF-bestand``) and the
-    value when ``target`` may not be written."""
-    problem = output_problem(target, store_path)
+    value when ``target`` may not be written (see :func:`output_problem`)."""
+    problem = output_problem(target, store_path, inputs)
     if problem:
         raise OutputRefused(f"{what}, waarde '{target}': {problem}")
 
@@ -102,7 +127,8 @@ def atomic_output(target: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[
     """Open a temporary file next to ``target`` (``mode`` and ``kwargs`` as for :func:`open`,
     e.g. ``"w", encoding="utf-8-sig", newline=""`` for a CSV); on a clean exit it is synced
     and renamed over ``target``, on an error it is removed, so ``target`` is whole or
-    untouched."""
+    untouched. Through a symbolic link the file it points to is written (the link stays)."""
+    target = Path(os.path.realpath(target))
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".part", dir=target.parent
     )

@@ -18,7 +18,6 @@ the contract's JSON object and shows what the rules say.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +49,10 @@ from mdbtriage.core.herbeoordeling import (
     REQUEST_KINDS,
     REQUESTER_KINDS,
     Assessment,
+    RequestFileError,
     format_percentage,
     intake_outcome,
+    parse_json,
 )
 from mdbtriage.core.labels import role_name
 from mdbtriage.core.model import Actor
@@ -639,7 +640,7 @@ class HerbeoordelingForm(QDialog):
         if path is None:
             return False
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = parse_json(path.read_text(encoding="utf-8-sig"))
         except OSError as error:
             reason = (
                 "het bestand bestaat niet"
@@ -652,15 +653,15 @@ class HerbeoordelingForm(QDialog):
             )
             self.ask_warning(self, "JSON laden", f"{path} kan niet worden gelezen: {reason}.")
             return False
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except UnicodeDecodeError as error:
             self.ask_warning(
-                self, "JSON laden", f"{path} is geen geldige JSON ({error}); er is niets ingelezen."
+                self,
+                "JSON laden",
+                f"{path} is geen UTF-8-tekst (byte {error.start + 1}); er is niets ingelezen.",
             )
             return False
-        if not isinstance(document, dict):
-            self.ask_warning(
-                self, "JSON laden", f"{path} bevat geen aanvraag (een JSON-object verwacht)."
-            )
+        except RequestFileError as error:
+            self.ask_warning(self, "JSON laden", f"{path}: {error}; er is niets ingelezen.")
             return False
         self.set_data(document)
         self._touched.update(self._fields)
