@@ -70,9 +70,9 @@ def reference_check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
         fail("received_on", f"ligt in de toekomst (na {today.isoformat()})")
     if birth and birth > today:
         fail("birth_date", "ligt in de toekomst")
-    elif birth and received and birth >= received:
+    elif birth and received and received <= today and birth >= received:
         fail("birth_date", "ligt niet vóór de ontvangstdatum")
-    elif birth and received and received.year - birth.year > 120:
+    elif birth and received and received <= today and received.year - birth.year > 120:
         fail("birth_date", "geeft een leeftijd boven 120 jaar")
     team = text("team")
     requester = text("requester", required=False).lower() or None

@@ -181,13 +181,17 @@ def check_case(raw: Mapping[str, str], today: date) -> CaseCheck:
     except ValidationError as error:
         problems.append(("received_on", str(error)))
         received = None
+    # The date of birth is compared with a receipt date only when that one is right: a receipt
+    # in the future would make a good date of birth look wrong (a knock-on error).
+    compared = received
     if received and received > today:
         problems.append(("received_on", f"ligt in de toekomst (na {today.isoformat()})"))
+        compared = None
     if birth and birth > today:
         problems.append(("birth_date", "ligt in de toekomst"))
-    elif birth and received and birth >= received:
+    elif birth and compared and birth >= compared:
         problems.append(("birth_date", "ligt niet vóór de ontvangstdatum"))
-    elif birth and received and received.year - birth.year > 120:
+    elif birth and compared and compared.year - birth.year > 120:
         problems.append(("birth_date", "geeft een leeftijd boven 120 jaar"))
     team = get("team", "").strip()
     if not team:

@@ -18,7 +18,14 @@ from datetime import date
 from typing import Final
 
 from mdbtriage.core.caserules import REF_PATTERN
-from mdbtriage.core.csvimport import ParsedRow, ParseResult, RowError, decode, sniff_delimiter
+from mdbtriage.core.csvimport import (
+    ParsedRow,
+    ParseResult,
+    RowError,
+    decode,
+    quote_problem,
+    sniff_delimiter,
+)
 from mdbtriage.core.triage import CENTRAL_OUTCOMES
 from mdbtriage.core.validation import (
     ValidationError,
@@ -154,11 +161,26 @@ def parse_central(data: bytes, today: date) -> ParseResult[CentralDecision]:
             return result
         seen: dict[str, int] = {}
         line = reader.line_num
+        physical: list[str] | None = None  # the file's lines, read when a record spans several
         for values in reader:
             start, line = line + 1, reader.line_num
             if not "".join(values).strip():
                 continue
             errors: list[RowError] = []
+            if line > start:  # a quoted field over several lines: most likely a stray quote
+                physical = physical or io.StringIO(text).readlines()
+                quote = quote_problem(
+                    values, header, start, line, "".join(physical[start - 1 : line])
+                )
+                if quote is not None and quote.unclosed:
+                    result.file_errors.append(
+                        RowError(start, quote.column, quote.value, quote.reason)
+                    )
+                    break
+                if quote is not None:
+                    errors.append(RowError(start, quote.column, quote.value, quote.reason))
+                    result.rows.append(ParsedRow(start, {}, None, errors))
+                    continue
             if len(values) != len(header):
                 errors.append(
                     RowError(

@@ -188,6 +188,46 @@ def _csv_reason(error: csv.Error) -> str:
     return "de regel is geen geldige CSV (controleer aanhalingstekens en scheidingstekens)"
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteProblem:
+    """A quoted field that runs over several lines: its column, its beginning, and why."""
+
+    column: str
+    value: str
+    reason: str
+    unclosed: bool  # the quote is never closed: the rest of the file is inside the field
+
+
+def quote_problem(
+    values: Sequence[str], header: Sequence[str], start: int, end: int, text: str
+) -> QuoteProblem | None:
+    """What is wrong with a record read from lines ``start`` to ``end`` (``text``, as in the
+    file): a field in quotes that holds a line break. No column of these files may hold one, so
+    it is a quote that is not closed (an odd number of quotes: it runs to the end of the file)
+    or closed only lines later; named with the line where it starts."""
+    index = next((i for i, value in enumerate(values) if "\n" in value or "\r" in value), None)
+    if index is None:
+        return None
+    column = header[index] if index < len(header) else f"veld {index + 1}"
+    value = values[index]
+    if text.count('"') % 2:
+        return QuoteProblem(
+            column,
+            value,
+            f"aanhalingsteken niet gesloten: het veld begint op regel {start} met een "
+            f"aanhalingsteken dat tot het einde van het bestand (regel {end}) niet wordt "
+            "gesloten; het bestand is niet verder gelezen",
+            True,
+        )
+    return QuoteProblem(
+        column,
+        value,
+        f"het veld begint op regel {start} met een aanhalingsteken dat pas op regel {end} wordt "
+        "gesloten; een veld mag geen regeleinde bevatten (controleer de aanhalingstekens)",
+        False,
+    )
+
+
 class CsvRows:
     """The rows of one staff or case CSV file, read as they stream by: the header is read
     and checked at once; :meth:`rows` yields each data row keyed by lower-case column name.
@@ -324,17 +364,26 @@ class CsvRows:
                 self.problems.append(self._unreadable(error, start, header=False))
                 return
             line = reader.line_num
+            quote = None
+            if line > start:  # a quoted field over several lines: most likely a stray quote
+                quote = quote_problem(values, header, start, line, "".join(record))
             record.clear()
             text = "".join(values)
             if not text.strip():  # only blanks: skipped
                 continue
             if "'" in text:  # a cell a rejected file escaped comes back as it was given
                 values = [restore_cell(value) for value in values]
-            if len(values) == width:
+            if quote is not None and quote.unclosed:
+                self.problems.append(RowError(start, quote.column, quote.value, quote.reason))
+                return  # the rest of the file is inside the field: nothing more to read
+            if len(values) == width and quote is None:
                 yield start, dict(zip(header, values, strict=True))
                 continue
             row = {name: "" for name in header}
-            row["__width__"] = f"{len(values)} velden, verwacht {width}"
+            if quote is not None:
+                row["__quote__"] = f"{quote.column}\x1f{quote.reason}"
+            if len(values) != width:
+                row["__width__"] = f"{len(values)} velden, verwacht {width}"
             for name, value in zip(header, values, strict=False):
                 row[name] = value
             yield start, row
@@ -456,6 +505,10 @@ class CsvImport(Generic[T]):
 
     def _check(self, line: int, raw: dict[str, str], stored: Mapping[str, T]) -> ParsedRow[T]:
         errors: list[RowError] = []
+        if "__quote__" in raw:  # set by CsvRows on a field over several lines: the real problem
+            column, reason = raw.pop("__quote__").split("\x1f", 1)
+            raw.pop("__width__", None)
+            errors.append(RowError(line, column, raw.get(column, ""), reason))
         if "__width__" in raw:  # set by CsvRows on a row with too few or too many fields
             width = raw.pop("__width__")
             errors.append(RowError(line, "", "", f"aantal velden klopt niet: {width}"))
