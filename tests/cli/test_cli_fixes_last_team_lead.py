@@ -45,11 +45,6 @@ def test_import_staff_keeps_a_team_lead(
     assert run("import-staff", str(ok)).exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._run_import (cli/__init__.py) exits 2 for every refused import; it must exit 3 "
-    "when ImportReport.refused (a rule), as the contract says",
-)
 def test_import_staff_refusal_by_the_rule_exits_3(run: Run, demo: None, tmp_path: Path) -> None:
     staff = tmp_path / "staf.csv"
     staff.write_text(f"{HEADER}\n{ROWS['inactive']}\n", encoding="utf-8")

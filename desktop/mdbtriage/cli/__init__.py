@@ -627,7 +627,8 @@ def demo(context: Context, n_cases: int, seed: int, on: str | None, force: bool)
 
 
 def _run_import(context: Context, path: str, kind: str, skip_invalid: bool, actor: Actor) -> None:
-    """One CSV import, streamed (see ``store.imports``): exit 2 when it is refused."""
+    """One CSV import, streamed (see ``store.imports``): exit 2 when it is refused for its
+    input, 3 when a rule refuses it (the last active team lead)."""
     from mdbtriage.store.imports import import_file
 
     report = import_file(
@@ -642,7 +643,7 @@ def _run_import(context: Context, path: str, kind: str, skip_invalid: bool, acto
     for line in report.lines:
         say(line)
     if not report.written:
-        sys.exit(EXIT_BAD_INPUT)
+        sys.exit(EXIT_REFUSED if report.refused else EXIT_BAD_INPUT)
 
 
 @cli.command("import-staff")
