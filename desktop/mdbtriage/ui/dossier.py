@@ -174,7 +174,7 @@ class DossierWindow(QWidget):
             "Nog niets vastgelegd.",
             "history_table",
             "Logboek",
-            (6, 5),
+            (),  # purpose and details wrap: they are what the record says, read whole
         )
 
         notes_tab = QWidget()

@@ -1096,10 +1096,15 @@ class WerkvoorraadView(QWidget):
                 header_metrics.horizontalAdvance(column.title) + (24 if i == 0 else 12),
             )
             if column.key == "signals":
-                width += max(self.table.iconSize().width(), metrics.height()) + 6  # the icon
+                width += self._icon_room(metrics)
             self.table.setColumnWidth(i, width)
             self.table.horizontalHeader().setSectionHidden(i, column.key in HIDDEN_BY_DEFAULT)
             self._base_widths[i] = width
+
+    def _icon_room(self, metrics: Any) -> int:
+        """What a signal's icon takes in its cell besides the text: the icon and the margins
+        the view draws around it and between it and the text."""
+        return max(self.table.iconSize().width(), metrics.height()) + 4 * 3
 
     def set_column_visible(self, column: int, visible: bool) -> None:
         self.table.horizontalHeader().setSectionHidden(column, not visible)
@@ -1145,7 +1150,7 @@ class WerkvoorraadView(QWidget):
                 break
             wide = metrics.horizontalAdvance(WIDE_SAMPLES[COLUMN_KEYS[i]]) + 8
             if COLUMN_KEYS[i] == "signals":
-                wide += max(self.table.iconSize().width(), metrics.height()) + 6
+                wide += self._icon_room(metrics)
             extra = min(room, max(0, wide - widths[i]))
             widths[i] += extra
             room -= extra
