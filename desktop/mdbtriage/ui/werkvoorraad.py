@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
+    QFontMetrics,
     QGuiApplication,
     QKeySequence,
     QShortcut,
@@ -1101,7 +1102,7 @@ class WerkvoorraadView(QWidget):
             self.table.horizontalHeader().setSectionHidden(i, column.key in HIDDEN_BY_DEFAULT)
             self._base_widths[i] = width
 
-    def _icon_room(self, metrics: Any) -> int:
+    def _icon_room(self, metrics: QFontMetrics) -> int:
         """What a signal's icon takes in its cell besides the text: the icon and the margins
         the view draws around it and between it and the text."""
         return max(self.table.iconSize().width(), metrics.height()) + 4 * 3
