@@ -143,13 +143,19 @@ def test_arguments_and_settings_that_are_not_utf8_are_bad_input(
     assert "team" not in said  # a secret is never repeated
 
 
-@pytest.mark.parametrize("command", ["mdb-show", "mdb-summary", "mdb-close"])
+@pytest.mark.parametrize(
+    "command", ["mdb-show", "mdb-summary", "mdb-close", "sign-off", "complete", "reject", "revoke"]
+)
 def test_a_record_number_too_large_to_exist_is_bad_input(
     run: Run, filled: Path, tmp_path: Path, command: str
 ) -> None:
     args = [command, "9" * 25]
-    if command == "mdb-summary":
-        args += ["--out", str(tmp_path / "x.pdf")]
+    args += {
+        "mdb-summary": ["--out", str(tmp_path / "x.pdf")],
+        "sign-off": ["--by", DEMO_TEAM_LEAD],
+        "complete": ["--by", DEMO_TEAM_LEAD, "--result", "gedaan"],
+        "reject": ["--by", DEMO_TEAM_LEAD, "--reason", "onvolledig"],
+    }.get(command, [])
     result = run(*args)
     assert result.exit_code == 2, result.stderr
     assert "9" * 25 in result.stderr and "Traceback" not in result.stderr

@@ -96,3 +96,25 @@ def test_the_dossier_records_the_decision_for_its_case(
     window.central_button.click()
     assert get_case(demo_store, ref).facts.schrijnend_ref == "CT-2026-901"
     assert "klasse B" in window.reasons.toPlainText()
+
+
+def test_a_case_and_a_bsn_of_two_clients_are_refused_by_the_bsn_field(
+    qtbot, demo_store, tl_session
+):
+    """As on import: the decision names a case and a BSN, and they must be one client's."""
+    ref, bsn = demo_store.conn.execute(
+        "SELECT c.case_ref, k.bsn FROM cases c JOIN clients k ON k.client_id = c.client_id "
+        "ORDER BY c.case_ref LIMIT 1"
+    ).fetchone()
+    other = demo_store.conn.execute(
+        "SELECT bsn FROM clients WHERE bsn != ? ORDER BY bsn LIMIT 1", (bsn,)
+    ).fetchone()[0]
+    dialog = CentralDecisionDialog(demo_store, tl_session, TODAY)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.fields["central_ref"], "CT-2026-901")
+    qtbot.keyClicks(dialog.fields["case_ref"], ref)
+    qtbot.keyClicks(dialog.fields["bsn"], other)
+    dialog.accept()
+    assert dialog.result() == 0
+    assert dialog.problems["bsn"].isVisibleTo(dialog) and dialog.problems["bsn"].text()
+    assert decision_by_ref(demo_store, "CT-2026-901") is None

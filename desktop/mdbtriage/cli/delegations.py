@@ -20,7 +20,15 @@ from mdbtriage.cli import (
     pass_ctx,
     say,
 )
-from mdbtriage.cli.shared import FORMAT, acting_as, emit_json, on_or_today, rules, text_table
+from mdbtriage.cli.shared import (
+    FORMAT,
+    RECORD_ID,
+    acting_as,
+    emit_json,
+    on_or_today,
+    rules,
+    text_table,
+)
 from mdbtriage.core.model import ROLES, SERVICES
 from mdbtriage.core.taakdelegatie import (
     available_rulesets,
@@ -130,7 +138,7 @@ def delegate(
 
 
 @cli.command()
-@click.argument("delegation_id", type=int)
+@click.argument("delegation_id", type=RECORD_ID)
 @click.option("--by", "by", required=True, metavar="VA_ID", help="De delegerende arts.")
 @click.option("--on", "on", metavar="DATUM", help="Ingetrokken per (standaard vandaag).")
 @click.option("--reason", "reason", default="", help="Waarom.")

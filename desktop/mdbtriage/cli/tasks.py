@@ -22,7 +22,15 @@ from mdbtriage.cli import (
     pass_ctx,
     say,
 )
-from mdbtriage.cli.shared import FORMAT, acting_as, emit_json, rules, session, text_table
+from mdbtriage.cli.shared import (
+    FORMAT,
+    RECORD_ID,
+    acting_as,
+    emit_json,
+    rules,
+    session,
+    text_table,
+)
 from mdbtriage.core.taakdelegatie import (
     TASK_STATUSES,
     acting_day_problem,
@@ -142,7 +150,7 @@ def assign(
 
 
 @cli.command()
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=RECORD_ID)
 @click.option("--by", "by", required=True, metavar="STAFF_ID", help="Wie het resultaat inlevert.")
 @click.option("--result", "result", required=True, metavar="TEKST", help="Het resultaat.")
 @click.option(
@@ -181,7 +189,7 @@ def complete(
 
 
 @cli.command("sign-off")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=RECORD_ID)
 @click.option("--by", "by", required=True, metavar="STAFF_ID", help="De delegerende arts.")
 @click.option(
     "--result",
@@ -209,7 +217,7 @@ def sign_off_command(
 
 
 @cli.command()
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=RECORD_ID)
 @click.option("--by", "by", required=True, metavar="STAFF_ID", help="De delegerende arts.")
 @click.option("--reason", "reason", required=True, metavar="TEKST", help="Waarom.")
 @_ON_TODAY

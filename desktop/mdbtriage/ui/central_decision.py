@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.central import FIELD_LABELS, CentralDecision, check_decision
 from mdbtriage.core.triage import CENTRAL_OUTCOMES
-from mdbtriage.store.central import record_decisions
+from mdbtriage.store.central import decision_conflicts, record_decisions
 from mdbtriage.store.database import Store
 from mdbtriage.ui.session import Session
 
@@ -102,10 +102,14 @@ class CentralDecisionDialog(QDialog):
         found: dict[str, list[str]] = {}
         for name, reason in problems:
             found.setdefault(name, []).append(reason)
+        if decision is not None:  # the case and the BSN must be one client's, as on import
+            conflict = decision_conflicts(self.store, [decision]).get(decision.central_ref)
+            if conflict is not None:
+                found.setdefault(conflict[0], []).append(conflict[1])
         for name, label in self.problems.items():
             label.setText("; ".join(found.get(name, [])))
             label.setVisible(name in found)
-        if decision is None:
+        if decision is None or found:
             return
         record_decisions(self.store, [decision], self.session.actor, PURPOSE)
         self.decision = decision
