@@ -44,3 +44,25 @@ def test_editing_keeps_what_the_form_does_not_show_and_sets_the_medical_reason(
         "rechterlijk",
         date(2027, 1, 31),
     )
+
+
+def test_the_team_is_chosen_by_its_name_and_stored_by_its_code(qtbot, demo_store, tl_session):
+    from mdbtriage.store.records import list_teams
+
+    teams = {t.team_id: t.name for t in list_teams(demo_store)}
+    dialog = CaseFormDialog(demo_store, tl_session, TODAY)
+    qtbot.addWidget(dialog)
+    assert not dialog.team.isEditable()  # a typo cannot make a team
+    assert dialog.team.currentText() == teams[tl_session.team] != tl_session.team
+    assert dialog.raw()["team"] == tl_session.team
+
+
+def test_a_store_without_teams_takes_the_team_as_typed(qtbot, tmp_path, tl_session):
+    from mdbtriage.store.database import Store
+
+    with Store.open(tmp_path / "leeg.sqlite3") as empty:
+        dialog = CaseFormDialog(empty, tl_session, TODAY)
+        qtbot.addWidget(dialog)
+        assert dialog.team.isEditable()
+        dialog.team.setCurrentText("SMC-NIEUW-1")
+        assert dialog.raw()["team"] == "SMC-NIEUW-1"

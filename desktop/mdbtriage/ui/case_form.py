@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -78,10 +79,14 @@ class CaseFormDialog(QDialog):
         self.requester = self._combo("requester", {"": "(geen)", **REQUESTERS})
         self.status = self._combo("status", dict(CASE_STATUSES))
         self.team = QComboBox(objectName="team")
-        self.team.setEditable(True)
-        for team in list_teams(store):
-            self.team.addItem(team.team_id)
-        self.team.setCurrentText(session.team)
+        teams = list_teams(store)
+        # A store that knows its teams offers them by name (a typo must not make a team); a
+        # store without teams yet (set-up) takes the team's code as typed.
+        self.team.setEditable(not teams)
+        for team in teams:
+            self.team.addItem(team.name or team.team_id, team.team_id)
+            self.team.setItemData(self.team.count() - 1, team.team_id, Qt.ItemDataRole.ToolTipRole)
+        self._set_team(session.team)
         self.flags = {name: QCheckBox(text, objectName=name) for name, text in FLAG_TEXT.items()}
         self.flags["schrijnend"].toggled.connect(self._schrijnend_toggled)
 
@@ -195,10 +200,19 @@ class CaseFormDialog(QDialog):
         self.service.setCurrentIndex(self.service.findData(case.facts.service))
         self.requester.setCurrentIndex(max(0, self.requester.findData(case.facts.requester or "")))
         self.status.setCurrentIndex(self.status.findData(case.status))
-        self.team.setCurrentText(case.team)
+        self._set_team(case.team)
         for name, box in self.flags.items():
             box.setChecked(values[name] not in ("nee", ""))  # dwangsom: ja or its kind
         self.texts["schrijnend_ref"].setText(values["schrijnend_ref"])
+
+    def _set_team(self, team_id: str) -> None:
+        """Choose the team with this code (by its name in the list), or type the code where
+        the store has no teams yet."""
+        found = self.team.findData(team_id)
+        if found >= 0:
+            self.team.setCurrentIndex(found)
+        elif self.team.isEditable():
+            self.team.setCurrentText(team_id)
 
     def raw(self) -> dict[str, str]:
         """The form as text per field, exactly as the CSV import would see it."""
@@ -206,7 +220,7 @@ class CaseFormDialog(QDialog):
         raw["service"] = str(self.service.currentData())
         raw["requester"] = str(self.requester.currentData() or "")
         raw["status"] = str(self.status.currentData())
-        raw["team"] = self.team.currentText()
+        raw["team"] = str(self.team.currentData() or self.team.currentText())
         raw.update({name: "ja" if box.isChecked() else "nee" for name, box in self.flags.items()})
         kept = self._kept
         raw["employer_consents_60_plus"] = kept.get("employer_consents_60_plus", "")
