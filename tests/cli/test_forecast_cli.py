@@ -74,7 +74,11 @@ def test_forecast_table_says_it_is_an_estimate_with_its_inputs(tmp_path: Path) -
     result = invoke(db, "forecast", "--team", "T1", "--on", "2026-11-30", "--weeks", "2")
     assert result.exit_code == 0
     assert "schatting" in result.stdout
-    assert "Uitgangspunten: normen normen-2026 (standaardwaarden)" in result.stdout
+    assert "Uitgangspunten: Standaardnormen 2026 (standaardwaarden)" in result.stdout
+    assert (
+        "regelset Uniforme taakdelegatie 2026" in result.stdout
+        or "regelset Taakherschikking" in result.stdout
+    )
     assert "Niemand wacht langer dan zes maanden" in result.stdout
 
 

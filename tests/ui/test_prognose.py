@@ -93,6 +93,7 @@ def test_the_team_lead_records_an_absence_and_the_teams_shares(
 
     dialog = CapacityDialog(demo_store, tl_session, tl_session.team, load_norms(), TODAY)
     qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Capaciteit van SMC Utrecht 1"  # the team by its name
     dialog.who.setCurrentIndex(0)
     who = dialog.who.currentData()
     dialog.starts.setDate(QDate(2026, 12, 7))

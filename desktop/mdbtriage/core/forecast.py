@@ -639,8 +639,10 @@ def forecast(
         )
     inputs = {
         "norms": norms.norms_id,
+        "norms_name": norms.name,
         "norms_are_defaults": norms.defaults,
         "ruleset": ruleset.ruleset_id,
+        "ruleset_name": ruleset.name,
         "delegation_share": share,
         "sign_off_share": norms.sign_off_share,
         "other_work_share": other,
@@ -833,8 +835,9 @@ def inputs_sentence(result: Forecast) -> str:
     """What the forecast assumed, in Dutch: it is an estimate and says so."""
     i = result.inputs
     text = (
-        f"Schatting, geen toezegging. Uitgangspunten: normen {i['norms']}"
-        f"{' (standaardwaarden)' if i['norms_are_defaults'] else ''}, regelset {i['ruleset']}, "
+        f"Schatting, geen toezegging. Uitgangspunten: {i.get('norms_name') or i['norms']}"
+        f"{' (standaardwaarden)' if i['norms_are_defaults'] else ''}, regelset "
+        f"{i.get('ruleset_name') or i['ruleset']}, "
         f"{round(i['delegation_share'] * 100)}% van het delegeerbare VA-werk gedelegeerd, "
         f"{round(i['other_work_share'] * 100)}% van de uren voor ander werk, "
         f"{i['absences']} afwezigheden, {i['cases_planned']} zaken in behandeling genomen; "

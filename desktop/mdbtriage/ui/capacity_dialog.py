@@ -44,7 +44,7 @@ from mdbtriage.store.forecast import (
     team_norms,
     team_settings,
 )
-from mdbtriage.store.records import list_staff
+from mdbtriage.store.records import list_staff, list_teams
 from mdbtriage.ui.appearance import FlowLayout, SideBySide, fit_columns, fit_to_screen
 from mdbtriage.ui.session import Session
 
@@ -75,7 +75,8 @@ class CapacityDialog(QDialog):
         self.team = team
         self.norms = norms
         self.changed = False
-        self.setWindowTitle(f"Capaciteit van team {team}")
+        team_names = {t.team_id: t.name for t in list_teams(store)}
+        self.setWindowTitle(f"Capaciteit van {team_names.get(team) or team}")
         self.names = {s.staff_id: s.name for s in list_staff(store, team)}
 
         self.table = QTableWidget(0, 4, objectName="absences_table")
@@ -165,7 +166,7 @@ class CapacityDialog(QDialog):
         )
         shares_form.addRow(
             QLabel(
-                f"Standaard (normen {norms.norms_id}): {round(norms.other_work_share * 100)}% "
+                f"Standaard ({norms.name}): {round(norms.other_work_share * 100)}% "
                 f"ander werk, {round(norms.delegation_share * 100)}% gedelegeerd.",
                 wordWrap=True,
             )
