@@ -894,3 +894,18 @@ def test_a_label_stands_level_with_the_field_beside_it_in_a_flowing_row(qtbot) -
     holder.show()
     QApplication.processEvents()
     assert abs(label.geometry().center().y() - field.geometry().center().y()) <= 1
+
+
+def test_a_signal_keeps_its_colour_on_a_selected_row(qtbot) -> None:
+    """A selected row is blue: the signal's square keeps its own colour there (with a white
+    edge) instead of Qt's blend of the two."""
+    from PySide6.QtGui import QColor, QIcon
+
+    from mdbtriage.ui.queue_model import SIGNALS, signal_icon
+
+    for signal in SIGNALS:
+        icon = signal_icon(signal)
+        normal = icon.pixmap(32, 32, QIcon.Mode.Normal).toImage()
+        selected = icon.pixmap(32, 32, QIcon.Mode.Selected).toImage()
+        assert selected.pixelColor(16, 6) == normal.pixelColor(16, 6) == QColor(signal.colour)
+        assert selected.pixelColor(2, 16).lightness() > 200  # the white edge

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QFont,
     QIcon,
     QPainter,
+    QPen,
     QPixmap,
     QStandardItem,
     QStandardItemModel,
@@ -179,26 +180,39 @@ def _signals_rank(e: QueueEntry) -> int:
 _ICONS: dict[str, QIcon] = {}
 
 
-def signal_icon(signal: QueueSignal) -> QIcon:
-    """A small square in the signal's colour with its glyph in white (made once)."""
-    icon = _ICONS.get(signal.key)
-    if icon is None:
-        size = 32
-        pixmap = QPixmap(size, size)
-        pixmap.fill(QColor(0, 0, 0, 0))
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor(signal.colour))
+def _signal_pixmap(signal: QueueSignal, *, ringed: bool) -> QPixmap:
+    """The signal's square with its glyph; ``ringed``: with a white edge, for a selected row
+    (Qt would otherwise blend the square with the selection's blue into a dull brown)."""
+    size = 32
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(signal.colour))
+    if ringed:
+        painter.setPen(QPen(QColor("#ffffff"), 3))
+        painter.drawRoundedRect(2, 2, size - 4, size - 4, 7, 7)
+    else:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawRoundedRect(1, 1, size - 2, size - 2, 7, 7)
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(22)
-        painter.setFont(font)
-        painter.setPen(QColor("#ffffff"))
-        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, signal.glyph)
-        painter.end()
-        icon = _ICONS[signal.key] = QIcon(pixmap)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(22)
+    painter.setFont(font)
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, signal.glyph)
+    painter.end()
+    return pixmap
+
+
+def signal_icon(signal: QueueSignal) -> QIcon:
+    """A small square in the signal's colour with its glyph in white (made once), in its own
+    colour also on a selected row."""
+    icon = _ICONS.get(signal.key)
+    if icon is None:
+        icon = QIcon(_signal_pixmap(signal, ringed=False))
+        icon.addPixmap(_signal_pixmap(signal, ringed=True), QIcon.Mode.Selected)
+        _ICONS[signal.key] = icon
     return icon
 
 
