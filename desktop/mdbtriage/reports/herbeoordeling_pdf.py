@@ -59,6 +59,11 @@ SHADE = colors.HexColor("#eef2f6")
 ALERT = colors.HexColor("#b3261e")
 WARN = colors.HexColor("#8a5a00")
 LABEL_WIDTH = 58 * mm
+# platypus pads its page frame this much on each side: the frame starts this much outside the
+# margins, so that the headings, every table and the signature box stand on the margins, level
+# with the header and footer rules, each as wide as the text width.
+FRAME_PADDING = 6
+TEXT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 # A section of at most this many rows is kept whole on one page; a longer one starts on the
 # current page when this much room is left (heading and a few rows) and flows on.
 KEEP_WHOLE_ROWS = 12
@@ -170,8 +175,7 @@ class _Sheet:
             if last > first:
                 style.append(("BOTTOMPADDING", (0, first), (-1, last - 1), 1))
                 style.append(("TOPPADDING", (0, first + 1), (-1, last), 1))
-        width = PAGE_SIZE[0] - 2 * MARGIN
-        table = Grid(data, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH], hAlign="LEFT")
+        table = Grid(data, colWidths=[LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
         table.setStyle(TableStyle(style))
         self.story.append(table)
         return len(data)
@@ -301,7 +305,6 @@ def _form_sections(sheet: _Sheet, outcome: IntakeOutcome) -> None:
 def _signature_block(sheet: _Sheet) -> None:
     request = sheet.assessment.request
     s = sheet.s
-    width = PAGE_SIZE[0] - 2 * MARGIN
     line = "_" * 34
     left = [
         _p("Aanvrager", s["section"]),
@@ -319,7 +322,7 @@ def _signature_block(sheet: _Sheet) -> None:
         _p(line, s["base"]),
         _p("Paraaf", s["label"]),
     ]
-    table = Grid([[left, right]], colWidths=[width / 2, width / 2])
+    table = Grid([[left, right]], colWidths=[TEXT_WIDTH / 2, TEXT_WIDTH / 2], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -366,8 +369,8 @@ def _build(sheet: _Sheet, title: str, stamp: str | None) -> bytes:
     doc = SimpleDocTemplate(
         buffer,
         pagesize=PAGE_SIZE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
+        leftMargin=MARGIN - FRAME_PADDING,
+        rightMargin=MARGIN - FRAME_PADDING,
         topMargin=20 * mm,
         bottomMargin=20 * mm,
         title=f"{title} {request.reference}",
@@ -417,7 +420,7 @@ def render_receipt(assessment: Assessment, outcome: IntakeOutcome) -> bytes:
     sheet.story.append(_p(title, s["title"]))
     sheet.story.append(_p(f"Referentienummer {request.reference} · ontvangen {received}", s["sub"]))
     sheet.story.append(Spacer(1, 4 * mm))
-    stamp = Grid([[_p("ONVOLLEDIG", s["stamp"])]], colWidths=[PAGE_SIZE[0] - 2 * MARGIN])
+    stamp = Grid([[_p("ONVOLLEDIG", s["stamp"])]], colWidths=[TEXT_WIDTH], hAlign="LEFT")
     stamp.setStyle(
         TableStyle(
             [
