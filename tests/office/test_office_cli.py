@@ -170,6 +170,9 @@ def test_backup_check_and_restore_into_an_empty_database(
     # Not over a store that exists: only into an empty database.
     code, _, err = run(demo_office.url, "restore", str(dump_file))
     assert code == 3 and "lege database" in err
+    # And only by the owner: a staff member is told that rule first.
+    code, _, err = run(staff_url(demo_office, TL), "restore", str(dump_file))
+    assert code == 3 and "eigenaar van de database" in err
     code, _, err = run(blank_db.url, "restore", str(dump_file))
     assert code == 0, err and "server-init" in err
     code, _, err = run(blank_db.url, "server-init", blank_db.url)

@@ -147,6 +147,7 @@ def _office_restore(context: Context, source: Path, check_only: bool) -> None:
         parse_url,
     )
     from mdbtriage.store.office_backup import restore, verify
+    from mdbtriage.store.office_store import OWNER_SQL
 
     if check_only:
         problems = verify(source)
@@ -161,9 +162,16 @@ def _office_restore(context: Context, source: Path, check_only: bool) -> None:
         password = os.environ.get(ENV_PASSWORD) or None
         conn = connect(address, password=password)
         try:
+            owner = bool(conn.execute(OWNER_SQL).fetchone()[0])
             empty = not applied_versions(conn) and not _foreign_tables(conn)
         finally:
             conn.close()
+        if not owner:
+            fail(
+                "Geweigerd: 'restore' op de kantooropslag voert de eigenaar van de database (IT) "
+                "uit, niet een medewerker; en alleen in een lege database.",
+                EXIT_REFUSED,
+            )
         restore(address, source, password, empty=empty)
     except OfficeError as error:
         fail(f"Terugzetten geweigerd: {error}", error.exit_code)

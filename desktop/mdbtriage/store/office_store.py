@@ -48,6 +48,14 @@ if TYPE_CHECKING:
 WRITE_LOCK = (1296319060, 2)
 
 
+# Whether the signed-in login owns the database (or is a superuser): IT, for the set-up.
+OWNER_SQL = (
+    "SELECT r.rolsuper OR pg_has_role(session_user, d.datdba, 'MEMBER') "
+    "FROM pg_roles r, pg_database d "
+    "WHERE r.rolname = session_user AND d.datname = current_database()"
+)
+
+
 class OfficeStore(Store):
     """An open office store (see the module's text)."""
 
@@ -121,11 +129,7 @@ class OfficeStore(Store):
 
     def is_owner(self) -> bool:
         """Whether the login owns the database (or is a superuser): IT, for the set-up."""
-        row = self.conn.execute(
-            "SELECT r.rolsuper OR pg_has_role(session_user, d.datdba, 'MEMBER') "
-            "FROM pg_roles r, pg_database d "
-            "WHERE r.rolname = session_user AND d.datname = current_database()"
-        ).fetchone()
+        row = self.conn.execute(OWNER_SQL).fetchone()
         return bool(row and row[0])
 
     def close(self) -> None:
