@@ -162,7 +162,8 @@ def _office_restore(context: Context, source: Path, check_only: bool) -> None:
         password = os.environ.get(ENV_PASSWORD) or None
         conn = connect(address, password=password)
         try:
-            owner = bool(conn.execute(OWNER_SQL).fetchone()[0])
+            row = conn.execute(OWNER_SQL).fetchone()
+            owner = bool(row and row[0])
             empty = not applied_versions(conn) and not _foreign_tables(conn)
         finally:
             conn.close()
