@@ -1,5 +1,6 @@
 """Shared building blocks of every PDF: the embedded DejaVu font, A4 page furniture with
-"pagina x van y", and deterministic output (reportlab ``invariant=1``).
+"pagina x van y", the document information (title, subject, author, language, and as creation
+date the document's own date) and deterministic output (reportlab ``invariant=1``).
 
 Reports take plain data and return bytes; they never read the store or the clock.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import weakref
+from datetime import date
 from itertools import islice
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
@@ -21,7 +23,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFZCompress
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFInfo, PDFName, PDFString, PDFZCompress
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Paragraph, Table
@@ -36,6 +38,9 @@ FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
 PAGE_SIZE = A4
 MARGIN = 18 * mm
+# The language of every PDF, for screen readers and for a viewer's hyphenation and search.
+LANGUAGE = "nl-NL"
+AUTHOR = "MDB Triage"
 
 _registered = False
 
@@ -487,11 +492,41 @@ def register_fonts() -> None:
     _registered = True
 
 
+def pdf_date(day: date) -> str:
+    """``day`` as a PDF date of the day alone ("D:20261102"): the time is not known."""
+    return f"D:{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+class DocumentInfo(PDFInfo):  # type: ignore[misc]  # reportlab has no types
+    """The document information dictionary as reportlab writes it, with ``made_on`` (the
+    document's own date: the date of the request, the day a summary was printed) as its creation
+    and modification date. reportlab's invariant mode, which keeps the output the same for the
+    same input, would write 1 January 2000; without a date of its own a document has none."""
+
+    made_on: date | None = None
+
+    def format(self, document: Any) -> Any:
+        entries: dict[str, Any] = {
+            "Title": PDFString(self.title),
+            "Author": PDFString(self.author),
+            "Producer": PDFString(self.producer),
+            "Creator": PDFString(self.creator),
+            "Subject": PDFString(self.subject),
+            "Keywords": PDFString(self.keywords),
+            "Trapped": PDFName(self.trapped),
+        }
+        if self.made_on is not None:
+            entries["CreationDate"] = entries["ModDate"] = PDFString(pdf_date(self.made_on))
+        return PDFDictionary(entries).format(document)
+
+
 class NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]  # reportlab has no types
     """A canvas that writes "pagina x van y" and a footer line on every page once the total
-    is known. Set ``footer_left`` (e.g. reference and date) before building."""
+    is known. Set ``footer_left`` (e.g. reference and date) before building, and ``made_on``,
+    the document's date, for its document information (:class:`DocumentInfo`)."""
 
     footer_left = ""
+    made_on: date | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("invariant", 1)
@@ -501,6 +536,10 @@ class NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]  # reportlab has n
         if not kwargs.get("initialFontName"):  # platypus passes None explicitly
             kwargs["initialFontName"] = FONT
         super().__init__(*args, **kwargs)
+        info = DocumentInfo()
+        info.__dict__.update(self._doc.info.__dict__)
+        info.made_on = self.made_on
+        self._doc.info = info
         self._saved_pages: list[dict[str, Any]] = []
 
     def showPage(self) -> None:
@@ -526,6 +565,7 @@ class NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]  # reportlab has n
         self.restoreState()
 
 
-def numbered_canvas(footer_left: str) -> type[NumberedCanvas]:
-    """A NumberedCanvas class with a fixed footer text, for ``doc.build(canvasmaker=...)``."""
-    return type("FooterCanvas", (NumberedCanvas,), {"footer_left": footer_left})
+def numbered_canvas(footer_left: str, made_on: date | None = None) -> type[NumberedCanvas]:
+    """A NumberedCanvas class with a fixed footer text and the document's date (its creation
+    date in the document information), for ``doc.build(canvasmaker=...)``."""
+    return type("FooterCanvas", (NumberedCanvas,), {"footer_left": footer_left, "made_on": made_on})

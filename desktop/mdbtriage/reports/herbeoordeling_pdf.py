@@ -4,7 +4,8 @@ block. An incomplete request is only printed as a receipt marked ONVOLLEDIG that
 missing.
 
 Plain data in, bytes out: the output depends only on the request (reportlab ``invariant=1``,
-no clock), so the same request gives the same bytes.
+no clock; the creation date is the date of the request), so the same request gives the same
+bytes.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ from mdbtriage.core.herbeoordeling import (
 from mdbtriage.core.model import SERVICES
 from mdbtriage.core.validation import format_date
 from mdbtriage.reports.base import (
+    AUTHOR,
     FONT,
     FONT_BOLD,
+    LANGUAGE,
     MARGIN,
     PAGE_SIZE,
     Grid,
@@ -363,7 +366,10 @@ def _page_furniture(reference: str, stamp: str | None) -> Callable[[Any, Any], N
     return draw
 
 
-def _build(sheet: _Sheet, title: str, stamp: str | None) -> bytes:
+def _build(sheet: _Sheet, title: str, subject: str, stamp: str | None) -> bytes:
+    """The PDF of ``sheet``: ``title`` with the reference on every page and as the document's
+    title, ``subject`` as its subject, and the date of the request as its creation date (the
+    same request gives the same bytes; a request without a date gives a PDF without one)."""
     request = sheet.assessment.request
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -374,9 +380,11 @@ def _build(sheet: _Sheet, title: str, stamp: str | None) -> bytes:
         topMargin=20 * mm,
         bottomMargin=20 * mm,
         title=f"{title} {request.reference}",
-        author="MDB Triage",
-        subject=title,
-        creator="MDB Triage",
+        author=AUTHOR,
+        subject=subject,
+        creator=AUTHOR,
+        lang=LANGUAGE,
+        displayDocTitle=True,
         invariant=1,
     )
     furniture = _page_furniture(request.reference, stamp)
@@ -385,7 +393,7 @@ def _build(sheet: _Sheet, title: str, stamp: str | None) -> bytes:
         sheet.story,
         onFirstPage=furniture,
         onLaterPages=furniture,
-        canvasmaker=numbered_canvas(footer),
+        canvasmaker=numbered_canvas(footer, request.requested_on),
     )
     return buffer.getvalue()
 
@@ -407,7 +415,8 @@ def render_request(assessment: Assessment, outcome: IntakeOutcome) -> bytes:
     )
     _form_sections(sheet, outcome)
     _signature_block(sheet)
-    return _build(sheet, request.title, None)
+    subject = f"{request.title}: het standaardformulier, met de intake door het team"
+    return _build(sheet, request.title, subject, None)
 
 
 def render_receipt(assessment: Assessment, outcome: IntakeOutcome) -> bytes:
@@ -446,4 +455,8 @@ def render_receipt(assessment: Assessment, outcome: IntakeOutcome) -> bytes:
             _p(f"{index}. {problem.label}: {problem.message}", s["missing"]),
         )
     _form_sections(sheet, outcome)
-    return _build(sheet, title, "ONVOLLEDIG")
+    subject = (
+        f"Ontvangstbewijs ONVOLLEDIG: de {request.title[0].lower()}{request.title[1:]} is "
+        f"ontvangen maar niet volledig; wat ontbreekt of niet klopt ({len(assessment.problems)})"
+    )
+    return _build(sheet, title, subject, "ONVOLLEDIG")

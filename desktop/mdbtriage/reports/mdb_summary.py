@@ -30,8 +30,10 @@ from mdbtriage.core.meetings import AGENDA_REASONS, MeetingSummary, SummaryCase
 from mdbtriage.core.model import ROLES
 from mdbtriage.core.validation import format_date, mask_bsn
 from mdbtriage.reports.base import (
+    AUTHOR,
     FONT,
     FONT_BOLD,
+    LANGUAGE,
     MARGIN,
     PAGE_SIZE,
     Grid,
@@ -223,7 +225,10 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
     s = _styles()
     buffer = io.BytesIO()
     version = "medische versie" if summary.medical else "niet-medische versie"
-    title = f"MDB {summary.team_name} {format_date(summary.held_on)}"
+    held_on = format_date(summary.held_on)
+    title = f"MDB {summary.team_name} {held_on}"
+    # The document information: the team as author, and the day it was printed as its creation
+    # date (not the clock, so that the same summary gives the same bytes).
     doc = SimpleDocTemplate(
         buffer,
         pagesize=PAGE_SIZE,
@@ -231,10 +236,15 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=22 * mm,
-        title=f"{title} ({version})",
-        author="MDB Triage",
-        subject="Verslag multidisciplinaire bespreking",
-        creator="MDB Triage",
+        title=f"MDB-verslag {summary.team_name} {held_on} ({version})",
+        author=f"{summary.team_name} ({AUTHOR})",
+        subject=(
+            f"Verslag van de multidisciplinaire bespreking (MDB) van {summary.team_name} "
+            f"op {held_on}, {version}"
+        ),
+        creator=AUTHOR,
+        lang=LANGUAGE,
+        displayDocTitle=True,
         invariant=1,
     )
     width = PAGE_SIZE[0] - 2 * MARGIN - 12  # the frame pads 6 pt on each side
@@ -355,5 +365,5 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
             )
         )
     footer = f"{title} · {version}"
-    doc.build(story, canvasmaker=numbered_canvas(footer))
+    doc.build(story, canvasmaker=numbered_canvas(footer, summary.printed_on))
     return buffer.getvalue()
