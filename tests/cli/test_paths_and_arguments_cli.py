@@ -184,3 +184,12 @@ def test_a_passphrase_from_a_script_is_read_without_an_english_warning(tmp_path:
     assert typed.exit_code == 0, typed.stderr
     for result in (nothing, typed):
         assert "Warning" not in result.stderr and "GetPassWarning" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/version").exists(), reason="Linux's /proc")
+def test_a_backup_into_a_folder_nothing_can_be_written_to_is_bad_input(
+    run: Run, filled: Path
+) -> None:
+    result = run("backup", "--out", "/proc/mdb-triage-kopie.sqlite3")
+    assert result.exit_code == 2, result.stderr
+    assert "in /proc kan niets worden geschreven" in result.stderr and ".part" not in result.stderr

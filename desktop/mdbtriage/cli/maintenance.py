@@ -74,6 +74,7 @@ def backup(context: Context, out: str | None, show: bool) -> None:
             check_output(target, context.path, "Optie --out")
         except OutputRefused as error:
             fail(f"{error}; er is niets geschreven.")
+        _probe_folder(target)
     store = context.store()
     try:
         written = create_backup(store, target, actor=context.actor())
@@ -87,6 +88,27 @@ def backup(context: Context, out: str | None, show: bool) -> None:
         size = "; inmiddels vervangen door een nieuwere reservekopie"
     say(f"Reservekopie geschreven en gecontroleerd: {written}{size}.")
     _say_chain_head(context, written)
+
+
+def _probe_folder(target: Path) -> None:
+    """A folder the backup cannot be written into (no permission, read-only, a system folder
+    such as /proc) is bad input for ``--out``, as for every other output (exit 2), found before
+    the store is copied; a folder that does not exist yet is made by the backup."""
+    import tempfile
+
+    from mdbtriage.store.outputs import file_problem
+
+    folder = target.parent
+    if not folder.is_dir():
+        return
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".mdb-triage-proef-"):
+            pass
+    except OSError as error:
+        fail(
+            f"Optie --out, waarde '{target}': in {folder} kan niets worden geschreven "
+            f"({file_problem(error)}); er is niets geschreven."
+        )
 
 
 def _office_folder() -> Path:
