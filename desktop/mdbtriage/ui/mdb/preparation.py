@@ -1,6 +1,7 @@
 """The MDB window's first tab, Voorbereiding: the agenda of the MDB shown, each case marked
 bespreken, niet gereed (with what is missing) or standaardroute, moved, taken off or added by
-its case number. Keys on the agenda: Ctrl+1/2/3 mark, Alt+Up/Down move, Del takes a case off.
+its case number. Keys on the agenda: Ctrl+1/2/3 mark, Alt+Up/Down move, Del takes a case off
+(the buttons name them in Dutch: Alt+Omhoog, Alt+Omlaag).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ AGENDA_COLUMNS = (
     "Status",
     "Ontbreekt",
 )
+#: The Dutch names of the agenda's keys, as Help › Sneltoetsen writes them.
+KEY_NAMES = {"Alt+Up": "Alt+Omhoog", "Alt+Down": "Alt+Omlaag"}
 
 
 class AgendaModel(QAbstractTableModel):
@@ -118,6 +121,8 @@ class PreparationTab(MdbBase):
         button_bar = QWidget()
         buttons = FlowLayout(button_bar)
         self.agenda_buttons: list[QPushButton] = []
+        # Each button names its key as Help › Sneltoetsen does, in Dutch (Alt+Omhoog, not
+        # Qt's Alt+Up).
         for text, key, slot in (
             ("Bespreken", "Ctrl+1", lambda: self.mark("bespreken")),
             ("Niet gereed…", "Ctrl+2", lambda: self.mark("niet_gereed")),
@@ -126,7 +131,7 @@ class PreparationTab(MdbBase):
             ("Omlaag", "Alt+Down", lambda: self.move(1)),
             ("Van agenda halen", "Del", self.drop),
         ):
-            button = QPushButton(f"{text} ({key})")
+            button = QPushButton(f"{text} ({KEY_NAMES.get(key, key)})")
             button.clicked.connect(slot)
             QShortcut(QKeySequence(key), self.agenda_view, activated=slot)
             buttons.addWidget(button)
