@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -56,11 +59,12 @@ from mdbtriage.store.dossier import documents
 from mdbtriage.store.office import OfficeUnreachable
 from mdbtriage.store.records import get_case
 from mdbtriage.store.versions import StaleEdit
-from mdbtriage.ui.appearance import FlowLayout
+from mdbtriage.ui.appearance import FlowLayout, SideBySide
 from mdbtriage.ui.mdb.base import MdbBase, _policy, _pydate, _qdate
 from mdbtriage.ui.stale import StaleEditDialog
 
 SAVE_DELAY_MS = 600
+_Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,102 @@ class _CaseView:
     history: str
 
 
+#: The marks in front of a case in the list: decided, partly decided, not yet.
+CASE_MARKS = ("✓", "…", "○")
+_WRAP = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+
+
+class _HangingIndent(QStyledItemDelegate):
+    """A case in the list with its mark (✓, … or ○) in a column of its own: a text that wraps
+    (a long name, large text) goes on under its own first word, not under the mark."""
+
+    def _parts(self, option: QStyleOptionViewItem, index: _Index) -> tuple[str, str, int]:
+        """The mark, the text after it, and the room the marks take (the widest, plus a
+        space), so that every case's text starts at the same place."""
+        self.initStyleOption(option, index)
+        mark, _, rest = option.text.partition(" ")
+        if mark not in CASE_MARKS:
+            mark, rest = "", option.text
+        metrics = option.fontMetrics
+        indent = max(metrics.horizontalAdvance(m) for m in CASE_MARKS)
+        return mark, rest, indent + metrics.horizontalAdvance("  ")
+
+    @staticmethod
+    def _margin(option: QStyleOptionViewItem) -> int:
+        """The room the style leaves on either side of an item's text."""
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            return 3
+        return style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, option, widget) + 1
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        mark, rest, indent = self._parts(opt, index)
+        metrics, margin = opt.fontMetrics, self._margin(opt)
+        view = opt.widget
+        if isinstance(view, QListWidget):
+            width = view.viewport().width() - 2 * view.spacing()
+        else:
+            width = indent + metrics.horizontalAdvance(rest) + 2 * margin
+        room = max(1, width - 2 * margin - indent)
+        text = metrics.boundingRect(QRect(0, 0, room, 1 << 20), _WRAP, rest)
+        # The style's own height for a line, so a row of one line is as before.
+        opt.text = mark or " "
+        style = view.style() if view is not None else None
+        one_line = (
+            style.sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, opt, QSize(), view).height()
+            if style is not None
+            else metrics.height() + 2
+        )
+        return QSize(width, one_line + max(0, text.height() - metrics.height()))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        mark, rest, indent = self._parts(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            super().paint(painter, option, index)
+            return
+        # The background, the selection and the focus as the style draws them; the text here.
+        opt.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        group = (
+            QPalette.ColorGroup.Normal
+            if opt.state & QStyle.StateFlag.State_Enabled
+            else QPalette.ColorGroup.Disabled
+        )
+        if group == QPalette.ColorGroup.Normal and not opt.state & QStyle.StateFlag.State_Active:
+            group = QPalette.ColorGroup.Inactive
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        margin = self._margin(opt)
+        area = opt.rect.adjusted(margin, 0, -margin, 0)
+        metrics = opt.fontMetrics
+        room = max(1, area.width() - indent)
+        height = metrics.boundingRect(QRect(0, 0, room, 1 << 20), _WRAP, rest).height()
+        top = area.top() + max(0, (area.height() - height) // 2)
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(opt.palette.color(group, role))
+        painter.drawText(QRect(area.left(), top, indent, metrics.height()), _WRAP, mark)
+        painter.drawText(QRect(area.left() + indent, top, room, height), _WRAP, rest)
+        painter.restore()
+
+
+class _Notice(QLabel):
+    """A line shown only while it has something to say (no empty row in the form)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class DiscussionTab(MdbBase):
     """Tab 3 Bespreking: the case list and the decision form (see the module docstring)."""
 
@@ -85,8 +185,9 @@ class DiscussionTab(MdbBase):
         splitter = QSplitter()
         self.case_list = QListWidget()
         self.case_list.setAccessibleName("Zaken op de agenda")
-        # Room for "○ 20. Z26-000000 · a long name (******000)" at the start; with large text
-        # a row wraps onto a second line instead of the list scrolling sideways.
+        # Room for "○ 20. Z26-000000 · a long name (******000)" at the start; a longer name, or
+        # large text, wraps onto a second line (under its text, not under its mark) instead of
+        # the list scrolling sideways or taking the decision form's room.
         list_width = self.fontMetrics().horizontalAdvance(
             "○ 20. Z26-000000 · Marieke van der Lee (******000)"
         )
@@ -94,6 +195,7 @@ class DiscussionTab(MdbBase):
         self.case_list.setWordWrap(True)
         self.case_list.setResizeMode(QListView.ResizeMode.Adjust)
         self.case_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.case_list.setItemDelegate(_HangingIndent(self.case_list))
         self.case_list.currentRowChanged.connect(self._case_chosen)
         splitter.addWidget(self.case_list)
         right = QWidget()
@@ -155,10 +257,11 @@ class DiscussionTab(MdbBase):
         self.activities.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.activities.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.activities.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.activities.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self._fit_activities()
         form_layout.addWidget(self.activities)
-        # The new activity's fields and buttons wrap onto a next line with large text.
-        entry_bar = QWidget()
+        # The new activity's fields and buttons wrap onto a next line with large text; not
+        # shown where the decision cannot be changed (read only, a closed MDB).
+        self.entry_bar = entry_bar = QWidget()
         entry = FlowLayout(entry_bar)
         self.task_combo = QComboBox()
         for code, name in rules.activities().items():
@@ -189,20 +292,27 @@ class DiscussionTab(MdbBase):
         self.remove_button.clicked.connect(self.remove_activity)
         entry.addWidget(self.remove_button)
         form_layout.addWidget(entry_bar)
+        # The general and the medical remarks side by side while each has room for a line of
+        # some 40 characters (one under the other with large text): the medical form keeps its
+        # last lines in sight without scrolling.
+        remarks_row = SideBySide()
+        general = QVBoxLayout()
         remarks_label = QLabel("&Opmerkingen (komen in beide verslagen)", wordWrap=True)
-        form_layout.addWidget(remarks_label)
+        general.addWidget(remarks_label)
         self.remarks = QPlainTextEdit()
         self.remarks.setTabChangesFocus(True)
         remarks_label.setBuddy(self.remarks)
         self.remarks.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.remarks.textChanged.connect(self._changed)
         self.remarks.textChanged.connect(self._check_remarks)
-        form_layout.addWidget(self.remarks)
+        general.addWidget(self.remarks)
         self.remarks_warning = QLabel()
         self.remarks_warning.setWordWrap(True)
         self.remarks_warning.setStyleSheet("color: #8a1c1c;")
         self.remarks_warning.hide()
-        form_layout.addWidget(self.remarks_warning)
+        general.addWidget(self.remarks_warning)
+        general.addStretch(1)
+        remarks_row.addLayout(general, 1)
         self.medical_label = QLabel(
             "&Medische overwegingen (alleen in het medische verslag)", wordWrap=True
         )
@@ -211,15 +321,25 @@ class DiscussionTab(MdbBase):
         self.medical_remarks.setMaximumHeight(self.fontMetrics().lineSpacing() * 4)
         self.medical_remarks.textChanged.connect(self._changed)
         self.medical_label.setBuddy(self.medical_remarks)
+        medical_part = QWidget()
+        medical = QVBoxLayout(medical_part)
+        medical.setContentsMargins(0, 0, 0, 0)
+        medical.addWidget(self.medical_label)
+        medical.addWidget(self.medical_remarks)
+        medical.addStretch(1)
+        remarks_row.addWidget(medical_part, 1)
+        medical_part.setVisible(self.medical)
         self.medical_label.setVisible(self.medical)
         self.medical_remarks.setVisible(self.medical)
-        form_layout.addWidget(self.medical_label)
-        form_layout.addWidget(self.medical_remarks)
+        line = self.fontMetrics().averageCharWidth() * 40
+        for field in (self.remarks, self.medical_remarks):
+            field.setMinimumWidth(line)
+        form_layout.addWidget(remarks_row)
         self.history_label = QLabel()
         self.history_label.setWordWrap(True)
         self.history_label.setStyleSheet("color: #52606d;")
         form_layout.addWidget(self.history_label)
-        self.decision_error = QLabel()
+        self.decision_error = _Notice()
         self.decision_error.setWordWrap(True)
         self.decision_error.setStyleSheet("color: #8a1c1c;")
         form_layout.addWidget(self.decision_error)
@@ -247,15 +367,17 @@ class DiscussionTab(MdbBase):
         self.journal_label.setStyleSheet("background: #fff3cd; color: #5c3c00; padding: 4px;")
         self.journal_label.hide()
         layout.addWidget(self.journal_label)
+        # Why the button is not available, in words (not only in its tooltip): a line of its
+        # own just above the button, not a narrow column beside it.
+        self.close_hint = QLabel(objectName="close_hint")
+        self.close_hint.setWordWrap(True)
+        self.close_hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.close_hint.hide()
+        layout.addWidget(self.close_hint)
         bottom = QHBoxLayout()
         self.saved_label = QLabel()
         self.saved_label.setWordWrap(True)
         bottom.addWidget(self.saved_label, 1)
-        # Why the button is not available, in words beside it (not only in its tooltip).
-        self.close_hint = QLabel(objectName="close_hint")
-        self.close_hint.setWordWrap(True)
-        self.close_hint.hide()
-        bottom.addWidget(self.close_hint)
         self.close_button = QPushButton("Besluiten bevestigen en MDB sluiten")
         self.close_button.clicked.connect(self.close_meeting)
         bottom.addWidget(self.close_button)
@@ -468,7 +590,9 @@ class DiscussionTab(MdbBase):
             self.medical_remarks,
         ):
             widget.setEnabled(editable)
-        # A closed MDB is read only: nothing to remove.
+        # Read only (a closed MDB, or following the chair elsewhere): nothing to add or remove,
+        # and the form has the room for what is decided.
+        self.entry_bar.setVisible(editable or ref is None)
         self.remove_button.setVisible(self.meeting is not None and not self.meeting.closed)
         self.remove_button.setEnabled(editable)
         self.dossier_button.setEnabled(ref is not None)
@@ -597,6 +721,19 @@ class DiscussionTab(MdbBase):
             history="",
         )
 
+    def _fit_activities(self) -> None:
+        """The activities table as tall as its rows (room for one when empty, five before it
+        scrolls), not a fixed block of empty lines that pushes the form's last fields out of
+        sight."""
+        table = self.activities
+        rows = min(max(table.rowCount(), 1), 5)
+        height = (
+            table.horizontalHeader().sizeHint().height()
+            + rows * table.verticalHeader().defaultSectionSize()
+            + 2 * table.frameWidth()
+        )
+        table.setFixedHeight(height)
+
     def _set_activities(self, activities: tuple[Activity, ...]) -> None:
         self.activities.setRowCount(0)
         for a in activities:
@@ -613,6 +750,7 @@ class DiscussionTab(MdbBase):
                 if col == 0:
                     cell.setData(Qt.ItemDataRole.UserRole, a)
                 self.activities.setItem(row, col, cell)
+        self._fit_activities()
 
     def _activities(self) -> tuple[Activity, ...]:
         found = []
