@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -75,7 +75,6 @@ from mdbtriage.ui.pdf_view import PdfPreview, print_pdf
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
-LABEL_WIDTH = 190
 
 
 class _FormScroll(QScrollArea):
@@ -124,6 +123,7 @@ class HerbeoordelingForm(QDialog):
         self._messages: dict[str, QLabel] = {}
         self._warnings: dict[str, QLabel] = {}
         self._note_rows: dict[QLabel, tuple[QFormLayout, int]] = {}
+        self._forms: list[QFormLayout] = []
         self.setObjectName("herbeoordeling_form")
         self.setWindowTitle("Aanvraag herbeoordeling")
         self._build()
@@ -138,7 +138,6 @@ class HerbeoordelingForm(QDialog):
         name = field.replace(".", "_")
         widget.setObjectName(name)
         caption = QLabel(label)
-        caption.setMinimumWidth(LABEL_WIDTH)
         caption.setBuddy(widget)  # a screen reader names the field by its caption
         group = form.parentWidget()
         section = group.title().split(". ", 1)[-1] if isinstance(group, QGroupBox) else ""
@@ -194,7 +193,52 @@ class HerbeoordelingForm(QDialog):
         form = QFormLayout(group)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         layout.addWidget(group)
+        self._forms.append(form)
         return form
+
+    def _captions(self) -> list[QWidget]:
+        """The captions of every section's rows (empty ones included), in order."""
+        role = QFormLayout.ItemRole.LabelRole
+        found: list[QWidget] = []
+        for form in self._forms:
+            for row in range(form.rowCount()):
+                item = form.itemAt(row, role)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    found.append(widget)
+        return found
+
+    def align_captions(self) -> int:
+        """Give every caption the width of the widest one in the current font, so that the
+        fields of all sections stand in one column at every text size. Returns that width.
+
+        Measured from the font as a label measures its text, not from the labels' size hints,
+        which count the width they were given for the previous text size."""
+        captions = self._captions()
+        width = 0
+        for caption in captions:
+            if not isinstance(caption, QLabel):
+                width = max(width, caption.sizeHint().width())
+                continue
+            margins = caption.contentsMargins()
+            # As QLabel measures its text (a buddy's caption hides the & of its Alt letter).
+            flags = Qt.TextFlag.TextShowMnemonic.value if caption.buddy() is not None else 0
+            text = caption.fontMetrics().size(flags, caption.text()).width()
+            width = max(width, text + margins.left() + margins.right() + 2 * caption.margin())
+        for caption in captions:
+            # Fixed, not a minimum: a label keeps the size hint it had at the previous text size
+            # (a minimum counts in it), and would hold its column that wide.
+            caption.setFixedWidth(width)
+        for form in self._forms:
+            form.invalidate()
+        return width
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Tekst groter / kleiner changes the font of every window: the captions follow.
+        changed = event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange)
+        if changed and getattr(self, "_forms", None):
+            self.align_captions()
 
     def _build(self) -> None:
         content = QWidget()
@@ -285,6 +329,7 @@ class HerbeoordelingForm(QDialog):
         self.route_label.setWordWrap(True)
         form.addRow("Route", self.route_label)
         layout.addStretch(1)
+        self.align_captions()
 
         scroll = _FormScroll()
         scroll.setWidgetResizable(True)
@@ -309,9 +354,12 @@ class HerbeoordelingForm(QDialog):
         self.print_button.setObjectName("print")
         self.pdf_button = QPushButton("PDF opslaan…")
         self.pdf_button.setObjectName("export")
-        self.json_button = QPushButton("&JSON laden…")
+        self.json_button = QPushButton("Uit &bestand laden…")
         self.json_button.setObjectName("load_json")
-        self.json_button.setToolTip("Een aanvraag in de JSON-vorm van het contract inlezen")
+        self.json_button.setToolTip(
+            "Een aanvraag invullen vanuit een bestand dat eerder is bewaard of is aangeleverd "
+            "(JSON-bestand)"
+        )
         self.json_button.clicked.connect(self.load_json)
         close = QPushButton("Sluiten")
         self.save_button.clicked.connect(self.save)
@@ -651,17 +699,17 @@ class HerbeoordelingForm(QDialog):
                     else str(error.strerror)
                 )
             )
-            self.ask_warning(self, "JSON laden", f"{path} kan niet worden gelezen: {reason}.")
+            self.ask_warning(self, "Aanvraag laden", f"{path} kan niet worden gelezen: {reason}.")
             return False
         except UnicodeDecodeError as error:
             self.ask_warning(
                 self,
-                "JSON laden",
+                "Aanvraag laden",
                 f"{path} is geen UTF-8-tekst (byte {error.start + 1}); er is niets ingelezen.",
             )
             return False
         except RequestFileError as error:
-            self.ask_warning(self, "JSON laden", f"{path}: {error}; er is niets ingelezen.")
+            self.ask_warning(self, "Aanvraag laden", f"{path}: {error}; er is niets ingelezen.")
             return False
         self.set_data(document)
         self._touched.update(self._fields)
