@@ -92,8 +92,23 @@ def test_the_masked_bsn_wraps_with_the_name(qtbot: QtBot, demo: Store) -> None:
     # The client's last name and masked BSN are joined by a space that does not break.
     for row in range(cases.count()):
         assert re.search(r"\S\u00a0\(\*{6}\d{3}\)", cases.item(row).text())
-    clients = window.agenda_model.index(0, 2).data()
-    assert re.search(r"\S\u00a0\(\*{6}\d{3}\)$", clients)
+
+
+def test_the_agendas_clients_stay_whole_in_a_narrow_window(qtbot: QtBot, demo: Store) -> None:
+    window = _meeting(qtbot, demo, REGIE)
+    window.tabs.setCurrentIndex(0)
+    window.resize(720, WINDOW_1366[1])
+    view = window.agenda_view
+    qtbot.waitUntil(lambda: view.viewport().width() < 720)
+    view.fitted_columns.fit()  # type: ignore[attr-defined]
+    column = 2  # Cliënt: the name wraps, its masked BSN on a line of its own if need be
+    metrics = view.fontMetrics()
+    room = view.columnWidth(column) - 6  # the margins either side of a cell's text
+    for row in range(min(10, view.model().rowCount())):
+        text = str(view.model().index(row, column).data())
+        lines = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text)
+        assert lines.width() <= view.columnWidth(column), text
+        assert lines.height() <= view.rowHeight(row), text
 
 
 def test_why_the_mdb_cannot_be_closed_here_is_a_line_of_its_own(qtbot: QtBot, demo: Store) -> None:
@@ -111,6 +126,12 @@ def test_why_the_mdb_cannot_be_closed_here_is_a_line_of_its_own(qtbot: QtBot, de
     hint_bottom = hint.mapTo(window, QPoint(0, hint.height())).y()
     assert hint_bottom <= button.mapTo(window, QPoint(0, 0)).y()
     assert hint.fontMetrics().horizontalAdvance(hint.text()) <= hint.width()
+    # Trying to close: the notice names what is undecided, the regievoerder only once (above).
+    window.close_meeting()
+    notice = window.close_notice
+    assert notice.isVisible() and "nog niet volledig besloten" in notice.text()
+    assert "regievoerder" not in notice.text()
+    assert hint.isVisible() and "regievoerder" in hint.text()
 
 
 def test_a_medical_colleague_following_sees_the_whole_form_at_1366x768(

@@ -122,12 +122,12 @@ class MdbBase(QMainWindow):
 
     def _client_names(self, refs: list[str]) -> dict[str, str]:
         """Each case's client as the agenda and the case list show it: the name with the masked
-        BSN, joined by a space that does not break (a wrapped name keeps its BSN)."""
+        BSN."""
         names: dict[str, str] = {}
         for ref in refs:
             row = get_case(self.store, ref)
             if row is not None:
-                names[ref] = f"{row.client_name}\u00a0({mask_bsn(row.bsn)})"
+                names[ref] = f"{row.client_name} ({mask_bsn(row.bsn)})"
         return names
 
     def _report(

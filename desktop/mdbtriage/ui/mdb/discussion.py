@@ -64,6 +64,9 @@ from mdbtriage.ui.mdb.base import MdbBase, _policy, _pydate, _qdate
 from mdbtriage.ui.stale import StaleEditDialog
 
 SAVE_DELAY_MS = 600
+#: How a reason that only the regievoerder may close starts (the line above the button, and
+#: the store's refusal).
+REGIE_ONLY = "Alleen de regievoerder (VA)"
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -407,7 +410,7 @@ class DiscussionTab(MdbBase):
                 "de kantooropslag: de MDB sluit pas als alles is verzonden."
             )
         elif editable and not regie:
-            why = "Alleen de regievoerder (VA) sluit de MDB."
+            why = f"{REGIE_ONLY} sluit de MDB."
         else:
             why = ""
         self.close_button.setToolTip(why)
@@ -440,7 +443,10 @@ class DiscussionTab(MdbBase):
             entry.setData(Qt.ItemDataRole.UserRole, item.case_ref)
             entry.setData(
                 Qt.ItemDataRole.UserRole + 1,
-                f"{item.position}. {item.case_ref} · {names.get(item.case_ref, '')}",
+                # The masked BSN joined to the name by a space that does not break: a
+                # wrapped name keeps its BSN.
+                f"{item.position}. {item.case_ref} · "
+                + names.get(item.case_ref, "").replace(" (", "\u00a0("),
             )
             self.case_list.addItem(entry)
         self._mark_cases(decided)
@@ -502,7 +508,14 @@ class DiscussionTab(MdbBase):
             for r in range(self.case_list.count())
         }
         cases = sorted({p.split(":", 1)[0] for p in problems if p.split(":", 1)[0] in refs})
-        others = [p for p in problems if p.split(":", 1)[0] not in refs]
+        # That only the regievoerder closes is said once: by the line above the button.
+        said = self.close_hint.text() if not self.close_hint.isHidden() else ""
+        others = [
+            p
+            for p in problems
+            if p.split(":", 1)[0] not in refs
+            and not (said.startswith(REGIE_ONLY) and p.startswith(REGIE_ONLY))
+        ]
         parts = []
         if cases:
             parts.append(
@@ -510,6 +523,10 @@ class DiscussionTab(MdbBase):
                 "besloten (○ of … in de lijst)"
             )
         parts.extend(p[:1].lower() + p[1:].rstrip(".") for p in others)
+        if not parts:
+            self.close_notice.hide()
+            self.close_notice.setText("")
+            return
         self.close_notice.setText("⚠ Nog niet te sluiten: " + "; ".join(parts) + ".")
         self.close_notice.show()
 
