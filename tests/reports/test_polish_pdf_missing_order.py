@@ -13,10 +13,17 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from mdbtriage.core.herbeoordeling import FIELD_LABELS, Problem, assess, intake_outcome
+from mdbtriage.core.herbeoordeling import (
+    FIELD_LABELS,
+    FORM_ORDER,
+    Problem,
+    assess,
+    in_form_order,
+    intake_outcome,
+)
 from mdbtriage.core.policy import load_policy
 from mdbtriage.reports import herbeoordeling_pdf
-from mdbtriage.reports.herbeoordeling_pdf import FORM_ORDER, in_form_order, render_receipt
+from mdbtriage.reports.herbeoordeling_pdf import render_receipt
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "voorbeelden" / "herbeoordeling.json"
 POLICY = load_policy()
@@ -105,3 +112,14 @@ def test_the_order_is_the_order_the_form_prints_its_fields(
     render_receipt(assessment, intake_outcome(assessment, POLICY))
     assert len(printed) > 20
     assert printed == sorted(printed, key=FORM_ORDER.index)
+
+
+def test_the_command_line_lists_the_points_in_the_forms_order_too() -> None:
+    """One order for the receipt and for core's list of problems (the command line prints it)."""
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    document["request"]["kind"] = "iets anders"
+    document["benefit"]["law"] = None
+    problems = assess(document).problems
+    fields = [p.field for p in problems]
+    assert fields == sorted(fields, key=FORM_ORDER.index)
+    assert fields.index("request.kind") < fields.index("benefit.law")

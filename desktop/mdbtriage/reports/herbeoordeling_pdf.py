@@ -37,8 +37,8 @@ from mdbtriage.core.herbeoordeling import (
     REQUESTER_KINDS,
     Assessment,
     IntakeOutcome,
-    Problem,
     format_percentage,
+    in_form_order,
 )
 from mdbtriage.core.model import SERVICES
 from mdbtriage.core.validation import format_date
@@ -72,60 +72,6 @@ TEXT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
 # current page when this much room is left (heading and a few rows) and flows on.
 KEEP_WHOLE_ROWS = 12
 LONG_SECTION_START = 45 * mm
-# The fields in the order the form prints them: the kind of request stands in section 1, with
-# the date, though the JSON holds it with the motivation. A whole part that is missing or
-# unreadable (``requester``) stands where that part first appears. The receipt lists what is
-# missing or invalid in this order, as the form shows it.
-FORM_ORDER: tuple[str, ...] = (
-    "reference",
-    "requested_on",
-    "request",
-    "request.kind",
-    "requester",
-    "requester.kind",
-    "requester.name",
-    "requester.organisation",
-    "requester.contact",
-    "requester.loonheffingennummer",
-    "requester.authorisation",
-    "client",
-    "client.bsn",
-    "client.name",
-    "client.birth_date",
-    "benefit",
-    "benefit.law",
-    "benefit.regime",
-    "benefit.percentage",
-    "benefit.last_assessment",
-    "request.reason",
-    "request.change",
-    "request.since",
-    "request.confirmed_by",
-    "request.effect_on_work",
-    "request.attachments",
-    "consent",
-    "intake",
-    "intake.schrijnend",
-    "intake.schrijnend_ref",
-    "intake.working",
-    "intake.team",
-)
-_POSITION = {field: index for index, field in enumerate(FORM_ORDER)}
-
-
-def form_position(field: str) -> tuple[int, int]:
-    """Where a problem with ``field`` stands in the form's order: at the field; an unknown key
-    of a part (``client.foo``) after that part's last field; anything else at the end."""
-    if field in _POSITION:
-        return _POSITION[field], 0
-    part = field.partition(".")[0] + "."
-    last = [index for known, index in _POSITION.items() if known.startswith(part)]
-    return (max(last), 1) if last else (len(FORM_ORDER), 0)
-
-
-def in_form_order(problems: Sequence[Problem]) -> list[Problem]:
-    """``problems`` in the order of the form (those of one field in the order given)."""
-    return sorted(problems, key=lambda problem: form_position(problem.field))
 
 
 class IncompleteRequest(ValueError):
