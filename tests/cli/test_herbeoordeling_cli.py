@@ -48,7 +48,7 @@ def test_a_complete_request_becomes_a_valid_pdf_with_every_field(
     out = tmp_path / "aanvraag.pdf"
     result = run("herbeoordeling", str(EXAMPLE), "--out", str(out))
     assert result.exit_code == 0, result.stderr
-    assert "route REGULIER" in result.stderr
+    assert "route regulier" in result.stderr  # the policy's name, as on the form
     check = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     text = pdf_text(out)

@@ -126,5 +126,5 @@ def herbeoordeling(
         fail(
             f"{out}: PDF kan niet worden geschreven ({file_problem(error)}); er is niets geschreven."
         )
-    route = f", route {outcome.route.code}" if outcome.route else ""
+    route = f", route {outcome.route.name}" if outcome.route else ""
     say(f"{kind[0].upper()}{kind[1:]} {reference} geschreven naar {out}{route}.")
