@@ -53,3 +53,17 @@ def test_the_agenda_keys_still_move_a_case(qtbot: QtBot, demo: Store) -> None:
     qtbot.keyClick(window.agenda_view, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     order = [i.case_ref for i in repo.agenda(demo, window.meeting.meeting_id)[:2]]
     assert order == [second, first]
+
+
+def test_the_agenda_buttons_keep_to_one_line_at_1366x768(qtbot: QtBot, demo: Store) -> None:
+    window = _open(qtbot, demo, REGIE)
+    window.resize(1200, 728)  # the MDB window on a screen of 1366×768 at 100 %
+    qtbot.waitUntil(lambda: window.width() == 1200)
+    qtbot.wait(50)
+    tops = {w.mapTo(window, w.rect().topLeft()).y() for w in window.agenda_buttons}
+    field = window.add_ref
+    assert len(tops) == 1, "the buttons wrap onto a second line"
+    # The case number field holds a case number and its placeholder whole.
+    room = field.width() - 8
+    assert field.fontMetrics().horizontalAdvance("Z26-000000") <= room
+    assert field.fontMetrics().horizontalAdvance(field.placeholderText()) <= room

@@ -6,7 +6,7 @@ its case number. Keys on the agenda: Ctrl+1/2/3 mark, Alt+Up/Down move, Del take
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,6 +92,22 @@ class AgendaModel(QAbstractTableModel):
         return None
 
 
+class _CaseNumberField(QLineEdit):
+    """The field for a case number to add: as wide as a case number (or its placeholder) in
+    the current font, so that the agenda's buttons keep to one line where they can."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+        # Qt's own hint is some 17 characters 'x' plus the frame and margins.
+        padding = max(0, hint.width() - 17 * metrics.horizontalAdvance("x"))
+        text = max(
+            metrics.horizontalAdvance(self.placeholderText()),
+            metrics.horizontalAdvance("Z26-000000WW"),
+        )
+        return QSize(min(hint.width(), padding + text), hint.height())
+
+
 class PreparationTab(MdbBase):
     """Tab 1 Voorbereiding: the agenda (see the module docstring)."""
 
@@ -136,7 +152,7 @@ class PreparationTab(MdbBase):
             QShortcut(QKeySequence(key), self.agenda_view, activated=slot)
             buttons.addWidget(button)
             self.agenda_buttons.append(button)
-        self.add_ref = QLineEdit()
+        self.add_ref = _CaseNumberField()
         self.add_ref.setAccessibleName("Zaaknummer toevoegen aan de agenda")
         self.add_ref.setPlaceholderText("zaaknummer")
         self.add_ref.returnPressed.connect(self.add_case)
