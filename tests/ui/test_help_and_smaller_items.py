@@ -1,6 +1,6 @@
 """The smaller items of a working day: Help › Sneltoetsen and Over, the herbeoordeling form's
-loading a request from a file (Uit bestand laden) and why Opslaan waits, file dialogs that open in the documents folder, the reasons
-pane after a search that finds nothing."""
+Uit bestand laden and why Opslaan waits, file dialogs that open in the documents folder, the
+reasons pane after a search that finds nothing."""
 
 from __future__ import annotations
 
