@@ -371,7 +371,9 @@ def test_sentences_say_met_short_or_out_of_reach() -> None:
     )
     sentence = inputs_sentence(met)
     assert sentence.startswith("Schatting, geen toezegging.")
-    assert "Standaardnormen 2026 (standaardwaarden), regelset Uniforme taakdelegatie 2026" in sentence
+    assert (
+        "Standaardnormen 2026 (standaardwaarden), regelset Uniforme taakdelegatie 2026" in sentence
+    )
     assert "normen-2026" not in sentence and "uniform-2026" not in sentence
 
 
