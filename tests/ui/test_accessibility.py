@@ -909,3 +909,23 @@ def test_a_signal_keeps_its_colour_on_a_selected_row(qtbot) -> None:
         selected = icon.pixmap(32, 32, QIcon.Mode.Selected).toImage()
         assert selected.pixelColor(16, 6) == normal.pixelColor(16, 6) == QColor(signal.colour)
         assert selected.pixelColor(2, 16).lightness() > 200  # the white edge
+
+
+def test_the_sorted_columns_title_and_arrow_fit_at_200_percent(
+    make_window, tl_session, settings
+) -> None:
+    """The sort arrow grows with the text: the first column's width makes room for both."""
+    from PySide6.QtWidgets import QStyle
+
+    from mdbtriage.ui.appearance import apply_zoom
+
+    settings.setValue("appearance/zoom", 200)
+    try:
+        window = make_window(tl_session)
+        header = window.werkvoorraad.table.horizontalHeader()
+        title = header.model().headerData(0, Qt.Orientation.Horizontal)
+        arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+        need = header.fontMetrics().horizontalAdvance(str(title)) + arrow
+        assert header.sectionSize(0) >= need + 8
+    finally:
+        apply_zoom(100)

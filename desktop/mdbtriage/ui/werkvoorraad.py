@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -1087,14 +1088,18 @@ class WerkvoorraadView(QWidget):
 
     def _set_default_widths(self) -> None:
         metrics = self.table.fontMetrics()
-        header_metrics = self.table.horizontalHeader().fontMetrics()
+        header = self.table.horizontalHeader()
+        header_metrics = header.fontMetrics()
+        style, metric = header.style(), QStyle.PixelMetric
+        margins = 4 * style.pixelMetric(metric.PM_HeaderMargin, None, header) + 4
+        arrow = style.pixelMetric(metric.PM_HeaderMarkSize, None, header)
         for i, column in enumerate(COLUMNS):
             sample = COLUMN_SAMPLES.get(column.key, "")
             width = max(
                 metrics.horizontalAdvance(sample) + 8,
                 # The title with the section's margins; the first column (sorted on at the
-                # start) also with room for the sort arrow.
-                header_metrics.horizontalAdvance(column.title) + (24 if i == 0 else 12),
+                # start) also with room for the sort arrow (which grows with the text).
+                header_metrics.horizontalAdvance(column.title) + margins + (arrow if i == 0 else 0),
             )
             if column.key == "signals":
                 width += self._icon_room(metrics)
