@@ -30,7 +30,7 @@ SERVICES_SHORT: Final[dict[str, str]] = {
 
 #: The qualifications a rule of the taakdelegatie can ask of a staff member.
 QUALIFICATIONS: Final[dict[str, str]] = {
-    "POST_HBO_AG": "post-hbo Arbeid & Gezondheid",
+    "POST_HBO_AG": "post-HBO Arbeid & Gezondheid",
     "REGIEVOERDER": "regievoerder MDB",
 }
 
@@ -51,7 +51,7 @@ def role_name(code: str) -> str:
 
 
 def qualification_name(code: str) -> str:
-    """``POST_HBO_AG`` → ``post-hbo Arbeid & Gezondheid``."""
+    """``POST_HBO_AG`` → ``post-HBO Arbeid & Gezondheid``."""
     return QUALIFICATIONS.get(code, code)
 
 
