@@ -208,3 +208,10 @@ def test_the_capacity_button_never_opens_as_a_window_of_its_own(
     assert shown_alone == []
     assert lead.capacity_button.isVisible()
     assert not other.capacity_button.isVisible()
+
+
+def test_the_week_table_writes_large_numbers_as_dutch_readers_do() -> None:
+    from mdbtriage.core.validation import format_count
+
+    assert format_count(1503) == "1.503" and format_count(250_000) == "250.000"
+    assert format_count(7) == "7"

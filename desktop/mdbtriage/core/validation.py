@@ -157,6 +157,11 @@ def format_date(value: date) -> str:
     return f"{value.day:02d}-{value.month:02d}-{value.year:04d}"
 
 
+def format_count(n: int) -> str:
+    """A whole number as Dutch users read it: 250.000."""
+    return f"{n:,}".replace(",", ".")
+
+
 def add_months(day: date, months: int) -> date:
     """The same calendar day ``months`` later (negative: earlier), clamped to the month's end."""
     index = day.year * 12 + (day.month - 1) + months

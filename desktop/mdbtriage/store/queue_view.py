@@ -42,7 +42,7 @@ from mdbtriage.core.triage import (
     order_key,
     unplanned,
 )
-from mdbtriage.core.validation import mask_bsn
+from mdbtriage.core.validation import format_count, mask_bsn
 from mdbtriage.store.audit import AuditEntry, log
 from mdbtriage.store.central import outcome_sql
 from mdbtriage.store.connection import stream_rows
@@ -518,7 +518,7 @@ def entries_from(
     entries: list[QueueEntry] = []
     append = entries.append
     total = len(rows)
-    progress(40, f"{total:,} open zaken rangschikken volgens het beleid".replace(",", "."))
+    progress(40, f"{format_count(total)} open zaken rangschikken volgens het beleid")
     placements = build_queue([r.facts for r in rows], on, policy)
     progress(75, "regels van de werkvoorraad opbouwen")
     # Rows that came in the policy's order keep it: the i-th placement is the i-th row's.
@@ -563,7 +563,7 @@ def load_queue(
         where, params = _open_where(store, on, team)
         counted = store.conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", params)
         total = max(1, int(counted.fetchone()[0]))
-        progress(10, f"{total:,} open zaken lezen en rangschikken".replace(",", "."))
+        progress(10, f"{format_count(total)} open zaken lezen en rangschikken")
         order = _queue_order(store, policy)
         rows = stream_rows(store.conn, f"{_CASES_SELECT} WHERE {where} ORDER BY {order}", params)
         placer = OrderedPlacer(on, policy)
@@ -581,7 +581,7 @@ def load_queue(
                 done = min(95, 10 + 85 * len(entries) // total)
                 progress(
                     done,
-                    f"{len(entries):,} van {total:,} open zaken gerangschikt".replace(",", "."),
+                    f"{format_count(len(entries))} van {format_count(total)} open zaken gerangschikt",
                 )
         finally:
             parts.close()  # a read left half done keeps the office store's connection busy

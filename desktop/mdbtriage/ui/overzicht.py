@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.labels import service_short
 from mdbtriage.core.policy import CLASS_ORDER, Policy, load_policy
+from mdbtriage.core.validation import format_count
 from mdbtriage.store.database import Store
 from mdbtriage.store.overview import (
     QueueFigures,
@@ -51,10 +52,6 @@ from mdbtriage.ui.session import Session
 
 # At least 3:1 against the white chart (graphics); a label inside a bar has 4.5:1 with it.
 COLOURS = ("#1f5fa8", "#a35200", "#b00020", "#5b8c3a")
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _chart(title: str) -> QChart:
@@ -249,8 +246,8 @@ class OverzichtView(QWidget):
         overdue = sum(f.overdue_by_class.values())
         six = sum(f.six_months_by_class.values())
         self.summary.setText(
-            f"{_number(f.total)} open zaken, waarvan {_number(overdue)} na de wettelijke termijn "
-            f"en {_number(six)} {self.policy.six_months_label}."
+            f"{format_count(f.total)} open zaken, waarvan {format_count(overdue)} na de wettelijke termijn "
+            f"en {format_count(six)} {self.policy.six_months_label}."
         )
         self._bars(
             self.class_chart,
@@ -293,7 +290,7 @@ class OverzichtView(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             for c, value in enumerate(row):
-                item = QTableWidgetItem(_number(value) if isinstance(value, int) else value)
+                item = QTableWidgetItem(format_count(value) if isinstance(value, int) else value)
                 if isinstance(value, int):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -400,5 +397,6 @@ class OverzichtView(QWidget):
             QToolTip.hideText()
             return
         QToolTip.showText(
-            QCursor.pos(), f"{names[index]}: {_number(int(bar_set.at(index)))} {bar_set.label()}"
+            QCursor.pos(),
+            f"{names[index]}: {format_count(int(bar_set.at(index)))} {bar_set.label()}",
         )

@@ -44,7 +44,7 @@ from mdbtriage.core.forecast import (
 )
 from mdbtriage.core.policy import Policy
 from mdbtriage.core.taakdelegatie import available_rulesets, load_ruleset
-from mdbtriage.core.validation import format_date
+from mdbtriage.core.validation import format_count, format_date
 from mdbtriage.store.database import Store
 from mdbtriage.store.forecast import ForecastInputs, forecast_inputs
 from mdbtriage.store.records import list_teams
@@ -493,9 +493,16 @@ class PrognoseView(QWidget):
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(base.week_starts))
         for row, start in enumerate(base.week_starts):
-            cells = [format_date(start), str(base.backlog[row]), str(base.over_six_months[row])]
+            cells = [
+                format_date(start),
+                format_count(base.backlog[row]),
+                format_count(base.over_six_months[row]),
+            ]
             if what_if is not None:
-                cells += [str(what_if.backlog[row]), str(what_if.over_six_months[row])]
+                cells += [
+                    format_count(what_if.backlog[row]),
+                    format_count(what_if.over_six_months[row]),
+                ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column:

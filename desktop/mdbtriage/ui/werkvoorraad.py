@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from mdbtriage.core.model import CASE_STATUSES, ROLES, SERVICES
 from mdbtriage.core.policy import Policy
-from mdbtriage.core.validation import format_date
+from mdbtriage.core.validation import format_count, format_date
 from mdbtriage.store import queue_view
 from mdbtriage.store.database import Store, db_errors
 from mdbtriage.store.overview import QueueFigures, figures_by_team, update_figures
@@ -119,10 +119,6 @@ def class_choices(policy: Policy) -> dict[str, str]:
 def route_choices(policy: Policy) -> dict[str, str]:
     """The filter's routes with the policy's own names, in precedence order."""
     return {code: f"{code}: {name}" for code, name in policy.route_names().items()}
-
-
-def _number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 @dataclass(slots=True)
@@ -641,7 +637,7 @@ class WerkvoorraadView(QWidget):
             widget.setEnabled(False)
             widget.setToolTip(waiting)
         self.banner.setText(
-            f"Werkvoorraad wordt berekend… (eerste {_number(len(entries))} zaken getoond). "
+            f"Werkvoorraad wordt berekend… (eerste {format_count(len(entries))} zaken getoond). "
             "Zoeken, filteren en sorteren kan zodra alle zaken er zijn."
         )
         self.banner.show()
@@ -671,7 +667,7 @@ class WerkvoorraadView(QWidget):
     def _team_banner(self, rows: int, waiting: str) -> None:
         name = self.team.itemText(self.team.findData(self._partial_team))
         self.banner.setText(
-            f"De werkvoorraad van {name} is compleet ({_number(rows)} zaken): zoeken, filteren "
+            f"De werkvoorraad van {name} is compleet ({format_count(rows)} zaken): zoeken, filteren "
             f"en sorteren kan. {waiting} worden nog berekend…"
         )
 
@@ -965,7 +961,7 @@ class WerkvoorraadView(QWidget):
         place = (
             "positie onder alle teams wordt berekend"
             if self.model.positions_pending
-            else f"positie {_number(p.position)}"
+            else f"positie {format_count(p.position)}"
         )
         items = "".join(f"<li>{_escape(r)}</li>" for r in p.reasons(self.policy))
         flags = (
@@ -1001,9 +997,9 @@ class WerkvoorraadView(QWidget):
         else:
             self.stack.setCurrentWidget(self.table)
         if not self._loading:
-            text = f"{_number(shown)} zaken"
+            text = f"{format_count(shown)} zaken"
             if shown != total:
-                text = f"{_number(shown)} van {_number(total)} zaken"
+                text = f"{format_count(shown)} van {format_count(total)} zaken"
             self.count.setText(f"{text} op {format_date(self.on)}")
 
     # Columns ----------------------------------------------------------------------------------
