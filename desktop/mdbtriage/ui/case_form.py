@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -118,7 +119,12 @@ class CaseFormDialog(QDialog):
         flow = FlowLayout(flags, spacing=12)
         for name in FLAG_TEXT:
             flow.addWidget(self.flags[name])
-        form.addRow("Kenmerken", flags)
+        # The caption as high as a line of check boxes, so that it stands level with the first
+        # (the form would centre it on a taller row).
+        caption = QLabel("Kenmerken", buddy=flags)
+        line = max(box.sizeHint().height() for box in self.flags.values())
+        caption.setFixedHeight(max(line, caption.sizeHint().height()))
+        form.addRow(caption, flags)
         note = QLabel(
             "Ingebrekestelling en dwangsom worden vastgelegd maar veranderen de volgorde niet."
         )
@@ -140,24 +146,40 @@ class CaseFormDialog(QDialog):
         content = QWidget()
         content.setLayout(form)
         form.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.form_scroll, 1)
         layout.addWidget(self.form_error)
         layout.addWidget(buttons)
+        # As wide as 90 characters where the screen allows, then as tall as the form at that
+        # width.
         wide = self.fontMetrics().horizontalAdvance("x") * 90
-        # As tall as the form at that width (its characteristics on as many lines as needed).
-        high = content.heightForWidth(wide - 2 * layout.contentsMargins().left())
-        tall = max(high, content.sizeHint().height()) + buttons.sizeHint().height()
-        fit_to_screen(self, wide, tall + 3 * layout.spacing() + 40)
+        fit_to_screen(self, wide, self.minimumSizeHint().height())
+        fit_to_screen(self, self.width(), self._whole_height(self.width()))
         # The version the edit starts from: a save after a colleague's change is refused.
         self.version: int | None = None
         if case is not None:
             self._load(case)
         self._schrijnend_toggled(self.flags["schrijnend"].isChecked())
+
+    def _whole_height(self, width: int) -> int:
+        """The dialog's height at ``width`` that shows the whole form (its characteristics on as
+        many lines as they need) with the buttons below it. The form is measured as narrow as a
+        scroll bar would make it, so that none is needed; a screen too low for it makes it
+        scroll (fit_to_screen keeps the dialog within the screen)."""
+        layout, content = self.layout(), self.form_scroll.widget()
+        assert layout is not None and content is not None
+        margins = layout.contentsMargins()
+        bar = self.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent, None, self.form_scroll
+        )
+        form = content.heightForWidth(width - margins.left() - margins.right() - bar)
+        # Margins, buttons and the spacing between them: the layout without the form.
+        around = layout.sizeHint().height() - self.form_scroll.sizeHint().height()
+        return max(form, content.minimumSizeHint().height()) + around
 
     def _load(self, case: Case) -> None:
         """Fill the form with the case as stored now (else as given), and remember its
