@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -49,7 +50,7 @@ from mdbtriage.store.dossier import (
     set_document,
 )
 from mdbtriage.store.records import get_case, get_staff, list_teams
-from mdbtriage.ui.appearance import fit_to_screen
+from mdbtriage.ui.appearance import FittedColumns, fit_columns, fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
@@ -92,6 +93,57 @@ def expected_text(next_week: date | None, done_week: date | None) -> str:
     if done_week is None:
         return f"{start}; klaar niet in zicht (schatting)"
     return f"{start}, klaar in de week van {format_date(done_week)} (schatting)"
+
+
+HISTORY_COLUMNS = ("Tijdstip", "Handeling", "Door", "Rol", "Uitkomst", "Doel", "Details")
+
+
+class RecordColumns(FittedColumns):
+    """The Logboek's columns: the record's own text (Details) gets the room. When all fit on
+    one line it gets what is left over; when they do not (large text, a narrow window) the
+    other columns give up width first, the widest first, down to their longest word (a short
+    one, Rol or Uitkomst, stays as it is) until Details has two fifths of the table; only then
+    is Details narrowed too. Every word stays whole and a row is as high as its wrapped texts."""
+
+    MAIN = HISTORY_COLUMNS.index("Details")
+    SHARE = 0.4
+
+    @classmethod
+    def take_over(cls, view: QTableView) -> RecordColumns:
+        """Size ``view``'s columns this way from now on (the table's fitting as it is, its
+        widths chosen here)."""
+        fitted = fit_columns(view)
+        fitted.__class__ = cls
+        assert isinstance(fitted, RecordColumns)
+        fitted.fit()
+        return fitted
+
+    def widths(self, room: int) -> dict[int, int]:
+        fitted = super().widths(room)
+        main = self.MAIN
+        if main not in fitted:
+            return fitted
+        view, header = self.view, self.view.horizontalHeader()
+        want = {c: max(header.sectionSizeHint(c), view.sizeHintForColumn(c)) for c in fitted}
+        if sum(want.values()) <= room:  # all on one line: what is left over goes to Details
+            return want | {main: want[main] + room - sum(want.values())}
+        least = {c: min(want[c], max(header.sectionSizeHint(c), self._word(c))) for c in fitted}
+        target = min(want[main], max(least[main], int(room * self.SHARE)))
+        others = [c for c in fitted if c != main]
+        if fitted[main] >= target or room - sum(least[c] for c in others) < least[main]:
+            return fitted  # Details has its room, or nothing can give it more
+        budget = room - target
+        # One cap for the other columns, as high as the budget allows (not below their words).
+        low, high = 0, max(fitted[c] for c in others)
+        while low < high:
+            cap = (low + high + 1) // 2
+            if sum(max(least[c], min(fitted[c], cap)) for c in others) <= budget:
+                low = cap
+            else:
+                high = cap - 1
+        widths = {c: max(least[c], min(fitted[c], low)) for c in others}
+        widths[main] = room - sum(widths.values())
+        return widths
 
 
 class DossierWindow(QWidget):
@@ -170,12 +222,13 @@ class DossierWindow(QWidget):
             (5, 3),
         )
         self.history = TablePane(
-            ("Tijdstip", "Handeling", "Door", "Rol", "Uitkomst", "Doel", "Details"),
+            HISTORY_COLUMNS,
             "Nog niets vastgelegd.",
             "history_table",
             "Logboek",
             (),  # purpose and details wrap: they are what the record says, read whole
         )
+        RecordColumns.take_over(self.history.view)
 
         notes_tab = QWidget()
         notes_layout = QVBoxLayout(notes_tab)
