@@ -50,10 +50,9 @@ def test_team_tab_lists_staff_with_big_and_hours(
     from mdbtriage.store.delegations import ruleset_for
     from tests.conftest import TODAY
 
-    assert (
-        f"({ruleset_for(demo_store, tl_session.team, TODAY).ruleset_id},"
-        in team.ruleset_title.text()
-    )
+    ruleset = ruleset_for(demo_store, tl_session.team, TODAY)
+    assert f"{ruleset.name}, versie {ruleset.version}" in team.ruleset_title.text()
+    assert ruleset.ruleset_id in team.ruleset_title.toolTip()  # the code, to find its file
     assert team.rules.model.rowCount() > 10
     qtmodeltester.check(team.rules.model, force_py=True)
 

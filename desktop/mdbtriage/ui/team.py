@@ -3,32 +3,41 @@ individual agreements of the VAs; and the rule set the team works under."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from mdbtriage.core.labels import qualification_name, role_name, service_short, task_short
+from mdbtriage.core.taakdelegatie import RuleSetError, load_ruleset
 from mdbtriage.core.validation import format_date
 from mdbtriage.store.accounts import staff_ids_with_account
 from mdbtriage.store.database import Store
 from mdbtriage.store.records import list_staff, list_teams
+from mdbtriage.ui.appearance import fit_columns
 from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.table_model import TablePane
+
+
+def _ruleset_name(ruleset_id: str) -> str:
+    try:
+        return load_ruleset(ruleset_id).name
+    except RuleSetError:
+        return ruleset_id
 
 
 def _hours(value: float | None) -> str:
@@ -37,29 +46,68 @@ def _hours(value: float | None) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-#: The rows a list of the team keeps in view however tall its rows grow.
+#: The rows of each list kept in view when the page shares too little height for all of them.
 ROWS_IN_VIEW = 3
 
 
-def _keep_rows_in_view(view: QTableView) -> None:
-    """Let ``view`` be at least as tall as its first ROWS_IN_VIEW rows: a long text wraps and
-    its row grows (large text, a narrow window), and the list grows with it instead of
-    showing one row at a time; the page around it scrolls down then."""
-    least = view.minimumHeight()
+def _words(text: str) -> list[str]:
+    """The parts a cell's text wraps into at most: its words, split after a hyphen that is not
+    followed by a digit (as the line breaker does: '16-11-2025' and 'UTRECHT-1-' stay whole)."""
+    return [part for part in re.split(r"\s+|(?<=-)(?!\d)", text) if part]
 
-    def fit() -> None:
-        rows = [view.rowHeight(r) for r in range(min(ROWS_IN_VIEW, view.model().rowCount()))]
-        frame = 2 * view.frameWidth() + view.horizontalHeader().height()
-        height = max(least, sum(rows) + frame)
-        if view.minimumHeight() != height:
-            view.setMinimumHeight(height)
-            # The page around it makes room now, not a few events later: until then the list
-            # would stand out of its box.
-            for _ in range(8):
-                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
-    view.verticalHeader().sectionResized.connect(lambda *_args: fit())
-    view.model().modelReset.connect(fit)
+def _keep_words_whole(view: QTableView) -> None:
+    """Let the fitted columns of ``view`` (see fit_columns) cut no word of a text short while
+    other columns have room to spare: with large text a column narrowed to the others' width
+    showed 'verpleegkun…' beside a column wider than anything in it. The room comes from the
+    columns wider than their longest word (or heading); no column gets narrower than that."""
+    fitted = fit_columns(view)
+    fitted_widths = fitted.widths
+
+    def widths(room: int) -> dict[int, int]:
+        given = fitted_widths(room)
+        header, model, metrics = view.horizontalHeader(), view.model(), view.fontMetrics()
+        # A cell's margins: the focus frame's on each side, and a pixel more.
+        focus = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
+        margin = 2 * (focus + 1) + 1
+        need = {}
+        for column in given:
+            texts = [str(model.index(r, column).data() or "") for r in range(model.rowCount())]
+            word = max(
+                (metrics.horizontalAdvance(w) + margin for t in texts for w in _words(t)),
+                default=0,
+            )
+            whole = max(header.sectionSizeHint(column), view.sizeHintForColumn(column))
+            need[column] = min(whole, max(header.sectionSizeHint(column), word))
+        for column in sorted(given):
+            short = need[column] - given[column]
+            while short > 0:
+                spare = max(given, key=lambda c: given[c] - need[c])
+                more = min(short, given[spare] - need[spare])
+                if more <= 0:
+                    break
+                given[spare] -= more
+                given[column] += more
+                short -= more
+        return given
+
+    fitted.widths = widths  # type: ignore[method-assign]
+
+
+def _table_height(pane: TablePane, rows: int | None = None) -> int:
+    """The height ``pane`` needs for its heading and its first ``rows`` rows (all by default)
+    without a scroll bar of its own; the hint's height when the list is empty."""
+    view = pane.view
+    if pane.widget.currentWidget() is not view:
+        width = pane.widget.width() or pane.empty.sizeHint().width()
+        return max(pane.empty.heightForWidth(width), pane.empty.sizeHint().height())
+    count = view.model().rowCount() if rows is None else min(rows, view.model().rowCount())
+    header = view.horizontalHeader()
+    height = sum(view.rowHeight(r) for r in range(count))
+    height += max(header.height(), header.sizeHint().height()) + 2 * view.frameWidth()
+    if view.horizontalScrollBar().maximum() > 0:
+        height += view.horizontalScrollBar().sizeHint().height()
+    return height
 
 
 class TeamView(QWidget):
@@ -119,41 +167,99 @@ class TeamView(QWidget):
         )
         self.ruleset_title = QLabel(objectName="ruleset_title")
         self.ruleset_title.setWordWrap(True)
-        # Room for two lines: a splitter does not ask how tall a wrapped line becomes.
-        self.ruleset_title.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
 
         def group(title: str, *widgets: QWidget) -> QGroupBox:
             box = QGroupBox(title)
             layout = QVBoxLayout(box)
+            # Little room above and below a list: the height goes to the rows.
+            margins = layout.contentsMargins()
+            margins.setTop(margins.top() // 2)
+            margins.setBottom(margins.bottom() // 2)
+            layout.setContentsMargins(margins)
             for widget in widgets:
                 layout.addWidget(widget)
             return box
 
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(group("Medewerkers", self.staff.widget))
-        split.addWidget(group("Delegaties en individuele afspraken", self.delegations.widget))
-        split.addWidget(group("Regelset taakdelegatie", self.ruleset_title, self.rules.widget))
-        # Staff first: the team's list is what is looked up most; delegations are few.
-        for index, stretch in enumerate((5, 3, 4)):
-            split.setStretchFactor(index, stretch)
-        split.setSizes([500, 300, 400])
-        for pane in (self.staff, self.delegations, self.rules):
-            # A few rows of each list in view, also with large text (the page scrolls then).
-            pane.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 10)
-            _keep_rows_in_view(pane.view)
-        page = QScrollArea(objectName="team_scroll")
-        page.setWidgetResizable(True)
-        page.setFrameShape(QFrame.Shape.NoFrame)
-        page.setWidget(split)
+        self.panes = (self.staff, self.delegations, self.rules)
+        self.boxes = (
+            group("Medewerkers", self.staff.widget),
+            group("Delegaties en individuele afspraken", self.delegations.widget),
+            group("Regelset taakdelegatie", self.ruleset_title, self.rules.widget),
+        )
+        content = self.content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)  # each box's title stands apart from the box above
+        for box in self.boxes:
+            content_layout.addWidget(box)
+        content_layout.addStretch(1)  # what is left over stays below the lists
+        for pane in self.panes:
+            _keep_words_whole(pane.view)
+            pane.widget.setFixedHeight(self.fontMetrics().lineSpacing() * 8)
+        # One scroll bar, the page's, when the lists together are taller than the window.
+        self.page = QScrollArea(objectName="team_scroll")
+        self.page.setWidgetResizable(True)
+        self.page.setFrameShape(QFrame.Shape.NoFrame)
+        self.page.setWidget(content)
+        self.page.viewport().installEventFilter(self)
+        # Rows grow and shrink as their texts wrap (columns fitted to the width, large text):
+        # the lists' heights follow once the rows are measured.
+        self._later = QTimer(self, singleShot=True, interval=0)
+        self._later.timeout.connect(self.share_height)
+        for pane in self.panes:
+            pane.view.verticalHeader().sectionResized.connect(lambda *_a: self._later.start())
+            pane.model.modelReset.connect(self._later.start)
         top = QHBoxLayout()
         top.addWidget(QLabel("Tea&m:", buddy=self.team))
         top.addWidget(self.team)
         top.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
+        # The page's lists reach down to the status bar: the height goes to their rows.
+        margins = layout.contentsMargins()
+        margins.setBottom(0)
+        layout.setContentsMargins(margins)
         layout.addLayout(top)
-        layout.addWidget(page, 1)
+        layout.addWidget(self.page, 1)
         self.refresh()
         self.events.changed.connect(self._store_changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.page.viewport():
+            self._later.start()
+        return False
+
+    def share_height(self) -> None:
+        """Share the page's height among the three lists. Each is as tall as its rows when
+        they all fit; otherwise each keeps its first rows in view and the room left goes to
+        the staff first, then the delegations, then the rule set (which then scrolls). When not
+        even that fits (large text), each list is shown whole and only the page scrolls: one
+        scroll bar, not a list's inside the page's."""
+        page = self.page.viewport().height()
+        fixed = sum(pane.widget.minimumHeight() for pane in self.panes)
+        # The titles, margins and the rule set's line (wrapped in the page's width).
+        content = self.content
+        if content.hasHeightForWidth():
+            chrome = content.heightForWidth(self.page.viewport().width()) - fixed
+        else:
+            chrome = content.minimumSizeHint().height() - fixed
+        room = page - chrome
+        wants = [_table_height(pane) for pane in self.panes]
+        least = [
+            min(w, _table_height(p, ROWS_IN_VIEW)) for w, p in zip(wants, self.panes, strict=True)
+        ]
+        if sum(wants) <= room:
+            heights = wants
+        elif sum(least) <= room:
+            heights, left = list(least), room - sum(least)
+            for index, want in enumerate(wants):
+                more = min(left, want - heights[index])
+                heights[index] += more
+                left -= more
+        else:  # large text: the lists whole, one below the other, and the page scrolls
+            heights = wants
+        for pane, height in zip(self.panes, heights, strict=True):
+            if pane.widget.minimumHeight() != height or pane.widget.maximumHeight() != height:
+                pane.widget.setFixedHeight(height)
 
     def _store_changed(self, changes: Changes) -> None:
         if changes.touches("staff", "delegations"):
@@ -233,10 +339,17 @@ class TeamView(QWidget):
             self.ruleset_title.setText(f"De regelset kan niet worden gelezen: {error}")
             self.rules.set_rows([])
             return
-        self.ruleset_title.setText(
-            f"{ruleset.name} ({ruleset.ruleset_id}, versie {ruleset.version}) geldt op "
-            f"{format_date(self.on)}."
-        )
+        # The rule set by its name; its code, to find its file, in the tooltip.
+        title = f"{ruleset.name}, versie {ruleset.version}, geldt op {format_date(self.on)}."
+        bases = sorted({rule.source for rule in ruleset.rules} - {ruleset.ruleset_id})
+        if bases:
+            title += (
+                " Deze regelset bouwt voort op "
+                + " en ".join(_ruleset_name(b) for b in bases)
+                + "."
+            )
+        self.ruleset_title.setText(title)
+        self.ruleset_title.setToolTip(f"Regelset {ruleset.ruleset_id}, versie {ruleset.version}")
         self.rules.set_rows(
             [
                 (
