@@ -49,6 +49,18 @@ from mdbtriage.ui.appearance import FlowLayout, SideBySide, fit_columns, fit_to_
 from mdbtriage.ui.session import Session
 
 
+def _names(names: dict[str, str]) -> dict[str, str]:
+    """Each colleague's name as the form shows it (staff id to name): with the staff number
+    only for a name that two colleagues share."""
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    return {
+        staff_id: name if seen[name] == 1 else f"{name} ({staff_id})"
+        for staff_id, name in names.items()
+    }
+
+
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
@@ -105,13 +117,28 @@ class CapacityDialog(QDialog):
         self.remove.clicked.connect(self.remove_selected)
 
         self.who = QComboBox(objectName="absence_who")
-        for staff_id, name in sorted(self.names.items(), key=lambda kv: kv[1]):
-            self.who.addItem(f"{name} ({staff_id})", staff_id)
-        # As wide as the form allows, not as the longest name (its list shows them whole).
+        # A colleague by name; the staff number only for a name two colleagues share, and in
+        # the tooltip.
+        shown = _names(self.names)
+        for staff_id, name in sorted(shown.items(), key=lambda kv: kv[1]):
+            self.who.addItem(name, staff_id)
+            self.who.setItemData(
+                self.who.count() - 1, f"Personeelsnr. {staff_id}", Qt.ItemDataRole.ToolTipRole
+            )
+        self.who.currentIndexChanged.connect(
+            lambda _i: self.who.setToolTip(
+                f"Personeelsnr. {self.who.currentData()}" if self.who.currentData() else ""
+            )
+        )
+        self.who.setToolTip(
+            f"Personeelsnr. {self.who.currentData()}" if self.who.currentData() else ""
+        )
+        # As wide as a name, not wider: beside its caption like the other fields, also with
+        # large text (the form grows it to the width there is; its list shows names whole).
         self.who.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.who.setMinimumContentsLength(30)
+        self.who.setMinimumContentsLength(min(20, max((len(n) for n in shown.values()), default=0)))
         self.starts = QDateEdit(_qdate(on), objectName="absence_starts", calendarPopup=True)
         self.ends = QDateEdit(_qdate(on), objectName="absence_ends", calendarPopup=True)
         for edit in (self.starts, self.ends):
