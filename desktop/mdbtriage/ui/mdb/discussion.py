@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QKeySequence, QPainter, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPainter, QPalette, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -167,6 +167,29 @@ class _HangingIndent(QStyledItemDelegate):
         painter.restore()
 
 
+class _ListBeside(QSplitter):
+    """The case list beside the decision form: the list as wide as ``list_width`` (a case on one
+    line in the current text size), but no more than two fifths of the width: the form keeps
+    the larger part. Until the person moves the handle."""
+
+    def __init__(self, list_width: int) -> None:
+        super().__init__()
+        self.list_width = list_width
+        self.moved = False
+        self.splitterMoved.connect(self._moved)
+
+    def _moved(self) -> None:
+        self.moved = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.moved or self.count() != 2:
+            return
+        room = event.size().width() - self.handleWidth()
+        left = min(self.list_width, room * 2 // 5)
+        self.setSizes([left, room - left])
+
+
 class _Notice(QLabel):
     """A line shown only while it has something to say (no empty row in the form)."""
 
@@ -185,15 +208,19 @@ class DiscussionTab(MdbBase):
     def _build_live(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        splitter = QSplitter()
         self.case_list = QListWidget()
         self.case_list.setAccessibleName("Zaken op de agenda")
-        # Room for "○ 20. Z26-000000 · a long name (******000)" at the start; a longer name, or
-        # large text, wraps onto a second line (under its text, not under its mark) instead of
-        # the list scrolling sideways or taking the decision form's room.
-        list_width = self.fontMetrics().horizontalAdvance(
-            "○ 20. Z26-000000 · Marieke van der Lee (******000)"
+        # Room for "○ 20. Z26-000000 · a name (******000)" on one line in the current text size;
+        # a longer name, or a narrow window, wraps onto a second line (under its text, not under
+        # its mark) instead of the list scrolling sideways or taking the decision form's room.
+        style, metrics = self.case_list.style(), self.case_list.fontMetrics()
+        list_width = (
+            metrics.horizontalAdvance("○  20. Z26-000000 · Marieke van der Lee (******000)")
+            + 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+            + style.pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            + 2 * style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
         )
+        splitter = _ListBeside(list_width)
         self.case_list.setMinimumWidth(list_width // 2)
         self.case_list.setWordWrap(True)
         self.case_list.setResizeMode(QListView.ResizeMode.Adjust)
@@ -355,7 +382,6 @@ class DiscussionTab(MdbBase):
         right_scroll.setWidget(right)
         splitter.addWidget(right_scroll)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([max(340, list_width * 2 // 3), 860])
         layout.addWidget(splitter, 1)
         # Why the MDB cannot be closed yet: a line of the window's width (with large text not
         # a narrow column beside the button that pushes the form away), gone once all is decided.

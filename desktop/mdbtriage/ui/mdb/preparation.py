@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from mdbtriage.core.labels import route_name
 from mdbtriage.core.meetings import AGENDA_REASONS, AGENDA_STATUSES, AgendaItem
 from mdbtriage.store import meetings as repo
-from mdbtriage.ui.appearance import FlowLayout, fit_columns
+from mdbtriage.ui.appearance import FittedColumns, FlowLayout
 from mdbtriage.ui.mdb.base import MdbBase, _policy
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -87,9 +87,78 @@ class AgendaModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return AGENDA_COLUMNS[section]
+        if (
+            role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+            and orientation == Qt.Orientation.Horizontal
+        ):
+            return AGENDA_COLUMNS[section]  # the tooltip: whole when the column is narrow
         return None
+
+
+class AgendaColumns(FittedColumns):
+    """The agenda's columns: the reason a case is on the agenda (Reden) gets the room. When not
+    all fit on one line (large text, a narrow window) the columns give up width in turn, each
+    group the widest first, until Reden has a third of the table: what is missing (cut short
+    with '…', whole in its tooltip) down to its heading; the other columns down to their
+    longest word (a route such as 60-plusmaatregel stays whole, a status is never cut); what
+    is missing down to a few letters (an empty column has nothing to show); then Reden down to
+    its longest word; last a heading wider than its column's texts is cut short ('…', whole
+    in its tooltip). When even that does not fit, the columns fit as any table's."""
+
+    MAIN = AGENDA_COLUMNS.index("Reden")
+    SHARE = 1 / 3
+
+    def widths(self, room: int) -> dict[int, int]:
+        view, header = self.view, self.view.horizontalHeader()
+        main = self.MAIN
+        columns = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        if main not in columns:
+            return super().widths(room)
+        want = {c: max(header.sectionSizeHint(c), view.sizeHintForColumn(c)) for c in columns}
+        if sum(want.values()) <= room:  # all on one line: what is left over goes to Reden
+            return want | {main: want[main] + room - sum(want.values())}
+        heading = {c: min(want[c], header.sectionSizeHint(c)) for c in columns}
+        least = {c: min(want[c], max(heading[c], self._word(c))) for c in columns}
+        cut = [c for c in self.elide if c in columns]
+        wrap = [c for c in columns if c != main and c not in cut]
+        few = view.fontMetrics().horizontalAdvance("xxxxx")
+        # A column whose heading is wider than its texts (Voorstel regie: VA or AD).
+        texts = {c: min(want[c], max(few, view.sizeHintForColumn(c), self._word(c))) for c in wrap}
+        widths = dict(want)
+        widths[main] = min(want[main], max(least[main], int(room * self.SHARE)))
+        for group, floor in (
+            (cut, heading),
+            (wrap, least),
+            (cut, {c: min(heading[c], few) for c in cut}),
+            ([main], least),
+            (wrap, {c: min(least[c], texts[c]) for c in wrap}),
+        ):
+            over = sum(widths.values()) - room
+            if over > 0:
+                _give_up(widths, group, floor, over)
+        over = sum(widths.values()) - room
+        if over > 0:
+            return super().widths(room)
+        widths[main] -= over  # what a group gave beyond the need
+        return widths
+
+
+def _give_up(widths: dict[int, int], group: list[int], floor: dict[int, int], need: int) -> None:
+    """Narrow the ``group``'s columns, the widest first (all to one cap, none below its
+    ``floor``), by ``need`` pixels or as far as they can."""
+
+    def given(cap: int) -> int:
+        return sum(widths[c] - max(floor[c], min(widths[c], cap)) for c in group)
+
+    low, high = 0, max((widths[c] for c in group), default=0)
+    while low < high:  # the highest cap that gives enough
+        cap = (low + high + 1) // 2
+        if given(cap) >= need:
+            low = cap
+        else:
+            high = cap - 1
+    for column in group:
+        widths[column] = max(floor[column], min(widths[column], low))
 
 
 class _CaseNumberField(QLineEdit):
@@ -122,11 +191,13 @@ class PreparationTab(MdbBase):
         self.agenda_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.agenda_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda_view.verticalHeader().hide()
-        # With large text names wrap and the reason and what is missing are cut short, so the
-        # agenda does not scroll sideways.
-        fit_columns(
-            self.agenda_view, (AGENDA_COLUMNS.index("Reden"), AGENDA_COLUMNS.index("Ontbreekt"))
+        # With large text the reason keeps its room and wraps, names wrap and what is missing
+        # is cut short, so the agenda does not scroll sideways.
+        self.agenda_view.fitted_columns = AgendaColumns(  # type: ignore[attr-defined]
+            self.agenda_view, (AGENDA_COLUMNS.index("Ontbreekt"),)
         )
+        # A heading cut short says so ('…'); it is whole in its tooltip.
+        self.agenda_view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         layout.addWidget(self.agenda_view, 1)
         self.agenda_empty = QLabel(
             "Nog geen MDB gekozen. Kies hierboven een team en een datum en klik op "
