@@ -81,3 +81,11 @@ def test_the_mdb_summary_is_titled_by_team_date_and_version_and_dated_when_print
     info, _ = _info(build_summary_pdf(non_medical(summary)))
     assert info["/Title"] == "MDB-verslag Team 1 02-11-2026 (niet-medische versie)"
     assert build_summary_pdf(summary) == build_summary_pdf(summary)
+
+
+def test_the_mdb_summary_names_the_team_by_its_name_only() -> None:
+    """A PDF has no tooltip: the team is "SMC Utrecht 1", not also its code."""
+    summary = replace(closed_summary(()), team_id="SMC-UTRECHT-1", team_name="SMC Utrecht 1")
+    pdf = PdfReader(io.BytesIO(build_summary_pdf(summary)))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "SMC Utrecht 1" in text and "SMC-UTRECHT-1" not in text

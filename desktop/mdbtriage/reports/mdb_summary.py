@@ -277,7 +277,7 @@ def build_summary_pdf(summary: MeetingSummary) -> bytes:
     else:
         status = "concept: de besluiten zijn nog niet bevestigd door de regievoerder"
     meta = [
-        ["Team", f"{summary.team_name} ({summary.team_id})"],
+        ["Team", summary.team_name or summary.team_id],
         ["Datum MDB", format_date(summary.held_on)],
         ["Regievoerder", summary.regievoerder or "niet aangewezen"],
         ["Status", status],
