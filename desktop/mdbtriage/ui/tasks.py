@@ -31,6 +31,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QMargins,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -54,6 +55,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -122,9 +124,15 @@ def in_words(text: str, ruleset: RuleSet, staff: Sequence[Staff]) -> str:
     for rule in ruleset.rules:
         label = rule.label(ruleset.ruleset_id)
         if label in text:
-            text = text.replace(
-                label, f"regel {rule.number} van regelset {_ruleset_name(rule.source, ruleset)}"
-            )
+            where = f"regel {rule.number} van regelset {_ruleset_name(rule.source, ruleset)}"
+            if rule.source != ruleset.ruleset_id:
+                # A rule of the base rule set, taken over by the team's: say both, so the
+                # rule set named above the list and the one in the reason do not seem to clash.
+                where = (
+                    f"regel {rule.number} van {_ruleset_name(rule.source, ruleset)}, "
+                    f"overgenomen in {ruleset.name}"
+                )
+            text = text.replace(label, where)
     # The dialog names the rule set once, above the list.
     text = text.replace(f"geen regel in {ruleset.ruleset_id} ", "geen regel in deze regelset ")
     for code, task in ruleset.tasks.items():
@@ -516,6 +524,10 @@ class AssignTaskDialog(QDialog):
         intro = QLabel(
             f"Zaak {case_ref}, {SERVICES[self.service]}, team {_team_name(store, self.team)}. "
             f"Regelset {ruleset.name} op {format_date(self.on)}."
+            + "".join(
+                f" Deze regelset bouwt voort op {_ruleset_name(source, ruleset)}."
+                for source in sorted({r.source for r in ruleset.rules} - {ruleset.ruleset_id})
+            )
         )
         # The rule set's code, to find its file, where it does not stand in the way.
         intro.setToolTip(f"Regelset {ruleset.ruleset_id}, versie {ruleset.version}")
@@ -593,8 +605,30 @@ class AssignTaskDialog(QDialog):
         self.va_combo.currentIndexChanged.connect(self.refresh)
         self.view.selectionModel().selectionChanged.connect(self._update)
         self.view.doubleClicked.connect(lambda _i: self._assign())
-        fit_to_screen(self, 1100, 680)
         self.refresh()
+        fit_to_screen(self, *self._wanted_size())
+
+    def _wanted_size(self) -> tuple[int, int]:
+        """Room for the whole list without scrolling, its columns as wide as their texts (in
+        the current text size); fit_to_screen keeps it within the screen, where long texts
+        wrap and the list scrolls."""
+        view, header = self.view, self.view.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(c), view.sizeHintForColumn(c))
+            for c in range(self.model.columnCount())
+        )
+        bar = view.verticalScrollBar().sizeHint().width()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        side = margins.left() + margins.right()
+        width = max(self.sizeHint().width(), columns + 2 * view.frameWidth() + bar + side)
+        # Each row on one line at that width; the reason below has room for three lines.
+        focus = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameVMargin, None, view)
+        line = view.fontMetrics().height() + 2 * (focus + 1) + 1  # a line, its margins, grid
+        rows = line * self.model.rowCount()
+        table = rows + max(header.height(), header.sizeHint().height()) + 2 * view.frameWidth()
+        height = self.sizeHint().height() - view.sizeHint().height() + table
+        return width, height
 
     def words(self, text: str) -> str:
         """A judgement's sentence with names instead of codes (see :func:`in_words`)."""
@@ -1054,12 +1088,20 @@ class TeAccorderenWidget(QWidget):
                 f"<td align='right'>{s.rejected}</td><td align='right'>{s.not_sampled}</td>"
                 f"<td align='right'>{s.waiting}</td></tr>"
             )
+        # The gaps between the columns grow with the text size (a fixed 6 pixels let the
+        # headings almost touch with large text).
+        gap = self.stats.fontMetrics().horizontalAdvance("nn")
+        cell = f"style='padding-right: {gap}px'"
         self.stats.setText(
-            "<b>Beoordeling per medewerker</b><table cellspacing='6'><tr><th align='left'>"
-            "Medewerker</th><th>Ingeleverd</th><th>Beoordeeld</th><th>Gewijzigd</th>"
-            "<th>Afgewezen</th><th>Niet in steekproef</th><th>Wacht</th></tr>"
-            + "".join(lines)
-            + "</table>"
+            (
+                "<b>Beoordeling per medewerker</b><table cellspacing='2'><tr><th align='left'>"
+                "Medewerker</th><th>Ingeleverd</th><th>Beoordeeld</th><th>Gewijzigd</th>"
+                "<th>Afgewezen</th><th>Niet in steekproef</th><th>Wacht</th></tr>"
+                + "".join(lines)
+                + "</table>"
+            )
+            .replace("<th", f"<th {cell}")
+            .replace("<td", f"<td {cell}")
         )
 
     def current(self) -> TaskRow | None:
