@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -50,7 +49,7 @@ from mdbtriage.store.dossier import (
     set_document,
 )
 from mdbtriage.store.records import get_case, get_staff, list_teams
-from mdbtriage.ui.appearance import FittedColumns, fit_columns, fit_to_screen
+from mdbtriage.ui.appearance import FittedColumns, fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
@@ -107,16 +106,6 @@ class RecordColumns(FittedColumns):
 
     MAIN = HISTORY_COLUMNS.index("Details")
     SHARE = 0.4
-
-    @classmethod
-    def take_over(cls, view: QTableView) -> RecordColumns:
-        """Size ``view``'s columns this way from now on (the table's fitting as it is, its
-        widths chosen here)."""
-        fitted = fit_columns(view)
-        fitted.__class__ = cls
-        assert isinstance(fitted, RecordColumns)
-        fitted.fit()
-        return fitted
 
     def widths(self, room: int) -> dict[int, int]:
         fitted = super().widths(room)
@@ -227,8 +216,8 @@ class DossierWindow(QWidget):
             "history_table",
             "Logboek",
             (),  # purpose and details wrap: they are what the record says, read whole
+            RecordColumns,
         )
-        RecordColumns.take_over(self.history.view)
 
         notes_tab = QWidget()
         notes_layout = QVBoxLayout(notes_tab)

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from mdbtriage.ui.appearance import fit_columns
+from mdbtriage.ui.appearance import FittedColumns, fit_columns
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -76,7 +76,10 @@ class TablePane:
         name: str,
         title: str,
         elide: Sequence[int] = (),
+        fitting: type[FittedColumns] = FittedColumns,
     ) -> None:
+        """``fitting``: how the columns share the width (a table whose one text column should
+        get the room gives its own kind of :class:`FittedColumns`)."""
         from PySide6.QtWidgets import QLabel, QStackedWidget, QTableView
 
         self.model = RowsModel(headers)
@@ -91,7 +94,7 @@ class TablePane:
         self.view.verticalHeader().setVisible(False)
         # With large text long texts wrap instead of the table scrolling sideways; the least
         # important columns (``elide``) stay on one line and give up width first.
-        fit_columns(self.view, elide)
+        self.view.fitted_columns = fitting(self.view, elide)  # type: ignore[attr-defined]
         self.empty = QLabel(empty_text)
         self.empty.setObjectName(f"{name}_empty")
         self.empty.setWordWrap(True)
