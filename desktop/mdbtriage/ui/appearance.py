@@ -9,6 +9,7 @@ restored beyond a smaller one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from importlib import resources
 
@@ -532,6 +533,47 @@ class _OneLine(QStyledItemDelegate):
     ) -> None:
         super().initStyleOption(option, index)
         option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+
+
+def _words(text: str) -> list[str]:
+    """The parts a cell's text wraps into at most: its words, split after a hyphen that is not
+    followed by a digit (as the line breaker does: '16-11-2025' and 'UTRECHT-1-' stay whole)."""
+    return [part for part in re.split(r"\s+|(?<=-)(?!\d)", text) if part]
+
+
+class WholeWordColumns(FittedColumns):
+    """Fitted columns that cut no word of a text short while other columns have room to spare:
+    with large text a column narrowed to the others' width showed 'verpleegkun…' beside a
+    column wider than anything in it. The room comes from the columns wider than their longest
+    word (or heading); no column gets narrower than that."""
+
+    def widths(self, room: int) -> dict[int, int]:
+        given = super().widths(room)
+        view = self.view
+        header, model, metrics = view.horizontalHeader(), view.model(), view.fontMetrics()
+        # A cell's margins: the focus frame's on each side, and a pixel more.
+        focus = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
+        margin = 2 * (focus + 1) + 1
+        need = {}
+        for column in given:
+            texts = [str(model.index(r, column).data() or "") for r in range(model.rowCount())]
+            word = max(
+                (metrics.horizontalAdvance(w) + margin for t in texts for w in _words(t)),
+                default=0,
+            )
+            whole = max(header.sectionSizeHint(column), view.sizeHintForColumn(column))
+            need[column] = min(whole, max(header.sectionSizeHint(column), word))
+        for column in sorted(given):
+            short = need[column] - given[column]
+            while short > 0:
+                spare = max(given, key=lambda c: given[c] - need[c])
+                more = min(short, given[spare] - need[spare])
+                if more <= 0:
+                    break
+                given[spare] -= more
+                given[column] += more
+                short -= more
+        return given
 
 
 def fit_columns(view: QTableView, elide: Sequence[int] = ()) -> FittedColumns:

@@ -3,7 +3,6 @@ individual agreements of the VAs; and the rule set the team works under."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -15,8 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +24,7 @@ from mdbtriage.core.validation import format_date
 from mdbtriage.store.accounts import staff_ids_with_account
 from mdbtriage.store.database import Store
 from mdbtriage.store.records import list_staff, list_teams
-from mdbtriage.ui.appearance import fit_columns
+from mdbtriage.ui.appearance import WholeWordColumns
 from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
 from mdbtriage.ui.table_model import TablePane
@@ -48,50 +45,6 @@ def _hours(value: float | None) -> str:
 
 #: The rows of each list kept in view when the page shares too little height for all of them.
 ROWS_IN_VIEW = 3
-
-
-def _words(text: str) -> list[str]:
-    """The parts a cell's text wraps into at most: its words, split after a hyphen that is not
-    followed by a digit (as the line breaker does: '16-11-2025' and 'UTRECHT-1-' stay whole)."""
-    return [part for part in re.split(r"\s+|(?<=-)(?!\d)", text) if part]
-
-
-def _keep_words_whole(view: QTableView) -> None:
-    """Let the fitted columns of ``view`` (see fit_columns) cut no word of a text short while
-    other columns have room to spare: with large text a column narrowed to the others' width
-    showed 'verpleegkun…' beside a column wider than anything in it. The room comes from the
-    columns wider than their longest word (or heading); no column gets narrower than that."""
-    fitted = fit_columns(view)
-    fitted_widths = fitted.widths
-
-    def widths(room: int) -> dict[int, int]:
-        given = fitted_widths(room)
-        header, model, metrics = view.horizontalHeader(), view.model(), view.fontMetrics()
-        # A cell's margins: the focus frame's on each side, and a pixel more.
-        focus = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
-        margin = 2 * (focus + 1) + 1
-        need = {}
-        for column in given:
-            texts = [str(model.index(r, column).data() or "") for r in range(model.rowCount())]
-            word = max(
-                (metrics.horizontalAdvance(w) + margin for t in texts for w in _words(t)),
-                default=0,
-            )
-            whole = max(header.sectionSizeHint(column), view.sizeHintForColumn(column))
-            need[column] = min(whole, max(header.sectionSizeHint(column), word))
-        for column in sorted(given):
-            short = need[column] - given[column]
-            while short > 0:
-                spare = max(given, key=lambda c: given[c] - need[c])
-                more = min(short, given[spare] - need[spare])
-                if more <= 0:
-                    break
-                given[spare] -= more
-                given[column] += more
-                short -= more
-        return given
-
-    fitted.widths = widths  # type: ignore[method-assign]
 
 
 def _table_height(pane: TablePane, rows: int | None = None) -> int:
@@ -152,18 +105,21 @@ class TeamView(QWidget):
             "Dit team heeft nog geen medewerkers. Importeer ze via Bestand › Medewerkers importeren.",
             "staff_table",
             "Medewerkers",
+            fitting=WholeWordColumns,
         )
         self.delegations = TablePane(
             ("VA", "Aan", "Rol", "Taken", "Diensten", "Van", "Tot", "Steekproef", "Status"),
             "Geen delegaties of individuele afspraken vastgelegd voor dit team.",
             "delegations_table",
             "Delegaties",
+            fitting=WholeWordColumns,
         )
         self.rules = TablePane(
             ("Taak", "Rollen", "Diensten", "Kwalificaties", "Bevoegdheid", "Toelichting"),
             "De regelset van dit team kan niet worden gelezen.",
             "rules_table",
             "Regelset",
+            fitting=WholeWordColumns,
         )
         self.ruleset_title = QLabel(objectName="ruleset_title")
         self.ruleset_title.setWordWrap(True)
@@ -194,7 +150,6 @@ class TeamView(QWidget):
             content_layout.addWidget(box)
         content_layout.addStretch(1)  # what is left over stays below the lists
         for pane in self.panes:
-            _keep_words_whole(pane.view)
             pane.widget.setFixedHeight(self.fontMetrics().lineSpacing() * 8)
         # One scroll bar, the page's, when the lists together are taller than the window.
         self.page = QScrollArea(objectName="team_scroll")
