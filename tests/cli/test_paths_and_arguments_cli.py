@@ -193,3 +193,55 @@ def test_a_backup_into_a_folder_nothing_can_be_written_to_is_bad_input(
     result = run("backup", "--out", "/proc/mdb-triage-kopie.sqlite3")
     assert result.exit_code == 2, result.stderr
     assert "in /proc kan niets worden geschreven" in result.stderr and ".part" not in result.stderr
+
+
+def test_a_link_to_a_copy_kept_from_before_a_migration_is_not_written_through(
+    run: Run, filled: Path
+) -> None:
+    kept = filled.with_name(f"{filled.stem}.voor-migratie-v3-20260101.sqlite3")
+    kept.write_bytes(b"SQLite format 3\x00 kopie")
+    link = filled.with_name("verslag.pdf")
+    link.symlink_to(kept.name)
+    result = run("herbeoordeling", str(EXAMPLE), "--out", str(link))
+    assert result.exit_code == 2 and "bewaarde kopie van de opslag" in result.stderr
+    assert kept.read_bytes() == b"SQLite format 3\x00 kopie"
+
+
+def test_a_backup_is_refused_by_a_relative_name_inside_its_folder_and_through_a_link(
+    run: Run, filled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("backup").exit_code == 0
+    (copy,) = sorted(backup_dir(filled).glob("*.sqlite3"))
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    alias = filled.with_name("alias.sqlite3")
+    alias.symlink_to(copy)
+    monkeypatch.chdir(copy.parent)
+    for given in (Path(copy.name), alias):
+        result = run("queue", db=given)
+        assert result.exit_code == 2, result.stderr
+        assert "is een reservekopie van" in result.stderr
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+
+
+def test_a_damaged_store_without_its_seal_after_a_crash_stays_unexpected(tmp_path: Path) -> None:
+    """The seal is gone while a store is open: after a crash the SQLite file itself says it
+    was a store, so a damaged one is exit 1 with the restore hint, not bad input."""
+    from click.testing import CliRunner
+
+    from mdbtriage.cli import cli
+
+    damaged = tmp_path / "opslag.sqlite3"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8000)
+    result = CliRunner().invoke(cli, ["--db", str(damaged), "queue"], catch_exceptions=False)
+    assert result.exit_code == 1, result.stderr
+    assert "reservekopie" in result.stderr
+
+
+def test_an_output_that_is_a_loop_of_links_is_bad_input(
+    run: Run, filled: Path, tmp_path: Path
+) -> None:
+    loop = tmp_path / "lus.pdf"
+    loop.symlink_to(loop)
+    result = run("herbeoordeling", str(EXAMPLE), "--out", str(loop))
+    assert result.exit_code == 2, result.stderr
+    assert "lus van koppelingen" in result.stderr

@@ -375,12 +375,18 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 def _was_a_store(path: Path) -> bool:
-    """Whether ``path`` shows signs of having been a store (its seal, backups of it), so
-    that a file that cannot be read is a damaged store rather than a wrong file given."""
-    from mdbtriage.store.backup import list_backups
-    from mdbtriage.store.safety import seal_path
+    """Whether a file that cannot be read as a store is a damaged store rather than a wrong
+    file given: it is an SQLite file (or looks like an encrypted one), or shows the signs a
+    store leaves (its seal, changes in its WAL file, backups or kept copies of it). A store's
+    seal is gone while it is open, so after a crash only its content may tell."""
+    from mdbtriage.store.safety import SQLITE_MAGIC, looks_encrypted, predecessor_signs
 
-    return seal_path(path).exists() or bool(list_backups(path))
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(len(SQLITE_MAGIC))
+    except OSError:
+        start = b""
+    return start == SQLITE_MAGIC or looks_encrypted(path) or bool(predecessor_signs(path))
 
 
 def _os_actor() -> Actor:

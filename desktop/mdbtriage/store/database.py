@@ -493,11 +493,14 @@ def check_store_path(path: Path) -> None:
             f"{path} is geen gewoon bestand (maar een apparaat, pijp of socket); geef het pad "
             "van een opslagbestand"
         )
-    backup = _BACKUP_NAME.match(path.name)
-    if backup and path.parent.name == safety.BACKUP_DIRNAME:
+    real = Path(os.path.abspath(path))  # as typed, relative, or through a link
+    with contextlib.suppress(OSError, RuntimeError):
+        real = real.resolve()
+    backup = _BACKUP_NAME.match(real.name)
+    if backup and real.parent.name.casefold() == safety.BACKUP_DIRNAME:
         owners = [
             p
-            for p in path.parent.parent.glob(f"{glob_escape(backup['stem'])}.*")
+            for p in real.parent.parent.glob(f"{glob_escape(backup['stem'])}.*")
             if p.is_file() and p.suffix in (".sqlite3", ".db", ".sqlite")
         ]
         if owners:

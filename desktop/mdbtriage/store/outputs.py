@@ -34,7 +34,12 @@ class OutputRefused(ValueError):
 
 
 def _resolved(path: Path) -> Path:
-    return Path(os.path.abspath(path.expanduser())).resolve()
+    """``path`` absolute, through its links (as far as they go: a loop of links stays)."""
+    absolute = Path(os.path.abspath(path.expanduser()))
+    try:
+        return absolute.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return absolute
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -56,6 +61,11 @@ def _shape_problem(target: Path) -> str | None:
     """Why ``target`` cannot be an ordinary file that is written whole: a folder, a device, a
     pipe or a socket (a new file renamed over ``/dev/null`` would replace the device), or a
     path through a file as if it were a folder."""
+    try:
+        os.stat(target)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "dat is een lus van koppelingen (symbolische links), geen bestand"
     if target.is_dir():
         return "dat is een map, geen bestand"
     if target.exists() and not target.is_file():
@@ -106,10 +116,11 @@ def output_problem(
 def _is_kept_copy(target: Path, store_path: Path) -> bool:
     """Whether ``target`` is an existing copy the store keeps beside itself (``<stem>.voor-
     migratie-v3-….sqlite3`` and the like, named after the store)."""
-    if not target.is_file() or _resolved(target.parent) != _resolved(store_path.parent):
+    real = _resolved(target)  # the file a link points to is what would be written
+    if not real.is_file() or real.parent != _resolved(store_path.parent):
         return False
     stem = store_path.stem
-    return any(fnmatch(target.name, p) for p in (f"{stem}.*.sqlite3", f"{stem}-*.sqlite3"))
+    return any(fnmatch(real.name, p) for p in (f"{stem}.*.sqlite3", f"{stem}-*.sqlite3"))
 
 
 def check_output(
@@ -128,7 +139,7 @@ def atomic_output(target: Path, mode: str = "wb", **kwargs: Any) -> Iterator[IO[
     e.g. ``"w", encoding="utf-8-sig", newline=""`` for a CSV); on a clean exit it is synced
     and renamed over ``target``, on an error it is removed, so ``target`` is whole or
     untouched. Through a symbolic link the file it points to is written (the link stays)."""
-    target = Path(os.path.realpath(target))
+    target = _resolved(target)
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".part", dir=target.parent
     )
