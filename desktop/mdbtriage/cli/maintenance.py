@@ -189,13 +189,7 @@ def _office_restore(context: Context, source: Path, check_only: bool) -> None:
             empty = not applied_versions(conn) and not _foreign_tables(conn)
         finally:
             conn.close()
-        if not owner:
-            fail(
-                "Geweigerd: 'restore' op de kantooropslag voert de eigenaar van de database (IT) "
-                "uit, niet een medewerker; en alleen in een lege database.",
-                EXIT_REFUSED,
-            )
-        restore(address, source, password, empty=empty)
+        restore(address, source, password, empty=empty, owner=owner)
     except OfficeError as error:
         fail(f"Terugzetten geweigerd: {error}", error.exit_code)
     say(

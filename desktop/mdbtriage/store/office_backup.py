@@ -142,9 +142,18 @@ def dump_head(path: Path) -> str | None:
     return head[1] if head else None
 
 
-def restore(address: OfficeAddress, source: Path, password: str | None, *, empty: bool) -> None:
+def restore(
+    address: OfficeAddress, source: Path, password: str | None, *, empty: bool, owner: bool
+) -> None:
     """Restore ``source`` into the (empty) database at ``address``, without owners and grants:
-    roles are server-wide and not in a dump, so server-init gives them back afterwards."""
+    roles are server-wide and not in a dump, so server-init gives them back afterwards. Only
+    the database's owner (IT) restores (``owner``: the login is it), as only it checks and
+    backs up; a staff member hears that rule first."""
+    if not owner:
+        raise OfficeRefused(
+            f"Kantooropslag ({address.where}): 'restore' voert de eigenaar van de database (IT) "
+            "uit, niet een medewerker; en alleen in een lege database."
+        )
     if not empty:
         raise OfficeRefused(
             f"Kantooropslag ({address.where}): terugzetten kan alleen in een lege database; "
