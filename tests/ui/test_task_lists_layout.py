@@ -102,3 +102,16 @@ def test_the_review_figures_keep_their_columns_apart_with_large_text(
         assert min(gaps) >= least, gaps
     finally:
         apply_zoom(100)
+
+
+def test_the_task_lists_head_the_delegating_doctor_as_the_dossier_does() -> None:
+    """One short heading, "Namens VA", in Mijn taken, Te accorderen and the dossier's Taken:
+    with large text a heading is a column's least width, and the task needs the room."""
+    import inspect
+
+    from mdbtriage.ui import dossier
+    from mdbtriage.ui.tasks import TASK_COLUMNS
+
+    (va,) = [c for c in TASK_COLUMNS if c.key == "va"]
+    assert va.title == "Namens VA"
+    assert '"Namens VA"' in inspect.getsource(dossier)

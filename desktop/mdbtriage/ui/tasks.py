@@ -263,8 +263,8 @@ TASK_COLUMNS: tuple[TaskColumn, ...] = (
     TaskColumn("Cliënt", lambda t: "", "client"),  # filled by the model (see client_names)
     TaskColumn("Dienst", lambda t: service_short(t.service), "service"),
     TaskColumn("Uitvoerder", lambda t: t.assignee_name, "assignee"),
-    TaskColumn(
-        "Onder delegatie van",
+    TaskColumn(  # as the dossier's task list heads it: short, so the task gets the room
+        "Namens VA",
         lambda t: t.delegating_va_name or t.delegating_va_id or "zelfstandig",
         "va",
     ),
