@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from mdbtriage.core.forecast import load_norms
@@ -16,7 +15,7 @@ from mdbtriage.ui.appearance import apply_zoom
 from mdbtriage.ui.capacity_dialog import CapacityDialog
 from mdbtriage.ui.session import Session
 from tests.conftest import TODAY
-from tests.ui.test_accessibility import _on_a_small_screen
+from tests.ui.test_accessibility import ran_on_a_small_screen
 
 
 def _dialog(qtbot, store: Store, session: Session) -> CapacityDialog:
@@ -67,11 +66,7 @@ def test_a_shared_name_is_told_apart_by_the_staff_number(
 def test_at_200_percent_every_field_stands_beside_its_caption(
     qtbot, request, tmp_path: Path, demo_store: Store, tl_session: Session
 ) -> None:
-    screen = QGuiApplication.primaryScreen().geometry()
-    if (screen.width(), screen.height()) != (1366, 768):
-        done = _on_a_small_screen(request.node.nodeid, tmp_path)
-        found = done.stdout[max(0, done.stdout.find("E       AssertionError")) :]
-        assert done.returncode == 0, found[:8000] + done.stderr[-2000:]
+    if ran_on_a_small_screen(request, tmp_path):
         return
     apply_zoom(200)
     try:
