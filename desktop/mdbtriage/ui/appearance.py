@@ -10,7 +10,7 @@ restored beyond a smaller one.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 
 import shiboken6
@@ -410,6 +410,22 @@ class SideBySide(QWidget):
         super().resizeEvent(event)
 
 
+def capped_widths(
+    widths: Mapping[int, int], least: Mapping[int, int], columns: Sequence[int], room: int
+) -> dict[int, int]:
+    """The ``columns``' widths narrowed, the widest first, all to one cap (none below its
+    ``least``): the highest cap whose widths together stay within ``room``, or no cap above 0
+    when none does."""
+    low, high = 0, max((widths[c] for c in columns), default=0)
+    while low < high:
+        cap = (low + high + 1) // 2
+        if sum(max(least[c], min(widths[c], cap)) for c in columns) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return {c: max(least[c], min(widths[c], low)) for c in columns}
+
+
 class FittedColumns(QObject):
     """A table's columns as wide as their contents while the table is wide enough for them;
     when it is not (large text, a narrow window) the widest columns give up width first and
@@ -479,16 +495,8 @@ class FittedColumns(QObject):
                 give = min(over, want[column] - least[column])
                 want[column] -= give
                 over -= give
-        if over > 0:
-            # The widest columns give up width first: all are capped at one width.
-            low, high = 0, max(want.values())
-            while low < high:
-                cap = (low + high + 1) // 2
-                if sum(max(least[c], min(want[c], cap)) for c in columns) <= room:
-                    low = cap
-                else:
-                    high = cap - 1
-            want = {c: max(least[c], min(want[c], low)) for c in columns}
+        if over > 0:  # the widest columns give up width first
+            want = capped_widths(want, least, columns, room)
         extra = room - sum(want.values())
         for column in sorted(columns, key=lambda c: want[c] - wanted[c]):
             if extra <= 0 or wanted[column] <= want[column]:

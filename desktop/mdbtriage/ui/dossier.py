@@ -49,7 +49,7 @@ from mdbtriage.store.dossier import (
     set_document,
 )
 from mdbtriage.store.records import get_case, get_staff, list_teams
-from mdbtriage.ui.appearance import FittedColumns, fit_to_screen
+from mdbtriage.ui.appearance import FittedColumns, capped_widths, fit_to_screen
 from mdbtriage.ui.dialogs import Ask
 from mdbtriage.ui.events import Changes, StoreEvents
 from mdbtriage.ui.session import Session
@@ -121,16 +121,8 @@ class RecordColumns(FittedColumns):
         others = [c for c in fitted if c != main]
         if fitted[main] >= target or room - sum(least[c] for c in others) < least[main]:
             return fitted  # Details has its room, or nothing can give it more
-        budget = room - target
-        # One cap for the other columns, as high as the budget allows (not below their words).
-        low, high = 0, max(fitted[c] for c in others)
-        while low < high:
-            cap = (low + high + 1) // 2
-            if sum(max(least[c], min(fitted[c], cap)) for c in others) <= budget:
-                low = cap
-            else:
-                high = cap - 1
-        widths = {c: max(least[c], min(fitted[c], low)) for c in others}
+        # One cap for the other columns, as high as the room left allows (not below their words).
+        widths = capped_widths(fitted, least, others, room - target)
         widths[main] = room - sum(widths.values())
         return widths
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from mdbtriage.core.labels import route_name
 from mdbtriage.core.meetings import AGENDA_REASONS, AGENDA_STATUSES, AgendaItem
 from mdbtriage.store import meetings as repo
-from mdbtriage.ui.appearance import FittedColumns, FlowLayout
+from mdbtriage.ui.appearance import FittedColumns, FlowLayout, capped_widths
 from mdbtriage.ui.mdb.base import MdbBase, _policy
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -146,19 +146,7 @@ class AgendaColumns(FittedColumns):
 def _give_up(widths: dict[int, int], group: list[int], floor: dict[int, int], need: int) -> None:
     """Narrow the ``group``'s columns, the widest first (all to one cap, none below its
     ``floor``), by ``need`` pixels or as far as they can."""
-
-    def given(cap: int) -> int:
-        return sum(widths[c] - max(floor[c], min(widths[c], cap)) for c in group)
-
-    low, high = 0, max((widths[c] for c in group), default=0)
-    while low < high:  # the highest cap that gives enough
-        cap = (low + high + 1) // 2
-        if given(cap) >= need:
-            low = cap
-        else:
-            high = cap - 1
-    for column in group:
-        widths[column] = max(floor[column], min(widths[column], low))
+    widths.update(capped_widths(widths, floor, group, sum(widths[c] for c in group) - need))
 
 
 class _CaseNumberField(QLineEdit):
